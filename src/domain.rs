@@ -1,0 +1,15 @@
+//! Pure types and rules. No SQLite, no UI, no clock, no IO: everything here is
+//! a function of its arguments, so it is tested without a database.
+
+pub mod account;
+pub mod aging;
+pub mod check_digit;
+pub mod ids;
+pub mod ledger;
+pub mod money;
+pub mod rates;
+pub mod reads;
+pub mod sewer_cap;
+pub mod user;
+
+pub use money::Money;

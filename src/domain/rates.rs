@@ -1,0 +1,659 @@
+//! Rate schedules as data, and rating one month's bill from them.
+//!
+//! A schedule is a TOML file under `assets/rates/` with an effective date.
+//! Reading it also validates it, so a [`RateSchedule`] in hand is always
+//! usable: every meter size and refuse cart has a price, blocks ascend, no
+//! rate is negative. Rating turns a month's water use into printed
+//! [`BillLine`]s, each rounded once to cents by the schedule's rule; a bill's
+//! total is the sum of its lines, so the printed bill always adds up.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor, value::MapAccessDeserializer};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::account::{CartSize, MeterSize, PickupFrequency, Refuse, ServiceKind, Services};
+use super::money::Money;
+
+/// The schedules shipped with the application: (file name, TOML text).
+pub const DEFAULT_SCHEDULES: &[(&str, &str)] =
+    &[("residential-2024.toml", include_str!("../../assets/rates/residential-2024.toml"))];
+
+/// Why a rate schedule could not be read, accepted or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RateError {
+    /// The text is not a schedule: bad TOML, a misspelt or missing field, a
+    /// figure that is not a quoted decimal.
+    #[error("rate schedule {schedule}: the file could not be read: {message}")]
+    Parse { schedule: String, message: String },
+    /// The schedule reads but breaks a rule; every problem found is listed.
+    #[error("rate schedule {schedule} is not valid: {problems}")]
+    Invalid { schedule: String, problems: String },
+    /// Two schedules in one book share an id.
+    #[error("two rate schedules have the id \"{id}\"; give each schedule its own id")]
+    DuplicateId { id: String },
+    /// Two schedules in one book start on the same day, so neither can win.
+    #[error("rate schedules {first} and {second} both take effect on {date}; only one schedule can start on a day")]
+    SameEffectiveDate { first: String, second: String, date: NaiveDate },
+    /// A charge does not fit in the money type: the consumption is absurd.
+    #[error("rate schedule {schedule}: the {what} charge is too large to bill; check the meter reads")]
+    Overflow { schedule: String, what: String },
+}
+
+/// How a line's exact amount is rounded to cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Half a cent rounds away from zero (the usual rule on bills).
+    #[default]
+    HalfUp,
+    /// Half a cent rounds to the even cent ("banker's rounding").
+    HalfEven,
+    /// Fractions of a cent are dropped.
+    Down,
+}
+
+impl Rounding {
+    /// The `rust_decimal` strategy implementing this rule.
+    pub fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Down => RoundingStrategy::ToZero,
+        }
+    }
+}
+
+/// One volumetric block: the gallons of the month up to `up_to_gal` (counted
+/// from the first gallon), at `per_kgal` dollars per 1,000 gallons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// Upper bound of the block in gallons; `None` for the last, open block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to_gal: Option<u64>,
+    /// Dollars per 1,000 gallons.
+    #[serde(deserialize_with = "text_decimal")]
+    pub per_kgal: Decimal,
+}
+
+/// Water: a monthly meter fee by meter size plus volume blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaterRates {
+    /// Monthly meter charge by meter size, in dollars.
+    #[serde(deserialize_with = "text_decimal_map")]
+    pub meter_fee: BTreeMap<MeterSize, Decimal>,
+    /// Volume blocks in ascending order; the last is open-ended.
+    pub blocks: Vec<Block>,
+}
+
+/// Sanitary sewer: volume blocks applied to the lesser of use and sewer cap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SewerRates {
+    /// Volume blocks in ascending order; the last is open-ended.
+    pub blocks: Vec<Block>,
+}
+
+/// A flat monthly charge (stormwater, EMSAcare).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyFee {
+    /// Dollars per month.
+    #[serde(deserialize_with = "text_decimal")]
+    pub monthly: Decimal,
+}
+
+/// The late fee and when service may be cut off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LateFeeRule {
+    /// Percent of the past-due amount, e.g. 1.5.
+    #[serde(deserialize_with = "text_decimal")]
+    pub percent: Decimal,
+    /// Days past due after which service may be cut off.
+    pub cutoff_days: u32,
+    /// Past-due amounts below this (in dollars) draw no fee.
+    #[serde(deserialize_with = "text_decimal")]
+    pub min_past_due: Decimal,
+}
+
+/// The fields of a schedule file. Kept private so the only way to a
+/// [`RateSchedule`] is through validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleData {
+    id: String,
+    name: String,
+    #[serde(deserialize_with = "date_field")]
+    effective_from: NaiveDate,
+    #[serde(default)]
+    rounding: Rounding,
+    #[serde(default)]
+    placeholders: Vec<String>,
+    water: WaterRates,
+    sewer: SewerRates,
+    stormwater: MonthlyFee,
+    #[serde(deserialize_with = "text_decimal_table")]
+    refuse: BTreeMap<PickupFrequency, BTreeMap<CartSize, Decimal>>,
+    emsacare: MonthlyFee,
+    late_fee: LateFeeRule,
+}
+
+/// A validated rate schedule. Deserializing one (from TOML, or JSON kept in the
+/// database) validates it as [`RateSchedule::from_toml`] does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateSchedule {
+    data: ScheduleData,
+}
+
+/// One printed line of a bill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillLine {
+    /// The service whose revenue this line is.
+    pub service: ServiceKind,
+    /// What a customer reads, e.g. "Water use, 5.400 kgal at $5.39 per 1,000 gal".
+    pub description: String,
+    /// How many units: 1 month, or thousands of gallons (exact).
+    pub quantity: Decimal,
+    /// "month" or "kgal".
+    pub unit: String,
+    /// Dollars per unit.
+    pub rate: Decimal,
+    /// quantity × rate, rounded once to cents by the schedule's rule.
+    pub amount: Money,
+}
+
+/// What one month's bill is rated from.
+#[derive(Debug, Clone, Copy)]
+pub struct RatingInput<'a> {
+    /// The services on the account.
+    pub services: &'a Services,
+    /// Water used in the month, in gallons.
+    pub consumption_gal: u64,
+    /// The account's sewer cap in gallons (see `sewer_cap`).
+    pub sewer_cap_gal: u64,
+}
+
+/// A bill's total: the sum of its printed lines, never a separate rounding.
+pub fn total(lines: &[BillLine]) -> Money {
+    lines.iter().map(|line| line.amount).sum()
+}
+
+impl RateSchedule {
+    /// Reads and validates a schedule file. Errors name the schedule id (when
+    /// the file has one) and every problem found.
+    pub fn from_toml(text: &str) -> Result<RateSchedule, RateError> {
+        match toml::from_str::<ScheduleData>(text) {
+            Ok(data) => RateSchedule::validated(data),
+            Err(error) => {
+                // The id is worth finding even in a broken file: it tells the
+                // administrator which of several files to open.
+                #[derive(Deserialize)]
+                struct IdOnly {
+                    id: Option<String>,
+                }
+                let id = toml::from_str::<IdOnly>(text).ok().and_then(|found| found.id);
+                Err(RateError::Parse {
+                    schedule: id.unwrap_or_else(|| "(no id)".to_string()),
+                    message: error.to_string(),
+                })
+            }
+        }
+    }
+
+    fn validated(data: ScheduleData) -> Result<RateSchedule, RateError> {
+        let problems = data.problems();
+        if problems.is_empty() {
+            Ok(RateSchedule { data })
+        } else {
+            Err(RateError::Invalid { schedule: data.id, problems: problems.join("; ") })
+        }
+    }
+
+    /// The schedule's id, e.g. "residential-2024".
+    pub fn id(&self) -> &str {
+        &self.data.id
+    }
+
+    /// A name for people, e.g. "Residential rates 2024".
+    pub fn name(&self) -> &str {
+        &self.data.name
+    }
+
+    /// The first day the schedule applies.
+    pub fn effective_from(&self) -> NaiveDate {
+        self.data.effective_from
+    }
+
+    /// How each line is rounded to cents.
+    pub fn rounding(&self) -> Rounding {
+        self.data.rounding
+    }
+
+    /// Names of figures that are stand-ins, not published rates.
+    pub fn placeholders(&self) -> &[String] {
+        &self.data.placeholders
+    }
+
+    /// Whether the named figure (e.g. "emsacare.monthly") is a placeholder.
+    pub fn is_placeholder(&self, figure: &str) -> bool {
+        self.data.placeholders.iter().any(|name| name == figure)
+    }
+
+    /// Water meter fees and volume blocks.
+    pub fn water(&self) -> &WaterRates {
+        &self.data.water
+    }
+
+    /// Sewer volume blocks.
+    pub fn sewer(&self) -> &SewerRates {
+        &self.data.sewer
+    }
+
+    /// The flat monthly stormwater charge.
+    pub fn stormwater(&self) -> &MonthlyFee {
+        &self.data.stormwater
+    }
+
+    /// The monthly refuse price for a cart and pick-up frequency.
+    pub fn refuse_price(&self, refuse: Refuse) -> Option<Decimal> {
+        self.data.refuse.get(&refuse.frequency)?.get(&refuse.cart).copied()
+    }
+
+    /// The EMSAcare monthly fee.
+    pub fn emsacare(&self) -> &MonthlyFee {
+        &self.data.emsacare
+    }
+
+    /// The late-fee percent, minimum and cut-off.
+    pub fn late_fee_rule(&self) -> &LateFeeRule {
+        &self.data.late_fee
+    }
+
+    /// Rates one month: the water meter fee, water use by block, sewer use by
+    /// block (on the lesser of use and cap), then stormwater, refuse and
+    /// EMSAcare as the account has them. Volume lines with no use are left out.
+    pub fn rate(&self, input: &RatingInput<'_>) -> Result<Vec<BillLine>, RateError> {
+        let services = input.services;
+        let mut lines = Vec::new();
+
+        let size = services.meter_size;
+        let meter_fee = self.data.water.meter_fee.get(&size).copied().ok_or_else(|| {
+            self.invalid(format!("no water meter fee for a {size}\" meter"))
+        })?;
+        lines.push(self.monthly_line(ServiceKind::Water, format!("Water meter charge, {size}\" meter"), meter_fee)?);
+
+        for part in split(&self.data.water.blocks, input.consumption_gal) {
+            let description =
+                format!("Water use{}, {} kgal at {} per 1,000 gal", part.label, kgal(part.gallons), dollars(part.rate));
+            lines.push(self.volume_line(ServiceKind::Water, description, part)?);
+        }
+
+        if services.sewer {
+            let used = input.consumption_gal;
+            let billed = used.min(input.sewer_cap_gal);
+            let blocks = &self.data.sewer.blocks;
+            // Say so when the cap limited the charge: it is the question the
+            // customer on the phone is about to ask.
+            let note = match (billed < used, blocks.len()) {
+                (false, _) => String::new(),
+                (true, 1) => format!(" (your sewer cap; {} kgal used)", kgal(used)),
+                (true, _) => format!(" (your sewer cap is {} kgal; {} kgal used)", kgal(billed), kgal(used)),
+            };
+            for part in split(blocks, billed) {
+                let description = format!(
+                    "Sewer{}, {} kgal{note} at {} per 1,000 gal",
+                    part.label,
+                    kgal(part.gallons),
+                    dollars(part.rate)
+                );
+                lines.push(self.volume_line(ServiceKind::Sewer, description, part)?);
+            }
+        }
+
+        if services.stormwater {
+            let fee = self.data.stormwater.monthly;
+            lines.push(self.monthly_line(ServiceKind::Stormwater, "Stormwater, flat monthly charge".into(), fee)?);
+        }
+        if let Some(refuse) = services.refuse {
+            let price = self.refuse_price(refuse).ok_or_else(|| {
+                self.invalid(format!("no refuse price for a {}-gallon cart picked up {}", refuse.cart, refuse.frequency))
+            })?;
+            let description = format!("Refuse, {}-gallon cart, {} pick-up", refuse.cart, refuse.frequency);
+            lines.push(self.monthly_line(ServiceKind::Refuse, description, price)?);
+        }
+        if services.emsacare {
+            let fee = self.data.emsacare.monthly;
+            lines.push(self.monthly_line(ServiceKind::Emsacare, "EMSAcare ambulance membership".into(), fee)?);
+        }
+        Ok(lines)
+    }
+
+    /// The late fee on a past-due amount: the schedule's percent, rounded once
+    /// by its rule; nothing when the amount is not positive or is below the
+    /// schedule's minimum.
+    pub fn late_fee(&self, past_due: Money) -> Money {
+        let rule = &self.data.late_fee;
+        let amount = past_due.to_decimal();
+        if !past_due.is_positive() || amount < rule.min_past_due {
+            return Money::ZERO;
+        }
+        // Validation keeps percent within 0..=100, so the fee is at most the
+        // past-due amount and always fits; zero is only a formal fallback.
+        amount
+            .checked_mul(rule.percent)
+            .and_then(|product| product.checked_div(Decimal::ONE_HUNDRED))
+            .and_then(|fee| Money::from_decimal(fee, self.rounding().strategy()))
+            .unwrap_or(Money::ZERO)
+    }
+
+    fn monthly_line(&self, service: ServiceKind, description: String, rate: Decimal) -> Result<BillLine, RateError> {
+        let amount = self.amount(Decimal::ONE, rate, service)?;
+        Ok(BillLine { service, description, quantity: Decimal::ONE, unit: "month".into(), rate, amount })
+    }
+
+    fn volume_line(&self, service: ServiceKind, description: String, part: BlockUse) -> Result<BillLine, RateError> {
+        // Exact thousands of gallons, three decimals: 5,400 gal is 5.400 kgal.
+        let quantity = Decimal::from_i128_with_scale(i128::from(part.gallons), 3);
+        let amount = self.amount(quantity, part.rate, service)?;
+        Ok(BillLine { service, description, quantity, unit: "kgal".into(), rate: part.rate, amount })
+    }
+
+    /// quantity × rate, rounded once.
+    fn amount(&self, quantity: Decimal, rate: Decimal, service: ServiceKind) -> Result<Money, RateError> {
+        quantity
+            .checked_mul(rate)
+            .and_then(|exact| Money::from_decimal(exact, self.rounding().strategy()))
+            .ok_or_else(|| RateError::Overflow { schedule: self.data.id.clone(), what: service.code().to_string() })
+    }
+
+    fn invalid(&self, problem: String) -> RateError {
+        RateError::Invalid { schedule: self.data.id.clone(), problems: problem }
+    }
+}
+
+impl ScheduleData {
+    /// Every named figure with its value, in file order. The names are what
+    /// `placeholders` refers to.
+    fn figures(&self) -> Vec<(String, Decimal)> {
+        let mut figures = Vec::new();
+        for (size, fee) in &self.water.meter_fee {
+            figures.push((format!("water.meter_fee.{size}"), *fee));
+        }
+        for (section, blocks) in [("water", &self.water.blocks), ("sewer", &self.sewer.blocks)] {
+            for (i, block) in blocks.iter().enumerate() {
+                figures.push((format!("{section}.blocks.{}", i + 1), block.per_kgal));
+            }
+        }
+        figures.push(("stormwater.monthly".into(), self.stormwater.monthly));
+        for (frequency, prices) in &self.refuse {
+            for (cart, price) in prices {
+                figures.push((format!("refuse.{frequency}.{cart}"), *price));
+            }
+        }
+        figures.push(("emsacare.monthly".into(), self.emsacare.monthly));
+        figures.push(("late_fee.percent".into(), self.late_fee.percent));
+        figures.push(("late_fee.cutoff_days".into(), Decimal::from(self.late_fee.cutoff_days)));
+        figures.push(("late_fee.min_past_due".into(), self.late_fee.min_past_due));
+        figures
+    }
+
+    /// Everything wrong with the schedule, each said so it can be fixed.
+    fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.id.trim().is_empty() {
+            problems.push("the id is empty".to_string());
+        }
+        block_problems("water", &self.water.blocks, &mut problems);
+        block_problems("sewer", &self.sewer.blocks, &mut problems);
+        for size in MeterSize::ALL {
+            if !self.water.meter_fee.contains_key(size) {
+                problems.push(format!("no meter fee for a {size}\" meter: add \"{size}\" under [water.meter_fee]"));
+            }
+        }
+        for frequency in PickupFrequency::ALL {
+            for cart in CartSize::ALL {
+                if self.refuse.get(frequency).is_none_or(|prices| !prices.contains_key(cart)) {
+                    problems.push(format!("no refuse price for a {cart}-gallon cart: add \"{cart}\" under [refuse.{frequency}]"));
+                }
+            }
+        }
+        let figures = self.figures();
+        for (name, value) in &figures {
+            if value.is_sign_negative() && !value.is_zero() {
+                problems.push(format!("{name} is negative ({value}); rates and fees cannot be below zero"));
+            }
+        }
+        let percent = self.late_fee.percent;
+        if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
+            problems.push(format!("late_fee.percent is {percent}; it must be between 0 and 100"));
+        }
+        if self.late_fee.min_past_due.normalize().scale() > 2 {
+            problems.push("late_fee.min_past_due has more than two decimals; it is an amount in dollars and cents".into());
+        }
+        let names: BTreeSet<&str> = figures.iter().map(|(name, _)| name.as_str()).collect();
+        for placeholder in &self.placeholders {
+            if !names.contains(placeholder.as_str()) {
+                problems.push(format!("placeholder \"{placeholder}\" names no figure in this schedule"));
+            }
+        }
+        problems
+    }
+}
+
+/// Checks one section's blocks: present, ascending, only the last open.
+fn block_problems(section: &str, blocks: &[Block], problems: &mut Vec<String>) {
+    if blocks.is_empty() {
+        problems.push(format!("{section} has no blocks: add a [[{section}.blocks]] with per_kgal"));
+    }
+    let mut previous_end = None;
+    for (i, block) in blocks.iter().enumerate() {
+        let n = i + 1;
+        let last = n == blocks.len();
+        match (block.up_to_gal, last, previous_end) {
+            (None, false, _) => problems.push(format!(
+                "{section} block {n} has no up_to_gal but is not the last block: only the last block may be open-ended"
+            )),
+            (Some(end), true, _) => problems.push(format!(
+                "{section} block {n} is the last block but ends at {end} gal: the last block must be open-ended so all use is billed"
+            )),
+            (Some(0), false, None) => problems.push(format!("{section} block {n} ends at 0 gal: it would bill nothing")),
+            (Some(end), false, Some(before)) if end <= before => problems.push(format!(
+                "{section} block {n} ends at {end} gal, not above the {before} gal where block {i} ends: blocks must be in ascending order of up_to_gal"
+            )),
+            _ => {}
+        }
+        previous_end = block.up_to_gal.or(previous_end);
+    }
+}
+
+/// The gallons of a month that fall in one block, with the block's wording.
+struct BlockUse {
+    label: String,
+    gallons: u64,
+    rate: Decimal,
+}
+
+/// Splits gallons across blocks, leaving out blocks with no use.
+fn split(blocks: &[Block], gallons: u64) -> Vec<BlockUse> {
+    let tiered = blocks.len() > 1;
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, block) in blocks.iter().enumerate() {
+        let end = block.up_to_gal.unwrap_or(u64::MAX);
+        let used = gallons.min(end).saturating_sub(start);
+        if used > 0 {
+            // A flat schedule needs no block wording; a tiered one says which
+            // gallons the block covers, so the customer can follow the steps.
+            let label = match (tiered, block.up_to_gal) {
+                (false, _) => String::new(),
+                (true, Some(end)) if start == 0 => format!(", block 1 (first {} gal)", group(end)),
+                (true, Some(end)) => format!(", block {} ({} to {} gal)", i + 1, group(start + 1), group(end)),
+                (true, None) => format!(", block {} (over {} gal)", i + 1, group(start)),
+            };
+            parts.push(BlockUse { label, gallons: used, rate: block.per_kgal });
+        }
+        start = end;
+    }
+    parts
+}
+
+/// "48,300" for 48300.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// Gallons as thousands with three decimals: "5.400", "1,234.567".
+fn kgal(gallons: u64) -> String {
+    format!("{}.{:03}", group(gallons / 1000), gallons % 1000)
+}
+
+/// A rate in dollars with at least two decimals: "$5.39", "$4.00", "$5.395".
+fn dollars(rate: Decimal) -> String {
+    let rate = rate.normalize();
+    let text = if rate.scale() < 2 { format!("{rate:.2}") } else { rate.to_string() };
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+    let whole: u64 = whole.parse().unwrap_or_default();
+    format!("${}.{fraction}", group(whole))
+}
+
+/// A figure must be written in quotes ("5.39") so it is read exactly: a bare
+/// TOML float would pass through binary floating point on its way in.
+fn text_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    struct TextDecimal;
+    impl Visitor<'_> for TextDecimal {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a figure in quotes, such as \"5.39\"")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
+            Decimal::from_str_exact(text.trim()).map_err(|_| E::invalid_value(Unexpected::Str(text), &self))
+        }
+    }
+    deserializer.deserialize_str(TextDecimal)
+}
+
+/// Like [`text_decimal`], for the values of a table.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct TextFigure(#[serde(deserialize_with = "text_decimal")] Decimal);
+
+fn text_decimal_map<'de, D, K>(deserializer: D) -> Result<BTreeMap<K, Decimal>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord,
+{
+    let map = BTreeMap::<K, TextFigure>::deserialize(deserializer)?;
+    Ok(map.into_iter().map(|(key, TextFigure(value))| (key, value)).collect())
+}
+
+fn text_decimal_table<'de, D, K1, K2>(deserializer: D) -> Result<BTreeMap<K1, BTreeMap<K2, Decimal>>, D::Error>
+where
+    D: Deserializer<'de>,
+    K1: Deserialize<'de> + Ord,
+    K2: Deserialize<'de> + Ord,
+{
+    let table = BTreeMap::<K1, BTreeMap<K2, TextFigure>>::deserialize(deserializer)?;
+    Ok(table
+        .into_iter()
+        .map(|(outer, row)| (outer, row.into_iter().map(|(inner, TextFigure(value))| (inner, value)).collect()))
+        .collect())
+}
+
+/// Accepts a TOML date (`2024-01-01`) or the text "2024-01-01" (a quoted
+/// TOML string, or JSON kept in the database).
+fn date_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    struct DateVisitor;
+    impl<'de> Visitor<'de> for DateVisitor {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a date such as 2024-01-01")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<NaiveDate, E> {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| E::invalid_value(Unexpected::Str(text), &self))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<NaiveDate, A::Error> {
+            // toml hands its dates over as a private one-entry map.
+            let date = toml::value::Date::deserialize(MapAccessDeserializer::new(map))?;
+            NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+                .ok_or_else(|| de::Error::custom(format!("{date} is not a calendar date")))
+        }
+    }
+    deserializer.deserialize_any(DateVisitor)
+}
+
+impl Serialize for RateSchedule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.data.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RateSchedule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RateSchedule, D::Error> {
+        let data = ScheduleData::deserialize(deserializer)?;
+        RateSchedule::validated(data).map_err(de::Error::custom)
+    }
+}
+
+/// All known schedules, oldest first; picks the one in effect on a date.
+#[derive(Debug, Clone, Default)]
+pub struct RateBook {
+    schedules: Vec<RateSchedule>,
+}
+
+impl RateBook {
+    /// A book of schedules. Refuses two with the same id, or two starting on
+    /// the same day (which of them applies would be a guess).
+    pub fn new(mut schedules: Vec<RateSchedule>) -> Result<RateBook, RateError> {
+        let mut ids = BTreeSet::new();
+        for schedule in &schedules {
+            if !ids.insert(schedule.id()) {
+                return Err(RateError::DuplicateId { id: schedule.id().to_string() });
+            }
+        }
+        schedules.sort_by_key(RateSchedule::effective_from);
+        if let Some(pair) = schedules.windows(2).find(|pair| pair[0].effective_from() == pair[1].effective_from()) {
+            return Err(RateError::SameEffectiveDate {
+                first: pair[0].id().to_string(),
+                second: pair[1].id().to_string(),
+                date: pair[0].effective_from(),
+            });
+        }
+        Ok(RateBook { schedules })
+    }
+
+    /// The schedules shipped in [`DEFAULT_SCHEDULES`].
+    pub fn builtin() -> Result<RateBook, RateError> {
+        let schedules = DEFAULT_SCHEDULES.iter().map(|(_, text)| RateSchedule::from_toml(text));
+        RateBook::new(schedules.collect::<Result<_, _>>()?)
+    }
+
+    /// The schedule in effect on `date`: the latest one starting on or before
+    /// it. `None` before the first schedule.
+    pub fn in_effect(&self, date: NaiveDate) -> Option<&RateSchedule> {
+        self.schedules.iter().rev().find(|schedule| schedule.effective_from() <= date)
+    }
+
+    /// The schedule with this id.
+    pub fn get(&self, id: &str) -> Option<&RateSchedule> {
+        self.schedules.iter().find(|schedule| schedule.id() == id)
+    }
+
+    /// All schedules, oldest first.
+    pub fn schedules(&self) -> &[RateSchedule] {
+        &self.schedules
+    }
+}

@@ -1,0 +1,246 @@
+//! The SQLite ledger: opening (pragmas), versioned migrations, transactions,
+//! and the queries. `desk` sees only this module's types and `StoreError`,
+//! never rusqlite's, so another store (a shared server database) can replace it.
+
+mod accounts;
+mod bills;
+mod convert;
+mod ledger;
+mod search;
+mod users;
+mod verify;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use accounts::{AccountRow, NewAccount};
+pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
+pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
+pub use search::SearchHit;
+pub use users::UserRow;
+pub use verify::{LedgerCounts, VerifyReport};
+
+/// The migrations, in order. The schema version is their count, kept in
+/// `PRAGMA user_version`.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_ledger", include_str!("store/migrations/0001_ledger.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another process's transaction to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the store could not do what was asked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database {path} was written by a newer version of utility-desk (schema {found}, this program knows up to {supported}); install the newer version")]
+    NewerSchema { path: String, found: i64, supported: i64 },
+    #[error("cannot open the database {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("the database is busy: another workstation held it for over {0} seconds; try again")]
+    Busy(u64),
+    #[error("the database refused the change: {0}")]
+    Constraint(String),
+    #[error("stored data is not what this program expects: {0}")]
+    Corrupt(String),
+    #[error("cannot write the output: {0}")]
+    Io(String),
+    #[error("database error: {0}")]
+    Sqlite(Arc<rusqlite::Error>),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match &error {
+            rusqlite::Error::SqliteFailure(e, message) => match e.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy(BUSY_TIMEOUT.as_secs()),
+                ErrorCode::ConstraintViolation => {
+                    StoreError::Constraint(message.clone().unwrap_or_else(|| "constraint failed".into()))
+                }
+                _ => StoreError::Sqlite(Arc::new(error)),
+            },
+            rusqlite::Error::FromSqlConversionFailure(_, _, inner) => StoreError::Corrupt(inner.to_string()),
+            _ => StoreError::Sqlite(Arc::new(error)),
+        }
+    }
+}
+
+/// An open ledger database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// A view of the database inside a read or a write transaction. Every query
+/// is a method on it (in the submodules), so reads and writes share them.
+pub struct Db<'a> {
+    conn: &'a Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date. Refuses a database from a newer version.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
+        Store::setup(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers work while one process writes; FULL sync makes an
+        // acknowledged commit survive power loss; foreign keys are checked.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -64_000)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.set_prepared_statement_cache_capacity(128);
+        let mut store = Store { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let display = self.path.as_ref().map_or_else(|| ":memory:".to_string(), |p| p.display().to_string());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema { path: display, found, supported: SCHEMA_VERSION });
+        }
+        for (_, sql) in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
+            tx.execute_batch(sql)?;
+        }
+        if found < SCHEMA_VERSION {
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Where the database lives, if it is a file.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `work` in one `BEGIN IMMEDIATE` transaction: committed if it
+    /// returns `Ok`, rolled back (the database exactly as it was) otherwise.
+    pub fn write<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let value = work(&Db { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Runs `work` in one read transaction: a consistent snapshot.
+    pub fn read<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(StoreError::from)?;
+        let value = work(&Db { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Runs raw SQL outside the store's rules. Only for tests that play an
+    /// attacker (dropping triggers, editing rows) and for maintenance.
+    #[doc(hidden)]
+    pub fn raw_sql_for_tests(&self, sql: &str) -> Result<()> {
+        self.conn.execute_batch(sql)?;
+        Ok(())
+    }
+}
+
+impl Db<'_> {
+    /// Runs `work` inside a savepoint: on error, only its changes are undone
+    /// and the surrounding transaction goes on (one bad row in a bulk run).
+    pub fn savepoint<T, E: From<StoreError>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+        self.conn.execute_batch("SAVEPOINT row").map_err(StoreError::from)?;
+        match work(self) {
+            Ok(value) => {
+                self.conn.execute_batch("RELEASE row").map_err(StoreError::from)?;
+                Ok(value)
+            }
+            Err(error) => {
+                self.conn.execute_batch("ROLLBACK TO row; RELEASE row").map_err(StoreError::from)?;
+                Err(error)
+            }
+        }
+    }
+
+    /// A value from the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2")?
+            .execute([key, value])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        drop(conn);
+        let error = Store::open(&path).err().unwrap();
+        assert!(matches!(error, StoreError::NewerSchema { .. }), "{error}");
+        assert!(error.to_string().contains("newer version"));
+    }
+
+    #[test]
+    fn pragmas_are_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        let fks: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!((mode.as_str(), sync, fks), ("wal", 2, 1));
+    }
+
+    #[test]
+    fn history_tables_refuse_update_and_delete() {
+        let store = Store::open_in_memory().unwrap();
+        for table in ["postings", "entries", "bills", "bill_lines", "meter_reads", "payments", "rate_schedules"] {
+            let update = store.conn.execute(&format!("UPDATE {table} SET rowid = rowid"), []);
+            // An empty table runs no trigger; the triggers' existence is what matters here.
+            let triggers: i64 = store
+                .conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1", [table], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert!(update.is_ok());
+            assert_eq!(triggers, 2, "{table}");
+        }
+    }
+}

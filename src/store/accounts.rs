@@ -1,0 +1,289 @@
+//! Customers, premises, accounts, services and sewer caps.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Db, Result};
+use crate::domain::Money;
+use crate::domain::account::{Account, Address, Customer, Premise, Refuse, Services, phone_digits};
+use crate::domain::ids::{AccountId, AccountNumber, CustomerId, PremiseId};
+use crate::domain::sewer_cap::WinterBill;
+
+/// Everything needed to open an account, customer and premise included.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub number: AccountNumber,
+    pub customer: CustomerId,
+    pub premise: PremiseId,
+    pub opened_on: NaiveDate,
+    pub deposit: Money,
+    pub services: Services,
+}
+
+/// An account with its customer, premise, services and cached balance.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountRow {
+    pub account: Account,
+    pub customer: Customer,
+    pub premise: Premise,
+    pub services: Services,
+    pub balance: Money,
+}
+
+const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.number, a.customer_id, a.premise_id, a.status, a.opened_on, a.closed_on,
+        a.deposit_cents, a.balance_cents,
+        c.name, c.mail_line1, c.mail_line2, c.mail_city, c.mail_state, c.mail_zip, c.phone, c.email, c.tax_id_last4,
+        p.line1, p.line2, p.city, p.state, p.zip,
+        s.meter_number, s.meter_size, s.meter_dials, s.sewer, s.stormwater, s.refuse_cart, s.refuse_frequency, s.emsacare
+    FROM accounts a
+    JOIN customers c ON c.id = a.customer_id
+    JOIN premises p ON p.id = a.premise_id
+    JOIN services s ON s.account_id = a.id";
+
+fn row_to_account(row: &Row) -> rusqlite::Result<AccountRow> {
+    let refuse = match (row.get(28)?, row.get(29)?) {
+        (Some(cart), Some(frequency)) => Some(Refuse { cart, frequency }),
+        _ => None,
+    };
+    Ok(AccountRow {
+        account: Account {
+            id: row.get(0)?,
+            number: row.get(1)?,
+            customer_id: row.get(2)?,
+            premise_id: row.get(3)?,
+            status: row.get(4)?,
+            opened_on: row.get(5)?,
+            closed_on: row.get(6)?,
+            deposit: row.get(7)?,
+        },
+        balance: row.get(8)?,
+        customer: Customer {
+            id: row.get(2)?,
+            name: row.get(9)?,
+            mailing: Address {
+                line1: row.get(10)?,
+                line2: row.get(11)?,
+                city: row.get(12)?,
+                state: row.get(13)?,
+                zip: row.get(14)?,
+            },
+            phone: row.get(15)?,
+            email: row.get(16)?,
+            tax_id_last4: row.get(17)?,
+        },
+        premise: Premise {
+            id: row.get(3)?,
+            address: Address {
+                line1: row.get(18)?,
+                line2: row.get(19)?,
+                city: row.get(20)?,
+                state: row.get(21)?,
+                zip: row.get(22)?,
+            },
+        },
+        services: Services {
+            meter_number: row.get(23)?,
+            meter_size: row.get(24)?,
+            meter_dials: row.get(25)?,
+            sewer: row.get(26)?,
+            stormwater: row.get(27)?,
+            refuse,
+            emsacare: row.get(30)?,
+        },
+    })
+}
+
+impl Db<'_> {
+    pub fn insert_customer(
+        &self,
+        name: &str,
+        mailing: &Address,
+        phone: Option<&str>,
+        email: Option<&str>,
+        tax_id_last4: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<CustomerId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO customers (name, mail_line1, mail_line2, mail_city, mail_state, mail_zip,
+                     phone, phone_digits, email, tax_id_last4, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                name,
+                mailing.line1,
+                mailing.line2,
+                mailing.city,
+                mailing.state,
+                mailing.zip,
+                phone,
+                phone.map(phone_digits),
+                email,
+                tax_id_last4,
+                now
+            ])?;
+        Ok(CustomerId(self.conn.last_insert_rowid()))
+    }
+
+    pub fn insert_premise(&self, address: &Address, sewer_cap_gal: u64) -> Result<PremiseId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO premises (line1, line2, city, state, zip, sewer_cap_gal) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![address.line1, address.line2, address.city, address.state, address.zip, sewer_cap_gal])?;
+        Ok(PremiseId(self.conn.last_insert_rowid()))
+    }
+
+    pub fn premise_sewer_cap(&self, premise: PremiseId) -> Result<u64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT sewer_cap_gal FROM premises WHERE id = ?1")?
+            .query_row([premise], |r| r.get(0))?)
+    }
+
+    /// Inserts the account and its services, and indexes it for search.
+    pub fn insert_account(&self, new: &NewAccount) -> Result<AccountId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO accounts (number, customer_id, premise_id, status, opened_on, deposit_cents)
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5)",
+            )?
+            .execute(params![new.number, new.customer, new.premise, new.opened_on, new.deposit])?;
+        let id = AccountId(self.conn.last_insert_rowid());
+        let s = &new.services;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO services (account_id, meter_number, meter_size, meter_dials, sewer, stormwater,
+                     refuse_cart, refuse_frequency, emsacare)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id,
+                s.meter_number,
+                s.meter_size,
+                s.meter_dials,
+                s.sewer,
+                s.stormwater,
+                s.refuse.map(|r| r.cart),
+                s.refuse.map(|r| r.frequency),
+                s.emsacare
+            ])?;
+        self.index_account(id)?;
+        Ok(id)
+    }
+
+    /// Highest account sequence number in use (the eight digits before the check digit).
+    pub fn max_account_sequence(&self) -> Result<u32> {
+        let number: Option<String> =
+            self.conn.prepare_cached("SELECT max(number) FROM accounts")?.query_row([], |r| r.get(0))?;
+        Ok(number.and_then(|n| n.get(..8).and_then(|s| s.parse().ok())).unwrap_or(0))
+    }
+
+    pub fn account(&self, id: AccountId) -> Result<Option<AccountRow>> {
+        let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_account).optional()?)
+    }
+
+    pub fn account_by_number(&self, number: &AccountNumber) -> Result<Option<AccountRow>> {
+        let sql = format!("{ACCOUNT_COLUMNS} WHERE a.number = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([number], row_to_account).optional()?)
+    }
+
+    /// Several accounts by id, in the order given (missing ids skipped).
+    pub fn accounts(&self, ids: &[AccountId]) -> Result<Vec<AccountRow>> {
+        let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id = ?1");
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = statement.query_row([id], row_to_account).optional()? {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Ids of accounts that are not closed, in id order.
+    pub fn open_account_ids(&self) -> Result<Vec<AccountId>> {
+        let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE status != 'closed' ORDER BY id")?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ids of accounts whose cached balance is above zero.
+    pub fn accounts_owing(&self) -> Result<Vec<AccountId>> {
+        let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE balance_cents > 0 ORDER BY id")?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_accounts(&self) -> Result<u64> {
+        Ok(self.conn.prepare_cached("SELECT count(*) FROM accounts")?.query_row([], |r| r.get(0))?)
+    }
+
+    pub fn insert_sewer_cap(&self, account: AccountId, effective_from: NaiveDate, cap_gal: u64, source: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sewer_caps (account_id, effective_from, cap_gal, source) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![account, effective_from, cap_gal, source])?;
+        Ok(())
+    }
+
+    /// The sewer cap in effect for `account` on `date`.
+    pub fn sewer_cap_on(&self, account: AccountId, date: NaiveDate) -> Result<Option<u64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT cap_gal FROM sewer_caps WHERE account_id = ?1 AND effective_from <= ?2
+                 ORDER BY effective_from DESC LIMIT 1",
+            )?
+            .query_row(params![account, date], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Water billed in December, January and February (the cap's inputs).
+    pub fn winter_bills(&self, account: AccountId) -> Result<Vec<WinterBill>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT bill_date, consumption_gal FROM bills
+             WHERE account_id = ?1 AND CAST(strftime('%m', bill_date) AS INTEGER) IN (12, 1, 2)",
+        )?;
+        let rows = statement.query_map([account], |r| Ok(WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds a change to the cached balance (same transaction as the entries).
+    pub(super) fn add_to_balance(&self, account: AccountId, change: Money) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE accounts SET balance_cents = balance_cents + ?2 WHERE id = ?1")?
+            .execute(params![account, change])?;
+        Ok(())
+    }
+
+    /// Rewrites the account's row in the search index from the tables.
+    pub fn index_account(&self, id: AccountId) -> Result<()> {
+        self.conn.prepare_cached("DELETE FROM account_search WHERE rowid = ?1")?.execute([id])?;
+        let row = self.account(id)?;
+        let Some(row) = row else { return Ok(()) };
+        let digits = row.account.number.digits().to_string();
+        let number = format!("{digits} {}", &digits[..8]);
+        let address = &row.premise.address;
+        let address_text = format!(
+            "{} {} {} {}",
+            address.line1,
+            address.line2.as_deref().unwrap_or(""),
+            address.city,
+            address.zip
+        );
+        let phone = row.customer.phone.as_deref().map(phone_digits).unwrap_or_default();
+        let phone_text = match phone.len() {
+            10 => format!("{phone} {} {} {} {}", &phone[3..], &phone[..3], &phone[3..6], &phone[6..]),
+            _ => phone,
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO account_search (rowid, number, name, address, phone, meter) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![id, number, row.customer.name, address_text, phone_text, row.services.meter_number])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,290 @@
+//! Meter reads, bills and their lines, and bill adjustments.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use rust_decimal::Decimal;
+
+use super::{Db, Result, StoreError};
+use crate::domain::Money;
+use crate::domain::account::ServiceKind;
+use crate::domain::ids::{AccountId, BillId, PostingId, ReadId, UserId};
+use crate::domain::rates::BillLine;
+use crate::domain::reads::ReadKind;
+
+/// A stored meter read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReadRow {
+    pub id: ReadId,
+    pub account_id: AccountId,
+    pub read_on: NaiveDate,
+    pub reading: u64,
+    pub kind: ReadKind,
+    pub rollover: bool,
+    pub corrects: Option<ReadId>,
+}
+
+/// A bill to store.
+#[derive(Debug, Clone)]
+pub struct NewBill<'a> {
+    pub account_id: AccountId,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub bill_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub schedule_id: &'a str,
+    pub previous_read: ReadId,
+    pub current_read: ReadId,
+    pub consumption_gal: u64,
+    pub sewer_cap_gal: u64,
+    pub lines: &'a [BillLine],
+}
+
+/// A stored bill, with its lines when asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BillRow {
+    pub id: BillId,
+    pub account_id: AccountId,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub bill_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub schedule_id: String,
+    pub previous_read: ReadRow,
+    pub current_read: ReadRow,
+    pub consumption_gal: u64,
+    pub sewer_cap_gal: u64,
+    pub total: Money,
+    pub lines: Vec<BillLineRow>,
+}
+
+/// A stored bill line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BillLineRow {
+    pub seq: u32,
+    pub line: BillLine,
+}
+
+const READ_COLUMNS: &str = "id, account_id, read_on, reading, kind, rollover, corrects_id";
+
+fn row_to_read(row: &Row, at: usize) -> rusqlite::Result<ReadRow> {
+    Ok(ReadRow {
+        id: row.get(at)?,
+        account_id: row.get(at + 1)?,
+        read_on: row.get(at + 2)?,
+        reading: row.get(at + 3)?,
+        kind: row.get(at + 4)?,
+        rollover: row.get(at + 5)?,
+        corrects: row.get(at + 6)?,
+    })
+}
+
+const BILL_QUERY: &str = "SELECT b.id, b.account_id, b.period_start, b.period_end, b.bill_date, b.due_date,
+        b.schedule_id, b.consumption_gal, b.sewer_cap_gal, b.total_cents,
+        p.id, p.account_id, p.read_on, p.reading, p.kind, p.rollover, p.corrects_id,
+        c.id, c.account_id, c.read_on, c.reading, c.kind, c.rollover, c.corrects_id
+    FROM bills b
+    JOIN meter_reads p ON p.id = b.previous_read_id
+    JOIN meter_reads c ON c.id = b.current_read_id";
+
+fn row_to_bill(row: &Row) -> rusqlite::Result<BillRow> {
+    Ok(BillRow {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        period_start: row.get(2)?,
+        period_end: row.get(3)?,
+        bill_date: row.get(4)?,
+        due_date: row.get(5)?,
+        schedule_id: row.get(6)?,
+        consumption_gal: row.get(7)?,
+        sewer_cap_gal: row.get(8)?,
+        total: row.get(9)?,
+        previous_read: row_to_read(row, 10)?,
+        current_read: row_to_read(row, 17)?,
+        lines: Vec::new(),
+    })
+}
+
+fn decimal(text: String) -> Result<Decimal> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("\"{text}\" is not a decimal number")))
+}
+
+impl Db<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_read(
+        &self,
+        account: AccountId,
+        read_on: NaiveDate,
+        reading: u64,
+        kind: ReadKind,
+        rollover: bool,
+        corrects: Option<ReadId>,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<ReadId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meter_reads (account_id, read_on, reading, kind, rollover, corrects_id, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![account, read_on, reading, kind, rollover, corrects, user, now])?;
+        Ok(ReadId(self.conn.last_insert_rowid()))
+    }
+
+    /// The latest read on the account; a correction entered later for the
+    /// same day wins over the read it corrects.
+    pub fn last_read(&self, account: AccountId) -> Result<Option<ReadRow>> {
+        let sql = format!(
+            "SELECT {READ_COLUMNS} FROM meter_reads WHERE account_id = ?1 ORDER BY read_on DESC, id DESC LIMIT 1"
+        );
+        Ok(self.conn.prepare_cached(&sql)?.query_row([account], |r| row_to_read(r, 0)).optional()?)
+    }
+
+    /// A bill on the account whose period overlaps the given one and whose
+    /// posting has not been reversed (a reversed bill may be billed again).
+    pub fn overlapping_bill(&self, account: AccountId, start: NaiveDate, end: NaiveDate) -> Result<Option<BillId>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT b.id FROM bills b
+                 WHERE b.account_id = ?1 AND b.period_start <= ?3 AND b.period_end >= ?2
+                   AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                                   WHERE p.bill_id = b.id AND p.kind = 'bill')
+                 LIMIT 1",
+            )?
+            .query_row(params![account, start, end], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn insert_bill(&self, bill: &NewBill) -> Result<BillId> {
+        let total: Money = bill.lines.iter().map(|l| l.amount).sum();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO bills (account_id, period_start, period_end, bill_date, due_date, schedule_id,
+                     previous_read_id, current_read_id, consumption_gal, sewer_cap_gal, total_cents)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                bill.account_id,
+                bill.period_start,
+                bill.period_end,
+                bill.bill_date,
+                bill.due_date,
+                bill.schedule_id,
+                bill.previous_read,
+                bill.current_read,
+                bill.consumption_gal,
+                bill.sewer_cap_gal,
+                total
+            ])?;
+        let id = BillId(self.conn.last_insert_rowid());
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO bill_lines (bill_id, seq, service, description, quantity, unit, rate, amount_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for (seq, line) in bill.lines.iter().enumerate() {
+            insert.execute(params![
+                id,
+                seq + 1,
+                line.service,
+                line.description,
+                line.quantity.to_string(),
+                line.unit,
+                line.rate.to_string(),
+                line.amount
+            ])?;
+        }
+        Ok(id)
+    }
+
+    /// A bill with its lines.
+    pub fn bill(&self, id: BillId) -> Result<Option<BillRow>> {
+        let sql = format!("{BILL_QUERY} WHERE b.id = ?1");
+        let bill = self.conn.prepare_cached(&sql)?.query_row([id], row_to_bill).optional()?;
+        let Some(mut bill) = bill else { return Ok(None) };
+        bill.lines = self.bill_lines(id)?;
+        Ok(Some(bill))
+    }
+
+    pub fn bill_lines(&self, id: BillId) -> Result<Vec<BillLineRow>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT seq, service, description, quantity, unit, rate, amount_cents FROM bill_lines
+             WHERE bill_id = ?1 ORDER BY seq",
+        )?;
+        let raw = statement.query_map([id], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, ServiceKind>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Money>(6)?,
+            ))
+        })?;
+        let mut lines = Vec::new();
+        for row in raw {
+            let (seq, service, description, quantity, unit, rate, amount) = row?;
+            let line = BillLine { service, description, quantity: decimal(quantity)?, unit, rate: decimal(rate)?, amount };
+            lines.push(BillLineRow { seq, line });
+        }
+        Ok(lines)
+    }
+
+    /// The account's latest bills, newest first, without lines.
+    pub fn recent_bills(&self, account: AccountId, limit: u32) -> Result<Vec<BillRow>> {
+        let sql = format!("{BILL_QUERY} WHERE b.account_id = ?1 ORDER BY b.period_start DESC, b.id DESC LIMIT ?2");
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map(params![account, limit], row_to_bill)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Per service, the net of earlier adjustments to the bill that stand
+    /// (not reversed): what re-rating must take into account.
+    pub fn bill_adjusted_by_service(&self, bill: BillId) -> Result<BTreeMap<ServiceKind, Money>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT l.service, SUM(l.after_cents - l.before_cents)
+             FROM bill_adjustments a JOIN bill_adjustment_lines l ON l.posting_id = a.posting_id
+             WHERE a.bill_id = ?1 AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = a.posting_id)
+             GROUP BY l.service",
+        )?;
+        let rows = statement.query_map([bill], |r| Ok((r.get::<_, ServiceKind>(0)?, r.get::<_, Money>(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records the detail of a bill adjustment posting.
+    pub fn insert_bill_adjustment(
+        &self,
+        posting: PostingId,
+        bill: BillId,
+        corrected_read: Option<(ReadId, u64)>,
+        lines: &[(ServiceKind, String, Money, Money)],
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO bill_adjustments (posting_id, bill_id, method, corrected_read_id, consumption_gal)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                posting,
+                bill,
+                if corrected_read.is_some() { "rerate" } else { "amount" },
+                corrected_read.map(|r| r.0),
+                corrected_read.map(|r| r.1)
+            ])?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO bill_adjustment_lines (posting_id, seq, service, description, before_cents, after_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (seq, (service, description, before, after)) in lines.iter().enumerate() {
+            insert.execute(params![posting, seq + 1, service, description, before, after])?;
+        }
+        Ok(())
+    }
+
+    pub fn read(&self, id: ReadId) -> Result<Option<ReadRow>> {
+        let sql = format!("SELECT {READ_COLUMNS} FROM meter_reads WHERE id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], |r| row_to_read(r, 0)).optional()?)
+    }
+}

@@ -1,0 +1,78 @@
+//! Conversions between domain types and SQLite values, kept here so the
+//! domain knows nothing of rusqlite.
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+use crate::domain::Money;
+use crate::domain::account::{AccountStatus, CartSize, MeterSize, PickupFrequency, ServiceKind};
+use crate::domain::ids::{AccountId, AccountNumber, BillId, CustomerId, PostingId, PremiseId, ReadId, UserId};
+use crate::domain::ledger::{ChartAccount, PostingKind, ReasonCode, Side};
+use crate::domain::reads::ReadKind;
+use crate::domain::user::Role;
+
+macro_rules! integer_newtype {
+    ($($name:ty => $make:expr, $get:expr);* $(;)?) => {$(
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(($get)(self)))
+            }
+        }
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map($make)
+            }
+        }
+    )*};
+}
+
+integer_newtype!(
+    AccountId => AccountId, |v: &AccountId| v.0;
+    CustomerId => CustomerId, |v: &CustomerId| v.0;
+    PremiseId => PremiseId, |v: &PremiseId| v.0;
+    BillId => BillId, |v: &BillId| v.0;
+    PostingId => PostingId, |v: &PostingId| v.0;
+    UserId => UserId, |v: &UserId| v.0;
+    ReadId => ReadId, |v: &ReadId| v.0;
+    Money => Money::from_cents, |v: &Money| v.cents();
+);
+
+macro_rules! code_column {
+    ($($name:ty),* $(,)?) => {$(
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.code()))
+            }
+        }
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                value.as_str()?.parse().map_err(|e| FromSqlError::Other(Box::new(e)))
+            }
+        }
+    )*};
+}
+
+code_column!(AccountStatus, CartSize, MeterSize, PickupFrequency, ServiceKind, PostingKind, ReasonCode, Side, ReadKind, Role);
+
+impl ToSql for ChartAccount {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for ChartAccount {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        value.as_str()?.parse().map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+impl ToSql for AccountNumber {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.digits()))
+    }
+}
+
+impl FromSql for AccountNumber {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        AccountNumber::parse(value.as_str()?).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}

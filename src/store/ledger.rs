@@ -1,0 +1,270 @@
+//! Postings and their entries: appending, finding by idempotency key, and
+//! reading an account's history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Db, Result};
+use crate::domain::Money;
+use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side};
+use crate::domain::ids::{AccountId, BillId, PostingId, UserId};
+
+/// A posting found by its idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPosting {
+    pub id: PostingId,
+    pub payload_sha256: String,
+}
+
+/// A stored posting with its lines.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PostingRow {
+    pub id: PostingId,
+    pub kind: PostingKind,
+    pub account_id: Option<AccountId>,
+    pub effective_on: NaiveDate,
+    pub posted_at: DateTime<Utc>,
+    pub user_id: UserId,
+    pub memo: String,
+    pub reason: Option<ReasonCode>,
+    pub bill_id: Option<BillId>,
+    pub reverses: Option<PostingId>,
+    pub waives: Option<PostingId>,
+    pub reversed_by: Option<PostingId>,
+    pub waived_by: Option<PostingId>,
+    pub lines: Vec<Line>,
+}
+
+/// One receivable entry of an account, as the activity list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntryRow {
+    pub posting_id: PostingId,
+    pub kind: PostingKind,
+    pub effective_on: NaiveDate,
+    pub posted_at: DateTime<Utc>,
+    pub memo: String,
+    pub reason: Option<ReasonCode>,
+    pub bill_id: Option<BillId>,
+    pub side: Side,
+    pub amount: Money,
+    pub reversed_by: Option<PostingId>,
+}
+
+/// A receivable entry with the date it falls due, for aging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgingRow {
+    pub kind: PostingKind,
+    pub side: Side,
+    pub amount: Money,
+    pub due_on: NaiveDate,
+}
+
+const POSTING_COLUMNS: &str = "SELECT p.id, p.kind, p.account_id, p.effective_on, p.posted_at, p.user_id, p.memo,
+        p.reason, p.bill_id, p.reverses_id, p.waives_id,
+        (SELECT r.id FROM postings r WHERE r.reverses_id = p.id),
+        (SELECT w.id FROM postings w WHERE w.waives_id = p.id)
+    FROM postings p";
+
+fn row_to_posting(row: &Row) -> rusqlite::Result<PostingRow> {
+    Ok(PostingRow {
+        id: row.get(0)?,
+        kind: row.get(1)?,
+        account_id: row.get(2)?,
+        effective_on: row.get(3)?,
+        posted_at: row.get(4)?,
+        user_id: row.get(5)?,
+        memo: row.get(6)?,
+        reason: row.get(7)?,
+        bill_id: row.get(8)?,
+        reverses: row.get(9)?,
+        waives: row.get(10)?,
+        reversed_by: row.get(11)?,
+        waived_by: row.get(12)?,
+        lines: Vec::new(),
+    })
+}
+
+impl Db<'_> {
+    pub fn posting_by_key(&self, key: &str) -> Result<Option<StoredPosting>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id, payload_sha256 FROM postings WHERE idempotency_key = ?1")?
+            .query_row([key], |r| Ok(StoredPosting { id: r.get(0)?, payload_sha256: r.get(1)? }))
+            .optional()?)
+    }
+
+    /// Appends a posting (already validated) with its entries, and moves the
+    /// cached balance of each customer account it touches.
+    pub fn insert_posting(
+        &self,
+        posting: &NewPosting,
+        key: &str,
+        payload_sha256: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<PostingId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+                     user_id, memo, reason, bill_id, reverses_id, waives_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                key,
+                payload_sha256,
+                posting.kind,
+                posting.account_id,
+                posting.effective_on,
+                now,
+                user,
+                posting.memo,
+                posting.reason,
+                posting.bill_id,
+                posting.reverses,
+                posting.waives
+            ])?;
+        let id = PostingId(self.conn.last_insert_rowid());
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for line in &posting.lines {
+            insert.execute(params![id, line.ledger, line.account_id, line.side, line.amount])?;
+            if let (ChartAccount::Receivable, Some(account)) = (line.ledger, line.account_id) {
+                self.add_to_balance(account, line.side.signed(line.amount))?;
+            }
+        }
+        Ok(id)
+    }
+
+    /// A posting with its lines.
+    pub fn posting(&self, id: PostingId) -> Result<Option<PostingRow>> {
+        let sql = format!("{POSTING_COLUMNS} WHERE p.id = ?1");
+        let posting = self.conn.prepare_cached(&sql)?.query_row([id], row_to_posting).optional()?;
+        let Some(mut posting) = posting else { return Ok(None) };
+        let mut statement =
+            self.conn.prepare_cached("SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = ?1 ORDER BY id")?;
+        let lines = statement.query_map([id], |r| {
+            Ok(Line { ledger: r.get(0)?, account_id: r.get(1)?, side: r.get(2)?, amount: r.get(3)? })
+        })?;
+        posting.lines = lines.collect::<rusqlite::Result<_>>()?;
+        Ok(Some(posting))
+    }
+
+    /// The posting of a given kind linked to a bill, if any (the bill's own
+    /// posting, or its late fee).
+    pub fn bill_posting(&self, bill: BillId, kind: PostingKind) -> Result<Option<PostingId>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM postings WHERE bill_id = ?1 AND kind = ?2 ORDER BY id LIMIT 1")?
+            .query_row(params![bill, kind], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The account's receivable entries that still stand, with due dates.
+    /// A posting and its reversal, and a late fee and its waiver, cancel
+    /// each other and are left out, so they do not disturb oldest-first.
+    pub fn aging_rows(&self, account: AccountId) -> Result<Vec<AgingRow>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on)
+             FROM entries e
+             JOIN postings p ON p.id = e.posting_id
+             LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
+             WHERE e.account_id = ?1
+               AND p.kind NOT IN ('reversal', 'waiver')
+               AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = p.id)
+               AND NOT EXISTS (SELECT 1 FROM postings w WHERE w.waives_id = p.id
+                               AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id))",
+        )?;
+        let rows = statement.query_map([account], |r| {
+            Ok(AgingRow { kind: r.get(0)?, side: r.get(1)?, amount: r.get(2)?, due_on: r.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The account's latest receivable entries, newest first.
+    pub fn recent_entries(&self, account: AccountId, limit: u32) -> Result<Vec<EntryRow>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT p.id, p.kind, p.effective_on, p.posted_at, p.memo, p.reason, p.bill_id, e.side, e.amount_cents,
+                    (SELECT r.id FROM postings r WHERE r.reverses_id = p.id)
+             FROM entries e JOIN postings p ON p.id = e.posting_id
+             WHERE e.account_id = ?1
+             ORDER BY e.posting_id DESC, e.id DESC LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![account, limit], |r| {
+            Ok(EntryRow {
+                posting_id: r.get(0)?,
+                kind: r.get(1)?,
+                effective_on: r.get(2)?,
+                posted_at: r.get(3)?,
+                memo: r.get(4)?,
+                reason: r.get(5)?,
+                bill_id: r.get(6)?,
+                side: r.get(7)?,
+                amount: r.get(8)?,
+                reversed_by: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn insert_payment_detail(&self, posting: PostingId, method: &str, reference: Option<&str>, received_on: NaiveDate) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO payments (posting_id, method, reference, received_on) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![posting, method, reference, received_on])?;
+        Ok(())
+    }
+
+    /// Seeds the chart of accounts (idempotent).
+    pub fn ensure_chart(&self) -> Result<()> {
+        let mut insert =
+            self.conn.prepare_cached("INSERT INTO ledger_accounts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
+        for account in ChartAccount::all() {
+            insert.execute(params![account.code(), account.name()])?;
+        }
+        Ok(())
+    }
+
+    /// Stores a rate schedule's source text (idempotent by id).
+    pub fn ensure_rate_schedule(&self, id: &str, effective_from: NaiveDate, source: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO rate_schedules (id, effective_from, source, loaded_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![id, effective_from, source, now])?;
+        Ok(())
+    }
+
+    /// Every posting with its lines, in order, for export.
+    pub fn for_each_posting(&self, mut visit: impl FnMut(&PostingRow, &[(Line, Option<String>)]) -> std::io::Result<()>) -> Result<()> {
+        let mut postings = self.conn.prepare(&format!("{POSTING_COLUMNS} ORDER BY p.id"))?;
+        let mut entries = self.conn.prepare(
+            "SELECT e.posting_id, e.ledger, e.account_id, e.side, e.amount_cents, a.number
+             FROM entries e LEFT JOIN accounts a ON a.id = e.account_id ORDER BY e.posting_id, e.id",
+        )?;
+        let mut entry_rows = entries.query([])?;
+        let mut pending: Option<(PostingId, Line, Option<String>)> = None;
+        let mut rows = postings.query([])?;
+        while let Some(row) = rows.next()? {
+            let posting = row_to_posting(row)?;
+            let mut lines = Vec::new();
+            loop {
+                if pending.is_none() {
+                    if let Some(e) = entry_rows.next()? {
+                        let line = Line { ledger: e.get(1)?, account_id: e.get(2)?, side: e.get(3)?, amount: e.get(4)? };
+                        pending = Some((e.get(0)?, line, e.get(5)?));
+                    }
+                }
+                match pending.take() {
+                    Some((id, line, number)) if id == posting.id => lines.push((line, number)),
+                    other => {
+                        pending = other;
+                        break;
+                    }
+                }
+            }
+            visit(&posting, &lines).map_err(|e| super::StoreError::Io(e.to_string()))?;
+        }
+        Ok(())
+    }
+}

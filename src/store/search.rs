@@ -1,0 +1,150 @@
+//! Account search: exact number, phone and meter matches first, then the
+//! full-text index (prefix, case- and accent-insensitive, any word order).
+
+use rusqlite::params;
+
+use super::{Db, Result};
+use crate::domain::Money;
+use crate::domain::account::{AccountStatus, phone_digits};
+use crate::domain::ids::{AccountId, AccountNumber};
+
+/// At most this many results: a person refines the query rather than scroll.
+pub const MAX_RESULTS: usize = 50;
+/// Words beyond this many add nothing but cost.
+const MAX_TERMS: usize = 8;
+
+/// One search result, with what a person needs to pick the right account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SearchHit {
+    pub account_id: AccountId,
+    pub number: AccountNumber,
+    pub name: String,
+    pub service_address: String,
+    pub phone: Option<String>,
+    pub meter_number: String,
+    pub status: AccountStatus,
+    pub balance: Money,
+    /// Found by an exact account, phone or meter number.
+    pub exact: bool,
+}
+
+/// The FTS5 query for what a person typed: each word becomes a quoted prefix
+/// term, so quotes, `*`, `AND`, `NEAR` and punctuation are plain text and
+/// never a syntax error. `None` when nothing searchable was typed.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_TERMS)
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+impl Db<'_> {
+    /// Finds accounts for what a person typed. Never fails on odd input.
+    pub fn search(&self, text: &str) -> Result<Vec<SearchHit>> {
+        let mut ids: Vec<(AccountId, bool)> = Vec::new();
+        for id in self.exact_matches(text)? {
+            if !ids.iter().any(|(i, _)| *i == id) {
+                ids.push((id, true));
+            }
+        }
+        if let Some(query) = fts_query(text) {
+            let mut statement = self.conn.prepare_cached(
+                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2",
+            )?;
+            let found = statement.query_map(params![query, MAX_RESULTS], |r| r.get::<_, AccountId>(0))?;
+            for id in found {
+                let id = id?;
+                if ids.len() >= MAX_RESULTS {
+                    break;
+                }
+                if !ids.iter().any(|(i, _)| *i == id) {
+                    ids.push((id, false));
+                }
+            }
+        }
+        ids.truncate(MAX_RESULTS);
+        self.hits(&ids)
+    }
+
+    fn exact_matches(&self, text: &str) -> Result<Vec<AccountId>> {
+        let mut found = Vec::new();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Ok(found);
+        }
+        if let Ok(number) = AccountNumber::parse(trimmed) {
+            let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE number = ?1")?;
+            found.extend(statement.query_map([number], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
+        }
+        let digits = phone_digits(trimmed);
+        let only_phone_chars = trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
+        if only_phone_chars && digits.len() == 10 {
+            let mut statement = self.conn.prepare_cached(
+                "SELECT a.id FROM customers c JOIN accounts a ON a.customer_id = c.id
+                 WHERE c.phone_digits = ?1 ORDER BY a.status = 'closed', a.id DESC LIMIT 50",
+            )?;
+            found.extend(statement.query_map([&digits], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
+        }
+        if !trimmed.contains(char::is_whitespace) {
+            let mut statement = self.conn.prepare_cached(
+                "SELECT account_id FROM services WHERE meter_number = ?1 ORDER BY account_id DESC LIMIT 50",
+            )?;
+            let meter = trimmed.to_uppercase();
+            found.extend(statement.query_map([meter], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
+        }
+        Ok(found)
+    }
+
+    fn hits(&self, ids: &[(AccountId, bool)]) -> Result<Vec<SearchHit>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT a.id, a.number, c.name, p.line1, p.line2, p.city, c.phone, s.meter_number, a.status, a.balance_cents
+             FROM accounts a JOIN customers c ON c.id = a.customer_id JOIN premises p ON p.id = a.premise_id
+             JOIN services s ON s.account_id = a.id WHERE a.id = ?1",
+        )?;
+        let mut hits = Vec::with_capacity(ids.len());
+        for (id, exact) in ids {
+            let hit = statement.query_row([id], |r| {
+                let line2: Option<String> = r.get(4)?;
+                let line1: String = r.get(3)?;
+                let city: String = r.get(5)?;
+                let service_address = match line2 {
+                    Some(unit) => format!("{line1} {unit}, {city}"),
+                    None => format!("{line1}, {city}"),
+                };
+                Ok(SearchHit {
+                    account_id: r.get(0)?,
+                    number: r.get(1)?,
+                    name: r.get(2)?,
+                    service_address,
+                    phone: r.get(6)?,
+                    meter_number: r.get(7)?,
+                    status: r.get(8)?,
+                    balance: r.get(9)?,
+                    exact: *exact,
+                })
+            });
+            match hit {
+                Ok(hit) => hits.push(hit),
+                Err(rusqlite::Error::QueryReturnedNoRows) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_becomes_safe_prefix_terms() {
+        assert_eq!(fts_query("Smith 41st").as_deref(), Some("\"smith\"* \"41st\"*"));
+        assert_eq!(fts_query("\"o'brien\" AND * NEAR(").as_deref(), Some("\"o\"* \"brien\"* \"and\"* \"near\"*"));
+        assert_eq!(fts_query("  ***  ").as_deref(), None);
+        assert_eq!(fts_query("José").as_deref(), Some("\"josé\"*"));
+    }
+}

@@ -1,0 +1,186 @@
+//! The checks behind `utility-desk verify`: the database is intact and the
+//! books agree with themselves.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{Db, Result};
+use crate::domain::Money;
+
+/// How many problems of one kind are listed by name; the count is always exact.
+const MAX_LISTED: usize = 10;
+
+/// One check and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    /// How many problems were found (0: the check passed).
+    pub problem_count: u64,
+    /// The first problems, described.
+    pub problems: Vec<String>,
+}
+
+/// Sizes of the ledger, so a person sees what was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct LedgerCounts {
+    pub accounts: u64,
+    pub bills: u64,
+    pub postings: u64,
+    pub entries: u64,
+    pub total_debits: Money,
+    pub total_credits: Money,
+}
+
+/// Everything `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub checks: Vec<Check>,
+    pub counts: LedgerCounts,
+}
+
+impl VerifyReport {
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.problem_count == 0)
+    }
+}
+
+impl Db<'_> {
+    /// Runs every ledger check. Each is one pass of SQL over the tables.
+    pub fn verify_ledger(&self) -> Result<VerifyReport> {
+        let mut checks = Vec::new();
+        let integrity: Vec<String> = self.strings("PRAGMA integrity_check")?;
+        let integrity_problems: Vec<String> = integrity.into_iter().filter(|r| r != "ok").collect();
+        checks.push(Check {
+            name: "database integrity",
+            problem_count: integrity_problems.len() as u64,
+            problems: integrity_problems.into_iter().take(MAX_LISTED).collect(),
+        });
+        checks.push(self.check(
+            "every posting balances",
+            "SELECT posting_id, SUM(CASE side WHEN 'D' THEN amount_cents ELSE -amount_cents END) AS net
+             FROM entries GROUP BY posting_id HAVING net != 0",
+            |r| Ok(format!("posting {} is off by {}", r.get::<_, i64>(0)?, Money::from_cents(r.get(1)?))),
+        )?);
+        checks.push(self.check(
+            "every posting has two or more lines",
+            "SELECT p.id, (SELECT count(*) FROM entries e WHERE e.posting_id = p.id) AS n FROM postings p WHERE n < 2",
+            |r| Ok(format!("posting {} has {} line(s)", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )?);
+        checks.push(self.check(
+            "cached balances equal their entries",
+            "SELECT a.number, a.balance_cents, COALESCE(e.sum, 0) FROM accounts a
+             LEFT JOIN (SELECT account_id, SUM(CASE side WHEN 'D' THEN amount_cents ELSE -amount_cents END) AS sum
+                        FROM entries WHERE account_id IS NOT NULL GROUP BY account_id) e ON e.account_id = a.id
+             WHERE a.balance_cents != COALESCE(e.sum, 0)",
+            |r| {
+                Ok(format!(
+                    "account {} shows {} but its entries sum to {}",
+                    r.get::<_, String>(0)?,
+                    Money::from_cents(r.get(1)?),
+                    Money::from_cents(r.get(2)?)
+                ))
+            },
+        )?);
+        checks.push(self.check(
+            "every reversal mirrors its original",
+            "SELECT r.id, r.reverses_id FROM postings r JOIN postings o ON o.id = r.reverses_id
+             WHERE o.kind = 'reversal'
+                OR o.account_id IS NOT r.account_id
+                OR EXISTS (SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = o.id
+                           EXCEPT SELECT ledger, account_id, CASE side WHEN 'D' THEN 'C' ELSE 'D' END, amount_cents
+                                  FROM entries WHERE posting_id = r.id)
+                OR EXISTS (SELECT ledger, account_id, CASE side WHEN 'D' THEN 'C' ELSE 'D' END, amount_cents
+                           FROM entries WHERE posting_id = r.id
+                           EXCEPT SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = o.id)
+                OR (SELECT count(*) FROM entries WHERE posting_id = o.id) != (SELECT count(*) FROM entries WHERE posting_id = r.id)",
+            |r| Ok(format!("reversal {} does not mirror posting {}", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )?);
+        checks.push(self.check(
+            "every bill's total equals its lines",
+            "SELECT b.id, b.total_cents, COALESCE(l.sum, 0) FROM bills b
+             LEFT JOIN (SELECT bill_id, SUM(amount_cents) AS sum FROM bill_lines GROUP BY bill_id) l ON l.bill_id = b.id
+             WHERE b.total_cents != COALESCE(l.sum, 0)",
+            |r| {
+                Ok(format!(
+                    "bill {} shows {} but its lines sum to {}",
+                    r.get::<_, i64>(0)?,
+                    Money::from_cents(r.get(1)?),
+                    Money::from_cents(r.get(2)?)
+                ))
+            },
+        )?);
+        checks.push(self.check(
+            "every bill is posted for its total",
+            "SELECT b.id, b.total_cents, COALESCE((SELECT SUM(e.amount_cents) FROM postings p
+                 JOIN entries e ON e.posting_id = p.id AND e.ledger = 'assets:receivable' AND e.side = 'D'
+                 WHERE p.bill_id = b.id AND p.kind = 'bill'), 0) AS posted
+             FROM bills b WHERE posted != b.total_cents",
+            |r| {
+                Ok(format!(
+                    "bill {} totals {} but posted {}",
+                    r.get::<_, i64>(0)?,
+                    Money::from_cents(r.get(1)?),
+                    Money::from_cents(r.get(2)?)
+                ))
+            },
+        )?);
+        let counts = self.counts()?;
+        let whole = counts.total_debits - counts.total_credits;
+        checks.push(Check {
+            name: "the whole ledger balances",
+            problem_count: u64::from(!whole.is_zero()),
+            problems: if whole.is_zero() {
+                Vec::new()
+            } else {
+                vec![format!("debits {} and credits {} differ", counts.total_debits, counts.total_credits)]
+            },
+        });
+        Ok(VerifyReport { checks, counts })
+    }
+
+    fn counts(&self) -> Result<LedgerCounts> {
+        let count = |table: &str| -> Result<u64> {
+            Ok(self.conn.prepare(&format!("SELECT count(*) FROM {table}"))?.query_row([], |r| r.get(0))?)
+        };
+        let (debits, credits): (i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE side WHEN 'D' THEN amount_cents END), 0),
+                    COALESCE(SUM(CASE side WHEN 'C' THEN amount_cents END), 0) FROM entries",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(LedgerCounts {
+            accounts: count("accounts")?,
+            bills: count("bills")?,
+            postings: count("postings")?,
+            entries: count("entries")?,
+            total_debits: Money::from_cents(debits),
+            total_credits: Money::from_cents(credits),
+        })
+    }
+
+    fn strings(&self, sql: &str) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare(sql)?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Runs a query whose rows are problems; lists the first few, counts all.
+    fn check(
+        &self,
+        name: &'static str,
+        sql: &str,
+        describe: impl Fn(&rusqlite::Row) -> rusqlite::Result<String>,
+    ) -> Result<Check> {
+        let mut statement = self.conn.prepare(sql)?;
+        let mut rows = statement.query([])?;
+        let mut problems = Vec::new();
+        let mut problem_count = 0u64;
+        while let Some(row) = rows.next()? {
+            problem_count += 1;
+            if problems.len() < MAX_LISTED {
+                problems.push(describe(row)?);
+            }
+        }
+        Ok(Check { name, problem_count, problems })
+    }
+}
