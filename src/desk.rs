@@ -1,1 +1,299 @@
-//! (in progress)
+//! The use cases: every action a person can take at the desk, each one
+//! transaction (`BEGIN IMMEDIATE`), each taking the acting user and `now`.
+//! Only this layer decides whether an action may happen; the window and the
+//! command line call it and never touch SQL.
+
+mod accounts;
+mod billing;
+mod error;
+mod export;
+mod money;
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::domain::ids::{PostingId, UserId};
+use crate::domain::ledger::NewPosting;
+use crate::domain::rates::{DEFAULT_SCHEDULES, RateBook};
+use crate::domain::user::Role;
+use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
+
+pub use accounts::{NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
+pub use billing::{
+    BillPosted, BillRequest, BillRunReport, LineAdjustRequest, LineDirection, NewRead, RerateRequest, RerateReview,
+    ServiceDifference,
+};
+pub use error::DeskError;
+pub use money::{
+    CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest,
+};
+
+pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+/// The utility's time zone, used for "today" and business days.
+pub const DEFAULT_TIME_ZONE: &str = "America/Chicago";
+
+/// The person acting. Issue 3 adds authentication; every action already
+/// takes one, so authority can be checked without changing signatures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub username: String,
+    pub role: Role,
+}
+
+/// The outcome of an action that posts to the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Posted {
+    pub posting_id: PostingId,
+    /// The same idempotency key and request were seen before: nothing new
+    /// was posted, and this is the first posting.
+    pub replayed: bool,
+}
+
+/// The desk: a ledger store plus the rate book and the utility's settings.
+pub struct Desk {
+    store: Store,
+    rates: RateBook,
+    time_zone: Tz,
+}
+
+impl Desk {
+    /// Opens the ledger at `path`, creating and initializing it if needed.
+    pub fn open(path: &Path) -> Result<Desk> {
+        Desk::with_store(Store::open(path)?)
+    }
+
+    /// A desk on a private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Desk> {
+        Desk::with_store(Store::open_in_memory()?)
+    }
+
+    fn with_store(mut store: Store) -> Result<Desk> {
+        let rates = RateBook::builtin()?;
+        let now = Utc::now();
+        let time_zone = store.write(|db| -> Result<String> {
+            db.ensure_chart()?;
+            for (_, source) in DEFAULT_SCHEDULES {
+                let schedule = crate::domain::rates::RateSchedule::from_toml(source)?;
+                db.ensure_rate_schedule(schedule.id(), schedule.effective_from(), source, now)?;
+            }
+            match db.meta("time_zone")? {
+                Some(zone) => Ok(zone),
+                None => {
+                    db.set_meta("time_zone", DEFAULT_TIME_ZONE)?;
+                    Ok(DEFAULT_TIME_ZONE.to_string())
+                }
+            }
+        })?;
+        let time_zone = time_zone
+            .parse::<Tz>()
+            .map_err(|_| DeskError::Invalid(format!("the stored time zone \"{time_zone}\" is not known")))?;
+        Ok(Desk { store, rates, time_zone })
+    }
+
+    /// Where the database lives, if it is a file.
+    pub fn path(&self) -> Option<&Path> {
+        self.store.path()
+    }
+
+    pub fn rates(&self) -> &RateBook {
+        &self.rates
+    }
+
+    /// The utility's calendar date at `now`.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.time_zone).date_naive()
+    }
+
+    /// A setting or marker in the database (e.g. `demo`).
+    pub fn meta(&mut self, key: &str) -> Result<Option<String>> {
+        self.store.read(|db| Ok(db.meta(key)?))
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.store.write(|db| Ok(db.set_meta(key, value)?))
+    }
+
+    /// The active user with this name, as the one acting.
+    pub fn actor(&mut self, username: &str) -> Result<Actor> {
+        let user = self.store.read(|db| Ok::<_, DeskError>(db.user_by_name(username)?))?;
+        match user {
+            Some(user) if user.active => Ok(Actor { user_id: user.id, username: user.username, role: user.role }),
+            Some(_) => Err(DeskError::UserInactive(username.to_string())),
+            None => Err(DeskError::UnknownUser(username.to_string())),
+        }
+    }
+
+    /// Adds a user. Issue 3 adds passwords and the authority to do this.
+    pub fn add_user(&mut self, now: DateTime<Utc>, username: &str, full_name: &str, role: Role) -> Result<UserId> {
+        let username = username.trim();
+        if username.len() < 2 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+            return Err(DeskError::Invalid(format!(
+                "\"{username}\" is not a usable user name: use 2 to 32 letters, digits, '.', '_' or '-'"
+            )));
+        }
+        if full_name.trim().is_empty() {
+            return Err(DeskError::Invalid("enter the person's full name".into()));
+        }
+        self.store.write(|db| {
+            if db.user_by_name(username)?.is_some() {
+                return Err(DeskError::Invalid(format!("the user name \"{username}\" is taken")));
+            }
+            Ok(db.insert_user(username, full_name.trim(), role, now)?)
+        })
+    }
+
+    pub fn users(&mut self) -> Result<Vec<UserRow>> {
+        self.store.read(|db| Ok(db.users()?))
+    }
+
+    /// Checks the database and the books: see `store::verify`.
+    pub fn verify(&mut self) -> Result<VerifyReport> {
+        self.store.read(|db| Ok(db.verify_ledger()?))
+    }
+
+    /// Runs `work` in one write transaction.
+    fn write<T>(&mut self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
+        let rates = &self.rates;
+        self.store.write(|db| work(db, rates))
+    }
+
+    /// Runs several actions in one transaction (bulk runs, batch files):
+    /// each action is all-or-nothing on its own, and the whole batch is
+    /// committed when `work` returns `Ok`, or rolled back if it returns `Err`.
+    pub fn batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
+        let (rates, time_zone) = (&self.rates, self.time_zone);
+        self.store.write(|db| work(&Batch { db, rates, time_zone }))
+    }
+
+    #[doc(hidden)]
+    pub fn store_for_tests(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
+/// Actions inside one transaction; see [`Desk::batch`].
+pub struct Batch<'a> {
+    db: &'a Db<'a>,
+    rates: &'a RateBook,
+    time_zone: Tz,
+}
+
+impl Batch<'_> {
+    /// The utility's calendar date at `now`.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.time_zone).date_naive()
+    }
+
+    /// Runs one action atomically: if it fails, its writes are undone and
+    /// the batch goes on.
+    fn atomic<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
+        self.db.savepoint(|db| work(db, self.rates))
+    }
+}
+
+/// Each action, as one transaction of its own on the desk.
+macro_rules! single_actions {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+        impl Desk {$(
+            $(#[$doc])*
+            pub fn $name(&mut self, $($arg: $ty),*) -> Result<$out> {
+                self.batch(|batch| batch.$name($($arg),*))
+            }
+        )*}
+    };
+}
+
+single_actions! {
+    /// Opens an account, with its customer and (new or existing) premise.
+    open_account(actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> crate::domain::ids::AccountId;
+    /// Rates and posts one bill.
+    post_bill(actor: &Actor, now: DateTime<Utc>, request: &BillRequest) -> BillPosted;
+    /// Re-rates a bill from a corrected read and posts the difference.
+    adjust_bill_by_read(actor: &Actor, now: DateTime<Utc>, request: &RerateRequest) -> Posted;
+    /// Adjusts one bill line by an amount.
+    adjust_bill_line(actor: &Actor, now: DateTime<Utc>, request: &LineAdjustRequest) -> Posted;
+    /// Records a payment.
+    record_payment(actor: &Actor, now: DateTime<Utc>, request: &PaymentRequest) -> Posted;
+    /// Issues a credit with a reason.
+    issue_credit(actor: &Actor, now: DateTime<Utc>, request: &CreditRequest) -> Posted;
+    /// Charges late fees as of a date, once per bill.
+    assess_late_fees(actor: &Actor, now: DateTime<Utc>, as_of: NaiveDate) -> LateFeeReport;
+    /// Waives one late fee.
+    waive_late_fee(actor: &Actor, now: DateTime<Utc>, request: &WaiveRequest) -> Posted;
+    /// Reverses a posting.
+    reverse(actor: &Actor, now: DateTime<Utc>, request: &ReverseRequest) -> Posted;
+}
+
+/// SHA-256 of the request as JSON: what "the same payload" means for an
+/// idempotency key.
+fn payload_hash(payload: &impl Serialize) -> Result<String> {
+    let bytes = serde_json::to_vec(payload).map_err(|e| DeskError::Invalid(e.to_string()))?;
+    Ok(hex(&Sha256::digest(bytes)))
+}
+
+/// Lower-case hexadecimal of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// The earlier posting under `key`, if this request was seen before: the
+/// same payload is a replay; a different payload under the same key is refused.
+fn replayed(db: &Db, key: &str, payload: &impl Serialize) -> Result<Option<Posted>> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > 200 {
+        return Err(DeskError::Invalid("an idempotency key has 1 to 200 characters".into()));
+    }
+    match db.posting_by_key(key)? {
+        None => Ok(None),
+        Some(existing) if existing.payload_sha256 == payload_hash(payload)? => {
+            Ok(Some(Posted { posting_id: existing.id, replayed: true }))
+        }
+        Some(existing) => Err(DeskError::KeyReused { key: key.to_string(), posting: existing.id }),
+    }
+}
+
+/// Posts `build()`'s posting under `key`, once (see [`replayed`]).
+fn post_once(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    key: &str,
+    payload: &impl Serialize,
+    build: impl FnOnce() -> Result<NewPosting>,
+) -> Result<Posted> {
+    if let Some(posted) = replayed(db, key, payload)? {
+        return Ok(posted);
+    }
+    let posting = build()?;
+    posting.validate()?;
+    let posting_id = db.insert_posting(&posting, key.trim(), &payload_hash(payload)?, actor.user_id, now)?;
+    Ok(Posted { posting_id, replayed: false })
+}
+
+/// A required note or reason, trimmed; empty is refused.
+fn required_note(note: &str, what: &str) -> Result<String> {
+    let trimmed = note.trim();
+    if trimmed.is_empty() {
+        return Err(DeskError::NoteRequired(what.to_string()));
+    }
+    if trimmed.chars().count() > 2000 {
+        return Err(DeskError::Invalid(format!("the {what} is longer than 2,000 characters")));
+    }
+    Ok(trimmed.to_string())
+}
+
+impl From<StoreError> for DeskError {
+    fn from(error: StoreError) -> Self {
+        DeskError::Store(error)
+    }
+}

@@ -123,7 +123,7 @@ mod tests {
             bill(2021, 1, 2_000),
             bill(2022, 2, 3_000),
             bill(2023, 1, 4_000),
-            bill(2024, 2, 5_000), // winter 2024: the newest counted
+            bill(2024, 2, 5_000),   // winter 2024: the newest counted
             bill(2024, 12, 90_000), // after the recompute date
             bill(2025, 1, 90_000),
         ];

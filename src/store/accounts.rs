@@ -287,3 +287,18 @@ impl Db<'_> {
         Ok(())
     }
 }
+
+impl Db<'_> {
+    /// Adds a cap unless the account already has one from that date;
+    /// returns whether it was added.
+    pub fn insert_sewer_cap_once(&self, account: AccountId, effective_from: NaiveDate, cap_gal: u64, source: &str) -> Result<bool> {
+        let added = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO sewer_caps (account_id, effective_from, cap_gal, source) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![account, effective_from, cap_gal, source])?;
+        Ok(added > 0)
+    }
+}

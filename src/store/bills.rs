@@ -288,3 +288,29 @@ impl Db<'_> {
         Ok(self.conn.prepare_cached(&sql)?.query_row([id], |r| row_to_read(r, 0)).optional()?)
     }
 }
+
+impl Db<'_> {
+    /// The account's latest bill (not reversed) due before `date`.
+    pub fn latest_bill_due_before(&self, account: AccountId, date: NaiveDate) -> Result<Option<BillId>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT b.id FROM bills b WHERE b.account_id = ?1 AND b.due_date < ?2
+                   AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                                   WHERE p.bill_id = b.id AND p.kind = 'bill')
+                 ORDER BY b.due_date DESC, b.id DESC LIMIT 1",
+            )?
+            .query_row(params![account, date], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Adjustments to the bill that have not been reversed.
+    pub fn standing_adjustments(&self, bill: BillId) -> Result<Vec<PostingId>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT a.posting_id FROM bill_adjustments a WHERE a.bill_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = a.posting_id) ORDER BY a.posting_id",
+        )?;
+        let rows = statement.query_map([bill], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

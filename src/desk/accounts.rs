@@ -1,0 +1,225 @@
+//! Opening accounts, finding them, and the account overview.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::{Actor, Batch, Desk, DeskError, Result, post_once, required_note};
+use crate::domain::Money;
+use crate::domain::account::{AccountStatus, Address, Services};
+use crate::domain::aging::{Aging, Charge, age};
+use crate::domain::ids::{AccountId, AccountNumber, PremiseId};
+use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, Side};
+use crate::domain::reads::ReadKind;
+use crate::domain::sewer_cap::{compute_cap, recompute_date};
+use crate::store::{AccountRow, BillRow, Db, EntryRow, NewAccount, SearchHit};
+
+/// A new customer's details. Identity data only as its last four digits.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewCustomer {
+    pub name: String,
+    pub mailing: Address,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub tax_id_last4: Option<String>,
+}
+
+/// Where the account takes service.
+#[derive(Debug, Clone, Serialize)]
+pub enum PremiseChoice {
+    New { address: Address, sewer_cap_gal: u64 },
+    Existing(PremiseId),
+}
+
+/// Opening an account: customer, premise, services, opening meter read.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewAccountRequest {
+    pub customer: NewCustomer,
+    pub premise: PremiseChoice,
+    pub opened_on: NaiveDate,
+    pub deposit: Money,
+    pub services: Services,
+    pub opening_read: u64,
+}
+
+/// The desk's first screen for an account, in one call.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub account: AccountRow,
+    pub as_of: NaiveDate,
+    pub aging: Aging,
+    pub flags: OverviewFlags,
+    pub sewer_cap_gal: Option<u64>,
+    /// The last 24 bills, newest first (without lines).
+    pub bills: Vec<BillRow>,
+    /// The last 50 receivable entries, newest first.
+    pub entries: Vec<EntryRow>,
+}
+
+/// What a representative should notice first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct OverviewFlags {
+    pub past_due: bool,
+    pub cutoff_eligible: bool,
+    pub last_read_estimated: bool,
+    /// Requests awaiting approval (approvals arrive with authority).
+    pub pending_items: u32,
+}
+
+const OVERVIEW_BILLS: u32 = 24;
+const OVERVIEW_ENTRIES: u32 = 50;
+
+impl Batch<'_> {
+    /// Opens an account, with its customer and (new or existing) premise.
+    pub fn open_account(&self, actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> Result<AccountId> {
+        let today = self.today(now);
+        if request.opened_on > today {
+            return Err(DeskError::FutureDate { what: "opening", date: request.opened_on, today });
+        }
+        let customer = &request.customer;
+        required_note(&customer.name, "customer name")?;
+        if let Some(last4) = &customer.tax_id_last4 {
+            if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(DeskError::Invalid("keep only the last four digits of a tax id".into()));
+            }
+        }
+        self.atomic(|db, _| open_account_in(db, actor, now, request))
+    }
+
+}
+
+impl Desk {
+    /// Finds accounts by number, name, address, phone or meter.
+    pub fn search(&mut self, text: &str) -> Result<Vec<SearchHit>> {
+        self.store.read(|db| Ok(db.search(text)?))
+    }
+
+    /// The account by its printed number.
+    pub fn account_by_number(&mut self, number: &str) -> Result<AccountRow> {
+        let parsed = AccountNumber::parse(number).map_err(|e| DeskError::UnknownAccount(e.to_string()))?;
+        self.store
+            .read(|db| Ok::<_, DeskError>(db.account_by_number(&parsed)?))?
+            .ok_or_else(|| DeskError::UnknownAccount(parsed.to_string()))
+    }
+
+    /// Everything the first screen shows, as of `now`'s date.
+    pub fn overview(&mut self, account: AccountId, now: DateTime<Utc>) -> Result<Overview> {
+        let as_of = self.today(now);
+        let cutoff_days = self.rates.in_effect(as_of).map_or(24, |s| s.terms().late_fee.cutoff_days);
+        self.store.read(|db| {
+            let row = db.account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
+            let aging = account_aging(db, account, as_of)?;
+            let last_read = db.last_read(account)?;
+            let flags = OverviewFlags {
+                past_due: aging.past_due().is_positive(),
+                cutoff_eligible: aging.cutoff_eligible(cutoff_days),
+                last_read_estimated: last_read.is_some_and(|r| r.kind == ReadKind::Estimated),
+                pending_items: 0,
+            };
+            Ok(Overview {
+                sewer_cap_gal: db.sewer_cap_on(account, as_of)?,
+                bills: db.recent_bills(account, OVERVIEW_BILLS)?,
+                entries: db.recent_entries(account, OVERVIEW_ENTRIES)?,
+                account: row,
+                as_of,
+                aging,
+                flags,
+            })
+        })
+    }
+
+    /// Recomputes every open account's sewer cap as of 1 May of `year`, from
+    /// its winter bills; accounts without winter bills keep their cap.
+    /// Returns how many caps were set.
+    pub fn recompute_sewer_caps(&mut self, year: i32) -> Result<u64> {
+        let on = recompute_date(year);
+        self.write(|db, _| {
+            let mut set = 0;
+            for account in db.open_account_ids()? {
+                if let Some(cap) = compute_cap(&db.winter_bills(account)?, on) {
+                    set += u64::from(db.insert_sewer_cap_once(account, on, cap, "winter-average")?);
+                }
+            }
+            Ok(set)
+        })
+    }
+}
+
+/// Ages the account's receivable as of `as_of`.
+pub(super) fn account_aging(db: &Db, account: AccountId, as_of: NaiveDate) -> Result<Aging> {
+    let mut charges = Vec::new();
+    let mut paid = Money::ZERO;
+    for row in db.aging_rows(account)? {
+        match row.side {
+            Side::Debit => {
+                charges.push(Charge { due_on: row.due_on, amount: row.amount, is_late_fee: row.kind == PostingKind::LateFee })
+            }
+            Side::Credit => paid += row.amount,
+        }
+    }
+    Ok(age(&charges, paid, as_of))
+}
+
+/// An account that exists and is not closed.
+pub(super) fn open_account_row(db: &Db, account: AccountId) -> Result<AccountRow> {
+    let row = db.account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
+    if row.account.status == AccountStatus::Closed {
+        return Err(DeskError::AccountClosed(row.account.number.to_string()));
+    }
+    Ok(row)
+}
+
+fn open_account_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> Result<AccountId> {
+    let customer = &request.customer;
+    let customer_id = db.insert_customer(
+        customer.name.trim(),
+        &customer.mailing,
+        customer.phone.as_deref(),
+        customer.email.as_deref(),
+        customer.tax_id_last4.as_deref(),
+        now,
+    )?;
+    let (premise, cap) = match &request.premise {
+        PremiseChoice::New { address, sewer_cap_gal } => (db.insert_premise(address, *sewer_cap_gal)?, *sewer_cap_gal),
+        PremiseChoice::Existing(id) => (*id, db.premise_sewer_cap(*id)?),
+    };
+    let number = AccountNumber::from_sequence(db.max_account_sequence()?.max(10_000_000) + 1);
+    let mut services = request.services.clone();
+    services.meter_number = services.meter_number.trim().to_uppercase();
+    let account = db.insert_account(&NewAccount {
+        number: number.clone(),
+        customer: customer_id,
+        premise,
+        opened_on: request.opened_on,
+        deposit: request.deposit,
+        services,
+    })?;
+    // A new customer keeps the premise's cap until the next May.
+    db.insert_sewer_cap(account, request.opened_on, cap, "premise")?;
+    db.insert_read(
+        account,
+        request.opened_on,
+        request.opening_read,
+        ReadKind::Actual,
+        false,
+        None,
+        actor.user_id,
+        now,
+    )?;
+    if request.deposit.is_positive() {
+        let key = format!("deposit:{}", number.digits());
+        post_once(db, actor, now, &key, &(account, request.deposit), || {
+            Ok(NewPosting {
+                kind: PostingKind::Deposit,
+                account_id: Some(account),
+                effective_on: request.opened_on,
+                memo: "Service deposit received".into(),
+                reason: None,
+                bill_id: None,
+                reverses: None,
+                waives: None,
+                lines: vec![Line::debit(ChartAccount::Cash, request.deposit), Line::credit(ChartAccount::Deposits, request.deposit)],
+            })
+        })?;
+    }
+    Ok(account)
+}

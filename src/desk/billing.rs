@@ -1,0 +1,393 @@
+//! Bills from meter reads, bill runs, and bill adjustments (by a corrected
+//! read, re-rated line by line, or by amount on one line).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::accounts::open_account_row;
+use super::{Actor, Batch, Desk, DeskError, Posted, Result, post_once, replayed, required_note};
+use crate::domain::Money;
+use crate::domain::account::ServiceKind;
+use crate::domain::ids::{AccountId, BillId};
+use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, merge_lines};
+use crate::domain::rates::{BillLine, RateBook, RatingInput};
+use crate::domain::reads::{ReadKind, consumption};
+use crate::store::{BillRow, Db, NewBill};
+
+/// Days from the bill date to the due date.
+pub const PAYMENT_TERMS_DAYS: u64 = 20;
+
+/// A meter read as entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRead {
+    pub read_on: NaiveDate,
+    pub reading: u64,
+    pub kind: ReadKind,
+    /// The person confirmed the register rolled over past its last dial.
+    pub rollover: bool,
+}
+
+/// One month's bill for an account, from its closing read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillRequest {
+    pub account: AccountId,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub bill_date: NaiveDate,
+    pub read: NewRead,
+}
+
+/// A posted bill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BillPosted {
+    pub bill: BillId,
+    pub posted: Posted,
+    pub total: Money,
+    pub ledger_lines: u64,
+}
+
+/// What a bill run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BillRunReport {
+    pub billed: u64,
+    pub total: Money,
+    pub ledger_lines: u64,
+    /// (account, why) for every bill that was refused; the rest were posted.
+    pub refused: Vec<(AccountId, String)>,
+}
+
+/// Re-rating a bill from a corrected read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RerateRequest {
+    pub bill: BillId,
+    pub corrected_reading: u64,
+    pub rollover: bool,
+    pub reason: ReasonCode,
+    pub note: String,
+    pub key: String,
+}
+
+/// One service's charges before and after re-rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceDifference {
+    pub service: ServiceKind,
+    /// As billed, plus earlier adjustments that stand.
+    pub before: Money,
+    pub after: Money,
+    pub difference: Money,
+}
+
+/// The line-by-line difference a re-rate would post, shown before posting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RerateReview {
+    pub bill: BillRow,
+    pub corrected_consumption_gal: u64,
+    pub after: Vec<BillLine>,
+    pub services: Vec<ServiceDifference>,
+    pub difference: Money,
+    /// Later bills that started from the read being corrected: their
+    /// consumption may need a look too.
+    pub later_bills: Vec<BillId>,
+}
+
+/// Which way a line adjustment goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineDirection {
+    Decrease,
+    Increase,
+}
+
+/// Adjusting one bill line by an amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineAdjustRequest {
+    pub bill: BillId,
+    /// The printed line number (1 = first line).
+    pub line: u32,
+    pub amount: Money,
+    pub direction: LineDirection,
+    pub reason: ReasonCode,
+    pub note: String,
+    pub key: String,
+}
+
+impl Batch<'_> {
+    /// Rates and posts one bill.
+    pub fn post_bill(&self, actor: &Actor, now: DateTime<Utc>, request: &BillRequest) -> Result<BillPosted> {
+        let today = self.today(now);
+        self.atomic(|db, rates| post_bill_in(db, rates, actor, now, today, request))
+    }
+
+    /// Re-rates the bill from a corrected read and posts the difference as an
+    /// adjustment linked to the bill. The original bill and read stay.
+    pub fn adjust_bill_by_read(&self, actor: &Actor, now: DateTime<Utc>, request: &RerateRequest) -> Result<Posted> {
+        let note = required_note(&request.note, "note explaining the adjustment")?;
+        let today = self.today(now);
+        self.atomic(|db, rates| {
+            if let Some(posted) = replayed(db, &request.key, request)? {
+                return Ok(posted);
+            }
+            let review = rerate_review(db, rates, request.bill, request.corrected_reading, request.rollover)?;
+            if review.services.iter().all(|s| s.difference.is_zero()) {
+                return Err(DeskError::NothingToAdjust);
+            }
+            open_account_row(db, review.bill.account_id)?;
+            let read = db.insert_read(
+                review.bill.account_id,
+                review.bill.current_read.read_on.min(today),
+                request.corrected_reading,
+                ReadKind::Actual,
+                request.rollover,
+                Some(review.bill.current_read.id),
+                actor.user_id,
+                now,
+            )?;
+            let memo = format!("Bill {} re-rated from corrected read {}: {note}", review.bill.id, request.corrected_reading);
+            let posted = post_once(db, actor, now, &request.key, request, || {
+                Ok(adjustment_posting(&review.bill, &review.services, request.reason, memo.clone(), today))
+            })?;
+            let lines: Vec<_> = review
+                .services
+                .iter()
+                .filter(|s| !s.difference.is_zero())
+                .map(|s| (s.service, format!("{} re-rated", s.service), s.before, s.after))
+                .collect();
+            db.insert_bill_adjustment(posted.posting_id, review.bill.id, Some((read, review.corrected_consumption_gal)), &lines)?;
+            Ok(posted)
+        })
+    }
+
+    /// Adjusts one bill line by an amount, up or down.
+    pub fn adjust_bill_line(&self, actor: &Actor, now: DateTime<Utc>, request: &LineAdjustRequest) -> Result<Posted> {
+        let note = required_note(&request.note, "note explaining the adjustment")?;
+        let today = self.today(now);
+        self.atomic(|db, _| {
+            if let Some(posted) = replayed(db, &request.key, request)? {
+                return Ok(posted);
+            }
+            let bill = db.bill(request.bill)?.ok_or(DeskError::UnknownBill(request.bill))?;
+            open_account_row(db, bill.account_id)?;
+            let line = bill
+                .lines
+                .iter()
+                .find(|l| l.seq == request.line)
+                .ok_or(DeskError::UnknownBillLine { bill: bill.id, line: request.line })?;
+            let service = line.line.service;
+            let before = service_totals(&bill.lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>())
+                .get(&service)
+                .copied()
+                .unwrap_or_default()
+                + db.bill_adjusted_by_service(bill.id)?.get(&service).copied().unwrap_or_default();
+            let after = match request.direction {
+                LineDirection::Decrease => before - request.amount,
+                LineDirection::Increase => before + request.amount,
+            };
+            if after.is_negative() {
+                return Err(DeskError::DecreaseTooLarge {
+                    amount: request.amount.to_string(),
+                    service: service.to_string(),
+                    left: before.to_string(),
+                });
+            }
+            let difference = ServiceDifference { service, before, after, difference: after - before };
+            let memo = format!("Bill {} line {} ({}) adjusted: {note}", bill.id, request.line, line.line.description);
+            let posted = post_once(db, actor, now, &request.key, request, || {
+                Ok(adjustment_posting(&bill, std::slice::from_ref(&difference), request.reason, memo.clone(), today))
+            })?;
+            db.insert_bill_adjustment(posted.posting_id, bill.id, None, &[(service, line.line.description.clone(), before, after)])?;
+            Ok(posted)
+        })
+    }
+}
+
+impl Desk {
+    /// Posts many bills in one transaction; a refused bill is reported and
+    /// leaves no trace, the others are posted.
+    pub fn bill_run(&mut self, actor: &Actor, now: DateTime<Utc>, requests: &[BillRequest]) -> Result<BillRunReport> {
+        self.batch(|batch| {
+            let mut report = BillRunReport::default();
+            for request in requests {
+                match batch.post_bill(actor, now, request) {
+                    Ok(posted) => {
+                        report.billed += 1;
+                        report.total += posted.total;
+                        report.ledger_lines += posted.ledger_lines;
+                    }
+                    Err(DeskError::Store(e)) => return Err(DeskError::Store(e)),
+                    Err(refused) => report.refused.push((request.account, refused.to_string())),
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    /// What re-rating the bill from a corrected read would change. Writes nothing.
+    pub fn preview_rerate(&mut self, bill: BillId, corrected_reading: u64, rollover: bool) -> Result<RerateReview> {
+        let rates = &self.rates;
+        self.store.read(|db| rerate_review(db, rates, bill, corrected_reading, rollover))
+    }
+
+}
+
+fn post_bill_in(
+    db: &Db,
+    rates: &RateBook,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    request: &BillRequest,
+) -> Result<BillPosted> {
+    let row = open_account_row(db, request.account)?;
+    for (what, date) in [("read", request.read.read_on), ("bill", request.bill_date)] {
+        if date > today {
+            return Err(DeskError::FutureDate { what, date, today });
+        }
+    }
+    if request.period_end < request.period_start {
+        return Err(DeskError::Invalid(format!(
+            "the billing period ends ({}) before it starts ({})",
+            request.period_end, request.period_start
+        )));
+    }
+    if let Some(bill) = db.overlapping_bill(request.account, request.period_start, request.period_end)? {
+        return Err(DeskError::AlreadyBilled { bill, start: request.period_start, end: request.period_end });
+    }
+    let previous = db
+        .last_read(request.account)?
+        .ok_or_else(|| DeskError::Invalid(format!("account {} has no opening read", row.account.number)))?;
+    if request.read.read_on < previous.read_on {
+        return Err(DeskError::Invalid(format!(
+            "the read is dated {} but the meter was already read on {}",
+            request.read.read_on, previous.read_on
+        )));
+    }
+    let gallons = consumption(previous.reading, request.read.reading, row.services.meter_dials, request.read.rollover)?;
+    let schedule = rates.in_effect(request.period_end).ok_or(DeskError::NoRateSchedule(request.period_end))?;
+    let cap = match db.sewer_cap_on(request.account, request.period_end)? {
+        Some(cap) => cap,
+        None => db.premise_sewer_cap(row.account.premise_id)?,
+    };
+    let lines = schedule.rate(&RatingInput { services: &row.services, consumption_gal: gallons, sewer_cap_gal: cap })?;
+    let current = db.insert_read(
+        request.account,
+        request.read.read_on,
+        request.read.reading,
+        request.read.kind,
+        request.read.rollover,
+        None,
+        actor.user_id,
+        now,
+    )?;
+    let bill = db.insert_bill(&NewBill {
+        account_id: request.account,
+        period_start: request.period_start,
+        period_end: request.period_end,
+        bill_date: request.bill_date,
+        due_date: request.bill_date + Days::new(PAYMENT_TERMS_DAYS),
+        schedule_id: schedule.id(),
+        previous_read: previous.id,
+        current_read: current,
+        consumption_gal: gallons,
+        sewer_cap_gal: cap,
+        lines: &lines,
+    })?;
+    let total: Money = lines.iter().map(|l| l.amount).sum();
+    let key = format!("bill:{}:{}", bill, request.account);
+    let mut entries = vec![Line::receivable(request.account, Side::Debit, total)];
+    entries.extend(lines.iter().map(|l| Line::credit(ChartAccount::Revenue(l.service), l.amount)));
+    let entries = merge_lines(entries);
+    let ledger_lines = entries.len() as u64;
+    let posted = post_once(db, actor, now, &key, request, || {
+        Ok(NewPosting {
+            kind: PostingKind::Bill,
+            account_id: Some(request.account),
+            effective_on: request.bill_date,
+            memo: format!("Bill for {} to {}", request.period_start, request.period_end),
+            reason: None,
+            bill_id: Some(bill),
+            reverses: None,
+            waives: None,
+            lines: entries,
+        })
+    })?;
+    Ok(BillPosted { bill, posted, total, ledger_lines })
+}
+
+/// Charges by service, in a stable order.
+fn service_totals(lines: &[BillLine]) -> BTreeMap<ServiceKind, Money> {
+    let mut totals = BTreeMap::new();
+    for line in lines {
+        *totals.entry(line.service).or_insert(Money::ZERO) += line.amount;
+    }
+    totals
+}
+
+fn rerate_review(db: &Db, rates: &RateBook, bill: BillId, corrected_reading: u64, rollover: bool) -> Result<RerateReview> {
+    let bill = db.bill(bill)?.ok_or(DeskError::UnknownBill(bill))?;
+    let row = db.account(bill.account_id)?.ok_or_else(|| DeskError::UnknownAccount(bill.account_id.to_string()))?;
+    let gallons = consumption(bill.previous_read.reading, corrected_reading, row.services.meter_dials, rollover)?;
+    let schedule = rates
+        .get(&bill.schedule_id)
+        .ok_or_else(|| DeskError::Invalid(format!("bill {} was rated by schedule {}, which is not loaded", bill.id, bill.schedule_id)))?;
+    let after = schedule.rate(&RatingInput { services: &row.services, consumption_gal: gallons, sewer_cap_gal: bill.sewer_cap_gal })?;
+    let original = service_totals(&bill.lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>());
+    let prior = db.bill_adjusted_by_service(bill.id)?;
+    let corrected = service_totals(&after);
+    let mut services = Vec::new();
+    for service in ServiceKind::ALL {
+        let before = original.get(service).copied().unwrap_or_default() + prior.get(service).copied().unwrap_or_default();
+        let new = corrected.get(service).copied().unwrap_or_default();
+        if before.is_zero() && new.is_zero() {
+            continue;
+        }
+        services.push(ServiceDifference { service: *service, before, after: new, difference: new - before });
+    }
+    let later_bills = db
+        .recent_bills(bill.account_id, 1000)?
+        .into_iter()
+        .filter(|b| b.previous_read.id == bill.current_read.id)
+        .map(|b| b.id)
+        .collect();
+    Ok(RerateReview {
+        difference: services.iter().map(|s| s.difference).sum(),
+        corrected_consumption_gal: gallons,
+        after,
+        services,
+        later_bills,
+        bill,
+    })
+}
+
+/// The posting for per-service differences: the receivable moves by the
+/// net; each service's difference goes to the reason's adjustment account.
+fn adjustment_posting(
+    bill: &BillRow,
+    services: &[ServiceDifference],
+    reason: ReasonCode,
+    memo: String,
+    today: NaiveDate,
+) -> NewPosting {
+    let mut lines = Vec::new();
+    for s in services {
+        let amount = s.difference.abs();
+        if s.difference.is_negative() {
+            lines.push(Line::debit(ChartAccount::Adjustments(reason), amount));
+            lines.push(Line::receivable(bill.account_id, Side::Credit, amount));
+        } else if s.difference.is_positive() {
+            lines.push(Line::credit(ChartAccount::Adjustments(reason), amount));
+            lines.push(Line::receivable(bill.account_id, Side::Debit, amount));
+        }
+    }
+    NewPosting {
+        kind: PostingKind::Adjustment,
+        account_id: Some(bill.account_id),
+        effective_on: today,
+        memo,
+        reason: Some(reason),
+        bill_id: Some(bill.id),
+        reverses: None,
+        waives: None,
+        lines: merge_lines(lines),
+    }
+}

@@ -1,0 +1,72 @@
+//! What the desk refuses, in words a representative can act on.
+
+use chrono::NaiveDate;
+
+use crate::domain::account::UnknownCode;
+use crate::domain::ids::{BillId, PostingId};
+use crate::domain::ledger::LedgerError;
+use crate::domain::money::AmountError;
+use crate::domain::rates::RateError;
+use crate::domain::reads::ReadError;
+use crate::store::StoreError;
+
+/// Why an action did not happen. Nothing was written when one is returned.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DeskError {
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("no account {0}: check the number, or search by name or address")]
+    UnknownAccount(String),
+    #[error("account {0} is closed: reopen it or use the customer's current account")]
+    AccountClosed(String),
+    #[error("no user \"{0}\"")]
+    UnknownUser(String),
+    #[error("user \"{0}\" is disabled")]
+    UserInactive(String),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Amount(#[from] AmountError),
+    #[error(transparent)]
+    Rates(#[from] RateError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Code(#[from] UnknownCode),
+    #[error("the {what} date {date} is in the future (today is {today})")]
+    FutureDate { what: &'static str, date: NaiveDate, today: NaiveDate },
+    #[error("the period {start} to {end} is already billed on this account (bill {bill}); reverse that bill first to rebill it")]
+    AlreadyBilled { bill: BillId, start: NaiveDate, end: NaiveDate },
+    #[error("no rate schedule is in effect on {0}")]
+    NoRateSchedule(NaiveDate),
+    #[error("a {0} is required")]
+    NoteRequired(String),
+    #[error("the key \"{key}\" was already used for a different request (posting {posting}); use a new key")]
+    KeyReused { key: String, posting: PostingId },
+    #[error("no bill {0}")]
+    UnknownBill(BillId),
+    #[error("no posting {0}")]
+    UnknownPosting(PostingId),
+    #[error("posting {posting} was already reversed by posting {by}")]
+    AlreadyReversed { posting: PostingId, by: PostingId },
+    #[error("posting {0} is itself a reversal and cannot be reversed: post the original action again instead")]
+    ReversalOfReversal(PostingId),
+    #[error("posting {posting} has a waiver (posting {waiver}) that stands: reverse the waiver first")]
+    WaivedFirst { posting: PostingId, waiver: PostingId },
+    #[error("bill {bill} has adjustments that stand: reverse them first (postings {adjustments})")]
+    AdjustedFirst { bill: BillId, adjustments: String },
+    #[error("posting {0} is not a late fee")]
+    NotALateFee(PostingId),
+    #[error("late fee {fee} was already waived (posting {waiver})")]
+    AlreadyWaived { fee: PostingId, waiver: PostingId },
+    #[error("late fee {0} was reversed; there is nothing to waive")]
+    FeeReversed(PostingId),
+    #[error("the corrected read gives the same charges as the bill: there is nothing to adjust")]
+    NothingToAdjust,
+    #[error("bill {bill} has no line {line}")]
+    UnknownBillLine { bill: BillId, line: u32 },
+    #[error("a decrease of {amount} is more than the {service} charges left on the bill ({left})")]
+    DecreaseTooLarge { amount: String, service: String, left: String },
+    #[error("{0}")]
+    Invalid(String),
+}

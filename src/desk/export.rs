@@ -1,0 +1,1 @@
+//! The whole ledger as a plain-text journal (in progress).

@@ -1,0 +1,282 @@
+//! Payments, credits, late fees and their waivers, and reversals.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::accounts::{account_aging, open_account_row};
+use super::{Actor, Batch, DeskError, Posted, Result, post_once, replayed, required_note};
+use crate::domain::Money;
+use crate::domain::account::code_enum;
+use crate::domain::check_digit::luhn_valid;
+use crate::domain::ids::{AccountId, PostingId};
+use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, reversal_lines};
+use crate::domain::rates::RateBook;
+use crate::store::Db;
+
+code_enum!(
+    /// How a payment arrived.
+    PaymentMethod, "payment method" {
+        Cash => "cash",
+        Check => "check",
+        Card => "card",
+        Ach => "ach",
+        Lockbox => "lockbox",
+        Online => "online",
+    }
+);
+
+/// A payment received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRequest {
+    pub account: AccountId,
+    pub amount: Money,
+    pub received_on: NaiveDate,
+    pub method: PaymentMethod,
+    /// Check number or processor reference; never a card or bank account number.
+    pub reference: Option<String>,
+    pub key: String,
+}
+
+/// A credit to an account, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditRequest {
+    pub account: AccountId,
+    pub amount: Money,
+    pub reason: ReasonCode,
+    pub note: String,
+    pub key: String,
+}
+
+/// Waiving one late fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiveRequest {
+    pub late_fee: PostingId,
+    pub note: String,
+    pub key: String,
+}
+
+/// Reversing a posting (a correction; the original stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReverseRequest {
+    pub posting: PostingId,
+    pub note: String,
+    pub key: String,
+}
+
+/// What a late-fee run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LateFeeReport {
+    pub assessed: u64,
+    pub total: Money,
+    pub accounts_checked: u64,
+}
+
+impl Batch<'_> {
+    pub fn record_payment(&self, actor: &Actor, now: DateTime<Utc>, request: &PaymentRequest) -> Result<Posted> {
+        let today = self.today(now);
+        if request.received_on > today {
+            return Err(DeskError::FutureDate { what: "payment", date: request.received_on, today });
+        }
+        let reference = request.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if let Some(reference) = reference {
+            let digits: String = reference.chars().filter(char::is_ascii_digit).collect();
+            if (13..=19).contains(&digits.len()) && luhn_valid(&digits) {
+                return Err(DeskError::Invalid(
+                    "the reference looks like a card number, which is never stored: enter the processor's reference instead"
+                        .into(),
+                ));
+            }
+        }
+        self.atomic(|db, _| {
+            if let Some(posted) = replayed(db, &request.key, request)? {
+                return Ok(posted);
+            }
+            let row = open_account_row(db, request.account)?;
+            let posted = post_once(db, actor, now, &request.key, request, || {
+                Ok(NewPosting {
+                    kind: PostingKind::Payment,
+                    account_id: Some(request.account),
+                    effective_on: request.received_on,
+                    memo: format!("Payment ({}) on account {}", request.method, row.account.number),
+                    reason: None,
+                    bill_id: None,
+                    reverses: None,
+                    waives: None,
+                    lines: vec![
+                        Line::debit(ChartAccount::Cash, request.amount),
+                        Line::receivable(request.account, Side::Credit, request.amount),
+                    ],
+                })
+            })?;
+            db.insert_payment_detail(posted.posting_id, request.method.code(), reference, request.received_on)?;
+            Ok(posted)
+        })
+    }
+
+    pub fn issue_credit(&self, actor: &Actor, now: DateTime<Utc>, request: &CreditRequest) -> Result<Posted> {
+        let note = required_note(&request.note, "note explaining the credit")?;
+        let today = self.today(now);
+        self.atomic(|db, _| {
+            open_account_row(db, request.account)?;
+            post_once(db, actor, now, &request.key, request, || {
+                Ok(NewPosting {
+                    kind: PostingKind::Credit,
+                    account_id: Some(request.account),
+                    effective_on: today,
+                    memo: format!("Credit ({}): {note}", request.reason.label()),
+                    reason: Some(request.reason),
+                    bill_id: None,
+                    reverses: None,
+                    waives: None,
+                    lines: vec![
+                        Line::debit(ChartAccount::Credits(request.reason), request.amount),
+                        Line::receivable(request.account, Side::Credit, request.amount),
+                    ],
+                })
+            })
+        })
+    }
+
+    /// Charges a late fee on every account whose latest due bill went past
+    /// due unpaid, once per bill: the schedule's percent of the past-due
+    /// amount (late fees themselves excluded).
+    pub fn assess_late_fees(&self, actor: &Actor, now: DateTime<Utc>, as_of: NaiveDate) -> Result<LateFeeReport> {
+        let today = self.today(now);
+        if as_of > today {
+            return Err(DeskError::FutureDate { what: "assessment", date: as_of, today });
+        }
+        self.atomic(|db, rates| {
+            let mut report = LateFeeReport::default();
+            for account in db.accounts_owing()? {
+                report.accounts_checked += 1;
+                if let Some(fee) = late_fee_in(db, rates, actor, now, account, as_of)? {
+                    report.assessed += 1;
+                    report.total += fee;
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    pub fn waive_late_fee(&self, actor: &Actor, now: DateTime<Utc>, request: &WaiveRequest) -> Result<Posted> {
+        let note = required_note(&request.note, "note explaining the waiver")?;
+        let today = self.today(now);
+        self.atomic(|db, _| {
+            if let Some(posted) = replayed(db, &request.key, request)? {
+                return Ok(posted);
+            }
+            let fee = db.posting(request.late_fee)?.ok_or(DeskError::UnknownPosting(request.late_fee))?;
+            if fee.kind != PostingKind::LateFee {
+                return Err(DeskError::NotALateFee(fee.id));
+            }
+            if let Some(waiver) = fee.waived_by {
+                return Err(DeskError::AlreadyWaived { fee: fee.id, waiver });
+            }
+            if fee.reversed_by.is_some() {
+                return Err(DeskError::FeeReversed(fee.id));
+            }
+            let account = fee.account_id.ok_or(DeskError::UnknownPosting(fee.id))?;
+            open_account_row(db, account)?;
+            let amount: Money = fee.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
+            post_once(db, actor, now, &request.key, request, || {
+                Ok(NewPosting {
+                    kind: PostingKind::Waiver,
+                    account_id: Some(account),
+                    effective_on: today,
+                    memo: format!("Late fee {} waived: {note}", fee.id),
+                    reason: None,
+                    bill_id: fee.bill_id,
+                    reverses: None,
+                    waives: Some(fee.id),
+                    lines: vec![
+                        Line::debit(ChartAccount::LateFeeWaivers, amount),
+                        Line::receivable(account, Side::Credit, amount),
+                    ],
+                })
+            })
+        })
+    }
+
+    /// Reverses a posting with its mirror image. A posting is reversed at
+    /// most once; a reversal is never itself reversed.
+    pub fn reverse(&self, actor: &Actor, now: DateTime<Utc>, request: &ReverseRequest) -> Result<Posted> {
+        let note = required_note(&request.note, "note explaining the reversal")?;
+        let today = self.today(now);
+        self.atomic(|db, _| {
+            if let Some(posted) = replayed(db, &request.key, request)? {
+                return Ok(posted);
+            }
+            let original = db.posting(request.posting)?.ok_or(DeskError::UnknownPosting(request.posting))?;
+            if original.kind == PostingKind::Reversal {
+                return Err(DeskError::ReversalOfReversal(original.id));
+            }
+            if let Some(by) = original.reversed_by {
+                return Err(DeskError::AlreadyReversed { posting: original.id, by });
+            }
+            if let Some(waiver) = original.waived_by {
+                let waiver_reversed = db.posting(waiver)?.and_then(|w| w.reversed_by).is_some();
+                if !waiver_reversed {
+                    return Err(DeskError::WaivedFirst { posting: original.id, waiver });
+                }
+            }
+            if let (PostingKind::Bill, Some(bill)) = (original.kind, original.bill_id) {
+                let standing = db.standing_adjustments(bill)?;
+                if !standing.is_empty() {
+                    let list = standing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                    return Err(DeskError::AdjustedFirst { bill, adjustments: list });
+                }
+            }
+            post_once(db, actor, now, &request.key, request, || {
+                Ok(NewPosting {
+                    kind: PostingKind::Reversal,
+                    account_id: original.account_id,
+                    effective_on: today,
+                    memo: format!("Reversal of {} {}: {note}", original.kind, original.id),
+                    reason: original.reason,
+                    bill_id: original.bill_id,
+                    reverses: Some(original.id),
+                    waives: None,
+                    lines: reversal_lines(&original.lines),
+                })
+            })
+        })
+    }
+}
+
+/// Posts the late fee for the account's latest bill due before `as_of`, if
+/// it went past due and has none yet. Returns the fee posted.
+fn late_fee_in(
+    db: &Db,
+    rates: &RateBook,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    account: AccountId,
+    as_of: NaiveDate,
+) -> Result<Option<Money>> {
+    let Some(bill) = db.latest_bill_due_before(account, as_of)? else { return Ok(None) };
+    if db.bill_posting(bill, PostingKind::LateFee)?.is_some() {
+        return Ok(None);
+    }
+    let aging = account_aging(db, account, as_of)?;
+    let Some(schedule) = rates.in_effect(as_of) else { return Err(DeskError::NoRateSchedule(as_of)) };
+    let fee = schedule.late_fee(aging.late_fee_base);
+    if !fee.is_positive() {
+        return Ok(None);
+    }
+    let key = format!("late-fee:{bill}");
+    let payload = (account, bill, as_of, fee);
+    post_once(db, actor, now, &key, &payload, || {
+        Ok(NewPosting {
+            kind: PostingKind::LateFee,
+            account_id: Some(account),
+            effective_on: as_of,
+            memo: format!("Late fee: {}% of {} past due", schedule.terms().late_fee.percent, aging.late_fee_base),
+            reason: None,
+            bill_id: Some(bill),
+            reverses: None,
+            waives: None,
+            lines: vec![Line::receivable(account, Side::Debit, fee), Line::credit(ChartAccount::LateFees, fee)],
+        })
+    })?;
+    Ok(Some(fee))
+}
