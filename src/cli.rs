@@ -1,1 +1,228 @@
-//! (in progress)
+//! The command line. Every command goes through `desk`; none touches SQL.
+//! Exit codes: 0 done, 1 refused or failed (message on stderr), 2 usage.
+
+mod import;
+mod show;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+
+use crate::demo::{self, DemoOptions};
+use crate::desk::{Desk, DeskError};
+use crate::domain::user::Role;
+
+/// utility-desk: the customer account desk of a city utility.
+#[derive(Debug, Parser)]
+#[command(name = "utility-desk", version, about)]
+pub struct Cli {
+    /// The ledger database (default: $UTILITY_DESK_DB, else the platform's data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a demo database with synthetic customers and history.
+    Demo {
+        /// How many accounts.
+        #[arg(long, default_value_t = 5_000)]
+        accounts: u32,
+        /// The seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Months of bills, ending with the last complete month.
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(0..=120))]
+        months: u32,
+    },
+    /// Create an empty production database with its first Administrator.
+    Init {
+        /// The Administrator's user name.
+        #[arg(long)]
+        admin: String,
+        /// The Administrator's full name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Find accounts by number, name, service address, phone or meter.
+    Search {
+        /// What to look for, e.g. "smith 41st".
+        query: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an account's overview.
+    Account {
+        /// The account number, e.g. 10000421-7.
+        number: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the database and the books; exits 1 naming the first problems.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the whole ledger for other accounting tools.
+    Export {
+        /// Write an hledger / ledger-cli journal to FILE.
+        #[arg(long, value_name = "FILE")]
+        hledger: PathBuf,
+    },
+    /// Payments received in a file.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PaymentsCommand {
+    /// Post a CSV file of payments (columns: key,account,amount,received_on,method,reference).
+    /// The whole file is checked first; then each row is posted in its own
+    /// transaction and acknowledged on stdout. Re-running a file posts only
+    /// what is missing (the key makes each row idempotent).
+    Import {
+        file: PathBuf,
+        /// The user posting the file.
+        #[arg(long = "as", value_name = "USER")]
+        user: String,
+    },
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "utility-desk: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Where the database is: `--db`, then `UTILITY_DESK_DB`, then the platform's data directory.
+pub fn database_path(flag: Option<PathBuf>) -> Result<PathBuf, DeskError> {
+    if let Some(path) = flag {
+        return Ok(path);
+    }
+    if let Some(path) = std::env::var_os("UTILITY_DESK_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("org", "utility-desk", "utility-desk")
+        .map(|dirs| dirs.data_dir().join("ledger.db"))
+        .ok_or_else(|| DeskError::Invalid("no home directory: give the database with --db PATH".into()))
+}
+
+fn execute(cli: Cli) -> Result<(), DeskError> {
+    let path = database_path(cli.db)?;
+    let now = Utc::now();
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        None => first_run(&path, &mut out),
+        Some(Command::Demo { accounts, seed, months }) => {
+            let mut desk = Desk::open(&path)?;
+            let summary = make_demo(&mut desk, &DemoOptions { accounts, seed, months })?;
+            show::demo_summary(&mut out, &path, &summary)
+        }
+        Some(Command::Init { admin, name }) => {
+            let mut desk = Desk::open(&path)?;
+            if !desk.users()?.is_empty() {
+                return Err(DeskError::Invalid(format!(
+                    "{} already has users: init is for a new database",
+                    path.display()
+                )));
+            }
+            desk.add_user(now, &admin, &name, Role::Admin)?;
+            writeln!(out, "Created {} with Administrator {admin}.", path.display()).map_err(show::io)
+        }
+        Some(Command::Search { query, json }) => {
+            let mut desk = open_existing(&path)?;
+            let hits = desk.search(&query.join(" "))?;
+            show::search(&mut out, &hits, json)
+        }
+        Some(Command::Account { number, json }) => {
+            let mut desk = open_existing(&path)?;
+            let account = desk.account_by_number(&number)?;
+            let overview = desk.overview(account.account.id, now)?;
+            show::overview(&mut out, &overview, json)
+        }
+        Some(Command::Verify { json }) => {
+            let mut desk = open_existing(&path)?;
+            let started = std::time::Instant::now();
+            let report = desk.verify()?;
+            show::verify(&mut out, &report, started.elapsed(), json)?;
+            if report.passed() {
+                Ok(())
+            } else {
+                Err(DeskError::Invalid("verify found problems (listed above)".into()))
+            }
+        }
+        Some(Command::Export { hledger }) => {
+            let mut desk = open_existing(&path)?;
+            let file = std::fs::File::create(&hledger)
+                .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", hledger.display())))?;
+            let summary = desk.export_hledger(&mut std::io::BufWriter::new(file))?;
+            writeln!(out, "Wrote {} postings ({} lines) to {}.", summary.postings, summary.lines, hledger.display())
+                .map_err(show::io)
+        }
+        Some(Command::Payments { command: PaymentsCommand::Import { file, user } }) => {
+            let mut desk = open_existing(&path)?;
+            import::payments(&mut desk, &mut out, &file, &user)
+        }
+    }
+}
+
+/// Opens a database that must already exist (a typo in --db should not
+/// silently create an empty ledger).
+fn open_existing(path: &std::path::Path) -> Result<Desk, DeskError> {
+    if !path.exists() {
+        return Err(DeskError::Invalid(format!(
+            "no database at {}: run `utility-desk demo` or `utility-desk init` first",
+            path.display()
+        )));
+    }
+    Desk::open(path)
+}
+
+fn make_demo(desk: &mut Desk, options: &DemoOptions) -> Result<demo::DemoSummary, DeskError> {
+    let mut err = std::io::stderr();
+    let mut last = String::new();
+    let summary = demo::generate(desk, options, Utc::now(), |stage, fraction| {
+        let line = format!("{stage}... {:>3.0}%", fraction * 100.0);
+        if line != last {
+            let _ = write!(err, "\r{line}   ");
+            last = line;
+        }
+    })?;
+    let _ = writeln!(err);
+    Ok(summary)
+}
+
+/// `cargo run --release` with no command: the demo database, made on first run.
+fn first_run(path: &std::path::Path, out: &mut impl Write) -> Result<(), DeskError> {
+    if path.exists() {
+        let mut desk = Desk::open(path)?;
+        let counts = desk.verify_counts()?;
+        writeln!(
+            out,
+            "utility-desk ledger at {}\n{} accounts, {} bills, {} postings.\nTry: utility-desk search smith | account NUMBER | verify | --help",
+            path.display(),
+            counts.accounts,
+            counts.bills,
+            counts.postings
+        )
+        .map_err(show::io)
+    } else {
+        writeln!(out, "First run: creating a demo database at {}", path.display()).map_err(show::io)?;
+        let mut desk = Desk::open(path)?;
+        let summary = make_demo(&mut desk, &DemoOptions::default())?;
+        show::demo_summary(out, path, &summary)
+    }
+}

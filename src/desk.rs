@@ -23,14 +23,14 @@ use crate::domain::user::Role;
 use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
 
 pub use accounts::{NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
+pub use billing::PAYMENT_TERMS_DAYS;
 pub use billing::{
     BillPosted, BillRequest, BillRunReport, LineAdjustRequest, LineDirection, NewRead, RerateRequest, RerateReview,
     ServiceDifference,
 };
 pub use error::DeskError;
-pub use money::{
-    CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest,
-};
+pub use export::ExportSummary;
+pub use money::{CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest};
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
 
@@ -152,6 +152,11 @@ impl Desk {
         self.store.read(|db| Ok(db.users()?))
     }
 
+    /// Sizes of the ledger (accounts, bills, postings, entries, totals).
+    pub fn verify_counts(&mut self) -> Result<crate::store::LedgerCounts> {
+        self.store.read(|db| Ok(db.ledger_counts()?))
+    }
+
     /// Checks the database and the books: see `store::verify`.
     pub fn verify(&mut self) -> Result<VerifyReport> {
         self.store.read(|db| Ok(db.verify_ledger()?))
@@ -188,6 +193,21 @@ impl Batch<'_> {
     /// The utility's calendar date at `now`.
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
         now.with_timezone(&self.time_zone).date_naive()
+    }
+
+    /// The account's balance (the cached sum of its receivable entries).
+    pub fn balance(&self, account: crate::domain::ids::AccountId) -> Result<crate::domain::Money> {
+        let row = self.db.account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
+        Ok(row.balance)
+    }
+
+    /// The posting of `kind` linked to a bill (its own, or its late fee).
+    pub fn bill_posting(
+        &self,
+        bill: crate::domain::ids::BillId,
+        kind: crate::domain::ledger::PostingKind,
+    ) -> Result<Option<PostingId>> {
+        Ok(self.db.bill_posting(bill, kind)?)
     }
 
     /// Runs one action atomically: if it fails, its writes are undone and

@@ -36,7 +36,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Why the store could not do what was asked.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database {path} was written by a newer version of utility-desk (schema {found}, this program knows up to {supported}); install the newer version")]
+    #[error(
+        "the database {path} was written by a newer version of utility-desk (schema {found}, this program knows up to {supported}); install the newer version"
+    )]
     NewerSchema { path: String, found: i64, supported: i64 },
     #[error("cannot open the database {path}: {reason}")]
     Open { path: String, reason: String },
@@ -235,9 +237,11 @@ mod tests {
             // An empty table runs no trigger; the triggers' existence is what matters here.
             let triggers: i64 = store
                 .conn
-                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1", [table], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1",
+                    [table],
+                    |r| r.get(0),
+                )
                 .unwrap();
             assert!(update.is_ok());
             assert_eq!(triggers, 2, "{table}");

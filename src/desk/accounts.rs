@@ -84,7 +84,6 @@ impl Batch<'_> {
         }
         self.atomic(|db, _| open_account_in(db, actor, now, request))
     }
-
 }
 
 impl Desk {
@@ -150,9 +149,11 @@ pub(super) fn account_aging(db: &Db, account: AccountId, as_of: NaiveDate) -> Re
     let mut paid = Money::ZERO;
     for row in db.aging_rows(account)? {
         match row.side {
-            Side::Debit => {
-                charges.push(Charge { due_on: row.due_on, amount: row.amount, is_late_fee: row.kind == PostingKind::LateFee })
-            }
+            Side::Debit => charges.push(Charge {
+                due_on: row.due_on,
+                amount: row.amount,
+                is_late_fee: row.kind == PostingKind::LateFee,
+            }),
             Side::Credit => paid += row.amount,
         }
     }
@@ -217,7 +218,10 @@ fn open_account_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAcco
                 bill_id: None,
                 reverses: None,
                 waives: None,
-                lines: vec![Line::debit(ChartAccount::Cash, request.deposit), Line::credit(ChartAccount::Deposits, request.deposit)],
+                lines: vec![
+                    Line::debit(ChartAccount::Cash, request.deposit),
+                    Line::credit(ChartAccount::Deposits, request.deposit),
+                ],
             })
         })?;
     }

@@ -143,7 +143,8 @@ impl Batch<'_> {
                 actor.user_id,
                 now,
             )?;
-            let memo = format!("Bill {} re-rated from corrected read {}: {note}", review.bill.id, request.corrected_reading);
+            let memo =
+                format!("Bill {} re-rated from corrected read {}: {note}", review.bill.id, request.corrected_reading);
             let posted = post_once(db, actor, now, &request.key, request, || {
                 Ok(adjustment_posting(&review.bill, &review.services, request.reason, memo.clone(), today))
             })?;
@@ -153,7 +154,12 @@ impl Batch<'_> {
                 .filter(|s| !s.difference.is_zero())
                 .map(|s| (s.service, format!("{} re-rated", s.service), s.before, s.after))
                 .collect();
-            db.insert_bill_adjustment(posted.posting_id, review.bill.id, Some((read, review.corrected_consumption_gal)), &lines)?;
+            db.insert_bill_adjustment(
+                posted.posting_id,
+                review.bill.id,
+                Some((read, review.corrected_consumption_gal)),
+                &lines,
+            )?;
             Ok(posted)
         })
     }
@@ -195,7 +201,12 @@ impl Batch<'_> {
             let posted = post_once(db, actor, now, &request.key, request, || {
                 Ok(adjustment_posting(&bill, std::slice::from_ref(&difference), request.reason, memo.clone(), today))
             })?;
-            db.insert_bill_adjustment(posted.posting_id, bill.id, None, &[(service, line.line.description.clone(), before, after)])?;
+            db.insert_bill_adjustment(
+                posted.posting_id,
+                bill.id,
+                None,
+                &[(service, line.line.description.clone(), before, after)],
+            )?;
             Ok(posted)
         })
     }
@@ -227,7 +238,6 @@ impl Desk {
         let rates = &self.rates;
         self.store.read(|db| rerate_review(db, rates, bill, corrected_reading, rollover))
     }
-
 }
 
 fn post_bill_in(
@@ -268,7 +278,8 @@ fn post_bill_in(
         Some(cap) => cap,
         None => db.premise_sewer_cap(row.account.premise_id)?,
     };
-    let lines = schedule.rate(&RatingInput { services: &row.services, consumption_gal: gallons, sewer_cap_gal: cap })?;
+    let lines =
+        schedule.rate(&RatingInput { services: &row.services, consumption_gal: gallons, sewer_cap_gal: cap })?;
     let current = db.insert_read(
         request.account,
         request.read.read_on,
@@ -323,20 +334,31 @@ fn service_totals(lines: &[BillLine]) -> BTreeMap<ServiceKind, Money> {
     totals
 }
 
-fn rerate_review(db: &Db, rates: &RateBook, bill: BillId, corrected_reading: u64, rollover: bool) -> Result<RerateReview> {
+fn rerate_review(
+    db: &Db,
+    rates: &RateBook,
+    bill: BillId,
+    corrected_reading: u64,
+    rollover: bool,
+) -> Result<RerateReview> {
     let bill = db.bill(bill)?.ok_or(DeskError::UnknownBill(bill))?;
     let row = db.account(bill.account_id)?.ok_or_else(|| DeskError::UnknownAccount(bill.account_id.to_string()))?;
     let gallons = consumption(bill.previous_read.reading, corrected_reading, row.services.meter_dials, rollover)?;
-    let schedule = rates
-        .get(&bill.schedule_id)
-        .ok_or_else(|| DeskError::Invalid(format!("bill {} was rated by schedule {}, which is not loaded", bill.id, bill.schedule_id)))?;
-    let after = schedule.rate(&RatingInput { services: &row.services, consumption_gal: gallons, sewer_cap_gal: bill.sewer_cap_gal })?;
+    let schedule = rates.get(&bill.schedule_id).ok_or_else(|| {
+        DeskError::Invalid(format!("bill {} was rated by schedule {}, which is not loaded", bill.id, bill.schedule_id))
+    })?;
+    let after = schedule.rate(&RatingInput {
+        services: &row.services,
+        consumption_gal: gallons,
+        sewer_cap_gal: bill.sewer_cap_gal,
+    })?;
     let original = service_totals(&bill.lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>());
     let prior = db.bill_adjusted_by_service(bill.id)?;
     let corrected = service_totals(&after);
     let mut services = Vec::new();
     for service in ServiceKind::ALL {
-        let before = original.get(service).copied().unwrap_or_default() + prior.get(service).copied().unwrap_or_default();
+        let before =
+            original.get(service).copied().unwrap_or_default() + prior.get(service).copied().unwrap_or_default();
         let new = corrected.get(service).copied().unwrap_or_default();
         if before.is_zero() && new.is_zero() {
             continue;

@@ -35,7 +35,9 @@ pub enum DeskError {
     Code(#[from] UnknownCode),
     #[error("the {what} date {date} is in the future (today is {today})")]
     FutureDate { what: &'static str, date: NaiveDate, today: NaiveDate },
-    #[error("the period {start} to {end} is already billed on this account (bill {bill}); reverse that bill first to rebill it")]
+    #[error(
+        "the period {start} to {end} is already billed on this account (bill {bill}); reverse that bill first to rebill it"
+    )]
     AlreadyBilled { bill: BillId, start: NaiveDate, end: NaiveDate },
     #[error("no rate schedule is in effect on {0}")]
     NoRateSchedule(NaiveDate),

@@ -1,1 +1,80 @@
-//! The whole ledger as a plain-text journal (in progress).
+//! The whole ledger as a plain-text journal that hledger and ledger-cli
+//! read, so a finance office can check our books with their own tools.
+
+use std::io::Write;
+
+use super::{Desk, Result};
+use crate::domain::Money;
+use crate::domain::ledger::{ChartAccount, Side};
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ExportSummary {
+    pub postings: u64,
+    pub lines: u64,
+}
+
+/// A journal amount: debits positive, credits negative, "$" commodity.
+fn journal_amount(side: Side, amount: Money) -> String {
+    format!("${}", side.signed(amount).plain())
+}
+
+/// Text safe on a journal's description line (no comment or newline).
+fn clean(text: &str) -> String {
+    text.chars().map(|c| if c == ';' || c == '\n' || c == '\r' || c == '|' { ' ' } else { c }).collect()
+}
+
+impl Desk {
+    /// Writes every posting, oldest first, as a journal transaction. Receivables
+    /// are sub-accounts per customer account (`assets:receivable:10000421-7`).
+    pub fn export_hledger(&mut self, out: &mut impl Write) -> Result<ExportSummary> {
+        let mut summary = ExportSummary::default();
+        self.store.read(|db| {
+            writeln!(out, "; utility-desk ledger export: every posting, oldest first. Amounts in US dollars.")
+                .map_err(io)?;
+            writeln!(out, "commodity $1,000.00\n").map_err(io)?;
+            db.for_each_posting(|posting, lines| {
+                let mut tags = format!("posting:{}, kind:{}", posting.id, posting.kind);
+                if let Some(reversed) = posting.reverses {
+                    tags.push_str(&format!(", reverses:{reversed}"));
+                }
+                if let Some(bill) = posting.bill_id {
+                    tags.push_str(&format!(", bill:{bill}"));
+                }
+                writeln!(out, "{} {}  ; {tags}", posting.effective_on, clean(&posting.memo))?;
+                for (line, number) in lines {
+                    let account = match (line.ledger, number) {
+                        (ChartAccount::Receivable, Some(number)) => {
+                            format!("{}:{}-{}", line.ledger.code(), &number[..8], &number[8..])
+                        }
+                        _ => line.ledger.code(),
+                    };
+                    writeln!(out, "    {account:<48}  {:>14}", journal_amount(line.side, line.amount))?;
+                    summary.lines += 1;
+                }
+                writeln!(out)?;
+                summary.postings += 1;
+                Ok(())
+            })?;
+            Ok::<_, super::DeskError>(())
+        })?;
+        out.flush().map_err(io)?;
+        Ok(summary)
+    }
+}
+
+fn io(error: std::io::Error) -> super::DeskError {
+    super::DeskError::Store(crate::store::StoreError::Io(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_signed_by_side() {
+        assert_eq!(journal_amount(Side::Debit, Money::from_cents(4321)), "$43.21");
+        assert_eq!(journal_amount(Side::Credit, Money::from_cents(5)), "$-0.05");
+        assert_eq!(clean("a;b\nc"), "a b c");
+    }
+}

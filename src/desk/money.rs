@@ -177,7 +177,8 @@ impl Batch<'_> {
             }
             let account = fee.account_id.ok_or(DeskError::UnknownPosting(fee.id))?;
             open_account_row(db, account)?;
-            let amount: Money = fee.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
+            let amount: Money =
+                fee.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
             post_once(db, actor, now, &request.key, request, || {
                 Ok(NewPosting {
                     kind: PostingKind::Waiver,

@@ -126,7 +126,13 @@ mod tests {
         let aging = age(&charges, Money::ZERO, as_of);
         assert_eq!(
             (aging.current, aging.days_1_30, aging.days_31_60, aging.days_61_90, aging.over_90),
-            (Money::from_cents(100), Money::from_cents(200), Money::from_cents(200), Money::from_cents(200), Money::from_cents(100))
+            (
+                Money::from_cents(100),
+                Money::from_cents(200),
+                Money::from_cents(200),
+                Money::from_cents(200),
+                Money::from_cents(100)
+            )
         );
     }
 

@@ -162,7 +162,11 @@ impl TryFrom<String> for ChartAccount {
 impl FromStr for ChartAccount {
     type Err = UnknownCode;
     fn from_str(code: &str) -> Result<Self, UnknownCode> {
-        let unknown = || UnknownCode { kind: "ledger account", value: code.to_string(), expected: "a code from the chart of accounts" };
+        let unknown = || UnknownCode {
+            kind: "ledger account",
+            value: code.to_string(),
+            expected: "a code from the chart of accounts",
+        };
         Ok(match code {
             "assets:receivable" => ChartAccount::Receivable,
             "assets:cash" => ChartAccount::Cash,
@@ -287,7 +291,10 @@ pub fn merge_lines(lines: Vec<Line>) -> Vec<Line> {
         if line.amount.is_zero() {
             continue;
         }
-        match merged.iter_mut().find(|m| m.ledger == line.ledger && m.account_id == line.account_id && m.side == line.side) {
+        match merged
+            .iter_mut()
+            .find(|m| m.ledger == line.ledger && m.account_id == line.account_id && m.side == line.side)
+        {
             Some(existing) => existing.amount += line.amount,
             None => merged.push(line),
         }
@@ -322,20 +329,30 @@ mod tests {
 
         let one = posting(vec![Line::debit(ChartAccount::Cash, ten)]);
         assert_eq!(one.validate(), Err(LedgerError::TooFewLines));
-        let unbalanced = posting(vec![Line::debit(ChartAccount::Cash, ten), Line::credit(ChartAccount::LateFees, Money::from_cents(999))]);
+        let unbalanced = posting(vec![
+            Line::debit(ChartAccount::Cash, ten),
+            Line::credit(ChartAccount::LateFees, Money::from_cents(999)),
+        ]);
         assert!(matches!(unbalanced.validate(), Err(LedgerError::Unbalanced { .. })));
-        let zero = posting(vec![Line::debit(ChartAccount::Cash, Money::ZERO), Line::credit(ChartAccount::LateFees, Money::ZERO)]);
+        let zero = posting(vec![
+            Line::debit(ChartAccount::Cash, Money::ZERO),
+            Line::credit(ChartAccount::LateFees, Money::ZERO),
+        ]);
         assert!(matches!(zero.validate(), Err(LedgerError::NonPositive(_))));
         let huge = Money::from_cents(MAX_LINE_CENTS + 1);
         let capped = posting(vec![Line::debit(ChartAccount::Cash, huge), Line::credit(ChartAccount::LateFees, huge)]);
         assert!(matches!(capped.validate(), Err(LedgerError::AboveCap(_))));
-        let anonymous = posting(vec![Line::debit(ChartAccount::Receivable, ten), Line::credit(ChartAccount::LateFees, ten)]);
+        let anonymous =
+            posting(vec![Line::debit(ChartAccount::Receivable, ten), Line::credit(ChartAccount::LateFees, ten)]);
         assert_eq!(anonymous.validate(), Err(LedgerError::ReceivableWithoutAccount));
     }
 
     #[test]
     fn reversal_nets_to_zero() {
-        let lines = vec![Line::receivable(AccountId(7), Side::Debit, Money::from_cents(4321)), Line::credit(ChartAccount::Revenue(ServiceKind::Water), Money::from_cents(4321))];
+        let lines = vec![
+            Line::receivable(AccountId(7), Side::Debit, Money::from_cents(4321)),
+            Line::credit(ChartAccount::Revenue(ServiceKind::Water), Money::from_cents(4321)),
+        ];
         let mut both = lines.clone();
         both.extend(reversal_lines(&lines));
         let net: Money = both.iter().map(|l| l.side.signed(l.amount)).sum();
@@ -353,7 +370,11 @@ mod tests {
     #[test]
     fn merge_adds_like_lines_and_drops_zeros() {
         let water = ChartAccount::Revenue(ServiceKind::Water);
-        let merged = merge_lines(vec![Line::credit(water, Money::from_cents(100)), Line::credit(water, Money::from_cents(250)), Line::credit(ChartAccount::LateFees, Money::ZERO)]);
+        let merged = merge_lines(vec![
+            Line::credit(water, Money::from_cents(100)),
+            Line::credit(water, Money::from_cents(250)),
+            Line::credit(ChartAccount::LateFees, Money::ZERO),
+        ]);
         assert_eq!(merged, vec![Line::credit(water, Money::from_cents(350))]);
     }
 }

@@ -151,8 +151,9 @@ pub struct RateTerms {
 }
 
 /// A validated rate schedule. The only ways to one are [`RateSchedule::from_toml`]
-/// and `try_from(RateTerms)`, and deserializing one (say from JSON kept in the
-/// database) goes through the same checks.
+/// and `try_from(RateTerms)`; deserializing one (say from JSON kept in the
+/// database) runs the same validation. Read rate files with `from_toml`: it
+/// also refuses figures written as bare TOML floats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RateTerms", into = "RateTerms")]
 pub struct RateSchedule {
@@ -479,7 +480,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);

@@ -220,7 +220,13 @@ impl Db<'_> {
         Ok(self.conn.prepare_cached("SELECT count(*) FROM accounts")?.query_row([], |r| r.get(0))?)
     }
 
-    pub fn insert_sewer_cap(&self, account: AccountId, effective_from: NaiveDate, cap_gal: u64, source: &str) -> Result<()> {
+    pub fn insert_sewer_cap(
+        &self,
+        account: AccountId,
+        effective_from: NaiveDate,
+        cap_gal: u64,
+        source: &str,
+    ) -> Result<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO sewer_caps (account_id, effective_from, cap_gal, source) VALUES (?1, ?2, ?3, ?4)",
@@ -247,7 +253,8 @@ impl Db<'_> {
             "SELECT bill_date, consumption_gal FROM bills
              WHERE account_id = ?1 AND CAST(strftime('%m', bill_date) AS INTEGER) IN (12, 1, 2)",
         )?;
-        let rows = statement.query_map([account], |r| Ok(WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))?;
+        let rows =
+            statement.query_map([account], |r| Ok(WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -267,13 +274,8 @@ impl Db<'_> {
         let digits = row.account.number.digits().to_string();
         let number = format!("{digits} {}", &digits[..8]);
         let address = &row.premise.address;
-        let address_text = format!(
-            "{} {} {} {}",
-            address.line1,
-            address.line2.as_deref().unwrap_or(""),
-            address.city,
-            address.zip
-        );
+        let address_text =
+            format!("{} {} {} {}", address.line1, address.line2.as_deref().unwrap_or(""), address.city, address.zip);
         let phone = row.customer.phone.as_deref().map(phone_digits).unwrap_or_default();
         let phone_text = match phone.len() {
             10 => format!("{phone} {} {} {} {}", &phone[3..], &phone[..3], &phone[3..6], &phone[6..]),
@@ -291,7 +293,13 @@ impl Db<'_> {
 impl Db<'_> {
     /// Adds a cap unless the account already has one from that date;
     /// returns whether it was added.
-    pub fn insert_sewer_cap_once(&self, account: AccountId, effective_from: NaiveDate, cap_gal: u64, source: &str) -> Result<bool> {
+    pub fn insert_sewer_cap_once(
+        &self,
+        account: AccountId,
+        effective_from: NaiveDate,
+        cap_gal: u64,
+        source: &str,
+    ) -> Result<bool> {
         let added = self
             .conn
             .prepare_cached(

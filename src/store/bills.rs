@@ -226,7 +226,8 @@ impl Db<'_> {
         let mut lines = Vec::new();
         for row in raw {
             let (seq, service, description, quantity, unit, rate, amount) = row?;
-            let line = BillLine { service, description, quantity: decimal(quantity)?, unit, rate: decimal(rate)?, amount };
+            let line =
+                BillLine { service, description, quantity: decimal(quantity)?, unit, rate: decimal(rate)?, amount };
             lines.push(BillLineRow { seq, line });
         }
         Ok(lines)

@@ -51,7 +51,18 @@ macro_rules! code_column {
     )*};
 }
 
-code_column!(AccountStatus, CartSize, MeterSize, PickupFrequency, ServiceKind, PostingKind, ReasonCode, Side, ReadKind, Role);
+code_column!(
+    AccountStatus,
+    CartSize,
+    MeterSize,
+    PickupFrequency,
+    ServiceKind,
+    PostingKind,
+    ReasonCode,
+    Side,
+    ReadKind,
+    Role
+);
 
 impl ToSql for ChartAccount {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

@@ -6,8 +6,8 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
 use crate::domain::Money;
-use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side};
 use crate::domain::ids::{AccountId, BillId, PostingId, UserId};
+use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side};
 
 /// A posting found by its idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,8 +141,9 @@ impl Db<'_> {
         let sql = format!("{POSTING_COLUMNS} WHERE p.id = ?1");
         let posting = self.conn.prepare_cached(&sql)?.query_row([id], row_to_posting).optional()?;
         let Some(mut posting) = posting else { return Ok(None) };
-        let mut statement =
-            self.conn.prepare_cached("SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = ?1 ORDER BY id")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = ?1 ORDER BY id",
+        )?;
         let lines = statement.query_map([id], |r| {
             Ok(Line { ledger: r.get(0)?, account_id: r.get(1)?, side: r.get(2)?, amount: r.get(3)? })
         })?;
@@ -207,17 +208,26 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn insert_payment_detail(&self, posting: PostingId, method: &str, reference: Option<&str>, received_on: NaiveDate) -> Result<()> {
+    pub fn insert_payment_detail(
+        &self,
+        posting: PostingId,
+        method: &str,
+        reference: Option<&str>,
+        received_on: NaiveDate,
+    ) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO payments (posting_id, method, reference, received_on) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(
+                "INSERT INTO payments (posting_id, method, reference, received_on) VALUES (?1, ?2, ?3, ?4)",
+            )?
             .execute(params![posting, method, reference, received_on])?;
         Ok(())
     }
 
     /// Seeds the chart of accounts (idempotent).
     pub fn ensure_chart(&self) -> Result<()> {
-        let mut insert =
-            self.conn.prepare_cached("INSERT INTO ledger_accounts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
+        let mut insert = self
+            .conn
+            .prepare_cached("INSERT INTO ledger_accounts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
         for account in ChartAccount::all() {
             insert.execute(params![account.code(), account.name()])?;
         }
@@ -225,7 +235,13 @@ impl Db<'_> {
     }
 
     /// Stores a rate schedule's source text (idempotent by id).
-    pub fn ensure_rate_schedule(&self, id: &str, effective_from: NaiveDate, source: &str, now: DateTime<Utc>) -> Result<()> {
+    pub fn ensure_rate_schedule(
+        &self,
+        id: &str,
+        effective_from: NaiveDate,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO rate_schedules (id, effective_from, source, loaded_at) VALUES (?1, ?2, ?3, ?4)
@@ -236,7 +252,10 @@ impl Db<'_> {
     }
 
     /// Every posting with its lines, in order, for export.
-    pub fn for_each_posting(&self, mut visit: impl FnMut(&PostingRow, &[(Line, Option<String>)]) -> std::io::Result<()>) -> Result<()> {
+    pub fn for_each_posting(
+        &self,
+        mut visit: impl FnMut(&PostingRow, &[(Line, Option<String>)]) -> std::io::Result<()>,
+    ) -> Result<()> {
         let mut postings = self.conn.prepare(&format!("{POSTING_COLUMNS} ORDER BY p.id"))?;
         let mut entries = self.conn.prepare(
             "SELECT e.posting_id, e.ledger, e.account_id, e.side, e.amount_cents, a.number
@@ -251,7 +270,8 @@ impl Db<'_> {
             loop {
                 if pending.is_none() {
                     if let Some(e) = entry_rows.next()? {
-                        let line = Line { ledger: e.get(1)?, account_id: e.get(2)?, side: e.get(3)?, amount: e.get(4)? };
+                        let line =
+                            Line { ledger: e.get(1)?, account_id: e.get(2)?, side: e.get(3)?, amount: e.get(4)? };
                         pending = Some((e.get(0)?, line, e.get(5)?));
                     }
                 }

@@ -18,7 +18,13 @@ pub struct UserRow {
 }
 
 fn row_to_user(row: &Row) -> rusqlite::Result<UserRow> {
-    Ok(UserRow { id: row.get(0)?, username: row.get(1)?, full_name: row.get(2)?, role: row.get(3)?, active: row.get(4)? })
+    Ok(UserRow {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        full_name: row.get(2)?,
+        role: row.get(3)?,
+        active: row.get(4)?,
+    })
 }
 
 impl Db<'_> {

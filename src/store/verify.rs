@@ -124,7 +124,7 @@ impl Db<'_> {
                 ))
             },
         )?);
-        let counts = self.counts()?;
+        let counts = self.ledger_counts()?;
         let whole = counts.total_debits - counts.total_credits;
         checks.push(Check {
             name: "the whole ledger balances",
@@ -138,7 +138,8 @@ impl Db<'_> {
         Ok(VerifyReport { checks, counts })
     }
 
-    fn counts(&self) -> Result<LedgerCounts> {
+    /// Sizes and totals of the ledger.
+    pub fn ledger_counts(&self) -> Result<LedgerCounts> {
         let count = |table: &str| -> Result<u64> {
             Ok(self.conn.prepare(&format!("SELECT count(*) FROM {table}"))?.query_row([], |r| r.get(0))?)
         };

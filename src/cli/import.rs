@@ -1,0 +1,77 @@
+//! Payment files: checked whole first, then posted row by row, each row
+//! acknowledged on stdout only once it is committed.
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+
+use super::show::io;
+use crate::desk::{Desk, DeskError, PaymentMethod, PaymentRequest};
+use crate::domain::Money;
+
+#[derive(Debug, serde::Deserialize)]
+struct Row {
+    key: String,
+    account: String,
+    amount: String,
+    received_on: String,
+    method: String,
+    #[serde(default)]
+    reference: Option<String>,
+}
+
+/// Posts a payment file; see `PaymentsCommand::Import`.
+pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, user: &str) -> Result<(), DeskError> {
+    let actor = desk.actor(user)?;
+    let mut reader =
+        csv::Reader::from_path(file).map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", file.display())))?;
+    let mut requests = Vec::new();
+    let mut problems = Vec::new();
+    for (index, row) in reader.deserialize::<Row>().enumerate() {
+        let line = index + 2;
+        match row.map_err(|e| e.to_string()).and_then(|row| request(desk, row)) {
+            Ok(request) => requests.push(request),
+            Err(problem) => problems.push(format!("line {line}: {problem}")),
+        }
+    }
+    if !problems.is_empty() {
+        let shown: Vec<_> = problems.iter().take(20).cloned().collect();
+        return Err(DeskError::Invalid(format!(
+            "{} row(s) of {} are not valid; nothing was posted:\n  {}",
+            problems.len(),
+            file.display(),
+            shown.join("\n  ")
+        )));
+    }
+    let (mut posted, mut replayed) = (0u64, 0u64);
+    for request in &requests {
+        let result = desk.record_payment(&actor, Utc::now(), request)?;
+        if result.replayed {
+            replayed += 1;
+        } else {
+            posted += 1;
+        }
+        let verb = if result.replayed { "already-posted" } else { "posted" };
+        writeln!(out, "{verb} {} {}", request.key, result.posting_id).map_err(io)?;
+        out.flush().map_err(io)?;
+    }
+    writeln!(out, "done: {posted} posted, {replayed} already posted").map_err(io)
+}
+
+fn request(desk: &mut Desk, row: Row) -> Result<PaymentRequest, String> {
+    let account = desk.account_by_number(&row.account).map_err(|e| e.to_string())?;
+    let amount = Money::parse(&row.amount).map_err(|e| e.to_string())?;
+    let received_on = NaiveDate::parse_from_str(row.received_on.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("\"{}\" is not a date like 2026-03-31", row.received_on))?;
+    let method: PaymentMethod =
+        row.method.trim().parse().map_err(|e: crate::domain::account::UnknownCode| e.to_string())?;
+    Ok(PaymentRequest {
+        account: account.account.id,
+        amount,
+        received_on,
+        method,
+        reference: row.reference.filter(|r| !r.trim().is_empty()),
+        key: row.key,
+    })
+}
