@@ -149,7 +149,7 @@ pub fn generate(
             existing.accounts
         )));
     }
-    let mut rng = Rng(options.seed ^ 0x5EED_0F_DE5C);
+    let mut rng = Rng(options.seed ^ 0x005E_ED0F_DE5C);
     let today = desk.today(now);
     let this_month = today.with_day(1).unwrap_or(today);
     // The last month whose bill date (two days after it ends) has passed.
@@ -280,8 +280,8 @@ fn simulate_month(
         summary.bills += 1;
         summary.ledger_lines += posted.ledger_lines;
         // An estimated read is often followed by an actual one that corrects it.
-        if let Some((bill, estimate)) = h.last_estimated.take() {
-            if rng.chance(400) && bill_date <= today {
+        if let Some((bill, estimate)) = h.last_estimated.take()
+            && rng.chance(400) && bill_date <= today {
                 let corrected = estimate.saturating_sub(rng.between(200, 900));
                 let result = b.adjust_bill_by_read(
                     rep3,
@@ -301,7 +301,6 @@ fn simulate_month(
                     Err(e) => return Err(e),
                 }
             }
-        }
         if estimated {
             h.last_estimated = Some((posted.bill, next));
         }
@@ -334,9 +333,9 @@ fn simulate_month(
             let received = due + Days::new(rng.between(5, 25));
             pay(b, rng, h, received, today, batch, summary)?;
         }
-        if let Some(bill) = h.last_bill {
-            if let Some(fee) = b.bill_posting(bill, PostingKind::LateFee)? {
-                if rng.chance(100) && assess_on + Days::new(3) <= today {
+        if let Some(bill) = h.last_bill
+            && let Some(fee) = b.bill_posting(bill, PostingKind::LateFee)?
+                && rng.chance(100) && assess_on + Days::new(3) <= today {
                     b.waive_late_fee(
                         rep2,
                         at(assess_on + Days::new(3)),
@@ -349,8 +348,6 @@ fn simulate_month(
                     summary.waivers += 1;
                     summary.ledger_lines += 2;
                 }
-            }
-        }
         let credit_on = bill_date + Days::new(rng.between(1, 15));
         if credit_on <= today {
             let leak_credit = h.leak_month == Some(month) && rng.chance(500);

@@ -53,7 +53,8 @@ fn a_bill_posts_its_lines_and_moves_the_balance() {
     assert_eq!(after.bills, before.bills + 1);
     assert_eq!(after.postings, before.postings + 1);
     assert_eq!(after.entries, before.entries + 6);
-    assert_eq!(after.total_debits - before.total_debits, cents(2 * TOTAL_5400_GAL));
+    assert_eq!(after.total_debits - before.total_debits, cents(TOTAL_5400_GAL));
+    assert_eq!(after.total_credits - before.total_credits, cents(TOTAL_5400_GAL));
 
     let overview = f.desk.overview(account, now()).unwrap();
     assert_eq!(overview.bills.len(), 1);
@@ -258,6 +259,41 @@ fn a_reversed_bill_can_be_billed_again_from_the_same_reads() {
     // And the next month starts from the rebill's read.
     let october = f.bill_month(account, 2026, 10, 11_800);
     assert_eq!(october.total, cents(TOTAL_5400_GAL));
+    f.assert_verified();
+}
+
+#[test]
+fn a_reversed_bill_is_not_adjusted_again() {
+    let mut f = fixture();
+    let account = f.residential();
+    let bill = f.bill_month(account, 2026, 10, 6_400);
+    f.reverse(bill.posted, "rev-bill");
+    assert_eq!(f.balance(account), Money::ZERO);
+    let actor = f.staff.supervisor.clone();
+    let counts = f.counts();
+
+    let line = LineAdjustRequest {
+        bill: bill.bill,
+        line: 5,
+        amount: cents(1_000),
+        direction: LineDirection::Decrease,
+        reason: ReasonCode::BillingError,
+        note: "cart missing".into(),
+        key: "adj-reversed".into(),
+    };
+    let error = f.desk.adjust_bill_line(&actor, now(), &line).unwrap_err();
+    assert!(matches!(&error, DeskError::Invalid(m) if m.contains("reversed")), "{error:?}");
+    let rerate = RerateRequest {
+        bill: bill.bill,
+        corrected_reading: 4_000,
+        rollover: false,
+        reason: ReasonCode::MeterError,
+        note: "misread".into(),
+        key: "rerate-reversed".into(),
+    };
+    let error = f.desk.adjust_bill_by_read(&actor, now(), &rerate).unwrap_err();
+    assert!(matches!(&error, DeskError::Invalid(m) if m.contains("reversed")), "{error:?}");
+    assert_eq!((f.counts(), f.balance(account)), (counts, Money::ZERO), "the customer is not credited twice");
     f.assert_verified();
 }
 

@@ -12,6 +12,7 @@ use crate::domain::Money;
 use crate::domain::account::ServiceKind;
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, merge_lines};
+use crate::domain::money::AmountError;
 use crate::domain::rates::{BillLine, RateBook, RatingInput};
 use crate::domain::reads::{ReadKind, consumption};
 use crate::store::{BillRow, Db, NewBill};
@@ -128,6 +129,7 @@ impl Batch<'_> {
             if let Some(posted) = replayed(db, &request.key, request)? {
                 return Ok(posted);
             }
+            bill_stands(db, request.bill)?;
             let review = rerate_review(db, rates, request.bill, request.corrected_reading, request.rollover)?;
             if review.services.iter().all(|s| s.difference.is_zero()) {
                 return Err(DeskError::NothingToAdjust);
@@ -167,12 +169,20 @@ impl Batch<'_> {
     /// Adjusts one bill line by an amount, up or down.
     pub fn adjust_bill_line(&self, actor: &Actor, now: DateTime<Utc>, request: &LineAdjustRequest) -> Result<Posted> {
         let note = required_note(&request.note, "note explaining the adjustment")?;
+        // The direction says which way; a negative amount would silently flip it.
+        if request.amount.is_negative() {
+            return Err(AmountError::Negative.into());
+        }
+        if request.amount.is_zero() {
+            return Err(AmountError::Zero.into());
+        }
         let today = self.today(now);
         self.atomic(|db, _| {
             if let Some(posted) = replayed(db, &request.key, request)? {
                 return Ok(posted);
             }
             let bill = db.bill(request.bill)?.ok_or(DeskError::UnknownBill(request.bill))?;
+            bill_stands(db, bill.id)?;
             open_account_row(db, bill.account_id)?;
             let line = bill
                 .lines
@@ -323,6 +333,18 @@ fn post_bill_in(
         })
     })?;
     Ok(BillPosted { bill, posted, total, ledger_lines })
+}
+
+/// Refuses to adjust a bill whose own posting was reversed: its charges are
+/// already off the account, so an adjustment would take them off twice.
+fn bill_stands(db: &Db, bill: BillId) -> Result<()> {
+    if let Some(posting) = db.bill_posting(bill, PostingKind::Bill)?
+        && let Some(by) = db.posting(posting)?.and_then(|p| p.reversed_by) {
+            return Err(DeskError::Invalid(format!(
+                "bill {bill} was reversed (posting {by}): there is nothing left on it to adjust"
+            )));
+        }
+    Ok(())
 }
 
 /// Charges by service, in a stable order.

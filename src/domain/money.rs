@@ -162,7 +162,7 @@ impl fmt::Display for Money {
         let dollars = (abs / 100).to_string();
         let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
         for (i, c) in dollars.chars().enumerate() {
-            if i > 0 && (dollars.len() - i) % 3 == 0 {
+            if i > 0 && (dollars.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -235,7 +235,8 @@ mod tests {
 
     #[test]
     fn refused_amounts_say_why() {
-        let cases: [(&str, fn(&AmountError) -> bool); 14] = [
+        type Expect = fn(&AmountError) -> bool;
+        let cases: [(&str, Expect); 14] = [
             ("", |e| matches!(e, AmountError::Empty)),
             ("   ", |e| matches!(e, AmountError::Empty)),
             ("12.345", |e| matches!(e, AmountError::TooManyDecimals(_))),

@@ -133,10 +133,17 @@ impl Db<'_> {
     }
 
     /// The latest read on the account; a correction entered later for the
-    /// same day wins over the read it corrects.
+    /// same day wins over the read it corrects. The closing read of a
+    /// reversed bill (and any correction of it) is passed over, so a rebill
+    /// of that period starts from the read before it.
     pub fn last_read(&self, account: AccountId) -> Result<Option<ReadRow>> {
         let sql = format!(
-            "SELECT {READ_COLUMNS} FROM meter_reads WHERE account_id = ?1 ORDER BY read_on DESC, id DESC LIMIT 1"
+            "SELECT {READ_COLUMNS} FROM meter_reads m WHERE account_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM bills b
+                               JOIN postings p ON p.bill_id = b.id AND p.kind = 'bill'
+                               JOIN postings r ON r.reverses_id = p.id
+                               WHERE b.current_read_id IN (m.id, m.corrects_id))
+             ORDER BY read_on DESC, id DESC LIMIT 1"
         );
         Ok(self.conn.prepare_cached(&sql)?.query_row([account], |r| row_to_read(r, 0)).optional()?)
     }
