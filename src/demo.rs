@@ -281,26 +281,28 @@ fn simulate_month(
         summary.ledger_lines += posted.ledger_lines;
         // An estimated read is often followed by an actual one that corrects it.
         if let Some((bill, estimate)) = h.last_estimated.take()
-            && rng.chance(400) && bill_date <= today {
-                let corrected = estimate.saturating_sub(rng.between(200, 900));
-                let result = b.adjust_bill_by_read(
-                    rep3,
-                    at(bill_date),
-                    &RerateRequest {
-                        bill,
-                        corrected_reading: corrected,
-                        rollover: false,
-                        reason: ReasonCode::EstimatedRead,
-                        note: "Actual read received; estimate was high".into(),
-                        key: format!("demo-rerate-{bill}"),
-                    },
-                );
-                match result {
-                    Ok(_) => summary.adjustments += 1,
-                    Err(DeskError::Read(_) | DeskError::NothingToAdjust) => {}
-                    Err(e) => return Err(e),
-                }
+            && rng.chance(400)
+            && bill_date <= today
+        {
+            let corrected = estimate.saturating_sub(rng.between(200, 900));
+            let result = b.adjust_bill_by_read(
+                rep3,
+                at(bill_date),
+                &RerateRequest {
+                    bill,
+                    corrected_reading: corrected,
+                    rollover: false,
+                    reason: ReasonCode::EstimatedRead,
+                    note: "Actual read received; estimate was high".into(),
+                    key: format!("demo-rerate-{bill}"),
+                },
+            );
+            match result {
+                Ok(_) => summary.adjustments += 1,
+                Err(DeskError::Read(_) | DeskError::NothingToAdjust) => {}
+                Err(e) => return Err(e),
             }
+        }
         if estimated {
             h.last_estimated = Some((posted.bill, next));
         }
@@ -335,19 +337,21 @@ fn simulate_month(
         }
         if let Some(bill) = h.last_bill
             && let Some(fee) = b.bill_posting(bill, PostingKind::LateFee)?
-                && rng.chance(100) && assess_on + Days::new(3) <= today {
-                    b.waive_late_fee(
-                        rep2,
-                        at(assess_on + Days::new(3)),
-                        &WaiveRequest {
-                            late_fee: fee,
-                            note: "First late payment in two years".into(),
-                            key: format!("demo-waive-{fee}"),
-                        },
-                    )?;
-                    summary.waivers += 1;
-                    summary.ledger_lines += 2;
-                }
+            && rng.chance(100)
+            && assess_on + Days::new(3) <= today
+        {
+            b.waive_late_fee(
+                rep2,
+                at(assess_on + Days::new(3)),
+                &WaiveRequest {
+                    late_fee: fee,
+                    note: "First late payment in two years".into(),
+                    key: format!("demo-waive-{fee}"),
+                },
+            )?;
+            summary.waivers += 1;
+            summary.ledger_lines += 2;
+        }
         let credit_on = bill_date + Days::new(rng.between(1, 15));
         if credit_on <= today {
             let leak_credit = h.leak_month == Some(month) && rng.chance(500);

@@ -113,6 +113,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -64_000)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Query planner stability: without it, SQLite (built with STAT4)
+        // re-prepares a cached statement whenever a bound value changes,
+        // which made every cached query cost a full parse.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.set_prepared_statement_cache_capacity(128);
         let mut store = Store { conn, path };
         store.migrate()?;

@@ -78,9 +78,10 @@ impl Batch<'_> {
         let customer = &request.customer;
         required_note(&customer.name, "customer name")?;
         if let Some(last4) = &customer.tax_id_last4
-            && (last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit())) {
-                return Err(DeskError::Invalid("keep only the last four digits of a tax id".into()));
-            }
+            && (last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(DeskError::Invalid("keep only the last four digits of a tax id".into()));
+        }
         self.atomic(|db, _| open_account_in(db, actor, now, request))
     }
 }

@@ -339,11 +339,12 @@ fn post_bill_in(
 /// already off the account, so an adjustment would take them off twice.
 fn bill_stands(db: &Db, bill: BillId) -> Result<()> {
     if let Some(posting) = db.bill_posting(bill, PostingKind::Bill)?
-        && let Some(by) = db.posting(posting)?.and_then(|p| p.reversed_by) {
-            return Err(DeskError::Invalid(format!(
-                "bill {bill} was reversed (posting {by}): there is nothing left on it to adjust"
-            )));
-        }
+        && let Some(by) = db.posting(posting)?.and_then(|p| p.reversed_by)
+    {
+        return Err(DeskError::Invalid(format!(
+            "bill {bill} was reversed (posting {by}): there is nothing left on it to adjust"
+        )));
+    }
     Ok(())
 }
 

@@ -269,11 +269,11 @@ impl Db<'_> {
             let mut lines = Vec::new();
             loop {
                 if pending.is_none()
-                    && let Some(e) = entry_rows.next()? {
-                        let line =
-                            Line { ledger: e.get(1)?, account_id: e.get(2)?, side: e.get(3)?, amount: e.get(4)? };
-                        pending = Some((e.get(0)?, line, e.get(5)?));
-                    }
+                    && let Some(e) = entry_rows.next()?
+                {
+                    let line = Line { ledger: e.get(1)?, account_id: e.get(2)?, side: e.get(3)?, amount: e.get(4)? };
+                    pending = Some((e.get(0)?, line, e.get(5)?));
+                }
                 match pending.take() {
                     Some((id, line, number)) if id == posting.id => lines.push((line, number)),
                     other => {

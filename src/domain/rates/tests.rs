@@ -31,8 +31,7 @@ fn half_even() -> RateSchedule {
 /// Sewer: first 4,000 gal at $9.00, over at $11.00. Otherwise builtin.
 fn tiered() -> RateSchedule {
     let mut terms = builtin().terms().clone();
-    terms.water.blocks =
-        vec![block(Some(3_000), dec!(4.00)), block(Some(10_000), dec!(5.50)), block(None, dec!(7.25))];
+    terms.water.blocks = vec![block(Some(3_000), dec!(4.00)), block(Some(10_000), dec!(5.50)), block(None, dec!(7.25))];
     terms.sewer.blocks = vec![block(Some(4_000), dec!(9.00)), block(None, dec!(11.00))];
     RateSchedule::try_from(terms).expect("valid tiered schedule")
 }
@@ -166,8 +165,7 @@ fn lines_read_plainly() {
 #[test]
 fn absurd_consumption_is_an_error_not_a_panic() {
     let services = services(FiveEighths, true, true, None, true);
-    let result =
-        builtin().rate(&RatingInput { services: &services, consumption_gal: u64::MAX, sewer_cap_gal: 5_000 });
+    let result = builtin().rate(&RatingInput { services: &services, consumption_gal: u64::MAX, sewer_cap_gal: 5_000 });
     assert!(matches!(result, Err(RateError::Overflow { .. })), "{result:?}");
 }
 
@@ -196,9 +194,8 @@ fn builtin_schedule_has_the_published_figures() {
     for (name, _) in terms.figures() {
         assert_eq!(terms.is_placeholder(&name), !published.contains(&name.as_str()), "{name}");
     }
-    let marked = BUILTIN
-        .lines()
-        .filter(|line| !line.starts_with('#') && line.contains("# PLACEHOLDER: not a published figure"));
+    let marked =
+        BUILTIN.lines().filter(|line| !line.starts_with('#') && line.contains("# PLACEHOLDER: not a published figure"));
     assert_eq!(marked.count(), terms.placeholders.len());
 }
 

@@ -1,0 +1,197 @@
+//! History is append-only: the database itself refuses UPDATE and DELETE on
+//! the ledger's history tables. And when someone gets past that (drops a
+//! trigger, edits a row), `verify` names what no longer adds up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Fixture, cents, day, file_fixture, fingerprint, fixture, now};
+use utility_desk::desk::{Posted, RerateRequest};
+use utility_desk::domain::ids::AccountId;
+use utility_desk::domain::ledger::ReasonCode;
+use utility_desk::store::{StoreError, VerifyReport};
+
+/// An account with a bill, a payment, a re-rate (with its corrected read),
+/// a late fee and a reversed payment: every history table has rows.
+fn populated(f: &mut Fixture) -> (AccountId, Posted, Posted) {
+    let account = f.residential();
+    f.bill_month(account, 2026, 8, 6_400);
+    let september = f.bill_month(account, 2026, 9, 11_800);
+    let payment = f.pay(account, cents(5_000), day(2026, 10, 1), "pay-1");
+    let actor = f.staff.cashier().clone();
+    let rerate = RerateRequest {
+        bill: september.bill,
+        corrected_reading: 10_000,
+        rollover: false,
+        reason: ReasonCode::MeterError,
+        note: "misread".into(),
+        key: "rerate-1".into(),
+    };
+    f.desk.adjust_bill_by_read(&actor, now(), &rerate).unwrap();
+    let fees = f.desk.assess_late_fees(&actor, now(), day(2026, 10, 25)).unwrap();
+    assert_eq!(fees.assessed, 1);
+    let mistaken = f.pay(account, cents(250), day(2026, 10, 2), "pay-2");
+    let reversal = f.reverse(mistaken, "rev-pay-2");
+    f.assert_verified();
+    (account, payment, reversal)
+}
+
+/// The checks that found problems, by name.
+fn failing(report: &VerifyReport) -> Vec<&'static str> {
+    let mut names: Vec<_> = report.checks.iter().filter(|c| c.problem_count > 0).map(|c| c.name).collect();
+    names.sort_unstable();
+    names
+}
+
+fn problems(report: &VerifyReport, check: &str) -> Vec<String> {
+    report.checks.iter().find(|c| c.name == check).map(|c| c.problems.clone()).unwrap_or_default()
+}
+
+fn raw(f: &mut Fixture, sql: &str) -> Result<(), StoreError> {
+    f.desk.store_for_tests().raw_sql_for_tests(sql)
+}
+
+#[test]
+fn history_tables_refuse_update_and_delete() {
+    let mut file = file_fixture();
+    let f = &mut file.fixture;
+    populated(f);
+    let rows = fingerprint(&file.path);
+    let counts = f.counts();
+
+    let attempts = [
+        ("postings", "UPDATE postings SET memo = 'edited'"),
+        ("postings", "DELETE FROM postings WHERE id = (SELECT max(id) FROM postings)"),
+        ("entries", "UPDATE entries SET amount_cents = amount_cents + 1"),
+        ("entries", "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries)"),
+        ("bills", "UPDATE bills SET total_cents = 0"),
+        ("bills", "DELETE FROM bills"),
+        ("bill_lines", "UPDATE bill_lines SET amount_cents = 0 WHERE seq = 2"),
+        ("bill_lines", "DELETE FROM bill_lines"),
+        ("meter_reads", "UPDATE meter_reads SET reading = reading + 1"),
+        ("meter_reads", "DELETE FROM meter_reads WHERE corrects_id IS NOT NULL"),
+        ("payments", "UPDATE payments SET reference = 'x'"),
+        ("payments", "DELETE FROM payments"),
+        ("bill_adjustments", "UPDATE bill_adjustments SET consumption_gal = 0"),
+        ("bill_adjustments", "DELETE FROM bill_adjustments"),
+        ("bill_adjustment_lines", "UPDATE bill_adjustment_lines SET after_cents = before_cents"),
+        ("bill_adjustment_lines", "DELETE FROM bill_adjustment_lines"),
+        ("rate_schedules", "UPDATE rate_schedules SET source = ''"),
+        ("rate_schedules", "DELETE FROM rate_schedules"),
+        ("sewer_caps", "UPDATE sewer_caps SET cap_gal = 0"),
+        ("sewer_caps", "DELETE FROM sewer_caps"),
+    ];
+    for (table, sql) in attempts {
+        // Each table really has rows for the trigger to fire on.
+        let error = raw(f, sql).expect_err(sql);
+        assert!(matches!(&error, StoreError::Constraint(m) if m.contains("append-only")), "{table}: {sql}: {error:?}");
+    }
+    assert_eq!(fingerprint(&file.path), rows, "nothing changed");
+    assert_eq!(f.counts(), counts);
+    f.assert_verified();
+}
+
+#[test]
+fn an_edited_entry_amount_is_caught() {
+    let mut f = fixture();
+    let (account, payment, _) = populated(&mut f);
+    raw(&mut f, "DROP TRIGGER entries_no_update").unwrap();
+    raw(
+        &mut f,
+        &format!(
+            "UPDATE entries SET amount_cents = amount_cents + 100
+             WHERE posting_id = {} AND ledger = 'assets:receivable'",
+            payment.posting_id.0
+        ),
+    )
+    .unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert!(!report.passed());
+    assert_eq!(
+        failing(&report),
+        ["cached balances equal their entries", "every posting balances", "the whole ledger balances"]
+    );
+    let off = problems(&report, "every posting balances");
+    assert_eq!(off, [format!("posting {} is off by -$1.00", payment.posting_id)]);
+    let number = f.desk.overview(account, now()).unwrap().account.account.number;
+    let balance = problems(&report, "cached balances equal their entries");
+    assert!(balance.len() == 1 && balance[0].contains(number.digits()), "{balance:?}");
+    assert!(problems(&report, "the whole ledger balances")[0].contains("differ"));
+}
+
+#[test]
+fn an_edited_cached_balance_is_caught() {
+    let mut f = fixture();
+    let (account, _, _) = populated(&mut f);
+    let other = f.residential();
+    let balance = f.balance(account);
+    // `accounts` has no history trigger: the cached balance is the one figure that is updated.
+    raw(&mut f, &format!("UPDATE accounts SET balance_cents = balance_cents - 1 WHERE id = {}", account.0)).unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), ["cached balances equal their entries"]);
+    let number = f.desk.overview(account, now()).unwrap().account.account.number;
+    let expected =
+        format!("account {} shows {} but its entries sum to {}", number.digits(), balance - cents(1), balance);
+    assert_eq!(problems(&report, "cached balances equal their entries"), [expected]);
+
+    // The other account's (zero) balance is fine; editing it is caught too.
+    raw(&mut f, &format!("UPDATE accounts SET balance_cents = 999 WHERE id = {}", other.0)).unwrap();
+    let report = f.desk.verify().unwrap();
+    assert_eq!(
+        report.checks.iter().find(|c| c.name == "cached balances equal their entries").unwrap().problem_count,
+        2
+    );
+}
+
+#[test]
+fn an_edited_bill_total_is_caught() {
+    let mut f = fixture();
+    populated(&mut f);
+    raw(&mut f, "DROP TRIGGER bills_no_update").unwrap();
+    raw(&mut f, "UPDATE bills SET total_cents = total_cents + 5 WHERE id = (SELECT min(id) FROM bills)").unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), ["every bill is posted for its total", "every bill's total equals its lines"]);
+    assert!(problems(&report, "every bill's total equals its lines")[0].starts_with("bill 1 shows $134.25"));
+}
+
+#[test]
+fn an_edited_reversal_that_still_balances_is_caught() {
+    let mut f = fixture();
+    let (_, _, reversal) = populated(&mut f);
+    raw(&mut f, "DROP TRIGGER entries_no_update").unwrap();
+    // Both sides grow by a cent: the posting still balances, but no longer mirrors the payment.
+    raw(
+        &mut f,
+        &format!("UPDATE entries SET amount_cents = amount_cents + 1 WHERE posting_id = {}", reversal.posting_id.0),
+    )
+    .unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), ["cached balances equal their entries", "every reversal mirrors its original"]);
+    let mirror = problems(&report, "every reversal mirrors its original");
+    assert_eq!(mirror.len(), 1);
+    assert!(mirror[0].starts_with(&format!("reversal {} does not mirror posting", reversal.posting_id)), "{mirror:?}");
+}
+
+#[test]
+fn a_deleted_entry_is_caught() {
+    let mut f = fixture();
+    let (_, payment, _) = populated(&mut f);
+    raw(&mut f, "DROP TRIGGER entries_no_delete").unwrap();
+    raw(&mut f, &format!("DELETE FROM entries WHERE posting_id = {} AND ledger = 'assets:cash'", payment.posting_id.0))
+        .unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert_eq!(
+        failing(&report),
+        ["every posting balances", "every posting has two or more lines", "the whole ledger balances"]
+    );
+    assert_eq!(
+        problems(&report, "every posting has two or more lines"),
+        [format!("posting {} has 1 line(s)", payment.posting_id)]
+    );
+}
