@@ -197,8 +197,7 @@ impl Batch<'_> {
 
     /// The account's balance (the cached sum of its receivable entries).
     pub fn balance(&self, account: crate::domain::ids::AccountId) -> Result<crate::domain::Money> {
-        let row = self.db.account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
-        Ok(row.balance)
+        self.db.balance(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))
     }
 
     /// The posting of `kind` linked to a bill (its own, or its late fee).

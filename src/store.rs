@@ -175,14 +175,20 @@ impl Db<'_> {
     /// Runs `work` inside a savepoint: on error, only its changes are undone
     /// and the surrounding transaction goes on (one bad row in a bulk run).
     pub fn savepoint<T, E: From<StoreError>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
-        self.conn.execute_batch("SAVEPOINT row").map_err(StoreError::from)?;
+        // Cached statements: a bulk run opens one savepoint per action.
+        let run = |sql: &str| -> Result<()> {
+            self.conn.prepare_cached(sql)?.execute([])?;
+            Ok(())
+        };
+        run("SAVEPOINT row")?;
         match work(self) {
             Ok(value) => {
-                self.conn.execute_batch("RELEASE row").map_err(StoreError::from)?;
+                run("RELEASE row")?;
                 Ok(value)
             }
             Err(error) => {
-                self.conn.execute_batch("ROLLBACK TO row; RELEASE row").map_err(StoreError::from)?;
+                run("ROLLBACK TO row")?;
+                run("RELEASE row")?;
                 Err(error)
             }
         }

@@ -202,6 +202,15 @@ impl Db<'_> {
         Ok(rows)
     }
 
+    /// The account's cached balance, if the account exists.
+    pub fn balance(&self, id: AccountId) -> Result<Option<Money>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT balance_cents FROM accounts WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Ids of accounts that are not closed, in id order.
     pub fn open_account_ids(&self) -> Result<Vec<AccountId>> {
         let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE status != 'closed' ORDER BY id")?;
