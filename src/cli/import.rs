@@ -64,6 +64,9 @@ fn request(desk: &mut Desk, row: Row) -> Result<PaymentRequest, String> {
     let amount = Money::parse(&row.amount).map_err(|e| e.to_string())?;
     let received_on = NaiveDate::parse_from_str(row.received_on.trim(), "%Y-%m-%d")
         .map_err(|_| format!("\"{}\" is not a date like 2026-03-31", row.received_on))?;
+    if received_on > desk.today(Utc::now()) {
+        return Err(format!("the payment date {received_on} is in the future"));
+    }
     let method: PaymentMethod =
         row.method.trim().parse().map_err(|e: crate::domain::account::UnknownCode| e.to_string())?;
     Ok(PaymentRequest {

@@ -1,6 +1,8 @@
 //! The checks behind `utility-desk verify`: the database is intact and the
 //! books agree with themselves.
 
+use std::time::Instant;
+
 use rusqlite::params;
 use serde::Serialize;
 
@@ -18,6 +20,8 @@ pub struct Check {
     pub problem_count: u64,
     /// The first problems, described.
     pub problems: Vec<String>,
+    /// How long the check took, in microseconds.
+    pub micros: u64,
 }
 
 /// Sizes of the ledger, so a person sees what was checked.
@@ -38,7 +42,16 @@ pub struct VerifyReport {
     pub counts: LedgerCounts,
 }
 
+fn micros(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
+}
+
 impl VerifyReport {
+    /// Time spent on the ledger checks, without SQLite's page-level integrity check.
+    pub fn ledger_check_micros(&self) -> u64 {
+        self.checks.iter().filter(|c| !c.name.starts_with("database integrity")).map(|c| c.micros).sum()
+    }
+
     pub fn passed(&self) -> bool {
         self.checks.iter().all(|c| c.problem_count == 0)
     }
@@ -48,12 +61,14 @@ impl Db<'_> {
     /// Runs every ledger check. Each is one pass of SQL over the tables.
     pub fn verify_ledger(&self) -> Result<VerifyReport> {
         let mut checks = Vec::new();
+        let started = Instant::now();
         let integrity: Vec<String> = self.strings("PRAGMA integrity_check")?;
         let integrity_problems: Vec<String> = integrity.into_iter().filter(|r| r != "ok").collect();
         checks.push(Check {
-            name: "database integrity",
+            name: "database integrity (PRAGMA integrity_check)",
             problem_count: integrity_problems.len() as u64,
             problems: integrity_problems.into_iter().take(MAX_LISTED).collect(),
+            micros: micros(started),
         });
         checks.push(self.check(
             "every posting balances",
@@ -124,6 +139,7 @@ impl Db<'_> {
                 ))
             },
         )?);
+        let started = Instant::now();
         let counts = self.ledger_counts()?;
         let whole = counts.total_debits - counts.total_credits;
         checks.push(Check {
@@ -134,6 +150,7 @@ impl Db<'_> {
             } else {
                 vec![format!("debits {} and credits {} differ", counts.total_debits, counts.total_credits)]
             },
+            micros: micros(started),
         });
         Ok(VerifyReport { checks, counts })
     }
@@ -172,6 +189,7 @@ impl Db<'_> {
         sql: &str,
         describe: impl Fn(&rusqlite::Row) -> rusqlite::Result<String>,
     ) -> Result<Check> {
+        let started = Instant::now();
         let mut statement = self.conn.prepare(sql)?;
         let mut rows = statement.query([])?;
         let mut problems = Vec::new();
@@ -182,6 +200,6 @@ impl Db<'_> {
                 problems.push(describe(row)?);
             }
         }
-        Ok(Check { name, problem_count, problems })
+        Ok(Check { name, problem_count, problems, micros: micros(started) })
     }
 }
