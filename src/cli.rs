@@ -221,8 +221,18 @@ fn first_run(path: &std::path::Path, out: &mut impl Write) -> Result<(), DeskErr
         .map_err(show::io)
     } else {
         writeln!(out, "First run: creating a demo database at {}", path.display()).map_err(show::io)?;
-        let mut desk = Desk::open(path)?;
+        // Built under another name and renamed when complete, so an
+        // interrupted first run is started again rather than left half made.
+        let partial = path.with_extension("db.partial");
+        for leftover in [partial.clone(), partial.with_extension("partial-wal"), partial.with_extension("partial-shm")]
+        {
+            let _ = std::fs::remove_file(leftover);
+        }
+        let mut desk = Desk::open(&partial)?;
         let summary = make_demo(&mut desk, &DemoOptions::default())?;
+        drop(desk);
+        std::fs::rename(&partial, path)
+            .map_err(|e| DeskError::Invalid(format!("cannot move the demo database into place: {e}")))?;
         show::demo_summary(out, path, &summary)
     }
 }

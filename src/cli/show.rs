@@ -26,7 +26,7 @@ pub fn demo_summary(out: &mut impl Write, path: &Path, s: &DemoSummary) -> Resul
     writeln!(
         out,
         "Demo database ready at {}\n  {} accounts, {} bills ({months}), {} payments, {} late fees, {} credits, \
-         {} bill adjustments, {} waivers, {} reversals\n  {} ledger lines in {:.1} s\n  Users: {} (passwords: see README)",
+         {} bill adjustments, {} waivers, {} reversals\n  {} ledger lines in {:.1} s\n  Users: {}",
         path.display(),
         s.accounts,
         s.bills,
