@@ -30,7 +30,9 @@ pub use billing::{
 };
 pub use error::DeskError;
 pub use export::ExportSummary;
-pub use money::{CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest};
+pub use money::{
+    CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest, check_payment,
+};
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{NaiveDate, Utc};
 
 use super::show::io;
-use crate::desk::{Desk, DeskError, PaymentMethod, PaymentRequest};
+use crate::desk::{Desk, DeskError, PaymentMethod, PaymentRequest, check_payment};
 use crate::domain::Money;
 
 #[derive(Debug, serde::Deserialize)]
@@ -26,11 +26,18 @@ pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, user: &str) 
     let actor = desk.actor(user)?;
     let mut reader =
         csv::Reader::from_path(file).map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-    let mut requests = Vec::new();
+    let mut requests: Vec<PaymentRequest> = Vec::new();
     let mut problems = Vec::new();
+    let mut keys = std::collections::HashMap::new();
     for (index, row) in reader.deserialize::<Row>().enumerate() {
         let line = index + 2;
-        match row.map_err(|e| e.to_string()).and_then(|row| request(desk, row)) {
+        let checked = row.map_err(|e| e.to_string()).and_then(|row| request(desk, row)).and_then(|request| match keys
+            .insert(request.key.trim().to_string(), line)
+        {
+            Some(first) => Err(format!("the key \"{}\" is used earlier in the file (row {first})", request.key.trim())),
+            None => Ok(request),
+        });
+        match checked {
             Ok(request) => requests.push(request),
             Err(problem) => problems.push(format!("line {line}: {problem}")),
         }
@@ -64,17 +71,16 @@ fn request(desk: &mut Desk, row: Row) -> Result<PaymentRequest, String> {
     let amount = Money::parse(&row.amount).map_err(|e| e.to_string())?;
     let received_on = NaiveDate::parse_from_str(row.received_on.trim(), "%Y-%m-%d")
         .map_err(|_| format!("\"{}\" is not a date like 2026-03-31", row.received_on))?;
-    if received_on > desk.today(Utc::now()) {
-        return Err(format!("the payment date {received_on} is in the future"));
-    }
     let method: PaymentMethod =
         row.method.trim().parse().map_err(|e: crate::domain::account::UnknownCode| e.to_string())?;
-    Ok(PaymentRequest {
+    let request = PaymentRequest {
         account: account.account.id,
         amount,
         received_on,
         method,
         reference: row.reference.filter(|r| !r.trim().is_empty()),
         key: row.key,
-    })
+    };
+    check_payment(&request, desk.today(Utc::now())).map_err(|e| e.to_string())?;
+    Ok(request)
 }

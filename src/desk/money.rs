@@ -73,20 +73,8 @@ pub struct LateFeeReport {
 
 impl Batch<'_> {
     pub fn record_payment(&self, actor: &Actor, now: DateTime<Utc>, request: &PaymentRequest) -> Result<Posted> {
-        let today = self.today(now);
-        if request.received_on > today {
-            return Err(DeskError::FutureDate { what: "payment", date: request.received_on, today });
-        }
+        check_payment(request, self.today(now))?;
         let reference = request.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
-        if let Some(reference) = reference {
-            let digits: String = reference.chars().filter(char::is_ascii_digit).collect();
-            if (13..=19).contains(&digits.len()) && luhn_valid(&digits) {
-                return Err(DeskError::Invalid(
-                    "the reference looks like a card number, which is never stored: enter the processor's reference instead"
-                        .into(),
-                ));
-            }
-        }
         self.atomic(|db, _| {
             if let Some(posted) = replayed(db, &request.key, request)? {
                 return Ok(posted);
@@ -242,6 +230,29 @@ impl Batch<'_> {
             })
         })
     }
+}
+
+/// Checks a payment without the database: its date, its key, and that its
+/// reference is not a card number (which is never stored). Payment files run
+/// this over every row before posting any.
+pub fn check_payment(request: &PaymentRequest, today: NaiveDate) -> Result<()> {
+    if request.received_on > today {
+        return Err(DeskError::FutureDate { what: "payment", date: request.received_on, today });
+    }
+    let key = request.key.trim();
+    if key.is_empty() || key.len() > 200 {
+        return Err(DeskError::Invalid("an idempotency key has 1 to 200 characters".into()));
+    }
+    if let Some(reference) = request.reference.as_deref() {
+        let digits: String = reference.chars().filter(char::is_ascii_digit).collect();
+        if (13..=19).contains(&digits.len()) && luhn_valid(&digits) {
+            return Err(DeskError::Invalid(
+                "the reference looks like a card number, which is never stored: enter the processor's reference instead"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Posts the late fee for the account's latest bill due before `as_of`, if

@@ -1,0 +1,254 @@
+//! Invariant 10: after a process is killed at any point, the database opens,
+//! `verify` passes, and every acknowledged action is there. And two
+//! processes writing at once lose nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::*;
+
+/// `count` payment rows with keys `prefix-N` and small amounts on random
+/// accounts; returns them with the total per account.
+fn payment_rows(prefix: &str, count: usize, numbers: &[String], seed: u64) -> (Vec<PaymentRow>, BTreeMap<String, i64>) {
+    let mut rng = Lcg(seed);
+    let mut totals = BTreeMap::new();
+    let rows = (0..count)
+        .map(|i| {
+            let number = &numbers[rng.below(numbers.len() as u64) as usize];
+            let cents = 1 + rng.below(2_500) as i64;
+            *totals.entry(number.clone()).or_insert(0) += cents;
+            PaymentRow::new(format!("{prefix}-{i}"), number, cents)
+        })
+        .collect();
+    (rows, totals)
+}
+
+fn balances(db: &Path, numbers: &[String]) -> BTreeMap<String, i64> {
+    numbers.iter().map(|n| (n.clone(), balance(db, n))).collect()
+}
+
+fn import_args(file: &Path) -> Vec<String> {
+    ["payments", "import", file.to_str().unwrap(), "--as", "batch"].map(String::from).to_vec()
+}
+
+#[test]
+fn two_processes_posting_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 40, 31, 6);
+    let numbers = account_numbers(&db);
+    let before = balances(&db, &numbers);
+    let postings_before = posting_count(&db);
+
+    let (rows_a, totals_a) = payment_rows("desk-a", 300, &numbers, 1);
+    let (rows_b, totals_b) = payment_rows("desk-b", 300, &numbers, 2);
+    let (file_a, file_b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    write_payments(&file_a, &rows_a);
+    write_payments(&file_b, &rows_b);
+
+    let spawn = |file: &Path| {
+        let args = import_args(file);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        command(&db, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+    };
+    // Hold the write lock while both start, so both are surely running and
+    // waiting when it is released, and then compete row by row.
+    let mut lock = rusqlite::Connection::open(&db).unwrap();
+    let held = lock.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+    let (mut a, mut b) = (spawn(&file_a), spawn(&file_b));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(a.try_wait().unwrap().is_none() && b.try_wait().unwrap().is_none(), "both wait for the lock");
+    held.rollback().unwrap();
+    let (out_a, out_b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    for (name, output, rows) in [("a", &out_a, &rows_a), ("b", &out_b, &rows_b)] {
+        assert_eq!(output.status.code(), Some(0), "process {name}: {}", stderr(output));
+        let acks = import_lines(&stdout(output));
+        let keys: Vec<&str> = acks
+            .iter()
+            .map(|(verb, key, _)| {
+                assert_eq!(verb, "posted");
+                key.as_str()
+            })
+            .collect();
+        let expected: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, expected, "process {name} acknowledged every row, in order");
+    }
+
+    let ids = |output: &std::process::Output| -> Vec<i64> {
+        import_lines(&stdout(output)).into_iter().map(|a| a.2).collect()
+    };
+    let (ids_a, ids_b) = (ids(&out_a), ids(&out_b));
+    let mut all: Vec<i64> = ids_a.iter().chain(&ids_b).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 600, "every row has its own posting");
+    let interleaved = ids_a.iter().any(|id| id > ids_b.first().unwrap() && id < ids_b.last().unwrap());
+    eprintln!("the two imports' postings {} interleaved", if interleaved { "were" } else { "were not" });
+
+    assert_eq!(posting_count(&db), postings_before + 600);
+    let after = balances(&db, &numbers);
+    for number in &numbers {
+        let paid = totals_a.get(number).unwrap_or(&0) + totals_b.get(number).unwrap_or(&0);
+        assert_eq!(after[number], before[number] - paid, "account {number}");
+    }
+    verify_passes(&db);
+
+    // Each file again: every row is already there, under the same posting.
+    for (file, first) in [(&file_a, &ids_a), (&file_b, &ids_b)] {
+        let out = ok(&db, &import_args(file).iter().map(String::as_str).collect::<Vec<_>>());
+        let again = import_lines(&out);
+        assert!(again.iter().all(|(verb, _, _)| verb == "already-posted"), "{out}");
+        assert_eq!(&again.iter().map(|a| a.2).collect::<Vec<_>>(), first);
+    }
+    assert_eq!(posting_count(&db), postings_before + 600);
+}
+
+#[cfg(unix)]
+fn killed_by_sigkill(status: std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal() == Some(9)
+}
+
+#[cfg(not(unix))]
+fn killed_by_sigkill(status: std::process::ExitStatus) -> bool {
+    !status.success()
+}
+
+#[test]
+fn a_bulk_import_killed_midway_keeps_every_acknowledged_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 40, 32, 6);
+    let numbers = account_numbers(&db);
+    let postings_before = posting_count(&db);
+    let (rows, _) = payment_rows("bulk", 2_000, &numbers, 3);
+    let file = dir.path().join("bulk.csv");
+    write_payments(&file, &rows);
+
+    let args = import_args(&file);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = command(&db, &args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    let mut acknowledged = 0;
+    while acknowledged < 50 {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the import ended early:\n{text}");
+        acknowledged += usize::from(line.starts_with("posted "));
+        text.push_str(&line);
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    // What was already in the pipe was acknowledged too; only whole lines count.
+    reader.read_to_string(&mut text).unwrap();
+    let complete = text.rfind('\n').map_or("", |end| &text[..=end]);
+    let acks: BTreeMap<String, i64> = import_lines(complete).into_iter().map(|(_, key, id)| (key, id)).collect();
+    assert!(killed_by_sigkill(status), "the import was killed, not finished: {status:?}");
+    assert!(acks.len() >= 50 && acks.len() < 2_000, "{} acknowledged", acks.len());
+    assert!(!text.contains("done:"), "the import finished before the kill");
+
+    let report = verify_passes(&db);
+    let committed = report["counts"]["postings"].as_u64().unwrap() - postings_before;
+    assert!(committed >= acks.len() as u64, "{committed} postings for {} acknowledged rows", acks.len());
+
+    // Running the file again finds every acknowledged row, under the same
+    // posting, and posts the rest.
+    let out = ok(&db, &args);
+    let again = import_lines(&out);
+    assert_eq!(again.len(), 2_000, "{out}");
+    for (key, id) in &acks {
+        let line = again.iter().find(|(_, k, _)| k == key).unwrap_or_else(|| panic!("{key} missing on re-run"));
+        assert_eq!((line.0.as_str(), line.2), ("already-posted", *id), "acknowledged {key}");
+    }
+    let replayed = again.iter().filter(|(verb, _, _)| verb == "already-posted").count() as u64;
+    assert_eq!(replayed, committed, "what was committed before the kill is found again, nothing more");
+    let keys: Vec<&str> = again.iter().map(|(_, key, _)| key.as_str()).collect();
+    assert_eq!(keys, rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>());
+    assert!(out.contains(&format!("done: {} posted, {replayed} already posted", 2_000 - replayed)), "{out}");
+
+    let report = verify_passes(&db);
+    assert_eq!(report["counts"]["postings"].as_u64().unwrap(), postings_before + 2_000);
+}
+
+/// When to kill a demo run.
+enum KillAt {
+    /// After this long, whatever it is doing.
+    After(Duration),
+    /// Once its progress output (stderr) so far satisfies this.
+    Progress(fn(&str) -> bool),
+}
+
+/// Starts a demo, kills it at `at`, checks the kill landed before the end,
+/// and returns the database.
+fn kill_demo(dir: &Path, name: &str, accounts: &str, at: KillAt) -> std::path::PathBuf {
+    let db = dir.join(name);
+    let mut child = command(&db, &["demo", "--accounts", accounts, "--seed", "4", "--months", "12"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut progress = child.stderr.take().unwrap();
+    match at {
+        KillAt::After(wait) => {
+            let started = Instant::now();
+            while started.elapsed() < wait {
+                assert!(child.try_wait().unwrap().is_none(), "{name}: the demo finished too soon");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        KillAt::Progress(ready) => {
+            // Progress arrives as it is made (stderr is unbuffered); read it in pieces.
+            let mut seen = Vec::new();
+            let mut buffer = [0u8; 256];
+            while !ready(&String::from_utf8_lossy(&seen)) {
+                let n = progress.read(&mut buffer).unwrap();
+                assert!(n > 0, "{name}: the demo ended before the kill point: {}", String::from_utf8_lossy(&seen));
+                seen.extend_from_slice(&buffer[..n]);
+            }
+        }
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(killed_by_sigkill(status), "{name}: the demo was killed, not finished: {status:?}");
+    db
+}
+
+/// The last percentage a demo's progress line showed for `stage`.
+fn percent(progress: &str, stage: &str) -> Option<u32> {
+    let last = progress.rsplit('\r').find(|p| p.trim_start().starts_with(stage))?;
+    last.split_whitespace().find_map(|w| w.strip_suffix('%')).and_then(|p| p.parse().ok())
+}
+
+#[test]
+fn a_demo_killed_midway_leaves_a_database_that_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    // Early (users, first accounts); between two batches of accounts (the
+    // first 2,000 are committed); in the middle of billing the months.
+    let early = kill_demo(dir.path(), "early.db", "3000", KillAt::After(Duration::from_millis(150)));
+    let opening = kill_demo(dir.path(), "opening.db", "3000", KillAt::Progress(|p| percent(p, "Opening").is_some()));
+    let billing = kill_demo(
+        dir.path(),
+        "billing.db",
+        "300",
+        KillAt::Progress(|p| percent(p, "Billing").is_some_and(|n| n >= 50)),
+    );
+    for (db, at_least_bills) in [(&early, 0), (&opening, 0), (&billing, 300)] {
+        let report = verify_passes(db);
+        let counts = &report["counts"];
+        assert_eq!(counts["total_debits"], counts["total_credits"], "{}", db.display());
+        assert!(counts["bills"].as_u64().unwrap() >= at_least_bills, "{}: {counts}", db.display());
+        // The database still works: it can be searched and an account shown.
+        let hits = json(db, &["search", "tulsa", "--json"]);
+        if let Some(number) = hits.as_array().unwrap().first().and_then(|h| h["number"].as_str()) {
+            assert_eq!(overview(db, number)["account"]["account"]["number"], number);
+        }
+        eprintln!("{}: {counts}", db.display());
+    }
+    let opened = json(&opening, &["verify", "--json"])["counts"]["accounts"].as_u64().unwrap();
+    assert!(opened >= 2_000, "the kill came after the first batch of accounts was committed: {opened}");
+}

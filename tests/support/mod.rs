@@ -1,0 +1,212 @@
+//! Helpers for the tests that drive the `utility-desk` binary as a person or
+//! a script would: run a command, read its exit code, stdout and JSON.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{Days, NaiveDate, Utc};
+use serde_json::Value;
+
+/// The binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_utility-desk")
+}
+
+/// `utility-desk --db DB ARGS...`, ready to run or spawn.
+pub fn command(db: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(bin());
+    command.arg("--db").arg(db).args(args).env_remove("UTILITY_DESK_DB");
+    command
+}
+
+/// Runs `utility-desk --db DB ARGS...` to the end.
+pub fn run(db: &Path, args: &[&str]) -> Output {
+    command(db, args).output().expect("the binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs a command that must succeed; returns its stdout.
+pub fn ok(db: &Path, args: &[&str]) -> String {
+    let output = run(db, args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "`{}` failed\nstdout:\n{}\nstderr:\n{}",
+        args.join(" "),
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// Runs a command that must be refused with exit code 1; returns its stderr.
+pub fn refused(db: &Path, args: &[&str]) -> String {
+    let output = run(db, args);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "`{}` should be refused\nstdout:\n{}\nstderr:\n{}",
+        args.join(" "),
+        stdout(&output),
+        stderr(&output)
+    );
+    stderr(&output)
+}
+
+/// Runs a command that must succeed and print JSON.
+pub fn json(db: &Path, args: &[&str]) -> Value {
+    let text = ok(db, args);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("`{}` printed invalid JSON ({e}):\n{text}", args.join(" ")))
+}
+
+/// Makes a demo database `name` in `dir`.
+pub fn demo(dir: &Path, name: &str, accounts: u32, seed: u64, months: u32) -> PathBuf {
+    let db = dir.join(name);
+    ok(
+        &db,
+        &["demo", "--accounts", &accounts.to_string(), "--seed", &seed.to_string(), "--months", &months.to_string()],
+    );
+    db
+}
+
+/// Every demo account's number. Every demo premise is in Tulsa, so one search
+/// finds them all (up to the 50 results a search returns).
+pub fn account_numbers(db: &Path) -> Vec<String> {
+    let hits = json(db, &["search", "tulsa", "--json"]);
+    let numbers: Vec<String> = hits
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|h| h["number"].as_str().expect("a number").to_string())
+        .collect();
+    assert!(!numbers.is_empty(), "the demo has accounts");
+    numbers
+}
+
+/// An account's overview as JSON.
+pub fn overview(db: &Path, number: &str) -> Value {
+    json(db, &["account", number, "--json"])
+}
+
+/// An account's balance in cents (money is integer cents in JSON).
+pub fn balance(db: &Path, number: &str) -> i64 {
+    overview(db, number)["account"]["balance"].as_i64().expect("balance in cents")
+}
+
+/// `verify --json`, asserting that it passes and every check found nothing.
+pub fn verify_passes(db: &Path) -> Value {
+    let report = json(db, &["verify", "--json"]);
+    let checks = report["checks"].as_array().expect("checks");
+    assert!(checks.len() >= 5, "verify runs its checks: {report}");
+    for check in checks {
+        assert_eq!(check["problem_count"], 0, "check failed: {check}");
+    }
+    assert!(ok(db, &["verify"]).contains("verify passed"));
+    report
+}
+
+/// How many postings the ledger holds.
+pub fn posting_count(db: &Path) -> u64 {
+    json(db, &["verify", "--json"])["counts"]["postings"].as_u64().expect("a count")
+}
+
+/// A date a payment can be received on whatever the time zone: two days ago.
+pub fn recent_day() -> NaiveDate {
+    Utc::now().date_naive() - Days::new(2)
+}
+
+/// A date in the future in every time zone.
+pub fn future_day() -> NaiveDate {
+    Utc::now().date_naive() + Days::new(30)
+}
+
+/// One row of a payment file.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    pub key: String,
+    pub account: String,
+    pub amount: String,
+    pub received_on: String,
+    pub method: String,
+    pub reference: String,
+}
+
+impl PaymentRow {
+    /// A valid check payment of `cents` received two days ago.
+    pub fn new(key: impl Into<String>, account: &str, cents: i64) -> PaymentRow {
+        PaymentRow {
+            key: key.into(),
+            account: account.to_string(),
+            amount: format!("{}.{:02}", cents / 100, cents % 100),
+            received_on: recent_day().to_string(),
+            method: "check".into(),
+            reference: "CHK 1234".into(),
+        }
+    }
+}
+
+/// Writes a payment file with the header the importer expects.
+pub fn write_payments(path: &Path, rows: &[PaymentRow]) {
+    let mut writer = csv::Writer::from_path(path).expect("create the payment file");
+    writer.write_record(["key", "account", "amount", "received_on", "method", "reference"]).unwrap();
+    for r in rows {
+        writer.write_record([&r.key, &r.account, &r.amount, &r.received_on, &r.method, &r.reference]).unwrap();
+    }
+    writer.flush().expect("write the payment file");
+}
+
+/// A line of `payments import` output: (verb, key, posting id).
+pub fn import_lines(out: &str) -> Vec<(String, String, i64)> {
+    out.lines()
+        .filter(|l| l.starts_with("posted ") || l.starts_with("already-posted "))
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(parts.len(), 3, "an acknowledgement is `VERB KEY POSTING_ID`: {l:?}");
+            (parts[0].to_string(), parts[1].to_string(), parts[2].parse().expect("a posting id"))
+        })
+        .collect()
+}
+
+/// The Luhn check digit for `body`, computed here independently of the crate.
+pub fn luhn_digit(body: &str) -> u32 {
+    let sum: u32 = body
+        .chars()
+        .rev()
+        .enumerate()
+        .map(|(i, c)| {
+            let d = c.to_digit(10).expect("digits");
+            if i % 2 == 0 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    (10 - sum % 10) % 10
+}
+
+/// A well-formed account number (valid check digit) for an eight-digit body.
+pub fn valid_number(body: u32) -> String {
+    let body = format!("{body:08}");
+    format!("{body}-{}", luhn_digit(&body))
+}
+
+/// A tiny deterministic generator so test data is the same on every run.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
