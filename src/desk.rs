@@ -267,23 +267,45 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The earlier posting under `key`, if this request was seen before: the
-/// same payload is a replay; a different payload under the same key is refused.
-fn replayed(db: &Db, key: &str, payload: &impl Serialize) -> Result<Option<Posted>> {
+/// What an idempotency key says about a request.
+enum KeyCheck {
+    /// The same key and payload were posted before: this is that posting.
+    Replay(Posted),
+    /// The key is new; the hash is what will be stored with it.
+    Fresh(FreshKey),
+}
+
+/// A key checked and found unused, with its payload's hash.
+struct FreshKey {
+    key: String,
+    hash: String,
+}
+
+/// Checks `key` for `payload`: a replay of the same request returns the first
+/// posting; a different payload under the same key is refused.
+fn check_key(db: &Db, key: &str, payload: &impl Serialize) -> Result<KeyCheck> {
     let key = key.trim();
     if key.is_empty() || key.len() > 200 {
         return Err(DeskError::Invalid("an idempotency key has 1 to 200 characters".into()));
     }
+    let hash = payload_hash(payload)?;
     match db.posting_by_key(key)? {
-        None => Ok(None),
-        Some(existing) if existing.payload_sha256 == payload_hash(payload)? => {
-            Ok(Some(Posted { posting_id: existing.id, replayed: true }))
+        None => Ok(KeyCheck::Fresh(FreshKey { key: key.to_string(), hash })),
+        Some(existing) if existing.payload_sha256 == hash => {
+            Ok(KeyCheck::Replay(Posted { posting_id: existing.id, replayed: true }))
         }
         Some(existing) => Err(DeskError::KeyReused { key: key.to_string(), posting: existing.id }),
     }
 }
 
-/// Posts `build()`'s posting under `key`, once (see [`replayed`]).
+/// Validates and appends a posting under a key already checked.
+fn post_fresh(db: &Db, actor: &Actor, now: DateTime<Utc>, fresh: FreshKey, posting: NewPosting) -> Result<Posted> {
+    posting.validate()?;
+    let posting_id = db.insert_posting(&posting, &fresh.key, &fresh.hash, actor.user_id, now)?;
+    Ok(Posted { posting_id, replayed: false })
+}
+
+/// Posts `build()`'s posting under `key`, once (see [`check_key`]).
 fn post_once(
     db: &Db,
     actor: &Actor,
@@ -292,13 +314,10 @@ fn post_once(
     payload: &impl Serialize,
     build: impl FnOnce() -> Result<NewPosting>,
 ) -> Result<Posted> {
-    if let Some(posted) = replayed(db, key, payload)? {
-        return Ok(posted);
+    match check_key(db, key, payload)? {
+        KeyCheck::Replay(posted) => Ok(posted),
+        KeyCheck::Fresh(fresh) => post_fresh(db, actor, now, fresh, build()?),
     }
-    let posting = build()?;
-    posting.validate()?;
-    let posting_id = db.insert_posting(&posting, key.trim(), &payload_hash(payload)?, actor.user_id, now)?;
-    Ok(Posted { posting_id, replayed: false })
 }
 
 /// A required note or reason, trimmed; empty is refused.

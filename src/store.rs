@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use accounts::{AccountRow, NewAccount};
+pub use accounts::{AccountRow, NewAccount, ServiceAccount};
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use search::SearchHit;

@@ -11,7 +11,7 @@ use crate::domain::ids::{AccountId, AccountNumber, PremiseId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, Side};
 use crate::domain::reads::ReadKind;
 use crate::domain::sewer_cap::{compute_cap, recompute_date};
-use crate::store::{AccountRow, BillRow, Db, EntryRow, NewAccount, SearchHit};
+use crate::store::{AccountRow, BillRow, Db, EntryRow, NewAccount, SearchHit, ServiceAccount};
 
 /// A new customer's details. Identity data only as its last four digits.
 #[derive(Debug, Clone, Serialize)]
@@ -161,10 +161,10 @@ pub(super) fn account_aging(db: &Db, account: AccountId, as_of: NaiveDate) -> Re
 }
 
 /// An account that exists and is not closed.
-pub(super) fn open_account_row(db: &Db, account: AccountId) -> Result<AccountRow> {
-    let row = db.account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
-    if row.account.status == AccountStatus::Closed {
-        return Err(DeskError::AccountClosed(row.account.number.to_string()));
+pub(super) fn open_account_row(db: &Db, account: AccountId) -> Result<ServiceAccount> {
+    let row = db.service_account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
+    if row.status == AccountStatus::Closed {
+        return Err(DeskError::AccountClosed(row.number.to_string()));
     }
     Ok(row)
 }

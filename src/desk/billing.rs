@@ -7,7 +7,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::open_account_row;
-use super::{Actor, Batch, Desk, DeskError, Posted, Result, post_once, replayed, required_note};
+use super::{Actor, Batch, Desk, DeskError, KeyCheck, Posted, Result, check_key, post_fresh, post_once, required_note};
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
 use crate::domain::ids::{AccountId, BillId};
@@ -126,9 +126,10 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the adjustment")?;
         let today = self.today(now);
         self.atomic(|db, rates| {
-            if let Some(posted) = replayed(db, &request.key, request)? {
-                return Ok(posted);
-            }
+            let fresh = match check_key(db, &request.key, request)? {
+                KeyCheck::Replay(posted) => return Ok(posted),
+                KeyCheck::Fresh(fresh) => fresh,
+            };
             bill_stands(db, request.bill)?;
             let review = rerate_review(db, rates, request.bill, request.corrected_reading, request.rollover)?;
             if review.services.iter().all(|s| s.difference.is_zero()) {
@@ -147,9 +148,13 @@ impl Batch<'_> {
             )?;
             let memo =
                 format!("Bill {} re-rated from corrected read {}: {note}", review.bill.id, request.corrected_reading);
-            let posted = post_once(db, actor, now, &request.key, request, || {
-                Ok(adjustment_posting(&review.bill, &review.services, request.reason, memo.clone(), today))
-            })?;
+            let posted = post_fresh(
+                db,
+                actor,
+                now,
+                fresh,
+                adjustment_posting(&review.bill, &review.services, request.reason, memo.clone(), today),
+            )?;
             let lines: Vec<_> = review
                 .services
                 .iter()
@@ -178,9 +183,10 @@ impl Batch<'_> {
         }
         let today = self.today(now);
         self.atomic(|db, _| {
-            if let Some(posted) = replayed(db, &request.key, request)? {
-                return Ok(posted);
-            }
+            let fresh = match check_key(db, &request.key, request)? {
+                KeyCheck::Replay(posted) => return Ok(posted),
+                KeyCheck::Fresh(fresh) => fresh,
+            };
             let bill = db.bill(request.bill)?.ok_or(DeskError::UnknownBill(request.bill))?;
             bill_stands(db, bill.id)?;
             open_account_row(db, bill.account_id)?;
@@ -208,9 +214,13 @@ impl Batch<'_> {
             }
             let difference = ServiceDifference { service, before, after, difference: after - before };
             let memo = format!("Bill {} line {} ({}) adjusted: {note}", bill.id, request.line, line.line.description);
-            let posted = post_once(db, actor, now, &request.key, request, || {
-                Ok(adjustment_posting(&bill, std::slice::from_ref(&difference), request.reason, memo.clone(), today))
-            })?;
+            let posted = post_fresh(
+                db,
+                actor,
+                now,
+                fresh,
+                adjustment_posting(&bill, std::slice::from_ref(&difference), request.reason, memo.clone(), today),
+            )?;
             db.insert_bill_adjustment(
                 posted.posting_id,
                 bill.id,
@@ -275,7 +285,7 @@ fn post_bill_in(
     }
     let previous = db
         .last_read(request.account)?
-        .ok_or_else(|| DeskError::Invalid(format!("account {} has no opening read", row.account.number)))?;
+        .ok_or_else(|| DeskError::Invalid(format!("account {} has no opening read", row.number)))?;
     if request.read.read_on < previous.read_on {
         return Err(DeskError::Invalid(format!(
             "the read is dated {} but the meter was already read on {}",
@@ -286,7 +296,7 @@ fn post_bill_in(
     let schedule = rates.in_effect(request.period_end).ok_or(DeskError::NoRateSchedule(request.period_end))?;
     let cap = match db.sewer_cap_on(request.account, request.period_end)? {
         Some(cap) => cap,
-        None => db.premise_sewer_cap(row.account.premise_id)?,
+        None => db.premise_sewer_cap(row.premise_id)?,
     };
     let lines =
         schedule.rate(&RatingInput { services: &row.services, consumption_gal: gallons, sewer_cap_gal: cap })?;

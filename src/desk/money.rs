@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{account_aging, open_account_row};
-use super::{Actor, Batch, DeskError, Posted, Result, post_once, replayed, required_note};
+use super::{Actor, Batch, DeskError, KeyCheck, Posted, Result, check_key, post_fresh, post_once, required_note};
 use crate::domain::Money;
 use crate::domain::account::code_enum;
 use crate::domain::check_digit::luhn_valid;
@@ -76,16 +76,21 @@ impl Batch<'_> {
         check_payment(request, self.today(now))?;
         let reference = request.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
         self.atomic(|db, _| {
-            if let Some(posted) = replayed(db, &request.key, request)? {
-                return Ok(posted);
-            }
+            let fresh = match check_key(db, &request.key, request)? {
+                KeyCheck::Replay(posted) => return Ok(posted),
+                KeyCheck::Fresh(fresh) => fresh,
+            };
             let row = open_account_row(db, request.account)?;
-            let posted = post_once(db, actor, now, &request.key, request, || {
-                Ok(NewPosting {
+            let posted = post_fresh(
+                db,
+                actor,
+                now,
+                fresh,
+                NewPosting {
                     kind: PostingKind::Payment,
                     account_id: Some(request.account),
                     effective_on: request.received_on,
-                    memo: format!("Payment ({}) on account {}", request.method, row.account.number),
+                    memo: format!("Payment ({}) on account {}", request.method, row.number),
                     reason: None,
                     bill_id: None,
                     reverses: None,
@@ -94,8 +99,8 @@ impl Batch<'_> {
                         Line::debit(ChartAccount::Cash, request.amount),
                         Line::receivable(request.account, Side::Credit, request.amount),
                     ],
-                })
-            })?;
+                },
+            )?;
             db.insert_payment_detail(posted.posting_id, request.method.code(), reference, request.received_on)?;
             Ok(posted)
         })
@@ -150,9 +155,10 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the waiver")?;
         let today = self.today(now);
         self.atomic(|db, _| {
-            if let Some(posted) = replayed(db, &request.key, request)? {
-                return Ok(posted);
-            }
+            let fresh = match check_key(db, &request.key, request)? {
+                KeyCheck::Replay(posted) => return Ok(posted),
+                KeyCheck::Fresh(fresh) => fresh,
+            };
             let fee = db.posting(request.late_fee)?.ok_or(DeskError::UnknownPosting(request.late_fee))?;
             if fee.kind != PostingKind::LateFee {
                 return Err(DeskError::NotALateFee(fee.id));
@@ -167,8 +173,12 @@ impl Batch<'_> {
             open_account_row(db, account)?;
             let amount: Money =
                 fee.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
-            post_once(db, actor, now, &request.key, request, || {
-                Ok(NewPosting {
+            post_fresh(
+                db,
+                actor,
+                now,
+                fresh,
+                NewPosting {
                     kind: PostingKind::Waiver,
                     account_id: Some(account),
                     effective_on: today,
@@ -181,8 +191,8 @@ impl Batch<'_> {
                         Line::debit(ChartAccount::LateFeeWaivers, amount),
                         Line::receivable(account, Side::Credit, amount),
                     ],
-                })
-            })
+                },
+            )
         })
     }
 
@@ -192,9 +202,10 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the reversal")?;
         let today = self.today(now);
         self.atomic(|db, _| {
-            if let Some(posted) = replayed(db, &request.key, request)? {
-                return Ok(posted);
-            }
+            let fresh = match check_key(db, &request.key, request)? {
+                KeyCheck::Replay(posted) => return Ok(posted),
+                KeyCheck::Fresh(fresh) => fresh,
+            };
             let original = db.posting(request.posting)?.ok_or(DeskError::UnknownPosting(request.posting))?;
             if original.kind == PostingKind::Reversal {
                 return Err(DeskError::ReversalOfReversal(original.id));
@@ -215,8 +226,12 @@ impl Batch<'_> {
                     return Err(DeskError::AdjustedFirst { bill, adjustments: list });
                 }
             }
-            post_once(db, actor, now, &request.key, request, || {
-                Ok(NewPosting {
+            post_fresh(
+                db,
+                actor,
+                now,
+                fresh,
+                NewPosting {
                     kind: PostingKind::Reversal,
                     account_id: original.account_id,
                     effective_on: today,
@@ -226,8 +241,8 @@ impl Batch<'_> {
                     reverses: Some(original.id),
                     waives: None,
                     lines: reversal_lines(&original.lines),
-                })
-            })
+                },
+            )
         })
     }
 }

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
 use crate::domain::Money;
-use crate::domain::account::{Account, Address, Customer, Premise, Refuse, Services, phone_digits};
+use crate::domain::account::{Account, AccountStatus, Address, Customer, Premise, Refuse, Services, phone_digits};
 use crate::domain::ids::{AccountId, AccountNumber, CustomerId, PremiseId};
 use crate::domain::sewer_cap::WinterBill;
 
@@ -17,6 +17,17 @@ pub struct NewAccount {
     pub premise: PremiseId,
     pub opened_on: NaiveDate,
     pub deposit: Money,
+    pub services: Services,
+}
+
+/// What actions on an account need of it: no customer or address text,
+/// so the hot paths (bills, payments) read one small row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceAccount {
+    pub id: AccountId,
+    pub number: AccountNumber,
+    pub status: AccountStatus,
+    pub premise_id: PremiseId,
     pub services: Services,
 }
 
@@ -200,6 +211,39 @@ impl Db<'_> {
             }
         }
         Ok(rows)
+    }
+
+    /// The account's number, status, premise and services.
+    pub fn service_account(&self, id: AccountId) -> Result<Option<ServiceAccount>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.number, a.status, a.premise_id, s.meter_number, s.meter_size, s.meter_dials, s.sewer,
+                        s.stormwater, s.refuse_cart, s.refuse_frequency, s.emsacare
+                 FROM accounts a JOIN services s ON s.account_id = a.id WHERE a.id = ?1",
+            )?
+            .query_row([id], |r| {
+                let refuse = match (r.get(9)?, r.get(10)?) {
+                    (Some(cart), Some(frequency)) => Some(Refuse { cart, frequency }),
+                    _ => None,
+                };
+                Ok(ServiceAccount {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    status: r.get(2)?,
+                    premise_id: r.get(3)?,
+                    services: Services {
+                        meter_number: r.get(4)?,
+                        meter_size: r.get(5)?,
+                        meter_dials: r.get(6)?,
+                        sewer: r.get(7)?,
+                        stormwater: r.get(8)?,
+                        refuse,
+                        emsacare: r.get(11)?,
+                    },
+                })
+            })
+            .optional()?)
     }
 
     /// The account's cached balance, if the account exists.

@@ -142,7 +142,7 @@ impl Db<'_> {
                AND NOT EXISTS (SELECT 1 FROM bills b
                                JOIN postings p ON p.bill_id = b.id AND p.kind = 'bill'
                                JOIN postings r ON r.reverses_id = p.id
-                               WHERE b.account_id = ?1 AND b.current_read_id IN (m.id, m.corrects_id))
+                               WHERE b.current_read_id IN (m.id, m.corrects_id))
              ORDER BY read_on DESC, id DESC LIMIT 1"
         );
         Ok(self.conn.prepare_cached(&sql)?.query_row([account], |r| row_to_read(r, 0)).optional()?)

@@ -124,6 +124,8 @@ CREATE TABLE bills (
     total_cents      INTEGER NOT NULL CHECK (total_cents >= 0)
 ) STRICT;
 CREATE INDEX bills_account ON bills (account_id, period_start);
+-- Finding the bill that closed on a read (rebilling after a reversal).
+CREATE INDEX bills_current_read ON bills (current_read_id);
 
 CREATE TABLE bill_lines (
     bill_id      INTEGER NOT NULL REFERENCES bills (id),
@@ -149,12 +151,16 @@ CREATE TABLE postings (
     memo            TEXT NOT NULL,
     reason          TEXT,
     bill_id         INTEGER REFERENCES bills (id),
-    -- UNIQUE: a posting is reversed at most once, a late fee waived at most once.
-    reverses_id     INTEGER UNIQUE REFERENCES postings (id),
-    waives_id       INTEGER UNIQUE REFERENCES postings (id),
+    -- A posting is reversed at most once, a late fee waived at most once:
+    -- see the partial unique indexes below.
+    reverses_id     INTEGER REFERENCES postings (id),
+    waives_id       INTEGER REFERENCES postings (id),
     CHECK ((kind = 'reversal') = (reverses_id IS NOT NULL)),
     CHECK ((kind = 'waiver') = (waives_id IS NOT NULL))
 ) STRICT;
+-- Partial: most postings reverse nothing, and NULLs need no index entry.
+CREATE UNIQUE INDEX postings_reversed_once ON postings (reverses_id) WHERE reverses_id IS NOT NULL;
+CREATE UNIQUE INDEX postings_waived_once ON postings (waives_id) WHERE waives_id IS NOT NULL;
 CREATE INDEX postings_account ON postings (account_id, id);
 CREATE INDEX postings_bill ON postings (bill_id, kind) WHERE bill_id IS NOT NULL;
 -- One late fee per bill, however often assessment runs.
