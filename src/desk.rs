@@ -281,6 +281,11 @@ struct FreshKey {
     hash: String,
 }
 
+/// Keys the desk makes for its own postings (bills, late fees, deposits)
+/// start with this; a person's or a file's key may not, so no client key can
+/// collide with one and block a bill run or a late-fee run.
+pub const SYSTEM_KEY_PREFIX: &str = "system:";
+
 /// Checks `key` for `payload`: a replay of the same request returns the first
 /// posting; a different payload under the same key is refused.
 fn check_key(db: &Db, key: &str, payload: &impl Serialize) -> Result<KeyCheck> {
@@ -296,6 +301,22 @@ fn check_key(db: &Db, key: &str, payload: &impl Serialize) -> Result<KeyCheck> {
         }
         Some(existing) => Err(DeskError::KeyReused { key: key.to_string(), posting: existing.id }),
     }
+}
+
+/// Refuses a client's key that uses the prefix kept for the desk's own.
+pub fn check_client_key(key: &str) -> Result<()> {
+    if key.trim().starts_with(SYSTEM_KEY_PREFIX) {
+        return Err(DeskError::Invalid(format!(
+            "keys starting with \"{SYSTEM_KEY_PREFIX}\" are kept for the desk's own postings: choose another key"
+        )));
+    }
+    Ok(())
+}
+
+/// [`check_key`] for a key chosen by a person or a file.
+fn check_client_request(db: &Db, key: &str, payload: &impl Serialize) -> Result<KeyCheck> {
+    check_client_key(key)?;
+    check_key(db, key, payload)
 }
 
 /// Validates and appends a posting under a key already checked.

@@ -636,3 +636,49 @@ fn verify_passes_after_a_busy_month_on_many_accounts() {
     }
     f.assert_verified();
 }
+
+#[test]
+fn a_decrease_is_limited_by_its_own_line_not_only_by_its_service() {
+    let mut f = fixture();
+    let account = f.residential();
+    let bill = f.bill_month(account, 2026, 10, 6_400).bill;
+    let actor = f.staff.supervisor.clone();
+    let counts = f.counts();
+    // Line 1 is the $10.25 meter charge; water as a whole is $39.36, so
+    // $11.00 fits the service but not the line.
+    let request = LineAdjustRequest {
+        bill,
+        line: 1,
+        amount: cents(1_100),
+        direction: LineDirection::Decrease,
+        reason: ReasonCode::BillingError,
+        note: "meter charge billed twice".into(),
+        key: "line-1".into(),
+    };
+    match f.desk.adjust_bill_line(&actor, now(), &request).unwrap_err() {
+        DeskError::DecreaseTooLarge { left, .. } => assert_eq!(left, "$10.25"),
+        other => panic!("expected DecreaseTooLarge, got {other:?}"),
+    }
+    assert_eq!((f.counts(), f.balance(account)), (counts, cents(TOTAL_5400_GAL)));
+    f.desk.adjust_bill_line(&actor, now(), &LineAdjustRequest { amount: cents(1_025), ..request }).unwrap();
+    assert_eq!(f.balance(account), cents(TOTAL_5400_GAL - 1_025));
+}
+
+#[test]
+fn a_client_key_cannot_use_the_prefix_of_the_desk_s_own_keys() {
+    let mut f = fixture();
+    let account = f.residential();
+    f.bill_month(account, 2026, 9, 6_400);
+    let actor = f.staff.cashier().clone();
+    let counts = f.counts();
+    let payment = common::payment(account, cents(500), day(2026, 10, 1), "system:late-fee:1");
+    let error = f.desk.record_payment(&actor, now(), &payment).unwrap_err();
+    assert!(error.to_string().contains("kept for the desk's own postings"), "{error}");
+    let credit = common::credit(account, cents(500), "system:bill:1:1");
+    let error = f.desk.issue_credit(&actor, now(), &credit).unwrap_err();
+    assert!(error.to_string().contains("kept for the desk's own postings"), "{error}");
+    assert_eq!(f.counts(), counts);
+    // The late-fee run, whose keys use that prefix, is not blocked.
+    let report = f.desk.assess_late_fees(&actor, now(), day(2026, 10, 25)).unwrap();
+    assert_eq!(report.assessed, 1);
+}

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{Actor, Batch, Desk, DeskError, Result, post_once, required_note};
+use super::{Actor, Batch, Desk, DeskError, Result, SYSTEM_KEY_PREFIX, post_once, required_note};
 use crate::domain::Money;
 use crate::domain::account::{AccountStatus, Address, Services};
 use crate::domain::aging::{Aging, Charge, age};
@@ -207,7 +207,7 @@ fn open_account_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAcco
         now,
     )?;
     if request.deposit.is_positive() {
-        let key = format!("deposit:{}", number.digits());
+        let key = format!("{SYSTEM_KEY_PREFIX}deposit:{}", number.digits());
         post_once(db, actor, now, &key, &(account, request.deposit), || {
             Ok(NewPosting {
                 kind: PostingKind::Deposit,

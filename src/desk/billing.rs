@@ -7,7 +7,10 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::open_account_row;
-use super::{Actor, Batch, Desk, DeskError, KeyCheck, Posted, Result, check_key, post_fresh, post_once, required_note};
+use super::{
+    Actor, Batch, Desk, DeskError, KeyCheck, Posted, Result, SYSTEM_KEY_PREFIX, check_client_request, post_fresh,
+    post_once, required_note,
+};
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
 use crate::domain::ids::{AccountId, BillId};
@@ -126,7 +129,7 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the adjustment")?;
         let today = self.today(now);
         self.atomic(|db, rates| {
-            let fresh = match check_key(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -183,7 +186,7 @@ impl Batch<'_> {
         }
         let today = self.today(now);
         self.atomic(|db, _| {
-            let fresh = match check_key(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -205,6 +208,13 @@ impl Batch<'_> {
                 LineDirection::Decrease => before - request.amount,
                 LineDirection::Increase => before + request.amount,
             };
+            if request.direction == LineDirection::Decrease && request.amount > line.line.amount {
+                return Err(DeskError::DecreaseTooLarge {
+                    amount: request.amount.to_string(),
+                    service: format!("line {} ({})", request.line, line.line.description),
+                    left: line.line.amount.to_string(),
+                });
+            }
             if after.is_negative() {
                 return Err(DeskError::DecreaseTooLarge {
                     amount: request.amount.to_string(),
@@ -324,7 +334,7 @@ fn post_bill_in(
         lines: &lines,
     })?;
     let total: Money = lines.iter().map(|l| l.amount).sum();
-    let key = format!("bill:{}:{}", bill, request.account);
+    let key = format!("{SYSTEM_KEY_PREFIX}bill:{}:{}", bill, request.account);
     let mut entries = vec![Line::receivable(request.account, Side::Debit, total)];
     entries.extend(lines.iter().map(|l| Line::credit(ChartAccount::Revenue(l.service), l.amount)));
     let entries = merge_lines(entries);

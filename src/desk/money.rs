@@ -4,7 +4,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{account_aging, open_account_row};
-use super::{Actor, Batch, DeskError, KeyCheck, Posted, Result, check_key, post_fresh, post_once, required_note};
+use super::{
+    Actor, Batch, DeskError, KeyCheck, Posted, Result, SYSTEM_KEY_PREFIX, check_client_key, check_client_request,
+    post_fresh, post_once, required_note,
+};
 use crate::domain::Money;
 use crate::domain::account::code_enum;
 use crate::domain::check_digit::luhn_valid;
@@ -76,7 +79,7 @@ impl Batch<'_> {
         check_payment(request, self.today(now))?;
         let reference = request.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
         self.atomic(|db, _| {
-            let fresh = match check_key(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -108,6 +111,7 @@ impl Batch<'_> {
 
     pub fn issue_credit(&self, actor: &Actor, now: DateTime<Utc>, request: &CreditRequest) -> Result<Posted> {
         let note = required_note(&request.note, "note explaining the credit")?;
+        check_client_key(&request.key)?;
         let today = self.today(now);
         self.atomic(|db, _| {
             open_account_row(db, request.account)?;
@@ -155,7 +159,7 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the waiver")?;
         let today = self.today(now);
         self.atomic(|db, _| {
-            let fresh = match check_key(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -202,7 +206,7 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the reversal")?;
         let today = self.today(now);
         self.atomic(|db, _| {
-            let fresh = match check_key(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -258,6 +262,7 @@ pub fn check_payment(request: &PaymentRequest, today: NaiveDate) -> Result<()> {
     if key.is_empty() || key.len() > 200 {
         return Err(DeskError::Invalid("an idempotency key has 1 to 200 characters".into()));
     }
+    check_client_key(key)?;
     if let Some(reference) = request.reference.as_deref() {
         let digits: String = reference.chars().filter(char::is_ascii_digit).collect();
         if (13..=19).contains(&digits.len()) && luhn_valid(&digits) {
@@ -290,7 +295,7 @@ fn late_fee_in(
     if !fee.is_positive() {
         return Ok(None);
     }
-    let key = format!("late-fee:{bill}");
+    let key = format!("{SYSTEM_KEY_PREFIX}late-fee:{bill}");
     let payload = (account, bill, as_of, fee);
     post_once(db, actor, now, &key, &payload, || {
         Ok(NewPosting {

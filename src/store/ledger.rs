@@ -162,6 +162,8 @@ impl Db<'_> {
     }
 
     /// The account's receivable entries that still stand, with due dates.
+    /// Every posting counts, whatever its date: aging is of the ledger as it
+    /// is now, with `as_of` deciding only how long each charge is past due.
     /// A posting and its reversal, and a late fee and its waiver, cancel
     /// each other and are left out, so they do not disturb oldest-first.
     pub fn aging_rows(&self, account: AccountId) -> Result<Vec<AgingRow>> {
