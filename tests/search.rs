@@ -1,0 +1,128 @@
+//! Account search: prefix, case- and accent-insensitive, any word order,
+//! exact number/phone/meter matches first, at most 50 results, never an error.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{fixture, now, opened_on};
+use utility_desk::desk::{Desk, NewAccountRequest, NewCustomer, PremiseChoice};
+use utility_desk::domain::Money;
+use utility_desk::domain::account::{Address, MeterSize, Services};
+use utility_desk::domain::ids::AccountId;
+
+fn open(f: &mut common::Fixture, name: &str, street: &str, phone: &str, meter: &str) -> AccountId {
+    let address =
+        Address { line1: street.into(), line2: None, city: "Tulsa".into(), state: "OK".into(), zip: "74105".into() };
+    let request = NewAccountRequest {
+        customer: NewCustomer {
+            name: name.into(),
+            mailing: address.clone(),
+            phone: Some(phone.into()),
+            email: None,
+            tax_id_last4: None,
+        },
+        premise: PremiseChoice::New { address, sewer_cap_gal: 5_000 },
+        opened_on: opened_on(),
+        deposit: Money::ZERO,
+        services: Services {
+            meter_number: meter.into(),
+            meter_size: MeterSize::FiveEighths,
+            meter_dials: 7,
+            sewer: true,
+            stormwater: true,
+            refuse: None,
+            emsacare: true,
+        },
+        opening_read: 0,
+    };
+    let actor = f.staff.cashier().clone();
+    f.desk.open_account(&actor, now(), &request).unwrap()
+}
+
+fn ids(desk: &mut Desk, query: &str) -> Vec<AccountId> {
+    desk.search(query).unwrap().into_iter().map(|h| h.account_id).collect()
+}
+
+#[test]
+fn words_in_any_order_by_prefix_ignoring_case_and_accents() {
+    let mut f = fixture();
+    let john = open(&mut f, "John Smith", "1234 E 41st St", "(918) 555-0142", "W12345678");
+    let jose = open(&mut f, "José Muñoz", "77 S Peoria Ave", "(539) 555-0199", "W87654321");
+    let other = open(&mut f, "Mary Smithers", "9 N Lewis Ave", "(918) 555-0777", "W11111111");
+
+    // The issue's own example, and the same words every which way.
+    for query in ["smith 41st", "41st smith", "SMITH 41ST", "smi 41", "john 1234 e"] {
+        assert_eq!(ids(&mut f.desk, query), [john], "{query}");
+    }
+    // A prefix finds both Smiths; the second word narrows it.
+    let mut both = ids(&mut f.desk, "smith");
+    both.sort();
+    assert_eq!(both, [john, other]);
+    assert_eq!(ids(&mut f.desk, "smithers"), [other]);
+    // Accents are ignored both ways.
+    for query in ["jose munoz", "José Muñoz", "JOSÉ", "munoz peoria"] {
+        assert_eq!(ids(&mut f.desk, query), [jose], "{query}");
+    }
+    assert!(ids(&mut f.desk, "smith peoria").is_empty());
+}
+
+#[test]
+fn exact_number_phone_and_meter_matches_come_first() {
+    let mut f = fixture();
+    let john = open(&mut f, "John Smith", "1234 E 41st St", "(918) 555-0142", "W12345678");
+    // Another customer whose address contains John's phone digits and meter text.
+    let decoy = open(&mut f, "Ann 5550142 Decoy", "12345678 W 1st St", "(918) 555-0999", "W00000001");
+    let number = f.desk.overview(john, now()).unwrap().account.account.number;
+
+    for query in [
+        number.to_string(),
+        number.digits().to_string(),
+        "918-555-0142".into(),
+        "(918) 555 0142".into(),
+        "w12345678".into(),
+    ] {
+        let hits = f.desk.search(&query).unwrap();
+        assert_eq!(hits.first().map(|h| (h.account_id, h.exact)), Some((john, true)), "{query}");
+        assert!(hits.iter().filter(|h| h.exact).all(|h| h.account_id == john), "{query}");
+    }
+    // The decoy is still found by its own words.
+    assert_eq!(ids(&mut f.desk, "decoy"), [decoy]);
+}
+
+#[test]
+fn at_most_fifty_results_and_odd_input_never_errors() {
+    let mut f = fixture();
+    for n in 0..60 {
+        open(
+            &mut f,
+            &format!("Pat Garcia {n}"),
+            &format!("{n} W Main St"),
+            &format!("(918) 555-{n:04}"),
+            &format!("W9{n:07}"),
+        );
+    }
+    assert_eq!(f.desk.search("garcia").unwrap().len(), 50);
+    for query in [
+        "",
+        "   ",
+        "\"",
+        "*",
+        "AND",
+        "OR garcia",
+        "NEAR(garcia",
+        "garcia NOT",
+        "-",
+        "'; DROP TABLE accounts; --",
+        "^",
+        "(",
+        "garcia:",
+        "\u{0}",
+        "名前",
+    ] {
+        let result = f.desk.search(query);
+        assert!(result.is_ok(), "{query:?}: {result:?}");
+    }
+    // Quoted operators are words, not syntax: they find nothing here.
+    assert!(f.desk.search("garcia AND").unwrap().is_empty());
+    f.assert_verified();
+}
