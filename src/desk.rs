@@ -146,7 +146,11 @@ impl Desk {
             if db.user_by_name(username)?.is_some() {
                 return Err(DeskError::Invalid(format!("the user name \"{username}\" is taken")));
             }
-            Ok(db.insert_user(username, full_name.trim(), role, now)?)
+            let id = db.insert_user(username, full_name.trim(), role, now)?;
+            let detail =
+                serde_json::json!({ "after": { "username": username, "full_name": full_name.trim(), "role": role } });
+            audit(db, now, None, "user-add", &format!("user:{id}"), None, &detail)?;
+            Ok(id)
         })
     }
 
@@ -323,6 +327,14 @@ fn check_client_request(db: &Db, key: &str, payload: &impl Serialize) -> Result<
 fn post_fresh(db: &Db, actor: &Actor, now: DateTime<Utc>, fresh: FreshKey, posting: NewPosting) -> Result<Posted> {
     posting.validate()?;
     let posting_id = db.insert_posting(&posting, &fresh.key, &fresh.hash, actor.user_id, now)?;
+    let detail = serde_json::json!({
+        "kind": posting.kind,
+        "key": fresh.key,
+        "effective_on": posting.effective_on,
+        "receivable_change": posting.receivable_change(),
+        "memo": posting.memo,
+    });
+    audit(db, now, Some(actor), "posting", &format!("posting:{posting_id}"), posting.account_id, &detail)?;
     Ok(Posted { posting_id, replayed: false })
 }
 
@@ -339,6 +351,20 @@ fn post_once(
         KeyCheck::Replay(posted) => Ok(posted),
         KeyCheck::Fresh(fresh) => post_fresh(db, actor, now, fresh, build()?),
     }
+}
+
+/// Writes the one audit record of a change, in the change's transaction.
+fn audit(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: Option<&Actor>,
+    action: &str,
+    subject: &str,
+    account: Option<crate::domain::ids::AccountId>,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    db.append_audit(now, actor.map(|a| a.user_id), action, subject, account, &detail.to_string())?;
+    Ok(())
 }
 
 /// A required note or reason, trimmed; empty is refused.

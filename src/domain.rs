@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod aging;
+pub mod audit;
 pub mod check_digit;
 pub mod ids;
 pub mod ledger;

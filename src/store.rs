@@ -3,6 +3,7 @@
 //! never rusqlite's, so another store (a shared server database) can replace it.
 
 mod accounts;
+mod audit;
 mod bills;
 mod convert;
 mod ledger;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use accounts::{AccountRow, NewAccount, ServiceAccount};
+pub use audit::{AuditFilter, AuditRow};
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use search::SearchHit;
@@ -25,7 +27,10 @@ pub use verify::{LedgerCounts, VerifyReport};
 
 /// The migrations, in order. The schema version is their count, kept in
 /// `PRAGMA user_version`.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_ledger", include_str!("store/migrations/0001_ledger.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_ledger", include_str!("store/migrations/0001_ledger.sql")),
+    ("0002_audit", include_str!("store/migrations/0002_audit.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -83,6 +88,15 @@ pub struct Store {
 /// is a method on it (in the submodules), so reads and writes share them.
 pub struct Db<'a> {
     conn: &'a Connection,
+    /// The audit chain's last (id, hash), read once per write transaction:
+    /// only one writer holds the database, so it cannot change under us.
+    chain_head: std::cell::RefCell<Option<(i64, String)>>,
+}
+
+impl<'a> Db<'a> {
+    fn new(conn: &'a Connection) -> Db<'a> {
+        Db { conn, chain_head: std::cell::RefCell::new(None) }
+    }
 }
 
 impl Store {
@@ -149,7 +163,7 @@ impl Store {
     /// returns `Ok`, rolled back (the database exactly as it was) otherwise.
     pub fn write<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let value = work(&Db { conn: &tx })?;
+        let value = work(&Db::new(&tx))?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }
@@ -157,7 +171,7 @@ impl Store {
     /// Runs `work` in one read transaction: a consistent snapshot.
     pub fn read<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(StoreError::from)?;
-        let value = work(&Db { conn: &tx })?;
+        let value = work(&Db::new(&tx))?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }

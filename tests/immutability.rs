@@ -195,3 +195,84 @@ fn a_deleted_entry_is_caught() {
         [format!("posting {} has 1 line(s)", payment.posting_id)]
     );
 }
+
+mod audit_chain {
+    use super::*;
+
+    /// A desk on a file with some history, whose audit triggers are dropped
+    /// so a test can play someone editing the database by hand.
+    fn tampered(sql: &str) -> Vec<String> {
+        let mut f = common::file_fixture();
+        let account = f.fixture.residential();
+        f.fixture.bill_month(account, 2026, 9, 6_400);
+        f.fixture.pay(account, common::cents(5_000), common::day(2026, 10, 5), "audit-pay");
+        f.fixture.credit(account, common::cents(700), "audit-credit");
+        f.fixture.assert_verified();
+        let store = f.fixture.desk.store_for_tests();
+        store.raw_sql_for_tests("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
+        store.raw_sql_for_tests(sql).unwrap();
+        let report = f.fixture.desk.verify().unwrap();
+        report
+            .checks
+            .iter()
+            .filter(|c| c.problem_count > 0)
+            .flat_map(|c| c.problems.iter().map(move |p| format!("{}: {p}", c.name)))
+            .collect()
+    }
+
+    #[test]
+    fn the_audit_trail_refuses_update_and_delete() {
+        let mut f = common::fixture();
+        f.residential();
+        let store = f.desk.store_for_tests();
+        for sql in ["UPDATE audit_log SET detail = '{}' WHERE id = 1", "DELETE FROM audit_log WHERE id = 1"] {
+            let error = store.raw_sql_for_tests(sql).unwrap_err();
+            assert!(error.to_string().contains("append-only"), "{sql}: {error}");
+        }
+    }
+
+    #[test]
+    fn an_edited_record_is_named() {
+        let problems = tampered(
+            "UPDATE audit_log SET detail = replace(detail, '-7', '-70') WHERE action = 'posting' AND id = (SELECT max(id) FROM audit_log)",
+        );
+        let last = problems.join("\n");
+        assert!(last.contains("was changed after it was written"), "{last}");
+    }
+
+    #[test]
+    fn a_deleted_record_is_named() {
+        let problems = tampered("DELETE FROM audit_log WHERE id = 3").join("\n");
+        assert!(problems.contains("audit records 3 to 3 are missing"), "{problems}");
+    }
+
+    #[test]
+    fn two_swapped_records_are_named() {
+        let problems = tampered(
+            "UPDATE audit_log SET id = -1 WHERE id = 2; UPDATE audit_log SET id = 2 WHERE id = 3; UPDATE audit_log SET id = 3 WHERE id = -1;",
+        )
+        .join("\n");
+        assert!(problems.contains("audit record 2"), "{problems}");
+    }
+
+    #[test]
+    fn every_change_writes_exactly_one_record() {
+        let mut f = common::fixture();
+        let records = |f: &mut common::Fixture| f.desk.verify().unwrap().counts.audit_records;
+        let start = records(&mut f);
+        let account = f.residential();
+        assert_eq!(records(&mut f), start + 1, "opening an account");
+        f.bill_month(account, 2026, 9, 6_400);
+        assert_eq!(records(&mut f), start + 2, "a bill");
+        f.pay(account, common::cents(1_000), common::day(2026, 10, 5), "one-pay");
+        assert_eq!(records(&mut f), start + 3, "a payment");
+        // A replay changes nothing, so it writes nothing.
+        f.pay(account, common::cents(1_000), common::day(2026, 10, 5), "one-pay");
+        assert_eq!(records(&mut f), start + 3, "a replay");
+        // A refused action writes nothing either.
+        let actor = f.staff.cashier().clone();
+        let bad = common::payment(account, common::cents(1_000), common::day(2030, 1, 1), "future");
+        assert!(f.desk.record_payment(&actor, common::now(), &bad).is_err());
+        assert_eq!(records(&mut f), start + 3, "a refusal");
+    }
+}

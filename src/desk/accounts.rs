@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{Actor, Batch, Desk, DeskError, Result, SYSTEM_KEY_PREFIX, post_once, required_note};
+use super::{Actor, Batch, Desk, DeskError, Result, SYSTEM_KEY_PREFIX, audit, post_once, required_note};
 use crate::domain::Money;
 use crate::domain::account::{AccountStatus, Address, Services};
 use crate::domain::aging::{Aging, Charge, age};
@@ -194,6 +194,8 @@ fn open_account_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAcco
         deposit: request.deposit,
         services,
     })?;
+    let detail = serde_json::json!({ "after": { "number": number, "customer": customer, "premise": request.premise, "services": request.services, "opened_on": request.opened_on } });
+    audit(db, now, Some(actor), "account-open", &format!("account:{account}"), Some(account), &detail)?;
     // A new customer keeps the premise's cap until the next May.
     db.insert_sewer_cap(account, request.opened_on, cap, "premise")?;
     db.insert_read(

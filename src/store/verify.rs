@@ -33,6 +33,8 @@ pub struct LedgerCounts {
     pub entries: u64,
     pub total_debits: Money,
     pub total_credits: Money,
+    /// Audit records checked (filled in by `verify`).
+    pub audit_records: u64,
 }
 
 /// Everything `verify` found.
@@ -49,7 +51,16 @@ fn micros(started: Instant) -> u64 {
 impl VerifyReport {
     /// Time spent on the ledger checks, without SQLite's page-level integrity check.
     pub fn ledger_check_micros(&self) -> u64 {
-        self.checks.iter().filter(|c| !c.name.starts_with("database integrity")).map(|c| c.micros).sum()
+        self.checks
+            .iter()
+            .filter(|c| !c.name.starts_with("database integrity") && !c.name.starts_with("the audit trail"))
+            .map(|c| c.micros)
+            .sum()
+    }
+
+    /// Time spent walking the audit chain.
+    pub fn audit_check_micros(&self) -> u64 {
+        self.checks.iter().filter(|c| c.name.starts_with("the audit trail")).map(|c| c.micros).sum()
     }
 
     pub fn passed(&self) -> bool {
@@ -140,7 +151,16 @@ impl Db<'_> {
             },
         )?);
         let started = Instant::now();
-        let counts = self.ledger_counts()?;
+        let (audit_records, broken) = self.walk_audit_chain()?;
+        checks.push(Check {
+            name: "the audit trail's hash chain is intact",
+            problem_count: u64::from(broken.is_some()),
+            problems: broken.iter().map(ToString::to_string).collect(),
+            micros: micros(started),
+        });
+        let started = Instant::now();
+        let mut counts = self.ledger_counts()?;
+        counts.audit_records = audit_records;
         let whole = counts.total_debits - counts.total_credits;
         checks.push(Check {
             name: "the whole ledger balances",
@@ -173,6 +193,7 @@ impl Db<'_> {
             entries: count("entries")?,
             total_debits: Money::from_cents(debits),
             total_credits: Money::from_cents(credits),
+            audit_records: 0,
         })
     }
 

@@ -1,0 +1,129 @@
+//! The audit trail: appending chained records, reading them back, and
+//! walking the chain for `verify`.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Db, Result};
+use crate::domain::audit::{AuditRecord, ChainBreak, ChainWalker, GENESIS};
+use crate::domain::ids::{AccountId, UserId};
+
+/// A stored audit record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditRow {
+    pub record: AuditRecord,
+    pub username: Option<String>,
+    pub hash: String,
+}
+
+fn row_to_record(row: &Row) -> rusqlite::Result<(AuditRecord, String, String)> {
+    Ok((
+        AuditRecord {
+            id: row.get(0)?,
+            at: row.get(1)?,
+            user_id: row.get(2)?,
+            action: row.get(3)?,
+            subject: row.get(4)?,
+            account_id: row.get(5)?,
+            detail: row.get(6)?,
+        },
+        row.get(7)?,
+        row.get(8)?,
+    ))
+}
+
+const COLUMNS: &str = "id, at, user_id, action, subject, account_id, detail, prev_hash, hash";
+
+/// Filters for listing audit records.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub account: Option<AccountId>,
+    pub user: Option<UserId>,
+    /// Inclusive RFC 3339 bounds on `at` (dates work: "2026-11-01").
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: u32,
+}
+
+impl Db<'_> {
+    /// Appends one audit record, chained to the last.
+    pub fn append_audit(
+        &self,
+        now: DateTime<Utc>,
+        user: Option<UserId>,
+        action: &str,
+        subject: &str,
+        account: Option<AccountId>,
+        detail: &str,
+    ) -> Result<i64> {
+        let mut head = self.chain_head.borrow_mut();
+        if head.is_none() {
+            *head = self
+                .conn
+                .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+        }
+        let (prev_id, prev_hash) = head.clone().unwrap_or((0, GENESIS.to_string()));
+        let record = AuditRecord {
+            id: prev_id + 1,
+            at: now.to_rfc3339_opts(SecondsFormat::Micros, true),
+            user_id: user.map(|u| u.0),
+            action: action.to_string(),
+            subject: subject.to_string(),
+            account_id: account.map(|a| a.0),
+            detail: detail.to_string(),
+        };
+        let hash = record.chain_hash(&prev_hash);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit_log (id, at, user_id, action, subject, account_id, detail, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                record.id,
+                record.at,
+                record.user_id,
+                record.action,
+                record.subject,
+                record.account_id,
+                record.detail,
+                prev_hash,
+                hash
+            ])?;
+        *head = Some((record.id, hash));
+        Ok(record.id)
+    }
+
+    /// Audit records matching `filter`, newest first.
+    pub fn audit_records(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT l.id, l.at, l.user_id, l.action, l.subject, l.account_id, l.detail, l.prev_hash, l.hash, u.username
+             FROM audit_log l LEFT JOIN users u ON u.id = l.user_id
+             WHERE (?1 IS NULL OR l.account_id = ?1) AND (?2 IS NULL OR l.user_id = ?2)
+               AND (?3 IS NULL OR l.at >= ?3) AND (?4 IS NULL OR l.at < ?4)
+             ORDER BY l.id DESC LIMIT ?5",
+        )?;
+        let rows =
+            statement.query_map(params![filter.account, filter.user, filter.from, filter.to, filter.limit], |r| {
+                let (record, _, hash) = row_to_record(r)?;
+                Ok(AuditRow { record, username: r.get(9)?, hash })
+            })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Walks the whole chain from the first record. Returns how many records
+    /// were checked and the first break, if any.
+    pub fn walk_audit_chain(&self) -> Result<(u64, Option<ChainBreak>)> {
+        let mut statement = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
+        let mut rows = statement.query([])?;
+        let mut walker = ChainWalker::default();
+        while let Some(row) = rows.next()? {
+            let (record, prev_hash, hash) = row_to_record(row)?;
+            if let Err(broken) = walker.check(&record, &prev_hash, &hash) {
+                return Ok((walker.checked, Some(broken)));
+            }
+        }
+        Ok((walker.checked, None))
+    }
+}
