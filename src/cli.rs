@@ -48,6 +48,9 @@ enum Command {
         /// The Administrator's full name.
         #[arg(long)]
         name: String,
+        /// Read the password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// Find accounts by number, name, service address, phone or meter.
     Search {
@@ -131,15 +134,18 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let summary = make_demo(&mut desk, &DemoOptions { accounts, seed, months })?;
             show::demo_summary(&mut out, &path, &summary)
         }
-        Some(Command::Init { admin, name }) => {
-            let mut desk = Desk::open(&path)?;
-            if !desk.users()?.is_empty() {
+        Some(Command::Init { admin, name, password_stdin }) => {
+            if path.exists() && !Desk::open(&path)?.users()?.is_empty() {
                 return Err(DeskError::Invalid(format!(
                     "{} already has users: init is for a new database",
                     path.display()
                 )));
             }
+            let password = read_password(password_stdin, &format!("Password for {admin}: "))?;
+            crate::desk::hash_password(&password)?;
+            let mut desk = Desk::open(&path)?;
             desk.add_user(now, &admin, &name, Role::Admin)?;
+            desk.set_password(None, now, &admin, &password)?;
             writeln!(out, "Created {} with Administrator {admin}.", path.display()).map_err(show::io)
         }
         Some(Command::Search { query, json }) => {
@@ -177,6 +183,25 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             import::payments(&mut desk, &mut out, &file, &user)
         }
     }
+}
+
+/// A password from the terminal (not echoed) or the first line of stdin.
+pub fn read_password(from_stdin: bool, prompt: &str) -> Result<String, DeskError> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| DeskError::Invalid(format!("cannot read the password from standard input: {e}")))?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        rpassword::prompt_password(prompt).map_err(|e| {
+            DeskError::Invalid(format!("cannot read a password from the terminal ({e}): use --password-stdin"))
+        })?
+    };
+    if password.is_empty() {
+        return Err(DeskError::Invalid("no password given".into()));
+    }
+    Ok(password)
 }
 
 /// Opens a database that must already exist (a typo in --db should not

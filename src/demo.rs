@@ -30,6 +30,9 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
     ("admin", "Priya Raman", Role::Admin),
 ];
 
+/// Every demo user's password (printed in the README; demo databases only).
+pub const DEMO_PASSWORD: &str = "utility-desk-demo";
+
 /// The system user that posts bill runs, payment files and late fees.
 pub const BATCH_USER: &str = "batch";
 
@@ -163,6 +166,7 @@ pub fn generate(
     progress("Creating users", 0.0);
     for (username, full_name, role) in DEMO_USERS {
         desk.add_user(at(opened_on), username, full_name, *role)?;
+        desk.set_password(None, at(opened_on), username, DEMO_PASSWORD)?;
     }
     desk.add_user(at(opened_on), BATCH_USER, "Billing batch (system)", Role::Admin)?;
     desk.set_meta("demo", &format!("seed={} accounts={} months={}", options.seed, options.accounts, options.months))?;

@@ -4,6 +4,7 @@
 //! command line call it and never touch SQL.
 
 mod accounts;
+mod auth;
 mod billing;
 mod error;
 mod export;
@@ -23,6 +24,7 @@ use crate::domain::user::Role;
 use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
 
 pub use accounts::{NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
+pub use auth::{IDLE_TIMEOUT, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, Session, hash_password};
 pub use billing::PAYMENT_TERMS_DAYS;
 pub use billing::{
     BillPosted, BillRequest, BillRunReport, LineAdjustRequest, LineDirection, NewRead, RerateRequest, RerateReview,

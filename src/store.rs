@@ -30,6 +30,7 @@ pub use verify::{LedgerCounts, VerifyReport};
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_ledger", include_str!("store/migrations/0001_ledger.sql")),
     ("0002_audit", include_str!("store/migrations/0002_audit.sql")),
+    ("0003_users", include_str!("store/migrations/0003_users.sql")),
 ];
 
 /// The schema version this build writes.

@@ -237,22 +237,40 @@ fn a_database_from_a_newer_version_is_refused() {
 }
 
 #[test]
-fn init_creates_a_database_once() {
+fn init_creates_a_database_once_and_never_stores_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office").join("ledger.db");
-    let text = ok(&db, &["init", "--admin", "priya", "--name", "Priya Raman"]);
-    assert!(text.contains("priya"), "{text}");
+    let password = "Tr0mbone-Quartz-Lantern";
+    let init = |db: &std::path::Path, admin: &str, input: &str| {
+        run_with_input(db, &["init", "--admin", admin, "--name", "Priya Raman", "--password-stdin"], input)
+    };
+    let output = init(&db, "priya", &format!("{password}\n"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("priya"));
     assert!(db.exists());
     let report = verify_passes(&db);
     assert_eq!(report["counts"]["accounts"], 0);
     assert_eq!(report["counts"]["postings"], 0);
 
-    let message = refused(&db, &["init", "--admin", "other", "--name", "Someone Else"]);
-    assert!(message.contains("already has users"), "{message}");
+    let output = init(&db, "other", &format!("{password}\n"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("already has users"), "{}", stderr(&output));
 
     let fresh = dir.path().join("bad.db");
-    let message = refused(&fresh, &["init", "--admin", "x y", "--name", "Bad Name"]);
-    assert!(message.contains("user name"), "{message}");
+    let output = init(&fresh, "x y", &format!("{password}\n"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("user name"), "{}", stderr(&output));
+    let output = init(&dir.path().join("weak.db"), "sam", "short\n");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("at least 10 characters"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("short"), "the password is not echoed back: {}", stderr(&output));
+
+    // Nothing in the database folder holds the password, in any form a
+    // search would find (the file, its WAL, anything beside it).
+    for entry in std::fs::read_dir(db.parent().unwrap()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(password.len()).any(|w| w == password.as_bytes()), "the password was stored");
+    }
 }
 
 /// A tool finance uses on our journal. Missing on CI is a failure, so the

@@ -69,6 +69,12 @@ pub enum DeskError {
     UnknownBillLine { bill: BillId, line: u32 },
     #[error("a decrease of {amount} is more than the {service} charges left on the bill ({left})")]
     DecreaseTooLarge { amount: String, service: String, left: String },
+    #[error("sign-in failed: {0}")]
+    SignIn(String),
+    #[error("the session expired after 15 idle minutes: sign in again")]
+    SessionExpired,
+    #[error("{0}")]
+    NotPermitted(String),
     #[error("{0}")]
     Invalid(String),
 }

@@ -15,6 +15,15 @@ pub struct UserRow {
     pub full_name: String,
     pub role: Role,
     pub active: bool,
+    pub locked: bool,
+    pub failed_logins: u32,
+}
+
+/// What signing in needs: the stored hash and the lock state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: UserRow,
+    pub password_hash: Option<String>,
 }
 
 fn row_to_user(row: &Row) -> rusqlite::Result<UserRow> {
@@ -24,6 +33,8 @@ fn row_to_user(row: &Row) -> rusqlite::Result<UserRow> {
         full_name: row.get(2)?,
         role: row.get(3)?,
         active: row.get(4)?,
+        locked: row.get(5)?,
+        failed_logins: row.get(6)?,
     })
 }
 
@@ -38,15 +49,62 @@ impl Db<'_> {
     pub fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT id, username, full_name, role, active FROM users WHERE username = ?1")?
+            .prepare_cached(
+                "SELECT id, username, full_name, role, active, locked, failed_logins FROM users WHERE username = ?1",
+            )?
             .query_row([username], row_to_user)
             .optional()?)
     }
 
     pub fn users(&self) -> Result<Vec<UserRow>> {
-        let mut statement =
-            self.conn.prepare_cached("SELECT id, username, full_name, role, active FROM users ORDER BY username")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, username, full_name, role, active, locked, failed_logins FROM users ORDER BY username",
+        )?;
         let rows = statement.query_map([], row_to_user)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Db<'_> {
+    pub fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, username, full_name, role, active, locked, failed_logins, password_hash
+                 FROM users WHERE username = ?1",
+            )?
+            .query_row([username], |r| Ok(Credentials { user: row_to_user(r)?, password_hash: r.get(7)? }))
+            .optional()?)
+    }
+
+    pub fn set_password_hash(&self, user: UserId, hash: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE users SET password_hash = ?2, failed_logins = 0, locked = 0 WHERE id = ?1")?
+            .execute(params![user, hash])?;
+        Ok(())
+    }
+
+    /// Records the outcome of a sign-in: a success clears the count, a
+    /// failure adds one and locks at `lock_after`.
+    pub fn record_login(&self, user: UserId, success: bool, lock_after: u32) -> Result<()> {
+        let sql = if success {
+            "UPDATE users SET failed_logins = 0 WHERE id = ?1"
+        } else {
+            "UPDATE users SET failed_logins = failed_logins + 1,
+                 locked = CASE WHEN failed_logins + 1 >= ?2 THEN 1 ELSE locked END WHERE id = ?1"
+        };
+        if success {
+            self.conn.prepare_cached(sql)?.execute([user])?;
+        } else {
+            self.conn.prepare_cached(sql)?.execute(params![user, lock_after])?;
+        }
+        Ok(())
+    }
+
+    pub fn set_user_flags(&self, user: UserId, active: bool, locked: bool) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE users SET active = ?2, locked = ?3, failed_logins = CASE WHEN ?3 THEN failed_logins ELSE 0 END WHERE id = ?1")?
+            .execute(params![user, active, locked])?;
+        Ok(())
     }
 }

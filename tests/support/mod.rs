@@ -26,6 +26,19 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
     command(db, args).output().expect("the binary runs")
 }
 
+/// Runs a command with `input` on its standard input (a password, say).
+pub fn run_with_input(db: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = command(db, args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("the binary finishes")
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
