@@ -10,8 +10,8 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, U
 use serde::Serialize;
 
 use crate::desk::{
-    Actor, Batch, BillRequest, CreditRequest, Desk, DeskError, NewAccountRequest, NewCustomer, NewRead, PaymentMethod,
-    PaymentRequest, PremiseChoice, RerateRequest, Result, ReverseRequest, WaiveRequest,
+    Actor, Batch, BillRequest, CreditRequest, Desk, DeskError, MoneyRequest, NewAccountRequest, NewCustomer, NewRead,
+    Outcome, PaymentMethod, PaymentRequest, PremiseChoice, RerateRequest, Result, ReverseRequest, WaiveRequest,
 };
 use crate::domain::Money;
 use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
@@ -62,6 +62,8 @@ pub struct DemoSummary {
     pub adjustments: u64,
     pub waivers: u64,
     pub reversals: u64,
+    /// Money actions above the person's limits, sent for approval.
+    pub requests: u64,
     pub ledger_lines: u64,
     pub first_period: Option<NaiveDate>,
     pub last_period: Option<NaiveDate>,
@@ -171,9 +173,13 @@ pub fn generate(
     desk.add_user(at(opened_on), BATCH_USER, "Billing batch (system)", Role::Admin)?;
     desk.set_meta("demo", &format!("seed={} accounts={} months={}", options.seed, options.accounts, options.months))?;
     let batch = desk.actor(BATCH_USER)?;
-    let rep2 = desk.actor("rep2")?;
-    let rep3 = desk.actor("rep3")?;
-    let supervisor = desk.actor("supervisor")?;
+    let staff = Staff {
+        batch: batch.clone(),
+        rep2: desk.actor("rep2")?,
+        rep3: desk.actor("rep3")?,
+        supervisor: desk.actor("supervisor")?,
+        manager: desk.actor("manager")?,
+    };
 
     let mut summary = DemoSummary { first_period: Some(first_start), ..DemoSummary::default() };
     let mut households = Vec::with_capacity(options.accounts as usize);
@@ -232,7 +238,7 @@ pub fn generate(
                 month,
                 (start, end, bill_date, due),
                 today,
-                [&batch, &rep2, &rep3, &supervisor],
+                &staff,
             )
         })?;
         summary.last_period = Some(start);
@@ -253,7 +259,7 @@ fn simulate_month(
     month: u32,
     (start, end, bill_date, due): (NaiveDate, NaiveDate, NaiveDate, NaiveDate),
     today: NaiveDate,
-    [batch, rep2, rep3, supervisor]: [&Actor; 4],
+    staff: &Staff,
 ) -> Result<()> {
     // Bills from the month's reads.
     for h in households.iter_mut() {
@@ -279,7 +285,7 @@ fn simulate_month(
                 rollover: next < h.reading,
             },
         };
-        let posted = b.post_bill(batch, at(bill_date), &request)?;
+        let posted = b.post_bill(&staff.batch, at(bill_date), &request)?;
         h.reading = next;
         summary.bills += 1;
         summary.ledger_lines += posted.ledger_lines;
@@ -289,21 +295,17 @@ fn simulate_month(
             && bill_date <= today
         {
             let corrected = estimate.saturating_sub(rng.between(200, 900));
-            let result = b.adjust_bill_by_read(
-                rep3,
-                at(bill_date),
-                &RerateRequest {
-                    bill,
-                    corrected_reading: corrected,
-                    rollover: false,
-                    reason: ReasonCode::EstimatedRead,
-                    note: "Actual read received; estimate was high".into(),
-                    key: format!("demo-rerate-{bill}"),
-                },
-            );
-            match result {
-                Ok(_) => summary.adjustments += 1,
-                Err(DeskError::Read(_) | DeskError::NothingToAdjust) => {}
+            let request = MoneyRequest::AdjustByRead(RerateRequest {
+                bill,
+                corrected_reading: corrected,
+                rollover: false,
+                reason: ReasonCode::EstimatedRead,
+                note: "Actual read received; estimate was high".into(),
+                key: format!("demo-rerate-{bill}"),
+            });
+            match money(b, rng, staff, &staff.rep3, at(bill_date), &request, summary) {
+                Ok(true) => summary.adjustments += 1,
+                Ok(false) | Err(DeskError::Read(_) | DeskError::NothingToAdjust) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -322,13 +324,13 @@ fn simulate_month(
         };
         if on_time {
             let received = bill_date + Days::new(rng.between(3, 18));
-            pay(b, rng, h, received, today, batch, summary)?;
+            pay(b, rng, h, received, today, staff, summary)?;
         }
     }
     // Late fees the day after the due date.
     let assess_on = due + Days::new(1);
     if assess_on <= today {
-        let fees = b.assess_late_fees(batch, at(assess_on), assess_on)?;
+        let fees = b.assess_late_fees(&staff.batch, at(assess_on), assess_on)?;
         summary.late_fees += fees.assessed;
         summary.ledger_lines += fees.assessed * 2;
     }
@@ -337,22 +339,21 @@ fn simulate_month(
         let balance = b.balance(h.account)?;
         if balance.is_positive() && !matches!(h.payer, Payer::OnTime) && rng.chance(700) {
             let received = due + Days::new(rng.between(5, 25));
-            pay(b, rng, h, received, today, batch, summary)?;
+            pay(b, rng, h, received, today, staff, summary)?;
         }
         if let Some(bill) = h.last_bill
             && let Some(fee) = b.bill_posting(bill, PostingKind::LateFee)?
             && rng.chance(100)
             && assess_on + Days::new(3) <= today
         {
-            b.waive_late_fee(
-                rep2,
-                at(assess_on + Days::new(3)),
-                &WaiveRequest {
-                    late_fee: fee,
-                    note: "First late payment in two years".into(),
-                    key: format!("demo-waive-{fee}"),
-                },
-            )?;
+            let request = MoneyRequest::Waive(WaiveRequest {
+                late_fee: fee,
+                note: "First late payment in two years".into(),
+                key: format!("demo-waive-{fee}"),
+            });
+            if !money(b, rng, staff, &staff.rep2, at(assess_on + Days::new(3)), &request, summary)? {
+                continue;
+            }
             summary.waivers += 1;
             summary.ledger_lines += 2;
         }
@@ -361,22 +362,20 @@ fn simulate_month(
             let leak_credit = h.leak_month == Some(month) && rng.chance(500);
             if leak_credit || rng.chance(3) {
                 let (reason, amount, note, actor) = if leak_credit {
-                    (ReasonCode::Leak, rng.between(2_000, 24_000), "Leak repaired; plumber's invoice seen", rep3)
+                    (ReasonCode::Leak, rng.between(2_000, 60_000), "Leak repaired; plumber's invoice seen", &staff.rep3)
                 } else {
-                    (ReasonCode::Goodwill, rng.between(500, 2_500), "Missed service appointment", rep2)
+                    (ReasonCode::Goodwill, rng.between(500, 2_500), "Missed service appointment", &staff.rep2)
                 };
-                let actor = if amount > 25_000 { supervisor } else { actor };
-                b.issue_credit(
-                    actor,
-                    at(credit_on),
-                    &CreditRequest {
-                        account: h.account,
-                        amount: Money::from_cents(amount as i64),
-                        reason,
-                        note: note.into(),
-                        key: format!("demo-credit-{}-{month}", h.account),
-                    },
-                )?;
+                let request = MoneyRequest::Credit(CreditRequest {
+                    account: h.account,
+                    amount: Money::from_cents(amount as i64),
+                    reason,
+                    note: note.into(),
+                    key: format!("demo-credit-{}-{month}", h.account),
+                });
+                if !money(b, rng, staff, actor, at(credit_on), &request, summary)? {
+                    continue;
+                }
                 summary.credits += 1;
                 summary.ledger_lines += 2;
             }
@@ -393,9 +392,10 @@ fn pay(
     h: &Household,
     received: NaiveDate,
     today: NaiveDate,
-    batch: &Actor,
+    staff: &Staff,
     summary: &mut DemoSummary,
 ) -> Result<()> {
+    let batch = &staff.batch;
     if received > today {
         return Ok(());
     }
@@ -441,20 +441,70 @@ fn pay(
     if method == PaymentMethod::Check && rng.chance(20) {
         let returned = received + Days::new(4);
         if returned <= today {
-            b.reverse(
-                batch,
-                at(returned),
-                &ReverseRequest {
-                    posting: posted.posting_id,
-                    note: "Check returned unpaid (NSF)".into(),
-                    key: format!("demo-nsf-{}", posted.posting_id),
-                },
-            )?;
+            let request = MoneyRequest::Reverse(ReverseRequest {
+                posting: posted.posting_id,
+                note: "Check returned unpaid (NSF)".into(),
+                key: format!("demo-nsf-{}", posted.posting_id),
+            });
+            if !money(b, rng, staff, &staff.rep3, at(returned), &request, summary)? {
+                return Ok(());
+            }
             summary.reversals += 1;
             summary.ledger_lines += 2;
         }
     }
     Ok(())
+}
+
+/// The demo's people: the system user and those who take money actions.
+struct Staff {
+    batch: Actor,
+    rep2: Actor,
+    rep3: Actor,
+    supervisor: Actor,
+    manager: Actor,
+}
+
+/// Submits a money action; above the person's limits it goes for approval,
+/// which a reviewer usually grants, sometimes rejects, and now and then
+/// leaves waiting (so the demo's queue is not empty). Returns whether money
+/// was posted. A second request for something already waiting is skipped.
+fn money(
+    b: &Batch,
+    rng: &mut Rng,
+    staff: &Staff,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    request: &MoneyRequest,
+    summary: &mut DemoSummary,
+) -> Result<bool> {
+    let outcome = match b.submit(actor, now, request) {
+        Ok(outcome) => outcome,
+        Err(DeskError::DuplicateRequest { .. }) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    match outcome {
+        Outcome::Posted(_) => Ok(true),
+        Outcome::Pending { request, reviewer, .. } => {
+            summary.requests += 1;
+            let approver = if reviewer == Role::Supervisor && actor.user_id != staff.supervisor.user_id {
+                &staff.supervisor
+            } else {
+                &staff.manager
+            };
+            match rng.below(100) {
+                0..=79 => {
+                    b.approve(approver, now, request, None, Some("Checked against the account history"))?;
+                    Ok(true)
+                }
+                80..=89 => {
+                    b.reject(approver, now, request, "Not supported by the account history")?;
+                    Ok(false)
+                }
+                _ => Ok(false),
+            }
+        }
+    }
 }
 
 /// A synthetic household's account, with its base monthly use and dials.

@@ -4,6 +4,7 @@
 //! command line call it and never touch SQL.
 
 mod accounts;
+pub mod approvals;
 mod auth;
 mod billing;
 mod error;
@@ -24,6 +25,7 @@ use crate::domain::user::Role;
 use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
 
 pub use accounts::{NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
+pub use approvals::{MoneyRequest, Outcome, RequestView};
 pub use auth::{IDLE_TIMEOUT, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, Session, hash_password};
 pub use billing::PAYMENT_TERMS_DAYS;
 pub use billing::{
@@ -85,6 +87,11 @@ impl Desk {
             for (_, source) in DEFAULT_SCHEDULES {
                 let schedule = crate::domain::rates::RateSchedule::from_toml(source)?;
                 db.ensure_rate_schedule(schedule.id(), schedule.effective_from(), source, now)?;
+            }
+            if db.policy_json()?.is_none() {
+                let body = serde_json::to_string(&crate::domain::authority::Policy::default_table())
+                    .map_err(|e| DeskError::Invalid(e.to_string()))?;
+                db.save_policy_json(&body, now, None)?;
             }
             match db.meta("time_zone")? {
                 Some(zone) => Ok(zone),

@@ -3,6 +3,7 @@
 //! never rusqlite's, so another store (a shared server database) can replace it.
 
 mod accounts;
+mod approvals;
 mod audit;
 mod bills;
 mod convert;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use accounts::{AccountRow, NewAccount, ServiceAccount};
+pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
@@ -31,6 +33,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_ledger", include_str!("store/migrations/0001_ledger.sql")),
     ("0002_audit", include_str!("store/migrations/0002_audit.sql")),
     ("0003_users", include_str!("store/migrations/0003_users.sql")),
+    ("0004_approvals", include_str!("store/migrations/0004_approvals.sql")),
 ];
 
 /// The schema version this build writes.

@@ -235,7 +235,7 @@ fn cases() -> Vec<(&'static str, Attempt, Expected)> {
         (
             "a negative credit",
             |d, s| d.issue_credit(&s.actor, now(), &common::credit(s.open, cents(-500), "k-neg-credit")).map(drop),
-            |e| matches!(e, DeskError::Ledger(LedgerError::NonPositive(_))),
+            |e| matches!(e, DeskError::Amount(AmountError::Negative)),
         ),
         (
             "a payment above the $10,000,000.00 cap",

@@ -112,7 +112,7 @@ impl Desk {
                 past_due: aging.past_due().is_positive(),
                 cutoff_eligible: aging.cutoff_eligible(cutoff_days),
                 last_read_estimated: last_read.is_some_and(|r| r.kind == ReadKind::Estimated),
-                pending_items: 0,
+                pending_items: db.pending_count(account)?,
             };
             Ok(Overview {
                 sewer_cap_gal: db.sewer_cap_on(account, as_of)?,

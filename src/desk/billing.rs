@@ -7,12 +7,14 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::open_account_row;
+use super::approvals::{Ask, Check};
 use super::{
     Actor, Batch, Desk, DeskError, KeyCheck, Posted, Result, SYSTEM_KEY_PREFIX, check_client_request, post_fresh,
     post_once, required_note,
 };
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
+use crate::domain::authority::MoneyAction;
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, merge_lines};
 use crate::domain::money::AmountError;
@@ -126,6 +128,16 @@ impl Batch<'_> {
     /// Re-rates the bill from a corrected read and posts the difference as an
     /// adjustment linked to the bill. The original bill and read stay.
     pub fn adjust_bill_by_read(&self, actor: &Actor, now: DateTime<Utc>, request: &RerateRequest) -> Result<Posted> {
+        self.rerate_checked(actor, now, request, Check::Limits)
+    }
+
+    pub(super) fn rerate_checked(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &RerateRequest,
+        check: Check,
+    ) -> Result<Posted> {
         let note = required_note(&request.note, "note explaining the adjustment")?;
         let today = self.today(now);
         self.atomic(|db, rates| {
@@ -139,6 +151,21 @@ impl Batch<'_> {
                 return Err(DeskError::NothingToAdjust);
             }
             open_account_row(db, review.bill.account_id)?;
+            // Every service's change counts, up or down: the authority is
+            // over how much of the bill is rewritten, not only its net.
+            let amount: Money = review.services.iter().map(|s| s.difference.abs()).sum();
+            self.authorize(
+                db,
+                actor,
+                now,
+                check,
+                Ask {
+                    action: MoneyAction::Adjustment,
+                    account: review.bill.account_id,
+                    subject: format!("bill:{}", review.bill.id),
+                    amount,
+                },
+            )?;
             let read = db.insert_read(
                 review.bill.account_id,
                 review.bill.current_read.read_on.min(today),
@@ -176,6 +203,16 @@ impl Batch<'_> {
 
     /// Adjusts one bill line by an amount, up or down.
     pub fn adjust_bill_line(&self, actor: &Actor, now: DateTime<Utc>, request: &LineAdjustRequest) -> Result<Posted> {
+        self.line_checked(actor, now, request, Check::Limits)
+    }
+
+    pub(super) fn line_checked(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &LineAdjustRequest,
+        check: Check,
+    ) -> Result<Posted> {
         let note = required_note(&request.note, "note explaining the adjustment")?;
         // The direction says which way; a negative amount would silently flip it.
         if request.amount.is_negative() {
@@ -222,6 +259,18 @@ impl Batch<'_> {
                     left: before.to_string(),
                 });
             }
+            self.authorize(
+                db,
+                actor,
+                now,
+                check,
+                Ask {
+                    action: MoneyAction::Adjustment,
+                    account: bill.account_id,
+                    subject: format!("bill:{}", bill.id),
+                    amount: request.amount,
+                },
+            )?;
             let difference = ServiceDifference { service, before, after, difference: after - before };
             let memo = format!("Bill {} line {} ({}) adjusted: {note}", bill.id, request.line, line.line.description);
             let posted = post_fresh(

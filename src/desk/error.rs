@@ -69,6 +69,16 @@ pub enum DeskError {
     UnknownBillLine { bill: BillId, line: u32 },
     #[error("a decrease of {amount} is more than the {service} charges left on the bill ({left})")]
     DecreaseTooLarge { amount: String, service: String, left: String },
+    /// Above the person's limits: not posted. `Batch::submit` turns this
+    /// into a pending approval request.
+    #[error("{}", .0.reason)]
+    AboveLimit(Box<crate::desk::approvals::NeedsApproval>),
+    #[error("request {first} for the same {what} is already waiting for approval: see it, or withdraw it first")]
+    DuplicateRequest { first: i64, what: String },
+    #[error("request {id} was already {status}")]
+    AlreadyDecided { id: i64, status: String },
+    #[error("no approval request {0}")]
+    UnknownRequest(i64),
     #[error("sign-in failed: {0}")]
     SignIn(String),
     #[error("the session expired after 15 idle minutes: sign in again")]

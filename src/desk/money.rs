@@ -4,12 +4,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{account_aging, open_account_row};
+use super::approvals::{Ask, Check};
 use super::{
     Actor, Batch, DeskError, KeyCheck, Posted, Result, SYSTEM_KEY_PREFIX, check_client_key, check_client_request,
     post_fresh, post_once, required_note,
 };
 use crate::domain::Money;
 use crate::domain::account::code_enum;
+use crate::domain::authority::MoneyAction;
 use crate::domain::check_digit::luhn_valid;
 use crate::domain::ids::{AccountId, PostingId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, reversal_lines};
@@ -109,13 +111,43 @@ impl Batch<'_> {
         })
     }
 
+    /// Issues a credit within the person's limits (above them it is refused
+    /// with [`DeskError::AboveLimit`]; `submit` sends it for approval).
     pub fn issue_credit(&self, actor: &Actor, now: DateTime<Utc>, request: &CreditRequest) -> Result<Posted> {
+        self.credit_checked(actor, now, request, Check::Limits)
+    }
+
+    pub(super) fn credit_checked(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &CreditRequest,
+        check: Check,
+    ) -> Result<Posted> {
         let note = required_note(&request.note, "note explaining the credit")?;
+        if request.amount.is_negative() {
+            return Err(crate::domain::money::AmountError::Negative.into());
+        }
+        if request.amount.is_zero() {
+            return Err(crate::domain::money::AmountError::Zero.into());
+        }
         check_client_key(&request.key)?;
         let today = self.today(now);
         self.atomic(|db, _| {
             open_account_row(db, request.account)?;
             post_once(db, actor, now, &request.key, request, || {
+                self.authorize(
+                    db,
+                    actor,
+                    now,
+                    check,
+                    Ask {
+                        action: MoneyAction::Credit,
+                        account: request.account,
+                        subject: format!("account:{}", request.account),
+                        amount: request.amount,
+                    },
+                )?;
                 Ok(NewPosting {
                     kind: PostingKind::Credit,
                     account_id: Some(request.account),
@@ -156,6 +188,16 @@ impl Batch<'_> {
     }
 
     pub fn waive_late_fee(&self, actor: &Actor, now: DateTime<Utc>, request: &WaiveRequest) -> Result<Posted> {
+        self.waive_checked(actor, now, request, Check::Limits)
+    }
+
+    pub(super) fn waive_checked(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &WaiveRequest,
+        check: Check,
+    ) -> Result<Posted> {
         let note = required_note(&request.note, "note explaining the waiver")?;
         let today = self.today(now);
         self.atomic(|db, _| {
@@ -177,6 +219,13 @@ impl Batch<'_> {
             open_account_row(db, account)?;
             let amount: Money =
                 fee.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
+            self.authorize(
+                db,
+                actor,
+                now,
+                check,
+                Ask { action: MoneyAction::Waiver, account, subject: format!("posting:{}", fee.id), amount },
+            )?;
             post_fresh(
                 db,
                 actor,
@@ -203,6 +252,16 @@ impl Batch<'_> {
     /// Reverses a posting with its mirror image. A posting is reversed at
     /// most once; a reversal is never itself reversed.
     pub fn reverse(&self, actor: &Actor, now: DateTime<Utc>, request: &ReverseRequest) -> Result<Posted> {
+        self.reverse_checked(actor, now, request, Check::Limits)
+    }
+
+    pub(super) fn reverse_checked(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &ReverseRequest,
+        check: Check,
+    ) -> Result<Posted> {
         let note = required_note(&request.note, "note explaining the reversal")?;
         let today = self.today(now);
         self.atomic(|db, _| {
@@ -229,6 +288,24 @@ impl Batch<'_> {
                     let list = standing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                     return Err(DeskError::AdjustedFirst { bill, adjustments: list });
                 }
+            }
+            // A reversal's weight is what it moves on the customer's account
+            // (or, for a posting that touches none, its size).
+            let receivable: Money =
+                original.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
+            let amount = if receivable.is_positive() {
+                receivable
+            } else {
+                original.lines.iter().filter(|l| l.side == Side::Debit).map(|l| l.amount).sum()
+            };
+            if let Some(account) = original.account_id {
+                self.authorize(
+                    db,
+                    actor,
+                    now,
+                    check,
+                    Ask { action: MoneyAction::Reversal, account, subject: format!("posting:{}", original.id), amount },
+                )?;
             }
             post_fresh(
                 db,

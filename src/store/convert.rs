@@ -5,6 +5,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 
 use crate::domain::Money;
 use crate::domain::account::{AccountStatus, CartSize, MeterSize, PickupFrequency, ServiceKind};
+use crate::domain::authority::MoneyAction;
 use crate::domain::ids::{AccountId, AccountNumber, BillId, CustomerId, PostingId, PremiseId, ReadId, UserId};
 use crate::domain::ledger::{ChartAccount, PostingKind, ReasonCode, Side};
 use crate::domain::reads::ReadKind;
@@ -61,7 +62,8 @@ code_column!(
     ReasonCode,
     Side,
     ReadKind,
-    Role
+    Role,
+    MoneyAction
 );
 
 impl ToSql for ChartAccount {

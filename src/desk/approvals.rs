@@ -1,0 +1,374 @@
+//! Money authority on every path: each money action checks the acting
+//! person's limits in its own transaction; above them, `submit` records an
+//! approval request that moves no money until a Supervisor or Manager (never
+//! the requester) approves it.
+
+use chrono::{DateTime, Datelike, Days, NaiveTime, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Actor, Batch, CreditRequest, Desk, DeskError, LineAdjustRequest, Posted, RerateRequest, Result, ReverseRequest,
+    WaiveRequest, audit, required_note,
+};
+use crate::domain::Money;
+use crate::domain::authority::{Decision, Figure, Limit, MoneyAction, Policy};
+use crate::domain::ids::AccountId;
+use crate::domain::user::Role;
+use crate::store::{Db, NewRequest, RequestRow};
+
+/// Business days after which a pending request is flagged stale.
+pub const STALE_AFTER_BUSINESS_DAYS: i64 = 3;
+
+/// Whether an action is checked against the actor's limits, or was approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Check {
+    Limits,
+    Approved,
+}
+
+/// A money action as authority sees it: what, on which account and thing, how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Ask {
+    pub action: MoneyAction,
+    pub account: AccountId,
+    /// The bill, posting or account the action is about.
+    pub subject: String,
+    pub amount: Money,
+}
+
+/// What an action above the person's limits would have done: enough to
+/// record the approval request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedsApproval {
+    pub action: MoneyAction,
+    pub account: AccountId,
+    /// The bill, posting or account the request is about.
+    pub subject: String,
+    pub amount: Money,
+    pub reason: String,
+    pub reviewer: Role,
+}
+
+/// A money action as a person asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoneyRequest {
+    Credit(CreditRequest),
+    AdjustByRead(RerateRequest),
+    AdjustLine(LineAdjustRequest),
+    Waive(WaiveRequest),
+    Reverse(ReverseRequest),
+}
+
+/// What became of a submitted money action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Outcome {
+    Posted(Posted),
+    /// Sent for approval: `reason` says which limit and who reviews it.
+    Pending {
+        request: i64,
+        reason: String,
+        reviewer: Role,
+    },
+}
+
+/// A request as the queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestView {
+    pub row: RequestRow,
+    pub age_business_days: i64,
+    pub stale: bool,
+}
+
+/// The policy in force: the stored one, or the default table.
+pub(super) fn load_policy(db: &Db) -> Result<Policy> {
+    match db.policy_json()? {
+        Some(body) => serde_json::from_str(&body)
+            .map_err(|e| DeskError::Invalid(format!("the stored authority policy cannot be read: {e}"))),
+        None => Ok(Policy::default_table()),
+    }
+}
+
+/// Weekdays from `from` to `to` (weekends skipped; holidays arrive with cases).
+pub fn business_days_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {
+    let mut days = 0;
+    let mut day = from;
+    while day < to {
+        day = day + Days::new(1);
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            days += 1;
+        }
+    }
+    days
+}
+
+impl Batch<'_> {
+    /// The start and end (UTC) of the utility's business day containing `now`.
+    fn business_day(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let today = self.today(now);
+        let start = |date: chrono::NaiveDate| {
+            self.time_zone
+                .from_local_datetime(&date.and_time(NaiveTime::MIN))
+                .earliest()
+                .map_or(now, |t| t.with_timezone(&Utc))
+        };
+        (start(today), start(today + Days::new(1)))
+    }
+
+    /// Checks `ask` against the actor's limits (unless already approved).
+    pub(super) fn authorize(&self, db: &Db, actor: &Actor, now: DateTime<Utc>, check: Check, ask: Ask) -> Result<()> {
+        if check == Check::Approved {
+            return Ok(());
+        }
+        let policy = load_policy(db)?;
+        let (from, to) = self.business_day(now);
+        let used = db.authority_used(actor.user_id, from, to)?;
+        match policy.decide(actor.role, ask.action, ask.amount, used) {
+            Decision::Post => Ok(()),
+            Decision::Pend { reason, reviewer } => Err(DeskError::AboveLimit(Box::new(NeedsApproval {
+                action: ask.action,
+                account: ask.account,
+                subject: ask.subject,
+                amount: ask.amount,
+                reason,
+                reviewer,
+            }))),
+            Decision::Refuse { reason } => Err(DeskError::NotPermitted(reason)),
+        }
+    }
+
+    fn run(&self, actor: &Actor, now: DateTime<Utc>, request: &MoneyRequest, check: Check) -> Result<Posted> {
+        match request {
+            MoneyRequest::Credit(r) => self.credit_checked(actor, now, r, check),
+            MoneyRequest::AdjustByRead(r) => self.rerate_checked(actor, now, r, check),
+            MoneyRequest::AdjustLine(r) => self.line_checked(actor, now, r, check),
+            MoneyRequest::Waive(r) => self.waive_checked(actor, now, r, check),
+            MoneyRequest::Reverse(r) => self.reverse_checked(actor, now, r, check),
+        }
+    }
+
+    /// Takes a money action: posted if within the person's limits, else
+    /// recorded as a pending approval request (which moves no money).
+    pub fn submit(&self, actor: &Actor, now: DateTime<Utc>, request: &MoneyRequest) -> Result<Outcome> {
+        match self.run(actor, now, request, Check::Limits) {
+            Ok(posted) => Ok(Outcome::Posted(posted)),
+            Err(DeskError::AboveLimit(needs)) => self.atomic(|db, _| {
+                if let Some(first) = db.pending_request_for(needs.action, &needs.subject)? {
+                    return Err(DeskError::DuplicateRequest { first, what: needs.subject.replace(':', " ") });
+                }
+                let json = serde_json::to_string(request).map_err(|e| DeskError::Invalid(e.to_string()))?;
+                let id = db.insert_request(
+                    &NewRequest {
+                        action: needs.action,
+                        account: needs.account,
+                        subject: &needs.subject,
+                        amount: needs.amount,
+                        request_json: &json,
+                        requested_by: actor.user_id,
+                        reason: &needs.reason,
+                        reviewer: needs.reviewer,
+                    },
+                    now,
+                )?;
+                let detail = serde_json::json!({
+                    "action": needs.action, "subject": needs.subject, "amount": needs.amount,
+                    "reason": needs.reason, "reviewer": needs.reviewer, "request": request,
+                });
+                audit(db, now, Some(actor), "request", &format!("request:{id}"), Some(needs.account), &detail)?;
+                Ok(Outcome::Pending { request: id, reason: needs.reason.clone(), reviewer: needs.reviewer })
+            }),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Approves a pending request, optionally for a lower amount (credits and
+    /// line adjustments only), and posts it in the same transaction.
+    pub fn approve(
+        &self,
+        approver: &Actor,
+        now: DateTime<Utc>,
+        id: i64,
+        amount: Option<Money>,
+        note: Option<&str>,
+    ) -> Result<Posted> {
+        self.atomic(|db, _| {
+            let row = pending(db, id)?;
+            if row.requested_by == approver.user_id {
+                return Err(DeskError::NotPermitted("you cannot approve your own request".into()));
+            }
+            let amount = amount.unwrap_or(row.amount);
+            if amount > row.amount {
+                return Err(DeskError::Invalid(format!("approve at most the {} requested", row.amount)));
+            }
+            load_policy(db)?.check_approver(approver.role, row.action, amount).map_err(DeskError::NotPermitted)?;
+            let mut request: MoneyRequest = serde_json::from_str(&row.request_json)
+                .map_err(|e| DeskError::Invalid(format!("request {id} cannot be read: {e}")))?;
+            if amount != row.amount {
+                match &mut request {
+                    MoneyRequest::Credit(r) => r.amount = amount,
+                    MoneyRequest::AdjustLine(r) => r.amount = amount,
+                    _ => {
+                        return Err(DeskError::Invalid(
+                            "only credits and line adjustments can be approved for a lower amount".into(),
+                        ));
+                    }
+                }
+            }
+            let requester = db
+                .users()?
+                .into_iter()
+                .find(|u| u.id == row.requested_by)
+                .map(|u| Actor { user_id: u.id, username: u.username, role: u.role })
+                .ok_or_else(|| DeskError::UnknownUser(row.requested_by_name.clone()))?;
+            let posted = self.run(&requester, now, &request, Check::Approved)?;
+            let note = note.map(str::trim).filter(|n| !n.is_empty());
+            if !db.decide_request(id, "approved", approver.user_id, now, Some(amount), note, Some(posted.posting_id))? {
+                return Err(DeskError::AlreadyDecided { id, status: "decided by someone else".into() });
+            }
+            let detail = serde_json::json!({
+                "before": { "status": "pending", "amount": row.amount },
+                "after": { "status": "approved", "amount": amount, "posting": posted.posting_id, "note": note },
+            });
+            audit(db, now, Some(approver), "approve", &format!("request:{id}"), Some(row.account_id), &detail)?;
+            Ok(posted)
+        })
+    }
+
+    /// Rejects a pending request with a reason.
+    pub fn reject(&self, approver: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
+        let reason = required_note(reason, "reason for the rejection")?;
+        self.atomic(|db, _| {
+            let row = pending(db, id)?;
+            if row.requested_by == approver.user_id {
+                return Err(DeskError::NotPermitted("withdraw your own request instead of rejecting it".into()));
+            }
+            load_policy(db)?.check_approver(approver.role, row.action, row.amount).map_err(DeskError::NotPermitted)?;
+            end(db, approver, now, &row, "rejected", Some(&reason))
+        })
+    }
+
+    /// Withdraws one's own pending request.
+    pub fn withdraw(&self, requester: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+        self.atomic(|db, _| {
+            let row = pending(db, id)?;
+            if row.requested_by != requester.user_id {
+                return Err(DeskError::NotPermitted("only the person who sent a request may withdraw it".into()));
+            }
+            end(db, requester, now, &row, "withdrawn", None)
+        })
+    }
+}
+
+fn pending(db: &Db, id: i64) -> Result<RequestRow> {
+    let row = db.request(id)?.ok_or(DeskError::UnknownRequest(id))?;
+    if row.status != "pending" {
+        return Err(DeskError::AlreadyDecided { id, status: row.status });
+    }
+    Ok(row)
+}
+
+fn end(db: &Db, by: &Actor, now: DateTime<Utc>, row: &RequestRow, status: &str, note: Option<&str>) -> Result<()> {
+    if !db.decide_request(row.id, status, by.user_id, now, None, note, None)? {
+        return Err(DeskError::AlreadyDecided { id: row.id, status: "decided by someone else".into() });
+    }
+    let detail = serde_json::json!({ "before": { "status": "pending" }, "after": { "status": status, "note": note } });
+    let action = status.trim_end_matches("ed").trim_end_matches('n');
+    audit(db, now, Some(by), action, &format!("request:{}", row.id), Some(row.account_id), &detail)
+}
+
+impl Desk {
+    /// Submits a money action in its own transaction; see [`Batch::submit`].
+    pub fn submit(&mut self, actor: &Actor, now: DateTime<Utc>, request: &MoneyRequest) -> Result<Outcome> {
+        self.batch(|b| b.submit(actor, now, request))
+    }
+
+    pub fn approve(
+        &mut self,
+        approver: &Actor,
+        now: DateTime<Utc>,
+        id: i64,
+        amount: Option<Money>,
+        note: Option<&str>,
+    ) -> Result<Posted> {
+        self.batch(|b| b.approve(approver, now, id, amount, note))
+    }
+
+    pub fn reject(&mut self, approver: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
+        self.batch(|b| b.reject(approver, now, id, reason))
+    }
+
+    pub fn withdraw(&mut self, requester: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+        self.batch(|b| b.withdraw(requester, now, id))
+    }
+
+    /// Requests with a status ("pending", ...), oldest first, with their age.
+    pub fn requests(
+        &mut self,
+        now: DateTime<Utc>,
+        status: Option<&str>,
+        requester: Option<&Actor>,
+    ) -> Result<Vec<RequestView>> {
+        let today = self.today(now);
+        let tz = self.time_zone;
+        let rows =
+            self.store.read(|db| Ok::<_, DeskError>(db.requests(status, requester.map(|a| a.user_id), None)?))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let asked = row.requested_at.with_timezone(&tz).date_naive();
+                let age = business_days_between(asked, today);
+                RequestView {
+                    stale: row.status == "pending" && age > STALE_AFTER_BUSINESS_DAYS,
+                    age_business_days: age,
+                    row,
+                }
+            })
+            .collect())
+    }
+
+    /// The authority policy in force.
+    pub fn policy(&mut self) -> Result<Policy> {
+        self.store.read(load_policy)
+    }
+
+    /// Changes one figure of the policy (Managers and Administrators only), audited.
+    pub fn set_policy(
+        &mut self,
+        by: &Actor,
+        now: DateTime<Utc>,
+        role: Role,
+        figure: Figure,
+        limit: Limit,
+    ) -> Result<Policy> {
+        if !matches!(by.role, Role::Manager | Role::Admin) {
+            return Err(DeskError::NotPermitted("only a Manager or Administrator may change the limits".into()));
+        }
+        self.store.write(|db| {
+            let mut policy = load_policy(db)?;
+            let before = policy.figure(role, figure);
+            policy.set(role, figure, limit).map_err(|e| DeskError::Invalid(e.to_string()))?;
+            let body = serde_json::to_string(&policy).map_err(|e| DeskError::Invalid(e.to_string()))?;
+            db.save_policy_json(&body, now, Some(by.user_id))?;
+            let detail = serde_json::json!({
+                "role": role, "figure": figure.code(),
+                "before": before.map(|l| l.to_string()), "after": limit.to_string(),
+            });
+            audit(db, now, Some(by), "policy-set", &format!("policy:{role}:{}", figure.code()), None, &detail)?;
+            Ok(policy)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_days_skip_weekends() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        // Friday 20 November to Monday 23 November is one business day.
+        assert_eq!(business_days_between(d(11, 20), d(11, 23)), 1);
+        assert_eq!(business_days_between(d(11, 16), d(11, 20)), 4);
+        assert_eq!(business_days_between(d(11, 20), d(11, 20)), 0);
+        assert_eq!(business_days_between(d(11, 20), d(11, 27)), 5);
+    }
+}

@@ -1,0 +1,202 @@
+//! The authority policy and approval requests.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Db, Result};
+use crate::domain::Money;
+use crate::domain::authority::MoneyAction;
+use crate::domain::ids::{AccountId, PostingId, UserId};
+use crate::domain::user::Role;
+
+/// A request to store.
+#[derive(Debug, Clone)]
+pub struct NewRequest<'a> {
+    pub action: MoneyAction,
+    pub account: AccountId,
+    pub subject: &'a str,
+    pub amount: Money,
+    pub request_json: &'a str,
+    pub requested_by: UserId,
+    pub reason: &'a str,
+    pub reviewer: Role,
+}
+
+/// A stored approval request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RequestRow {
+    pub id: i64,
+    pub action: MoneyAction,
+    pub account_id: AccountId,
+    pub account_number: String,
+    pub subject: String,
+    pub amount: Money,
+    pub request_json: String,
+    pub requested_by: UserId,
+    pub requested_by_name: String,
+    pub requested_at: DateTime<Utc>,
+    pub reason: String,
+    pub reviewer: Role,
+    pub status: String,
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub approved_amount: Option<Money>,
+    pub decision_note: Option<String>,
+    pub posting_id: Option<PostingId>,
+}
+
+const REQUEST_QUERY: &str = "SELECT r.id, r.action, r.account_id, a.number, r.subject, r.amount_cents, r.request,
+        r.requested_by, u.username, r.requested_at, r.reason, r.reviewer_role, r.status, r.decided_by,
+        r.decided_at, r.approved_cents, r.decision_note, r.posting_id
+    FROM approval_requests r JOIN accounts a ON a.id = r.account_id JOIN users u ON u.id = r.requested_by";
+
+fn row_to_request(r: &Row) -> rusqlite::Result<RequestRow> {
+    Ok(RequestRow {
+        id: r.get(0)?,
+        action: r.get(1)?,
+        account_id: r.get(2)?,
+        account_number: r.get(3)?,
+        subject: r.get(4)?,
+        amount: r.get(5)?,
+        request_json: r.get(6)?,
+        requested_by: r.get(7)?,
+        requested_by_name: r.get(8)?,
+        requested_at: r.get(9)?,
+        reason: r.get(10)?,
+        reviewer: r.get(11)?,
+        status: r.get(12)?,
+        decided_by: r.get(13)?,
+        decided_at: r.get(14)?,
+        approved_amount: r.get(15)?,
+        decision_note: r.get(16)?,
+        posting_id: r.get(17)?,
+    })
+}
+
+impl Db<'_> {
+    /// The stored policy (JSON), if one was ever saved.
+    pub fn policy_json(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT body FROM authority_policy WHERE id = 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn save_policy_json(&self, body: &str, now: DateTime<Utc>, by: Option<UserId>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO authority_policy (id, body, changed_at, changed_by) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = ?1, changed_at = ?2, changed_by = ?3",
+            )?
+            .execute(params![body, now, by])?;
+        Ok(())
+    }
+
+    /// What `user` has used of their daily total between two instants:
+    /// money postings they made, plus their requests still pending.
+    pub fn authority_used(&self, user: UserId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
+        let posted: Money = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(e.amount_cents), 0) FROM postings p
+                 JOIN entries e ON e.posting_id = p.id AND e.ledger = 'assets:receivable'
+                 WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3
+                   AND p.kind IN ('credit', 'adjustment', 'waiver', 'reversal')",
+            )?
+            .query_row(params![user, from, to], |r| r.get(0))?;
+        let pending: Money = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(amount_cents), 0) FROM approval_requests
+                 WHERE requested_by = ?1 AND status = 'pending' AND requested_at >= ?2 AND requested_at < ?3",
+            )?
+            .query_row(params![user, from, to], |r| r.get(0))?;
+        Ok(posted + pending)
+    }
+
+    /// The pending request for the same action and subject, if any.
+    pub fn pending_request_for(&self, action: MoneyAction, subject: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM approval_requests WHERE action = ?1 AND subject = ?2 AND status = 'pending'",
+            )?
+            .query_row(params![action, subject], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn insert_request(&self, new: &NewRequest, now: DateTime<Utc>) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO approval_requests (action, account_id, subject, amount_cents, request, requested_by,
+                     requested_at, reason, reviewer_role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                new.action,
+                new.account,
+                new.subject,
+                new.amount,
+                new.request_json,
+                new.requested_by,
+                now,
+                new.reason,
+                new.reviewer
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn request(&self, id: i64) -> Result<Option<RequestRow>> {
+        let sql = format!("{REQUEST_QUERY} WHERE r.id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_request).optional()?)
+    }
+
+    /// Requests by status (oldest first), optionally one requester's or one account's.
+    pub fn requests(
+        &self,
+        status: Option<&str>,
+        requester: Option<UserId>,
+        account: Option<AccountId>,
+    ) -> Result<Vec<RequestRow>> {
+        let sql = format!(
+            "{REQUEST_QUERY} WHERE (?1 IS NULL OR r.status = ?1) AND (?2 IS NULL OR r.requested_by = ?2)
+               AND (?3 IS NULL OR r.account_id = ?3) ORDER BY r.id LIMIT 500"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map(params![status, requester, account], row_to_request)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ends a pending request. Returns false if it was no longer pending
+    /// (someone else decided first): the caller then changes nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub fn decide_request(
+        &self,
+        id: i64,
+        status: &str,
+        by: UserId,
+        now: DateTime<Utc>,
+        approved: Option<Money>,
+        note: Option<&str>,
+        posting: Option<PostingId>,
+    ) -> Result<bool> {
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE approval_requests SET status = ?2, decided_by = ?3, decided_at = ?4, approved_cents = ?5,
+                     decision_note = ?6, posting_id = ?7
+                 WHERE id = ?1 AND status = 'pending'",
+            )?
+            .execute(params![id, status, by, now, approved, note, posting])?;
+        Ok(changed == 1)
+    }
+
+    /// How many requests are pending on an account.
+    pub fn pending_count(&self, account: AccountId) -> Result<u32> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM approval_requests WHERE account_id = ?1 AND status = 'pending'")?
+            .query_row([account], |r| r.get(0))?)
+    }
+}
