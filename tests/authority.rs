@@ -1,0 +1,307 @@
+//! Money authority through the desk: every role x action x amount, daily
+//! totals (no splitting), approvals (maker != checker, approver's limit,
+//! lower amounts, rejection, withdrawal, racing approvers), policy changes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::Duration;
+use common::{Fixture, cents, day, file_fixture, fixture, now};
+use utility_desk::desk::{
+    Actor, CreditRequest, Desk, DeskError, LineAdjustRequest, LineDirection, MoneyRequest, Outcome, ReverseRequest,
+    WaiveRequest,
+};
+use utility_desk::domain::authority::{Figure, Limit};
+use utility_desk::domain::ids::AccountId;
+use utility_desk::domain::ledger::ReasonCode;
+use utility_desk::domain::user::Role;
+
+fn actor(f: &Fixture, role: Role) -> Actor {
+    let s = &f.staff;
+    match role {
+        Role::Car1 => s.car1.clone(),
+        Role::Car2 => s.car2.clone(),
+        Role::Car3 => s.car3.clone(),
+        Role::Supervisor => s.supervisor.clone(),
+        Role::Manager => s.manager.clone(),
+        Role::Admin => s.admin.clone(),
+    }
+}
+
+fn credit(account: AccountId, amount: i64, key: &str) -> MoneyRequest {
+    MoneyRequest::Credit(CreditRequest {
+        account,
+        amount: cents(amount),
+        reason: ReasonCode::Goodwill,
+        note: "missed appointment".into(),
+        key: key.into(),
+    })
+}
+
+/// What we expect of one submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Post,
+    Pend(Role),
+    Refuse,
+}
+
+fn outcome(result: Result<Outcome, DeskError>) -> Expect {
+    match result {
+        Ok(Outcome::Posted(_)) => Expect::Post,
+        Ok(Outcome::Pending { reviewer, .. }) => Expect::Pend(reviewer),
+        Err(DeskError::NotPermitted(_)) => Expect::Refuse,
+        Err(other) => panic!("unexpected error {other:?}"),
+    }
+}
+
+/// A fresh desk with an account owing two bills (so there is a late fee to
+/// waive and money to credit); returns it with the bill with a $161.70
+/// water-use line (30,000 gal) and the late fee.
+fn scene() -> (Fixture, AccountId, utility_desk::domain::ids::BillId, utility_desk::domain::ids::PostingId) {
+    let mut f = fixture();
+    let account = f.residential();
+    f.bill_month(account, 2026, 8, 1_000 + 5_400);
+    let big = f.bill_month(account, 2026, 9, 1_000 + 5_400 + 30_000).bill;
+    let manager = f.staff.manager.clone();
+    f.desk.assess_late_fees(&manager, now(), day(2026, 9, 25)).unwrap();
+    let fee = f
+        .desk
+        .overview(account, now())
+        .unwrap()
+        .entries
+        .iter()
+        .find(|e| e.kind == utility_desk::domain::ledger::PostingKind::LateFee)
+        .unwrap()
+        .posting_id;
+    (f, account, big, fee)
+}
+
+#[test]
+fn every_role_and_credit_amount_posts_pends_or_is_refused_as_the_table_says() {
+    use Expect::*;
+    use Role::*;
+    let cases: &[(Role, i64, Expect)] = &[
+        (Car1, 1, Pend(Supervisor)),
+        (Car2, 4_999, Post),
+        (Car2, 5_000, Post),
+        (Car2, 5_001, Pend(Supervisor)),
+        (Car3, 25_000, Post),
+        (Car3, 25_001, Pend(Supervisor)),
+        (Car3, 250_001, Pend(Manager)),
+        (Supervisor, 100_000, Post),
+        (Supervisor, 100_001, Pend(Supervisor)),
+        (Manager, 5_000_000, Post),
+        (Admin, 1, Refuse),
+    ];
+    for &(role, amount, expected) in cases {
+        let (mut f, account, _, _) = scene();
+        let who = actor(&f, role);
+        let before = (f.balance(account), f.counts());
+        let got = outcome(f.desk.submit(&who, now(), &credit(account, amount, "c")));
+        assert_eq!(got, expected, "{role:?} credit of {}", cents(amount));
+        let after = (f.balance(account), f.counts());
+        if expected == Post {
+            assert_eq!(after.0, before.0 - cents(amount), "{role:?}: posted credits move the balance");
+        } else {
+            // A pending or refused request moves no money.
+            assert_eq!((after.0, after.1.postings), (before.0, before.1.postings), "{role:?} {amount}");
+        }
+    }
+}
+
+#[test]
+fn adjustments_waivers_and_reversals_follow_their_own_limits() {
+    use Expect::*;
+    use Role::*;
+    // Line 2 of the big bill is 30 kgal of water: $161.70.
+    let line = |bill, amount: i64| {
+        MoneyRequest::AdjustLine(LineAdjustRequest {
+            bill,
+            line: 2,
+            amount: cents(amount),
+            direction: LineDirection::Decrease,
+            reason: ReasonCode::MeterError,
+            note: "meter test failed".into(),
+            key: "adj".into(),
+        })
+    };
+    let cases: &[(Role, i64, Expect)] = &[
+        (Car1, 100, Pend(Supervisor)),
+        (Car2, 10_000, Post),
+        (Car2, 10_001, Pend(Supervisor)),
+        (Car3, 16_170, Post),
+        (Supervisor, 16_170, Post),
+        (Admin, 100, Refuse),
+    ];
+    for &(role, amount, expected) in cases {
+        let (mut f, _, bill, _) = scene();
+        let who = actor(&f, role);
+        assert_eq!(outcome(f.desk.submit(&who, now(), &line(bill, amount))), expected, "{role:?} adjust {amount}");
+    }
+    // The $2.01 late fee: within every representative's waiver limit but CAR I's.
+    for (role, expected) in [(Car1, Pend(Supervisor)), (Car2, Post), (Admin, Refuse)] {
+        let (mut f, _, _, fee) = scene();
+        let who = actor(&f, role);
+        let waive = MoneyRequest::Waive(WaiveRequest { late_fee: fee, note: "first time".into(), key: "w".into() });
+        assert_eq!(outcome(f.desk.submit(&who, now(), &waive)), expected, "{role:?} waiver");
+    }
+    // Reversing a $134.20 payment weighs $134.20: above CAR II's $100 adjustment limit.
+    for (role, expected) in [(Car2, Pend(Supervisor)), (Car3, Post), (Admin, Refuse)] {
+        let (mut f, account, _, _) = scene();
+        let paid = f.pay(account, cents(13_420), day(2026, 10, 1), "pay");
+        let who = actor(&f, role);
+        let reverse =
+            MoneyRequest::Reverse(ReverseRequest { posting: paid.posting_id, note: "NSF".into(), key: "r".into() });
+        assert_eq!(outcome(f.desk.submit(&who, now(), &reverse)), expected, "{role:?} reversal");
+    }
+}
+
+#[test]
+fn a_credit_split_into_small_ones_still_meets_the_daily_total() {
+    let (mut f, account, _, _) = scene();
+    let car2 = f.staff.car2.clone();
+    // Six $45.00 credits ($270.00) post; the seventh would make $315.00 > $300.00.
+    for i in 0..6 {
+        assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 4_500, &format!("split-{i}")))), Expect::Post);
+    }
+    let other = f.residential();
+    match f.desk.submit(&car2, now(), &credit(other, 4_500, "split-6")).unwrap() {
+        Outcome::Pending { reason, .. } => {
+            assert!(reason.contains("$300.00") && reason.contains("$270.00"), "{reason}")
+        }
+        posted => panic!("expected pending, got {posted:?}"),
+    }
+    // Pending counts toward the total too: a $25.00 credit now pends as well ($270 + $45 pending + $25).
+    let third = f.residential();
+    assert!(matches!(f.desk.submit(&car2, now(), &credit(third, 2_500, "split-7")).unwrap(), Outcome::Pending { .. }));
+    // The next business day starts afresh.
+    let tomorrow = now() + Duration::days(1);
+    assert!(matches!(f.desk.submit(&car2, tomorrow, &credit(account, 4_500, "split-8")).unwrap(), Outcome::Posted(_)));
+    // The direct path refuses instead of exceeding the limit.
+    let direct = CreditRequest {
+        account,
+        amount: cents(6_000),
+        reason: ReasonCode::Goodwill,
+        note: "x".into(),
+        key: "direct".into(),
+    };
+    assert!(matches!(f.desk.issue_credit(&car2, tomorrow, &direct), Err(DeskError::AboveLimit(_))));
+    f.assert_verified();
+}
+
+fn pending_id(outcome: Outcome) -> i64 {
+    match outcome {
+        Outcome::Pending { request, .. } => request,
+        posted => panic!("expected pending, got {posted:?}"),
+    }
+}
+
+#[test]
+fn approvals_need_another_person_with_enough_authority_and_end_once() {
+    let (mut f, account, _, _) = scene();
+    let (car3, supervisor, manager) = (f.staff.car3.clone(), f.staff.supervisor.clone(), f.staff.manager.clone());
+    let start = f.balance(account);
+
+    // $3,000.00 is beyond a supervisor's approval limit.
+    let big = pending_id(f.desk.submit(&car3, now(), &credit(account, 300_000, "big")).unwrap());
+    let error = f.desk.approve(&supervisor, now(), big, None, None).unwrap_err();
+    assert!(error.to_string().contains("$2,500.00"), "{error}");
+    // The requester cannot approve it even where their role could.
+    let error = f.desk.approve(&car3, now(), big, None, None).unwrap_err();
+    assert!(matches!(error, DeskError::NotPermitted(_)), "{error:?}");
+    // A second request for the same account and action points to the first.
+    let error = f.desk.submit(&car3, now(), &credit(account, 30_000, "again")).unwrap_err();
+    assert!(matches!(error, DeskError::DuplicateRequest { first, .. } if first == big), "{error:?}");
+    assert_eq!(f.balance(account), start, "nothing moves while pending");
+    assert_eq!(f.desk.overview(account, now()).unwrap().flags.pending_items, 1);
+
+    // A manager approves a lower amount; both amounts are kept.
+    f.desk.approve(&manager, now(), big, Some(cents(200_000)), Some("leak confirmed, partial")).unwrap();
+    assert_eq!(f.balance(account), start - cents(200_000));
+    let view = f.desk.requests(now(), Some("approved"), None).unwrap().pop().unwrap();
+    assert_eq!((view.row.amount, view.row.approved_amount), (cents(300_000), Some(cents(200_000))));
+    // It ended once: nothing more can be done with it.
+    for error in [
+        f.desk.approve(&manager, now(), big, None, None).unwrap_err(),
+        f.desk.reject(&manager, now(), big, "too late").unwrap_err(),
+        f.desk.withdraw(&car3, now(), big).unwrap_err(),
+    ] {
+        assert!(matches!(error, DeskError::AlreadyDecided { .. }), "{error:?}");
+    }
+    assert_eq!(f.desk.overview(account, now()).unwrap().flags.pending_items, 0);
+    f.assert_verified();
+}
+
+#[test]
+fn rejections_need_a_reason_and_only_the_requester_withdraws() {
+    let (mut f, account, _, _) = scene();
+    let (car2, car3, supervisor) = (f.staff.car2.clone(), f.staff.car3.clone(), f.staff.supervisor.clone());
+    let postings = f.counts().postings;
+    let id = pending_id(f.desk.submit(&car2, now(), &credit(account, 8_000, "r1")).unwrap());
+    assert!(matches!(f.desk.reject(&supervisor, now(), id, "  ").unwrap_err(), DeskError::NoteRequired(_)));
+    f.desk.reject(&supervisor, now(), id, "no record of the missed visit").unwrap();
+    let other = f.residential();
+    let id = pending_id(f.desk.submit(&car2, now(), &credit(other, 8_000, "r2")).unwrap());
+    assert!(matches!(f.desk.withdraw(&car3, now(), id).unwrap_err(), DeskError::NotPermitted(_)));
+    f.desk.withdraw(&car2, now(), id).unwrap();
+    let mine = f.desk.requests(now(), None, Some(&car2)).unwrap();
+    assert_eq!(mine.iter().map(|r| r.row.status.as_str()).collect::<Vec<_>>(), ["rejected", "withdrawn"]);
+    // Neither moved any money.
+    assert_eq!(f.counts().postings, postings);
+}
+
+#[test]
+fn two_approvers_at_once_one_wins_and_the_other_is_told() {
+    let mut file = file_fixture();
+    let account = file.fixture.residential();
+    file.fixture.bill_month(account, 2026, 9, 6_400);
+    let car2 = file.fixture.staff.car2.clone();
+    let id = pending_id(file.fixture.desk.submit(&car2, now(), &credit(account, 9_000, "race")).unwrap());
+    let approvers = [file.fixture.staff.supervisor.clone(), file.fixture.staff.manager.clone()];
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = approvers
+            .iter()
+            .map(|who| {
+                let path = file.path.clone();
+                scope.spawn(move || Desk::open(&path).unwrap().approve(who, now(), id, None, None))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let wins = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(wins, 1, "{results:?}");
+    assert!(results.iter().any(|r| matches!(r, Err(DeskError::AlreadyDecided { .. }))), "{results:?}");
+    assert_eq!(file.fixture.balance(account), cents(13_420 - 9_000), "posted exactly once");
+    file.fixture.assert_verified();
+}
+
+#[test]
+fn old_requests_are_flagged_stale_after_three_business_days() {
+    let (mut f, account, _, _) = scene();
+    let car2 = f.staff.car2.clone();
+    // Friday 13 November 2026, five business days before Friday the 20th.
+    let friday = now() - Duration::days(7);
+    pending_id(f.desk.submit(&car2, friday, &credit(account, 8_000, "old")).unwrap());
+    let other = f.residential();
+    pending_id(f.desk.submit(&car2, now(), &credit(other, 8_000, "new")).unwrap());
+    let queue = f.desk.requests(now(), Some("pending"), None).unwrap();
+    assert_eq!(queue.iter().map(|r| (r.age_business_days, r.stale)).collect::<Vec<_>>(), [(5, true), (0, false)]);
+}
+
+#[test]
+fn only_a_manager_or_administrator_changes_the_limits_and_it_takes_effect() {
+    let (mut f, account, _, _) = scene();
+    let (car2, supervisor, manager) = (f.staff.car2.clone(), f.staff.supervisor.clone(), f.staff.manager.clone());
+    let per_credit = Figure::PerItem(utility_desk::domain::authority::MoneyAction::Credit);
+    let error = f.desk.set_policy(&supervisor, now(), Role::Car2, per_credit, Limit::UpTo(cents(7_500))).unwrap_err();
+    assert!(matches!(error, DeskError::NotPermitted(_)), "{error:?}");
+    let audits = f.counts().audit_records;
+    f.desk.set_policy(&manager, now(), Role::Car2, per_credit, Limit::UpTo(cents(7_500))).unwrap();
+    assert_eq!(f.counts().audit_records, audits + 1);
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 7_000, "k"))), Expect::Post);
+    // Nonsense is refused and the policy stays as it was.
+    let error = f.desk.set_policy(&manager, now(), Role::Admin, per_credit, Limit::UpTo(cents(100))).unwrap_err();
+    assert!(matches!(error, DeskError::Invalid(_)), "{error:?}");
+    assert_eq!(f.desk.policy().unwrap().figure(Role::Car2, per_credit), Some(Limit::UpTo(cents(7_500))));
+}
