@@ -385,7 +385,9 @@ fn required_note(note: &str, what: &str) -> Result<String> {
     if trimmed.chars().count() > 2000 {
         return Err(DeskError::Invalid(format!("the {what} is longer than 2,000 characters")));
     }
-    Ok(trimmed.to_string())
+    // A card number typed into a note is never stored (the window and the
+    // command line warn the person before they submit).
+    Ok(crate::domain::scrub::scrub_card_numbers(trimmed).0)
 }
 
 impl From<StoreError> for DeskError {

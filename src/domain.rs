@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod money;
 pub mod rates;
 pub mod reads;
+pub mod scrub;
 pub mod sewer_cap;
 pub mod user;
 

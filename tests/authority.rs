@@ -305,3 +305,39 @@ fn only_a_manager_or_administrator_changes_the_limits_and_it_takes_effect() {
     assert!(matches!(error, DeskError::Invalid(_)), "{error:?}");
     assert_eq!(f.desk.policy().unwrap().figure(Role::Car2, per_credit), Some(Limit::UpTo(cents(7_500))));
 }
+
+#[test]
+fn a_card_number_typed_into_a_note_is_never_stored() {
+    let mut file = file_fixture();
+    let account = file.fixture.residential();
+    file.fixture.bill_month(account, 2026, 9, 6_400);
+    let card = "4111 1111 1111 1111";
+    let (car2, manager) = (file.fixture.staff.car2.clone(), file.fixture.staff.manager.clone());
+    let note = format!("customer read out card {card} to pay");
+    let small = MoneyRequest::Credit(CreditRequest {
+        account,
+        amount: cents(1_000),
+        reason: ReasonCode::Goodwill,
+        note: note.clone(),
+        key: "n1".into(),
+    });
+    assert_eq!(outcome(file.fixture.desk.submit(&car2, now(), &small)), Expect::Post);
+    let other = file.fixture.residential();
+    let large = MoneyRequest::Credit(CreditRequest {
+        account: other,
+        amount: cents(9_000),
+        reason: ReasonCode::Goodwill,
+        note,
+        key: "n2".into(),
+    });
+    let id = pending_id(file.fixture.desk.submit(&car2, now(), &large).unwrap());
+    file.fixture.desk.approve(&manager, now(), id, None, Some(&format!("ok, card {card}"))).unwrap();
+    drop(file.fixture.desk);
+    let digits = card.replace(' ', "");
+    for entry in std::fs::read_dir(file.path.parent().unwrap()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for needle in [card.as_bytes(), digits.as_bytes()] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "a card number was stored");
+        }
+    }
+}

@@ -59,6 +59,23 @@ pub enum MoneyRequest {
     Reverse(ReverseRequest),
 }
 
+impl MoneyRequest {
+    /// The request with card numbers removed from its note, and how many were.
+    pub fn scrubbed(&self) -> (MoneyRequest, usize) {
+        let mut clean = self.clone();
+        let note = match &mut clean {
+            MoneyRequest::Credit(r) => &mut r.note,
+            MoneyRequest::AdjustByRead(r) => &mut r.note,
+            MoneyRequest::AdjustLine(r) => &mut r.note,
+            MoneyRequest::Waive(r) => &mut r.note,
+            MoneyRequest::Reverse(r) => &mut r.note,
+        };
+        let (text, removed) = crate::domain::scrub::scrub_card_numbers(note);
+        *note = text;
+        (clean, removed)
+    }
+}
+
 /// What became of a submitted money action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Outcome {
@@ -149,6 +166,9 @@ impl Batch<'_> {
     /// Takes a money action: posted if within the person's limits, else
     /// recorded as a pending approval request (which moves no money).
     pub fn submit(&self, actor: &Actor, now: DateTime<Utc>, request: &MoneyRequest) -> Result<Outcome> {
+        // The stored request keeps its note: scrub card numbers from it first.
+        let (request, _) = request.scrubbed();
+        let request = &request;
         match self.run(actor, now, request, Check::Limits) {
             Ok(posted) => Ok(Outcome::Posted(posted)),
             Err(DeskError::AboveLimit(needs)) => self.atomic(|db, _| {
@@ -220,7 +240,9 @@ impl Batch<'_> {
                 .map(|u| Actor { user_id: u.id, username: u.username, role: u.role })
                 .ok_or_else(|| DeskError::UnknownUser(row.requested_by_name.clone()))?;
             let posted = self.run(&requester, now, &request, Check::Approved)?;
-            let note = note.map(str::trim).filter(|n| !n.is_empty());
+            let note =
+                note.map(str::trim).filter(|n| !n.is_empty()).map(|n| crate::domain::scrub::scrub_card_numbers(n).0);
+            let note = note.as_deref();
             if !db.decide_request(id, "approved", approver.user_id, now, Some(amount), note, Some(posted.posting_id))? {
                 return Err(DeskError::AlreadyDecided { id, status: "decided by someone else".into() });
             }
