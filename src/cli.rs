@@ -1,8 +1,14 @@
 //! The command line. Every command goes through `desk`; none touches SQL.
 //! Exit codes: 0 done, 1 refused or failed (message on stderr), 2 usage.
 
+mod approvals;
+mod audit;
+mod batch;
 mod import;
+mod money;
 mod show;
+mod sign_in;
+mod users;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -82,6 +88,35 @@ enum Command {
         #[command(subcommand)]
         command: PaymentsCommand,
     },
+    /// The people who use the desk.
+    User {
+        #[command(subcommand)]
+        command: users::UserCommand,
+    },
+    /// The money-authority limits.
+    Policy {
+        #[command(subcommand)]
+        command: users::PolicyCommand,
+    },
+    /// Credit an account, within your limits or sent for approval.
+    Credit(money::CreditArgs),
+    /// Adjust a bill by amount on one line, or re-rate it from a corrected read;
+    /// or apply a file of credits and adjustments with --batch.
+    Adjust(money::AdjustArgs),
+    /// Waive a late fee.
+    Waive(money::WaiveArgs),
+    /// Reverse a posting.
+    Reverse(money::ReverseArgs),
+    /// The approval queue, oldest first, with age in business days.
+    Requests(approvals::RequestsArgs),
+    /// Approve a request (optionally for a lower amount): the money is posted.
+    Approve(approvals::ApproveArgs),
+    /// Reject a request, with a reason.
+    Reject(approvals::RejectArgs),
+    /// Withdraw a request you sent.
+    Withdraw(approvals::WithdrawArgs),
+    /// The audit trail by account, user or date, newest first.
+    Audit(audit::AuditArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,6 +217,17 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let mut desk = open_existing(&path)?;
             import::payments(&mut desk, &mut out, &file, &user)
         }
+        Some(Command::User { command }) => users::user(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Policy { command }) => users::policy(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Credit(args)) => money::credit(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Adjust(args)) => money::adjust(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Waive(args)) => money::waive(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Reverse(args)) => money::reverse(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Requests(args)) => approvals::requests(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Approve(args)) => approvals::approve(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Reject(args)) => approvals::reject(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Withdraw(args)) => approvals::withdraw(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Audit(args)) => audit::audit(&mut open_existing(&path)?, &mut out, args),
     }
 }
 

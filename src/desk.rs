@@ -5,11 +5,13 @@
 
 mod accounts;
 pub mod approvals;
+mod audit_log;
 mod auth;
 mod billing;
 mod error;
 mod export;
 mod money;
+mod users;
 
 use std::path::Path;
 
@@ -26,6 +28,7 @@ use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
 
 pub use accounts::{NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
 pub use approvals::{MoneyRequest, Outcome, RequestView};
+pub use audit_log::{AuditQuery, MAX_AUDIT_RECORDS};
 pub use auth::{IDLE_TIMEOUT, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, Session, hash_password};
 pub use billing::PAYMENT_TERMS_DAYS;
 pub use billing::{

@@ -207,6 +207,9 @@ impl Db<'_> {
             Err(error) => {
                 run("ROLLBACK TO row")?;
                 run("RELEASE row")?;
+                // An audit record written inside the savepoint is gone: read
+                // the chain's head again before the next one.
+                *self.chain_head.borrow_mut() = None;
                 Err(error)
             }
         }

@@ -276,3 +276,33 @@ mod audit_chain {
         assert_eq!(records(&mut f), start + 3, "a refusal");
     }
 }
+
+#[test]
+fn actions_refused_inside_a_batch_leave_the_audit_chain_whole() {
+    let mut f = common::fixture();
+    let account = f.residential();
+    f.bill_month(account, 2026, 9, 6_400);
+    let actor = f.staff.cashier().clone();
+    f.desk
+        .batch(|b| {
+            b.record_payment(&actor, now(), &common::payment(account, cents(1_000), day(2026, 10, 1), "ok-1"))?;
+            // Refused actions between accepted ones, in one transaction.
+            let refused =
+                b.record_payment(&actor, now(), &common::payment(account, cents(1_000), day(2030, 1, 1), "late"));
+            assert!(refused.is_err());
+            let error = b.reverse(
+                &actor,
+                now(),
+                &utility_desk::desk::ReverseRequest {
+                    posting: utility_desk::domain::ids::PostingId(999_999),
+                    note: "no such posting".into(),
+                    key: "bad-reverse".into(),
+                },
+            );
+            assert!(error.is_err());
+            b.record_payment(&actor, now(), &common::payment(account, cents(500), day(2026, 10, 2), "ok-2"))?;
+            Ok(())
+        })
+        .unwrap();
+    f.assert_verified();
+}

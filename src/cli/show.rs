@@ -13,7 +13,7 @@ pub fn io(error: std::io::Error) -> DeskError {
     DeskError::Store(StoreError::Io(error.to_string()))
 }
 
-fn json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), DeskError> {
+pub fn json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), DeskError> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|e| DeskError::Invalid(e.to_string()))?;
     writeln!(out).map_err(io)
 }
@@ -128,7 +128,8 @@ pub fn overview(out: &mut impl Write, o: &Overview, as_json: bool) -> Result<(),
         w(
             out,
             format!(
-                "  {} to {}  billed {}  due {}  {:>7} gal{}  {:>10}",
+                "  bill {:<7} {} to {}  billed {}  due {}  {:>7} gal{}  {:>10}",
+                bill.id.to_string(),
                 bill.period_start,
                 bill.period_end,
                 bill.bill_date,

@@ -1,0 +1,42 @@
+//! Signing in on the command line: `--as USER`, the password from the
+//! terminal or from standard input (`--password-stdin`, for scripts).
+
+use chrono::{DateTime, Utc};
+use clap::Args;
+
+use super::read_password;
+use crate::desk::{Actor, Desk, DeskError};
+
+/// Who is acting, and how their password is given.
+#[derive(Debug, Clone, Args)]
+pub struct SignIn {
+    /// The person acting: they sign in with their password.
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: String,
+    /// Read the password from the first line of standard input instead of asking.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+impl SignIn {
+    /// Reads the password and signs in. A failure is the desk's message,
+    /// which never repeats the password.
+    pub fn actor(&self, desk: &mut Desk, now: DateTime<Utc>) -> Result<Actor, DeskError> {
+        let password = read_password(self.password_stdin, &format!("Password for {}: ", self.as_user))?;
+        Ok(desk.login(now, &self.as_user, &password)?.actor)
+    }
+
+    /// A second password after the sign-in one (a new user's, a new one):
+    /// the next line of standard input, or asked twice on the terminal.
+    pub fn new_password(&self, whose: &str) -> Result<String, DeskError> {
+        let password = read_password(self.password_stdin, &format!("New password for {whose}: "))
+            .map_err(|e| DeskError::Invalid(format!("the new password: {e}")))?;
+        if !self.password_stdin {
+            let again = read_password(false, "The same password again: ")?;
+            if again != password {
+                return Err(DeskError::Invalid("the two passwords differ: nothing was changed".into()));
+            }
+        }
+        Ok(password)
+    }
+}

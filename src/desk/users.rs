@@ -1,0 +1,55 @@
+//! Adding people to the desk, by an Administrator.
+
+use chrono::{DateTime, Utc};
+
+use super::{Actor, Desk, DeskError, Result, audit, hash_password};
+use crate::domain::ids::UserId;
+use crate::domain::user::Role;
+
+/// The longest user name accepted.
+const MAX_USERNAME_CHARS: usize = 32;
+
+impl Desk {
+    /// Adds a user with their first password, as an Administrator. The user
+    /// and the password are one change: one transaction and one audit record
+    /// that names who added them (the password itself is never recorded).
+    pub fn add_user_as(
+        &mut self,
+        by: &Actor,
+        now: DateTime<Utc>,
+        username: &str,
+        full_name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<UserId> {
+        if by.role != Role::Admin {
+            return Err(DeskError::NotPermitted("only an Administrator may add users".into()));
+        }
+        let username = username.trim();
+        let full_name = full_name.trim();
+        let usable = (2..=MAX_USERNAME_CHARS).contains(&username.len())
+            && username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !usable {
+            return Err(DeskError::Invalid(format!(
+                "\"{username}\" is not a usable user name: use 2 to {MAX_USERNAME_CHARS} letters, digits, '.', '_' or '-'"
+            )));
+        }
+        if full_name.is_empty() {
+            return Err(DeskError::Invalid("enter the person's full name".into()));
+        }
+        // Hashed before the transaction: a refused password leaves no user behind.
+        let hash = hash_password(password)?;
+        self.store.write(|db| {
+            if db.user_by_name(username)?.is_some() {
+                return Err(DeskError::Invalid(format!("the user name \"{username}\" is taken")));
+            }
+            let id = db.insert_user(username, full_name, role, now)?;
+            db.set_password_hash(id, &hash)?;
+            let detail = serde_json::json!({
+                "after": { "username": username, "full_name": full_name, "role": role, "password": "set" }
+            });
+            audit(db, now, Some(by), "user-add", &format!("user:{id}"), None, &detail)?;
+            Ok(id)
+        })
+    }
+}

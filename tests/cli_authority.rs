@@ -1,0 +1,443 @@
+//! Money authority through the command line: signing in with `--as` and
+//! `--password-stdin`, credits within and above the limits, the approval
+//! queue, users and the policy, batch files and the audit trail.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+use support::*;
+use utility_desk::demo::DEMO_PASSWORD;
+
+/// A small demo database in `dir`.
+fn small_demo(dir: &Path) -> PathBuf {
+    demo(dir, "ledger.db", 30, 5, 3)
+}
+
+/// Runs `ARGS --as USER --password-stdin` with `lines` on standard input
+/// (the sign-in password first).
+fn run_as_with(db: &Path, user: &str, args: &[&str], lines: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--as", user, "--password-stdin"]);
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    run_with_input(db, &all, &input)
+}
+
+/// Runs a command as a demo user.
+fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
+    run_as_with(db, user, args, &[DEMO_PASSWORD])
+}
+
+fn describe(args: &[&str], output: &Output) -> String {
+    format!("`{}`\nstdout:\n{}\nstderr:\n{}", args.join(" "), stdout(output), stderr(output))
+}
+
+/// A command as a demo user that must succeed; its stdout.
+fn ok_as(db: &Path, user: &str, args: &[&str]) -> String {
+    let output = run_as(db, user, args);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(args, &output));
+    stdout(&output)
+}
+
+/// A command as a demo user that must be refused (exit 1); its stderr.
+fn refused_as(db: &Path, user: &str, args: &[&str]) -> String {
+    let output = run_as(db, user, args);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(args, &output));
+    stderr(&output)
+}
+
+/// Accounts with nothing waiting for approval, so a new request is not a duplicate.
+fn quiet_accounts(db: &Path) -> Vec<String> {
+    account_numbers(db).into_iter().filter(|n| overview(db, n)["flags"]["pending_items"] == 0).collect()
+}
+
+/// The number in "posted: posting N" or "sent for approval: request N — ...".
+fn number_after(text: &str, marker: &str) -> i64 {
+    let at = text.find(marker).unwrap_or_else(|| panic!("no \"{marker}\" in {text:?}")) + marker.len();
+    text[at..].split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+}
+
+fn credit(db: &Path, user: &str, account: &str, amount: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["credit", account, amount, "--reason", "goodwill", "--note", "missed appointment"];
+    args.extend_from_slice(extra);
+    run_as(db, user, &args)
+}
+
+fn request_ids(db: &Path, user: &str, args: &[&str]) -> Vec<i64> {
+    let mut all = vec!["requests", "--json"];
+    all.extend_from_slice(args);
+    let listed: Value = serde_json::from_str(&ok_as(db, user, &all)).unwrap();
+    listed.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect()
+}
+
+#[test]
+fn a_credit_within_the_limit_posts_and_one_above_waits_for_a_supervisor() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    let (small, large) = (&accounts[0], &accounts[1]);
+
+    let before = balance(&db, small);
+    let output = credit(&db, "rep2", small, "20.00", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("posted: posting "), "{}", stdout(&output));
+    assert_eq!(balance(&db, small), before - 2_000, "the balance drops by exactly the credit");
+
+    let before = balance(&db, large);
+    let output = credit(&db, "rep2", large, "75.00", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("sent for approval: request "), "{text}");
+    assert!(text.contains("$50.00") && text.contains("supervisor"), "the reason names the limit and reviewer: {text}");
+    let request = number_after(&text, "request ");
+    assert_eq!(balance(&db, large), before, "a pending request moves no money");
+
+    let pending: Value =
+        serde_json::from_str(&ok_as(&db, "supervisor", &["requests", "--status", "pending", "--json"])).unwrap();
+    let listed = pending.as_array().unwrap().iter().find(|r| r["id"] == request).expect("the request is queued");
+    assert_eq!(listed["amount"], 7_500);
+    assert_eq!(listed["account"], large.as_str());
+    assert_eq!(listed["requested_by"], "rep2");
+    assert_eq!(listed["stale"], false);
+    assert!(request_ids(&db, "rep2", &["--mine"]).contains(&request));
+    assert!(!request_ids(&db, "rep3", &["--mine"]).contains(&request));
+    let text = ok_as(&db, "supervisor", &["requests"]);
+    assert!(text.contains(&format!("#{request}")) && text.contains("$75.00"), "{text}");
+
+    let text = ok_as(&db, "supervisor", &["approve", &request.to_string(), "--note", "checked the history"]);
+    assert!(text.contains("posted: posting "), "{text}");
+    assert_eq!(balance(&db, large), before - 7_500, "approval posts the money");
+    assert!(!request_ids(&db, "supervisor", &[]).contains(&request), "no longer pending");
+    assert!(request_ids(&db, "supervisor", &["--status", "approved"]).contains(&request));
+    let again = refused_as(&db, "manager", &["approve", &request.to_string()]);
+    assert!(again.contains("already"), "a request ends once: {again}");
+    verify_passes(&db);
+}
+
+#[test]
+fn the_requester_cannot_approve_and_a_rejection_needs_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    let before = balance(&db, &accounts[0]);
+
+    let text = stdout(&credit(&db, "supervisor", &accounts[0], "1,500.00", &[]));
+    let request = number_after(&text, "sent for approval: request ").to_string();
+    let own = refused_as(&db, "supervisor", &["approve", &request]);
+    assert!(own.contains("your own request"), "{own}");
+
+    let output = run_as(&db, "manager", &["reject", &request]);
+    assert_eq!(output.status.code(), Some(2), "reject without --reason is a usage error: {}", stderr(&output));
+    let blank = refused_as(&db, "manager", &["reject", &request, "--reason", "  "]);
+    assert!(blank.contains("reason"), "{blank}");
+    assert!(request_ids(&db, "manager", &[]).contains(&request.parse().unwrap()), "still pending");
+
+    assert!(ok_as(&db, "manager", &["reject", &request, "--reason", "no record of the visit"]).contains("rejected"));
+    assert!(request_ids(&db, "manager", &["--status", "rejected"]).contains(&request.parse().unwrap()));
+    assert_eq!(balance(&db, &accounts[0]), before, "a rejected request moves no money");
+
+    // Only the requester withdraws.
+    let text = stdout(&credit(&db, "rep2", &accounts[1], "60.00", &[]));
+    let request = number_after(&text, "sent for approval: request ").to_string();
+    let other = refused_as(&db, "rep3", &["withdraw", &request]);
+    assert!(other.contains("only the person who sent"), "{other}");
+    assert!(ok_as(&db, "rep2", &["withdraw", &request]).contains("withdrawn"));
+    assert!(request_ids(&db, "rep2", &["--status", "withdrawn"]).contains(&request.parse().unwrap()));
+    verify_passes(&db);
+}
+
+#[test]
+fn a_wrong_password_is_refused_without_echoing_it_and_administrators_move_no_money() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    let postings = posting_count(&db);
+
+    let secret = "Wrong-Horse-Battery-77";
+    let args = ["credit", &accounts[0], "5.00", "--reason", "goodwill", "--note", "test"];
+    let output = run_as_with(&db, "rep2", &args, &[secret]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&args, &output));
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(err.contains("sign-in failed"), "{err}");
+    assert!(!err.contains(secret) && !out.contains(secret), "the password is never shown: {err}");
+
+    let output = run_as_with(&db, "rep2", &args, &[]);
+    assert_eq!(output.status.code(), Some(1), "no password: {}", describe(&args, &output));
+    let output = run_as_with(&db, "nobody", &args, &[DEMO_PASSWORD]);
+    assert_eq!(output.status.code(), Some(1), "unknown user: {}", describe(&args, &output));
+
+    let admin = stderr(&credit(&db, "admin", &accounts[0], "5.00", &[]));
+    assert!(admin.contains("money authority"), "{admin}");
+    let rep1 = stdout(&credit(&db, "rep1", &accounts[0], "5.00", &[]));
+    assert!(rep1.starts_with("sent for approval"), "CAR I has $0 authority: everything waits: {rep1}");
+    assert_eq!(posting_count(&db), postings, "nothing was posted");
+
+    let bad = stderr(&credit(&db, "rep2", &accounts[0], "5.001", &[]));
+    assert!(bad.contains("two decimals"), "{bad}");
+    let negative = run_as(&db, "rep2", &["credit", &accounts[0], "-5", "--reason", "goodwill", "--note", "x"]);
+    assert_eq!(negative.status.code(), Some(1), "{}", stderr(&negative));
+    assert!(stderr(&negative).contains("negative"));
+    let usage = run_as(&db, "rep2", &["credit", &accounts[0], "5", "--reason", "because", "--note", "x"]);
+    assert_eq!(usage.status.code(), Some(2), "an unknown reason code is a usage error");
+    let no_as = run(&db, &["credit", &accounts[0], "5", "--reason", "goodwill", "--note", "x"]);
+    assert_eq!(no_as.status.code(), Some(2), "--as is required");
+}
+
+#[test]
+fn only_a_manager_or_administrator_changes_the_limits_and_the_new_limit_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+
+    let shown = json(&db, &["policy", "show", "--json"]);
+    assert_eq!(shown["car2"]["credit"], 5_000);
+    assert_eq!(shown["supervisor"]["approve"], 250_000);
+    assert_eq!(shown["manager"]["daily"], "unlimited");
+    assert_eq!(shown["admin"]["credit"], Value::Null);
+    let text = ok(&db, &["policy", "show"]);
+    assert!(text.contains("Customer Account Representative II") && text.contains("$50.00"), "{text}");
+
+    let refused = refused_as(&db, "rep3", &["policy", "set", "car2", "credit", "75.00"]);
+    assert!(refused.contains("Manager or Administrator"), "{refused}");
+    assert_eq!(json(&db, &["policy", "show", "--json"])["car2"]["credit"], 5_000);
+
+    let text = ok_as(&db, "manager", &["policy", "set", "car2", "credit", "75.00"]);
+    assert!(text.contains("$50.00") && text.contains("$75.00"), "{text}");
+    assert_eq!(json(&db, &["policy", "show", "--json"])["car2"]["credit"], 7_500);
+    ok_as(&db, "admin", &["policy", "set", "car3", "daily", "unlimited"]);
+    assert_eq!(json(&db, &["policy", "show", "--json"])["car3"]["daily"], "unlimited");
+
+    let invalid = refused_as(&db, "manager", &["policy", "set", "car2", "approve", "10.00"]);
+    assert!(invalid.contains("cannot approve"), "{invalid}");
+    refused_as(&db, "manager", &["policy", "set", "car2", "credit", "lots"]);
+
+    let before = balance(&db, &accounts[0]);
+    let text = stdout(&credit(&db, "rep2", &accounts[0], "70.00", &[]));
+    assert!(text.starts_with("posted"), "the raised limit holds: {text}");
+    assert_eq!(balance(&db, &accounts[0]), before - 7_000);
+    let audit = ok_as(&db, "manager", &["audit", "--user", "manager", "--json"]);
+    assert!(audit.contains("policy-set"), "the change is audited: {audit}");
+}
+
+#[test]
+fn an_administrator_adds_users_who_can_then_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let password = "first-day-password-1";
+
+    let args = ["user", "add", "jdoe", "--name", "Jane Doe", "--role", "car3"];
+    let output = run_as_with(&db, "admin", &args, &[DEMO_PASSWORD, password]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&args, &output));
+
+    let listed: Value =
+        serde_json::from_str(&stdout(&run_as_with(&db, "jdoe", &["user", "list", "--json"], &[password])))
+            .expect("the new user signs in and lists the users");
+    let jdoe = listed.as_array().unwrap().iter().find(|u| u["username"] == "jdoe").expect("listed");
+    assert_eq!((jdoe["role"].as_str(), jdoe["full_name"].as_str()), (Some("car3"), Some("Jane Doe")));
+    assert!(jdoe.get("password_hash").is_none());
+
+    let args = ["user", "add", "jsmith", "--name", "John Smith", "--role", "car1"];
+    let output = run_as_with(&db, "supervisor", &args, &[DEMO_PASSWORD, password]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&args, &output));
+    assert!(stderr(&output).contains("only an Administrator"), "{}", stderr(&output));
+    let output = run_as_with(&db, "jsmith", &["user", "list"], &[password]);
+    assert_eq!(output.status.code(), Some(1), "the refused user does not exist");
+
+    // A new password: one's own, not another's (unless an Administrator).
+    let changed = "second-day-password-2";
+    let output = run_as_with(&db, "jdoe", &["user", "passwd", "jdoe"], &[password, changed]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run_as_with(&db, "jdoe", &["user", "passwd", "rep2"], &[changed, "someone-elses-pass"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(run_as_with(&db, "jdoe", &["user", "list"], &[changed]).status.code(), Some(0));
+
+    // Disabled and locked users cannot sign in; an Administrator unlocks.
+    assert!(ok_as(&db, "admin", &["user", "disable", "jdoe"]).contains("disabled"));
+    assert_eq!(run_as_with(&db, "jdoe", &["user", "list"], &[changed]).status.code(), Some(1));
+    for _ in 0..5 {
+        run_as_with(&db, "rep1", &["user", "list"], &["not-the-password"]);
+    }
+    assert!(refused_as(&db, "rep1", &["user", "list"]).contains("locked"));
+    refused_as(&db, "supervisor", &["user", "unlock", "rep1"]);
+    assert!(ok_as(&db, "admin", &["user", "unlock", "rep1"]).contains("unlocked"));
+    ok_as(&db, "rep1", &["user", "list"]);
+}
+
+fn write_batch(path: &Path, rows: &[[&str; 9]]) {
+    let mut writer = csv::Writer::from_path(path).unwrap();
+    writer.write_record(["key", "kind", "account", "bill", "line", "direction", "amount", "reason", "note"]).unwrap();
+    for row in rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+/// The id of an account's newest bill.
+fn newest_bill(db: &Path, number: &str) -> i64 {
+    overview(db, number)["bills"][0]["id"].as_i64().unwrap()
+}
+
+#[test]
+fn a_batch_file_with_one_malformed_row_posts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    let bill = newest_bill(&db, &accounts[2]).to_string();
+    let file = dir.path().join("batch.csv");
+    let unknown = valid_number(9_999_999);
+    let cases: &[([&str; 9], &str)] = &[
+        (["k2", "credit", &accounts[1], "", "", "", "ten", "goodwill", "note"], "not an amount"),
+        (["k2", "credit", &unknown, "", "", "", "5.00", "goodwill", "note"], "no account"),
+        (["k2", "credit", &accounts[1], "", "", "", "5.00", "kindness", "note"], "reason code"),
+        (["k2", "credit", &accounts[1], "", "", "", "5.00", "goodwill", ""], "note"),
+        (["k1", "credit", &accounts[1], "", "", "", "5.00", "goodwill", "note"], "used earlier"),
+        (["k2", "adjust", "", "999999", "1", "decrease", "5.00", "billing-error", "note"], "no bill 999999"),
+        (["k2", "adjust", "", &bill, "99", "decrease", "5.00", "billing-error", "note"], "no line 99"),
+        (["k2", "adjust", "", &bill, "1", "sideways", "5.00", "billing-error", "note"], "direction"),
+        (["k2", "refund", &accounts[1], "", "", "", "5.00", "goodwill", "note"], "kind"),
+    ];
+    let postings = posting_count(&db);
+    let requests = request_ids(&db, "manager", &["--status", "all"]);
+    let balances: Vec<i64> = accounts[..3].iter().map(|a| balance(&db, a)).collect();
+    for (bad, expected) in cases {
+        let good = ["k1", "credit", &accounts[0], "", "", "", "5.00", "goodwill", "courtesy"];
+        let after = ["k3", "adjust", &accounts[2], &bill, "1", "decrease", "1.00", "billing-error", "fix"];
+        write_batch(&file, &[good, *bad, after]);
+        let err = refused_as(&db, "rep3", &["adjust", "--batch", file.to_str().unwrap()]);
+        assert!(err.contains("nothing was posted") && err.contains("line 3"), "{err}");
+        assert!(err.contains(expected), "expected \"{expected}\" in: {err}");
+        assert!(!err.contains("line 2:") && !err.contains("line 4:"), "only the bad row is named: {err}");
+    }
+    assert_eq!(posting_count(&db), postings);
+    assert_eq!(accounts[..3].iter().map(|a| balance(&db, a)).collect::<Vec<_>>(), balances);
+    assert_eq!(request_ids(&db, "manager", &["--status", "all"]), requests, "the trial run left no request");
+    verify_passes(&db);
+}
+
+#[test]
+fn a_batch_file_posts_within_the_limits_and_sends_the_rest_for_approval() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    let bill = newest_bill(&db, &accounts[2]).to_string();
+    let file = dir.path().join("batch.csv");
+    write_batch(
+        &file,
+        &[
+            ["b-1", "credit", &accounts[0], "", "", "", "10.00", "goodwill", "courtesy"],
+            ["b-2", "credit", &accounts[1], "", "", "", "80.00", "leak", "leak at the meter"],
+            ["b-3", "adjust", &accounts[2], &bill, "1", "decrease", "2.50", "billing-error", "wrong meter size"],
+        ],
+    );
+    let balances: Vec<i64> = accounts[..3].iter().map(|a| balance(&db, a)).collect();
+    let text = ok_as(&db, "rep2", &["adjust", "--batch", file.to_str().unwrap()]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("line 2 b-1: posted: posting "), "{text}");
+    assert!(lines[1].starts_with("line 3 b-2: sent for approval: request "), "{text}");
+    assert!(lines[1].contains("credit limit is $50.00"), "{text}");
+    assert!(lines[2].starts_with("line 4 b-3: posted: posting "), "{text}");
+    assert!(text.contains("2 posted, 0 already posted, 1 sent for approval, 0 refused"), "{text}");
+    assert_eq!(balance(&db, &accounts[0]), balances[0] - 1_000);
+    assert_eq!(balance(&db, &accounts[1]), balances[1], "the request moves no money");
+    assert_eq!(balance(&db, &accounts[2]), balances[2] - 250);
+    let request = number_after(lines[1], "request ");
+    assert!(request_ids(&db, "supervisor", &[]).contains(&request));
+
+    // Run again: the posted rows replay; the waiting one is not sent twice.
+    let output = run_as(&db, "rep2", &["adjust", "--batch", file.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert!(text.contains("2 already posted") && text.contains("1 refused"), "{text}");
+    assert!(text.contains("already waiting"), "{text}");
+    assert_eq!(output.status.code(), Some(1), "a refused row makes the run exit 1");
+    assert_eq!(balance(&db, &accounts[0]), balances[0] - 1_000);
+    assert_eq!(balance(&db, &accounts[2]), balances[2] - 250);
+    verify_passes(&db);
+}
+
+#[test]
+fn a_retried_credit_with_the_same_key_posts_once_and_the_audit_lists_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    let before = balance(&db, &accounts[0]);
+
+    let first = stdout(&credit(&db, "rep2", &accounts[0], "12.34", &["--key", "retry-me-1"]));
+    let again = stdout(&credit(&db, "rep2", &accounts[0], "12.34", &["--key", "retry-me-1"]));
+    let posting = number_after(&first, "posted: posting ");
+    assert_eq!(number_after(&again, "posted: posting "), posting, "{again}");
+    assert!(again.contains("already posted"), "{again}");
+    assert_eq!(balance(&db, &accounts[0]), before - 1_234, "posted once");
+    let changed = stderr(&credit(&db, "rep2", &accounts[0], "12.35", &["--key", "retry-me-1"]));
+    assert!(changed.contains("already used"), "the same key for another amount is refused: {changed}");
+    // Without --key each run is its own credit.
+    credit(&db, "rep2", &accounts[0], "1.00", &[]);
+    credit(&db, "rep2", &accounts[0], "1.00", &[]);
+    assert_eq!(balance(&db, &accounts[0]), before - 1_434);
+
+    let records: Value =
+        serde_json::from_str(&ok_as(&db, "supervisor", &["audit", "--account", &accounts[0], "--json"])).unwrap();
+    let records = records.as_array().unwrap();
+    let subject = format!("posting:{posting}");
+    let record = records.iter().find(|r| r["record"]["subject"] == subject.as_str()).expect("the credit is audited");
+    assert_eq!(record["username"], "rep2");
+    assert!(record["record"]["detail"].as_str().unwrap().contains("retry-me-1"));
+    let ids: Vec<i64> = records.iter().map(|r| r["record"]["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first");
+    assert!(ok_as(&db, "supervisor", &["audit", "--account", &accounts[0]]).contains(&subject));
+    let by_rep2 = ok_as(&db, "manager", &["audit", "--user", "rep2", "--limit", "3", "--json"]);
+    assert_eq!(serde_json::from_str::<Value>(&by_rep2).unwrap().as_array().unwrap().len(), 3);
+    let future = ok_as(&db, "admin", &["audit", "--from", "2999-01-01"]);
+    assert!(future.contains("No audit records"), "{future}");
+    assert!(refused_as(&db, "rep2", &["audit"]).contains("audit trail"));
+}
+
+#[test]
+fn re_rating_shows_the_preview_and_reversals_and_waivers_follow_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    let view = accounts
+        .iter()
+        .map(|n| overview(&db, n))
+        .find(|v| v["bills"][0]["current_read"]["reading"].as_u64().unwrap() > 1_000)
+        .unwrap();
+    let bill = &view["bills"][0];
+    let reading = bill["current_read"]["reading"].as_u64().unwrap() - 500;
+    let args = ["adjust", &bill["id"].to_string(), "--read", &reading.to_string(), "--reason", "meter-error"];
+    let args = [&args[..], &["--note", "misread by the reader"]].concat();
+    let text = ok_as(&db, "rep3", &args);
+    assert!(text.contains("As billed:") && text.contains("Re-rated:") && text.contains("Difference:"), "{text}");
+    assert!(text.contains("water") && text.contains("posted: posting "), "{text}");
+
+    // A payment reversed: above CAR II's $100 reversal limit it waits.
+    let payment = accounts.iter().find_map(|number| {
+        let entries = overview(&db, number)["entries"].clone();
+        let entries = entries.as_array().unwrap();
+        entries
+            .iter()
+            .find(|e| e["kind"] == "payment" && e["amount"].as_i64().unwrap() > 10_000 && e["reversed_by"].is_null())
+            .cloned()
+    });
+    let id = payment.expect("the demo has a payment above $100")["posting_id"].to_string();
+    let text = ok_as(&db, "rep2", &["reverse", &id, "--note", "check returned"]);
+    assert!(text.starts_with("sent for approval") && text.contains("reversal limit"), "{text}");
+    let request = number_after(&text, "request ").to_string();
+    let text = ok_as(&db, "supervisor", &["approve", &request]);
+    assert!(text.contains("posted: posting"), "{text}");
+
+    // A late fee waived within the credit limit.
+    let fee = accounts.iter().find_map(|number| {
+        let entries = overview(&db, number)["entries"].clone();
+        let entries = entries.as_array().unwrap().clone();
+        let waived = entries.iter().any(|e| e["kind"] == "waiver");
+        entries.into_iter().find(|e| !waived && e["kind"] == "late-fee" && e["reversed_by"].is_null())
+    });
+    let id = fee.expect("the demo has a late fee not waived")["posting_id"].to_string();
+    let text = ok_as(&db, "rep2", &["waive", &id, "--note", "first late payment"]);
+    assert!(text.starts_with("posted"), "{text}");
+    verify_passes(&db);
+}
