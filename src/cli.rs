@@ -82,6 +82,8 @@ enum Command {
         /// Write an hledger / ledger-cli journal to FILE.
         #[arg(long, value_name = "FILE")]
         hledger: PathBuf,
+        #[command(flatten)]
+        sign_in: sign_in::SignIn,
     },
     /// Payments received in a file.
     Payments {
@@ -205,11 +207,13 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
                 Err(DeskError::Invalid("verify found problems (listed above)".into()))
             }
         }
-        Some(Command::Export { hledger }) => {
+        Some(Command::Export { hledger, sign_in }) => {
             let mut desk = open_existing(&path)?;
+            let actor = sign_in.actor(&mut desk, now)?;
             let file = std::fs::File::create(&hledger)
                 .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", hledger.display())))?;
-            let summary = desk.export_hledger(&mut std::io::BufWriter::new(file))?;
+            let summary =
+                desk.export_hledger(&actor, now, &hledger.display().to_string(), &mut std::io::BufWriter::new(file))?;
             writeln!(out, "Wrote {} postings ({} lines) to {}.", summary.postings, summary.lines, hledger.display())
                 .map_err(show::io)
         }

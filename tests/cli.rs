@@ -312,8 +312,17 @@ fn the_hledger_export_loads_and_agrees_with_the_balances() {
     let db = demo(dir.path(), "ledger.db", 40, 9, 6);
     let journal = dir.path().join("books.journal");
     let journal_arg = journal.to_str().unwrap();
-    let text = ok(&db, &["export", "--hledger", journal_arg]);
     let postings = posting_count(&db);
+    let audits = verify_passes(&db)["counts"]["audit_records"].as_u64().unwrap();
+    let output = run_with_input(
+        &db,
+        &["export", "--hledger", journal_arg, "--as", "manager", "--password-stdin"],
+        &format!("{}\n", utility_desk::demo::DEMO_PASSWORD),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    // The sign-in and the export are each audited.
+    assert_eq!(verify_passes(&db)["counts"]["audit_records"].as_u64().unwrap(), audits + 2);
     assert!(text.contains(&format!("Wrote {postings} postings")), "{text}");
     let written = std::fs::read_to_string(&journal).unwrap();
     assert_eq!(written.matches("; posting:").count() as u64, postings, "one journal transaction per posting");

@@ -135,7 +135,7 @@ pub fn credit(desk: &mut Desk, out: &mut impl Write, args: CreditArgs) -> Result
         note: args.note,
         key: key_or_new(args.key, "credit", now),
     });
-    let outcome = desk.submit(&actor, now, &request)?;
+    let outcome = submit_warned(desk, &actor, now, &request)?;
     print_outcome(out, &outcome)
 }
 
@@ -180,7 +180,7 @@ pub fn adjust(desk: &mut Desk, out: &mut impl Write, args: AdjustArgs) -> Result
         })
     };
     let actor = args.sign_in.actor(desk, now)?;
-    let outcome = desk.submit(&actor, now, &request)?;
+    let outcome = submit_warned(desk, &actor, now, &request)?;
     print_outcome(out, &outcome)
 }
 
@@ -192,7 +192,7 @@ pub fn waive(desk: &mut Desk, out: &mut impl Write, args: WaiveArgs) -> Result<(
         note: args.note,
         key: key_or_new(args.key, "waive", now),
     });
-    let outcome = desk.submit(&actor, now, &request)?;
+    let outcome = submit_warned(desk, &actor, now, &request)?;
     print_outcome(out, &outcome)
 }
 
@@ -204,7 +204,7 @@ pub fn reverse(desk: &mut Desk, out: &mut impl Write, args: ReverseArgs) -> Resu
         note: args.note,
         key: key_or_new(args.key, "reverse", now),
     });
-    let outcome = desk.submit(&actor, now, &request)?;
+    let outcome = submit_warned(desk, &actor, now, &request)?;
     print_outcome(out, &outcome)
 }
 
@@ -262,4 +262,18 @@ fn print_review(out: &mut impl Write, review: &RerateReview, reading: u64) -> Re
         w(format!("  Later bills started from this read and may need a look too: {}", later.join(", ")))?;
     }
     Ok(())
+}
+
+/// Submits, first telling the person if their note held a card number: the
+/// desk stores the note without it.
+fn submit_warned(
+    desk: &mut Desk,
+    actor: &crate::desk::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    request: &crate::desk::MoneyRequest,
+) -> Result<crate::desk::Outcome, DeskError> {
+    if request.scrubbed().1 > 0 {
+        eprintln!("note: the note held a card number; it was removed and is never stored");
+    }
+    desk.submit(actor, now, request)
 }

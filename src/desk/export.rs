@@ -27,7 +27,14 @@ fn clean(text: &str) -> String {
 impl Desk {
     /// Writes every posting, oldest first, as a journal transaction. Receivables
     /// are sub-accounts per customer account (`assets:receivable:10000421-7`).
-    pub fn export_hledger(&mut self, out: &mut impl Write) -> Result<ExportSummary> {
+    /// The export is audited (who, when, where to, how much) once written.
+    pub fn export_hledger(
+        &mut self,
+        by: &super::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+        destination: &str,
+        out: &mut impl Write,
+    ) -> Result<ExportSummary> {
         let mut summary = ExportSummary::default();
         self.store.read(|db| {
             writeln!(out, "; utility-desk ledger export: every posting, oldest first. Amounts in US dollars.")
@@ -59,6 +66,13 @@ impl Desk {
             Ok::<_, super::DeskError>(())
         })?;
         out.flush().map_err(io)?;
+        self.store.write(|db| {
+            let detail = serde_json::json!({
+                "format": "hledger journal", "to": destination,
+                "postings": summary.postings, "lines": summary.lines,
+            });
+            super::audit(db, now, Some(by), "export", "ledger", None, &detail)
+        })?;
         Ok(summary)
     }
 }
