@@ -26,8 +26,10 @@ impl AuditRecord {
     /// The canonical serialization: a JSON array of the fields in a fixed
     /// order. Strings are escaped by JSON, so no field can spill into another.
     pub fn canonical(&self) -> String {
-        serde_json::json!([self.id, self.at, self.user_id, self.action, self.subject, self.account_id, self.detail])
-            .to_string()
+        // A tuple serializes as the same compact JSON array as `json!([...])`,
+        // without building a value tree first.
+        let fields = (self.id, &self.at, self.user_id, &self.action, &self.subject, self.account_id, &self.detail);
+        serde_json::to_string(&fields).unwrap_or_default()
     }
 
     /// This record's hash, chained to `prev_hash`.
@@ -179,6 +181,15 @@ mod tests {
         swapped[1].0 = AuditRecord { id: 2, ..b };
         swapped[2].0 = AuditRecord { id: 3, ..a };
         assert_eq!(walk(&swapped), Err(ChainBreak::Content { id: 2 }));
+    }
+
+    #[test]
+    fn the_canonical_form_is_a_compact_json_array() {
+        let r = AuditRecord { user_id: None, ..record(7, "{\"a\":1}") };
+        assert_eq!(
+            r.canonical(),
+            r#"[7,"2026-11-20T18:00:00.000Z",null,"posting","posting:7",7,"{\"a\":1}"]"#
+        );
     }
 
     #[test]
