@@ -38,9 +38,22 @@ pub fn cached_demo(accounts: u32, months: u32) -> PathBuf {
     let path = bench_data_dir().join(&name);
     let info = info_path(&path);
     if path.exists() && info.exists() {
-        let about = std::fs::read_to_string(&info).unwrap_or_default();
-        println!("Using cached {} ({})", path.display(), about.trim());
-        return path;
+        // The migrations may be edited in place before a release, so the
+        // schema version alone does not prove the cached file is current.
+        if schema_of(&path) == current_schema() {
+            let about = std::fs::read_to_string(&info).unwrap_or_default();
+            println!("Using cached {} ({})", path.display(), about.trim());
+            return path;
+        }
+        println!("The schema changed since {} was made: making it again.", path.display());
+    }
+    // Older schema versions of this database are of no further use.
+    let family = format!("demo-{accounts}x{months}-seed{SEED}-schema");
+    for entry in std::fs::read_dir(bench_data_dir()).expect("list target/bench-data").flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&family) && !file.starts_with(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
     let partial = bench_data_dir().join(format!("{name}.partial"));
     remove_database(&partial);
@@ -73,6 +86,28 @@ pub fn cached_demo(accounts: u32, months: u32) -> PathBuf {
     std::fs::write(&info, &about).expect("write the database's info file");
     println!("Generated {} ({about})", path.display());
     path
+}
+
+/// The schema (tables, indexes, triggers) of a database, for comparison.
+fn schema_of(path: &Path) -> Vec<String> {
+    let conn = raw_connection(path);
+    let mut statement =
+        conn.prepare("SELECT type, name, COALESCE(sql, '') FROM sqlite_schema ORDER BY type, name").expect("schema");
+    statement
+        .query_map([], |r| {
+            Ok(format!("{} {}: {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
+        .expect("schema rows")
+        .map(|r| r.expect("schema row"))
+        .collect()
+}
+
+/// The schema this build creates, from a new empty database.
+fn current_schema() -> Vec<String> {
+    let dir = tempfile::tempdir_in(bench_data_dir()).expect("temp dir");
+    let path = dir.path().join("empty.db");
+    drop(Desk::open(&path).expect("create an empty database"));
+    schema_of(&path)
 }
 
 fn info_path(db: &Path) -> PathBuf {
