@@ -126,3 +126,17 @@ fn at_most_fifty_results_and_odd_input_never_errors() {
     assert!(f.desk.search("garcia AND").unwrap().is_empty());
     f.assert_verified();
 }
+
+#[test]
+fn a_single_letter_is_a_whole_word_and_phone_digits_are_one_number() {
+    let mut f = fixture();
+    let main = open(&mut f, "Ann Lee", "1055 W Main St", "(918) 555-0142", "X00000001");
+    let wheeling = open(&mut f, "Bo Lee", "1055 Wheeling Ave", "(918) 555-0999", "X00000002");
+    // "W" is the street's direction, not the start of every word beginning with w.
+    assert_eq!(ids(&mut f.desk, "1055 w"), [main]);
+    assert_eq!(ids(&mut f.desk, "1055 wh"), [wheeling]);
+    // Seven digits typed as a local number find the phone, however punctuated.
+    for query in ["555-0142", "555 0142", "5550142"] {
+        assert_eq!(ids(&mut f.desk, query), [main], "{query}");
+    }
+}

@@ -186,10 +186,7 @@ mod tests {
     #[test]
     fn the_canonical_form_is_a_compact_json_array() {
         let r = AuditRecord { user_id: None, ..record(7, "{\"a\":1}") };
-        assert_eq!(
-            r.canonical(),
-            r#"[7,"2026-11-20T18:00:00.000Z",null,"posting","posting:7",7,"{\"a\":1}"]"#
-        );
+        assert_eq!(r.canonical(), r#"[7,"2026-11-20T18:00:00.000Z",null,"posting","posting:7",7,"{\"a\":1}"]"#);
     }
 
     #[test]

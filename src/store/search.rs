@@ -28,18 +28,37 @@ pub struct SearchHit {
     pub exact: bool,
 }
 
-/// The FTS5 query for what a person typed: each word becomes a quoted prefix
-/// term, so quotes, `*`, `AND`, `NEAR` and punctuation are plain text and
-/// never a syntax error. `None` when nothing searchable was typed.
+/// The FTS5 query for what a person typed: each word becomes a quoted term,
+/// so quotes, `*`, `AND`, `NEAR` and punctuation are plain text and never a
+/// syntax error. Words of two or more characters are prefixes ("smi" finds
+/// Smith); a single character is a whole word (the "W" of "1055 W Main"),
+/// since as a prefix it would match most of the index. Text made only of
+/// digits and phone punctuation is one term ("555-0142" is 5550142).
+/// `None` when nothing searchable was typed.
 pub fn fts_query(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let phone_like = trimmed.chars().any(|c| c.is_ascii_digit())
+        && trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c))
+        && trimmed.chars().filter(char::is_ascii_digit).count() >= 7;
+    if phone_like {
+        let digits = crate::domain::account::phone_digits(trimmed);
+        return Some(format!("\"{digits}\"*"));
+    }
     let terms: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(MAX_TERMS)
-        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .map(|w| {
+            let word = w.to_lowercase();
+            if word.chars().count() == 1 { format!("\"{word}\"") } else { format!("\"{word}\"*") }
+        })
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
+
+/// Above this many matches a query is too broad to rank: the first matches
+/// are shown unranked and the person narrows it.
+const RANK_AT_MOST: usize = 200;
 
 impl Db<'_> {
     /// Finds accounts for what a person typed. Never fails on odd input.
@@ -50,10 +69,24 @@ impl Db<'_> {
                 ids.push((id, true));
             }
         }
-        if let Some(query) = fts_query(text) {
-            let mut statement = self.conn.prepare_cached(
-                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2",
-            )?;
+        // A number that matched exactly (account, phone, meter) is what the
+        // person meant: full-text matches on its digit groups add only noise.
+        let exact_identifier = !ids.is_empty()
+            && text.split_whitespace().count() <= 3
+            && text.chars().filter(char::is_ascii_digit).count() >= 7;
+        if let Some(query) = fts_query(text).filter(|_| !exact_identifier) {
+            let broad: usize = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2)",
+                )?
+                .query_row(params![query, RANK_AT_MOST + 1], |r| r.get(0))?;
+            let sql = if broad > RANK_AT_MOST {
+                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2"
+            } else {
+                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2"
+            };
+            let mut statement = self.conn.prepare_cached(sql)?;
             let found = statement.query_map(params![query, MAX_RESULTS], |r| r.get::<_, AccountId>(0))?;
             for id in found {
                 let id = id?;
@@ -143,7 +176,10 @@ mod tests {
     #[test]
     fn typed_text_becomes_safe_prefix_terms() {
         assert_eq!(fts_query("Smith 41st").as_deref(), Some("\"smith\"* \"41st\"*"));
-        assert_eq!(fts_query("\"o'brien\" AND * NEAR(").as_deref(), Some("\"o\"* \"brien\"* \"and\"* \"near\"*"));
+        assert_eq!(fts_query("\"o'brien\" AND * NEAR(").as_deref(), Some("\"o\" \"brien\"* \"and\"* \"near\"*"));
+        assert_eq!(fts_query("1055 W").as_deref(), Some("\"1055\"* \"w\""));
+        assert_eq!(fts_query("555-0142").as_deref(), Some("\"5550142\"*"));
+        assert_eq!(fts_query("(918) 555-0142").as_deref(), Some("\"9185550142\"*"));
         assert_eq!(fts_query("  ***  ").as_deref(), None);
         assert_eq!(fts_query("José").as_deref(), Some("\"josé\"*"));
     }

@@ -36,6 +36,8 @@ CREATE TABLE approval_requests (
 ) STRICT;
 CREATE UNIQUE INDEX approval_one_pending ON approval_requests (action, subject) WHERE status = 'pending';
 CREATE INDEX approval_queue ON approval_requests (status, id);
+-- The overview's "pending approval" alert, per account.
+CREATE INDEX approval_pending_account ON approval_requests (account_id) WHERE status = 'pending';
 CREATE INDEX approval_requester ON approval_requests (requested_by, requested_at);
 
 -- A decided request never changes again.
