@@ -227,6 +227,21 @@ impl Batch<'_> {
         Ok(self.db.bill_posting(bill, kind)?)
     }
 
+    /// Runs an action that makes every check before its first write, without
+    /// the cost of a savepoint (a bill run's bills, a payment file's payments).
+    /// A refusal then has nothing to undo; should one ever come after a
+    /// write, it becomes a store error, which undoes the whole transaction.
+    fn atomic_checks_first<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
+        let before = self.db.total_changes();
+        match work(self.db, self.rates) {
+            Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
+            Err(refused) if self.db.total_changes() != before => Err(DeskError::Store(StoreError::Corrupt(format!(
+                "an action was refused after it had written ({refused}); nothing in this batch was kept"
+            )))),
+            result => result,
+        }
+    }
+
     /// Runs one action atomically: if it fails, its writes are undone and
     /// the batch goes on.
     fn atomic<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {

@@ -215,6 +215,11 @@ impl Db<'_> {
         }
     }
 
+    /// Rows changed so far on this connection (for "nothing was written" checks).
+    pub fn total_changes(&self) -> u64 {
+        self.conn.total_changes()
+    }
+
     /// A value from the `meta` table.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;

@@ -122,7 +122,7 @@ impl Batch<'_> {
     /// Rates and posts one bill.
     pub fn post_bill(&self, actor: &Actor, now: DateTime<Utc>, request: &BillRequest) -> Result<BillPosted> {
         let today = self.today(now);
-        self.atomic(|db, rates| post_bill_in(db, rates, actor, now, today, request))
+        self.atomic_checks_first(|db, rates| post_bill_in(db, rates, actor, now, today, request))
     }
 
     /// Re-rates the bill from a corrected read and posts the difference as an

@@ -80,7 +80,7 @@ impl Batch<'_> {
     pub fn record_payment(&self, actor: &Actor, now: DateTime<Utc>, request: &PaymentRequest) -> Result<Posted> {
         check_payment(request, self.today(now))?;
         let reference = request.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
-        self.atomic(|db, _| {
+        self.atomic_checks_first(|db, _| {
             let fresh = match check_client_request(db, &request.key, request)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
