@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::accounts::open_account_row;
 use super::approvals::{Ask, Check};
 use super::{
-    Actor, Batch, Desk, DeskError, KeyCheck, Posted, Result, SYSTEM_KEY_PREFIX, check_client_request, post_fresh,
-    post_once, required_note,
+    Actor, Batch, Desk, DeskError, FreshKey, KeyCheck, Posted, Result, SYSTEM_KEY_PREFIX, check_client_request,
+    post_fresh, required_note,
 };
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
@@ -388,19 +388,20 @@ fn post_bill_in(
     entries.extend(lines.iter().map(|l| Line::credit(ChartAccount::Revenue(l.service), l.amount)));
     let entries = merge_lines(entries);
     let ledger_lines = entries.len() as u64;
-    let posted = post_once(db, actor, now, &key, request, || {
-        Ok(NewPosting {
-            kind: PostingKind::Bill,
-            account_id: Some(request.account),
-            effective_on: request.bill_date,
-            memo: format!("Bill for {} to {}", request.period_start, request.period_end),
-            reason: None,
-            bill_id: Some(bill),
-            reverses: None,
-            waives: None,
-            lines: entries,
-        })
-    })?;
+    // The key names the bill just inserted, so it cannot have been used.
+    let fresh = FreshKey::new_system(&key, request)?;
+    let posting = NewPosting {
+        kind: PostingKind::Bill,
+        account_id: Some(request.account),
+        effective_on: request.bill_date,
+        memo: format!("Bill for {} to {}", request.period_start, request.period_end),
+        reason: None,
+        bill_id: Some(bill),
+        reverses: None,
+        waives: None,
+        lines: entries,
+    };
+    let posted = post_fresh(db, actor, now, fresh, posting)?;
     Ok(BillPosted { bill, posted, total, ledger_lines })
 }
 
