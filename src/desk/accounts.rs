@@ -82,7 +82,7 @@ impl Batch<'_> {
         {
             return Err(DeskError::Invalid("keep only the last four digits of a tax id".into()));
         }
-        self.atomic(|db, _| open_account_in(db, actor, now, request))
+        self.atomic_checks_first(|db, _| open_account_in(db, actor, now, request))
     }
 }
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::convert::Day;
 use super::{Db, Result};
 use crate::domain::Money;
 use crate::domain::account::{Account, AccountStatus, Address, Customer, Premise, Refuse, Services, phone_digits};
@@ -296,7 +297,7 @@ impl Db<'_> {
                 "SELECT cap_gal FROM sewer_caps WHERE account_id = ?1 AND effective_from <= ?2
                  ORDER BY effective_from DESC LIMIT 1",
             )?
-            .query_row(params![account, date], |r| r.get(0))
+            .query_row(params![account, Day(date)], |r| r.get(0))
             .optional()?)
     }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
+use super::convert::Day;
 use super::{Db, Result, StoreError};
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
@@ -128,7 +129,7 @@ impl Db<'_> {
                 "INSERT INTO meter_reads (account_id, read_on, reading, kind, rollover, corrects_id, entered_by, entered_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(params![account, read_on, reading, kind, rollover, corrects, user, now])?;
+            .execute(params![account, Day(read_on), reading, kind, rollover, corrects, user, now])?;
         Ok(ReadId(self.conn.last_insert_rowid()))
     }
 
@@ -160,7 +161,7 @@ impl Db<'_> {
                                    WHERE p.bill_id = b.id AND p.kind = 'bill')
                  LIMIT 1",
             )?
-            .query_row(params![account, start, end], |r| r.get(0))
+            .query_row(params![account, Day(start), Day(end)], |r| r.get(0))
             .optional()?)
     }
 
@@ -174,10 +175,10 @@ impl Db<'_> {
             )?
             .execute(params![
                 bill.account_id,
-                bill.period_start,
-                bill.period_end,
-                bill.bill_date,
-                bill.due_date,
+                Day(bill.period_start),
+                Day(bill.period_end),
+                Day(bill.bill_date),
+                Day(bill.due_date),
                 bill.schedule_id,
                 bill.previous_read,
                 bill.current_read,
@@ -308,7 +309,7 @@ impl Db<'_> {
                                    WHERE p.bill_id = b.id AND p.kind = 'bill')
                  ORDER BY b.due_date DESC, b.id DESC LIMIT 1",
             )?
-            .query_row(params![account, date], |r| r.get(0))
+            .query_row(params![account, Day(date)], |r| r.get(0))
             .optional()?)
     }
 

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::convert::Day;
 use super::{Db, Result};
 use crate::domain::Money;
 use crate::domain::ids::{AccountId, BillId, PostingId, UserId};
@@ -114,7 +115,7 @@ impl Db<'_> {
                 payload_sha256,
                 posting.kind,
                 posting.account_id,
-                posting.effective_on,
+                Day(posting.effective_on),
                 now,
                 user,
                 posting.memo,
@@ -221,7 +222,7 @@ impl Db<'_> {
             .prepare_cached(
                 "INSERT INTO payments (posting_id, method, reference, received_on) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![posting, method, reference, received_on])?;
+            .execute(params![posting, method, reference, Day(received_on)])?;
         Ok(())
     }
 
