@@ -52,11 +52,37 @@ const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.number, a.customer_id, a.premise_i
     JOIN premises p ON p.id = a.premise_id
     JOIN services s ON s.account_id = a.id";
 
-fn row_to_account(row: &Row) -> rusqlite::Result<AccountRow> {
-    let refuse = match (row.get(28)?, row.get(29)?) {
+/// An address from five consecutive columns starting at `at`.
+fn address_at(row: &Row, at: usize) -> rusqlite::Result<Address> {
+    Ok(Address {
+        line1: row.get(at)?,
+        line2: row.get(at + 1)?,
+        city: row.get(at + 2)?,
+        state: row.get(at + 3)?,
+        zip: row.get(at + 4)?,
+    })
+}
+
+/// Services from the eight service columns starting at `at`, in the order
+/// meter_number, meter_size, meter_dials, sewer, stormwater, refuse_cart,
+/// refuse_frequency, emsacare.
+fn services_at(row: &Row, at: usize) -> rusqlite::Result<Services> {
+    let refuse = match (row.get(at + 5)?, row.get(at + 6)?) {
         (Some(cart), Some(frequency)) => Some(Refuse { cart, frequency }),
         _ => None,
     };
+    Ok(Services {
+        meter_number: row.get(at)?,
+        meter_size: row.get(at + 1)?,
+        meter_dials: row.get(at + 2)?,
+        sewer: row.get(at + 3)?,
+        stormwater: row.get(at + 4)?,
+        refuse,
+        emsacare: row.get(at + 7)?,
+    })
+}
+
+fn row_to_account(row: &Row) -> rusqlite::Result<AccountRow> {
     Ok(AccountRow {
         account: Account {
             id: row.get(0)?,
@@ -72,36 +98,13 @@ fn row_to_account(row: &Row) -> rusqlite::Result<AccountRow> {
         customer: Customer {
             id: row.get(2)?,
             name: row.get(9)?,
-            mailing: Address {
-                line1: row.get(10)?,
-                line2: row.get(11)?,
-                city: row.get(12)?,
-                state: row.get(13)?,
-                zip: row.get(14)?,
-            },
+            mailing: address_at(row, 10)?,
             phone: row.get(15)?,
             email: row.get(16)?,
             tax_id_last4: row.get(17)?,
         },
-        premise: Premise {
-            id: row.get(3)?,
-            address: Address {
-                line1: row.get(18)?,
-                line2: row.get(19)?,
-                city: row.get(20)?,
-                state: row.get(21)?,
-                zip: row.get(22)?,
-            },
-        },
-        services: Services {
-            meter_number: row.get(23)?,
-            meter_size: row.get(24)?,
-            meter_dials: row.get(25)?,
-            sewer: row.get(26)?,
-            stormwater: row.get(27)?,
-            refuse,
-            emsacare: row.get(30)?,
-        },
+        premise: Premise { id: row.get(3)?, address: address_at(row, 18)? },
+        services: services_at(row, 23)?,
     })
 }
 
@@ -224,24 +227,12 @@ impl Db<'_> {
                  FROM accounts a JOIN services s ON s.account_id = a.id WHERE a.id = ?1",
             )?
             .query_row([id], |r| {
-                let refuse = match (r.get(9)?, r.get(10)?) {
-                    (Some(cart), Some(frequency)) => Some(Refuse { cart, frequency }),
-                    _ => None,
-                };
                 Ok(ServiceAccount {
                     id: r.get(0)?,
                     number: r.get(1)?,
                     status: r.get(2)?,
                     premise_id: r.get(3)?,
-                    services: Services {
-                        meter_number: r.get(4)?,
-                        meter_size: r.get(5)?,
-                        meter_dials: r.get(6)?,
-                        sewer: r.get(7)?,
-                        stormwater: r.get(8)?,
-                        refuse,
-                        emsacare: r.get(11)?,
-                    },
+                    services: services_at(r, 4)?,
                 })
             })
             .optional()?)
