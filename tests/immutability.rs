@@ -306,3 +306,21 @@ fn actions_refused_inside_a_batch_leave_the_audit_chain_whole() {
         .unwrap();
     f.assert_verified();
 }
+
+#[test]
+fn a_posting_stripped_of_every_line_is_named() {
+    let mut f = common::file_fixture();
+    let account = f.fixture.residential();
+    let paid = {
+        f.fixture.bill_month(account, 2026, 9, 6_400);
+        f.fixture.pay(account, cents(5_000), day(2026, 10, 5), "strip-me")
+    };
+    let store = f.fixture.desk.store_for_tests();
+    store.raw_sql_for_tests("DROP TRIGGER entries_no_delete;").unwrap();
+    store.raw_sql_for_tests(&format!("DELETE FROM entries WHERE posting_id = {}", paid.posting_id)).unwrap();
+    let report = f.fixture.desk.verify().unwrap();
+    let short = report.checks.iter().find(|c| c.name == "every posting has two or more lines").unwrap();
+    assert_eq!(short.problems, [format!("posting {} has 0 line(s)", paid.posting_id)]);
+    let cached = report.checks.iter().find(|c| c.name == "cached balances equal their entries").unwrap();
+    assert_eq!(cached.problem_count, 1);
+}

@@ -44,6 +44,14 @@ pub struct VerifyReport {
     pub counts: LedgerCounts,
 }
 
+/// Counts a problem and keeps its description if fewer than the listed maximum.
+fn note(check: &mut Check, problem: String) {
+    check.problem_count += 1;
+    if check.problems.len() < MAX_LISTED {
+        check.problems.push(problem);
+    }
+}
+
 fn micros(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
@@ -81,17 +89,50 @@ impl Db<'_> {
             problems: integrity_problems.into_iter().take(MAX_LISTED).collect(),
             micros: micros(started),
         });
-        checks.push(self.check(
-            "every posting balances",
-            "SELECT posting_id, SUM(CASE side WHEN 'D' THEN amount_cents ELSE -amount_cents END) AS net
-             FROM entries GROUP BY posting_id HAVING net != 0",
-            |r| Ok(format!("posting {} is off by {}", r.get::<_, i64>(0)?, Money::from_cents(r.get(1)?))),
-        )?);
-        checks.push(self.check(
-            "every posting has two or more lines",
-            "SELECT p.id, (SELECT count(*) FROM entries e WHERE e.posting_id = p.id) AS n FROM postings p WHERE n < 2",
-            |r| Ok(format!("posting {} has {} line(s)", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-        )?);
+        // One pass over the entries finds postings that do not balance and
+        // postings with a single line; postings with no line at all show as
+        // fewer distinct posting ids than postings (then they are named).
+        let started = Instant::now();
+        let mut unbalanced =
+            Check { name: "every posting balances", problem_count: 0, problems: Vec::new(), micros: 0 };
+        let mut short =
+            Check { name: "every posting has two or more lines", problem_count: 0, problems: Vec::new(), micros: 0 };
+        {
+            let mut statement = self.conn.prepare(
+                "SELECT posting_id, SUM(CASE side WHEN 'D' THEN amount_cents ELSE -amount_cents END) AS net,
+                        count(*) AS n
+                 FROM entries GROUP BY posting_id HAVING net != 0 OR n < 2",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(r) = rows.next()? {
+                let (id, net, n): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                if net != 0 {
+                    note(&mut unbalanced, format!("posting {id} is off by {}", Money::from_cents(net)));
+                }
+                if n < 2 {
+                    note(&mut short, format!("posting {id} has {n} line(s)"));
+                }
+            }
+        }
+        let (postings, with_entries): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM postings), (SELECT count(DISTINCT posting_id) FROM entries)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if postings != with_entries {
+            let mut statement = self.conn.prepare(
+                "SELECT p.id FROM postings p WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.posting_id = p.id)",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(r) = rows.next()? {
+                note(&mut short, format!("posting {} has 0 line(s)", r.get::<_, i64>(0)?));
+            }
+        }
+        let spent = micros(started);
+        unbalanced.micros = spent / 2;
+        short.micros = spent - spent / 2;
+        checks.push(unbalanced);
+        checks.push(short);
         checks.push(self.check(
             "cached balances equal their entries",
             "SELECT a.number, a.balance_cents, COALESCE(e.sum, 0) FROM accounts a
