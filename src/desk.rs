@@ -144,26 +144,11 @@ impl Desk {
     }
 
     /// Adds a user. Issue 3 adds passwords and the authority to do this.
+    /// Adds a user while setting up a database (no one is signed in yet);
+    /// see `add_user_as` for an Administrator adding people later.
     pub fn add_user(&mut self, now: DateTime<Utc>, username: &str, full_name: &str, role: Role) -> Result<UserId> {
-        let username = username.trim();
-        if username.len() < 2 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-            return Err(DeskError::Invalid(format!(
-                "\"{username}\" is not a usable user name: use 2 to 32 letters, digits, '.', '_' or '-'"
-            )));
-        }
-        if full_name.trim().is_empty() {
-            return Err(DeskError::Invalid("enter the person's full name".into()));
-        }
-        self.store.write(|db| {
-            if db.user_by_name(username)?.is_some() {
-                return Err(DeskError::Invalid(format!("the user name \"{username}\" is taken")));
-            }
-            let id = db.insert_user(username, full_name.trim(), role, now)?;
-            let detail =
-                serde_json::json!({ "after": { "username": username, "full_name": full_name.trim(), "role": role } });
-            audit(db, now, None, "user-add", &format!("user:{id}"), None, &detail)?;
-            Ok(id)
-        })
+        let (username, full_name) = users::checked_names(username, full_name)?;
+        self.store.write(|db| users::insert_user_in(db, None, now, username, full_name, role, None))
     }
 
     pub fn users(&mut self) -> Result<Vec<UserRow>> {
@@ -286,16 +271,7 @@ single_actions! {
 /// idempotency key.
 fn payload_hash(payload: &impl Serialize) -> Result<String> {
     let bytes = serde_json::to_vec(payload).map_err(|e| DeskError::Invalid(e.to_string()))?;
-    Ok(hex(&Sha256::digest(bytes)))
-}
-
-/// Lower-case hexadecimal of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    Ok(crate::domain::audit::hex(&Sha256::digest(bytes)))
 }
 
 /// What an idempotency key says about a request.

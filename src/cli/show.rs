@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use crate::demo::{DEMO_USERS, DemoSummary};
 use crate::desk::{DeskError, Overview};
-use crate::domain::ledger::Side;
 use crate::store::{SearchHit, StoreError, VerifyReport};
 
 pub fn io(error: std::io::Error) -> DeskError {
@@ -152,10 +151,7 @@ pub fn overview(out: &mut impl Write, o: &Overview, as_json: bool) -> Result<(),
                 e.kind.to_string(),
                 amount.to_string(),
                 e.memo,
-                match (e.side, e.reversed_by) {
-                    (_, Some(by)) => format!("  [reversed by #{by}]"),
-                    (Side::Debit | Side::Credit, None) => String::new(),
-                }
+                e.reversed_by.map(|by| format!("  [reversed by #{by}]")).unwrap_or_default()
             ),
         )?;
     }

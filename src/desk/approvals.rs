@@ -250,9 +250,7 @@ impl Batch<'_> {
                 }
             }
             let requester = db
-                .users()?
-                .into_iter()
-                .find(|u| u.id == row.requested_by)
+                .user_by_name(&row.requested_by_name)?
                 .map(|u| Actor { user_id: u.id, username: u.username, role: u.role })
                 .ok_or_else(|| DeskError::UnknownUser(row.requested_by_name.clone()))?;
             let posted = self.run(&requester, now, &request, Check::Approved)?;
