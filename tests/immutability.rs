@@ -196,6 +196,71 @@ fn a_deleted_entry_is_caught() {
     );
 }
 
+#[test]
+fn an_edited_bill_line_is_caught() {
+    let mut f = fixture();
+    populated(&mut f);
+    raw(&mut f, "DROP TRIGGER bill_lines_no_update").unwrap();
+    raw(&mut f, "UPDATE bill_lines SET amount_cents = amount_cents + 7 WHERE bill_id = 1 AND seq = 1").unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), ["every bill's total equals its lines"]);
+    assert_eq!(
+        problems(&report, "every bill's total equals its lines"),
+        ["bill 1 shows $134.20 but its lines sum to $134.27"]
+    );
+}
+
+/// A posting slipped in by hand with an id far past the others (the checks
+/// keep sums in a vector indexed by id; this one lands outside it) and one
+/// line that does not balance.
+#[test]
+fn a_hand_inserted_posting_far_past_the_others_is_caught() {
+    let mut f = fixture();
+    let (account, _, _) = populated(&mut f);
+    raw(
+        &mut f,
+        &format!(
+            "INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+                                   user_id, memo)
+             VALUES (1000000000, 'by-hand', '{}', 'credit', {}, '2024-01-01', '2024-01-01T00:00:00Z', 1, 'by hand')",
+            "0".repeat(64),
+            account.0
+        ),
+    )
+    .unwrap();
+    raw(
+        &mut f,
+        "INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents)
+         VALUES (1000000000, 'revenue:water', NULL, 'C', 250)",
+    )
+    .unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert_eq!(
+        failing(&report),
+        ["every posting balances", "every posting has two or more lines", "the whole ledger balances"]
+    );
+    assert_eq!(problems(&report, "every posting balances"), ["posting 1000000000 is off by -$2.50"]);
+    assert_eq!(problems(&report, "every posting has two or more lines"), ["posting 1000000000 has 1 line(s)"]);
+}
+
+#[test]
+fn a_posting_without_lines_is_caught() {
+    let mut f = fixture();
+    let (_, payment, _) = populated(&mut f);
+    raw(&mut f, "DROP TRIGGER entries_no_delete").unwrap();
+    raw(&mut f, &format!("DELETE FROM entries WHERE posting_id = {}", payment.posting_id.0)).unwrap();
+
+    let report = f.desk.verify().unwrap();
+    // The balance moved by the payment no longer has its lines.
+    assert_eq!(failing(&report), ["cached balances equal their entries", "every posting has two or more lines"]);
+    assert_eq!(
+        problems(&report, "every posting has two or more lines"),
+        [format!("posting {} has 0 line(s)", payment.posting_id)]
+    );
+}
+
 mod audit_chain {
     use super::*;
 
