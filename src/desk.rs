@@ -179,6 +179,13 @@ impl Desk {
         self.store.write(|db| work(&Batch { db, rates, time_zone }))
     }
 
+    /// Like [`Desk::batch`] in a read transaction: for previews that must
+    /// see what an action would, and write nothing.
+    fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
+        let (rates, time_zone) = (&self.rates, self.time_zone);
+        self.store.read(|db| work(&Batch { db, rates, time_zone }))
+    }
+
     #[doc(hidden)]
     pub fn store_for_tests(&mut self) -> &mut Store {
         &mut self.store

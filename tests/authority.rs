@@ -341,3 +341,43 @@ fn a_card_number_typed_into_a_note_is_never_stored() {
         }
     }
 }
+
+/// The window asks before submitting: the preview names the same outcome the
+/// submission then gets, counts what was already used today, and writes nothing.
+#[test]
+fn the_preview_tells_what_a_submission_will_do() {
+    use utility_desk::domain::authority::{Decision, MoneyAction};
+    let (mut f, account, _, _) = scene();
+    let car2 = actor(&f, Role::Car2);
+    let preview =
+        |f: &mut Fixture, amount: i64| f.desk.preview_decision(&car2, now(), MoneyAction::Credit, cents(amount));
+
+    let audit_before = f.desk.verify_counts().unwrap();
+    match preview(&mut f, 7_500).unwrap() {
+        Decision::Pend { reason, reviewer } => {
+            assert_eq!(reviewer, Role::Supervisor);
+            assert!(reason.starts_with("Your credit limit is $50.00"), "{reason}");
+            assert!(reason.contains("$75.00"), "{reason}");
+        }
+        other => panic!("expected approval, got {other:?}"),
+    }
+    assert_eq!(preview(&mut f, 4_000).unwrap(), Decision::Post);
+    assert_eq!(f.desk.verify_counts().unwrap(), audit_before, "a preview writes nothing");
+
+    // What the submission does agrees with the preview.
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 4_000, "p-1"))), Expect::Post);
+    // Today's usage counts: with $290.00 used of CAR II's $300.00 daily
+    // total, a $40.00 credit within the item limit still goes for approval.
+    for i in 0..5 {
+        assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 5_000, &format!("daily-{i}")))), Expect::Post);
+    }
+    match preview(&mut f, 4_000).unwrap() {
+        Decision::Pend { reason, .. } => assert!(reason.contains("daily limit is $300.00"), "{reason}"),
+        other => panic!("expected approval, got {other:?}"),
+    }
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 4_000, "p-last"))), Expect::Pend(Role::Supervisor));
+    assert!(matches!(
+        f.desk.preview_decision(&actor(&f, Role::Admin), now(), MoneyAction::Credit, cents(100)).unwrap(),
+        Decision::Refuse { .. }
+    ));
+}

@@ -142,11 +142,16 @@ impl Batch<'_> {
         (start(today), start(today + Days::new(1)))
     }
 
-    /// Checks `ask` against the actor's limits (unless already approved).
-    pub(super) fn authorize(&self, db: &Db, actor: &Actor, now: DateTime<Utc>, check: Check, ask: Ask) -> Result<()> {
-        if check == Check::Approved {
-            return Ok(());
-        }
+    /// What the policy decides for `amount` from `actor` now, counting what
+    /// they already used today (posted and pending).
+    fn decision(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        action: MoneyAction,
+        amount: Money,
+    ) -> Result<Decision> {
         let policy = load_policy(db)?;
         // Today's usage only matters under a daily total (a Manager has none).
         let used = if policy.figure(actor.role, Figure::DailyTotal) == Some(Limit::Unlimited) {
@@ -155,7 +160,15 @@ impl Batch<'_> {
             let (from, to) = self.business_day(now);
             db.authority_used(actor.user_id, from, to)?
         };
-        match policy.decide(actor.role, ask.action, ask.amount, used) {
+        Ok(policy.decide(actor.role, action, amount, used))
+    }
+
+    /// Checks `ask` against the actor's limits (unless already approved).
+    pub(super) fn authorize(&self, db: &Db, actor: &Actor, now: DateTime<Utc>, check: Check, ask: Ask) -> Result<()> {
+        if check == Check::Approved {
+            return Ok(());
+        }
+        match self.decision(db, actor, now, ask.action, ask.amount)? {
             Decision::Post => Ok(()),
             Decision::Pend { reason, reviewer } => Err(DeskError::AboveLimit(Box::new(NeedsApproval {
                 action: ask.action,
@@ -359,6 +372,19 @@ impl Desk {
                 }
             })
             .collect())
+    }
+
+    /// What would happen to a money action of `amount` from `actor` now:
+    /// posted, sent for approval (and why), or refused. Writes nothing; the
+    /// action itself decides again when it is taken.
+    pub fn preview_decision(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        action: MoneyAction,
+        amount: Money,
+    ) -> Result<Decision> {
+        self.read_batch(|b| b.decision(b.db, actor, now, action, amount))
     }
 
     /// The authority policy in force.
