@@ -165,7 +165,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
     let now = Utc::now();
     let mut out = std::io::stdout().lock();
     match cli.command {
-        None => first_run(&path, &mut out),
+        None => open_window(path),
         Some(Command::Demo { accounts, seed, months }) => {
             let mut desk = Desk::open(&path)?;
             let summary = make_demo(&mut desk, &DemoOptions { accounts, seed, months })?;
@@ -267,47 +267,29 @@ fn open_existing(path: &std::path::Path) -> Result<Desk, DeskError> {
 }
 
 fn make_demo(desk: &mut Desk, options: &DemoOptions) -> Result<demo::DemoSummary, DeskError> {
-    let mut err = std::io::stderr();
-    let mut last = String::new();
-    let summary = demo::generate(desk, options, Utc::now(), |stage, fraction| {
-        let line = format!("{stage}... {:>3.0}%", fraction * 100.0);
-        if line != last {
-            let _ = write!(err, "\r{line}   ");
-            last = line;
-        }
-    })?;
-    let _ = writeln!(err);
+    let summary = demo::generate(desk, options, Utc::now(), progress_on_stderr())?;
+    let _ = writeln!(std::io::stderr());
     Ok(summary)
 }
 
-/// `cargo run --release` with no command: the demo database, made on first run.
-fn first_run(path: &std::path::Path, out: &mut impl Write) -> Result<(), DeskError> {
-    if path.exists() {
-        let mut desk = Desk::open(path)?;
-        let counts = desk.verify_counts()?;
-        writeln!(
-            out,
-            "utility-desk ledger at {}\n{} accounts, {} bills, {} postings.\nTry: utility-desk search smith | account NUMBER | verify | --help",
-            path.display(),
-            counts.accounts,
-            counts.bills,
-            counts.postings
-        )
-        .map_err(show::io)
-    } else {
-        writeln!(out, "First run: creating a demo database at {}", path.display()).map_err(show::io)?;
-        // Built under another name and renamed when complete, so an
-        // interrupted first run is started again rather than left half made.
-        let partial = path.with_extension("db.partial");
-        for leftover in [partial.clone(), partial.with_extension("partial-wal"), partial.with_extension("partial-shm")]
-        {
-            let _ = std::fs::remove_file(leftover);
+/// Demo progress on one line of stderr, rewritten as it moves.
+fn progress_on_stderr() -> impl FnMut(&str, f64) {
+    let mut last = String::new();
+    move |stage, fraction| {
+        let line = format!("{stage}... {:>3.0}%", fraction * 100.0);
+        if line != last {
+            let _ = write!(std::io::stderr(), "\r{line}   ");
+            last = line;
         }
-        let mut desk = Desk::open(&partial)?;
-        let summary = make_demo(&mut desk, &DemoOptions::default())?;
-        drop(desk);
-        std::fs::rename(&partial, path)
-            .map_err(|e| DeskError::Invalid(format!("cannot move the demo database into place: {e}")))?;
-        show::demo_summary(out, path, &summary)
     }
+}
+
+/// `cargo run --release` with no command: the window, on the demo database
+/// (made on first run, behind a progress bar).
+fn open_window(path: std::path::PathBuf) -> Result<(), DeskError> {
+    crate::gui::run(path).map_err(|e| {
+        DeskError::Invalid(format!(
+            "the window could not open ({e}); without a display, use the command line: utility-desk --help"
+        ))
+    })
 }

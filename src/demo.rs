@@ -138,6 +138,27 @@ fn month_end(start: NaiveDate) -> NaiveDate {
     start + Months::new(1) - Days::new(1)
 }
 
+/// Makes the demo database at `path`: built under another name and renamed
+/// when complete, so an interrupted first run is started again rather than
+/// left half made.
+pub fn create_at(
+    path: &std::path::Path,
+    options: &DemoOptions,
+    now: DateTime<Utc>,
+    progress: impl FnMut(&str, f64),
+) -> Result<DemoSummary> {
+    let partial = path.with_extension("db.partial");
+    for leftover in [partial.clone(), partial.with_extension("partial-wal"), partial.with_extension("partial-shm")] {
+        let _ = std::fs::remove_file(leftover);
+    }
+    let mut desk = Desk::open(&partial)?;
+    let summary = generate(&mut desk, options, now, progress)?;
+    drop(desk);
+    std::fs::rename(&partial, path)
+        .map_err(|e| DeskError::Invalid(format!("cannot move the demo database into place: {e}")))?;
+    Ok(summary)
+}
+
 /// Makes demo data in an empty database through the desk's own actions.
 /// `progress` gets a short description and the fraction done.
 pub fn generate(

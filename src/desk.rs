@@ -9,6 +9,7 @@ mod audit_log;
 mod auth;
 mod billing;
 mod error;
+pub mod explain;
 mod export;
 mod money;
 mod users;

@@ -23,7 +23,7 @@ pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
-pub use search::SearchHit;
+pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
 pub use verify::{LedgerCounts, VerifyReport};
 

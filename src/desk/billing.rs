@@ -312,6 +312,11 @@ impl Desk {
         })
     }
 
+    /// A bill with its lines and reads.
+    pub fn bill(&mut self, id: BillId) -> Result<BillRow> {
+        self.store.read(|db| db.bill(id)?.ok_or(DeskError::UnknownBill(id)))
+    }
+
     /// What re-rating the bill from a corrected read would change. Writes nothing.
     pub fn preview_rerate(&mut self, bill: BillId, corrected_reading: u64, rollover: bool) -> Result<RerateReview> {
         let rates = &self.rates;

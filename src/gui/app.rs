@@ -1,0 +1,532 @@
+//! Routing: preparing the database, signing in, the workspace (search, an
+//! account, approvals), the idle lock, and the keys that work everywhere.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use iced::event::{self, Event};
+use iced::keyboard::{self, Key, Modifiers, key::Named};
+use iced::widget::{button, column, container, operation, progress_bar, row, rule, space, stack, text};
+use iced::{Center, Element, Fill, Subscription, Task, Theme, window};
+
+use super::backend::Backend;
+use super::screen::{account, approvals, login, search};
+use super::theme::{self, Themes};
+use super::widget::key_hint;
+use crate::demo::{self, DemoOptions};
+use crate::desk::{DeskError, Session};
+use crate::domain::ids::AccountId;
+use crate::domain::user::Role;
+
+/// Idle time after which the window locks (the desk's session lapses too).
+pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
+
+pub struct App {
+    path: PathBuf,
+    themes: Themes,
+    dark: bool,
+    help: bool,
+    state: State,
+}
+
+enum State {
+    /// Making the demo database on first run.
+    Preparing {
+        stage: String,
+        fraction: f32,
+        error: Option<String>,
+    },
+    /// The database could not be opened.
+    Failed(String),
+    Ready(Box<Ready>),
+}
+
+struct Ready {
+    backend: Backend,
+    /// Shown while nobody is signed in, or over a locked workspace.
+    login: Option<login::Login>,
+    workspace: Option<Workspace>,
+}
+
+/// What a signed-in person works in. Kept while the window is locked.
+struct Workspace {
+    session: Session,
+    last_input: Instant,
+    page: Page,
+    search: search::Search,
+}
+
+enum Page {
+    Search,
+    Account(Box<account::Account>),
+    Approvals(Box<approvals::Approvals>),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// Demo creation moved on (stage, fraction done) or ended.
+    Preparing(Preparation),
+    /// The database is open; whether it is a demo (its users are listed at sign-in).
+    Opened(Result<bool, DeskError>),
+    Login(login::Message),
+    SignedIn(Result<Session, DeskError>),
+    Search(search::Message),
+    Account(account::Message),
+    Approvals(approvals::Message),
+    /// Go to the approval queue (Supervisors and up) or to my requests.
+    ShowApprovals,
+    /// Back to search, keeping the query.
+    ShowSearch,
+    SignOut,
+    Lock,
+    ToggleTheme,
+    /// A key or shortcut pressed anywhere.
+    Key(Shortcut),
+    /// Any key or click: the person is still there.
+    Activity,
+    /// Every few seconds: time to lock?
+    Tick,
+}
+
+/// Demo creation, as its thread reports it.
+#[derive(Debug, Clone)]
+pub enum Preparation {
+    Progress(String, f32),
+    Done(Result<(), DeskError>),
+}
+
+/// Keys that mean the same on every screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    Search,
+    Help,
+    Up,
+    Down,
+    Enter,
+    Escape,
+    FocusNext,
+    FocusPrevious,
+    /// Alt+1..: a tab of the account.
+    Tab(u8),
+    Credit,
+    Approvals,
+    Lock,
+    Theme,
+}
+
+impl App {
+    /// Opens the database at `path`, or makes the demo there first.
+    pub fn boot(path: PathBuf) -> (App, Task<Message>) {
+        let themes = Themes::default();
+        if path.exists() {
+            let mut app = App { path, themes, dark: false, help: false, state: State::Failed(String::new()) };
+            let task = app.open();
+            (app, task)
+        } else {
+            let state = State::Preparing { stage: "Starting".into(), fraction: 0.0, error: None };
+            let task = Task::run(make_demo(path.clone()), Message::Preparing);
+            (App { path, themes, dark: false, help: false, state }, task)
+        }
+    }
+
+    fn open(&mut self) -> Task<Message> {
+        match Backend::open(&self.path) {
+            Ok(backend) => {
+                let task = Task::perform(
+                    {
+                        let backend = backend.clone();
+                        async move { backend.run(|desk| Ok(desk.meta("demo")?.is_some())).await }
+                    },
+                    Message::Opened,
+                );
+                self.state =
+                    State::Ready(Box::new(Ready { backend, login: Some(login::Login::new(false)), workspace: None }));
+                Task::batch([task, login::focus()])
+            }
+            Err(e) => {
+                self.state = State::Failed(e.to_string());
+                Task::none()
+            }
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match &self.state {
+            State::Ready(ready) => match (&ready.workspace, &ready.login) {
+                (Some(w), None) => format!("Utility Desk — {}", w.session.actor.username),
+                (Some(_), Some(_)) => "Utility Desk — locked".into(),
+                _ => "Utility Desk — sign in".into(),
+            },
+            _ => "Utility Desk".into(),
+        }
+    }
+
+    pub fn theme(&self) -> Theme {
+        self.themes.get(self.dark)
+    }
+
+    /// Who is signed in (and not locked out), for tests and the title.
+    pub fn signed_in(&self) -> Option<&str> {
+        match &self.state {
+            State::Ready(ready) if ready.login.is_none() => {
+                ready.workspace.as_ref().map(|w| w.session.actor.username.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the window is locked over a workspace.
+    pub fn is_locked(&self) -> bool {
+        matches!(&self.state, State::Ready(r) if r.login.is_some() && r.workspace.is_some())
+    }
+
+    /// The account open now, if any.
+    pub fn open_account(&self) -> Option<AccountId> {
+        match &self.state {
+            State::Ready(ready) => match ready.workspace.as_ref().map(|w| &w.page) {
+                Some(Page::Account(account)) => Some(account.id()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        if let (Message::Key(_) | Message::Activity, State::Ready(ready)) = (&message, &mut self.state)
+            && let Some(workspace) = &mut ready.workspace
+        {
+            workspace.last_input = Instant::now();
+        }
+        match message {
+            Message::Preparing(Preparation::Progress(stage, fraction)) => {
+                if let State::Preparing { stage: s, fraction: f, .. } = &mut self.state {
+                    (*s, *f) = (stage, fraction);
+                }
+                Task::none()
+            }
+            Message::Preparing(Preparation::Done(Ok(()))) => self.open(),
+            Message::Preparing(Preparation::Done(Err(e))) => {
+                if let State::Preparing { error, .. } = &mut self.state {
+                    *error = Some(e.to_string());
+                }
+                Task::none()
+            }
+            Message::ToggleTheme | Message::Key(Shortcut::Theme) => {
+                self.dark = !self.dark;
+                Task::none()
+            }
+            Message::Key(Shortcut::Help) => {
+                self.help = !self.help;
+                Task::none()
+            }
+            Message::Key(Shortcut::Escape) if self.help => {
+                self.help = false;
+                Task::none()
+            }
+            message => {
+                let State::Ready(ready) = &mut self.state else { return Task::none() };
+                ready.update(message)
+            }
+        }
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let keys = event::listen_with(on_event);
+        match &self.state {
+            State::Ready(ready) if ready.workspace.is_some() => {
+                Subscription::batch([keys, iced::time::every(Duration::from_secs(5)).map(|_| Message::Tick)])
+            }
+            _ => keys,
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let body: Element<'_, Message> = match &self.state {
+            State::Preparing { stage, fraction, error } => preparing(stage, *fraction, error.as_deref()),
+            State::Failed(error) => container(
+                column![
+                    text("The database could not be opened").size(22),
+                    text(error.clone()).style(text::danger),
+                    text(self.path.display().to_string()).style(theme::muted),
+                ]
+                .spacing(8),
+            )
+            .center(Fill)
+            .into(),
+            State::Ready(ready) => ready.view(),
+        };
+        if self.help { stack![body, container(help()).center(Fill)].into() } else { body }
+    }
+}
+
+impl Ready {
+    fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Opened(Ok(demo)) => {
+                if let Some(login) = &mut self.login {
+                    login.set_demo(demo);
+                }
+                Task::none()
+            }
+            Message::Opened(Err(e)) | Message::SignedIn(Err(e)) => {
+                if let Some(login) = &mut self.login {
+                    login.failed(e.to_string());
+                }
+                login::focus_password()
+            }
+            Message::Login(message) => {
+                let Some(login) = &mut self.login else { return Task::none() };
+                match login.update(message) {
+                    Some(login::Event::SignIn { username, password }) => {
+                        let backend = self.backend.clone();
+                        Task::perform(
+                            async move { backend.run(move |desk| desk.login(Utc::now(), &username, &password)).await },
+                            Message::SignedIn,
+                        )
+                    }
+                    None => Task::none(),
+                }
+            }
+            Message::SignedIn(Ok(session)) => {
+                self.login = None;
+                match &mut self.workspace {
+                    // The same person unlocking: back where they were.
+                    Some(workspace) if workspace.session.actor == session.actor => {
+                        workspace.session = session;
+                        workspace.last_input = Instant::now();
+                        Task::none()
+                    }
+                    _ => {
+                        self.workspace = Some(Workspace {
+                            session,
+                            last_input: Instant::now(),
+                            page: Page::Search,
+                            search: search::Search::default(),
+                        });
+                        search::focus()
+                    }
+                }
+            }
+            Message::Lock | Message::Key(Shortcut::Lock) => self.lock(),
+            Message::Tick => match &self.workspace {
+                Some(w) if self.login.is_none() && w.last_input.elapsed() >= IDLE_LOCK => self.lock(),
+                _ => Task::none(),
+            },
+            Message::SignOut => {
+                self.workspace = None;
+                self.login = Some(login::Login::new(self.login.as_ref().is_some_and(login::Login::is_demo)));
+                login::focus()
+            }
+            message if self.login.is_some() => match message {
+                Message::Key(Shortcut::Enter) => Task::none(),
+                Message::Key(Shortcut::FocusNext) => operation::focus_next(),
+                Message::Key(Shortcut::FocusPrevious) => operation::focus_previous(),
+                _ => Task::none(),
+            },
+            message => {
+                let Some(workspace) = &mut self.workspace else { return Task::none() };
+                workspace.update(&self.backend, message)
+            }
+        }
+    }
+
+    fn lock(&mut self) -> Task<Message> {
+        let Some(workspace) = &self.workspace else { return Task::none() };
+        if self.login.is_none() {
+            self.login = Some(login::Login::locked(&workspace.session.actor.username));
+        }
+        login::focus_password()
+    }
+
+    fn view(&self) -> Element<'_, Message> {
+        match (&self.login, &self.workspace) {
+            (Some(login), _) => login.view().map(Message::Login),
+            (None, Some(workspace)) => workspace.view(),
+            (None, None) => space().into(),
+        }
+    }
+}
+
+impl Workspace {
+    fn update(&mut self, backend: &Backend, message: Message) -> Task<Message> {
+        let actor = self.session.actor.clone();
+        match message {
+            Message::Search(message) => {
+                let (task, event) = self.search.update(backend, message);
+                let task = task.map(Message::Search);
+                match event {
+                    Some(search::Event::Open(id)) => Task::batch([task, self.open_account(backend, id)]),
+                    None => task,
+                }
+            }
+            Message::Account(message) => {
+                let Page::Account(account) = &mut self.page else { return Task::none() };
+                account.update(backend, &actor, message).map(Message::Account)
+            }
+            Message::Approvals(message) => {
+                let Page::Approvals(approvals) = &mut self.page else { return Task::none() };
+                let (task, event) = approvals.update(backend, &actor, message);
+                let task = task.map(Message::Approvals);
+                match event {
+                    Some(approvals::Event::OpenAccount(id)) => Task::batch([task, self.open_account(backend, id)]),
+                    None => task,
+                }
+            }
+            Message::ShowSearch | Message::Key(Shortcut::Search) => {
+                self.page = Page::Search;
+                search::focus()
+            }
+            Message::ShowApprovals | Message::Key(Shortcut::Approvals) => {
+                let (approvals, task) = approvals::Approvals::new(backend, &actor);
+                self.page = Page::Approvals(Box::new(approvals));
+                task.map(Message::Approvals)
+            }
+            Message::Key(key) => match &mut self.page {
+                Page::Search => self.search.key(backend, key).map(Message::Search),
+                Page::Account(account) => match account.key(backend, &actor, key) {
+                    account::KeyOutcome::Task(task) => task.map(Message::Account),
+                    account::KeyOutcome::Back => {
+                        self.page = Page::Search;
+                        search::focus()
+                    }
+                },
+                Page::Approvals(approvals) => approvals.key(backend, &actor, key).map(Message::Approvals),
+            },
+            _ => Task::none(),
+        }
+    }
+
+    fn open_account(&mut self, backend: &Backend, id: AccountId) -> Task<Message> {
+        let (account, task) = account::Account::open(backend, id);
+        self.page = Page::Account(Box::new(account));
+        task.map(Message::Account)
+    }
+
+    fn view(&self) -> Element<'_, Message> {
+        let actor = &self.session.actor;
+        let approver = matches!(actor.role, Role::Supervisor | Role::Manager);
+        let nav = |label: &'static str, selected: bool, message: Message| {
+            button(text(label)).on_press(message).style(theme::tab(selected)).padding([4, 10])
+        };
+        let top = row![
+            text("Utility Desk").size(18),
+            space().width(16),
+            nav("Search", matches!(self.page, Page::Search), Message::ShowSearch),
+            nav(
+                if approver { "Approvals" } else { "My requests" },
+                matches!(self.page, Page::Approvals(_)),
+                Message::ShowApprovals
+            ),
+            space::horizontal(),
+            text(format!("{} · {}", actor.username, actor.role.title())).style(theme::muted),
+            button(text("Lock")).on_press(Message::Lock).style(button::text),
+            button(text("Sign out")).on_press(Message::SignOut).style(button::text),
+            key_hint("F1", "keys"),
+        ]
+        .spacing(8)
+        .align_y(Center);
+        let page: Element<'_, Message> = match &self.page {
+            Page::Search => self.search.view().map(Message::Search),
+            Page::Account(account) => account.view(actor).map(Message::Account),
+            Page::Approvals(approvals) => approvals.view(actor).map(Message::Approvals),
+        };
+        column![container(top).padding([6, 12]), rule::horizontal(1), container(page).padding(12).height(Fill)].into()
+    }
+}
+
+fn preparing<'a>(stage: &str, fraction: f32, error: Option<&str>) -> Element<'a, Message> {
+    let mut content = column![
+        text("Preparing the demo database").size(22),
+        text("First run: 5,000 synthetic accounts with two years of bills, payments and cases.").style(theme::muted),
+        progress_bar(0.0..=1.0, fraction).girth(10),
+        text(format!("{stage} … {:.0}%", fraction * 100.0)).style(theme::muted),
+    ]
+    .spacing(10)
+    .max_width(520);
+    if let Some(error) = error {
+        content = content.push(text(format!("The demo could not be made: {error}")).style(text::danger));
+    }
+    container(content).center(Fill).into()
+}
+
+/// The shortcut list (F1).
+fn help<'a>() -> Element<'a, Message> {
+    let keys = [
+        ("Ctrl+F or /", "search, from anywhere"),
+        ("↑ ↓  Enter", "move through results; open the account"),
+        ("Alt+1 … Alt+4", "account tabs: activity, bills, usage, requests"),
+        ("Alt+C", "issue a credit on the open account"),
+        ("Alt+A", "approvals (supervisors) or my requests"),
+        ("Tab  Shift+Tab", "next or previous field"),
+        ("Esc", "close a form, or back to search"),
+        ("Ctrl+L", "lock the window now"),
+        ("F9", "light or dark"),
+        ("F1", "show or hide this list"),
+    ];
+    let list = keys
+        .into_iter()
+        .fold(column![text("Keyboard").size(20)].spacing(6), |list, (key, what)| list.push(key_hint(key, what)));
+    container(list).padding(16).style(theme::panel).into()
+}
+
+/// Makes the demo on a thread of its own, reporting progress as it goes.
+fn make_demo(path: PathBuf) -> impl iced::futures::Stream<Item = Preparation> {
+    let (sender, receiver) = iced::futures::channel::mpsc::unbounded();
+    std::thread::spawn(move || {
+        let mut last = -1.0f32;
+        let progress = |stage: &str, fraction: f64| {
+            let fraction = fraction as f32;
+            // A message per whole percent is plenty for a progress bar.
+            if fraction - last >= 0.01 || fraction >= 1.0 {
+                last = fraction;
+                let _ = sender.unbounded_send(Preparation::Progress(stage.to_string(), fraction));
+            }
+        };
+        let result = demo::create_at(&path, &DemoOptions::default(), Utc::now(), progress).map(drop);
+        let _ = sender.unbounded_send(Preparation::Done(result));
+    });
+    receiver
+}
+
+/// The keyboard, for every screen. A plain `fn` (iced's listener takes no
+/// captures): keys with Ctrl, Alt or F-keys work even while typing; plain
+/// keys only when no input used them.
+pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Option<Message> {
+    match event {
+        Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) => {
+            Some(shortcut_for(&key, modifiers, status).map_or(Message::Activity, Message::Key))
+        }
+        Event::Mouse(iced::mouse::Event::ButtonPressed(_)) => Some(Message::Activity),
+        _ => None,
+    }
+}
+
+pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> Option<Shortcut> {
+    match key.as_ref() {
+        Key::Character("f") if modifiers.command() => return Some(Shortcut::Search),
+        Key::Character("l") if modifiers.command() => return Some(Shortcut::Lock),
+        Key::Character("c") if modifiers.alt() => return Some(Shortcut::Credit),
+        Key::Character("a") if modifiers.alt() => return Some(Shortcut::Approvals),
+        Key::Character(digit) if modifiers.alt() => {
+            return digit.parse::<u8>().ok().filter(|d| (1..=9).contains(d)).map(Shortcut::Tab);
+        }
+        Key::Named(Named::F1) => return Some(Shortcut::Help),
+        Key::Named(Named::F9) => return Some(Shortcut::Theme),
+        // Arrows and Tab: a text input does not use them.
+        Key::Named(Named::ArrowUp) => return Some(Shortcut::Up),
+        Key::Named(Named::ArrowDown) => return Some(Shortcut::Down),
+        Key::Named(Named::Tab) if modifiers.shift() => return Some(Shortcut::FocusPrevious),
+        Key::Named(Named::Tab) => return Some(Shortcut::FocusNext),
+        _ => {}
+    }
+    if status == event::Status::Captured {
+        return None;
+    }
+    match key.as_ref() {
+        Key::Character("/") => Some(Shortcut::Search),
+        Key::Named(Named::Enter) => Some(Shortcut::Enter),
+        Key::Named(Named::Escape) => Some(Shortcut::Escape),
+        _ => None,
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per screen: each keeps its state, takes its own messages and
+//! tells the app, through an `Event`, what only the app can do.
+
+pub mod account;
+pub mod approvals;
+pub mod login;
+pub mod search;

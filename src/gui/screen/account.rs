@@ -1,0 +1,349 @@
+//! An account, whole: a header with who, where, status, balance, aging and
+//! alerts; tabs for activity, bills (itemized, explained), usage and
+//! requests; and the credit form.
+
+mod bills;
+mod credit;
+mod usage;
+
+use chrono::Utc;
+use iced::widget::{button, canvas, column, container, row, rule, scrollable, space, text};
+use iced::{Center, Element, Fill, Font, Task};
+
+pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE, Reason};
+use usage::UsageChart;
+
+use super::super::app::Shortcut;
+use crate::desk::explain::thousands;
+use crate::desk::{Actor, DeskError, Overview, RequestView};
+use crate::domain::ids::{AccountId, BillId};
+use crate::domain::ledger::{PostingKind, Side};
+use crate::gui::backend::Backend;
+use crate::gui::theme;
+use crate::gui::widget::{self, labelled, money};
+use crate::store::BillRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Activity,
+    Bills,
+    Usage,
+    Requests,
+}
+
+impl Tab {
+    const ALL: [Tab; 4] = [Tab::Activity, Tab::Bills, Tab::Usage, Tab::Requests];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Activity => "Activity",
+            Tab::Bills => "Bills",
+            Tab::Usage => "Usage",
+            Tab::Requests => "Requests",
+        }
+    }
+}
+
+pub struct Account {
+    id: AccountId,
+    overview: Option<Overview>,
+    chart: UsageChart,
+    requests: Vec<RequestView>,
+    error: Option<String>,
+    tab: Tab,
+    bills: bills::Bills,
+    credit: Option<credit::CreditForm>,
+    /// What the last action did, shown until the next one.
+    notice: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Loaded(Result<Box<(Overview, Vec<RequestView>)>, DeskError>),
+    Tab(Tab),
+    Bills(bills::Message),
+    OpenCredit,
+    Credit(credit::Message),
+    Back,
+}
+
+/// What a key did on this screen.
+pub enum KeyOutcome {
+    Task(Task<Message>),
+    Back,
+}
+
+impl Account {
+    pub fn open(backend: &Backend, id: AccountId) -> (Account, Task<Message>) {
+        let account = Account {
+            id,
+            overview: None,
+            chart: UsageChart::default(),
+            requests: Vec::new(),
+            error: None,
+            tab: Tab::Activity,
+            bills: bills::Bills::default(),
+            credit: None,
+            notice: None,
+        };
+        (account, load(backend, id))
+    }
+
+    pub fn id(&self) -> AccountId {
+        self.id
+    }
+
+    pub fn overview(&self) -> Option<&Overview> {
+        self.overview.as_ref()
+    }
+
+    pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> Task<Message> {
+        match message {
+            Message::Loaded(Ok(loaded)) => {
+                let (overview, requests) = *loaded;
+                self.chart = UsageChart::new(&overview.bills, overview.sewer_cap_gal);
+                self.overview = Some(overview);
+                self.requests = requests;
+                self.error = None;
+                Task::none()
+            }
+            Message::Loaded(Err(error)) => {
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::Tab(tab) => {
+                self.tab = tab;
+                Task::none()
+            }
+            Message::Bills(message) => self.bills.update(backend, message).map(Message::Bills),
+            Message::OpenCredit => {
+                let (form, task) = credit::CreditForm::new(self.id, actor);
+                self.credit = Some(form);
+                self.notice = None;
+                task.map(Message::Credit)
+            }
+            Message::Credit(message) => {
+                let Some(form) = &mut self.credit else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(credit::Event::Closed(said)) => {
+                        self.credit = None;
+                        let reload = said.is_some();
+                        self.notice = said;
+                        if reload { load(backend, self.id) } else { Task::none() }
+                    }
+                    None => task.map(Message::Credit),
+                }
+            }
+            Message::Back => Task::none(),
+        }
+    }
+
+    pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> KeyOutcome {
+        let task = match key {
+            Shortcut::Tab(n) => match Tab::ALL.get(usize::from(n) - 1) {
+                Some(tab) => self.update(backend, actor, Message::Tab(*tab)),
+                None => Task::none(),
+            },
+            Shortcut::Credit if self.credit.is_none() => self.update(backend, actor, Message::OpenCredit),
+            Shortcut::Escape if self.credit.is_some() => {
+                self.credit = None;
+                Task::none()
+            }
+            Shortcut::Escape if self.bills.is_explaining() => {
+                self.update(backend, actor, Message::Bills(bills::Message::Explain(false)))
+            }
+            Shortcut::Escape => return KeyOutcome::Back,
+            Shortcut::Up | Shortcut::Down | Shortcut::Enter if self.tab == Tab::Bills && self.credit.is_none() => {
+                let bills = self.overview.as_ref().map(|o| o.bills.as_slice()).unwrap_or_default();
+                self.bills.key(backend, bills, key).map(Message::Bills)
+            }
+            _ => Task::none(),
+        };
+        KeyOutcome::Task(task)
+    }
+
+    pub fn view(&self, _actor: &Actor) -> Element<'_, Message> {
+        let Some(overview) = &self.overview else {
+            return match &self.error {
+                Some(error) => widget::error(error),
+                None => text("Opening the account…").style(theme::muted).into(),
+            };
+        };
+        let tabs = Tab::ALL.iter().enumerate().fold(row![].spacing(4), |tabs, (i, tab)| {
+            let label = match tab {
+                Tab::Requests if !self.requests.is_empty() => format!("{} ({})", tab.label(), self.requests.len()),
+                _ => tab.label().to_string(),
+            };
+            tabs.push(
+                button(text(format!("{label}  Alt+{}", i + 1)))
+                    .on_press(Message::Tab(*tab))
+                    .style(theme::tab(self.tab == *tab))
+                    .padding([4, 10]),
+            )
+        });
+        let tabs = tabs.push(space::horizontal()).push(
+            button(text("Issue credit  Alt+C")).on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
+        );
+        let body: Element<'_, Message> = match self.tab {
+            Tab::Activity => activity(overview),
+            Tab::Bills => self.bills.view(&overview.bills).map(Message::Bills),
+            Tab::Usage => self.usage(overview),
+            Tab::Requests => requests(&self.requests),
+        };
+        let mut page = column![header(overview)].spacing(10);
+        if let Some(notice) = &self.notice {
+            page = page.push(container(text(notice.clone())).padding([6, 10]).style(theme::band));
+        }
+        if let Some(form) = &self.credit {
+            page = page.push(form.view().map(Message::Credit));
+        }
+        page.push(tabs).push(rule::horizontal(1)).push(container(body).height(Fill)).into()
+    }
+
+    fn usage<'a>(&'a self, overview: &'a Overview) -> Element<'a, Message> {
+        let gallons = |g: Option<u64>| g.map_or("—".to_string(), |g| format!("{} gal", thousands(g)));
+        let summary = row![
+            labelled("Months shown", text(self.chart.months.len().to_string())),
+            labelled("12-month average (green)", text(gallons(self.chart.average))),
+            labelled("Sewer cap (red)", text(gallons(overview.sewer_cap_gal))),
+            labelled(
+                "Estimated reads (amber)",
+                text(self.chart.months.iter().filter(|m| m.estimated).count().to_string())
+            ),
+        ]
+        .spacing(32);
+        column![summary, canvas(&self.chart).width(Fill).height(Fill)].spacing(10).into()
+    }
+}
+
+fn load(backend: &Backend, id: AccountId) -> Task<Message> {
+    let backend = backend.clone();
+    Task::perform(
+        async move {
+            backend
+                .run(move |desk| {
+                    let now = Utc::now();
+                    let overview = desk.overview(id, now)?;
+                    let requests = desk
+                        .requests(now, Some("pending"), None)?
+                        .into_iter()
+                        .filter(|r| r.row.account_id == id)
+                        .collect();
+                    Ok(Box::new((overview, requests)))
+                })
+                .await
+        },
+        Message::Loaded,
+    )
+}
+
+fn header(overview: &Overview) -> Element<'_, Message> {
+    let a = &overview.account;
+    let aging = &overview.aging;
+    let who = column![
+        text(a.customer.name.clone()).size(22),
+        row![
+            text(a.account.number.to_string()).font(Font::MONOSPACE),
+            text(a.account.status.to_string()).style(theme::muted),
+            text(a.premise.address.to_string()).style(theme::muted),
+        ]
+        .spacing(12),
+    ]
+    .spacing(2)
+    .width(Fill);
+    let bucket = |label: &'static str, amount| labelled(label, money(amount));
+    let figures = row![
+        labelled("Balance", widget::balance(a.balance).size(20)),
+        bucket("Current", aging.current),
+        bucket("1–30", aging.days_1_30),
+        bucket("31–60", aging.days_31_60),
+        bucket("61–90", aging.days_61_90),
+        bucket("Over 90", aging.over_90),
+    ]
+    .spacing(8)
+    .align_y(Center);
+    let flags = &overview.flags;
+    let alerts = [
+        (flags.past_due, true, format!("Past due {} days", aging.oldest_days_past_due)),
+        (flags.cutoff_eligible, true, "Cut-off eligible".to_string()),
+        (flags.last_read_estimated, false, "Last read estimated".to_string()),
+        (flags.pending_items > 0, false, format!("{} pending approval", flags.pending_items)),
+    ];
+    let chips = alerts.into_iter().filter(|(on, _, _)| *on).fold(row![].spacing(6), |chips, (_, danger, label)| {
+        chips.push(container(text(label).size(13)).padding([2, 10]).style(theme::alert(danger)))
+    });
+    container(column![row![who, figures].spacing(16).align_y(Center), chips].spacing(8))
+        .padding(12)
+        .style(theme::band)
+        .into()
+}
+
+fn activity(overview: &Overview) -> Element<'_, Message> {
+    let head = row![
+        text("Date").width(100),
+        text("What").width(Fill),
+        text("Charges").width(widget::MONEY_WIDTH).align_x(iced::Right),
+        text("Payments, credits").width(widget::MONEY_WIDTH + 20.0).align_x(iced::Right),
+    ]
+    .spacing(12);
+    let rows = overview.entries.iter().fold(column![].spacing(2), |list, entry| {
+        let (charge, credit) = match entry.side {
+            Side::Debit => (Some(entry.amount), None),
+            Side::Credit => (None, Some(entry.amount)),
+        };
+        let mut what = format!("{}: {}", kind_label(entry.kind), entry.memo);
+        if let Some(by) = entry.reversed_by {
+            what.push_str(&format!(" (reversed by {by})"));
+        }
+        list.push(
+            row![
+                text(entry.effective_on.to_string()).font(Font::MONOSPACE).width(100),
+                text(what).width(Fill),
+                charge.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+                credit.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+            ]
+            .spacing(12),
+        )
+    });
+    column![head.padding([0, 4]), rule::horizontal(1), scrollable(rows.padding([0, 4])).height(Fill)].spacing(4).into()
+}
+
+fn requests(requests: &[RequestView]) -> Element<'_, Message> {
+    if requests.is_empty() {
+        return text("No request is waiting for approval on this account.").style(theme::muted).into();
+    }
+    requests
+        .iter()
+        .fold(column![].spacing(6), |list, r| {
+            list.push(
+                row![
+                    text(format!("#{}", r.row.id)).font(Font::MONOSPACE).width(60),
+                    text(format!("{} by {}", r.row.action, r.row.requested_by_name)).width(220),
+                    money(r.row.amount),
+                    text(format!("{} business days", r.age_business_days)).width(140),
+                    text(r.row.reason.clone()).style(theme::muted).width(Fill),
+                ]
+                .spacing(12),
+            )
+        })
+        .into()
+}
+
+pub fn kind_label(kind: PostingKind) -> &'static str {
+    match kind {
+        PostingKind::Bill => "Bill",
+        PostingKind::Payment => "Payment",
+        PostingKind::Credit => "Credit",
+        PostingKind::Adjustment => "Adjustment",
+        PostingKind::LateFee => "Late fee",
+        PostingKind::Waiver => "Waiver",
+        PostingKind::Reversal => "Reversal",
+        PostingKind::Deposit => "Deposit",
+    }
+}
+
+/// A bill of the overview by id, for the bills tab.
+pub(super) fn find_bill(bills: &[BillRow], id: BillId) -> Option<&BillRow> {
+    bills.iter().find(|b| b.id == id)
+}

@@ -1,0 +1,218 @@
+//! Issue a credit: amount, reason, note. Before it is sent the form says
+//! what will happen ("Your credit limit is $50.00: this $75.00 credit will
+//! go to a supervisor"); afterwards, what did.
+
+use chrono::Utc;
+use iced::widget::{Id, button, column, container, operation, pick_list, row, text, text_input};
+use iced::{Center, Element, Fill, Task};
+
+use crate::desk::{Actor, CreditRequest, DeskError, MoneyRequest, Outcome};
+use crate::domain::Money;
+use crate::domain::authority::{Decision, MoneyAction};
+use crate::domain::ids::AccountId;
+use crate::domain::ledger::ReasonCode;
+use crate::gui::backend::Backend;
+use crate::gui::theme;
+use crate::gui::widget;
+
+pub const AMOUNT: Id = Id::new("credit-amount");
+pub const NOTE: Id = Id::new("credit-note");
+
+/// A reason as a person reads it, for the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reason(pub ReasonCode);
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.label())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CreditForm {
+    account: AccountId,
+    amount: String,
+    reason: Option<Reason>,
+    note: String,
+    /// Chosen when the form opens: sending twice posts once.
+    key: String,
+    /// What the policy says for the amount typed, when it parses.
+    preview: Option<Result<Decision, String>>,
+    /// Increases with every amount typed; an older preview is dropped.
+    generation: u64,
+    error: Option<String>,
+    sending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Amount(String),
+    Reason(Reason),
+    Note(String),
+    Previewed { generation: u64, decision: Result<Decision, DeskError> },
+    Send,
+    Sent(Result<Outcome, DeskError>),
+    Cancel,
+}
+
+/// What the account screen must do.
+pub enum Event {
+    /// Close the form; `Some` with what happened, to show and reload.
+    Closed(Option<String>),
+}
+
+impl CreditForm {
+    pub fn new(account: AccountId, actor: &Actor) -> (CreditForm, Task<Message>) {
+        let key = format!("window:credit:{}:{}:{}", actor.user_id, account, Utc::now().timestamp_micros());
+        let form = CreditForm {
+            account,
+            amount: String::new(),
+            reason: None,
+            note: String::new(),
+            key,
+            preview: None,
+            generation: 0,
+            error: None,
+            sending: false,
+        };
+        (form, operation::focus(AMOUNT))
+    }
+
+    fn request(&self) -> Result<MoneyRequest, String> {
+        let amount = Money::parse(&self.amount).map_err(|e| e.to_string())?;
+        let reason = self.reason.ok_or("choose a reason")?;
+        if self.note.trim().is_empty() {
+            return Err("a note is required: what happened, in a sentence".into());
+        }
+        Ok(MoneyRequest::Credit(CreditRequest {
+            account: self.account,
+            amount,
+            reason: reason.0,
+            note: self.note.trim().to_string(),
+            key: self.key.clone(),
+        }))
+    }
+
+    pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Amount(amount) => {
+                self.amount = amount;
+                self.generation += 1;
+                self.error = None;
+                let amount = match Money::parse(&self.amount) {
+                    Ok(amount) => amount,
+                    Err(error) => {
+                        self.preview = (!self.amount.trim().is_empty()).then(|| Err(error.to_string()));
+                        return (Task::none(), None);
+                    }
+                };
+                let (backend, actor, generation) = (backend.clone(), actor.clone(), self.generation);
+                let task = Task::perform(
+                    async move {
+                        backend
+                            .run(move |desk| desk.preview_decision(&actor, Utc::now(), MoneyAction::Credit, amount))
+                            .await
+                    },
+                    move |decision| Message::Previewed { generation, decision },
+                );
+                (task, None)
+            }
+            Message::Previewed { generation, decision } => {
+                if generation == self.generation {
+                    self.preview = Some(decision.map_err(|e| e.to_string()));
+                }
+                (Task::none(), None)
+            }
+            Message::Reason(reason) => {
+                self.reason = Some(reason);
+                (operation::focus(NOTE), None)
+            }
+            Message::Note(note) => {
+                self.note = note;
+                (Task::none(), None)
+            }
+            Message::Send => {
+                if self.sending {
+                    return (Task::none(), None);
+                }
+                match self.request() {
+                    Err(why) => {
+                        self.error = Some(why);
+                        (Task::none(), None)
+                    }
+                    Ok(request) => {
+                        self.sending = true;
+                        let (backend, actor) = (backend.clone(), actor.clone());
+                        let task = Task::perform(
+                            async move { backend.run(move |desk| desk.submit(&actor, Utc::now(), &request)).await },
+                            Message::Sent,
+                        );
+                        (task, None)
+                    }
+                }
+            }
+            Message::Sent(Ok(outcome)) => {
+                let amount = Money::parse(&self.amount).unwrap_or(Money::ZERO);
+                let said = match outcome {
+                    Outcome::Posted(posted) => format!("Credit of {amount} posted (posting {}).", posted.posting_id),
+                    Outcome::Pending { request, reason, .. } => {
+                        format!("Sent for approval as request {request}: {reason}.")
+                    }
+                };
+                (Task::none(), Some(Event::Closed(Some(said))))
+            }
+            Message::Sent(Err(error)) => {
+                self.sending = false;
+                self.error = Some(error.to_string());
+                (Task::none(), None)
+            }
+            Message::Cancel => (Task::none(), Some(Event::Closed(None))),
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let reasons: Vec<Reason> = ReasonCode::ALL.iter().copied().map(Reason).collect();
+        let amount = text_input("Amount, e.g. 25.00", &self.amount)
+            .id(AMOUNT)
+            .on_input(Message::Amount)
+            .on_submit(Message::Send)
+            .padding(6)
+            .width(160);
+        let reason = pick_list(reasons, self.reason, Message::Reason).placeholder("Reason").width(260);
+        let note = text_input("Note: what happened (required)", &self.note)
+            .id(NOTE)
+            .on_input(Message::Note)
+            .on_submit(Message::Send)
+            .padding(6);
+        let preview: Element<'_, Message> = match &self.preview {
+            None => text("Type an amount to see whether it posts or goes for approval.").style(theme::muted).into(),
+            Some(Ok(Decision::Post)) => {
+                text("Within your limits: this credit will post now.").style(text::success).into()
+            }
+            Some(Ok(Decision::Pend { reason, .. })) => text(format!("{reason}.")).style(text::warning).into(),
+            Some(Ok(Decision::Refuse { reason })) => widget::error(reason),
+            Some(Err(error)) => widget::error(error),
+        };
+        let send_label = match &self.preview {
+            Some(Ok(Decision::Pend { .. })) => "Send for approval",
+            _ => "Post credit",
+        };
+        let mut form = column![
+            text("Issue a credit").size(18),
+            row![amount, reason].spacing(8).align_y(Center),
+            note,
+            preview,
+            row![
+                button(text(send_label)).on_press_maybe((!self.sending).then_some(Message::Send)),
+                button(text("Cancel")).on_press(Message::Cancel).style(button::secondary),
+            ]
+            .spacing(8),
+        ]
+        .spacing(8)
+        .width(Fill);
+        if let Some(error) = &self.error {
+            form = form.push(widget::error(error));
+        }
+        container(form).padding(12).style(theme::panel).into()
+    }
+}

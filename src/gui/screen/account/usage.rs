@@ -1,0 +1,150 @@
+//! Usage: 24 months of consumption as bars, with the 12-month average and
+//! the sewer cap drawn across them.
+
+use iced::widget::canvas::{self, Cache, Frame, Geometry, Path, Stroke, Text};
+use iced::{Color, Point, Rectangle, Renderer, Size, Theme, mouse};
+
+use crate::store::BillRow;
+
+/// One month's bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Month {
+    /// "Mar 26".
+    pub label: String,
+    pub gallons: u64,
+    pub estimated: bool,
+}
+
+/// The chart's data, oldest month first.
+#[derive(Debug, Default)]
+pub struct UsageChart {
+    pub months: Vec<Month>,
+    /// Average of the latest 12 months (or fewer, if the account is newer).
+    pub average: Option<u64>,
+    pub sewer_cap: Option<u64>,
+    cache: Cache,
+}
+
+impl UsageChart {
+    /// From the overview's bills (newest first).
+    pub fn new(bills: &[BillRow], sewer_cap: Option<u64>) -> UsageChart {
+        let months: Vec<Month> = bills
+            .iter()
+            .rev()
+            .map(|b| Month {
+                label: b.period_end.format("%b %y").to_string(),
+                gallons: b.consumption_gal,
+                estimated: b.current_read.kind == crate::domain::reads::ReadKind::Estimated,
+            })
+            .collect();
+        let average = latest_average(&months);
+        UsageChart { months, average, sewer_cap, cache: Cache::new() }
+    }
+}
+
+/// The average of the latest 12 months (fewer for a newer account).
+fn latest_average(months: &[Month]) -> Option<u64> {
+    let recent: Vec<u64> = months.iter().rev().take(12).map(|m| m.gallons).collect();
+    (!recent.is_empty()).then(|| recent.iter().sum::<u64>() / recent.len() as u64)
+}
+
+impl<Message> canvas::Program<Message> for UsageChart {
+    type State = ();
+
+    fn draw(
+        &self,
+        _state: &(),
+        renderer: &Renderer,
+        theme: &Theme,
+        bounds: Rectangle,
+        _cursor: mouse::Cursor,
+    ) -> Vec<Geometry> {
+        let geometry = self.cache.draw(renderer, bounds.size(), |frame| draw(self, frame, theme));
+        vec![geometry]
+    }
+}
+
+fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
+    let palette = theme.extended_palette();
+    let (left, bottom, top) = (56.0, 22.0, 8.0);
+    let plot_height = (frame.height() - bottom - top).max(1.0);
+    let plot_width = (frame.width() - left - 8.0).max(1.0);
+    let highest = chart.months.iter().map(|m| m.gallons).chain(chart.sewer_cap).chain(chart.average).max().unwrap_or(0);
+    // Round the scale up to a whole thousand gallons so the axis reads simply.
+    let scale = (highest.div_ceil(1_000).max(1) * 1_000) as f32;
+    let y = |gallons: u64| top + plot_height * (1.0 - gallons as f32 / scale);
+    let text_color = palette.background.strongest.color;
+    let label = |frame: &mut Frame, content: String, position: Point, align: iced::widget::text::Alignment| {
+        frame.fill_text(Text {
+            content,
+            position,
+            color: text_color,
+            size: 11.0.into(),
+            align_x: align,
+            ..Text::default()
+        });
+    };
+    // Axis: zero and the top of the scale.
+    for gallons in [0, scale as u64 / 2, scale as u64] {
+        let at = y(gallons);
+        frame.stroke(
+            &Path::line(Point::new(left, at), Point::new(left + plot_width, at)),
+            Stroke::default().with_width(1.0).with_color(palette.background.strong.color),
+        );
+        label(
+            frame,
+            format!("{} k", gallons / 1_000),
+            Point::new(left - 6.0, at - 6.0),
+            iced::widget::text::Alignment::Right,
+        );
+    }
+    let count = chart.months.len().max(1) as f32;
+    let slot = plot_width / count;
+    for (i, month) in chart.months.iter().enumerate() {
+        let x = left + i as f32 * slot + slot * 0.15;
+        let top_y = y(month.gallons);
+        let color = if month.estimated { palette.warning.base.color } else { palette.primary.base.color };
+        frame.fill_rectangle(Point::new(x, top_y), Size::new(slot * 0.7, top + plot_height - top_y), color);
+        if chart.months.len() <= 12 || i % 3 == 0 {
+            label(
+                frame,
+                month.label.clone(),
+                Point::new(x + slot * 0.35, top + plot_height + 4.0),
+                iced::widget::text::Alignment::Center,
+            );
+        }
+    }
+    let across = |frame: &mut Frame, gallons: u64, color: Color, width: f32| {
+        let at = y(gallons);
+        frame.stroke(
+            &Path::line(Point::new(left, at), Point::new(left + plot_width, at)),
+            Stroke::default().with_width(width).with_color(color),
+        );
+    };
+    if let Some(average) = chart.average {
+        across(frame, average, palette.success.base.color, 2.0);
+    }
+    if let Some(cap) = chart.sewer_cap {
+        across(frame, cap, palette.danger.base.color, 2.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn months(gallons: &[u64]) -> Vec<Month> {
+        gallons.iter().map(|&g| Month { label: String::new(), gallons: g, estimated: false }).collect()
+    }
+
+    #[test]
+    fn the_average_is_of_the_latest_twelve_months() {
+        // Oldest first: twelve months at 1,000 gal, then twelve at 5,000 and one at 6,200.
+        let mut gallons = vec![1_000; 12];
+        gallons.extend([5_000; 11]);
+        gallons.push(6_200);
+        assert_eq!(latest_average(&months(&gallons)), Some(5_100));
+        assert_eq!(latest_average(&months(&[3_000, 4_000])), Some(3_500));
+        assert_eq!(latest_average(&[]), None);
+    }
+}

@@ -1,0 +1,367 @@
+//! Approvals. Supervisors and Managers: the queue, oldest first with its
+//! age; a request's detail with the account's context; approve (the amount
+//! can be lowered) or reject with a reason. Representatives: their own
+//! requests and what became of them; a pending one can be withdrawn.
+
+use chrono::Utc;
+use iced::widget::{Id, button, column, container, operation, row, rule, scrollable, text, text_input};
+use iced::{Center, Element, Fill, Font, Task};
+
+use super::super::app::Shortcut;
+use crate::desk::{Actor, DeskError, MoneyRequest, Overview, RequestView};
+use crate::domain::Money;
+use crate::domain::ids::AccountId;
+use crate::domain::user::Role;
+use crate::gui::backend::Backend;
+use crate::gui::theme;
+use crate::gui::widget::{self, labelled, money};
+
+pub const AMOUNT: Id = Id::new("approve-amount");
+pub const NOTE: Id = Id::new("approve-note");
+
+pub struct Approvals {
+    /// Approvers see the queue; others their own requests.
+    approver: bool,
+    requests: Vec<RequestView>,
+    selected: usize,
+    /// The selected request's account.
+    context: Option<Overview>,
+    amount: String,
+    note: String,
+    error: Option<String>,
+    notice: Option<String>,
+    busy: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Loaded(Result<Vec<RequestView>, DeskError>),
+    Select(usize),
+    Context(Result<Box<Overview>, DeskError>),
+    Amount(String),
+    Note(String),
+    Approve,
+    Reject,
+    Withdraw,
+    Decided(Result<String, DeskError>),
+    OpenAccount(AccountId),
+}
+
+pub enum Event {
+    OpenAccount(AccountId),
+}
+
+fn is_approver(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Supervisor | Role::Manager)
+}
+
+impl Approvals {
+    pub fn new(backend: &Backend, actor: &Actor) -> (Approvals, Task<Message>) {
+        let approvals = Approvals {
+            approver: is_approver(actor),
+            requests: Vec::new(),
+            selected: 0,
+            context: None,
+            amount: String::new(),
+            note: String::new(),
+            error: None,
+            notice: None,
+            busy: false,
+        };
+        (approvals, load(backend, actor))
+    }
+
+    pub fn requests(&self) -> &[RequestView] {
+        &self.requests
+    }
+
+    fn current(&self) -> Option<&RequestView> {
+        self.requests.get(self.selected)
+    }
+
+    pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
+        let task = match message {
+            Message::Loaded(Ok(requests)) => {
+                self.requests = requests;
+                self.busy = false;
+                return (self.select(backend, self.selected.min(self.requests.len().saturating_sub(1))), None);
+            }
+            Message::Loaded(Err(error)) => {
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::Select(index) => return (self.select(backend, index), None),
+            Message::Context(Ok(overview)) => {
+                if self.current().is_some_and(|r| r.row.account_id == overview.account.account.id) {
+                    self.context = Some(*overview);
+                }
+                Task::none()
+            }
+            Message::Context(Err(error)) => {
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::Amount(amount) => {
+                self.amount = amount;
+                Task::none()
+            }
+            Message::Note(note) => {
+                self.note = note;
+                Task::none()
+            }
+            Message::Approve | Message::Reject | Message::Withdraw if self.busy => Task::none(),
+            Message::Approve => self.decide(backend, actor, Decision::Approve),
+            Message::Reject => self.decide(backend, actor, Decision::Reject),
+            Message::Withdraw => self.decide(backend, actor, Decision::Withdraw),
+            Message::Decided(Ok(said)) => {
+                self.notice = Some(said);
+                self.error = None;
+                self.note.clear();
+                load(backend, actor)
+            }
+            Message::Decided(Err(error)) => {
+                self.busy = false;
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::OpenAccount(id) => return (Task::none(), Some(Event::OpenAccount(id))),
+        };
+        (task, None)
+    }
+
+    fn select(&mut self, backend: &Backend, index: usize) -> Task<Message> {
+        self.selected = index;
+        self.context = None;
+        let Some((amount, account)) = self.current().map(|r| (r.row.amount, r.row.account_id)) else {
+            return Task::none();
+        };
+        self.amount = amount.to_string().trim_start_matches('$').replace(',', "");
+        let backend = backend.clone();
+        Task::perform(
+            async move { backend.run(move |desk| desk.overview(account, Utc::now()).map(Box::new)).await },
+            Message::Context,
+        )
+    }
+
+    fn decide(&mut self, backend: &Backend, actor: &Actor, decision: Decision) -> Task<Message> {
+        let Some(request) = self.current() else { return Task::none() };
+        let id = request.row.id;
+        let note = self.note.trim().to_string();
+        let amount = match decision {
+            Decision::Approve => match Money::parse(&self.amount) {
+                Ok(amount) => Some(amount),
+                Err(error) => {
+                    self.error = Some(format!("amount: {error}"));
+                    return Task::none();
+                }
+            },
+            _ => None,
+        };
+        if decision == Decision::Reject && note.is_empty() {
+            self.error = Some("a reason is required to reject: say why in the note".into());
+            return operation::focus(NOTE);
+        }
+        self.busy = true;
+        let (backend, actor) = (backend.clone(), actor.clone());
+        Task::perform(
+            async move {
+                backend
+                    .run(move |desk| {
+                        let now = Utc::now();
+                        match decision {
+                            Decision::Approve => {
+                                let note = (!note.is_empty()).then_some(note.as_str());
+                                let posted = desk.approve(&actor, now, id, amount, note)?;
+                                Ok(format!("Request {id} approved and posted (posting {}).", posted.posting_id))
+                            }
+                            Decision::Reject => {
+                                desk.reject(&actor, now, id, &note)?;
+                                Ok(format!("Request {id} rejected."))
+                            }
+                            Decision::Withdraw => {
+                                desk.withdraw(&actor, now, id)?;
+                                Ok(format!("Request {id} withdrawn."))
+                            }
+                        }
+                    })
+                    .await
+            },
+            Message::Decided,
+        )
+    }
+
+    pub fn key(&mut self, backend: &Backend, _actor: &Actor, key: Shortcut) -> Task<Message> {
+        match key {
+            Shortcut::Up => self.select(backend, self.selected.saturating_sub(1)),
+            Shortcut::Down => self.select(backend, (self.selected + 1).min(self.requests.len().saturating_sub(1))),
+            _ => Task::none(),
+        }
+    }
+
+    pub fn view(&self, _actor: &Actor) -> Element<'_, Message> {
+        let title = if self.approver { "Approval queue, oldest first" } else { "My requests" };
+        let list = self.requests.iter().enumerate().fold(column![].spacing(1), |list, (i, r)| {
+            let stale = if r.stale { " · stale" } else { "" };
+            let status = if self.approver { String::new() } else { format!("{} · ", r.row.status) };
+            list.push(
+                button(
+                    row![
+                        text(format!("#{}", r.row.id)).font(Font::MONOSPACE).width(50),
+                        column![
+                            text(format!("{} · {}", r.row.action.label(), r.row.account_number)),
+                            text(format!(
+                                "{status}{} · {} business days{stale}",
+                                r.row.requested_by_name, r.age_business_days
+                            ))
+                            .size(12)
+                            .style(theme::muted),
+                        ]
+                        .width(Fill),
+                        money(r.row.amount),
+                    ]
+                    .spacing(8)
+                    .align_y(Center),
+                )
+                .on_press(Message::Select(i))
+                .width(Fill)
+                .padding([3, 6])
+                .style(theme::row_button(i == self.selected)),
+            )
+        });
+        let list: Element<'_, Message> = if self.requests.is_empty() {
+            text(if self.approver { "Nothing is waiting for approval." } else { "You have sent no requests." })
+                .style(theme::muted)
+                .into()
+        } else {
+            scrollable(list).height(Fill).into()
+        };
+        let mut detail = column![].spacing(8).width(Fill);
+        if let Some(notice) = &self.notice {
+            detail = detail.push(container(text(notice.clone())).padding([6, 10]).style(theme::band));
+        }
+        if let Some(request) = self.current() {
+            detail = detail.push(self.detail(request));
+        }
+        if let Some(error) = &self.error {
+            detail = detail.push(widget::error(error));
+        }
+        column![
+            text(title).size(18),
+            row![container(list).width(420), rule::vertical(1), scrollable(detail).height(Fill)].spacing(12)
+        ]
+        .spacing(8)
+        .into()
+    }
+
+    fn detail<'a>(&'a self, request: &'a RequestView) -> Element<'a, Message> {
+        let r = &request.row;
+        let note = serde_json::from_str::<MoneyRequest>(&r.request_json).ok().map(|m| request_note(&m));
+        let mut detail = column![
+            text(format!("Request {}: {} of {}", r.id, r.action.label(), r.amount)).size(18),
+            row![
+                labelled("Account", text(r.account_number.clone()).font(Font::MONOSPACE)),
+                labelled("Asked by", text(r.requested_by_name.clone())),
+                labelled("Asked on", text(r.requested_at.format("%Y-%m-%d %H:%M UTC").to_string())),
+                labelled("Age", text(format!("{} business days", request.age_business_days))),
+                labelled("Status", text(r.status.clone())),
+            ]
+            .spacing(24),
+            labelled("Why it needs approval", text(r.reason.clone())),
+        ]
+        .spacing(10);
+        if let Some(note) = note {
+            detail = detail.push(labelled("Representative's note", text(note)));
+        }
+        if let Some(context) = &self.context {
+            let a = &context.account;
+            detail = detail.push(
+                container(
+                    row![
+                        labelled("Customer", text(a.customer.name.clone())),
+                        labelled("Balance", widget::balance(a.balance)),
+                        labelled("Past due", money(context.aging.late_fee_base)),
+                        labelled("Bills on file", text(context.bills.len().to_string())),
+                        button(text("Open account")).on_press(Message::OpenAccount(r.account_id)),
+                    ]
+                    .spacing(24)
+                    .align_y(Center),
+                )
+                .padding(10)
+                .style(theme::panel),
+            );
+        }
+        if r.status != "pending" {
+            let decided = match (&r.approved_amount, &r.decision_note) {
+                (Some(amount), note) => format!("Approved for {amount}. {}", note.clone().unwrap_or_default()),
+                (None, Some(note)) => format!("{}: {note}", r.status),
+                (None, None) => r.status.clone(),
+            };
+            return detail.push(text(decided)).into();
+        }
+        let actions = if self.approver {
+            column![
+                row![
+                    text("Approve for").width(100),
+                    text_input("amount", &self.amount).id(AMOUNT).on_input(Message::Amount).padding(6).width(140),
+                ]
+                .spacing(8)
+                .align_y(Center),
+                text_input("Note (required to reject)", &self.note).id(NOTE).on_input(Message::Note).padding(6),
+                row![
+                    button(text("Approve and post")).on_press_maybe((!self.busy).then_some(Message::Approve)),
+                    button(text("Reject"))
+                        .style(button::danger)
+                        .on_press_maybe((!self.busy).then_some(Message::Reject)),
+                ]
+                .spacing(8),
+            ]
+            .spacing(8)
+        } else {
+            column![
+                button(text("Withdraw this request"))
+                    .style(button::secondary)
+                    .on_press_maybe((!self.busy).then_some(Message::Withdraw))
+            ]
+        };
+        detail.push(actions).into()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Approve,
+    Reject,
+    Withdraw,
+}
+
+fn request_note(request: &MoneyRequest) -> String {
+    match request {
+        MoneyRequest::Credit(r) => format!("{}: {}", r.reason.label(), r.note),
+        MoneyRequest::AdjustByRead(r) => format!("{}: {}", r.reason.label(), r.note),
+        MoneyRequest::AdjustLine(r) => format!("{}: {}", r.reason.label(), r.note),
+        MoneyRequest::Waive(r) => r.note.clone(),
+        MoneyRequest::Reverse(r) => r.note.clone(),
+    }
+}
+
+fn load(backend: &Backend, actor: &Actor) -> Task<Message> {
+    let (backend, actor) = (backend.clone(), actor.clone());
+    let approver = is_approver(&actor);
+    Task::perform(
+        async move {
+            backend
+                .run(move |desk| {
+                    let now = Utc::now();
+                    if approver {
+                        desk.requests(now, Some("pending"), None)
+                    } else {
+                        let mut mine = desk.requests(now, None, Some(&actor))?;
+                        mine.reverse();
+                        Ok(mine)
+                    }
+                })
+                .await
+        },
+        Message::Loaded,
+    )
+}
