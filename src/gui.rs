@@ -14,9 +14,10 @@ use std::path::PathBuf;
 
 pub use app::{App, Message};
 
-/// The window at its smallest: a 1366×768 laptop with the taskbar showing.
-const MIN_SIZE: iced::Size = iced::Size::new(1024.0, 640.0);
-const START_SIZE: iced::Size = iced::Size::new(1280.0, 800.0);
+/// The window: it starts at a size that fits a 1366×768 laptop screen with
+/// its taskbar, and shrinks no further than stays readable.
+const MIN_SIZE: iced::Size = iced::Size::new(1024.0, 600.0);
+const START_SIZE: iced::Size = iced::Size::new(1280.0, 720.0);
 
 /// The application as iced runs it; the `.ice` end-to-end scripts run the same.
 pub fn application(

@@ -50,7 +50,7 @@ pub fn explain_bill(bill: &BillRow) -> Vec<String> {
                 if l.unit == "kgal" {
                     format!("{} gallons at ${} per 1,000 gallons is {}", thousands_kgal(l.quantity), l.rate, l.amount)
                 } else {
-                    format!("{} is {}", first_clause(&l.description), l.amount)
+                    format!("{}: {}", l.description, l.amount)
                 }
             })
             .collect();
@@ -91,16 +91,6 @@ fn service_name(service: ServiceKind) -> &'static str {
         ServiceKind::Stormwater => "Stormwater (the monthly drainage fee)",
         ServiceKind::Refuse => "Refuse collection",
         ServiceKind::Emsacare => "EMSAcare (ambulance membership)",
-    }
-}
-
-/// "Water meter charge, 5/8" meter" → the part before the first comma, lower-cased first letter.
-fn first_clause(description: &str) -> String {
-    let clause = description.split(',').next().unwrap_or(description);
-    let mut chars = clause.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
@@ -209,11 +199,12 @@ mod tests {
         );
         assert_eq!(
             said[2],
-            "Water: Water meter charge is $11.75; 7,000 gallons at $5.39 per 1,000 gallons is $37.73. $49.48 in all."
+            "Water: Water meter charge, 5/8\" meter: $11.75; 7,000 gallons at $5.39 per 1,000 gallons is $37.73. \
+             $49.48 in all."
         );
         assert!(said[3].starts_with("Sewer: 6,000 gallons at $10.02 per 1,000 gallons is $60.12."), "{}", said[3]);
         assert!(said[3].contains("the cap is 6,000 gallons, so 1,000 of the 7,000 gallons used were not charged"));
-        assert_eq!(said[4], "Stormwater (the monthly drainage fee): Stormwater is $10.63.");
+        assert_eq!(said[4], "Stormwater (the monthly drainage fee): Stormwater, flat monthly charge: $10.63.");
         assert_eq!(said.last().unwrap(), "The total for this bill is $120.23, due by 22 June 2026.");
     }
 

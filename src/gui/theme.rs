@@ -107,7 +107,8 @@ pub fn tab(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
     }
 }
 
-/// Secondary text: labels, dates, hints.
+/// Secondary text: labels, dates, hints. The text colour, softened, so it
+/// stays readable on every background (a selected row included).
 pub fn muted(theme: &Theme) -> text::Style {
-    text::Style { color: Some(theme.extended_palette().background.strongest.color) }
+    text::Style { color: Some(theme.palette().text.scale_alpha(0.68)) }
 }

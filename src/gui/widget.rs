@@ -16,8 +16,7 @@ pub fn money<'a>(amount: Money) -> Text<'a> {
     text(amount.to_string()).font(Font::MONOSPACE).align_x(Right).width(MONEY_WIDTH)
 }
 
-/// A balance: red when the customer owes past due is decided by the caller;
-/// here only the sign matters (a credit balance shows green).
+/// A balance: a credit balance (the utility owes the customer) shows green.
 pub fn balance<'a>(amount: Money) -> Text<'a> {
     money(amount)
         .style(move |theme: &Theme| text::Style { color: (amount.is_negative()).then(|| theme.palette().success) })
@@ -26,6 +25,11 @@ pub fn balance<'a>(amount: Money) -> Text<'a> {
 /// An error where it happened, in the danger colour.
 pub fn error<'a, M: 'a>(message: &str) -> Element<'a, M> {
     text(message.to_string()).style(text::danger).into()
+}
+
+/// A label above an amount, both right-aligned so the figures line up.
+pub fn labelled_money<'a, M: 'a>(label: &'a str, value: Text<'a>) -> Element<'a, M> {
+    column![text(label).size(12).style(theme::muted).width(MONEY_WIDTH).align_x(Right), value].spacing(2).into()
 }
 
 /// A label above a value, for headers.

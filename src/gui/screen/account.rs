@@ -20,7 +20,7 @@ use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::backend::Backend;
 use crate::gui::theme;
-use crate::gui::widget::{self, labelled, money};
+use crate::gui::widget::{self, labelled, labelled_money, money};
 use crate::store::BillRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,9 +252,9 @@ fn header(overview: &Overview) -> Element<'_, Message> {
     ]
     .spacing(2)
     .width(Fill);
-    let bucket = |label: &'static str, amount| labelled(label, money(amount));
+    let bucket = |label: &'static str, amount| labelled_money(label, money(amount));
     let figures = row![
-        labelled("Balance", widget::balance(a.balance).size(20)),
+        labelled_money("Balance", widget::balance(a.balance).size(20)),
         bucket("Current", aging.current),
         bucket("1–30", aging.days_1_30),
         bucket("31–60", aging.days_31_60),
@@ -292,7 +292,10 @@ fn activity(overview: &Overview) -> Element<'_, Message> {
             Side::Debit => (Some(entry.amount), None),
             Side::Credit => (None, Some(entry.amount)),
         };
-        let mut what = format!("{}: {}", kind_label(entry.kind), entry.memo);
+        // Memos mostly begin with what they are ("Late fee: 1.5% of ...").
+        let label = kind_label(entry.kind);
+        let mut what =
+            if entry.memo.starts_with(label) { entry.memo.clone() } else { format!("{label}: {}", entry.memo) };
         if let Some(by) = entry.reversed_by {
             what.push_str(&format!(" (reversed by {by})"));
         }
@@ -306,7 +309,13 @@ fn activity(overview: &Overview) -> Element<'_, Message> {
             .spacing(12),
         )
     });
-    column![head.padding([0, 4]), rule::horizontal(1), scrollable(rows.padding([0, 4])).height(Fill)].spacing(4).into()
+    column![
+        head.padding(iced::Padding { right: 18.0, left: 4.0, ..iced::Padding::ZERO }),
+        rule::horizontal(1),
+        scrollable(rows.padding([0, 4])).spacing(6).height(Fill)
+    ]
+    .spacing(4)
+    .into()
 }
 
 fn requests(requests: &[RequestView]) -> Element<'_, Message> {

@@ -233,7 +233,7 @@ impl Approvals {
                 .style(theme::muted)
                 .into()
         } else {
-            scrollable(list).height(Fill).into()
+            scrollable(list).spacing(6).height(Fill).into()
         };
         let mut detail = column![].spacing(8).width(Fill);
         if let Some(notice) = &self.notice {

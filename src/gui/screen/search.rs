@@ -152,7 +152,7 @@ impl Search {
             .iter()
             .enumerate()
             .fold(column![].spacing(1), |list, (index, hit)| list.push(result_row(hit, index == self.selected)));
-        column![input, status, scrollable(rows).id(RESULTS).height(Fill)].spacing(8).into()
+        column![input, status, scrollable(rows).id(RESULTS).spacing(6).height(Fill)].spacing(8).into()
     }
 }
 

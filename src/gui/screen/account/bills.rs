@@ -114,9 +114,9 @@ impl Bills {
             .and_then(|id| find_bill(bills, id))
             .map(|b| text(format!("Bill {} · due {}", b.id, b.due_date)).size(13).style(theme::muted));
         row![
-            scrollable(list).width(340).height(Fill),
+            scrollable(list).spacing(6).width(340).height(Fill),
             rule::vertical(1),
-            column![summary, scrollable(detail).height(Fill)].spacing(6).width(Fill),
+            column![summary, scrollable(detail).spacing(6).height(Fill)].spacing(6).width(Fill),
         ]
         .spacing(12)
         .into()

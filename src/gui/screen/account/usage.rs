@@ -1,7 +1,7 @@
 //! Usage: 24 months of consumption as bars, with the 12-month average and
 //! the sewer cap drawn across them.
 
-use iced::widget::canvas::{self, Cache, Frame, Geometry, Path, Stroke, Text};
+use iced::widget::canvas::{self, Frame, Geometry, Path, Stroke, Text};
 use iced::{Color, Point, Rectangle, Renderer, Size, Theme, mouse};
 
 use crate::store::BillRow;
@@ -22,7 +22,6 @@ pub struct UsageChart {
     /// Average of the latest 12 months (or fewer, if the account is newer).
     pub average: Option<u64>,
     pub sewer_cap: Option<u64>,
-    cache: Cache,
 }
 
 impl UsageChart {
@@ -38,7 +37,7 @@ impl UsageChart {
             })
             .collect();
         let average = latest_average(&months);
-        UsageChart { months, average, sewer_cap, cache: Cache::new() }
+        UsageChart { months, average, sewer_cap }
     }
 }
 
@@ -59,14 +58,17 @@ impl<Message> canvas::Program<Message> for UsageChart {
         bounds: Rectangle,
         _cursor: mouse::Cursor,
     ) -> Vec<Geometry> {
-        let geometry = self.cache.draw(renderer, bounds.size(), |frame| draw(self, frame, theme));
-        vec![geometry]
+        // Drawn afresh each time: 24 bars cost nothing, and a cached geometry
+        // was seen drawn at its old place after the layout above it grew.
+        let mut frame = Frame::new(renderer, bounds.size());
+        draw(self, &mut frame, theme);
+        vec![frame.into_geometry()]
     }
 }
 
 fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
     let palette = theme.extended_palette();
-    let (left, bottom, top) = (56.0, 22.0, 8.0);
+    let (left, bottom, top) = (76.0, 22.0, 8.0);
     let plot_height = (frame.height() - bottom - top).max(1.0);
     let plot_width = (frame.width() - left - 8.0).max(1.0);
     let highest = chart.months.iter().map(|m| m.gallons).chain(chart.sewer_cap).chain(chart.average).max().unwrap_or(0);
@@ -93,7 +95,7 @@ fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
         );
         label(
             frame,
-            format!("{} k", gallons / 1_000),
+            format!("{} gal", crate::desk::explain::thousands(gallons)),
             Point::new(left - 6.0, at - 6.0),
             iced::widget::text::Alignment::Right,
         );
