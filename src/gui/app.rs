@@ -192,6 +192,18 @@ impl App {
         }
     }
 
+    /// Moves the last key or click back by `idle`, as if the person had
+    /// walked away: the idle lock's tests use it instead of waiting.
+    #[doc(hidden)]
+    pub fn pretend_idle(&mut self, idle: Duration) {
+        if let State::Ready(ready) = &mut self.state
+            && let Some(workspace) = &mut ready.workspace
+            && let Some(earlier) = workspace.last_input.checked_sub(idle)
+        {
+            workspace.last_input = earlier;
+        }
+    }
+
     pub fn update(&mut self, message: Message) -> Task<Message> {
         if let (Message::Key(_) | Message::Activity, State::Ready(ready)) = (&message, &mut self.state)
             && let Some(workspace) = &mut ready.workspace

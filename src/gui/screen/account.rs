@@ -3,14 +3,14 @@
 //! requests; and the credit form.
 
 mod bills;
-mod credit;
+pub mod credit;
 mod usage;
 
 use chrono::Utc;
 use iced::widget::{button, canvas, column, container, row, rule, scrollable, space, text};
 use iced::{Center, Element, Fill, Font, Task};
 
-pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE, Reason};
+pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE};
 use usage::UsageChart;
 
 use super::super::app::Shortcut;

@@ -3,7 +3,7 @@
 //! go to a supervisor"); afterwards, what did.
 
 use chrono::Utc;
-use iced::widget::{Id, button, column, container, operation, pick_list, row, text, text_input};
+use iced::widget::{Id, button, column, combo_box, container, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Task};
 
 use crate::desk::{Actor, CreditRequest, DeskError, MoneyRequest, Outcome};
@@ -17,6 +17,8 @@ use crate::gui::widget;
 
 pub const AMOUNT: Id = Id::new("credit-amount");
 pub const NOTE: Id = Id::new("credit-note");
+/// The reason box, empty: tests find it by this text.
+pub const REASON_PLACEHOLDER: &str = "Reason: type to choose";
 
 /// A reason as a person reads it, for the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,8 @@ impl std::fmt::Display for Reason {
 pub struct CreditForm {
     account: AccountId,
     amount: String,
+    /// Type to filter ("leak", "good"), ↑ ↓ and Enter to choose: no mouse needed.
+    reasons: combo_box::State<Reason>,
     reason: Option<Reason>,
     note: String,
     /// Chosen when the form opens: sending twice posts once.
@@ -67,6 +71,7 @@ impl CreditForm {
         let form = CreditForm {
             account,
             amount: String::new(),
+            reasons: combo_box::State::new(ReasonCode::ALL.iter().copied().map(Reason).collect()),
             reason: None,
             note: String::new(),
             key,
@@ -171,14 +176,14 @@ impl CreditForm {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let reasons: Vec<Reason> = ReasonCode::ALL.iter().copied().map(Reason).collect();
         let amount = text_input("Amount, e.g. 25.00", &self.amount)
             .id(AMOUNT)
             .on_input(Message::Amount)
             .on_submit(Message::Send)
             .padding(6)
             .width(160);
-        let reason = pick_list(reasons, self.reason, Message::Reason).placeholder("Reason").width(260);
+        let reason =
+            combo_box(&self.reasons, REASON_PLACEHOLDER, self.reason.as_ref(), Message::Reason).padding(6).width(300);
         let note = text_input("Note: what happened (required)", &self.note)
             .id(NOTE)
             .on_input(Message::Note)

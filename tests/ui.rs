@@ -1,0 +1,371 @@
+//! The window, headless: iced_test's Simulator draws each screen against a
+//! small demo database; tests click by widget id and by label, type, and
+//! find text. The Simulator runs no tasks and no subscriptions, so `apply`
+//! runs the tasks `update` returns (database work on the backend threads)
+//! and keys are sent the way the keyboard subscription sends them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::Utc;
+use iced::Task;
+use iced_test::futures::futures::{StreamExt, executor};
+use iced_test::runtime::{self, task};
+use iced_test::{Error, simulator};
+use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
+use utility_desk::desk::Desk;
+use utility_desk::desk::explain::explain_bill;
+use utility_desk::gui::app::{IDLE_LOCK, Shortcut};
+use utility_desk::gui::screen::{account, login, search};
+use utility_desk::gui::{App, Message};
+
+/// A demo database made once per test (40 accounts, 6 months: a second or so).
+struct Scene {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn scene() -> Scene {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    demo::create_at(&path, &DemoOptions { accounts: 40, seed: 7, months: 6 }, Utc::now(), |_, _| {}).unwrap();
+    Scene { _dir: dir, path }
+}
+
+/// Runs a task to its end on this thread and returns the messages it made.
+/// Widget operations (focus, scroll) need a window and are dropped.
+fn drain(t: Task<Message>) -> Vec<Message> {
+    let Some(stream) = task::into_stream(t) else { return Vec::new() };
+    executor::block_on(
+        stream
+            .filter_map(|action| async move {
+                match action {
+                    runtime::Action::Output(message) => Some(message),
+                    _ => None,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// `update`, then every message its tasks produce, until nothing is left.
+fn apply(app: &mut App, message: Message) {
+    let mut queue = vec![message];
+    while let Some(message) = queue.pop() {
+        queue.extend(drain(app.update(message)));
+    }
+}
+
+fn boot(scene: &Scene) -> App {
+    let (mut app, task) = App::boot(scene.path.clone());
+    for message in drain(task) {
+        apply(&mut app, message);
+    }
+    app
+}
+
+/// Applies what a simulated interaction produced.
+fn act(app: &mut App, interact: impl FnOnce(&mut iced_test::Simulator<'_, Message>) -> Result<(), Error>) {
+    let messages: Vec<Message> = {
+        let mut ui = simulator(app.view());
+        interact(&mut ui).unwrap();
+        ui.into_messages().collect()
+    };
+    for message in messages {
+        apply(app, message);
+    }
+}
+
+fn sees(app: &App, wanted: &str) -> bool {
+    simulator(app.view()).find(wanted).is_ok()
+}
+
+fn sign_in(app: &mut App, user: &str, password: &str) {
+    act(app, |ui| {
+        ui.click(login::USERNAME)?;
+        ui.typewrite(user);
+        ui.click(login::PASSWORD)?;
+        ui.typewrite(password);
+        ui.click("Sign in")?;
+        Ok(())
+    });
+}
+
+fn key(app: &mut App, key: Shortcut) {
+    apply(app, Message::Key(key));
+}
+
+/// The first account the demo made, by number and name.
+fn first_account(scene: &Scene) -> (String, String) {
+    let mut desk = Desk::open(&scene.path).unwrap();
+    let hit = desk.search("1000").unwrap().into_iter().next().expect("the demo has accounts");
+    (hit.number.to_string(), hit.name)
+}
+
+fn open_first_account(app: &mut App, scene: &Scene) -> String {
+    let (number, name) = first_account(scene);
+    act(app, |ui| {
+        ui.click(search::INPUT)?;
+        ui.typewrite(&number);
+        Ok(())
+    });
+    assert!(sees(app, &name), "the search finds {name} by account number {number}");
+    key(app, Shortcut::Enter);
+    assert!(app.open_account().is_some(), "Enter opens the chosen account");
+    name
+}
+
+#[test]
+fn sign_in_lists_the_demo_users_and_says_why_it_failed() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    assert!(sees(&app, "Demo database: sign in as any of"));
+    assert!(sees(&app, DEMO_PASSWORD));
+
+    sign_in(&mut app, "rep1", "not-the-password");
+    assert_eq!(app.signed_in(), None);
+    assert!(sees(&app, "sign-in failed: the user name or password is not right"));
+
+    // The name is kept; the password is typed again.
+    act(&mut app, |ui| {
+        ui.click(login::PASSWORD)?;
+        ui.typewrite(DEMO_PASSWORD);
+        ui.click("Sign in")?;
+        Ok(())
+    });
+    assert_eq!(app.signed_in(), Some("rep1"));
+    assert!(sees(&app, "rep1 · Customer Account Representative I"));
+}
+
+#[test]
+fn search_updates_as_one_types_and_the_keys_open_an_account() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    assert!(sees(&app, "Type to search; ↑ ↓ to choose, Enter to open."));
+
+    // Every account number starts with 1000: all 40 match, shown in order.
+    act(&mut app, |ui| {
+        ui.click(search::INPUT)?;
+        ui.typewrite("1000");
+        Ok(())
+    });
+    assert!(sees(&app, "40 accounts"));
+    let mut desk = Desk::open(&scene.path).unwrap();
+    let hits = desk.search("1000").unwrap();
+    key(&mut app, Shortcut::Down);
+    key(&mut app, Shortcut::Down);
+    key(&mut app, Shortcut::Up);
+    key(&mut app, Shortcut::Enter);
+    assert_eq!(app.open_account(), Some(hits[1].account_id), "down, down, up, Enter opens the second result");
+    assert!(sees(&app, &hits[1].name));
+
+    // Ctrl+F (or /) goes back to search with the query kept.
+    key(&mut app, Shortcut::Search);
+    assert_eq!(app.open_account(), None);
+    assert!(sees(&app, "40 accounts"));
+}
+
+#[test]
+fn an_older_search_answer_never_replaces_a_newer_one() {
+    let scene = scene();
+    let backend = utility_desk::gui::backend::Backend::open(&scene.path).unwrap();
+    let mut search = search::Search::default();
+    let (number, _) = first_account(&scene);
+    // Two keystrokes: "1" then the whole number. Their answers arrive in
+    // the wrong order: the first (40 accounts) after the second (one).
+    let (first, _) = search.update(&backend, search::Message::Query("1".into()));
+    let (second, _) = search.update(&backend, search::Message::Query(number.clone()));
+    let first = drain_search(first);
+    for message in drain_search(second).into_iter().chain(first) {
+        let _ = search.update(&backend, message);
+    }
+    assert_eq!(search.results().len(), 1, "the answer for {number} stands");
+    assert_eq!(search.results()[0].number.to_string(), number);
+}
+
+fn drain_search(t: Task<search::Message>) -> Vec<search::Message> {
+    let Some(stream) = task::into_stream(t) else { return Vec::new() };
+    executor::block_on(
+        stream
+            .filter_map(|action| async move {
+                match action {
+                    runtime::Action::Output(message) => Some(message),
+                    _ => None,
+                }
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn a_credit_within_the_limit_posts_and_the_balance_moves() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep2", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let id = app.open_account().unwrap();
+    let before = Desk::open(&scene.path).unwrap().overview(id, Utc::now()).unwrap().account.balance;
+
+    key(&mut app, Shortcut::Credit);
+    act(&mut app, |ui| {
+        ui.click(account::CREDIT_AMOUNT)?;
+        ui.typewrite("25.00");
+        Ok(())
+    });
+    assert!(sees(&app, "Within your limits: this credit will post now."));
+    // The reason box (a combo box: type "goodw", Enter) takes no simulated
+    // focus: its choice is sent as the box sends it.
+    let goodwill = account::credit::Reason(utility_desk::domain::ledger::ReasonCode::Goodwill);
+    apply(&mut app, Message::Account(account::Message::Credit(account::credit::Message::Reason(goodwill))));
+    act(&mut app, |ui| {
+        ui.click(account::CREDIT_NOTE)?;
+        ui.typewrite("Missed appointment on 3 November");
+        ui.click("Post credit")?;
+        Ok(())
+    });
+    let after = Desk::open(&scene.path).unwrap().overview(id, Utc::now()).unwrap().account.balance;
+    assert_eq!(before - after, utility_desk::domain::Money::from_cents(2_500));
+    assert!(sees_prefix(&app, "Credit of $25.00 posted (posting "));
+}
+
+/// Whether a text starting with `prefix` is on screen (ids in messages vary).
+fn sees_prefix(app: &App, prefix: &str) -> bool {
+    let mut ui = simulator(app.view());
+    ui.find(move |candidate: iced_test::selector::Candidate<'_>| match candidate {
+        iced_test::selector::Candidate::Text { content, .. } if content.starts_with(prefix) => Some(()),
+        _ => None,
+    })
+    .is_ok()
+}
+
+#[test]
+fn an_over_limit_credit_says_so_first_and_a_supervisor_approves_it_lower() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep2", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let id = app.open_account().unwrap();
+    let pending_before = Desk::open(&scene.path).unwrap().requests(Utc::now(), Some("pending"), None).unwrap().len();
+
+    key(&mut app, Shortcut::Credit);
+    act(&mut app, |ui| {
+        ui.click(account::CREDIT_AMOUNT)?;
+        ui.typewrite("75.00");
+        Ok(())
+    });
+    assert!(sees(&app, "Your credit limit is $50.00: this $75.00 credit will go to a supervisor."));
+    let leak = account::credit::Reason(utility_desk::domain::ledger::ReasonCode::Leak);
+    apply(&mut app, Message::Account(account::Message::Credit(account::credit::Message::Reason(leak))));
+    act(&mut app, |ui| {
+        ui.click(account::CREDIT_NOTE)?;
+        ui.typewrite("Leak repaired, plumber's invoice seen");
+        ui.click("Send for approval")?;
+        Ok(())
+    });
+    assert!(sees_prefix(&app, "Sent for approval as request "));
+    let mut desk = Desk::open(&scene.path).unwrap();
+    let pending = desk.requests(Utc::now(), Some("pending"), None).unwrap();
+    assert_eq!(pending.len(), pending_before + 1);
+    let request = pending.iter().find(|r| r.row.account_id == id && r.row.requested_by_name == "rep2").unwrap();
+
+    // The supervisor signs in, finds it in the queue and approves $60.00.
+    apply(&mut app, Message::SignOut);
+    sign_in(&mut app, "supervisor", DEMO_PASSWORD);
+    key(&mut app, Shortcut::Approvals);
+    assert!(sees(&app, "Approval queue, oldest first"));
+    let position = pending.iter().position(|r| r.row.id == request.row.id).unwrap();
+    for _ in 0..position {
+        key(&mut app, Shortcut::Down);
+    }
+    assert!(sees(&app, &format!("Request {}: credit of $75.00", request.row.id)));
+    assert!(sees(&app, "Leak allowance: Leak repaired, plumber's invoice seen"));
+    act(&mut app, |ui| {
+        ui.click(utility_desk::gui::screen::approvals::AMOUNT)?;
+        for _ in 0..5 {
+            ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        ui.typewrite("60.00");
+        ui.click("Approve and post")?;
+        Ok(())
+    });
+    assert!(sees_prefix(&app, &format!("Request {} approved and posted (posting ", request.row.id)));
+    let decided = desk.requests(Utc::now(), Some("approved"), None).unwrap();
+    let approved = decided.iter().find(|r| r.row.id == request.row.id).unwrap();
+    assert_eq!(approved.row.approved_amount, Some(utility_desk::domain::Money::from_cents(6_000)));
+}
+
+#[test]
+fn the_window_locks_when_idle_hides_the_account_and_unlocks_with_the_password() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    let name = open_first_account(&mut app, &scene);
+
+    apply(&mut app, Message::Tick);
+    assert!(!app.is_locked(), "not idle yet");
+    app.pretend_idle(IDLE_LOCK + Duration::from_secs(1));
+    apply(&mut app, Message::Tick);
+    assert!(app.is_locked());
+    assert!(!sees(&app, &name), "account data is hidden while locked");
+    assert!(sees(&app, "Locked after 15 idle minutes. rep3, enter your password to go on."));
+
+    act(&mut app, |ui| {
+        ui.click(login::PASSWORD)?;
+        ui.typewrite(DEMO_PASSWORD);
+        ui.click("Sign in")?;
+        Ok(())
+    });
+    assert!(!app.is_locked());
+    assert_eq!(app.signed_in(), Some("rep3"));
+    assert!(sees(&app, &name), "back on the same account");
+}
+
+#[test]
+fn someone_else_may_sign_in_at_the_lock_and_the_old_work_is_gone() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    key(&mut app, Shortcut::Lock);
+    assert!(app.is_locked());
+    act(&mut app, |ui| ui.click("Sign in as someone else").map(drop));
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    assert_eq!(app.signed_in(), Some("rep1"));
+    assert_eq!(app.open_account(), None, "rep1 starts at search, not on rep3's account");
+}
+
+#[test]
+fn a_bill_is_itemized_and_explained_in_plain_words() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let id = app.open_account().unwrap();
+    key(&mut app, Shortcut::Tab(2));
+    key(&mut app, Shortcut::Down);
+    let mut desk = Desk::open(&scene.path).unwrap();
+    let newest = desk.overview(id, Utc::now()).unwrap().bills[0].id;
+    let bill = desk.bill(newest).unwrap();
+    assert!(sees(&app, &bill.lines[0].line.description), "the newest bill's lines show");
+    key(&mut app, Shortcut::Enter);
+    for paragraph in explain_bill(&bill) {
+        assert!(sees(&app, &paragraph), "missing: {paragraph}");
+    }
+}
+
+#[test]
+fn f1_lists_the_keys_and_the_theme_switches() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    assert!(!sees(&app, "show or hide this list"));
+    key(&mut app, Shortcut::Help);
+    assert!(sees(&app, "show or hide this list"));
+    key(&mut app, Shortcut::Escape);
+    assert!(!sees(&app, "show or hide this list"));
+    let light = app.theme();
+    key(&mut app, Shortcut::Theme);
+    assert_eq!(light.to_string(), "Utility Desk Light");
+    assert_eq!(app.theme().to_string(), "Utility Desk Dark");
+}
