@@ -47,3 +47,28 @@ pub fn key_hint<'a, M: 'a>(key: &'a str, what: &'a str) -> Element<'a, M> {
     .align_y(Center)
     .into()
 }
+
+/// What an action did: the sentence, and the ids to quote (kept apart so
+/// the sentence reads the same every time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub said: String,
+    pub reference: String,
+}
+
+impl Notice {
+    pub fn new(said: impl Into<String>, reference: impl Into<String>) -> Notice {
+        Notice { said: said.into(), reference: reference.into() }
+    }
+}
+
+pub fn notice<'a, M: 'a>(notice: &'a Notice) -> Element<'a, M> {
+    container(
+        row![text(notice.said.as_str()), text(notice.reference.as_str()).style(theme::muted)]
+            .spacing(10)
+            .align_y(Center),
+    )
+    .padding([6, 10])
+    .style(theme::band)
+    .into()
+}

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Db, Result};
 use crate::domain::Money;
 use crate::domain::authority::MoneyAction;
-use crate::domain::ids::{AccountId, PostingId, UserId};
+use crate::domain::ids::{AccountId, AccountNumber, PostingId, UserId};
 use crate::domain::user::Role;
 
 /// A request to store.
@@ -28,7 +28,7 @@ pub struct RequestRow {
     pub id: i64,
     pub action: MoneyAction,
     pub account_id: AccountId,
-    pub account_number: String,
+    pub account_number: AccountNumber,
     pub subject: String,
     pub amount: Money,
     pub request_json: String,

@@ -54,7 +54,7 @@ pub struct Account {
     bills: bills::Bills,
     credit: Option<credit::CreditForm>,
     /// What the last action did, shown until the next one.
-    notice: Option<String>,
+    notice: Option<widget::Notice>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,7 +193,7 @@ impl Account {
         };
         let mut page = column![header(overview)].spacing(10);
         if let Some(notice) = &self.notice {
-            page = page.push(container(text(notice.clone())).padding([6, 10]).style(theme::band));
+            page = page.push(widget::notice(notice));
         }
         if let Some(form) = &self.credit {
             page = page.push(form.view().map(Message::Credit));

@@ -18,18 +18,22 @@ use crate::gui::widget::{self, labelled, money};
 
 pub const AMOUNT: Id = Id::new("approve-amount");
 pub const NOTE: Id = Id::new("approve-note");
+pub const FILTER: Id = Id::new("approvals-filter");
 
 pub struct Approvals {
     /// Approvers see the queue; others their own requests.
     approver: bool,
     requests: Vec<RequestView>,
+    /// Narrows the list: an account number, a name, an action.
+    filter: String,
+    /// Index into the filtered list.
     selected: usize,
     /// The selected request's account.
     context: Option<Overview>,
     amount: String,
     note: String,
     error: Option<String>,
-    notice: Option<String>,
+    notice: Option<widget::Notice>,
     busy: bool,
 }
 
@@ -37,13 +41,14 @@ pub struct Approvals {
 pub enum Message {
     Loaded(Result<Vec<RequestView>, DeskError>),
     Select(usize),
+    Filter(String),
     Context(Result<Box<Overview>, DeskError>),
     Amount(String),
     Note(String),
     Approve,
     Reject,
     Withdraw,
-    Decided(Result<String, DeskError>),
+    Decided(Result<widget::Notice, DeskError>),
     OpenAccount(AccountId),
 }
 
@@ -60,6 +65,7 @@ impl Approvals {
         let approvals = Approvals {
             approver: is_approver(actor),
             requests: Vec::new(),
+            filter: String::new(),
             selected: 0,
             context: None,
             amount: String::new(),
@@ -75,8 +81,23 @@ impl Approvals {
         &self.requests
     }
 
+    /// The requests the filter lets through, in queue order.
+    fn shown(&self) -> Vec<&RequestView> {
+        let filter = self.filter.trim().to_lowercase();
+        self.requests
+            .iter()
+            .filter(|r| {
+                filter.is_empty()
+                    || r.row.account_number.to_string().contains(&filter)
+                    || r.row.account_number.digits().contains(&filter)
+                    || r.row.requested_by_name.to_lowercase().contains(&filter)
+                    || r.row.action.label().contains(&filter)
+            })
+            .collect()
+    }
+
     fn current(&self) -> Option<&RequestView> {
-        self.requests.get(self.selected)
+        self.shown().get(self.selected).copied()
     }
 
     pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
@@ -84,13 +105,17 @@ impl Approvals {
             Message::Loaded(Ok(requests)) => {
                 self.requests = requests;
                 self.busy = false;
-                return (self.select(backend, self.selected.min(self.requests.len().saturating_sub(1))), None);
+                return (self.select(backend, self.selected.min(self.shown().len().saturating_sub(1))), None);
             }
             Message::Loaded(Err(error)) => {
                 self.error = Some(error.to_string());
                 Task::none()
             }
             Message::Select(index) => return (self.select(backend, index), None),
+            Message::Filter(filter) => {
+                self.filter = filter;
+                return (self.select(backend, 0), None);
+            }
             Message::Context(Ok(overview)) => {
                 if self.current().is_some_and(|r| r.row.account_id == overview.account.account.id) {
                     self.context = Some(*overview);
@@ -172,15 +197,16 @@ impl Approvals {
                             Decision::Approve => {
                                 let note = (!note.is_empty()).then_some(note.as_str());
                                 let posted = desk.approve(&actor, now, id, amount, note)?;
-                                Ok(format!("Request {id} approved and posted (posting {}).", posted.posting_id))
+                                let reference = format!("request {id}, posting {}", posted.posting_id);
+                                Ok(widget::Notice::new("Request approved and posted.", reference))
                             }
                             Decision::Reject => {
                                 desk.reject(&actor, now, id, &note)?;
-                                Ok(format!("Request {id} rejected."))
+                                Ok(widget::Notice::new("Request rejected.", format!("request {id}")))
                             }
                             Decision::Withdraw => {
                                 desk.withdraw(&actor, now, id)?;
-                                Ok(format!("Request {id} withdrawn."))
+                                Ok(widget::Notice::new("Request withdrawn.", format!("request {id}")))
                             }
                         }
                     })
@@ -193,14 +219,15 @@ impl Approvals {
     pub fn key(&mut self, backend: &Backend, _actor: &Actor, key: Shortcut) -> Task<Message> {
         match key {
             Shortcut::Up => self.select(backend, self.selected.saturating_sub(1)),
-            Shortcut::Down => self.select(backend, (self.selected + 1).min(self.requests.len().saturating_sub(1))),
+            Shortcut::Down => self.select(backend, (self.selected + 1).min(self.shown().len().saturating_sub(1))),
             _ => Task::none(),
         }
     }
 
     pub fn view(&self, _actor: &Actor) -> Element<'_, Message> {
         let title = if self.approver { "Approval queue, oldest first" } else { "My requests" };
-        let list = self.requests.iter().enumerate().fold(column![].spacing(1), |list, (i, r)| {
+        let shown = self.shown();
+        let list = shown.iter().enumerate().fold(column![].spacing(1), |list, (i, r)| {
             let stale = if r.stale { " · stale" } else { "" };
             let status = if self.approver { String::new() } else { format!("{} · ", r.row.status) };
             list.push(
@@ -228,7 +255,9 @@ impl Approvals {
                 .style(theme::row_button(i == self.selected)),
             )
         });
-        let list: Element<'_, Message> = if self.requests.is_empty() {
+        let list: Element<'_, Message> = if shown.is_empty() && !self.requests.is_empty() {
+            text("No request matches the filter.").style(theme::muted).into()
+        } else if self.requests.is_empty() {
             text(if self.approver { "Nothing is waiting for approval." } else { "You have sent no requests." })
                 .style(theme::muted)
                 .into()
@@ -237,7 +266,7 @@ impl Approvals {
         };
         let mut detail = column![].spacing(8).width(Fill);
         if let Some(notice) = &self.notice {
-            detail = detail.push(container(text(notice.clone())).padding([6, 10]).style(theme::band));
+            detail = detail.push(widget::notice(notice));
         }
         if let Some(request) = self.current() {
             detail = detail.push(self.detail(request));
@@ -247,7 +276,20 @@ impl Approvals {
         }
         column![
             text(title).size(18),
-            row![container(list).width(420), rule::vertical(1), scrollable(detail).height(Fill)].spacing(12)
+            row![
+                column![
+                    text_input("Filter: account number, name or action", &self.filter)
+                        .id(FILTER)
+                        .on_input(Message::Filter)
+                        .padding(6),
+                    list
+                ]
+                .spacing(6)
+                .width(420),
+                rule::vertical(1),
+                scrollable(detail).height(Fill)
+            ]
+            .spacing(12)
         ]
         .spacing(8)
         .into()
@@ -257,9 +299,14 @@ impl Approvals {
         let r = &request.row;
         let note = serde_json::from_str::<MoneyRequest>(&r.request_json).ok().map(|m| request_note(&m));
         let mut detail = column![
-            text(format!("Request {}: {} of {}", r.id, r.action.label(), r.amount)).size(18),
             row![
-                labelled("Account", text(r.account_number.clone()).font(Font::MONOSPACE)),
+                text(format!("{} of {}", capitalized(r.action.label()), r.amount)).size(18),
+                text(format!("request {}", r.id)).style(theme::muted),
+            ]
+            .spacing(10)
+            .align_y(Center),
+            row![
+                labelled("Account", text(r.account_number.to_string()).font(Font::MONOSPACE)),
                 labelled("Asked by", text(r.requested_by_name.clone())),
                 labelled("Asked on", text(r.requested_at.format("%Y-%m-%d %H:%M UTC").to_string())),
                 labelled("Age", text(format!("{} business days", request.age_business_days))),
@@ -364,4 +411,10 @@ fn load(backend: &Backend, actor: &Actor) -> Task<Message> {
         },
         Message::Loaded,
     )
+}
+
+/// "credit" → "Credit".
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

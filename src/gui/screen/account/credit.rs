@@ -3,7 +3,7 @@
 //! go to a supervisor"); afterwards, what did.
 
 use chrono::Utc;
-use iced::widget::{Id, button, column, combo_box, container, operation, row, text, text_input};
+use iced::widget::{Id, button, column, container, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Task};
 
 use crate::desk::{Actor, CreditRequest, DeskError, MoneyRequest, Outcome};
@@ -13,12 +13,22 @@ use crate::domain::ids::AccountId;
 use crate::domain::ledger::ReasonCode;
 use crate::gui::backend::Backend;
 use crate::gui::theme;
-use crate::gui::widget;
+use crate::gui::widget::{self, Notice};
 
 pub const AMOUNT: Id = Id::new("credit-amount");
 pub const NOTE: Id = Id::new("credit-note");
-/// The reason box, empty: tests find it by this text.
-pub const REASON_PLACEHOLDER: &str = "Reason: type to choose";
+pub const REASON: Id = Id::new("credit-reason");
+
+/// The reasons whose label or code contains what was typed, in list order.
+pub fn matching_reasons(typed: &str) -> Vec<Reason> {
+    let typed = typed.trim().to_lowercase();
+    ReasonCode::ALL
+        .iter()
+        .copied()
+        .filter(|r| typed.is_empty() || r.label().to_lowercase().contains(&typed) || r.code().contains(&typed))
+        .map(Reason)
+        .collect()
+}
 
 /// A reason as a person reads it, for the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +44,9 @@ impl std::fmt::Display for Reason {
 pub struct CreditForm {
     account: AccountId,
     amount: String,
-    /// Type to filter ("leak", "good"), ↑ ↓ and Enter to choose: no mouse needed.
-    reasons: combo_box::State<Reason>,
+    /// What was typed in the reason box ("leak", "good"): the first reason
+    /// it matches is the one chosen; Enter moves on to the note.
+    reason_text: String,
     reason: Option<Reason>,
     note: String,
     /// Chosen when the form opens: sending twice posts once.
@@ -51,9 +62,17 @@ pub struct CreditForm {
 #[derive(Debug, Clone)]
 pub enum Message {
     Amount(String),
+    /// Typed in the reason box.
+    ReasonText(String),
+    /// Chosen from the matches.
     Reason(Reason),
     Note(String),
-    Previewed { generation: u64, decision: Result<Decision, DeskError> },
+    Previewed {
+        generation: u64,
+        decision: Result<Decision, DeskError>,
+    },
+    /// Enter in a field before the last: on to the next.
+    Next,
     Send,
     Sent(Result<Outcome, DeskError>),
     Cancel,
@@ -62,7 +81,7 @@ pub enum Message {
 /// What the account screen must do.
 pub enum Event {
     /// Close the form; `Some` with what happened, to show and reload.
-    Closed(Option<String>),
+    Closed(Option<Notice>),
 }
 
 impl CreditForm {
@@ -71,7 +90,7 @@ impl CreditForm {
         let form = CreditForm {
             account,
             amount: String::new(),
-            reasons: combo_box::State::new(ReasonCode::ALL.iter().copied().map(Reason).collect()),
+            reason_text: String::new(),
             reason: None,
             note: String::new(),
             key,
@@ -128,10 +147,17 @@ impl CreditForm {
                 }
                 (Task::none(), None)
             }
+            Message::ReasonText(typed) => {
+                self.reason = (!typed.trim().is_empty()).then(|| matching_reasons(&typed).first().copied()).flatten();
+                self.reason_text = typed;
+                (Task::none(), None)
+            }
             Message::Reason(reason) => {
                 self.reason = Some(reason);
+                self.reason_text = reason.0.label().to_string();
                 (operation::focus(NOTE), None)
             }
+            Message::Next => (operation::focus_next(), None),
             Message::Note(note) => {
                 self.note = note;
                 (Task::none(), None)
@@ -159,9 +185,11 @@ impl CreditForm {
             Message::Sent(Ok(outcome)) => {
                 let amount = Money::parse(&self.amount).unwrap_or(Money::ZERO);
                 let said = match outcome {
-                    Outcome::Posted(posted) => format!("Credit of {amount} posted (posting {}).", posted.posting_id),
+                    Outcome::Posted(posted) => {
+                        Notice::new(format!("Credit of {amount} posted."), format!("posting {}", posted.posting_id))
+                    }
                     Outcome::Pending { request, reason, .. } => {
-                        format!("Sent for approval as request {request}: {reason}.")
+                        Notice::new(format!("Sent for approval. {reason}."), format!("request {request}"))
                     }
                 };
                 (Task::none(), Some(Event::Closed(Some(said))))
@@ -179,11 +207,28 @@ impl CreditForm {
         let amount = text_input("Amount, e.g. 25.00", &self.amount)
             .id(AMOUNT)
             .on_input(Message::Amount)
-            .on_submit(Message::Send)
+            .on_submit(Message::Next)
             .padding(6)
             .width(160);
-        let reason =
-            combo_box(&self.reasons, REASON_PLACEHOLDER, self.reason.as_ref(), Message::Reason).padding(6).width(300);
+        let reason = text_input("Reason: type a word, e.g. leak", &self.reason_text)
+            .id(REASON)
+            .on_input(Message::ReasonText)
+            .on_submit(Message::Next)
+            .padding(6)
+            .width(260);
+        let chosen: Element<'_, Message> = match self.reason {
+            Some(reason) => text(format!("→ {reason}")).into(),
+            None if self.reason_text.trim().is_empty() => text("").into(),
+            None => widget::error("no reason matches"),
+        };
+        let choices = matching_reasons(&self.reason_text).into_iter().fold(row![].spacing(4), |choices, reason| {
+            choices.push(
+                button(text(reason.0.label()).size(12))
+                    .padding([2, 6])
+                    .style(theme::row_button(self.reason == Some(reason)))
+                    .on_press(Message::Reason(reason)),
+            )
+        });
         let note = text_input("Note: what happened (required)", &self.note)
             .id(NOTE)
             .on_input(Message::Note)
@@ -204,7 +249,8 @@ impl CreditForm {
         };
         let mut form = column![
             text("Issue a credit").size(18),
-            row![amount, reason].spacing(8).align_y(Center),
+            row![amount, reason, chosen].spacing(8).align_y(Center),
+            choices,
             note,
             preview,
             row![
