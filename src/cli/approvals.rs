@@ -107,8 +107,6 @@ impl<'a> From<&'a RequestView> for Listed<'a> {
     }
 }
 
-/// An account number as people read it: 10000421-7.
-
 pub fn requests(desk: &mut Desk, out: &mut impl Write, args: RequestsArgs) -> Result<(), DeskError> {
     let now = Utc::now();
     let actor = args.sign_in.actor(desk, now)?;
@@ -144,7 +142,7 @@ pub fn requests(desk: &mut Desk, out: &mut impl Write, args: RequestsArgs) -> Re
             if view.stale { "STALE" } else { "" },
             row.action.label(),
             row.amount.to_string(),
-            row.account_number.to_string(),
+            row.account_number,
             row.requested_by_name,
             desk.local_time(row.requested_at).format("%Y-%m-%d %H:%M"),
             row.reason
