@@ -388,3 +388,45 @@ fn f1_lists_the_keys_and_the_theme_switches() {
     assert_eq!(light.to_string(), "Utility Desk Light");
     assert_eq!(app.theme().to_string(), "Utility Desk Dark");
 }
+
+#[test]
+fn a_bill_line_is_adjusted_by_amount_from_the_keyboard() {
+    use account::adjust;
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let id = app.open_account().unwrap();
+    key(&mut app, Shortcut::Adjust);
+    assert!(sees(&app, "Choose a bill first: Alt+2, then ↓."));
+    key(&mut app, Shortcut::Tab(2));
+    key(&mut app, Shortcut::Down);
+    key(&mut app, Shortcut::Adjust);
+    let mut desk = Desk::open(&scene.path).unwrap();
+    let newest = desk.overview(id, Utc::now()).unwrap().bills[0].id;
+    let bill = desk.bill(newest).unwrap();
+    assert!(sees(&app, &format!("Adjust bill {} ({} to {})", bill.id, bill.period_start, bill.period_end)));
+
+    let line = &bill.lines[1];
+    act(&mut app, |ui| ui.click("By amount on a line").map(drop));
+    act(&mut app, |ui| {
+        ui.click(line.line.description.as_str())?;
+        ui.click(adjust::AMOUNT)?;
+        ui.typewrite("1.00");
+        ui.click(adjust::REASON)?;
+        ui.typewrite("billing");
+        ui.click(adjust::NOTE)?;
+        ui.typewrite("Charged twice for the same month");
+        Ok(())
+    });
+    let after = line.line.amount - utility_desk::domain::Money::from_cents(100);
+    assert!(sees(&app, &format!("Line 2: {} before, {after} after.", line.line.amount)));
+    assert!(sees(&app, "Within your limits: this adjustment will post now."));
+    act(&mut app, |ui| ui.click("Post adjustment").map(drop));
+    assert!(sees(&app, &format!("Bill {} adjusted.", bill.id)));
+    let entries = desk.overview(id, Utc::now()).unwrap().entries;
+    let newest = &entries[0];
+    assert_eq!(newest.kind, utility_desk::domain::ledger::PostingKind::Adjustment);
+    assert_eq!(newest.amount, utility_desk::domain::Money::from_cents(100));
+    assert_eq!(newest.bill_id, Some(bill.id));
+}

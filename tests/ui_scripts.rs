@@ -3,15 +3,20 @@
 //! demo database made for the run. Subscriptions (the keyboard shortcuts)
 //! do not run there; `tests/ui.rs` covers them.
 
-use chrono::Utc;
+use chrono::{TimeZone, Utc};
 use utility_desk::demo::{self, DemoOptions};
 
 #[test]
 fn the_ice_scripts_pass() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    // Seed 7, 40 accounts: the scripts name its first account, 10000001-7 (Denise Roberts).
-    demo::create_at(&path, &DemoOptions { accounts: 40, seed: 7, months: 6 }, Utc::now(), |_, _| {}).unwrap();
+    // Kept under target/ so a failed script's database can be looked at.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ui-scripts");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ledger.db");
+    // Made as of a fixed day, so the scripts can name its figures: seed 7,
+    // 40 accounts; the first is 10000001-7 (Denise Roberts).
+    let made = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
+    demo::create_at(&path, &DemoOptions { accounts: 40, seed: 7, months: 6 }, made, |_, _| {}).unwrap();
     let scripts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui");
     if let Err(error) = iced_test::run(utility_desk::gui::application(path), scripts) {
         panic!("{error:?}");

@@ -110,6 +110,8 @@ pub enum Shortcut {
     /// Alt+1..: a tab of the account.
     Tab(u8),
     Credit,
+    /// Alt+J: adjust the chosen bill.
+    Adjust,
     Approvals,
     Lock,
     Theme,
@@ -469,6 +471,7 @@ fn help<'a>() -> Element<'a, Message> {
         ("↑ ↓  Enter", "move through results; open the account"),
         ("Alt+1 … Alt+4", "account tabs: activity, bills, usage, requests"),
         ("Alt+C", "issue a credit on the open account"),
+        ("Alt+J", "adjust the chosen bill (Bills tab)"),
         ("Alt+A", "approvals (supervisors) or my requests"),
         ("Tab  Shift+Tab", "next or previous field"),
         ("Esc", "close a form, or back to search"),
@@ -519,6 +522,7 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
         Key::Character("f") if modifiers.command() => return Some(Shortcut::Search),
         Key::Character("l") if modifiers.command() => return Some(Shortcut::Lock),
         Key::Character("c") if modifiers.alt() => return Some(Shortcut::Credit),
+        Key::Character("j") if modifiers.alt() => return Some(Shortcut::Adjust),
         Key::Character("a") if modifiers.alt() => return Some(Shortcut::Approvals),
         Key::Character(digit) if modifiers.alt() => {
             return digit.parse::<u8>().ok().filter(|d| (1..=9).contains(d)).map(Shortcut::Tab);

@@ -2,8 +2,10 @@
 //! alerts; tabs for activity, bills (itemized, explained), usage and
 //! requests; and the credit form.
 
+pub mod adjust;
 mod bills;
 pub mod credit;
+pub mod reason;
 mod usage;
 
 use chrono::Utc;
@@ -53,6 +55,7 @@ pub struct Account {
     tab: Tab,
     bills: bills::Bills,
     credit: Option<credit::CreditForm>,
+    adjust: Option<adjust::AdjustForm>,
     /// What the last action did, shown until the next one.
     notice: Option<widget::Notice>,
 }
@@ -64,6 +67,7 @@ pub enum Message {
     Bills(bills::Message),
     OpenCredit,
     Credit(credit::Message),
+    Adjust(adjust::Message),
     Back,
 }
 
@@ -84,6 +88,7 @@ impl Account {
             tab: Tab::Activity,
             bills: bills::Bills::default(),
             credit: None,
+            adjust: None,
             notice: None,
         };
         (account, load(backend, id))
@@ -115,9 +120,24 @@ impl Account {
                 self.tab = tab;
                 Task::none()
             }
+            Message::Bills(bills::Message::Adjust) => self.open_adjust(actor),
             Message::Bills(message) => self.bills.update(backend, message).map(Message::Bills),
+            Message::Adjust(message) => {
+                let Some(form) = &mut self.adjust else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(adjust::Event::Closed(said)) => {
+                        self.adjust = None;
+                        let reload = said.is_some();
+                        self.notice = said;
+                        if reload { load(backend, self.id) } else { Task::none() }
+                    }
+                    None => task.map(Message::Adjust),
+                }
+            }
             Message::OpenCredit => {
                 let (form, task) = credit::CreditForm::new(self.id, actor);
+                self.adjust = None;
                 self.credit = Some(form);
                 self.notice = None;
                 task.map(Message::Credit)
@@ -139,6 +159,18 @@ impl Account {
         }
     }
 
+    fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
+        let Some(bill) = self.bills.chosen().cloned() else {
+            self.notice = Some(widget::Notice::new("Choose a bill first: Alt+2, then ↓.", ""));
+            return Task::none();
+        };
+        let (form, task) = adjust::AdjustForm::new(bill, actor);
+        self.credit = None;
+        self.adjust = Some(form);
+        self.notice = None;
+        task.map(Message::Adjust)
+    }
+
     pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> KeyOutcome {
         let task = match key {
             Shortcut::Tab(n) => match Tab::ALL.get(usize::from(n) - 1) {
@@ -146,15 +178,19 @@ impl Account {
                 None => Task::none(),
             },
             Shortcut::Credit if self.credit.is_none() => self.update(backend, actor, Message::OpenCredit),
-            Shortcut::Escape if self.credit.is_some() => {
+            Shortcut::Adjust if self.adjust.is_none() => self.open_adjust(actor),
+            Shortcut::Escape if self.credit.is_some() || self.adjust.is_some() => {
                 self.credit = None;
+                self.adjust = None;
                 Task::none()
             }
             Shortcut::Escape if self.bills.is_explaining() => {
                 self.update(backend, actor, Message::Bills(bills::Message::Explain(false)))
             }
             Shortcut::Escape => return KeyOutcome::Back,
-            Shortcut::Up | Shortcut::Down | Shortcut::Enter if self.tab == Tab::Bills && self.credit.is_none() => {
+            Shortcut::Up | Shortcut::Down | Shortcut::Enter
+                if self.tab == Tab::Bills && self.credit.is_none() && self.adjust.is_none() =>
+            {
                 let bills = self.overview.as_ref().map(|o| o.bills.as_slice()).unwrap_or_default();
                 self.bills.key(backend, bills, key).map(Message::Bills)
             }
@@ -197,6 +233,9 @@ impl Account {
         }
         if let Some(form) = &self.credit {
             page = page.push(form.view().map(Message::Credit));
+        }
+        if let Some(form) = &self.adjust {
+            page = page.push(scrollable(form.view().map(Message::Adjust)).height(iced::Shrink));
         }
         page.push(tabs).push(rule::horizontal(1)).push(container(body).height(Fill)).into()
     }

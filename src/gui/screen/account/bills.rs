@@ -29,11 +29,18 @@ pub enum Message {
     Select(BillId),
     Loaded(Result<BillRow, DeskError>),
     Explain(bool),
+    /// Open the adjustment form on the chosen bill (the account screen does).
+    Adjust,
 }
 
 impl Bills {
     pub fn is_explaining(&self) -> bool {
         self.explaining
+    }
+
+    /// The chosen bill with its lines, once loaded.
+    pub fn chosen(&self) -> Option<&BillRow> {
+        self.detail.as_ref().filter(|b| Some(b.id) == self.selected)
     }
 
     pub fn update(&mut self, backend: &Backend, message: Message) -> Task<Message> {
@@ -58,6 +65,7 @@ impl Bills {
                 self.explaining = on;
                 Task::none()
             }
+            Message::Adjust => Task::none(),
         }
     }
 
@@ -157,8 +165,12 @@ impl Bills {
             lines,
             rule::horizontal(1),
             row![text("Total").width(Fill), money(bill.total)],
-            button(text(if self.explaining { "Hide the explanation" } else { "Explain this bill  (Enter)" }))
-                .on_press(Message::Explain(!self.explaining)),
+            row![
+                button(text(if self.explaining { "Hide the explanation" } else { "Explain this bill  (Enter)" }))
+                    .on_press(Message::Explain(!self.explaining)),
+                button(text("Adjust this bill  Alt+J")).on_press(Message::Adjust).style(button::secondary),
+            ]
+            .spacing(8),
         ]
         .spacing(6);
         if self.explaining {

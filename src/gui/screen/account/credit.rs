@@ -6,11 +6,11 @@ use chrono::Utc;
 use iced::widget::{Id, button, column, container, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Task};
 
+use super::reason::{self, ReasonField};
 use crate::desk::{Actor, CreditRequest, DeskError, MoneyRequest, Outcome};
 use crate::domain::Money;
 use crate::domain::authority::{Decision, MoneyAction};
 use crate::domain::ids::AccountId;
-use crate::domain::ledger::ReasonCode;
 use crate::gui::backend::Backend;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
@@ -19,35 +19,11 @@ pub const AMOUNT: Id = Id::new("credit-amount");
 pub const NOTE: Id = Id::new("credit-note");
 pub const REASON: Id = Id::new("credit-reason");
 
-/// The reasons whose label or code contains what was typed, in list order.
-pub fn matching_reasons(typed: &str) -> Vec<Reason> {
-    let typed = typed.trim().to_lowercase();
-    ReasonCode::ALL
-        .iter()
-        .copied()
-        .filter(|r| typed.is_empty() || r.label().to_lowercase().contains(&typed) || r.code().contains(&typed))
-        .map(Reason)
-        .collect()
-}
-
-/// A reason as a person reads it, for the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reason(pub ReasonCode);
-
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.label())
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct CreditForm {
     account: AccountId,
     amount: String,
-    /// What was typed in the reason box ("leak", "good"): the first reason
-    /// it matches is the one chosen; Enter moves on to the note.
-    reason_text: String,
-    reason: Option<Reason>,
+    reason: ReasonField,
     note: String,
     /// Chosen when the form opens: sending twice posts once.
     key: String,
@@ -62,10 +38,7 @@ pub struct CreditForm {
 #[derive(Debug, Clone)]
 pub enum Message {
     Amount(String),
-    /// Typed in the reason box.
-    ReasonText(String),
-    /// Chosen from the matches.
-    Reason(Reason),
+    Reason(reason::Message),
     Note(String),
     Previewed {
         generation: u64,
@@ -90,8 +63,7 @@ impl CreditForm {
         let form = CreditForm {
             account,
             amount: String::new(),
-            reason_text: String::new(),
-            reason: None,
+            reason: ReasonField::default(),
             note: String::new(),
             key,
             preview: None,
@@ -104,14 +76,14 @@ impl CreditForm {
 
     fn request(&self) -> Result<MoneyRequest, String> {
         let amount = Money::parse(&self.amount).map_err(|e| e.to_string())?;
-        let reason = self.reason.ok_or("choose a reason")?;
+        let reason = self.reason.chosen().ok_or("choose a reason: type a word such as leak or goodwill")?;
         if self.note.trim().is_empty() {
             return Err("a note is required: what happened, in a sentence".into());
         }
         Ok(MoneyRequest::Credit(CreditRequest {
             account: self.account,
             amount,
-            reason: reason.0,
+            reason,
             note: self.note.trim().to_string(),
             key: self.key.clone(),
         }))
@@ -147,15 +119,9 @@ impl CreditForm {
                 }
                 (Task::none(), None)
             }
-            Message::ReasonText(typed) => {
-                self.reason = (!typed.trim().is_empty()).then(|| matching_reasons(&typed).first().copied()).flatten();
-                self.reason_text = typed;
-                (Task::none(), None)
-            }
-            Message::Reason(reason) => {
-                self.reason = Some(reason);
-                self.reason_text = reason.0.label().to_string();
-                (operation::focus(NOTE), None)
+            Message::Reason(message) => {
+                let picked = self.reason.update(message);
+                (if picked { operation::focus(NOTE) } else { Task::none() }, None)
             }
             Message::Next => (operation::focus_next(), None),
             Message::Note(note) => {
@@ -210,25 +176,7 @@ impl CreditForm {
             .on_submit(Message::Next)
             .padding(6)
             .width(160);
-        let reason = text_input("Reason: type a word, e.g. leak", &self.reason_text)
-            .id(REASON)
-            .on_input(Message::ReasonText)
-            .on_submit(Message::Next)
-            .padding(6)
-            .width(260);
-        let chosen: Element<'_, Message> = match self.reason {
-            Some(reason) => text(format!("→ {reason}")).into(),
-            None if self.reason_text.trim().is_empty() => text("").into(),
-            None => widget::error("no reason matches"),
-        };
-        let choices = matching_reasons(&self.reason_text).into_iter().fold(row![].spacing(4), |choices, reason| {
-            choices.push(
-                button(text(reason.0.label()).size(12))
-                    .padding([2, 6])
-                    .style(theme::row_button(self.reason == Some(reason)))
-                    .on_press(Message::Reason(reason)),
-            )
-        });
+        let (reason, choices) = self.reason.view(REASON, Message::Next, Message::Reason);
         let note = text_input("Note: what happened (required)", &self.note)
             .id(NOTE)
             .on_input(Message::Note)
@@ -249,7 +197,7 @@ impl CreditForm {
         };
         let mut form = column![
             text("Issue a credit").size(18),
-            row![amount, reason, chosen].spacing(8).align_y(Center),
+            row![amount, reason].spacing(8).align_y(Center),
             choices,
             note,
             preview,

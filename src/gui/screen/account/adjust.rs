@@ -1,0 +1,422 @@
+//! Adjust a bill: by a corrected read (the bill re-rated, service by
+//! service, before and after) or by an amount on one line. Like a credit,
+//! it says before sending whether it posts or goes for approval.
+
+use chrono::Utc;
+use iced::widget::{Id, button, column, container, operation, row, rule, text, text_input};
+use iced::{Center, Element, Fill, Font, Task};
+
+use super::reason::{self, ReasonField};
+use crate::desk::{
+    Actor, DeskError, LineAdjustRequest, LineDirection, MoneyRequest, Outcome, RerateRequest, RerateReview,
+};
+use crate::domain::Money;
+use crate::domain::authority::{Decision, MoneyAction};
+use crate::gui::backend::Backend;
+use crate::gui::theme;
+use crate::gui::widget::{self, Notice, money};
+use crate::store::BillRow;
+
+pub const READING: Id = Id::new("adjust-reading");
+pub const AMOUNT: Id = Id::new("adjust-amount");
+pub const REASON: Id = Id::new("adjust-reason");
+pub const NOTE: Id = Id::new("adjust-note");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Re-rate from a corrected current read.
+    Read,
+    /// An amount up or down on one printed line.
+    Line,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdjustForm {
+    bill: BillRow,
+    method: Method,
+    reading: String,
+    /// The re-rate the corrected read gives, when it has been worked out.
+    review: Option<Result<RerateReview, String>>,
+    line: u32,
+    direction: LineDirection,
+    amount: String,
+    reason: ReasonField,
+    note: String,
+    key: String,
+    decision: Option<Result<Decision, String>>,
+    /// Increases with every change that alters the amount; older answers are dropped.
+    generation: u64,
+    error: Option<String>,
+    sending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Method(Method),
+    Reading(String),
+    Reviewed { generation: u64, review: Result<Box<RerateReview>, DeskError> },
+    Line(u32),
+    Direction(LineDirection),
+    Amount(String),
+    Decided { generation: u64, decision: Result<Decision, DeskError> },
+    Reason(reason::Message),
+    Note(String),
+    Next,
+    Send,
+    Sent(Result<Outcome, DeskError>),
+    Cancel,
+}
+
+pub enum Event {
+    Closed(Option<Notice>),
+}
+
+impl AdjustForm {
+    pub fn new(bill: BillRow, actor: &Actor) -> (AdjustForm, Task<Message>) {
+        let key = format!("window:adjust:{}:{}:{}", actor.user_id, bill.id, Utc::now().timestamp_micros());
+        let form = AdjustForm {
+            bill,
+            method: Method::Read,
+            reading: String::new(),
+            review: None,
+            line: 1,
+            direction: LineDirection::Decrease,
+            amount: String::new(),
+            reason: ReasonField::default(),
+            note: String::new(),
+            key,
+            decision: None,
+            generation: 0,
+            error: None,
+            sending: false,
+        };
+        (form, operation::focus(READING))
+    }
+
+    /// The amount the authority rules weigh: every service's change, up or
+    /// down, for a re-rate; the amount for a line.
+    fn weighed(&self) -> Option<Money> {
+        match self.method {
+            Method::Read => match &self.review {
+                Some(Ok(review)) => Some(review.services.iter().map(|s| s.difference.abs()).sum()),
+                _ => None,
+            },
+            Method::Line => Money::parse(&self.amount).ok(),
+        }
+    }
+
+    fn decide(&mut self, backend: &Backend, actor: &Actor) -> Task<Message> {
+        self.decision = None;
+        let Some(amount) = self.weighed().filter(|a| a.is_positive()) else { return Task::none() };
+        let (backend, actor, generation) = (backend.clone(), actor.clone(), self.generation);
+        Task::perform(
+            async move {
+                backend
+                    .run(move |desk| desk.preview_decision(&actor, Utc::now(), MoneyAction::Adjustment, amount))
+                    .await
+            },
+            move |decision| Message::Decided { generation, decision },
+        )
+    }
+
+    fn request(&self) -> Result<MoneyRequest, String> {
+        let reason = self.reason.chosen().ok_or("choose a reason: type a word such as meter or estimated")?;
+        let note = self.note.trim().to_string();
+        if note.is_empty() {
+            return Err("a note is required: what was wrong with the bill".into());
+        }
+        let key = self.key.clone();
+        match self.method {
+            Method::Read => {
+                let corrected_reading = parse_reading(&self.reading)?;
+                Ok(MoneyRequest::AdjustByRead(RerateRequest {
+                    bill: self.bill.id,
+                    corrected_reading,
+                    rollover: false,
+                    reason,
+                    note,
+                    key,
+                }))
+            }
+            Method::Line => Ok(MoneyRequest::AdjustLine(LineAdjustRequest {
+                bill: self.bill.id,
+                line: self.line,
+                amount: Money::parse(&self.amount).map_err(|e| e.to_string())?,
+                direction: self.direction,
+                reason,
+                note,
+                key,
+            })),
+        }
+    }
+
+    pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
+        let task = match message {
+            Message::Method(method) => {
+                self.method = method;
+                self.generation += 1;
+                let focus = operation::focus(if method == Method::Read { READING } else { AMOUNT });
+                Task::batch([focus, self.decide(backend, actor)])
+            }
+            Message::Reading(reading) => {
+                self.reading = reading;
+                self.generation += 1;
+                self.review = None;
+                self.decision = None;
+                match parse_reading(&self.reading) {
+                    Err(why) if !self.reading.trim().is_empty() => {
+                        self.review = Some(Err(why));
+                        Task::none()
+                    }
+                    Err(_) => Task::none(),
+                    Ok(reading) => {
+                        let (backend, bill, generation) = (backend.clone(), self.bill.id, self.generation);
+                        Task::perform(
+                            async move {
+                                backend.run(move |desk| desk.preview_rerate(bill, reading, false).map(Box::new)).await
+                            },
+                            move |review| Message::Reviewed { generation, review },
+                        )
+                    }
+                }
+            }
+            Message::Reviewed { generation, review } if generation == self.generation => {
+                self.review = Some(review.map(|r| *r).map_err(|e| e.to_string()));
+                self.decide(backend, actor)
+            }
+            Message::Reviewed { .. } => Task::none(),
+            Message::Line(line) => {
+                self.line = line;
+                Task::none()
+            }
+            Message::Direction(direction) => {
+                self.direction = direction;
+                Task::none()
+            }
+            Message::Amount(amount) => {
+                self.amount = amount;
+                self.generation += 1;
+                self.decide(backend, actor)
+            }
+            Message::Decided { generation, decision } => {
+                if generation == self.generation {
+                    self.decision = Some(decision.map_err(|e| e.to_string()));
+                }
+                Task::none()
+            }
+            Message::Reason(message) => {
+                if self.reason.update(message) {
+                    operation::focus(NOTE)
+                } else {
+                    Task::none()
+                }
+            }
+            Message::Note(note) => {
+                self.note = note;
+                Task::none()
+            }
+            Message::Next => operation::focus_next(),
+            Message::Send if self.sending => Task::none(),
+            Message::Send => match self.request() {
+                Err(why) => {
+                    self.error = Some(why);
+                    Task::none()
+                }
+                Ok(request) => {
+                    self.sending = true;
+                    self.error = None;
+                    let (backend, actor) = (backend.clone(), actor.clone());
+                    Task::perform(
+                        async move { backend.run(move |desk| desk.submit(&actor, Utc::now(), &request)).await },
+                        Message::Sent,
+                    )
+                }
+            },
+            Message::Sent(Ok(outcome)) => {
+                let notice = match outcome {
+                    Outcome::Posted(posted) => Notice::new(
+                        format!("Bill {} adjusted.", self.bill.id),
+                        format!("posting {}", posted.posting_id),
+                    ),
+                    Outcome::Pending { request, reason, .. } => {
+                        Notice::new(format!("Sent for approval. {reason}."), format!("request {request}"))
+                    }
+                };
+                return (Task::none(), Some(Event::Closed(Some(notice))));
+            }
+            Message::Sent(Err(error)) => {
+                self.sending = false;
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::Cancel => return (Task::none(), Some(Event::Closed(None))),
+        };
+        (task, None)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let method = |label: &'static str, m: Method| {
+            button(text(label)).on_press(Message::Method(m)).style(theme::tab(self.method == m)).padding([3, 10])
+        };
+        let body: Element<'_, Message> = match self.method {
+            Method::Read => self.by_read(),
+            Method::Line => self.by_line(),
+        };
+        let (reason, choices) = self.reason.view(REASON, Message::Next, Message::Reason);
+        let note = text_input("Note: what was wrong with the bill (required)", &self.note)
+            .id(NOTE)
+            .on_input(Message::Note)
+            .on_submit(Message::Send)
+            .padding(6);
+        let decision: Element<'_, Message> = match &self.decision {
+            None => text("").into(),
+            Some(Ok(Decision::Post)) => {
+                text("Within your limits: this adjustment will post now.").style(text::success).into()
+            }
+            Some(Ok(Decision::Pend { reason, .. })) => text(format!("{reason}.")).style(text::warning).into(),
+            Some(Ok(Decision::Refuse { reason })) => widget::error(reason),
+            Some(Err(error)) => widget::error(error),
+        };
+        let send = match &self.decision {
+            Some(Ok(Decision::Pend { .. })) => "Send for approval",
+            _ => "Post adjustment",
+        };
+        let mut form = column![
+            row![
+                text(format!("Adjust bill {} ({} to {})", self.bill.id, self.bill.period_start, self.bill.period_end))
+                    .size(18),
+                method("By corrected read", Method::Read),
+                method("By amount on a line", Method::Line),
+            ]
+            .spacing(10)
+            .align_y(Center),
+            body,
+            reason,
+            choices,
+            note,
+            decision,
+            row![
+                button(text(send)).on_press_maybe((!self.sending).then_some(Message::Send)),
+                button(text("Cancel")).on_press(Message::Cancel).style(button::secondary),
+            ]
+            .spacing(8),
+        ]
+        .spacing(8)
+        .width(Fill);
+        if let Some(error) = &self.error {
+            form = form.push(widget::error(error));
+        }
+        container(form).padding(12).style(theme::panel).into()
+    }
+
+    fn by_read(&self) -> Element<'_, Message> {
+        let input = row![
+            text(format!(
+                "Billed read {} on {}; corrected read:",
+                self.bill.current_read.reading, self.bill.current_read.read_on
+            )),
+            text_input("e.g. 123456", &self.reading)
+                .id(READING)
+                .on_input(Message::Reading)
+                .on_submit(Message::Next)
+                .padding(6)
+                .width(140),
+        ]
+        .spacing(8)
+        .align_y(Center);
+        let review: Element<'_, Message> = match &self.review {
+            None => text("Type the corrected read to see the bill re-rated.").style(theme::muted).into(),
+            Some(Err(error)) => widget::error(error),
+            Some(Ok(review)) => {
+                let head = row![
+                    text("Service").width(Fill),
+                    text("Before").width(widget::MONEY_WIDTH).align_x(iced::Right),
+                    text("After").width(widget::MONEY_WIDTH).align_x(iced::Right),
+                    text("Difference").width(widget::MONEY_WIDTH).align_x(iced::Right),
+                ];
+                let rows = review.services.iter().fold(column![head, rule::horizontal(1)].spacing(3), |rows, s| {
+                    rows.push(row![
+                        text(s.service.to_string()).width(Fill),
+                        money(s.before),
+                        money(s.after),
+                        money(s.difference)
+                    ])
+                });
+                let mut shown = column![
+                    text(format!(
+                        "Used {} gallons as corrected (billed {}).",
+                        crate::desk::explain::thousands(review.corrected_consumption_gal),
+                        crate::desk::explain::thousands(self.bill.consumption_gal)
+                    )),
+                    rows,
+                    row![text("The bill changes by").width(Fill), money(review.difference)],
+                ]
+                .spacing(4);
+                if !review.later_bills.is_empty() {
+                    let later: Vec<String> = review.later_bills.iter().map(ToString::to_string).collect();
+                    shown = shown.push(
+                        text(format!("Later bills started from this read: {}. Check them too.", later.join(", ")))
+                            .style(text::warning),
+                    );
+                }
+                shown.into()
+            }
+        };
+        column![input, review].spacing(6).into()
+    }
+
+    fn by_line(&self) -> Element<'_, Message> {
+        let lines = self.bill.lines.iter().fold(column![].spacing(2), |lines, l| {
+            lines.push(
+                button(
+                    row![
+                        text(format!("{}.", l.seq)).font(Font::MONOSPACE).width(30),
+                        text(l.line.description.clone()).width(Fill),
+                        money(l.line.amount)
+                    ]
+                    .spacing(8),
+                )
+                .on_press(Message::Line(l.seq))
+                .width(Fill)
+                .padding([2, 6])
+                .style(theme::row_button(self.line == l.seq)),
+            )
+        });
+        let direction = |label: &'static str, d: LineDirection| {
+            button(text(label)).on_press(Message::Direction(d)).style(theme::tab(self.direction == d)).padding([3, 10])
+        };
+        let amount = text_input("Amount, e.g. 12.50", &self.amount)
+            .id(AMOUNT)
+            .on_input(Message::Amount)
+            .on_submit(Message::Next)
+            .padding(6)
+            .width(140);
+        let after = self.bill.lines.iter().find(|l| l.seq == self.line).zip(Money::parse(&self.amount).ok()).map(
+            |(l, amount)| {
+                let after = match self.direction {
+                    LineDirection::Decrease => l.line.amount - amount,
+                    LineDirection::Increase => l.line.amount + amount,
+                };
+                text(format!("Line {}: {} before, {} after.", l.seq, l.line.amount, after))
+            },
+        );
+        column![
+            lines,
+            row![
+                direction("Decrease", LineDirection::Decrease),
+                direction("Increase", LineDirection::Increase),
+                amount
+            ]
+            .spacing(8)
+            .align_y(Center),
+        ]
+        .push(after)
+        .spacing(6)
+        .into()
+    }
+}
+
+fn parse_reading(text: &str) -> Result<u64, String> {
+    let digits: String = text.trim().chars().filter(|c| *c != ',').collect();
+    digits.parse::<u64>().map_err(|_| format!("\"{}\" is not a meter read: digits only", text.trim()))
+}
