@@ -8,6 +8,7 @@ pub mod approvals;
 mod audit_log;
 mod auth;
 mod billing;
+mod cases;
 mod error;
 pub mod explain;
 mod export;
@@ -36,6 +37,7 @@ pub use billing::{
     BillPosted, BillRequest, BillRunReport, LineAdjustRequest, LineDirection, NewRead, RerateRequest, RerateReview,
     ServiceDifference,
 };
+pub use cases::{CASE_CONTACTS, Cases, ContactLogged, ContactRequest};
 pub use error::DeskError;
 pub use export::ExportSummary;
 pub use money::{

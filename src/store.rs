@@ -6,6 +6,7 @@ mod accounts;
 mod approvals;
 mod audit;
 mod bills;
+mod cases;
 mod convert;
 mod ledger;
 mod search;
@@ -22,6 +23,7 @@ pub use accounts::{AccountRow, NewAccount, ServiceAccount};
 pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
+pub use cases::{ComplaintRow, ContactRow};
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
@@ -34,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_audit", include_str!("store/migrations/0002_audit.sql")),
     ("0003_users", include_str!("store/migrations/0003_users.sql")),
     ("0004_approvals", include_str!("store/migrations/0004_approvals.sql")),
+    ("0005_contacts", include_str!("store/migrations/0005_contacts.sql")),
 ];
 
 /// The schema version this build writes.

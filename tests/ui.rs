@@ -430,3 +430,37 @@ fn a_bill_line_is_adjusted_by_amount_from_the_keyboard() {
     assert_eq!(newest.amount, utility_desk::domain::Money::from_cents(100));
     assert_eq!(newest.bill_id, Some(bill.id));
 }
+
+#[test]
+fn a_complaint_from_a_phone_call_is_logged_from_the_keyboard() {
+    use account::contact;
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let id = app.open_account().unwrap();
+    let before = Desk::open(&scene.path).unwrap().cases(id).unwrap();
+
+    key(&mut app, Shortcut::Contact);
+    assert!(sees(&app, "Log a contact"));
+    act(&mut app, |ui| {
+        ui.click(contact::SUMMARY)?;
+        ui.typewrite("Says the bill doubled while the house was empty");
+        ui.click("☐ This is a complaint")?;
+        Ok(())
+    });
+    act(&mut app, |ui| {
+        ui.click(contact::CATEGORY)?;
+        ui.typewrite("high");
+        Ok(())
+    });
+    assert!(sees(&app, "→ High bill"));
+    act(&mut app, |ui| ui.click("Log and open complaint").map(drop));
+    assert!(sees(&app, "Contact logged and complaint opened."));
+    assert!(sees_prefix(&app, "Says the bill doubled while the house was empty (complaint #"), "on the Cases tab");
+
+    let after = Desk::open(&scene.path).unwrap().cases(id).unwrap();
+    assert_eq!(after.contacts.len(), before.contacts.len() + 1);
+    assert_eq!(after.complaints.len(), before.complaints.len() + 1);
+    assert_eq!(after.complaints[0].category, utility_desk::domain::cases::ComplaintCategory::HighBill);
+}

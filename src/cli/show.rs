@@ -25,7 +25,8 @@ pub fn demo_summary(out: &mut impl Write, path: &Path, s: &DemoSummary) -> Resul
     writeln!(
         out,
         "Demo database ready at {}\n  {} accounts, {} bills ({months}), {} payments, {} late fees, {} credits, \
-         {} bill adjustments, {} waivers, {} reversals, {} sent for approval\n  {} ledger lines in {:.1} s\n  Users: {}",
+         {} bill adjustments, {} waivers, {} reversals, {} sent for approval\n  {} contacts logged, {} complaints \
+         opened\n  {} ledger lines in {:.1} s\n  Users: {}",
         path.display(),
         s.accounts,
         s.bills,
@@ -36,6 +37,8 @@ pub fn demo_summary(out: &mut impl Write, path: &Path, s: &DemoSummary) -> Resul
         s.waivers,
         s.reversals,
         s.requests,
+        s.contacts,
+        s.complaints,
         s.ledger_lines,
         s.elapsed.as_secs_f64(),
         DEMO_USERS.iter().map(|(u, _, r)| format!("{u} ({})", r.title())).collect::<Vec<_>>().join(", ")

@@ -61,8 +61,10 @@ pub struct OverviewFlags {
     pub past_due: bool,
     pub cutoff_eligible: bool,
     pub last_read_estimated: bool,
-    /// Requests awaiting approval (approvals arrive with authority).
+    /// Requests awaiting approval.
     pub pending_items: u32,
+    /// Complaints not yet closed.
+    pub open_complaints: u32,
 }
 
 const OVERVIEW_BILLS: u32 = 24;
@@ -113,6 +115,7 @@ impl Desk {
                 cutoff_eligible: aging.cutoff_eligible(cutoff_days),
                 last_read_estimated: last_read.is_some_and(|r| r.kind == ReadKind::Estimated),
                 pending_items: db.pending_count(account)?,
+                open_complaints: db.open_complaint_count(account)?,
             };
             Ok(Overview {
                 sewer_cap_gal: db.sewer_cap_on(account, as_of)?,

@@ -112,6 +112,8 @@ pub enum Shortcut {
     Credit,
     /// Alt+J: adjust the chosen bill.
     Adjust,
+    /// Alt+L: log a contact or complaint.
+    Contact,
     Approvals,
     Lock,
     Theme,
@@ -469,9 +471,10 @@ fn help<'a>() -> Element<'a, Message> {
     let keys = [
         ("Ctrl+F or /", "search, from anywhere"),
         ("↑ ↓  Enter", "move through results; open the account"),
-        ("Alt+1 … Alt+4", "account tabs: activity, bills, usage, requests"),
+        ("Alt+1 … Alt+5", "account tabs: activity, bills, usage, cases, requests"),
         ("Alt+C", "issue a credit on the open account"),
         ("Alt+J", "adjust the chosen bill (Bills tab)"),
+        ("Alt+L", "log a contact or complaint"),
         ("Alt+A", "approvals (supervisors) or my requests"),
         ("Tab  Shift+Tab", "next or previous field"),
         ("Esc", "close a form, or back to search"),
@@ -523,6 +526,7 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
         Key::Character("l") if modifiers.command() => return Some(Shortcut::Lock),
         Key::Character("c") if modifiers.alt() => return Some(Shortcut::Credit),
         Key::Character("j") if modifiers.alt() => return Some(Shortcut::Adjust),
+        Key::Character("l") if modifiers.alt() => return Some(Shortcut::Contact),
         Key::Character("a") if modifiers.alt() => return Some(Shortcut::Approvals),
         Key::Character(digit) if modifiers.alt() => {
             return digit.parse::<u8>().ok().filter(|d| (1..=9).contains(d)).map(Shortcut::Tab);

@@ -4,6 +4,7 @@
 
 pub mod adjust;
 mod bills;
+pub mod contact;
 pub mod credit;
 pub mod reason;
 mod usage;
@@ -17,7 +18,7 @@ use usage::UsageChart;
 
 use super::super::app::Shortcut;
 use crate::desk::explain::thousands;
-use crate::desk::{Actor, DeskError, Overview, RequestView};
+use crate::desk::{Actor, Cases, DeskError, Overview, RequestView};
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::backend::Backend;
@@ -30,17 +31,19 @@ pub enum Tab {
     Activity,
     Bills,
     Usage,
+    Cases,
     Requests,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Activity, Tab::Bills, Tab::Usage, Tab::Requests];
+    const ALL: [Tab; 5] = [Tab::Activity, Tab::Bills, Tab::Usage, Tab::Cases, Tab::Requests];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Activity => "Activity",
             Tab::Bills => "Bills",
             Tab::Usage => "Usage",
+            Tab::Cases => "Cases",
             Tab::Requests => "Requests",
         }
     }
@@ -51,23 +54,27 @@ pub struct Account {
     overview: Option<Overview>,
     chart: UsageChart,
     requests: Vec<RequestView>,
+    cases: Cases,
     error: Option<String>,
     tab: Tab,
     bills: bills::Bills,
     credit: Option<credit::CreditForm>,
     adjust: Option<adjust::AdjustForm>,
+    contact: Option<contact::ContactForm>,
     /// What the last action did, shown until the next one.
     notice: Option<widget::Notice>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<Box<(Overview, Vec<RequestView>)>, DeskError>),
+    Loaded(Result<Box<(Overview, Vec<RequestView>, Cases)>, DeskError>),
     Tab(Tab),
     Bills(bills::Message),
     OpenCredit,
     Credit(credit::Message),
     Adjust(adjust::Message),
+    OpenContact,
+    Contact(contact::Message),
     Back,
 }
 
@@ -84,11 +91,13 @@ impl Account {
             overview: None,
             chart: UsageChart::default(),
             requests: Vec::new(),
+            cases: Cases { complaints: Vec::new(), contacts: Vec::new() },
             error: None,
             tab: Tab::Activity,
             bills: bills::Bills::default(),
             credit: None,
             adjust: None,
+            contact: None,
             notice: None,
         };
         (account, load(backend, id))
@@ -105,7 +114,8 @@ impl Account {
     pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> Task<Message> {
         match message {
             Message::Loaded(Ok(loaded)) => {
-                let (overview, requests) = *loaded;
+                let (overview, requests, cases) = *loaded;
+                self.cases = cases;
                 self.chart = UsageChart::new(&overview.bills, overview.sewer_cap_gal);
                 self.overview = Some(overview);
                 self.requests = requests;
@@ -135,9 +145,34 @@ impl Account {
                     None => task.map(Message::Adjust),
                 }
             }
+            Message::OpenContact => {
+                let (form, task) = contact::ContactForm::new(self.id);
+                self.close_forms();
+                self.contact = Some(form);
+                self.notice = None;
+                task.map(Message::Contact)
+            }
+            Message::Contact(message) => {
+                let Some(form) = &mut self.contact else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(contact::Event::Closed(said)) => {
+                        self.contact = None;
+                        let reload = said.is_some();
+                        self.notice = said;
+                        if reload {
+                            self.tab = Tab::Cases;
+                            load(backend, self.id)
+                        } else {
+                            Task::none()
+                        }
+                    }
+                    None => task.map(Message::Contact),
+                }
+            }
             Message::OpenCredit => {
                 let (form, task) = credit::CreditForm::new(self.id, actor);
-                self.adjust = None;
+                self.close_forms();
                 self.credit = Some(form);
                 self.notice = None;
                 task.map(Message::Credit)
@@ -159,13 +194,23 @@ impl Account {
         }
     }
 
+    fn close_forms(&mut self) {
+        self.credit = None;
+        self.adjust = None;
+        self.contact = None;
+    }
+
+    fn has_form(&self) -> bool {
+        self.credit.is_some() || self.adjust.is_some() || self.contact.is_some()
+    }
+
     fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
         let Some(bill) = self.bills.chosen().cloned() else {
             self.notice = Some(widget::Notice::new("Choose a bill first: Alt+2, then ↓.", ""));
             return Task::none();
         };
         let (form, task) = adjust::AdjustForm::new(bill, actor);
-        self.credit = None;
+        self.close_forms();
         self.adjust = Some(form);
         self.notice = None;
         task.map(Message::Adjust)
@@ -179,18 +224,16 @@ impl Account {
             },
             Shortcut::Credit if self.credit.is_none() => self.update(backend, actor, Message::OpenCredit),
             Shortcut::Adjust if self.adjust.is_none() => self.open_adjust(actor),
-            Shortcut::Escape if self.credit.is_some() || self.adjust.is_some() => {
-                self.credit = None;
-                self.adjust = None;
+            Shortcut::Contact if self.contact.is_none() => self.update(backend, actor, Message::OpenContact),
+            Shortcut::Escape if self.has_form() => {
+                self.close_forms();
                 Task::none()
             }
             Shortcut::Escape if self.bills.is_explaining() => {
                 self.update(backend, actor, Message::Bills(bills::Message::Explain(false)))
             }
             Shortcut::Escape => return KeyOutcome::Back,
-            Shortcut::Up | Shortcut::Down | Shortcut::Enter
-                if self.tab == Tab::Bills && self.credit.is_none() && self.adjust.is_none() =>
-            {
+            Shortcut::Up | Shortcut::Down | Shortcut::Enter if self.tab == Tab::Bills && !self.has_form() => {
                 let bills = self.overview.as_ref().map(|o| o.bills.as_slice()).unwrap_or_default();
                 self.bills.key(backend, bills, key).map(Message::Bills)
             }
@@ -219,12 +262,20 @@ impl Account {
             )
         });
         let tabs = tabs.push(space::horizontal()).push(
-            button(text("Issue credit  Alt+C")).on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
+            row![
+                button(text("Log contact  Alt+L"))
+                    .style(button::secondary)
+                    .on_press_maybe(self.contact.is_none().then_some(Message::OpenContact)),
+                button(text("Issue credit  Alt+C"))
+                    .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
+            ]
+            .spacing(6),
         );
         let body: Element<'_, Message> = match self.tab {
             Tab::Activity => activity(overview),
             Tab::Bills => self.bills.view(&overview.bills).map(Message::Bills),
             Tab::Usage => self.usage(overview),
+            Tab::Cases => cases(&self.cases),
             Tab::Requests => requests(&self.requests),
         };
         let mut page = column![header(overview)].spacing(10);
@@ -233,6 +284,9 @@ impl Account {
         }
         if let Some(form) = &self.credit {
             page = page.push(form.view().map(Message::Credit));
+        }
+        if let Some(form) = &self.contact {
+            page = page.push(form.view().map(Message::Contact));
         }
         if let Some(form) = &self.adjust {
             page = page.push(scrollable(form.view().map(Message::Adjust)).height(iced::Shrink));
@@ -269,7 +323,8 @@ fn load(backend: &Backend, id: AccountId) -> Task<Message> {
                         .into_iter()
                         .filter(|r| r.row.account_id == id)
                         .collect();
-                    Ok(Box::new((overview, requests)))
+                    let cases = desk.cases(id)?;
+                    Ok(Box::new((overview, requests, cases)))
                 })
                 .await
         },
@@ -308,6 +363,7 @@ fn header(overview: &Overview) -> Element<'_, Message> {
         (flags.cutoff_eligible, true, "Cut-off eligible".to_string()),
         (flags.last_read_estimated, false, "Last read estimated".to_string()),
         (flags.pending_items > 0, false, format!("{} pending approval", flags.pending_items)),
+        (flags.open_complaints > 0, false, format!("{} open complaint(s)", flags.open_complaints)),
     ];
     let chips = alerts.into_iter().filter(|(on, _, _)| *on).fold(row![].spacing(6), |chips, (_, danger, label)| {
         chips.push(container(text(label).size(13)).padding([2, 10]).style(theme::alert(danger)))
@@ -355,6 +411,42 @@ fn activity(overview: &Overview) -> Element<'_, Message> {
     ]
     .spacing(4)
     .into()
+}
+
+fn cases(cases: &Cases) -> Element<'_, Message> {
+    if cases.complaints.is_empty() && cases.contacts.is_empty() {
+        return text("No contacts logged on this account. Alt+L logs one.").style(theme::muted).into();
+    }
+    let complaints = cases.complaints.iter().fold(column![text("Complaints").size(16)].spacing(3), |list, c| {
+        list.push(
+            row![
+                text(format!("#{}", c.id)).font(Font::MONOSPACE).width(60),
+                text(c.status.clone()).width(60),
+                text(c.category.label()).width(140),
+                text(c.summary.clone()).width(Fill),
+                text(format!("{} · {}", c.opened_by, c.opened_at.format("%Y-%m-%d"))).style(theme::muted),
+            ]
+            .spacing(10),
+        )
+    });
+    let contacts =
+        cases.contacts.iter().fold(column![text("Contacts, newest first").size(16)].spacing(3), |list, c| {
+            let complaint = c.complaint_id.map(|id| format!(" (complaint #{id})")).unwrap_or_default();
+            list.push(
+                row![
+                    text(c.at.format("%Y-%m-%d").to_string()).font(Font::MONOSPACE).width(100),
+                    text(c.channel.label()).width(70),
+                    text(format!("{}{complaint}", c.summary)).width(Fill),
+                    text(c.by.clone()).style(theme::muted),
+                ]
+                .spacing(10),
+            )
+        });
+    let mut page = column![].spacing(12);
+    if !cases.complaints.is_empty() {
+        page = page.push(complaints);
+    }
+    scrollable(page.push(contacts)).spacing(6).height(Fill).into()
 }
 
 fn requests(requests: &[RequestView]) -> Element<'_, Message> {

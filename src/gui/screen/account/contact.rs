@@ -1,0 +1,186 @@
+//! Log a contact: how the customer reached us, what was said, and whether
+//! it is a complaint (and about what).
+
+use chrono::Utc;
+use iced::widget::{Id, button, column, container, operation, row, text, text_input};
+use iced::{Center, Element, Fill, Task};
+
+use crate::desk::{Actor, ContactLogged, ContactRequest, DeskError};
+use crate::domain::cases::{Channel, ComplaintCategory};
+use crate::domain::ids::AccountId;
+use crate::gui::backend::Backend;
+use crate::gui::theme;
+use crate::gui::widget::{self, Notice};
+
+pub const SUMMARY: Id = Id::new("contact-summary");
+pub const CATEGORY: Id = Id::new("contact-category");
+
+#[derive(Debug, Clone)]
+pub struct ContactForm {
+    account: AccountId,
+    channel: Channel,
+    summary: String,
+    complaint: bool,
+    category_typed: String,
+    error: Option<String>,
+    sending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Channel(Channel),
+    Summary(String),
+    Complaint(bool),
+    Category(String),
+    Send,
+    Sent(Result<ContactLogged, DeskError>),
+    Cancel,
+}
+
+pub enum Event {
+    Closed(Option<Notice>),
+}
+
+/// The first category whose label or code contains what was typed.
+pub fn matching_category(typed: &str) -> Option<ComplaintCategory> {
+    let typed = typed.trim().to_lowercase();
+    if typed.is_empty() {
+        return None;
+    }
+    ComplaintCategory::ALL
+        .iter()
+        .copied()
+        .find(|c| c.label().to_lowercase().contains(&typed) || c.code().contains(&typed))
+}
+
+impl ContactForm {
+    pub fn new(account: AccountId) -> (ContactForm, Task<Message>) {
+        let form = ContactForm {
+            account,
+            channel: Channel::Phone,
+            summary: String::new(),
+            complaint: false,
+            category_typed: String::new(),
+            error: None,
+            sending: false,
+        };
+        (form, operation::focus(SUMMARY))
+    }
+
+    pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
+        let task = match message {
+            Message::Channel(channel) => {
+                self.channel = channel;
+                operation::focus(SUMMARY)
+            }
+            Message::Summary(summary) => {
+                self.summary = summary;
+                Task::none()
+            }
+            Message::Complaint(on) => {
+                self.complaint = on;
+                if on { operation::focus(CATEGORY) } else { Task::none() }
+            }
+            Message::Category(typed) => {
+                self.category_typed = typed;
+                Task::none()
+            }
+            Message::Send if self.sending => Task::none(),
+            Message::Send => {
+                let complaint = match (self.complaint, matching_category(&self.category_typed)) {
+                    (false, _) => None,
+                    (true, Some(category)) => Some(category),
+                    (true, None) => {
+                        self.error = Some("say what the complaint is about: type billing, meter, refuse…".into());
+                        return (operation::focus(CATEGORY), None);
+                    }
+                };
+                let request = ContactRequest {
+                    account: self.account,
+                    channel: self.channel,
+                    summary: self.summary.clone(),
+                    complaint,
+                };
+                self.sending = true;
+                self.error = None;
+                let (backend, actor) = (backend.clone(), actor.clone());
+                Task::perform(
+                    async move { backend.run(move |desk| desk.log_contact(&actor, Utc::now(), &request)).await },
+                    Message::Sent,
+                )
+            }
+            Message::Sent(Ok(logged)) => {
+                let notice = match logged.complaint {
+                    Some(complaint) => Notice::new(
+                        "Contact logged and complaint opened.",
+                        format!("contact {}, complaint {complaint}", logged.contact),
+                    ),
+                    None => Notice::new("Contact logged.", format!("contact {}", logged.contact)),
+                };
+                return (Task::none(), Some(Event::Closed(Some(notice))));
+            }
+            Message::Sent(Err(error)) => {
+                self.sending = false;
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::Cancel => return (Task::none(), Some(Event::Closed(None))),
+        };
+        (task, None)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let channels = Channel::ALL.iter().fold(row![text("By").width(30)].spacing(4).align_y(Center), |row, c| {
+            row.push(
+                button(text(c.label()))
+                    .on_press(Message::Channel(*c))
+                    .style(theme::tab(self.channel == *c))
+                    .padding([3, 10]),
+            )
+        });
+        let summary = text_input("What the customer said, and what you told them (required)", &self.summary)
+            .id(SUMMARY)
+            .on_input(Message::Summary)
+            .on_submit(Message::Send)
+            .padding(6);
+        let complaint =
+            button(text(if self.complaint { "☑ This is a complaint" } else { "☐ This is a complaint" }))
+                .on_press(Message::Complaint(!self.complaint))
+                .style(button::text);
+        let mut form = column![text("Log a contact").size(18), channels, summary, row![complaint].align_y(Center)]
+            .spacing(8)
+            .width(Fill);
+        if self.complaint {
+            let chosen: Element<'_, Message> = match matching_category(&self.category_typed) {
+                Some(category) => text(format!("→ {}", category.label())).into(),
+                None if self.category_typed.trim().is_empty() => text("").into(),
+                None => widget::error("no category matches"),
+            };
+            form = form.push(
+                row![
+                    text_input("About: type billing, high bill, meter, refuse…", &self.category_typed)
+                        .id(CATEGORY)
+                        .on_input(Message::Category)
+                        .on_submit(Message::Send)
+                        .padding(6)
+                        .width(320),
+                    chosen
+                ]
+                .spacing(8)
+                .align_y(Center),
+            );
+        }
+        form = form.push(
+            row![
+                button(text(if self.complaint { "Log and open complaint" } else { "Log contact" }))
+                    .on_press_maybe((!self.sending).then_some(Message::Send)),
+                button(text("Cancel")).on_press(Message::Cancel).style(button::secondary),
+            ]
+            .spacing(8),
+        );
+        if let Some(error) = &self.error {
+            form = form.push(widget::error(error));
+        }
+        container(form).padding(12).style(theme::panel).into()
+    }
+}
