@@ -464,3 +464,49 @@ fn a_complaint_from_a_phone_call_is_logged_from_the_keyboard() {
     assert_eq!(after.complaints.len(), before.complaints.len() + 1);
     assert_eq!(after.complaints[0].category, utility_desk::domain::cases::ComplaintCategory::HighBill);
 }
+
+#[test]
+fn an_administrator_adds_a_user_and_a_manager_raises_a_limit() {
+    use utility_desk::domain::authority::{Figure, Limit, MoneyAction};
+    use utility_desk::domain::user::Role;
+    use utility_desk::gui::screen::admin;
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "admin", DEMO_PASSWORD);
+    key(&mut app, Shortcut::Admin);
+    assert!(sees(&app, "Administration"));
+    act(&mut app, |ui| {
+        ui.click(admin::NEW_USERNAME)?;
+        ui.typewrite("jdoe");
+        ui.click(admin::NEW_NAME)?;
+        ui.typewrite("Jane Doe");
+        ui.click("car2")?;
+        ui.click(admin::NEW_PASSWORD)?;
+        ui.typewrite("a-long-first-password");
+        ui.click("Add user")?;
+        Ok(())
+    });
+    assert!(sees(&app, "User jdoe added as Customer Account Representative II."));
+    let mut desk = Desk::open(&scene.path).unwrap();
+    assert!(desk.login(Utc::now(), "jdoe", "a-long-first-password").is_ok(), "the new user can sign in");
+
+    // A Manager changes a figure of the limits table; users are not theirs to manage.
+    apply(&mut app, Message::SignOut);
+    sign_in(&mut app, "manager", DEMO_PASSWORD);
+    key(&mut app, Shortcut::Admin);
+    assert!(sees(&app, "Only an Administrator manages users."));
+    let credit = Figure::PerItem(MoneyAction::Credit);
+    apply(&mut app, Message::Admin(admin::Message::Edit(Role::Car2, credit)));
+    act(&mut app, |ui| {
+        ui.click(admin::LIMIT)?;
+        for _ in 0..6 {
+            ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        ui.typewrite("75.00");
+        ui.click("Save limit")?;
+        Ok(())
+    });
+    assert!(sees(&app, "Customer Account Representative II: credit limit is now $75.00."));
+    let policy = desk.policy().unwrap();
+    assert_eq!(policy.figure(Role::Car2, credit), Some(Limit::UpTo(utility_desk::domain::Money::from_cents(7_500))));
+}

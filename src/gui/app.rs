@@ -11,7 +11,7 @@ use iced::widget::{button, column, container, operation, progress_bar, row, rule
 use iced::{Center, Element, Fill, Subscription, Task, Theme, window};
 
 use super::backend::Backend;
-use super::screen::{account, approvals, login, search};
+use super::screen::{account, admin, approvals, login, search};
 use super::theme::{self, Themes};
 use super::widget::key_hint;
 use crate::demo::{self, DemoOptions};
@@ -61,6 +61,7 @@ enum Page {
     Search,
     Account(Box<account::Account>),
     Approvals(Box<approvals::Approvals>),
+    Admin(Box<admin::Admin>),
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +75,9 @@ pub enum Message {
     Search(search::Message),
     Account(account::Message),
     Approvals(approvals::Message),
+    Admin(admin::Message),
+    /// Users and limits (Administrators, Managers).
+    ShowAdmin,
     /// Go to the approval queue (Supervisors and up) or to my requests.
     ShowApprovals,
     /// Back to search, keeping the query.
@@ -115,6 +119,8 @@ pub enum Shortcut {
     /// Alt+L: log a contact or complaint.
     Contact,
     Approvals,
+    /// Alt+M: administration.
+    Admin,
     Lock,
     Theme,
 }
@@ -393,6 +399,18 @@ impl Workspace {
                 self.page = Page::Search;
                 search::focus()
             }
+            Message::Admin(message) => {
+                let Page::Admin(admin) = &mut self.page else { return Task::none() };
+                admin.update(backend, &actor, message).map(Message::Admin)
+            }
+            Message::ShowAdmin | Message::Key(Shortcut::Admin) => {
+                if !matches!(actor.role, Role::Admin | Role::Manager) {
+                    return Task::none();
+                }
+                let (admin, task) = admin::Admin::new(backend);
+                self.page = Page::Admin(Box::new(admin));
+                task.map(Message::Admin)
+            }
             Message::ShowApprovals | Message::Key(Shortcut::Approvals) => {
                 let (approvals, task) = approvals::Approvals::new(backend, &actor);
                 self.page = Page::Approvals(Box::new(approvals));
@@ -408,6 +426,7 @@ impl Workspace {
                     }
                 },
                 Page::Approvals(approvals) => approvals.key(backend, &actor, key).map(Message::Approvals),
+                Page::Admin(admin) => admin.key(key).map(Message::Admin),
             },
             _ => Task::none(),
         }
@@ -434,18 +453,29 @@ impl Workspace {
                 matches!(self.page, Page::Approvals(_)),
                 Message::ShowApprovals
             ),
-            space::horizontal(),
-            text(format!("{} · {}", actor.username, actor.role.title())).style(theme::muted),
-            button(text("Lock")).on_press(Message::Lock).style(button::text),
-            button(text("Sign out")).on_press(Message::SignOut).style(button::text),
-            key_hint("F1", "keys"),
         ]
+        .push(
+            matches!(actor.role, Role::Admin | Role::Manager)
+                .then(|| nav("Administration", matches!(self.page, Page::Admin(_)), Message::ShowAdmin)),
+        )
+        .push(
+            row![
+                space::horizontal(),
+                text(format!("{} · {}", actor.username, actor.role.title())).style(theme::muted),
+                button(text("Lock")).on_press(Message::Lock).style(button::text),
+                button(text("Sign out")).on_press(Message::SignOut).style(button::text),
+                key_hint("F1", "keys"),
+            ]
+            .spacing(8)
+            .align_y(Center),
+        )
         .spacing(8)
         .align_y(Center);
         let page: Element<'_, Message> = match &self.page {
             Page::Search => self.search.view().map(Message::Search),
             Page::Account(account) => account.view(actor).map(Message::Account),
             Page::Approvals(approvals) => approvals.view(actor).map(Message::Approvals),
+            Page::Admin(admin) => admin.view(actor).map(Message::Admin),
         };
         column![container(top).padding([6, 12]), rule::horizontal(1), container(page).padding(12).height(Fill)].into()
     }
@@ -476,6 +506,7 @@ fn help<'a>() -> Element<'a, Message> {
         ("Alt+J", "adjust the chosen bill (Bills tab)"),
         ("Alt+L", "log a contact or complaint"),
         ("Alt+A", "approvals (supervisors) or my requests"),
+        ("Alt+M", "administration: users and limits"),
         ("Tab  Shift+Tab", "next or previous field"),
         ("Esc", "close a form, or back to search"),
         ("Ctrl+L", "lock the window now"),
@@ -528,6 +559,7 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
         Key::Character("j") if modifiers.alt() => return Some(Shortcut::Adjust),
         Key::Character("l") if modifiers.alt() => return Some(Shortcut::Contact),
         Key::Character("a") if modifiers.alt() => return Some(Shortcut::Approvals),
+        Key::Character("m") if modifiers.alt() => return Some(Shortcut::Admin),
         Key::Character(digit) if modifiers.alt() => {
             return digit.parse::<u8>().ok().filter(|d| (1..=9).contains(d)).map(Shortcut::Tab);
         }

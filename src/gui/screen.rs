@@ -2,6 +2,7 @@
 //! tells the app, through an `Event`, what only the app can do.
 
 pub mod account;
+pub mod admin;
 pub mod approvals;
 pub mod login;
 pub mod search;
