@@ -287,6 +287,15 @@ fn progress_on_stderr() -> impl FnMut(&str, f64) {
 /// `cargo run --release` with no command: the window, on the demo database
 /// (made on first run, behind a progress bar).
 fn open_window(path: std::path::PathBuf) -> Result<(), DeskError> {
+    // Without a display the windowing library panics; say it plainly instead.
+    let no_display = |name: &str| std::env::var_os(name).is_none_or(|v| v.is_empty());
+    if cfg!(target_os = "linux") && no_display("DISPLAY") && no_display("WAYLAND_DISPLAY") {
+        return Err(DeskError::Invalid(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); use the command line: \
+             utility-desk --help"
+                .into(),
+        ));
+    }
     crate::gui::run(path).map_err(|e| {
         DeskError::Invalid(format!(
             "the window could not open ({e}); without a display, use the command line: utility-desk --help"

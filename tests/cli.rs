@@ -511,3 +511,21 @@ fn a_payment_file_with_a_bad_row_posts_nothing() {
     assert_eq!(balances_after, balances_before);
     verify_passes(&db);
 }
+
+/// With no subcommand the binary opens the window; with no display it says
+/// so and exits 1 rather than crashing.
+#[test]
+fn without_a_display_the_window_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_utility-desk"))
+        .arg("--db")
+        .arg(&db)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("no display to open the window on"), "{said}");
+}
