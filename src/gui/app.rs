@@ -121,6 +121,9 @@ pub enum Shortcut {
     Approvals,
     /// Alt+M: administration.
     Admin,
+    /// Alt and another letter: the button on screen that shows it
+    /// ("Approve and post  Alt+P").
+    Mnemonic(char),
     Lock,
     Theme,
 }
@@ -416,6 +419,8 @@ impl Workspace {
                 self.page = Page::Approvals(Box::new(approvals));
                 task.map(Message::Approvals)
             }
+            Message::Key(Shortcut::FocusNext) => operation::focus_next(),
+            Message::Key(Shortcut::FocusPrevious) => operation::focus_previous(),
             Message::Key(key) => match &mut self.page {
                 Page::Search => self.search.key(backend, key).map(Message::Search),
                 Page::Account(account) => match account.key(backend, &actor, key) {
@@ -426,7 +431,7 @@ impl Workspace {
                     }
                 },
                 Page::Approvals(approvals) => approvals.key(backend, &actor, key).map(Message::Approvals),
-                Page::Admin(admin) => admin.key(key).map(Message::Admin),
+                Page::Admin(admin) => admin.key(backend, &actor, key).map(Message::Admin),
             },
             _ => Task::none(),
         }
@@ -507,6 +512,7 @@ fn help<'a>() -> Element<'a, Message> {
         ("Alt+L", "log a contact or complaint"),
         ("Alt+A", "approvals (supervisors) or my requests"),
         ("Alt+M", "administration: users and limits"),
+        ("Alt+letter", "the button showing it, e.g. Approve and post  Alt+P"),
         ("Tab  Shift+Tab", "next or previous field"),
         ("Esc", "close a form, or back to search"),
         ("Ctrl+L", "lock the window now"),
@@ -560,8 +566,15 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
         Key::Character("l") if modifiers.alt() => return Some(Shortcut::Contact),
         Key::Character("a") if modifiers.alt() => return Some(Shortcut::Approvals),
         Key::Character("m") if modifiers.alt() => return Some(Shortcut::Admin),
-        Key::Character(digit) if modifiers.alt() => {
-            return digit.parse::<u8>().ok().filter(|d| (1..=9).contains(d)).map(Shortcut::Tab);
+        Key::Character(other) if modifiers.alt() => {
+            let mut chars = other.chars();
+            return match (chars.next(), chars.next()) {
+                (Some(digit @ '1'..='9'), None) => digit.to_digit(10).map(|d| Shortcut::Tab(d as u8)),
+                (Some(letter), None) if letter.is_ascii_alphabetic() => {
+                    Some(Shortcut::Mnemonic(letter.to_ascii_lowercase()))
+                }
+                _ => None,
+            };
         }
         Key::Named(Named::F1) => return Some(Shortcut::Help),
         Key::Named(Named::F9) => return Some(Shortcut::Theme),

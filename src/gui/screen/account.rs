@@ -225,6 +225,18 @@ impl Account {
             Shortcut::Credit if self.credit.is_none() => self.update(backend, actor, Message::OpenCredit),
             Shortcut::Adjust if self.adjust.is_none() => self.open_adjust(actor),
             Shortcut::Contact if self.contact.is_none() => self.update(backend, actor, Message::OpenContact),
+            key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.adjust.is_some() => {
+                match &mut self.adjust {
+                    Some(form) => form.key(backend, actor, key).map(Message::Adjust),
+                    None => Task::none(),
+                }
+            }
+            key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.contact.is_some() => {
+                match &mut self.contact {
+                    Some(form) => form.key(backend, actor, key).map(Message::Contact),
+                    None => Task::none(),
+                }
+            }
             Shortcut::Escape if self.has_form() => {
                 self.close_forms();
                 Task::none()
@@ -282,16 +294,18 @@ impl Account {
         if let Some(notice) = &self.notice {
             page = page.push(widget::notice(notice));
         }
-        if let Some(form) = &self.credit {
-            page = page.push(form.view().map(Message::Credit));
+        // A form takes the place of the tabs while it is open (Esc closes it):
+        // the header stays, so the person keeps the account in view.
+        let form = match (&self.credit, &self.contact, &self.adjust) {
+            (Some(form), _, _) => Some(form.view().map(Message::Credit)),
+            (_, Some(form), _) => Some(form.view().map(Message::Contact)),
+            (_, _, Some(form)) => Some(form.view().map(Message::Adjust)),
+            _ => None,
+        };
+        match form {
+            Some(form) => page.push(scrollable(form).spacing(6).height(Fill)).into(),
+            None => page.push(tabs).push(rule::horizontal(1)).push(container(body).height(Fill)).into(),
         }
-        if let Some(form) = &self.contact {
-            page = page.push(form.view().map(Message::Contact));
-        }
-        if let Some(form) = &self.adjust {
-            page = page.push(scrollable(form.view().map(Message::Adjust)).height(iced::Shrink));
-        }
-        page.push(tabs).push(rule::horizontal(1)).push(container(body).height(Fill)).into()
     }
 
     fn usage<'a>(&'a self, overview: &'a Overview) -> Element<'a, Message> {

@@ -21,6 +21,7 @@ pub const NEW_NAME: Id = Id::new("admin-new-name");
 pub const NEW_PASSWORD: Id = Id::new("admin-new-password");
 pub const RESET_PASSWORD: Id = Id::new("admin-reset-password");
 pub const LIMIT: Id = Id::new("admin-limit");
+pub const NEW_ROLE: Id = Id::new("admin-new-role");
 
 /// The roles a person can be given, in the table's order.
 const ROLES: [Role; 6] = [Role::Car1, Role::Car2, Role::Car3, Role::Supervisor, Role::Manager, Role::Admin];
@@ -31,11 +32,12 @@ pub struct Admin {
     selected: usize,
     new_username: String,
     new_name: String,
-    new_role: Role,
+    /// What was typed for the role ("car2", "super"); buttons fill it in.
+    new_role: String,
     new_password: String,
     reset_password: String,
-    /// The figure being changed, and what was typed for it.
-    editing: Option<(Role, Figure)>,
+    /// A change to the limits table as typed: "car2 credit 75.00". Choosing
+    /// a cell fills it in.
     limit: String,
     notice: Option<Notice>,
     error: Option<String>,
@@ -47,7 +49,7 @@ pub enum Message {
     Select(usize),
     NewUsername(String),
     NewName(String),
-    NewRole(Role),
+    NewRole(String),
     NewPassword(String),
     Add,
     ResetPassword(String),
@@ -68,10 +70,9 @@ impl Admin {
             selected: 0,
             new_username: String::new(),
             new_name: String::new(),
-            new_role: Role::Car1,
+            new_role: String::new(),
             new_password: String::new(),
             reset_password: String::new(),
-            editing: None,
             limit: String::new(),
             notice: None,
             error: None,
@@ -96,7 +97,7 @@ impl Admin {
                 self.error = None;
                 self.new_password.clear();
                 self.reset_password.clear();
-                self.editing = None;
+                self.limit.clear();
                 load(backend)
             }
             Message::Select(index) => {
@@ -108,13 +109,14 @@ impl Admin {
             Message::NewPassword(text) => set(&mut self.new_password, text),
             Message::ResetPassword(text) => set(&mut self.reset_password, text),
             Message::Limit(text) => set(&mut self.limit, text),
-            Message::NewRole(role) => {
-                self.new_role = role;
-                Task::none()
-            }
+            Message::NewRole(text) => set(&mut self.new_role, text),
             Message::Add => {
-                let (username, name, role, password) =
-                    (self.new_username.clone(), self.new_name.clone(), self.new_role, self.new_password.clone());
+                let Some(role) = matching_role(&self.new_role) else {
+                    self.error = Some("choose a role: type car1, car2, car3, supervisor, manager or admin".into());
+                    return iced::widget::operation::focus(NEW_ROLE);
+                };
+                let (username, name, password) =
+                    (self.new_username.clone(), self.new_name.clone(), self.new_password.clone());
                 act(backend, actor, move |desk, actor| {
                     desk.add_user_as(actor, Utc::now(), &username, &name, role, &password)?;
                     Ok(Notice::new(format!("User {} added as {}.", username.trim(), role.title()), ""))
@@ -143,21 +145,16 @@ impl Admin {
                 })
             }
             Message::Edit(role, figure) => {
-                self.editing = Some((role, figure));
-                self.limit = self
-                    .policy
-                    .as_ref()
-                    .and_then(|p| p.figure(role, figure))
-                    .map(|l| l.to_string().trim_start_matches('$').replace(',', ""))
-                    .unwrap_or_default();
+                let now = self.policy.as_ref().and_then(|p| p.figure(role, figure));
+                let amount = now.map(|l| l.to_string().trim_start_matches('$').replace(',', "")).unwrap_or_default();
+                self.limit = format!("{} {} {amount}", role.code(), figure.code());
                 iced::widget::operation::focus(LIMIT)
             }
             Message::SaveLimit => {
-                let Some((role, figure)) = self.editing else { return Task::none() };
-                let limit: Limit = match self.limit.parse() {
-                    Ok(limit) => limit,
-                    Err(error) => {
-                        self.error = Some(format!("{error}: type an amount such as 75.00, or \"no limit\""));
+                let (role, figure, limit) = match parse_change(&self.limit) {
+                    Ok(change) => change,
+                    Err(why) => {
+                        self.error = Some(why);
                         return Task::none();
                     }
                 };
@@ -169,11 +166,13 @@ impl Admin {
         }
     }
 
-    pub fn key(&mut self, key: Shortcut) -> Task<Message> {
+    pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> Task<Message> {
         match key {
+            Shortcut::Mnemonic('u') => return self.update(backend, actor, Message::Unlock),
+            Shortcut::Mnemonic('d') => return self.update(backend, actor, Message::Disable),
             Shortcut::Up => self.selected = self.selected.saturating_sub(1),
             Shortcut::Down => self.selected = (self.selected + 1).min(self.users.len().saturating_sub(1)),
-            Shortcut::Escape => self.editing = None,
+            Shortcut::Escape => self.limit.clear(),
             _ => {}
         }
         Task::none()
@@ -225,8 +224,8 @@ impl Admin {
         let Some(user) = self.users.get(self.selected) else { return column![].into() };
         row![
             text(format!("{}:", user.username)).width(90),
-            button(text("Unlock")).on_press(Message::Unlock).style(button::secondary),
-            button(text("Disable")).on_press(Message::Disable).style(button::danger),
+            button(text("Unlock  Alt+U")).on_press(Message::Unlock).style(button::secondary),
+            button(text("Disable  Alt+D")).on_press(Message::Disable).style(button::danger),
             text_input("New password", &self.reset_password)
                 .id(RESET_PASSWORD)
                 .secure(true)
@@ -245,8 +244,8 @@ impl Admin {
         let roles = ROLES.iter().fold(row![].spacing(4), |row, role| {
             row.push(
                 button(text(role.code()).size(13))
-                    .on_press(Message::NewRole(*role))
-                    .style(theme::tab(self.new_role == *role))
+                    .on_press(Message::NewRole(role.code().to_string()))
+                    .style(theme::tab(matching_role(&self.new_role) == Some(*role)))
                     .padding([2, 8]),
             )
         });
@@ -261,9 +260,13 @@ impl Admin {
                 text_input("Full name", &self.new_name).id(NEW_NAME).on_input(Message::NewName).padding(6),
             ]
             .spacing(6),
-            row![text("Role").width(40), roles, text(self.new_role.title()).style(theme::muted)]
-                .spacing(8)
-                .align_y(Center),
+            row![
+                text_input("Role", &self.new_role).id(NEW_ROLE).on_input(Message::NewRole).padding(6).width(120),
+                roles,
+                text(matching_role(&self.new_role).map_or("", Role::title)).style(theme::muted)
+            ]
+            .spacing(8)
+            .align_y(Center),
             row![
                 text_input("First password (10 characters or more)", &self.new_password)
                     .id(NEW_PASSWORD)
@@ -292,30 +295,32 @@ impl Admin {
                         .on_press(Message::Edit(*role, *f))
                         .padding([1, 4])
                         .width(96)
-                        .style(theme::row_button(self.editing == Some((*role, *f)))),
+                        .style(theme::row_button(false)),
                 )
             });
             rows.push(cells)
         });
         let mut limits = column![text("Limits").size(16), rows].spacing(6);
-        if let Some((role, figure)) = self.editing {
-            limits = limits.push(
-                row![
-                    text(format!("{}, {}:", role.title(), figure.label())),
-                    text_input("75.00 or no limit", &self.limit)
-                        .id(LIMIT)
-                        .on_input(Message::Limit)
-                        .on_submit(Message::SaveLimit)
-                        .padding(6)
-                        .width(140),
-                    button(text("Save limit")).on_press(Message::SaveLimit),
-                ]
-                .spacing(6)
-                .align_y(Center),
-            );
-        } else {
-            limits = limits.push(text("Choose a figure to change it.").style(theme::muted));
-        }
+        limits = limits.push(
+            row![
+                text_input(
+                    "Change (Enter): role figure amount, e.g. car2 credit 75.00 or manager daily no limit",
+                    &self.limit
+                )
+                .id(LIMIT)
+                .on_input(Message::Limit)
+                .on_submit(Message::SaveLimit)
+                .padding(6),
+                button(text("Save limit")).on_press(Message::SaveLimit),
+            ]
+            .spacing(6)
+            .align_y(Center),
+        );
+        limits = limits.push(
+            text("Roles: car1 car2 car3 supervisor manager admin · figures: credit adjustment waiver reversal daily approve")
+                .size(12)
+                .style(theme::muted),
+        );
         limits
     }
 }
@@ -338,4 +343,61 @@ fn act(
 fn load(backend: &Backend) -> Task<Message> {
     let backend = backend.clone();
     Task::perform(async move { backend.run(|desk| Ok((desk.users()?, desk.policy()?))).await }, Message::Loaded)
+}
+
+/// The role a typed word names: a code ("car2") or part of a title ("super").
+pub fn matching_role(typed: &str) -> Option<Role> {
+    let typed = typed.trim().to_lowercase();
+    if typed.is_empty() {
+        return None;
+    }
+    ROLES.iter().copied().find(|r| r.code() == typed).or_else(|| {
+        ROLES.iter().copied().find(|r| r.code().starts_with(&typed) || r.title().to_lowercase().contains(&typed))
+    })
+}
+
+/// "car2 credit 75.00", "manager daily no limit": a role code, a figure
+/// code and a limit.
+pub fn parse_change(typed: &str) -> Result<(Role, Figure, Limit), String> {
+    let mut words = typed.split_whitespace();
+    let usage = "type a role, a figure and an amount, e.g. car2 credit 75.00";
+    let role: Role = words.next().ok_or(usage)?.parse().map_err(|e| format!("{e}: {usage}"))?;
+    let figure: Figure = words.next().ok_or(usage)?.parse().map_err(|e| format!("{e}: {usage}"))?;
+    let rest = words.collect::<Vec<_>>().join(" ");
+    if rest.is_empty() {
+        return Err(format!("the new {} of {}: {usage}", figure.label(), role.title()));
+    }
+    let limit: Limit = rest.parse().map_err(|e| format!("{e}: type an amount such as 75.00, or \"no limit\""))?;
+    Ok((role, figure, limit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Money;
+    use crate::domain::authority::MoneyAction;
+
+    #[test]
+    fn a_typed_change_names_role_figure_and_limit() {
+        let credit = Figure::PerItem(MoneyAction::Credit);
+        assert_eq!(parse_change("car2 credit 75.00"), Ok((Role::Car2, credit, Limit::UpTo(Money::from_cents(7_500)))));
+        assert_eq!(
+            parse_change(" manager  daily no limit "),
+            Ok((Role::Manager, Figure::DailyTotal, Limit::Unlimited))
+        );
+        assert_eq!(parse_change("car1 credit 0"), Ok((Role::Car1, credit, Limit::UpTo(Money::ZERO))));
+        for bad in ["", "car2", "car2 credit", "clerk credit 5", "car2 gifts 5", "car2 credit lots"] {
+            assert!(parse_change(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn a_typed_word_names_a_role() {
+        assert_eq!(matching_role("car2"), Some(Role::Car2));
+        assert_eq!(matching_role("super"), Some(Role::Supervisor));
+        assert_eq!(matching_role("MAN"), Some(Role::Manager));
+        assert_eq!(matching_role("car"), Some(Role::Car1));
+        assert_eq!(matching_role("clerk"), None);
+        assert_eq!(matching_role(""), None);
+    }
 }

@@ -216,10 +216,14 @@ impl Approvals {
         )
     }
 
-    pub fn key(&mut self, backend: &Backend, _actor: &Actor, key: Shortcut) -> Task<Message> {
+    pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> Task<Message> {
         match key {
             Shortcut::Up => self.select(backend, self.selected.saturating_sub(1)),
             Shortcut::Down => self.select(backend, (self.selected + 1).min(self.shown().len().saturating_sub(1))),
+            Shortcut::Mnemonic('p') if self.approver => self.update(backend, actor, Message::Approve).0,
+            Shortcut::Mnemonic('r') if self.approver => self.update(backend, actor, Message::Reject).0,
+            Shortcut::Mnemonic('w') if !self.approver => self.update(backend, actor, Message::Withdraw).0,
+            Shortcut::Mnemonic('f') => operation::focus(FILTER),
             _ => Task::none(),
         }
     }
@@ -278,7 +282,7 @@ impl Approvals {
             text(title).size(18),
             row![
                 column![
-                    text_input("Filter: account number, name or action", &self.filter)
+                    text_input("Filter (Alt+F): account number, name or action", &self.filter)
                         .id(FILTER)
                         .on_input(Message::Filter)
                         .padding(6),
@@ -355,8 +359,8 @@ impl Approvals {
                 .align_y(Center),
                 text_input("Note (required to reject)", &self.note).id(NOTE).on_input(Message::Note).padding(6),
                 row![
-                    button(text("Approve and post")).on_press_maybe((!self.busy).then_some(Message::Approve)),
-                    button(text("Reject"))
+                    button(text("Approve and post  Alt+P")).on_press_maybe((!self.busy).then_some(Message::Approve)),
+                    button(text("Reject  Alt+R"))
                         .style(button::danger)
                         .on_press_maybe((!self.busy).then_some(Message::Reject)),
                 ]
@@ -365,7 +369,7 @@ impl Approvals {
             .spacing(8)
         } else {
             column![
-                button(text("Withdraw this request"))
+                button(text("Withdraw this request  Alt+W"))
                     .style(button::secondary)
                     .on_press_maybe((!self.busy).then_some(Message::Withdraw))
             ]

@@ -285,8 +285,8 @@ impl AdjustForm {
             row![
                 text(format!("Adjust bill {} ({} to {})", self.bill.id, self.bill.period_start, self.bill.period_end))
                     .size(18),
-                method("By corrected read", Method::Read),
-                method("By amount on a line", Method::Line),
+                method("By corrected read  Alt+R", Method::Read),
+                method("By amount on a line  Alt+N", Method::Line),
             ]
             .spacing(10)
             .align_y(Center),
@@ -402,9 +402,10 @@ impl AdjustForm {
         );
         column![
             lines,
+            text("↑ ↓ choose the line").size(12).style(theme::muted),
             row![
-                direction("Decrease", LineDirection::Decrease),
-                direction("Increase", LineDirection::Increase),
+                direction("Decrease  Alt+D", LineDirection::Decrease),
+                direction("Increase  Alt+I", LineDirection::Increase),
                 amount
             ]
             .spacing(8)
@@ -413,6 +414,26 @@ impl AdjustForm {
         .push(after)
         .spacing(6)
         .into()
+    }
+}
+
+impl AdjustForm {
+    /// Keys while the form is open: Alt+R by read, Alt+N by line, ↑ ↓ the
+    /// line, Alt+D decrease, Alt+I increase.
+    pub fn key(&mut self, backend: &Backend, actor: &Actor, key: crate::gui::app::Shortcut) -> Task<Message> {
+        use crate::gui::app::Shortcut;
+        let message = match key {
+            Shortcut::Mnemonic('r') => Message::Method(Method::Read),
+            Shortcut::Mnemonic('n') => Message::Method(Method::Line),
+            Shortcut::Mnemonic('d') if self.method == Method::Line => Message::Direction(LineDirection::Decrease),
+            Shortcut::Mnemonic('i') if self.method == Method::Line => Message::Direction(LineDirection::Increase),
+            Shortcut::Up if self.method == Method::Line => Message::Line(self.line.saturating_sub(1).max(1)),
+            Shortcut::Down if self.method == Method::Line => {
+                Message::Line((self.line + 1).min(self.bill.lines.len().max(1) as u32))
+            }
+            _ => return Task::none(),
+        };
+        self.update(backend, actor, message).0
     }
 }
 

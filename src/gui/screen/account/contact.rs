@@ -41,6 +41,21 @@ pub enum Event {
     Closed(Option<Notice>),
 }
 
+impl ContactForm {
+    /// Keys while the form is open: ↑ ↓ the channel, Alt+K complaint or not.
+    pub fn key(&mut self, backend: &Backend, actor: &Actor, key: crate::gui::app::Shortcut) -> Task<Message> {
+        use crate::gui::app::Shortcut;
+        let at = Channel::ALL.iter().position(|c| *c == self.channel).unwrap_or(0);
+        let message = match key {
+            Shortcut::Up => Message::Channel(Channel::ALL[at.saturating_sub(1)]),
+            Shortcut::Down => Message::Channel(Channel::ALL[(at + 1).min(Channel::ALL.len() - 1)]),
+            Shortcut::Mnemonic('k') => Message::Complaint(!self.complaint),
+            _ => return Task::none(),
+        };
+        self.update(backend, actor, message).0
+    }
+}
+
 /// The first category whose label or code contains what was typed.
 pub fn matching_category(typed: &str) -> Option<ComplaintCategory> {
     let typed = typed.trim().to_lowercase();
@@ -130,23 +145,27 @@ impl ContactForm {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let channels = Channel::ALL.iter().fold(row![text("By").width(30)].spacing(4).align_y(Center), |row, c| {
-            row.push(
-                button(text(c.label()))
-                    .on_press(Message::Channel(*c))
-                    .style(theme::tab(self.channel == *c))
-                    .padding([3, 10]),
-            )
-        });
+        let channels =
+            Channel::ALL.iter().fold(row![text("By (↑ ↓)").width(70)].spacing(4).align_y(Center), |row, c| {
+                row.push(
+                    button(text(c.label()))
+                        .on_press(Message::Channel(*c))
+                        .style(theme::tab(self.channel == *c))
+                        .padding([3, 10]),
+                )
+            });
         let summary = text_input("What the customer said, and what you told them (required)", &self.summary)
             .id(SUMMARY)
             .on_input(Message::Summary)
             .on_submit(Message::Send)
             .padding(6);
-        let complaint =
-            button(text(if self.complaint { "☑ This is a complaint" } else { "☐ This is a complaint" }))
-                .on_press(Message::Complaint(!self.complaint))
-                .style(button::text);
+        let complaint = button(text(if self.complaint {
+            "☑ This is a complaint  Alt+K"
+        } else {
+            "☐ This is a complaint  Alt+K"
+        }))
+        .on_press(Message::Complaint(!self.complaint))
+        .style(button::text);
         let mut form = column![text("Log a contact").size(18), channels, summary, row![complaint].align_y(Center)]
             .spacing(8)
             .width(Fill);
