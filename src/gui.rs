@@ -4,6 +4,7 @@
 //! `screen/` keeps its own state and messages. All database work goes
 //! through `backend`, on threads of its own; the UI thread only draws.
 
+pub mod alt_keys;
 pub mod app;
 pub mod backend;
 pub mod screen;

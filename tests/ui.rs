@@ -508,3 +508,34 @@ fn an_administrator_adds_a_user_and_a_manager_raises_a_limit() {
     let policy = desk.policy().unwrap();
     assert_eq!(policy.figure(Role::Car2, credit), Some(Limit::UpTo(utility_desk::domain::Money::from_cents(7_500))));
 }
+
+/// On X11 a key pressed with Alt still carries its letter: the window keeps
+/// it from the text fields, so Alt+K (complaint) types no "k" in the note.
+#[test]
+fn alt_with_a_letter_types_nothing_into_a_field() {
+    use account::contact;
+    use iced::keyboard::{self, Key, Modifiers};
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    key(&mut app, Shortcut::Contact);
+    let press = |letter: &str, modifiers: Modifiers| {
+        iced::Event::Keyboard(keyboard::Event::KeyPressed {
+            key: Key::Character(letter.into()),
+            modified_key: Key::Character(letter.into()),
+            physical_key: keyboard::key::Physical::Unidentified(keyboard::key::NativeCode::Unidentified),
+            location: keyboard::Location::Standard,
+            modifiers,
+            text: Some(letter.into()),
+            repeat: false,
+        })
+    };
+    act(&mut app, |ui| {
+        ui.click(contact::SUMMARY)?;
+        ui.simulate([press("n", Modifiers::empty()), press("k", Modifiers::ALT), press("o", Modifiers::empty())]);
+        Ok(())
+    });
+    assert!(sees(&app, "no"), "the plain letters were typed, the Alt one was not");
+    assert!(!sees(&app, "nko"));
+}

@@ -281,6 +281,7 @@ impl App {
             .into(),
             State::Ready(ready) => ready.view(),
         };
+        let body = super::alt_keys::alt_keys_to_shortcuts(body);
         if self.help { stack![body, container(help()).center(Fill)].into() } else { body }
     }
 }
