@@ -288,7 +288,8 @@ fn an_over_limit_credit_says_so_first_and_a_supervisor_approves_it_lower() {
     let request = pending.iter().find(|r| r.row.account_id == id && r.row.requested_by_name == "rep2").unwrap();
 
     // The supervisor signs in, finds it in the queue and approves $60.00.
-    apply(&mut app, Message::SignOut);
+    key(&mut app, Shortcut::Mnemonic('q'));
+    assert_eq!(app.signed_in(), None, "Alt+Q signs out");
     sign_in(&mut app, "supervisor", DEMO_PASSWORD);
     key(&mut app, Shortcut::Approvals);
     assert!(sees(&app, "Approval queue, oldest first"));
@@ -299,6 +300,14 @@ fn an_over_limit_credit_says_so_first_and_a_supervisor_approves_it_lower() {
     assert!(sees(&app, "Credit of $75.00"));
     assert!(sees(&app, &format!("request {}", request.row.id)));
     assert!(sees(&app, "Leak allowance: Leak repaired, plumber's invoice seen"));
+    // Alt+O opens the request's account for a closer look; Alt+A comes back.
+    key(&mut app, Shortcut::Mnemonic('o'));
+    assert_eq!(app.open_account(), Some(id));
+    key(&mut app, Shortcut::Approvals);
+    for _ in 0..position {
+        key(&mut app, Shortcut::Down);
+    }
+    assert!(sees(&app, &format!("request {}", request.row.id)));
     act(&mut app, |ui| {
         ui.click(utility_desk::gui::screen::approvals::AMOUNT)?;
         for _ in 0..5 {
@@ -349,7 +358,7 @@ fn someone_else_may_sign_in_at_the_lock_and_the_old_work_is_gone() {
     open_first_account(&mut app, &scene);
     key(&mut app, Shortcut::Lock);
     assert!(app.is_locked());
-    act(&mut app, |ui| ui.click("Sign in as someone else").map(drop));
+    key(&mut app, Shortcut::Mnemonic('s'));
     sign_in(&mut app, "rep1", DEMO_PASSWORD);
     assert_eq!(app.signed_in(), Some("rep1"));
     assert_eq!(app.open_account(), None, "rep1 starts at search, not on rep3's account");

@@ -339,12 +339,22 @@ impl Ready {
                 Some(w) if self.login.is_none() && w.last_input.elapsed() >= IDLE_LOCK => self.lock(),
                 _ => Task::none(),
             },
+            Message::Key(Shortcut::Mnemonic('q')) if self.login.is_none() && self.workspace.is_some() => {
+                self.update(Message::SignOut)
+            }
             Message::SignOut => {
                 self.workspace = None;
                 self.login = Some(login::Login::new(self.login.as_ref().is_some_and(login::Login::is_demo)));
                 login::focus()
             }
             message if self.login.is_some() => match message {
+                Message::Key(Shortcut::Mnemonic('s')) => match &mut self.login {
+                    Some(login) => {
+                        login.update(login::Message::SomeoneElse);
+                        login::focus()
+                    }
+                    None => Task::none(),
+                },
                 Message::Key(Shortcut::Enter) => Task::none(),
                 Message::Key(Shortcut::FocusNext) => operation::focus_next(),
                 Message::Key(Shortcut::FocusPrevious) => operation::focus_previous(),
@@ -468,8 +478,8 @@ impl Workspace {
             row![
                 space::horizontal(),
                 text(format!("{} · {}", actor.username, actor.role.title())).style(theme::muted),
-                button(text("Lock")).on_press(Message::Lock).style(button::text),
-                button(text("Sign out")).on_press(Message::SignOut).style(button::text),
+                button(text("Lock  Ctrl+L")).on_press(Message::Lock).style(button::text),
+                button(text("Sign out  Alt+Q")).on_press(Message::SignOut).style(button::text),
                 key_hint("F1", "keys"),
             ]
             .spacing(8)

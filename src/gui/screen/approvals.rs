@@ -224,6 +224,10 @@ impl Approvals {
             Shortcut::Mnemonic('r') if self.approver => self.update(backend, actor, Message::Reject).0,
             Shortcut::Mnemonic('w') if !self.approver => self.update(backend, actor, Message::Withdraw).0,
             Shortcut::Mnemonic('f') => operation::focus(FILTER),
+            Shortcut::Mnemonic('o') => match self.current() {
+                Some(request) => Task::done(Message::OpenAccount(request.row.account_id)),
+                None => Task::none(),
+            },
             _ => Task::none(),
         }
     }
@@ -332,7 +336,7 @@ impl Approvals {
                         labelled("Balance", widget::balance(a.balance)),
                         labelled("Past due", money(context.aging.late_fee_base)),
                         labelled("Bills on file", text(context.bills.len().to_string())),
-                        button(text("Open account")).on_press(Message::OpenAccount(r.account_id)),
+                        button(text("Open account  Alt+O")).on_press(Message::OpenAccount(r.account_id)),
                     ]
                     .spacing(24)
                     .align_y(Center),

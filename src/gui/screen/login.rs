@@ -129,8 +129,9 @@ impl Login {
             form = form.push(widget::error(error));
         }
         if self.locked_for.is_some() {
-            form =
-                form.push(button(text("Sign in as someone else")).on_press(Message::SomeoneElse).style(button::text));
+            form = form.push(
+                button(text("Sign in as someone else  Alt+S")).on_press(Message::SomeoneElse).style(button::text),
+            );
         }
         if self.demo && self.locked_for.is_none() {
             form = form.push(demo_users());
