@@ -526,7 +526,8 @@ fn help<'a>() -> Element<'a, Message> {
         ("Alt+letter", "the button showing it, e.g. Approve and post  Alt+P"),
         ("Tab  Shift+Tab", "next or previous field"),
         ("Esc", "close a form, or back to search"),
-        ("Ctrl+L", "lock the window now"),
+        ("Ctrl+L", "lock the window now; Alt+S at the lock: someone else signs in"),
+        ("Alt+Q", "sign out"),
         ("F9", "light or dark"),
         ("F1", "show or hide this list"),
     ];
