@@ -548,3 +548,26 @@ fn alt_with_a_letter_types_nothing_into_a_field() {
     assert!(sees(&app, "no"), "the plain letters were typed, the Alt one was not");
     assert!(!sees(&app, "nko"));
 }
+
+/// First run: no database yet. The window shows a progress bar while the
+/// demo is made on its own thread, then the sign-in screen with the demo
+/// users; the database is complete when it appears under its name.
+#[test]
+fn the_first_run_makes_the_demo_behind_a_progress_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("ledger.db");
+    let (mut app, task) = App::boot_with_demo(path.clone(), DemoOptions { accounts: 30, seed: 3, months: 4 });
+    assert!(sees(&app, "Preparing the demo database"));
+    let mut progress = Vec::new();
+    for message in drain(task) {
+        if let Message::Preparing(utility_desk::gui::app::Preparation::Progress(_, fraction)) = &message {
+            progress.push(*fraction);
+        }
+        apply(&mut app, message);
+    }
+    assert!(progress.len() >= 3 && progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    assert!(path.exists());
+    assert!(sees(&app, "Demo database: sign in as any of"));
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    assert_eq!(app.signed_in(), Some("rep1"));
+}

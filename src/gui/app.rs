@@ -131,6 +131,12 @@ pub enum Shortcut {
 impl App {
     /// Opens the database at `path`, or makes the demo there first.
     pub fn boot(path: PathBuf) -> (App, Task<Message>) {
+        App::boot_with_demo(path, DemoOptions::default())
+    }
+
+    /// [`App::boot`], with the demo made as `demo` says if the database is
+    /// missing (tests make a small one).
+    pub fn boot_with_demo(path: PathBuf, demo: DemoOptions) -> (App, Task<Message>) {
         let themes = Themes::default();
         if path.exists() {
             let mut app = App { path, themes, dark: false, help: false, state: State::Failed(String::new()) };
@@ -138,7 +144,7 @@ impl App {
             (app, task)
         } else {
             let state = State::Preparing { stage: "Starting".into(), fraction: 0.0, error: None };
-            let task = Task::run(make_demo(path.clone()), Message::Preparing);
+            let task = Task::run(make_demo(path.clone(), demo), Message::Preparing);
             (App { path, themes, dark: false, help: false, state }, task)
         }
     }
@@ -538,7 +544,7 @@ fn help<'a>() -> Element<'a, Message> {
 }
 
 /// Makes the demo on a thread of its own, reporting progress as it goes.
-fn make_demo(path: PathBuf) -> impl iced::futures::Stream<Item = Preparation> {
+fn make_demo(path: PathBuf, options: DemoOptions) -> impl iced::futures::Stream<Item = Preparation> {
     let (sender, receiver) = iced::futures::channel::mpsc::unbounded();
     std::thread::spawn(move || {
         let mut last = -1.0f32;
@@ -550,7 +556,7 @@ fn make_demo(path: PathBuf) -> impl iced::futures::Stream<Item = Preparation> {
                 let _ = sender.unbounded_send(Preparation::Progress(stage.to_string(), fraction));
             }
         };
-        let result = demo::create_at(&path, &DemoOptions::default(), Utc::now(), progress).map(drop);
+        let result = demo::create_at(&path, &options, Utc::now(), progress).map(drop);
         let _ = sender.unbounded_send(Preparation::Done(result));
     });
     receiver
