@@ -92,6 +92,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestView {
     pub row: RequestRow,
+    /// When it was asked, on the utility's clock.
+    pub requested_local: chrono::NaiveDateTime,
     pub age_business_days: i64,
     pub stale: bool,
 }
@@ -363,9 +365,10 @@ impl Desk {
         Ok(rows
             .into_iter()
             .map(|row| {
-                let asked = row.requested_at.with_timezone(&tz).date_naive();
-                let age = business_days_between(asked, today);
+                let local = row.requested_at.with_timezone(&tz).naive_local();
+                let age = business_days_between(local.date(), today);
                 RequestView {
+                    requested_local: local,
                     stale: row.status == "pending" && age > STALE_AFTER_BUSINESS_DAYS,
                     age_business_days: age,
                     row,

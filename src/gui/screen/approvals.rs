@@ -316,7 +316,7 @@ impl Approvals {
             row![
                 labelled("Account", text(r.account_number.to_string()).font(Font::MONOSPACE)),
                 labelled("Asked by", text(r.requested_by_name.clone())),
-                labelled("Asked on", text(r.requested_at.format("%Y-%m-%d %H:%M UTC").to_string())),
+                labelled("Asked on", text(request.requested_local.format("%Y-%m-%d %H:%M").to_string())),
                 labelled("Age", text(format!("{} business days", request.age_business_days))),
                 labelled("Status", text(r.status.clone())),
             ]
