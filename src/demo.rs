@@ -205,6 +205,7 @@ pub fn generate(
         rep3: desk.actor("rep3")?,
         supervisor: desk.actor("supervisor")?,
         manager: desk.actor("manager")?,
+        queue_from: today - Days::new(30),
     };
 
     let mut summary = DemoSummary { first_period: Some(first_start), ..DemoSummary::default() };
@@ -276,8 +277,10 @@ pub fn generate(
     Ok(summary)
 }
 
-/// What customers called or wrote about, and the complaint it opened, if any.
-const CONTACTS: &[(&str, Option<ComplaintCategory>)] = &[
+/// What a customer called or wrote about, and the complaint it opened, if any.
+type Said = (&'static str, Option<ComplaintCategory>);
+
+const CONTACTS: &[Said] = &[
     ("Asked why this month's bill is higher than last month's; explained the summer use", None),
     ("Asked for the due date and the amount to pay today", None),
     ("Called to check a payment made online had arrived", None),
@@ -310,7 +313,9 @@ fn log_contacts(
                     continue;
                 }
                 let day = first_start + Months::new(month) + Days::new(rng.below(27));
-                let (said, complaint) = *rng.pick(CONTACTS);
+                // About one contact in eight is a complaint.
+                let (plain, complaints): (Vec<&Said>, Vec<&Said>) = CONTACTS.iter().partition(|(_, c)| c.is_none());
+                let (said, complaint) = if rng.chance(125) { **rng.pick(&complaints) } else { **rng.pick(&plain) };
                 let actor = if rng.chance(500) { &staff.rep2 } else { &staff.rep3 };
                 let channel = *rng.pick(&channels);
                 if day > today {
@@ -541,11 +546,15 @@ struct Staff {
     rep3: Actor,
     supervisor: Actor,
     manager: Actor,
+    /// Requests asked for on or after this day (the last 30) may be left waiting; older
+    /// ones were decided long ago (a real queue holds days, not years).
+    queue_from: NaiveDate,
 }
 
 /// Submits a money action; above the person's limits it goes for approval,
 /// which a reviewer usually grants, sometimes rejects, and now and then
-/// leaves waiting (so the demo's queue is not empty). Returns whether money
+/// leaves waiting if it is recent (so the demo's queue is not empty, and
+/// holds what a real one would: the last weeks). Returns whether money
 /// was posted. A second request for something already waiting is skipped.
 fn money(
     b: &Batch,
@@ -570,16 +579,19 @@ fn money(
             } else {
                 &staff.manager
             };
-            match rng.below(100) {
-                0..=79 => {
+            // Of the last month's requests most still wait; of older ones
+            // most were granted and some refused.
+            let recent = now.date_naive() >= staff.queue_from;
+            match (rng.below(100), recent) {
+                (0..=29, true) | (0..=79, false) | (90.., false) => {
                     b.approve(approver, now, request, None, Some("Checked against the account history"))?;
                     Ok(true)
                 }
-                80..=89 => {
+                (80..=89, false) => {
                     b.reject(approver, now, request, "Not supported by the account history")?;
                     Ok(false)
                 }
-                _ => Ok(false),
+                (_, true) => Ok(false),
             }
         }
     }
