@@ -7,6 +7,7 @@
 pub mod alt_keys;
 pub mod app;
 pub mod backend;
+pub mod keys;
 pub mod screen;
 pub mod theme;
 pub mod widget;

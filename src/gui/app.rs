@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use iced::event::{self, Event};
-use iced::keyboard::{self, Key, Modifiers, key::Named};
+use iced::event;
 use iced::widget::{button, column, container, operation, progress_bar, row, rule, space, stack, text};
-use iced::{Center, Element, Fill, Subscription, Task, Theme, window};
+use iced::{Center, Element, Fill, Subscription, Task, Theme};
 
 use super::backend::Backend;
+pub use super::keys::Shortcut;
+use super::keys::{help, on_event};
 use super::screen::{account, admin, approvals, login, search};
 use super::theme::{self, Themes};
 use super::widget::key_hint;
@@ -98,34 +99,6 @@ pub enum Message {
 pub enum Preparation {
     Progress(String, f32),
     Done(Result<(), DeskError>),
-}
-
-/// Keys that mean the same on every screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shortcut {
-    Search,
-    Help,
-    Up,
-    Down,
-    Enter,
-    Escape,
-    FocusNext,
-    FocusPrevious,
-    /// Alt+1..: a tab of the account.
-    Tab(u8),
-    Credit,
-    /// Alt+J: adjust the chosen bill.
-    Adjust,
-    /// Alt+L: log a contact or complaint.
-    Contact,
-    Approvals,
-    /// Alt+M: administration.
-    Admin,
-    /// Alt and another letter: the button on screen that shows it
-    /// ("Approve and post  Alt+P").
-    Mnemonic(char),
-    Lock,
-    Theme,
 }
 
 impl App {
@@ -518,31 +491,6 @@ fn preparing<'a>(stage: &str, fraction: f32, error: Option<&str>) -> Element<'a,
     container(content).center(Fill).into()
 }
 
-/// The shortcut list (F1).
-fn help<'a>() -> Element<'a, Message> {
-    let keys = [
-        ("Ctrl+F or /", "search, from anywhere"),
-        ("↑ ↓  Enter", "move through results; open the account"),
-        ("Alt+1 … Alt+5", "account tabs: activity, bills, usage, cases, requests"),
-        ("Alt+C", "issue a credit on the open account"),
-        ("Alt+J", "adjust the chosen bill (Bills tab)"),
-        ("Alt+L", "log a contact or complaint"),
-        ("Alt+A", "approvals (supervisors) or my requests"),
-        ("Alt+M", "administration: users and limits"),
-        ("Alt+letter", "the button showing it, e.g. Approve and post  Alt+P"),
-        ("Tab  Shift+Tab", "next or previous field"),
-        ("Esc", "close a form, or back to search"),
-        ("Ctrl+L", "lock the window now; Alt+S at the lock: someone else signs in"),
-        ("Alt+Q", "sign out"),
-        ("F9", "light or dark"),
-        ("F1", "show or hide this list"),
-    ];
-    let list = keys
-        .into_iter()
-        .fold(column![text("Keyboard").size(20)].spacing(6), |list, (key, what)| list.push(key_hint(key, what)));
-    container(list).padding(16).style(theme::panel).into()
-}
-
 /// Makes the demo on a thread of its own, reporting progress as it goes.
 fn make_demo(path: PathBuf, options: DemoOptions) -> impl iced::futures::Stream<Item = Preparation> {
     let (sender, receiver) = iced::futures::channel::mpsc::unbounded();
@@ -560,56 +508,4 @@ fn make_demo(path: PathBuf, options: DemoOptions) -> impl iced::futures::Stream<
         let _ = sender.unbounded_send(Preparation::Done(result));
     });
     receiver
-}
-
-/// The keyboard, for every screen. A plain `fn` (iced's listener takes no
-/// captures): keys with Ctrl, Alt or F-keys work even while typing; plain
-/// keys only when no input used them.
-pub fn on_event(event: Event, status: event::Status, _window: window::Id) -> Option<Message> {
-    match event {
-        Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) => {
-            Some(shortcut_for(&key, modifiers, status).map_or(Message::Activity, Message::Key))
-        }
-        Event::Mouse(iced::mouse::Event::ButtonPressed(_)) => Some(Message::Activity),
-        _ => None,
-    }
-}
-
-pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> Option<Shortcut> {
-    match key.as_ref() {
-        Key::Character("f") if modifiers.command() => return Some(Shortcut::Search),
-        Key::Character("l") if modifiers.command() => return Some(Shortcut::Lock),
-        Key::Character("c") if modifiers.alt() => return Some(Shortcut::Credit),
-        Key::Character("j") if modifiers.alt() => return Some(Shortcut::Adjust),
-        Key::Character("l") if modifiers.alt() => return Some(Shortcut::Contact),
-        Key::Character("a") if modifiers.alt() => return Some(Shortcut::Approvals),
-        Key::Character("m") if modifiers.alt() => return Some(Shortcut::Admin),
-        Key::Character(other) if modifiers.alt() => {
-            let mut chars = other.chars();
-            return match (chars.next(), chars.next()) {
-                (Some(digit @ '1'..='9'), None) => digit.to_digit(10).map(|d| Shortcut::Tab(d as u8)),
-                (Some(letter), None) if letter.is_ascii_alphabetic() => {
-                    Some(Shortcut::Mnemonic(letter.to_ascii_lowercase()))
-                }
-                _ => None,
-            };
-        }
-        Key::Named(Named::F1) => return Some(Shortcut::Help),
-        Key::Named(Named::F9) => return Some(Shortcut::Theme),
-        // Arrows and Tab: a text input does not use them.
-        Key::Named(Named::ArrowUp) => return Some(Shortcut::Up),
-        Key::Named(Named::ArrowDown) => return Some(Shortcut::Down),
-        Key::Named(Named::Tab) if modifiers.shift() => return Some(Shortcut::FocusPrevious),
-        Key::Named(Named::Tab) => return Some(Shortcut::FocusNext),
-        _ => {}
-    }
-    if status == event::Status::Captured {
-        return None;
-    }
-    match key.as_ref() {
-        Key::Character("/") => Some(Shortcut::Search),
-        Key::Named(Named::Enter) => Some(Shortcut::Enter),
-        Key::Named(Named::Escape) => Some(Shortcut::Escape),
-        _ => None,
-    }
 }

@@ -6,6 +6,7 @@ pub mod adjust;
 mod bills;
 pub mod contact;
 pub mod credit;
+mod form;
 pub mod reason;
 mod usage;
 

@@ -3,9 +3,10 @@
 //! it says before sending whether it posts or goes for approval.
 
 use chrono::Utc;
-use iced::widget::{Id, button, column, container, operation, row, rule, text, text_input};
+use iced::widget::{Id, button, column, operation, row, rule, text, text_input};
 use iced::{Center, Element, Fill, Font, Task};
 
+use super::form::{self, Preview};
 use super::reason::{self, ReasonField};
 use crate::desk::{
     Actor, DeskError, LineAdjustRequest, LineDirection, MoneyRequest, Outcome, RerateRequest, RerateReview,
@@ -43,7 +44,7 @@ pub struct AdjustForm {
     reason: ReasonField,
     note: String,
     key: String,
-    decision: Option<Result<Decision, String>>,
+    decision: Preview,
     /// Increases with every change that alters the amount; older answers are dropped.
     generation: u64,
     error: Option<String>,
@@ -233,15 +234,7 @@ impl AdjustForm {
                 }
             },
             Message::Sent(Ok(outcome)) => {
-                let notice = match outcome {
-                    Outcome::Posted(posted) => Notice::new(
-                        format!("Bill {} adjusted.", self.bill.id),
-                        format!("posting {}", posted.posting_id),
-                    ),
-                    Outcome::Pending { request, reason, .. } => {
-                        Notice::new(format!("Sent for approval. {reason}."), format!("request {request}"))
-                    }
-                };
+                let notice = form::outcome_notice(outcome, format!("Bill {} adjusted.", self.bill.id));
                 return (Task::none(), Some(Event::Closed(Some(notice))));
             }
             Message::Sent(Err(error)) => {
@@ -268,45 +261,30 @@ impl AdjustForm {
             .on_input(Message::Note)
             .on_submit(Message::Send)
             .padding(6);
-        let decision: Element<'_, Message> = match &self.decision {
-            None => text("").into(),
-            Some(Ok(Decision::Post)) => {
-                text("Within your limits: this adjustment will post now.").style(text::success).into()
-            }
-            Some(Ok(Decision::Pend { reason, .. })) => text(format!("{reason}.")).style(text::warning).into(),
-            Some(Ok(Decision::Refuse { reason })) => widget::error(reason),
-            Some(Err(error)) => widget::error(error),
-        };
-        let send = match &self.decision {
-            Some(Ok(Decision::Pend { .. })) => "Send for approval",
-            _ => "Post adjustment",
-        };
-        let mut form = column![
-            row![
-                text(format!("Adjust bill {} ({} to {})", self.bill.id, self.bill.period_start, self.bill.period_end))
+        let decision = form::decision_line(&self.decision, "adjustment", "");
+        let send = form::send_label(&self.decision, "Post adjustment");
+        form::panel(
+            column![
+                row![
+                    text(format!(
+                        "Adjust bill {} ({} to {})",
+                        self.bill.id, self.bill.period_start, self.bill.period_end
+                    ))
                     .size(18),
-                method("By corrected read  Alt+R", Method::Read),
-                method("By amount on a line  Alt+N", Method::Line),
-            ]
-            .spacing(10)
-            .align_y(Center),
-            body,
-            reason,
-            choices,
-            note,
-            decision,
-            row![
-                button(text(send)).on_press_maybe((!self.sending).then_some(Message::Send)),
-                button(text("Cancel")).on_press(Message::Cancel).style(button::secondary),
-            ]
-            .spacing(8),
-        ]
-        .spacing(8)
-        .width(Fill);
-        if let Some(error) = &self.error {
-            form = form.push(widget::error(error));
-        }
-        container(form).padding(12).style(theme::panel).into()
+                    method("By corrected read  Alt+R", Method::Read),
+                    method("By amount on a line  Alt+N", Method::Line),
+                ]
+                .spacing(10)
+                .align_y(Center),
+                body,
+                reason,
+                choices,
+                note,
+                decision,
+                form::buttons(send, self.sending, Message::Send, Message::Cancel),
+            ],
+            self.error.as_deref(),
+        )
     }
 
     fn by_read(&self) -> Element<'_, Message> {

@@ -2,9 +2,10 @@
 //! it is a complaint (and about what).
 
 use chrono::Utc;
-use iced::widget::{Id, button, column, container, operation, row, text, text_input};
+use iced::widget::{Id, button, column, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Task};
 
+use super::form;
 use crate::desk::{Actor, ContactLogged, ContactRequest, DeskError};
 use crate::domain::cases::{Channel, ComplaintCategory};
 use crate::domain::ids::AccountId;
@@ -189,17 +190,8 @@ impl ContactForm {
                 .align_y(Center),
             );
         }
-        form = form.push(
-            row![
-                button(text(if self.complaint { "Log and open complaint" } else { "Log contact" }))
-                    .on_press_maybe((!self.sending).then_some(Message::Send)),
-                button(text("Cancel")).on_press(Message::Cancel).style(button::secondary),
-            ]
-            .spacing(8),
-        );
-        if let Some(error) = &self.error {
-            form = form.push(widget::error(error));
-        }
-        container(form).padding(12).style(theme::panel).into()
+        let send = if self.complaint { "Log and open complaint" } else { "Log contact" };
+        form = form.push(form::buttons(send, self.sending, Message::Send, Message::Cancel));
+        form::panel(form, self.error.as_deref())
     }
 }

@@ -3,17 +3,17 @@
 //! go to a supervisor"); afterwards, what did.
 
 use chrono::Utc;
-use iced::widget::{Id, button, column, container, operation, row, text, text_input};
-use iced::{Center, Element, Fill, Task};
+use iced::widget::{Id, column, operation, row, text, text_input};
+use iced::{Center, Element, Task};
 
+use super::form;
 use super::reason::{self, ReasonField};
 use crate::desk::{Actor, CreditRequest, DeskError, MoneyRequest, Outcome};
 use crate::domain::Money;
 use crate::domain::authority::{Decision, MoneyAction};
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
-use crate::gui::theme;
-use crate::gui::widget::{self, Notice};
+use crate::gui::widget::Notice;
 
 pub const AMOUNT: Id = Id::new("credit-amount");
 pub const NOTE: Id = Id::new("credit-note");
@@ -150,14 +150,7 @@ impl CreditForm {
             }
             Message::Sent(Ok(outcome)) => {
                 let amount = Money::parse(&self.amount).unwrap_or(Money::ZERO);
-                let said = match outcome {
-                    Outcome::Posted(posted) => {
-                        Notice::new(format!("Credit of {amount} posted."), format!("posting {}", posted.posting_id))
-                    }
-                    Outcome::Pending { request, reason, .. } => {
-                        Notice::new(format!("Sent for approval. {reason}."), format!("request {request}"))
-                    }
-                };
+                let said = form::outcome_notice(outcome, format!("Credit of {amount} posted."));
                 (Task::none(), Some(Event::Closed(Some(said))))
             }
             Message::Sent(Err(error)) => {
@@ -182,36 +175,22 @@ impl CreditForm {
             .on_input(Message::Note)
             .on_submit(Message::Send)
             .padding(6);
-        let preview: Element<'_, Message> = match &self.preview {
-            None => text("Type an amount to see whether it posts or goes for approval.").style(theme::muted).into(),
-            Some(Ok(Decision::Post)) => {
-                text("Within your limits: this credit will post now.").style(text::success).into()
-            }
-            Some(Ok(Decision::Pend { reason, .. })) => text(format!("{reason}.")).style(text::warning).into(),
-            Some(Ok(Decision::Refuse { reason })) => widget::error(reason),
-            Some(Err(error)) => widget::error(error),
-        };
-        let send_label = match &self.preview {
-            Some(Ok(Decision::Pend { .. })) => "Send for approval",
-            _ => "Post credit",
-        };
-        let mut form = column![
-            text("Issue a credit").size(18),
-            row![amount, reason].spacing(8).align_y(Center),
-            choices,
-            note,
-            preview,
-            row![
-                button(text(send_label)).on_press_maybe((!self.sending).then_some(Message::Send)),
-                button(text("Cancel")).on_press(Message::Cancel).style(button::secondary),
-            ]
-            .spacing(8),
-        ]
-        .spacing(8)
-        .width(Fill);
-        if let Some(error) = &self.error {
-            form = form.push(widget::error(error));
-        }
-        container(form).padding(12).style(theme::panel).into()
+        let preview = form::decision_line(
+            &self.preview,
+            "credit",
+            "Type an amount to see whether it posts or goes for approval.",
+        );
+        let send = form::send_label(&self.preview, "Post credit");
+        form::panel(
+            column![
+                text("Issue a credit").size(18),
+                row![amount, reason].spacing(8).align_y(Center),
+                choices,
+                note,
+                preview,
+                form::buttons(send, self.sending, Message::Send, Message::Cancel),
+            ],
+            self.error.as_deref(),
+        )
     }
 }
