@@ -5,6 +5,7 @@ pub mod account;
 pub mod aging;
 pub mod audit;
 pub mod authority;
+pub mod calendar;
 pub mod cases;
 pub mod check_digit;
 pub mod ids;
