@@ -72,6 +72,8 @@ pub struct Desk {
     store: Store,
     rates: RateBook,
     time_zone: Tz,
+    /// Business days: weekdays less the city's holidays.
+    calendar: crate::domain::calendar::Calendar,
 }
 
 impl Desk {
@@ -110,7 +112,8 @@ impl Desk {
         let time_zone = time_zone
             .parse::<Tz>()
             .map_err(|_| DeskError::Invalid(format!("the stored time zone \"{time_zone}\" is not known")))?;
-        Ok(Desk { store, rates, time_zone })
+        let calendar = crate::domain::calendar::Calendar::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
+        Ok(Desk { store, rates, time_zone, calendar })
     }
 
     /// Where the database lives, if it is a file.

@@ -381,3 +381,24 @@ fn the_preview_tells_what_a_submission_will_do() {
         Decision::Refuse { .. }
     ));
 }
+
+/// A request's age counts business days: weekends and the city's holidays
+/// (Thanksgiving and the day after, in 2026) do not make it stale sooner.
+#[test]
+fn request_age_skips_weekends_and_city_holidays() {
+    let (mut f, account, _, _) = scene();
+    let car2 = actor(&f, Role::Car2);
+    // Friday 20 November 2026, noon in Tulsa.
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 7_500, "age-1"))), Expect::Pend(Role::Supervisor));
+    let age_on = |f: &mut Fixture, date: chrono::NaiveDate| {
+        let views = f.desk.requests(common::noon_on(date), Some("pending"), None).unwrap();
+        let view = views.iter().find(|v| v.row.requested_by == car2.user_id).unwrap();
+        (view.age_business_days, view.stale)
+    };
+    // Monday 23 to Wednesday 25: 1 to 3 business days, not yet stale.
+    assert_eq!(age_on(&mut f, day(2026, 11, 25)), (3, false));
+    // Thanksgiving and the day after are holidays: still 3 on Friday the 27th.
+    assert_eq!(age_on(&mut f, day(2026, 11, 27)), (3, false));
+    // Monday 30 November: 4 business days, stale (weekdays alone would say 6).
+    assert_eq!(age_on(&mut f, day(2026, 11, 30)), (4, true));
+}

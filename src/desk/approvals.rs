@@ -3,7 +3,7 @@
 //! approval request that moves no money until a Supervisor or Manager (never
 //! the requester) approves it.
 
-use chrono::{DateTime, Datelike, Days, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -116,19 +116,6 @@ pub(super) fn load_policy(db: &Db) -> Result<Policy> {
         .map_err(|e| DeskError::Invalid(format!("the stored authority policy cannot be read: {e}")))?;
     PARSED.with_borrow_mut(|cached| *cached = Some((body, policy.clone())));
     Ok(policy)
-}
-
-/// Weekdays from `from` to `to` (weekends skipped; holidays arrive with cases).
-pub fn business_days_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {
-    let mut days = 0;
-    let mut day = from;
-    while day < to {
-        day = day + Days::new(1);
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-            days += 1;
-        }
-    }
-    days
 }
 
 impl Batch<'_> {
@@ -366,7 +353,7 @@ impl Desk {
             .into_iter()
             .map(|row| {
                 let local = row.requested_at.with_timezone(&tz).naive_local();
-                let age = business_days_between(local.date(), today);
+                let age = self.calendar.business_days_between(local.date(), today);
                 RequestView {
                     requested_local: local,
                     stale: row.status == "pending" && age > STALE_AFTER_BUSINESS_DAYS,
@@ -420,20 +407,5 @@ impl Desk {
             audit(db, now, Some(by), "policy-set", &format!("policy:{role}:{}", figure.code()), None, &detail)?;
             Ok(policy)
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn business_days_skip_weekends() {
-        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
-        // Friday 20 November to Monday 23 November is one business day.
-        assert_eq!(business_days_between(d(11, 20), d(11, 23)), 1);
-        assert_eq!(business_days_between(d(11, 16), d(11, 20)), 4);
-        assert_eq!(business_days_between(d(11, 20), d(11, 20)), 0);
-        assert_eq!(business_days_between(d(11, 20), d(11, 27)), 5);
     }
 }
