@@ -14,6 +14,7 @@ pub mod explain;
 mod export;
 mod money;
 mod users;
+mod work;
 
 use std::path::Path;
 
@@ -37,12 +38,16 @@ pub use billing::{
     BillPosted, BillRequest, BillRunReport, LineAdjustRequest, LineDirection, NewRead, RerateRequest, RerateReview,
     ServiceDifference,
 };
-pub use cases::{CASE_CONTACTS, Cases, ContactLogged, ContactRequest};
+pub use cases::{
+    Assignee, CASE_CONTACTS, CaseClock, CaseLink, CaseRef, Cases, ComplaintAction, ComplaintView, ContactLogged,
+    ContactRequest, Due, NewComplaint,
+};
 pub use error::DeskError;
 pub use export::ExportSummary;
 pub use money::{
     CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest, check_payment,
 };
+pub use work::{LIAISON_CLOSED_DAYS, LiaisonGroup, LiaisonReport, LiaisonRow, MAX_WORK_ITEMS, MyWork, WorkItem};
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
 
@@ -72,8 +77,8 @@ pub struct Desk {
     store: Store,
     rates: RateBook,
     time_zone: Tz,
-    /// Business days: weekdays less the city's holidays.
-    calendar: crate::domain::calendar::Calendar,
+    /// Business days (weekdays less the city's holidays) and complaint service levels.
+    clock: CaseClock,
 }
 
 impl Desk {
@@ -113,7 +118,8 @@ impl Desk {
             .parse::<Tz>()
             .map_err(|_| DeskError::Invalid(format!("the stored time zone \"{time_zone}\" is not known")))?;
         let calendar = crate::domain::calendar::Calendar::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
-        Ok(Desk { store, rates, time_zone, calendar })
+        let levels = crate::domain::cases::ServiceLevels::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
+        Ok(Desk { store, rates, time_zone, clock: CaseClock { calendar, levels } })
     }
 
     /// Where the database lives, if it is a file.
@@ -181,15 +187,15 @@ impl Desk {
     /// each action is all-or-nothing on its own, and the whole batch is
     /// committed when `work` returns `Ok`, or rolled back if it returns `Err`.
     pub fn batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
-        let (rates, time_zone) = (&self.rates, self.time_zone);
-        self.store.write(|db| work(&Batch { db, rates, time_zone }))
+        let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
+        self.store.write(|db| work(&Batch { db, rates, time_zone, clock }))
     }
 
     /// Like [`Desk::batch`] in a read transaction: for previews that must
     /// see what an action would, and write nothing.
     fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
-        let (rates, time_zone) = (&self.rates, self.time_zone);
-        self.store.read(|db| work(&Batch { db, rates, time_zone }))
+        let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
+        self.store.read(|db| work(&Batch { db, rates, time_zone, clock }))
     }
 
     #[doc(hidden)]
@@ -203,6 +209,7 @@ pub struct Batch<'a> {
     db: &'a Db<'a>,
     rates: &'a RateBook,
     time_zone: Tz,
+    clock: &'a CaseClock,
 }
 
 impl Batch<'_> {

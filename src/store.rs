@@ -23,7 +23,7 @@ pub use accounts::{AccountRow, NewAccount, ServiceAccount};
 pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
-pub use cases::{ComplaintRow, ContactRow};
+pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactRow, NewComplaintRow};
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
@@ -37,6 +37,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_users", include_str!("store/migrations/0003_users.sql")),
     ("0004_approvals", include_str!("store/migrations/0004_approvals.sql")),
     ("0005_contacts", include_str!("store/migrations/0005_contacts.sql")),
+    ("0006_complaints", include_str!("store/migrations/0006_complaints.sql")),
 ];
 
 /// The schema version this build writes.
@@ -269,5 +270,39 @@ mod tests {
         let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
         let fks: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!((mode.as_str(), sync, fks), ("wal", 2, 1));
+    }
+
+    #[test]
+    fn complaints_from_before_the_cases_work_get_a_due_date_and_their_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let conn = Connection::open(&path).unwrap();
+        for (_, sql) in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, username, full_name, role, created_at) VALUES (1, 'rep', 'A Rep', 'car1', '2026-01-01');
+             INSERT INTO customers (id, name, mail_line1, mail_city, mail_state, mail_zip, created_at)
+                 VALUES (1, 'A Customer', '1 Main St', 'Tulsa', 'OK', '74103', '2026-01-01');
+             INSERT INTO premises (id, line1, city, state, zip, sewer_cap_gal) VALUES (1, '1 Main St', 'Tulsa', 'OK', '74103', 0);
+             INSERT INTO accounts (id, number, customer_id, premise_id, status, opened_on)
+                 VALUES (1, '100000017', 1, 1, 'active', '2026-01-01');
+             INSERT INTO complaints (account_id, category, summary, opened_by, opened_at)
+                 VALUES (1, 'billing', 'Bill too high', 1, '2026-11-02 15:00:00+00:00');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let (due, events, version): (String, i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT due_on, (SELECT count(*) FROM complaint_events WHERE kind = 'opened'), \
+                 (SELECT user_version FROM pragma_user_version) FROM complaints",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((due.as_str(), events, version), ("2026-11-16", 1, SCHEMA_VERSION));
     }
 }

@@ -4,13 +4,21 @@
 
 mod common;
 
-use common::{file_fixture, fingerprint, now};
-use utility_desk::desk::{AuditQuery, ContactRequest, DeskError};
-use utility_desk::domain::cases::{Channel, ComplaintCategory};
+use common::{day, file_fixture, fingerprint, noon_on, now};
+use utility_desk::desk::{
+    Actor, Assignee, AuditQuery, CaseLink, CaseRef, ComplaintAction, ContactRequest, Desk, DeskError, Due, NewComplaint,
+};
+use utility_desk::domain::cases::{Channel, ComplaintCategory, ComplaintStatus, Priority, Queue, Resolution, Source};
 use utility_desk::domain::ids::AccountId;
 
 fn contact(account: AccountId, summary: &str, complaint: Option<ComplaintCategory>) -> ContactRequest {
-    ContactRequest { account, channel: Channel::Phone, summary: summary.into(), complaint }
+    ContactRequest {
+        account,
+        channel: Channel::Phone,
+        summary: summary.into(),
+        complaint: complaint.map(NewComplaint::from_customer),
+        about: None,
+    }
 }
 
 #[test]
@@ -38,8 +46,8 @@ fn a_contact_and_a_complaint_are_logged_shown_and_audited() {
     assert_eq!(cases.contacts[0].by, "car1");
     assert_eq!(cases.complaints.len(), 1);
     assert_eq!(
-        (cases.complaints[0].category, cases.complaints[0].status.as_str()),
-        (ComplaintCategory::HighBill, "open")
+        (cases.complaints[0].category, cases.complaints[0].status, cases.complaints[0].source),
+        (ComplaintCategory::HighBill, ComplaintStatus::Open, Source::Customer)
     );
     assert_eq!(f.fixture.desk.overview(account, now()).unwrap().flags.open_complaints, 1);
 
@@ -84,4 +92,349 @@ fn a_contact_that_cannot_be_logged_is_refused_and_writes_nothing() {
         assert!(!matches!(error, DeskError::Store(_)));
     }
     assert_eq!(fingerprint(&f.path), before, "nothing was written");
+}
+
+/// A City Council referral from district 4, as the liaison desk takes it.
+fn council_referral(account: AccountId) -> ContactRequest {
+    ContactRequest {
+        account,
+        channel: Channel::Email,
+        summary: "Councilor's office: the customer says the high bill was never explained".into(),
+        complaint: Some(NewComplaint {
+            source: Source::Council,
+            council_district: Some(4),
+            reference: Some("CC-2026-0412".into()),
+            ..NewComplaint::from_customer(ComplaintCategory::HighBill)
+        }),
+        about: None,
+    }
+}
+
+fn audit_actions(desk: &mut Desk, admin: &Actor, account: AccountId) -> Vec<String> {
+    let query = AuditQuery { account: Some(account), limit: 100, ..AuditQuery::default() };
+    desk.audit(admin, &query).unwrap().into_iter().map(|r| r.record.action).collect()
+}
+
+#[test]
+fn a_council_referral_goes_from_logging_to_closed_and_back_open() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let staff = f.fixture.staff.clone();
+    let desk = &mut f.fixture.desk;
+
+    let logged = desk.log_contact(&staff.car1, now(), &council_referral(account)).unwrap();
+    let id = logged.complaint.unwrap();
+    let view = desk.complaint(id, now()).unwrap();
+    // Friday 20 November + 5 business days, skipping Thanksgiving and the day after.
+    assert_eq!(view.complaint.due_on, day(2026, 12, 1));
+    assert_eq!(view.due, Due::DueIn { business_days: 5 });
+    assert_eq!((view.complaint.council_district, view.complaint.reference.as_deref()), (Some(4), Some("CC-2026-0412")));
+    assert_eq!(view.contacts.len(), 1, "the contact that opened it");
+
+    // Liaison work: a CAR I or II may log and escalate it, not close it.
+    let close = ComplaintAction::Close { resolution: Resolution::Explained, note: "Explained the summer use".into() };
+    let refused = desk.work_complaint(&staff.car2, now(), id, &close).unwrap_err();
+    assert!(refused.to_string().contains("liaison work"), "{refused}");
+    let escalate = ComplaintAction::Escalate { to: Queue::Car3, reason: "Councilor wants a call back today".into() };
+    desk.work_complaint(&staff.car1, now(), id, &escalate).unwrap();
+    let take = ComplaintAction::Assign { to: Assignee::Person("car2".into()) };
+    let refused = desk.work_complaint(&staff.car3, now(), id, &take).unwrap_err();
+    assert!(refused.to_string().contains("car2 is a Customer Account Representative II"), "{refused}");
+    let take = ComplaintAction::Assign { to: Assignee::Person("car3".into()) };
+    let view = desk.work_complaint(&staff.car3, now(), id, &take).unwrap();
+    assert_eq!((view.complaint.queue, view.complaint.assigned_to.as_deref()), (Queue::Car3, Some("car3")));
+
+    // The credit that answers it, linked; a follow-up call on the complaint.
+    let credit = f.fixture.credit(account, common::cents(2_500), "council-credit");
+    let desk = &mut f.fixture.desk;
+    desk.work_complaint(&staff.car3, now(), id, &ComplaintAction::Link { to: CaseLink::Posting(credit.posting_id) })
+        .unwrap();
+    let again = desk.work_complaint(
+        &staff.car3,
+        now(),
+        id,
+        &ComplaintAction::Link { to: CaseLink::Posting(credit.posting_id) },
+    );
+    assert!(again.unwrap_err().to_string().contains("already linked"));
+    let call = ContactRequest {
+        account,
+        channel: Channel::Phone,
+        summary: "Called the customer back; credit explained".into(),
+        complaint: None,
+        about: Some(CaseRef::Complaint(id)),
+    };
+    desk.log_contact(&staff.car3, now(), &call).unwrap();
+
+    let closed = desk.work_complaint(&staff.car3, noon_on(day(2026, 11, 24)), id, &close).unwrap();
+    assert_eq!(closed.complaint.status, ComplaintStatus::Closed);
+    assert_eq!(closed.complaint.resolution, Some(Resolution::Explained));
+    assert_eq!(closed.due, Due::ClosedOnTime);
+    assert_eq!(closed.age_business_days, 2);
+    assert_eq!(closed.contacts.len(), 2);
+    let kinds: Vec<&str> = closed.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["opened", "escalated", "assigned", "linked", "closed"]);
+
+    // Reopened after its due date: the due date stands, and it is overdue.
+    let reopen = ComplaintAction::Reopen { reason: "Customer called: the credit is not on the bill".into() };
+    let reopened = desk.work_complaint(&staff.car3, noon_on(day(2026, 12, 3)), id, &reopen).unwrap();
+    assert_eq!(reopened.complaint.status, ComplaintStatus::Open);
+    assert_eq!(reopened.complaint.resolution, None);
+    assert_eq!(reopened.complaint.due_on, day(2026, 12, 1));
+    assert_eq!(desk.complaint(id, noon_on(day(2026, 12, 3))).unwrap().due, Due::Overdue { business_days: 2 });
+
+    let actions = audit_actions(desk, &staff.admin, account);
+    for (action, times) in [
+        ("complaint-open", 1),
+        ("complaint-escalate", 1),
+        ("complaint-assign", 1),
+        ("complaint-link", 1),
+        ("complaint-close", 1),
+        ("complaint-reopen", 1),
+        ("contact", 1),
+    ] {
+        assert_eq!(actions.iter().filter(|a| *a == action).count(), times, "{action} in {actions:?}");
+    }
+}
+
+#[test]
+fn escalated_complaints_are_closed_at_their_level() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let staff = f.fixture.staff.clone();
+    let desk = &mut f.fixture.desk;
+    let id = desk
+        .log_contact(&staff.car1, now(), &contact(account, "Meter reader was rude", Some(ComplaintCategory::Staff)))
+        .unwrap()
+        .complaint
+        .unwrap();
+    let up = ComplaintAction::Escalate { to: Queue::Supervisor, reason: "Staff conduct".into() };
+    desk.work_complaint(&staff.car2, now(), id, &up).unwrap();
+    let close = ComplaintAction::Close { resolution: Resolution::NoAction, note: "Spoke with the reader".into() };
+    let refused = desk.work_complaint(&staff.car3, now(), id, &close).unwrap_err();
+    assert!(refused.to_string().contains("escalated to the Supervisor queue"), "{refused}");
+    let back = ComplaintAction::Escalate { to: Queue::Car3, reason: "wrong queue".into() };
+    assert!(desk.work_complaint(&staff.car3, now(), id, &back).unwrap_err().to_string().contains("already in"));
+    desk.work_complaint(&staff.supervisor, now(), id, &close).unwrap();
+    assert_eq!(desk.complaint(id, now()).unwrap().complaint.closed_by.as_deref(), Some("supervisor"));
+}
+
+#[test]
+fn complaint_work_that_cannot_be_done_is_refused_and_writes_nothing() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let other = f.fixture.residential();
+    let staff = f.fixture.staff.clone();
+    let desk = &mut f.fixture.desk;
+    let id = desk.log_contact(&staff.car1, now(), &council_referral(account)).unwrap().complaint.unwrap();
+    let before = fingerprint(&f.path);
+    let desk = &mut f.fixture.desk;
+
+    let with = |change: &dyn Fn(&mut NewComplaint)| {
+        let mut request = council_referral(account);
+        change(request.complaint.as_mut().unwrap());
+        request
+    };
+    let contacts = [
+        (with(&|c| c.council_district = None), "needs its council district (1 to 9)"),
+        (with(&|c| c.council_district = Some(12)), "no council district 12"),
+        (with(&|c| c.source = Source::Mayor), "only City Council referrals have a council district"),
+        (with(&|c| c.due_on = Some(day(2026, 11, 19))), "the due date 2026-11-19 is in the past (today is 2026-11-20)"),
+        (with(&|c| c.due_on = Some(day(2026, 11, 26))), "not a business day (Thanksgiving Day)"),
+        (with(&|c| c.due_on = Some(day(2026, 11, 28))), "not a business day (Saturday): the next one is 2026-11-30"),
+        (with(&|c| c.assign_to = Some("car1".into())), "needs a Customer Account Representative III or above"),
+        (with(&|c| c.assign_to = Some("nobody".into())), "no user \"nobody\""),
+        (with(&|c| c.reference = Some("x".repeat(41))), "at most 40 characters"),
+    ];
+    for (request, said) in contacts {
+        let error = desk.log_contact(&staff.car1, now(), &request).unwrap_err();
+        assert!(error.to_string().contains(said), "{error} should say {said}");
+    }
+    let follow_up = ContactRequest {
+        account: other,
+        channel: Channel::Phone,
+        summary: "Asked about the complaint".into(),
+        complaint: None,
+        about: Some(CaseRef::Complaint(id)),
+    };
+    let error = desk.log_contact(&staff.car1, now(), &follow_up).unwrap_err();
+    assert!(error.to_string().contains("is on account"), "{error}");
+    let error = desk.log_contact(&staff.admin, now(), &contact(account, "Hello", None)).unwrap_err();
+    assert!(error.to_string().contains("Administrator keeps users and settings"), "{error}");
+
+    let work = [
+        (
+            staff.car3.clone(),
+            ComplaintAction::Close { resolution: Resolution::Explained, note: " ".into() },
+            "a resolution note is required",
+        ),
+        (staff.car3.clone(), ComplaintAction::Reopen { reason: "again".into() }, "is open already"),
+        (
+            staff.car1.clone(),
+            ComplaintAction::Assign { to: Assignee::Queue(Queue::Desk) },
+            "only a Customer Account Representative III or above may assign it",
+        ),
+        (
+            staff.car3.clone(),
+            ComplaintAction::Escalate { to: Queue::Car3, reason: " ".into() },
+            "a reason for escalating is required",
+        ),
+        (staff.car3.clone(), ComplaintAction::Note { note: "".into() }, "a follow-up note is required"),
+        (staff.car3.clone(), ComplaintAction::Link { to: CaseLink::Request(4_040) }, "no approval request 4040"),
+    ];
+    for (actor, action, said) in work {
+        let error = desk.work_complaint(&actor, now(), id, &action).unwrap_err();
+        assert!(error.to_string().contains(said), "{error} should say {said}");
+    }
+    let note = ComplaintAction::Note { note: "x".into() };
+    assert!(
+        desk.work_complaint(&staff.car1, now(), 9_999, &note).unwrap_err().to_string().contains("no complaint #9999")
+    );
+    assert_eq!(fingerprint(&f.path), before, "nothing was written");
+}
+
+#[test]
+fn a_due_date_set_by_hand_and_priority_set_the_clock() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let rep = f.fixture.staff.car1.clone();
+    let desk = &mut f.fixture.desk;
+    let mut request = contact(account, "No water since this morning", Some(ComplaintCategory::WaterService));
+    request.complaint.as_mut().unwrap().priority = Priority::Urgent;
+    let urgent = desk.log_contact(&rep, now(), &request).unwrap().complaint.unwrap();
+    assert_eq!(desk.complaint(urgent, now()).unwrap().complaint.due_on, day(2026, 11, 23), "next business day");
+    request.complaint.as_mut().unwrap().due_on = Some(day(2026, 12, 4));
+    let by_hand = desk.log_contact(&rep, now(), &request).unwrap().complaint.unwrap();
+    assert_eq!(desk.complaint(by_hand, now()).unwrap().complaint.due_on, day(2026, 12, 4));
+    assert_eq!(desk.complaint(urgent, noon_on(day(2026, 11, 23))).unwrap().due, Due::DueToday);
+}
+
+#[test]
+fn what_was_said_and_done_on_a_case_is_never_edited() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let rep = f.fixture.staff.car1.clone();
+    let id = f.fixture.desk.log_contact(&rep, now(), &council_referral(account)).unwrap().complaint.unwrap();
+    let before = fingerprint(&f.path);
+    let attempts = [
+        ("UPDATE contacts SET summary = 'edited'", "append-only"),
+        ("DELETE FROM contacts", "append-only"),
+        ("UPDATE complaint_events SET note = 'edited'", "append-only"),
+        ("DELETE FROM complaint_events", "append-only"),
+        ("DELETE FROM complaints", "never deleted"),
+        ("UPDATE complaints SET source = 'customer'", "fixed"),
+        ("UPDATE complaints SET summary = 'edited'", "fixed"),
+        ("UPDATE complaints SET status = 'closed'", "a resolution exactly when closed"),
+        ("UPDATE complaints SET council_district = NULL", "council district"),
+    ];
+    for (sql, said) in attempts {
+        let error = f.fixture.desk.store_for_tests().raw_sql_for_tests(sql).expect_err(sql);
+        assert!(error.to_string().contains(said), "{sql}: {error}");
+    }
+    assert_eq!(fingerprint(&f.path), before);
+    assert_eq!(f.fixture.desk.complaint(id, now()).unwrap().events.len(), 1);
+}
+
+fn complaint_from(source: Source, district: Option<u8>, account: AccountId) -> ContactRequest {
+    ContactRequest {
+        account,
+        channel: Channel::Phone,
+        summary: format!("Referral from {}", source.label()),
+        complaint: Some(NewComplaint {
+            source,
+            council_district: district,
+            ..NewComplaint::from_customer(ComplaintCategory::Billing)
+        }),
+        about: None,
+    }
+}
+
+#[test]
+fn work_queues_hold_what_each_person_may_handle() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let staff = f.fixture.staff.clone();
+    let desk = &mut f.fixture.desk;
+    let mut mine = complaint_from(Source::Customer, None, account);
+    mine.complaint.as_mut().unwrap().assign_to = Some("car1".into());
+    let assigned = desk.log_contact(&staff.car1, now(), &mine).unwrap().complaint.unwrap();
+    let customer = desk.log_contact(&staff.car1, now(), &complaint_from(Source::Customer, None, account)).unwrap();
+    let council = desk.log_contact(&staff.car1, now(), &complaint_from(Source::Council, Some(2), account)).unwrap();
+    let escalated = desk.log_contact(&staff.car1, now(), &complaint_from(Source::ThreeOneOne, None, account)).unwrap();
+    let up = ComplaintAction::Escalate { to: Queue::Supervisor, reason: "Repeat caller".into() };
+    desk.work_complaint(&staff.car1, now(), escalated.complaint.unwrap(), &up).unwrap();
+
+    let ids = |items: &[utility_desk::desk::WorkItem]| items.iter().map(|i| i.complaint.id).collect::<Vec<_>>();
+    // Today nothing unassigned is due yet: only what is assigned.
+    let work = desk.my_work(&staff.car1, now()).unwrap();
+    assert_eq!((ids(&work.assigned), ids(&work.waiting)), (vec![assigned], vec![]));
+
+    // Three weeks on, everything is overdue; each sees what they may handle.
+    let later = noon_on(day(2026, 12, 14));
+    let work = desk.my_work(&staff.car1, later).unwrap();
+    assert_eq!(ids(&work.waiting), [customer.complaint.unwrap()], "no liaison or escalated items for a CAR I");
+    assert!(work.waiting.iter().all(|i| matches!(i.due, Due::Overdue { .. })));
+    assert_eq!(work.overdue(), 2);
+    let work = desk.my_work(&staff.car3, later).unwrap();
+    // Soonest due first: the council's five business days before the customer's ten.
+    assert_eq!(ids(&work.waiting), [council.complaint.unwrap(), customer.complaint.unwrap()]);
+    let work = desk.my_work(&staff.supervisor, later).unwrap();
+    assert_eq!(work.waiting.len(), 3, "the supervisor queue too");
+    assert!(desk.my_work(&staff.admin, later).is_err());
+
+    let liaison = desk.liaison_queue(later).unwrap();
+    assert_eq!(ids(&liaison), [council.complaint.unwrap()]);
+}
+
+#[test]
+fn the_liaison_report_counts_by_source_and_district_and_writes_csv() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let staff = f.fixture.staff.clone();
+    let desk = &mut f.fixture.desk;
+    let mut opened = Vec::new();
+    for (source, district) in [
+        (Source::Council, Some(4)),
+        (Source::Council, Some(4)),
+        (Source::Council, Some(1)),
+        (Source::Mayor, None),
+        (Source::Customer, None),
+    ] {
+        opened.push(desk.log_contact(&staff.car1, now(), &complaint_from(source, district, account)).unwrap());
+    }
+    // One district 4 item closed on time, the Mayor's item closed late.
+    let close = ComplaintAction::Close { resolution: Resolution::Adjusted, note: "Credited the leak".into() };
+    desk.work_complaint(&staff.car3, noon_on(day(2026, 11, 23)), opened[0].complaint.unwrap(), &close).unwrap();
+    desk.work_complaint(&staff.car3, noon_on(day(2026, 12, 8)), opened[3].complaint.unwrap(), &close).unwrap();
+
+    let as_of = noon_on(day(2026, 12, 10));
+    let report = desk.liaison_report(day(2026, 11, 1), day(2026, 11, 30), as_of).unwrap();
+    assert_eq!(report.rows.len(), 4, "the customer's own complaint is not liaison work");
+    let summary: Vec<(Source, Option<u8>, u32, u32, u32, u32)> =
+        report.groups.iter().map(|g| (g.source, g.council_district, g.opened, g.open, g.closed, g.overdue)).collect();
+    assert_eq!(
+        summary,
+        [
+            (Source::Mayor, None, 1, 0, 1, 1),
+            (Source::Council, Some(1), 1, 1, 0, 1),
+            (Source::Council, Some(4), 2, 1, 1, 1),
+        ]
+    );
+    // District 4: closed after 1 business day, open for 12 (to 10 December).
+    assert_eq!(report.groups[2].average_age_business_days, 6.5);
+
+    let mut csv = Vec::new();
+    report.write_csv(&mut csv).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "complaint");
+    assert!(headers.iter().any(|h| h == "council_district"));
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 4);
+    let overdue = headers.iter().position(|h| h == "overdue").unwrap();
+    assert_eq!(records.iter().filter(|r| &r[overdue] == "true").count(), 3);
+
+    // Outside the period, nothing; a backwards period is refused.
+    assert!(desk.liaison_report(day(2026, 10, 1), day(2026, 10, 31), as_of).unwrap().rows.is_empty());
+    let error = desk.liaison_report(day(2026, 11, 30), day(2026, 11, 1), as_of).unwrap_err();
+    assert!(error.to_string().contains("ends (2026-11-01) before it starts"), "{error}");
 }

@@ -4,7 +4,7 @@
 use chrono::{Days, Months, NaiveDate};
 
 use super::{DemoOptions, DemoSummary, Household, Rng, Staff, at};
-use crate::desk::{ContactRequest, Desk, Result};
+use crate::desk::{ContactRequest, Desk, NewComplaint, Result};
 use crate::domain::cases::{Channel, ComplaintCategory};
 
 /// What a customer called or wrote about, and the complaint it opened, if any.
@@ -51,7 +51,13 @@ pub(super) fn log_contacts(
                 if day > today {
                     continue;
                 }
-                let request = ContactRequest { account: h.account, channel, summary: said.to_string(), complaint };
+                let request = ContactRequest {
+                    account: h.account,
+                    channel,
+                    summary: said.to_string(),
+                    complaint: complaint.map(NewComplaint::from_customer),
+                    about: None,
+                };
                 b.log_contact(actor, at(day), &request)?;
                 summary.contacts += 1;
                 summary.complaints += u64::from(complaint.is_some());

@@ -353,7 +353,7 @@ impl Desk {
             .into_iter()
             .map(|row| {
                 let local = row.requested_at.with_timezone(&tz).naive_local();
-                let age = self.calendar.business_days_between(local.date(), today);
+                let age = self.clock.calendar.business_days_between(local.date(), today);
                 RequestView {
                     requested_local: local,
                     stale: row.status == "pending" && age > STALE_AFTER_BUSINESS_DAYS,

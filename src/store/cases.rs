@@ -1,11 +1,13 @@
 //! Contacts and complaints on an account.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{Row, params};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
-use crate::domain::cases::{Channel, ComplaintCategory};
-use crate::domain::ids::{AccountId, UserId};
+use crate::domain::cases::{
+    Channel, ComplaintCategory, ComplaintPlace, ComplaintStatus, Priority, Queue, Resolution, Source,
+};
+use crate::domain::ids::{AccountId, AccountNumber, UserId};
 
 /// A contact as the account's timeline shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -19,16 +21,92 @@ pub struct ContactRow {
     pub at: DateTime<Utc>,
 }
 
+/// A complaint as the desk shows it, with the names of the people on it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ComplaintRow {
     pub id: i64,
     pub account_id: AccountId,
+    pub account_number: AccountNumber,
+    pub customer: String,
     pub category: ComplaintCategory,
     pub summary: String,
-    pub status: String,
+    pub status: ComplaintStatus,
+    pub source: Source,
+    pub council_district: Option<u8>,
+    pub reference: Option<String>,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub due_on: NaiveDate,
+    pub queue: Queue,
+    pub assigned_to: Option<String>,
+    pub resolution: Option<Resolution>,
+    pub resolution_note: Option<String>,
+    pub closed_by: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
     pub opened_by: String,
     pub opened_at: DateTime<Utc>,
 }
+
+impl ComplaintRow {
+    pub fn is_open(&self) -> bool {
+        self.status == ComplaintStatus::Open
+    }
+
+    /// Where it stands for deciding who may work it.
+    pub fn place(&self) -> ComplaintPlace {
+        ComplaintPlace { source: self.source, queue: self.queue }
+    }
+}
+
+/// A new complaint's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComplaintRow<'a> {
+    pub account: AccountId,
+    pub category: ComplaintCategory,
+    pub summary: &'a str,
+    pub source: Source,
+    pub council_district: Option<u8>,
+    pub reference: Option<&'a str>,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub due_on: NaiveDate,
+    pub queue: Queue,
+    pub assigned_to: Option<UserId>,
+}
+
+/// One thing that happened to a complaint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ComplaintEvent {
+    pub id: i64,
+    pub kind: String,
+    pub note: Option<String>,
+    pub link: Option<(String, i64)>,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which complaints a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplaintFilter {
+    /// Open, assigned to this person.
+    AssignedTo(UserId),
+    /// Open, with no one assigned, in these queues, due on or before the date.
+    Unassigned { queues: &'static [Queue], due_by: NaiveDate },
+    /// From the Mayor's office or the Council: open, or closed since the instant.
+    Liaison { closed_since: DateTime<Utc> },
+    /// From the Mayor's office or the Council, opened in [from, until).
+    LiaisonOpened { from: DateTime<Utc>, until: DateTime<Utc> },
+}
+
+const COMPLAINT_COLUMNS: &str = "c.id, c.account_id, a.number, cu.name, c.category, c.summary, c.status, c.source,
+    c.council_district, c.reference, c.channel, c.priority, c.due_on, c.queue, ua.username, c.resolution,
+    c.resolution_note, uc.username, c.closed_at, uo.username, c.opened_at
+    FROM complaints c
+    JOIN accounts a ON a.id = c.account_id
+    JOIN customers cu ON cu.id = a.customer_id
+    JOIN users uo ON uo.id = c.opened_by
+    LEFT JOIN users ua ON ua.id = c.assigned_to
+    LEFT JOIN users uc ON uc.id = c.closed_by";
 
 fn row_to_contact(r: &Row) -> rusqlite::Result<ContactRow> {
     Ok(ContactRow {
@@ -46,29 +124,167 @@ fn row_to_complaint(r: &Row) -> rusqlite::Result<ComplaintRow> {
     Ok(ComplaintRow {
         id: r.get(0)?,
         account_id: r.get(1)?,
-        category: r.get(2)?,
-        summary: r.get(3)?,
-        status: r.get(4)?,
-        opened_by: r.get(5)?,
-        opened_at: r.get(6)?,
+        account_number: r.get(2)?,
+        customer: r.get(3)?,
+        category: r.get(4)?,
+        summary: r.get(5)?,
+        status: r.get(6)?,
+        source: r.get(7)?,
+        council_district: r.get(8)?,
+        reference: r.get(9)?,
+        channel: r.get(10)?,
+        priority: r.get(11)?,
+        due_on: r.get(12)?,
+        queue: r.get(13)?,
+        assigned_to: r.get(14)?,
+        resolution: r.get(15)?,
+        resolution_note: r.get(16)?,
+        closed_by: r.get(17)?,
+        closed_at: r.get(18)?,
+        opened_by: r.get(19)?,
+        opened_at: r.get(20)?,
     })
 }
 
 impl Db<'_> {
-    pub fn insert_complaint(
+    pub fn insert_complaint(&self, new: &NewComplaintRow, user: UserId, now: DateTime<Utc>) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO complaints (account_id, category, summary, opened_by, opened_at, source, council_district,
+                     reference, channel, priority, due_on, queue, assigned_to)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                new.account,
+                new.category,
+                new.summary,
+                user,
+                now,
+                new.source,
+                new.council_district,
+                new.reference,
+                new.channel,
+                new.priority,
+                new.due_on,
+                new.queue,
+                new.assigned_to
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        self.insert_complaint_event(id, "opened", Some(new.summary), None, user, now)?;
+        Ok(id)
+    }
+
+    /// Appends an event to a complaint's history.
+    pub fn insert_complaint_event(
         &self,
-        account: AccountId,
-        category: ComplaintCategory,
-        summary: &str,
+        complaint: i64,
+        kind: &str,
+        note: Option<&str>,
+        link: Option<(&str, i64)>,
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         self.conn
             .prepare_cached(
-                "INSERT INTO complaints (account_id, category, summary, opened_by, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO complaint_events (complaint_id, kind, note, link_kind, link_id, user_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![account, category, summary, user, now])?;
+            .execute(params![complaint, kind, note, link.map(|l| l.0), link.map(|l| l.1), user, now])?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Moves a complaint to a queue and a person (or none).
+    pub fn set_complaint_place(&self, complaint: i64, queue: Queue, assigned_to: Option<UserId>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE complaints SET queue = ?2, assigned_to = ?3 WHERE id = ?1")?
+            .execute(params![complaint, queue, assigned_to])?;
+        Ok(())
+    }
+
+    pub fn close_complaint(
+        &self,
+        complaint: i64,
+        resolution: Resolution,
+        note: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE complaints SET status = 'closed', resolution = ?2, resolution_note = ?3, closed_by = ?4,
+                     closed_at = ?5 WHERE id = ?1",
+            )?
+            .execute(params![complaint, resolution, note, user, now])?;
+        Ok(())
+    }
+
+    /// Reopens a closed complaint; its due date stands (the clock never pauses).
+    pub fn reopen_complaint(&self, complaint: i64) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE complaints SET status = 'open', resolution = NULL, resolution_note = NULL, closed_by = NULL,
+                     closed_at = NULL WHERE id = ?1",
+            )?
+            .execute([complaint])?;
+        Ok(())
+    }
+
+    pub fn complaint(&self, id: i64) -> Result<Option<ComplaintRow>> {
+        let sql = format!("SELECT {COMPLAINT_COLUMNS} WHERE c.id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_complaint).optional()?)
+    }
+
+    /// A complaint's history, oldest first.
+    pub fn complaint_events(&self, complaint: i64) -> Result<Vec<ComplaintEvent>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT e.id, e.kind, e.note, e.link_kind, e.link_id, u.username, e.at
+             FROM complaint_events e JOIN users u ON u.id = e.user_id
+             WHERE e.complaint_id = ?1 ORDER BY e.id",
+        )?;
+        let rows = statement.query_map([complaint], |r| {
+            let link_kind: Option<String> = r.get(3)?;
+            let link_id: Option<i64> = r.get(4)?;
+            Ok(ComplaintEvent {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                note: r.get(2)?,
+                link: link_kind.zip(link_id),
+                by: r.get(5)?,
+                at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Complaints for a work list: open before closed, soonest due first.
+    pub fn complaint_list(&self, filter: ComplaintFilter, limit: u32) -> Result<Vec<ComplaintRow>> {
+        use rusqlite::types::Value;
+        let (condition, values): (String, Vec<Value>) = match filter {
+            ComplaintFilter::AssignedTo(user) => {
+                ("c.status = 'open' AND c.assigned_to = ?1".into(), vec![user.0.into()])
+            }
+            ComplaintFilter::Unassigned { queues, due_by } => (
+                format!(
+                    "c.status = 'open' AND c.assigned_to IS NULL AND c.due_on <= ?1 AND c.queue IN ({})",
+                    queues.iter().map(|q| format!("'{}'", q.code())).collect::<Vec<_>>().join(", ")
+                ),
+                vec![Value::Text(due_by.to_string())],
+            ),
+            ComplaintFilter::Liaison { closed_since } => (
+                "c.source IN ('mayor', 'council') AND (c.status = 'open' OR c.closed_at >= ?1)".into(),
+                vec![Value::Text(sql_instant(closed_since)?)],
+            ),
+            ComplaintFilter::LiaisonOpened { from, until } => (
+                "c.source IN ('mayor', 'council') AND c.opened_at >= ?1 AND c.opened_at < ?2".into(),
+                vec![Value::Text(sql_instant(from)?), Value::Text(sql_instant(until)?)],
+            ),
+        };
+        let sql = format!(
+            "SELECT {COMPLAINT_COLUMNS} WHERE {condition} ORDER BY c.status = 'closed', c.due_on, c.id LIMIT {limit}"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), row_to_complaint)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn insert_contact(
@@ -100,13 +316,21 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The contacts about a complaint, oldest first.
+    pub fn complaint_contacts(&self, complaint: i64) -> Result<Vec<ContactRow>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, u.username, c.at
+             FROM contacts c JOIN users u ON u.id = c.user_id
+             WHERE c.complaint_id = ?1 ORDER BY c.id",
+        )?;
+        let rows = statement.query_map([complaint], row_to_contact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The account's complaints, open first, newest first.
     pub fn complaints(&self, account: AccountId) -> Result<Vec<ComplaintRow>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT c.id, c.account_id, c.category, c.summary, c.status, u.username, c.opened_at
-             FROM complaints c JOIN users u ON u.id = c.opened_by
-             WHERE c.account_id = ?1 ORDER BY c.status = 'closed', c.id DESC",
-        )?;
+        let sql = format!("SELECT {COMPLAINT_COLUMNS} WHERE c.account_id = ?1 ORDER BY c.status = 'closed', c.id DESC");
+        let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map([account], row_to_complaint)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -116,5 +340,15 @@ impl Db<'_> {
             .conn
             .prepare_cached("SELECT count(*) FROM complaints WHERE account_id = ?1 AND status = 'open'")?
             .query_row([account], |r| r.get(0))?)
+    }
+}
+
+/// An instant as rusqlite stores it, so text comparisons order correctly.
+fn sql_instant(at: DateTime<Utc>) -> rusqlite::Result<String> {
+    use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
+    match at.to_sql()? {
+        ToSqlOutput::Owned(Value::Text(text)) => Ok(text),
+        ToSqlOutput::Borrowed(ValueRef::Text(bytes)) => Ok(String::from_utf8_lossy(bytes).into_owned()),
+        _ => Err(rusqlite::Error::ToSqlConversionFailure("an instant is stored as text".into())),
     }
 }

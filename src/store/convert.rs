@@ -6,7 +6,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use crate::domain::Money;
 use crate::domain::account::{AccountStatus, CartSize, MeterSize, PickupFrequency, ServiceKind};
 use crate::domain::authority::MoneyAction;
-use crate::domain::cases::{Channel, ComplaintCategory};
+use crate::domain::cases::{Channel, ComplaintCategory, ComplaintStatus, Priority, Queue, Resolution, Source};
 use crate::domain::ids::{AccountId, AccountNumber, BillId, CustomerId, PostingId, PremiseId, ReadId, UserId};
 use crate::domain::ledger::{ChartAccount, PostingKind, ReasonCode, Side};
 use crate::domain::reads::ReadKind;
@@ -57,6 +57,11 @@ code_column!(
     AccountStatus,
     Channel,
     ComplaintCategory,
+    ComplaintStatus,
+    Priority,
+    Queue,
+    Resolution,
+    Source,
     CartSize,
     MeterSize,
     PickupFrequency,

@@ -44,6 +44,7 @@ pub fn cents(cents: i64) -> Money {
 }
 
 /// One active user per role, as the one acting.
+#[derive(Clone)]
 pub struct Staff {
     pub car1: Actor,
     pub car2: Actor,

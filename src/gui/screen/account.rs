@@ -436,7 +436,7 @@ fn cases(cases: &Cases) -> Element<'_, Message> {
         list.push(
             row![
                 text(format!("#{}", c.id)).font(Font::MONOSPACE).width(60),
-                text(c.status.clone()).width(60),
+                text(if c.is_open() { "open" } else { "closed" }).width(60),
                 text(c.category.label()).width(140),
                 text(c.summary.clone()).width(Fill),
                 text(format!("{} · {}", c.opened_by, c.opened_at.format("%Y-%m-%d"))).style(theme::muted),

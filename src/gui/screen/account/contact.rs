@@ -6,7 +6,7 @@ use iced::widget::{Id, button, column, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Task};
 
 use super::form;
-use crate::desk::{Actor, ContactLogged, ContactRequest, DeskError};
+use crate::desk::{Actor, ContactLogged, ContactRequest, DeskError, NewComplaint};
 use crate::domain::cases::{Channel, ComplaintCategory};
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
@@ -115,7 +115,8 @@ impl ContactForm {
                     account: self.account,
                     channel: self.channel,
                     summary: self.summary.clone(),
-                    complaint,
+                    complaint: complaint.map(NewComplaint::from_customer),
+                    about: None,
                 };
                 self.sending = true;
                 self.error = None;
