@@ -4,6 +4,7 @@
 mod approvals;
 mod audit;
 mod batch;
+mod cases;
 mod import;
 mod money;
 mod show;
@@ -119,6 +120,18 @@ enum Command {
     Withdraw(approvals::WithdrawArgs),
     /// The audit trail by account, user or date, newest first.
     Audit(audit::AuditArgs),
+    /// Log a contact (a call, visit, email or letter) on an account.
+    Contact(cases::ContactArgs),
+    /// Complaints: open, show, note, assign, escalate, close, reopen, link, work.
+    Complaint {
+        #[command(subcommand)]
+        command: cases::ComplaintCommand,
+    },
+    /// Reports (liaison follow-up).
+    Report {
+        #[command(subcommand)]
+        command: cases::ReportCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -232,6 +245,9 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Reject(args)) => approvals::reject(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Withdraw(args)) => approvals::withdraw(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Audit(args)) => audit::audit(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Contact(args)) => cases::contact(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Complaint { command }) => cases::complaint(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Report { command }) => cases::report(&mut open_existing(&path)?, &mut out, command),
     }
 }
 

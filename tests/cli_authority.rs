@@ -11,54 +11,15 @@ use std::process::Output;
 
 use serde_json::Value;
 use support::*;
-use utility_desk::demo::DEMO_PASSWORD;
 
 /// A small demo database in `dir`.
 fn small_demo(dir: &Path) -> PathBuf {
     demo(dir, "ledger.db", 30, 5, 3)
 }
 
-/// Runs `ARGS --as USER --password-stdin` with `lines` on standard input
-/// (the sign-in password first).
-fn run_as_with(db: &Path, user: &str, args: &[&str], lines: &[&str]) -> Output {
-    let mut all = args.to_vec();
-    all.extend_from_slice(&["--as", user, "--password-stdin"]);
-    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    run_with_input(db, &all, &input)
-}
-
-/// Runs a command as a demo user.
-fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
-    run_as_with(db, user, args, &[DEMO_PASSWORD])
-}
-
-fn describe(args: &[&str], output: &Output) -> String {
-    format!("`{}`\nstdout:\n{}\nstderr:\n{}", args.join(" "), stdout(output), stderr(output))
-}
-
-/// A command as a demo user that must succeed; its stdout.
-fn ok_as(db: &Path, user: &str, args: &[&str]) -> String {
-    let output = run_as(db, user, args);
-    assert_eq!(output.status.code(), Some(0), "{}", describe(args, &output));
-    stdout(&output)
-}
-
-/// A command as a demo user that must be refused (exit 1); its stderr.
-fn refused_as(db: &Path, user: &str, args: &[&str]) -> String {
-    let output = run_as(db, user, args);
-    assert_eq!(output.status.code(), Some(1), "{}", describe(args, &output));
-    stderr(&output)
-}
-
 /// Accounts with nothing waiting for approval, so a new request is not a duplicate.
 fn quiet_accounts(db: &Path) -> Vec<String> {
     account_numbers(db).into_iter().filter(|n| overview(db, n)["flags"]["pending_items"] == 0).collect()
-}
-
-/// The number in "posted: posting N" or "sent for approval: request N — ...".
-fn number_after(text: &str, marker: &str) -> i64 {
-    let at = text.find(marker).unwrap_or_else(|| panic!("no \"{marker}\" in {text:?}")) + marker.len();
-    text[at..].split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
 }
 
 fn credit(db: &Path, user: &str, account: &str, amount: &str, extra: &[&str]) -> Output {

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 use chrono::{Days, NaiveDate, Utc};
 use serde_json::Value;
+pub use utility_desk::demo::DEMO_PASSWORD;
 
 /// The binary under test.
 pub fn bin() -> &'static str {
@@ -227,4 +228,42 @@ impl Lcg {
         self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % n
     }
+}
+
+/// Runs `ARGS --as USER --password-stdin` with `lines` on standard input
+/// (the sign-in password first).
+pub fn run_as_with(db: &Path, user: &str, args: &[&str], lines: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--as", user, "--password-stdin"]);
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    run_with_input(db, &all, &input)
+}
+
+/// Runs a command as a demo user.
+pub fn run_as(db: &Path, user: &str, args: &[&str]) -> Output {
+    run_as_with(db, user, args, &[DEMO_PASSWORD])
+}
+
+pub fn describe(args: &[&str], output: &Output) -> String {
+    format!("`{}`\nstdout:\n{}\nstderr:\n{}", args.join(" "), stdout(output), stderr(output))
+}
+
+/// A command as a demo user that must succeed; its stdout.
+pub fn ok_as(db: &Path, user: &str, args: &[&str]) -> String {
+    let output = run_as(db, user, args);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(args, &output));
+    stdout(&output)
+}
+
+/// A command as a demo user that must be refused (exit 1); its stderr.
+pub fn refused_as(db: &Path, user: &str, args: &[&str]) -> String {
+    let output = run_as(db, user, args);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(args, &output));
+    stderr(&output)
+}
+
+/// The number in "posted: posting N" or "sent for approval: request N — ...".
+pub fn number_after(text: &str, marker: &str) -> i64 {
+    let at = text.find(marker).unwrap_or_else(|| panic!("no \"{marker}\" in {text:?}")) + marker.len();
+    text[at..].split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
 }
