@@ -127,6 +127,11 @@ enum Command {
         #[command(subcommand)]
         command: cases::ComplaintCommand,
     },
+    /// Disputes on bills: open, show, list, grant, deny.
+    Dispute {
+        #[command(subcommand)]
+        command: cases::DisputeCommand,
+    },
     /// Reports (liaison follow-up).
     Report {
         #[command(subcommand)]
@@ -247,6 +252,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Audit(args)) => audit::audit(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Contact(args)) => cases::contact(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Complaint { command }) => cases::complaint(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Dispute { command }) => cases::dispute(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Report { command }) => cases::report(&mut open_existing(&path)?, &mut out, command),
     }
 }

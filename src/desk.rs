@@ -9,6 +9,7 @@ mod audit_log;
 mod auth;
 mod billing;
 mod cases;
+mod disputes;
 mod error;
 pub mod explain;
 mod export;
@@ -42,6 +43,7 @@ pub use cases::{
     Assignee, CASE_CONTACTS, CaseClock, CaseLink, CaseRef, Cases, ComplaintAction, ComplaintView, ContactLogged,
     ContactRequest, Due, NewComplaint,
 };
+pub use disputes::{DisputeDecision, DisputeOutcome, DisputeRequest, DisputeView};
 pub use error::DeskError;
 pub use export::ExportSummary;
 pub use money::{

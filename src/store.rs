@@ -8,6 +8,7 @@ mod audit;
 mod bills;
 mod cases;
 mod convert;
+mod disputes;
 mod ledger;
 mod search;
 mod users;
@@ -23,7 +24,8 @@ pub use accounts::{AccountRow, NewAccount, ServiceAccount};
 pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
-pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactRow, NewComplaintRow};
+pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow};
+pub use disputes::DisputeRow;
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
@@ -38,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_approvals", include_str!("store/migrations/0004_approvals.sql")),
     ("0005_contacts", include_str!("store/migrations/0005_contacts.sql")),
     ("0006_complaints", include_str!("store/migrations/0006_complaints.sql")),
+    ("0007_disputes", include_str!("store/migrations/0007_disputes.sql")),
 ];
 
 /// The schema version this build writes.

@@ -103,3 +103,27 @@ fn case_rows(db: &std::path::Path) -> (i64, i64, i64) {
     let count = |table: &str| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
     (count("contacts"), count("complaints"), count("complaint_events"))
 }
+
+#[test]
+fn a_dispute_holds_the_bill_apart_until_a_car_iii_denies_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 13, 2);
+    // An account that owes something: its newest bill is not all paid.
+    let account = account_numbers(&db).into_iter().find(|n| balance(&db, n) > 0).expect("an account that owes");
+    let bill = overview(&db, &account)["bills"][0]["id"].as_i64().unwrap().to_string();
+
+    let opened = ok_as(&db, "rep1", &["dispute", "open", &bill, "--reason", "Estimated read"]);
+    let id = number_after(&opened, "dispute #").to_string();
+    let held = overview(&db, &account)["aging"]["disputed"].as_i64().unwrap();
+    assert!(held > 0, "held apart in the overview");
+    assert_eq!(overview(&db, &account)["flags"]["open_disputes"], 1);
+    let listed = json(&db, &["dispute", "list", "--json"]);
+    assert!(listed.as_array().unwrap().iter().any(|d| d["id"].as_i64() == id.parse().ok()));
+
+    let refused = refused_as(&db, "rep2", &["dispute", "deny", &id, "--note", "Read is actual"]);
+    assert!(refused.contains("only a Customer Account Representative III or above resolves disputes"), "{refused}");
+    ok_as(&db, "rep3", &["dispute", "deny", &id, "--note", "Read is actual: photo on file"]);
+    let view = json(&db, &["dispute", "show", &id, "--json"]);
+    assert_eq!(view["dispute"]["status"], "denied");
+    assert_eq!(overview(&db, &account)["aging"]["disputed"], 0);
+}

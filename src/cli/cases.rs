@@ -7,14 +7,17 @@ use std::path::PathBuf;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use clap::{ArgGroup, Args, Subcommand};
 
+use super::money::amount;
 use super::show::{io, json};
 use super::sign_in::SignIn;
 use crate::desk::{
-    Assignee, CaseLink, CaseRef, ComplaintAction, ComplaintView, ContactRequest, Desk, DeskError, NewComplaint,
-    WorkItem,
+    Assignee, CaseLink, CaseRef, ComplaintAction, ComplaintView, ContactRequest, Desk, DeskError, DisputeDecision,
+    DisputeOutcome, DisputeRequest, NewComplaint, WorkItem,
 };
 use crate::domain::cases::{Channel, ComplaintCategory, Priority, Queue, Resolution, Source};
-use crate::domain::ids::PostingId;
+use crate::domain::ids::{BillId, PostingId};
+use crate::domain::ledger::ReasonCode;
+use crate::store::DisputeRow;
 
 /// `contact ACCOUNT --channel C --summary TEXT [--complaint N]`.
 #[derive(Debug, Args)]
@@ -28,10 +31,70 @@ pub struct ContactArgs {
     #[arg(long)]
     summary: String,
     /// The complaint this contact follows up.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "dispute")]
     complaint: Option<i64>,
+    /// The dispute this contact follows up.
+    #[arg(long, value_name = "ID")]
+    dispute: Option<i64>,
     #[command(flatten)]
     sign_in: SignIn,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DisputeCommand {
+    /// Record a dispute on a bill (the whole bill, or --amount of it).
+    Open {
+        /// The bill id (listed by `account NUMBER`).
+        bill: i64,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// What the customer contests and why.
+        #[arg(long)]
+        reason: String,
+        /// The complaint it came from.
+        #[arg(long)]
+        complaint: Option<i64>,
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+    /// A dispute with the contacts about it.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open disputes, oldest first (or one account's, all of them).
+    List {
+        #[arg(long, value_name = "NUMBER")]
+        account: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Grant it: lower a bill line (--line N), or credit the account; above
+    /// your limits it goes for approval and is granted when approved.
+    Grant {
+        id: i64,
+        #[arg(long)]
+        line: Option<u32>,
+        /// Less than the disputed amount (default: all of it).
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// leak, goodwill, service-outage, meter-error, estimated-read, billing-error, rate-error, other.
+        #[arg(long, value_name = "CODE", default_value = "billing-error")]
+        reason: ReasonCode,
+        #[arg(long)]
+        note: String,
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+    /// Deny it, with the reason the customer will be told.
+    Deny {
+        id: i64,
+        #[arg(long)]
+        note: String,
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,13 +155,15 @@ pub enum ComplaintCommand {
         sign_in: SignIn,
     },
     /// Record the posting or approval request that answers it.
-    #[command(group(ArgGroup::new("what").args(["posting", "request"]).required(true)))]
+    #[command(group(ArgGroup::new("what").args(["posting", "request", "dispute"]).required(true)))]
     Link {
         id: i64,
         #[arg(long)]
         posting: Option<i64>,
         #[arg(long)]
         request: Option<i64>,
+        #[arg(long)]
+        dispute: Option<i64>,
         #[command(flatten)]
         sign_in: SignIn,
     },
@@ -178,7 +243,7 @@ pub fn contact(desk: &mut Desk, out: &mut impl Write, args: ContactArgs) -> Resu
         channel: args.channel,
         summary: args.summary,
         complaint: None,
-        about: args.complaint.map(CaseRef::Complaint),
+        about: args.complaint.map(CaseRef::Complaint).or(args.dispute.map(CaseRef::Dispute)),
     };
     let logged = desk.log_contact(&actor, now, &request)?;
     writeln!(out, "logged: contact {}", logged.contact).map_err(io)
@@ -222,11 +287,14 @@ pub fn complaint(desk: &mut Desk, out: &mut impl Write, command: ComplaintComman
             (id, ComplaintAction::Close { resolution, note }, sign_in)
         }
         ComplaintCommand::Reopen { id, reason, sign_in } => (id, ComplaintAction::Reopen { reason }, sign_in),
-        ComplaintCommand::Link { id, posting, request, sign_in } => {
-            let to = match (posting, request) {
-                (Some(posting), _) => CaseLink::Posting(PostingId(posting)),
-                (None, Some(request)) => CaseLink::Request(request),
-                (None, None) => return Err(DeskError::Invalid("give --posting N or --request N".into())),
+        ComplaintCommand::Link { id, posting, request, dispute, sign_in } => {
+            let to = match (posting, request, dispute) {
+                (Some(posting), _, _) => CaseLink::Posting(PostingId(posting)),
+                (None, Some(request), _) => CaseLink::Request(request),
+                (None, None, Some(dispute)) => CaseLink::Dispute(dispute),
+                (None, None, None) => {
+                    return Err(DeskError::Invalid("give --posting N, --request N or --dispute N".into()));
+                }
             };
             (id, ComplaintAction::Link { to }, sign_in)
         }
@@ -394,4 +462,93 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
         writeln!(out, "Wrote {} items to {}.", report.rows.len(), path.display()).map_err(io)?;
     }
     Ok(())
+}
+
+pub fn dispute(desk: &mut Desk, out: &mut impl Write, command: DisputeCommand) -> Result<(), DeskError> {
+    let now = Utc::now();
+    match command {
+        DisputeCommand::Open { bill, amount: disputed, reason, complaint, sign_in } => {
+            let disputed = disputed.as_deref().map(amount).transpose()?;
+            let actor = sign_in.actor(desk, now)?;
+            let request = DisputeRequest { bill: BillId(bill), amount: disputed, reason, complaint };
+            let id = desk.open_dispute(&actor, now, &request)?;
+            let row = desk.dispute(id)?.dispute;
+            writeln!(out, "opened: dispute #{id} on bill {bill} for {} (held apart from past due)", row.amount)
+                .map_err(io)
+        }
+        DisputeCommand::Show { id, json: as_json } => {
+            let view = desk.dispute(id)?;
+            if as_json {
+                return json(out, &view);
+            }
+            dispute_line(out, &view.dispute)?;
+            for contact in &view.contacts {
+                writeln!(
+                    out,
+                    "  {}  {:<12} {}: {}",
+                    contact.at.format("%Y-%m-%d"),
+                    contact.by,
+                    contact.channel.label(),
+                    contact.summary
+                )
+                .map_err(io)?;
+            }
+            Ok(())
+        }
+        DisputeCommand::List { account, json: as_json } => {
+            let rows = match account {
+                Some(number) => {
+                    let id = desk.account_by_number(&number)?.account.id;
+                    desk.disputes(id)?
+                }
+                None => desk.open_disputes()?,
+            };
+            if as_json {
+                return json(out, &rows);
+            }
+            if rows.is_empty() {
+                return writeln!(out, "No disputes.").map_err(io);
+            }
+            rows.iter().try_for_each(|row| dispute_line(out, row))
+        }
+        DisputeCommand::Grant { id, line, amount: granted, reason, note, sign_in } => {
+            let granted = granted.as_deref().map(amount).transpose()?;
+            let actor = sign_in.actor(desk, now)?;
+            let decision = DisputeDecision::Grant { line, amount: granted, reason, note };
+            match desk.resolve_dispute(&actor, now, id, &decision)? {
+                DisputeOutcome::Granted { posting } => {
+                    writeln!(out, "granted: dispute #{id}, posted: posting {posting}").map_err(io)
+                }
+                DisputeOutcome::AwaitingApproval { request, reason, .. } => writeln!(
+                    out,
+                    "sent for approval: request {request} — {reason}; dispute #{id} stays open until it is decided"
+                )
+                .map_err(io),
+                DisputeOutcome::Denied => writeln!(out, "denied: dispute #{id}").map_err(io),
+            }
+        }
+        DisputeCommand::Deny { id, note, sign_in } => {
+            let actor = sign_in.actor(desk, now)?;
+            desk.resolve_dispute(&actor, now, id, &DisputeDecision::Deny { note })?;
+            writeln!(out, "denied: dispute #{id}").map_err(io)
+        }
+    }
+}
+
+fn dispute_line(out: &mut impl Write, row: &DisputeRow) -> Result<(), DeskError> {
+    let waiting = row.request_id.map(|r| format!(" (waiting on request {r})")).unwrap_or_default();
+    let resolved = row.resolution_note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+    writeln!(
+        out,
+        "#{:<6} {:<8} {} bill {:<8} {:>12}  opened {} by {}: {}{waiting}{resolved}",
+        row.id,
+        row.status,
+        row.account_number,
+        row.bill_id,
+        row.amount.to_string(),
+        row.opened_at.format("%Y-%m-%d"),
+        row.opened_by,
+        row.reason
+    )
+    .map_err(io)
 }

@@ -112,6 +112,9 @@ pub fn overview(out: &mut impl Write, o: &Overview, as_json: bool) -> Result<(),
             g.current, g.days_1_30, g.days_31_60, g.days_61_90, g.over_90, g.unapplied_credit
         ),
     )?;
+    if o.flags.open_disputes > 0 {
+        w(out, format!("Disputed: {} held apart from past due ({} open)", g.disputed, o.flags.open_disputes))?;
+    }
     let mut flags = Vec::new();
     if o.flags.past_due {
         flags.push("PAST DUE");

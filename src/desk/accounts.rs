@@ -65,6 +65,8 @@ pub struct OverviewFlags {
     pub pending_items: u32,
     /// Complaints not yet closed.
     pub open_complaints: u32,
+    /// Disputes not yet resolved (their amount is in `aging.disputed`).
+    pub open_disputes: u32,
 }
 
 const OVERVIEW_BILLS: u32 = 24;
@@ -116,6 +118,7 @@ impl Desk {
                 last_read_estimated: last_read.is_some_and(|r| r.kind == ReadKind::Estimated),
                 pending_items: db.pending_count(account)?,
                 open_complaints: db.open_complaint_count(account)?,
+                open_disputes: db.open_dispute_count(account)?,
             };
             Ok(Overview {
                 sewer_cap_gal: db.sewer_cap_on(account, as_of)?,
@@ -156,6 +159,7 @@ pub(super) fn account_aging(db: &Db, account: AccountId, as_of: NaiveDate) -> Re
                 due_on: row.due_on,
                 amount: row.amount,
                 is_late_fee: row.kind == PostingKind::LateFee,
+                held: row.disputed,
             }),
             Side::Credit => paid += row.amount,
         }

@@ -262,6 +262,7 @@ impl Batch<'_> {
             if !db.decide_request(id, "approved", approver.user_id, now, Some(amount), note, Some(posted.posting_id))? {
                 return Err(DeskError::AlreadyDecided { id, status: "decided by someone else".into() });
             }
+            super::disputes::request_decided(db, id, approver, now, Some(posted.posting_id))?;
             let detail = serde_json::json!({
                 "before": { "status": "pending", "amount": row.amount },
                 "after": { "status": "approved", "amount": amount, "posting": posted.posting_id, "note": note },
@@ -308,6 +309,7 @@ fn end(db: &Db, by: &Actor, now: DateTime<Utc>, row: &RequestRow, status: &str, 
     if !db.decide_request(row.id, status, by.user_id, now, None, note, None)? {
         return Err(DeskError::AlreadyDecided { id: row.id, status: "decided by someone else".into() });
     }
+    super::disputes::request_decided(db, row.id, by, now, None)?;
     let detail = serde_json::json!({ "before": { "status": "pending" }, "after": { "status": status, "note": note } });
     let action = status.trim_end_matches("ed").trim_end_matches('n');
     audit(db, now, Some(by), action, &format!("request:{}", row.id), Some(row.account_id), &detail)

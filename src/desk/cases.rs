@@ -13,7 +13,7 @@ use crate::domain::cases::{
     check_case_worker, ranks_at_least,
 };
 use crate::domain::ids::{AccountId, PostingId};
-use crate::store::{ComplaintEvent, ComplaintRow, ContactRow, Db, NewComplaintRow};
+use crate::store::{ComplaintEvent, ComplaintRow, ContactAbout, ContactRow, Db, NewComplaintRow};
 
 /// The business-day clock and the service levels complaints are due by.
 #[derive(Debug, Clone)]
@@ -58,6 +58,7 @@ impl NewComplaint {
 #[serde(rename_all = "kebab-case")]
 pub enum CaseRef {
     Complaint(i64),
+    Dispute(i64),
 }
 
 /// A contact to log; with `complaint`, it opens a complaint too.
@@ -132,6 +133,7 @@ pub enum Assignee {
 pub enum CaseLink {
     Posting(PostingId),
     Request(i64),
+    Dispute(i64),
 }
 
 impl CaseLink {
@@ -139,6 +141,7 @@ impl CaseLink {
         match self {
             CaseLink::Posting(id) => ("posting", id.0),
             CaseLink::Request(id) => ("request", id),
+            CaseLink::Dispute(id) => ("dispute", id),
         }
     }
 }
@@ -214,23 +217,30 @@ impl Batch<'_> {
                 return Err(DeskError::UnknownAccount(request.account.to_string()));
             }
             let about = match request.about {
-                Some(CaseRef::Complaint(id)) => {
-                    let complaint = complaint_row(db, id)?;
-                    if complaint.account_id != request.account {
-                        return Err(DeskError::Invalid(format!(
-                            "complaint #{id} is on account {}, not this one",
-                            complaint.account_number
-                        )));
+                Some(case) => {
+                    let (what, id, on, number) = match case {
+                        CaseRef::Complaint(id) => {
+                            let complaint = complaint_row(db, id)?;
+                            ("complaint", id, complaint.account_id, complaint.account_number)
+                        }
+                        CaseRef::Dispute(id) => {
+                            let dispute =
+                                db.dispute(id)?.ok_or_else(|| DeskError::Invalid(format!("no dispute #{id}")))?;
+                            ("dispute", id, dispute.account_id, dispute.account_number)
+                        }
+                    };
+                    if on != request.account {
+                        return Err(DeskError::Invalid(format!("{what} #{id} is on account {number}, not this one")));
                     }
-                    Some(id)
+                    Some(case)
                 }
                 None => None,
             };
             let opened = match &request.complaint {
-                Some(new) if about.is_some() => {
+                Some(new) if matches!(about, Some(CaseRef::Complaint(_))) => {
                     return Err(DeskError::Invalid(format!(
-                        "this contact follows up complaint #{}: log it there, or open a new {} complaint without the link",
-                        about.unwrap_or_default(),
+                        "this contact follows up an open complaint: log it there, or open a new {} complaint \
+                         without the link",
                         new.category.label().to_lowercase()
                     )));
                 }
@@ -239,9 +249,17 @@ impl Batch<'_> {
                 }
                 None => None,
             };
-            let complaint = opened.or(about);
-            let contact =
-                db.insert_contact(request.account, request.channel, &summary, complaint, actor.user_id, now)?;
+            let links = ContactAbout {
+                complaint: opened.or(match about {
+                    Some(CaseRef::Complaint(id)) => Some(id),
+                    _ => None,
+                }),
+                dispute: match about {
+                    Some(CaseRef::Dispute(id)) => Some(id),
+                    _ => None,
+                },
+            };
+            let contact = db.insert_contact(request.account, request.channel, &summary, links, actor.user_id, now)?;
             let detail = serde_json::json!({
                 "channel": request.channel, "summary": summary, "about": about,
                 "complaint": opened.map(|id| serde_json::json!({ "id": id, "new": request.complaint })),
@@ -436,6 +454,9 @@ fn check_link(db: &Db, complaint: &ComplaintRow, to: CaseLink) -> Result<()> {
     let account = match to {
         CaseLink::Posting(id) => db.posting(id)?.ok_or(DeskError::UnknownPosting(id))?.account_id,
         CaseLink::Request(id) => Some(db.request(id)?.ok_or(DeskError::UnknownRequest(id))?.account_id),
+        CaseLink::Dispute(id) => {
+            Some(db.dispute(id)?.ok_or_else(|| DeskError::Invalid(format!("no dispute #{id}")))?.account_id)
+        }
     };
     let (kind, target) = to.parts();
     if account != Some(complaint.account_id) {

@@ -13,6 +13,9 @@ pub struct Charge {
     pub amount: Money,
     /// Late fees are owed like any charge, but no late fee is charged on them.
     pub is_late_fee: bool,
+    /// Under an open dispute: while unpaid, this much is held apart, not
+    /// past due (no late fee on it, no cut-off for it).
+    pub held: Money,
 }
 
 /// What is owed, by days past due, as of a date.
@@ -30,6 +33,8 @@ pub struct Aging {
     pub oldest_days_past_due: i64,
     /// Past-due amount on which a late fee may be charged (excludes late fees).
     pub late_fee_base: Money,
+    /// Unpaid and under an open dispute: owed, but not aged.
+    pub disputed: Money,
 }
 
 impl Aging {
@@ -39,7 +44,7 @@ impl Aging {
 
     /// The balance these buckets describe.
     pub fn balance(&self) -> Money {
-        self.current + self.past_due() - self.unapplied_credit
+        self.current + self.past_due() + self.disputed - self.unapplied_credit
     }
 
     /// Whether service may be cut off: something unpaid `cutoff_days` or more past due.
@@ -53,12 +58,24 @@ impl Aging {
 pub fn age(charges: &[Charge], payments: Money, as_of: NaiveDate) -> Aging {
     let mut sorted: Vec<Charge> = charges.to_vec();
     sorted.sort_by_key(|c| c.due_on);
+    // A disputed amount is set aside: payments go to what is not disputed,
+    // oldest first, and only what is left over to the disputed amounts.
+    let held: Vec<Money> = sorted.iter().map(|c| c.held.min(c.amount).max(Money::ZERO)).collect();
     let mut left = payments;
-    let mut aging = Aging::default();
-    for charge in sorted {
-        let applied = left.min(charge.amount).max(Money::ZERO);
+    let mut unpaid: Vec<Money> = Vec::with_capacity(sorted.len());
+    for (charge, held) in sorted.iter().zip(&held) {
+        let undisputed = charge.amount - *held;
+        let applied = left.min(undisputed).max(Money::ZERO);
         left -= applied;
-        let unpaid = charge.amount - applied;
+        unpaid.push(undisputed - applied);
+    }
+    let mut aging = Aging::default();
+    for held in &held {
+        let applied = left.min(*held).max(Money::ZERO);
+        left -= applied;
+        aging.disputed += *held - applied;
+    }
+    for (charge, unpaid) in sorted.iter().zip(unpaid) {
         if !unpaid.is_positive() {
             continue;
         }
@@ -90,7 +107,33 @@ mod tests {
     }
 
     fn charge(due_on: NaiveDate, cents: i64) -> Charge {
-        Charge { due_on, amount: Money::from_cents(cents), is_late_fee: false }
+        Charge { due_on, amount: Money::from_cents(cents), is_late_fee: false, held: Money::ZERO }
+    }
+
+    #[test]
+    fn a_disputed_amount_is_held_apart_from_past_due() {
+        let mut disputed = charge(day(2, 20), 9000);
+        disputed.held = Money::from_cents(6000);
+        let charges = [charge(day(1, 20), 4000), disputed, charge(day(3, 20), 5000)];
+        // $40.00 paid: January is settled; $60.00 of February's $90.00 is disputed.
+        let aging = age(&charges, Money::from_cents(4000), day(3, 25));
+        assert_eq!(aging.disputed, Money::from_cents(6000));
+        assert_eq!(aging.days_31_60, Money::from_cents(3000), "the undisputed part ages");
+        assert_eq!(aging.days_1_30, Money::from_cents(5000));
+        assert_eq!(aging.late_fee_base, Money::from_cents(8000), "no late fee on the disputed part");
+        assert_eq!(aging.balance(), Money::from_cents(14000), "still owed");
+
+        // Everything but the disputed amount paid: nothing is past due, no cut-off.
+        let aging = age(&charges, Money::from_cents(4000 + 3000 + 5000), day(4, 30));
+        assert_eq!((aging.past_due(), aging.disputed), (Money::ZERO, Money::from_cents(6000)));
+        assert_eq!(aging.oldest_days_past_due, 0);
+        assert!(!aging.cutoff_eligible(24));
+
+        // Paying beyond everything undisputed lowers what is held.
+        let aging = age(&charges, Money::from_cents(4000 + 3000 + 5000 + 1000), day(3, 25));
+        assert_eq!((aging.past_due(), aging.disputed), (Money::ZERO, Money::from_cents(5000)));
+        let aging = age(&charges, Money::from_cents(20000), day(3, 25));
+        assert_eq!((aging.disputed, aging.unapplied_credit), (Money::ZERO, Money::from_cents(2000)));
     }
 
     #[test]
@@ -138,7 +181,7 @@ mod tests {
 
     #[test]
     fn late_fees_are_not_in_the_late_fee_base() {
-        let fee = Charge { due_on: day(2, 1), amount: Money::from_cents(75), is_late_fee: true };
+        let fee = Charge { due_on: day(2, 1), amount: Money::from_cents(75), is_late_fee: true, held: Money::ZERO };
         let aging = age(&[charge(day(1, 20), 5000), fee], Money::ZERO, day(3, 1));
         assert_eq!(aging.past_due(), Money::from_cents(5075));
         assert_eq!(aging.late_fee_base, Money::from_cents(5000));

@@ -17,6 +17,7 @@ pub struct ContactRow {
     pub channel: Channel,
     pub summary: String,
     pub complaint_id: Option<i64>,
+    pub dispute_id: Option<i64>,
     pub by: String,
     pub at: DateTime<Utc>,
 }
@@ -56,6 +57,13 @@ impl ComplaintRow {
     pub fn place(&self) -> ComplaintPlace {
         ComplaintPlace { source: self.source, queue: self.queue }
     }
+}
+
+/// The cases a contact is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ContactAbout {
+    pub complaint: Option<i64>,
+    pub dispute: Option<i64>,
 }
 
 /// A new complaint's row.
@@ -115,8 +123,9 @@ fn row_to_contact(r: &Row) -> rusqlite::Result<ContactRow> {
         channel: r.get(2)?,
         summary: r.get(3)?,
         complaint_id: r.get(4)?,
-        by: r.get(5)?,
-        at: r.get(6)?,
+        dispute_id: r.get(5)?,
+        by: r.get(6)?,
+        at: r.get(7)?,
     })
 }
 
@@ -292,23 +301,23 @@ impl Db<'_> {
         account: AccountId,
         channel: Channel,
         summary: &str,
-        complaint: Option<i64>,
+        about: ContactAbout,
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         self.conn
             .prepare_cached(
-                "INSERT INTO contacts (account_id, channel, summary, complaint_id, user_id, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO contacts (account_id, channel, summary, complaint_id, dispute_id, user_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![account, channel, summary, complaint, user, now])?;
+            .execute(params![account, channel, summary, about.complaint, about.dispute, user, now])?;
         Ok(self.conn.last_insert_rowid())
     }
 
     /// The account's contacts, newest first.
     pub fn contacts(&self, account: AccountId, limit: u32) -> Result<Vec<ContactRow>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, u.username, c.at
+            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, u.username, c.at
              FROM contacts c JOIN users u ON u.id = c.user_id
              WHERE c.account_id = ?1 ORDER BY c.id DESC LIMIT ?2",
         )?;
@@ -318,12 +327,21 @@ impl Db<'_> {
 
     /// The contacts about a complaint, oldest first.
     pub fn complaint_contacts(&self, complaint: i64) -> Result<Vec<ContactRow>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, u.username, c.at
-             FROM contacts c JOIN users u ON u.id = c.user_id
-             WHERE c.complaint_id = ?1 ORDER BY c.id",
-        )?;
-        let rows = statement.query_map([complaint], row_to_contact)?;
+        self.contacts_where("c.complaint_id = ?1", complaint)
+    }
+
+    /// The contacts about a dispute, oldest first.
+    pub fn dispute_contacts(&self, dispute: i64) -> Result<Vec<ContactRow>> {
+        self.contacts_where("c.dispute_id = ?1", dispute)
+    }
+
+    fn contacts_where(&self, condition: &str, id: i64) -> Result<Vec<ContactRow>> {
+        let sql = format!(
+            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, u.username, c.at
+             FROM contacts c JOIN users u ON u.id = c.user_id WHERE {condition} ORDER BY c.id"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map([id], row_to_contact)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -58,6 +58,8 @@ pub struct AgingRow {
     pub side: Side,
     pub amount: Money,
     pub due_on: NaiveDate,
+    /// On a bill's own charge: the amount under an open dispute.
+    pub disputed: Money,
 }
 
 const POSTING_COLUMNS: &str = "SELECT p.id, p.kind, p.account_id, p.effective_on, p.posted_at, p.user_id, p.memo,
@@ -169,7 +171,9 @@ impl Db<'_> {
     /// each other and are left out, so they do not disturb oldest-first.
     pub fn aging_rows(&self, account: AccountId) -> Result<Vec<AgingRow>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on)
+            "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on),
+                    COALESCE((SELECT sum(d.amount_cents) FROM disputes d
+                              WHERE d.bill_id = b.id AND d.status = 'open' AND e.side = 'D'), 0)
              FROM entries e
              JOIN postings p ON p.id = e.posting_id
              LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
@@ -180,7 +184,7 @@ impl Db<'_> {
                                AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id))",
         )?;
         let rows = statement.query_map([account], |r| {
-            Ok(AgingRow { kind: r.get(0)?, side: r.get(1)?, amount: r.get(2)?, due_on: r.get(3)? })
+            Ok(AgingRow { kind: r.get(0)?, side: r.get(1)?, amount: r.get(2)?, due_on: r.get(3)?, disputed: r.get(4)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

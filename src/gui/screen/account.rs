@@ -379,6 +379,11 @@ fn header(overview: &Overview) -> Element<'_, Message> {
         (flags.last_read_estimated, false, "Last read estimated".to_string()),
         (flags.pending_items > 0, false, format!("{} pending approval", flags.pending_items)),
         (flags.open_complaints > 0, false, format!("{} open complaint(s)", flags.open_complaints)),
+        (
+            flags.open_disputes > 0,
+            false,
+            format!("Disputed {} (not past due, {} open)", aging.disputed, flags.open_disputes),
+        ),
     ];
     let chips = alerts.into_iter().filter(|(on, _, _)| *on).fold(row![].spacing(6), |chips, (_, danger, label)| {
         chips.push(container(text(label).size(13)).padding([2, 10]).style(theme::alert(danger)))
