@@ -17,7 +17,7 @@ use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
 use utility_desk::desk::Desk;
 use utility_desk::desk::explain::explain_bill;
 use utility_desk::gui::app::{IDLE_LOCK, Shortcut};
-use utility_desk::gui::screen::{account, login, search};
+use utility_desk::gui::screen::{account, complaint, login, search, work};
 use utility_desk::gui::{App, Message};
 
 /// A demo database made once per test (40 accounts, 6 months: a second or so).
@@ -473,6 +473,94 @@ fn a_complaint_from_a_phone_call_is_logged_from_the_keyboard() {
     assert_eq!(after.contacts.len(), before.contacts.len() + 1);
     assert_eq!(after.complaints.len(), before.complaints.len() + 1);
     assert_eq!(after.complaints[0].category, utility_desk::domain::cases::ComplaintCategory::HighBill);
+}
+
+#[test]
+fn a_council_referral_is_logged_escalated_closed_and_reported_in_the_window() {
+    use account::contact;
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let account = app.open_account().unwrap();
+
+    // The councilor's office calls: logged from the keyboard.
+    key(&mut app, Shortcut::Contact);
+    act(&mut app, |ui| {
+        ui.click(contact::SUMMARY)?;
+        ui.typewrite("Councilor's office: the customer's bill was never explained");
+        Ok(())
+    });
+    key(&mut app, Shortcut::Mnemonic('k'));
+    act(&mut app, |ui| {
+        ui.click(contact::CATEGORY)?;
+        ui.typewrite("billing");
+        ui.click(contact::SOURCE)?;
+        ui.typewrite("council");
+        Ok(())
+    });
+    assert!(sees(&app, "→ City Council"), "the district field appears for the Council");
+    act(&mut app, |ui| {
+        ui.click(contact::DISTRICT)?;
+        ui.typewrite("4");
+        ui.click(contact::REFERENCE)?;
+        ui.typewrite("CC-2026-0412");
+        Ok(())
+    });
+    act(&mut app, |ui| ui.click("Log and open complaint").map(drop));
+    assert!(sees(&app, "Contact logged and complaint opened."));
+    let opened = Desk::open(&scene.path).unwrap().cases(account).unwrap().complaints[0].clone();
+    assert_eq!((opened.source, opened.council_district), (utility_desk::domain::cases::Source::Council, Some(4)));
+    let tag = format!("#{}", opened.id);
+
+    // A CAR I escalates it from the liaison queue (F2, Alt+2); closing is not hers.
+    key(&mut app, Shortcut::Work);
+    key(&mut app, Shortcut::Tab(2));
+    act(&mut app, |ui| ui.click(tag.as_str()).map(drop));
+    assert!(sees(&app, "Closed by a Customer Account Representative III or above."));
+    key(&mut app, Shortcut::Mnemonic('e'));
+    act(&mut app, |ui| {
+        ui.click(complaint::TEXT)?;
+        ui.typewrite("Councilor wants a call back today");
+        ui.click("Send")?;
+        Ok(())
+    });
+    assert!(sees(&app, "Escalated to the CAR III queue."));
+
+    // A CAR III takes it and closes it with a resolution.
+    key(&mut app, Shortcut::Mnemonic('q'));
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    key(&mut app, Shortcut::Work);
+    key(&mut app, Shortcut::Tab(2));
+    act(&mut app, |ui| ui.click(tag.as_str()).map(drop));
+    key(&mut app, Shortcut::Mnemonic('t'));
+    assert!(sees(&app, "Assigned to rep3."));
+    key(&mut app, Shortcut::Mnemonic('r'));
+    act(&mut app, |ui| {
+        ui.click(complaint::CHOICE)?;
+        ui.typewrite("explained");
+        ui.click(complaint::TEXT)?;
+        ui.typewrite("Called the customer and the councilor's aide; explained the summer use");
+        Ok(())
+    });
+    assert!(sees(&app, "→ Explained: no error found"));
+    act(&mut app, |ui| ui.click("Send").map(drop));
+    assert!(sees(&app, "Closed: Explained: no error found."));
+    let closed = Desk::open(&scene.path).unwrap().complaint(opened.id, Utc::now()).unwrap();
+    assert_eq!(closed.complaint.closed_by.as_deref(), Some("rep3"));
+
+    // The liaison report shows it, and saves it as CSV.
+    key(&mut app, Shortcut::Tab(3));
+    act(&mut app, |ui| ui.click("Run").map(drop));
+    assert!(sees(&app, "City Council district 4"));
+    let csv = scene._dir.path().join("liaison.csv");
+    // (The path field holds a default; the test names its own file.)
+    apply(&mut app, Message::Work(work::Message::CsvPath(csv.display().to_string())));
+    key(&mut app, Shortcut::Mnemonic('v'));
+    assert!(sees(&app, &csv.display().to_string()), "a notice says where it went");
+    let written = std::fs::read_to_string(&csv).unwrap();
+    let ours = written.lines().find(|l| l.starts_with(&format!("{},", opened.id))).expect("our row");
+    assert!(ours.contains("council,4,CC-2026-0412") && ours.contains(",closed,"), "{ours}");
 }
 
 #[test]

@@ -85,6 +85,7 @@ pub struct ContactLogged {
 pub struct Cases {
     pub complaints: Vec<ComplaintRow>,
     pub contacts: Vec<ContactRow>,
+    pub disputes: Vec<crate::store::DisputeRow>,
 }
 
 /// How many contacts the account's Cases tab lists.
@@ -496,7 +497,11 @@ impl Desk {
 
     pub fn cases(&mut self, account: AccountId) -> Result<Cases> {
         self.store.read(|db| {
-            Ok(Cases { complaints: db.complaints(account)?, contacts: db.contacts(account, CASE_CONTACTS)? })
+            Ok(Cases {
+                complaints: db.complaints(account)?,
+                contacts: db.contacts(account, CASE_CONTACTS)?,
+                disputes: db.disputes(account)?,
+            })
         })
     }
 

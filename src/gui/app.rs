@@ -12,7 +12,7 @@ use iced::{Center, Element, Fill, Subscription, Task, Theme};
 use super::backend::Backend;
 pub use super::keys::Shortcut;
 use super::keys::{help, on_event};
-use super::screen::{account, admin, approvals, login, search};
+use super::screen::{account, admin, approvals, login, search, work};
 use super::theme::{self, Themes};
 use super::widget::key_hint;
 use crate::demo::{self, DemoOptions};
@@ -63,6 +63,7 @@ enum Page {
     Account(Box<account::Account>),
     Approvals(Box<approvals::Approvals>),
     Admin(Box<admin::Admin>),
+    Work(Box<work::Work>),
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +78,9 @@ pub enum Message {
     Account(account::Message),
     Approvals(approvals::Message),
     Admin(admin::Message),
+    Work(work::Message),
+    /// Work queues and the liaison report (everyone but Administrators).
+    ShowWork,
     /// Users and limits (Administrators, Managers).
     ShowAdmin,
     /// Go to the approval queue (Supervisors and up) or to my requests.
@@ -388,6 +392,19 @@ impl Workspace {
                     None => task,
                 }
             }
+            Message::Work(message) => {
+                let Page::Work(work) = &mut self.page else { return Task::none() };
+                let (task, event) = work.update(backend, &actor, message);
+                self.work_event(backend, task, event)
+            }
+            Message::ShowWork | Message::Key(Shortcut::Work) => {
+                if actor.role == Role::Admin {
+                    return Task::none();
+                }
+                let (work, task) = work::Work::new(backend, &actor);
+                self.page = Page::Work(Box::new(work));
+                task.map(Message::Work)
+            }
             Message::ShowSearch | Message::Key(Shortcut::Search) => {
                 self.page = Page::Search;
                 search::focus()
@@ -422,8 +439,25 @@ impl Workspace {
                 },
                 Page::Approvals(approvals) => approvals.key(backend, &actor, key).map(Message::Approvals),
                 Page::Admin(admin) => admin.key(backend, &actor, key).map(Message::Admin),
+                Page::Work(work) => {
+                    let (task, event) = work.key(backend, &actor, key);
+                    self.work_event(backend, task, event)
+                }
             },
             _ => Task::none(),
+        }
+    }
+
+    fn work_event(
+        &mut self,
+        backend: &Backend,
+        task: Task<work::Message>,
+        event: Option<work::Event>,
+    ) -> Task<Message> {
+        let task = task.map(Message::Work);
+        match event {
+            Some(work::Event::OpenAccount(id)) => Task::batch([task, self.open_account(backend, id)]),
+            None => task,
         }
     }
 
@@ -450,6 +484,9 @@ impl Workspace {
             ),
         ]
         .push(
+            (actor.role != Role::Admin).then(|| nav("Work  F2", matches!(self.page, Page::Work(_)), Message::ShowWork)),
+        )
+        .push(
             matches!(actor.role, Role::Admin | Role::Manager)
                 .then(|| nav("Administration", matches!(self.page, Page::Admin(_)), Message::ShowAdmin)),
         )
@@ -471,6 +508,7 @@ impl Workspace {
             Page::Account(account) => account.view(actor).map(Message::Account),
             Page::Approvals(approvals) => approvals.view(actor).map(Message::Approvals),
             Page::Admin(admin) => admin.view(actor).map(Message::Admin),
+            Page::Work(work) => work.view(actor).map(Message::Work),
         };
         column![container(top).padding([6, 12]), rule::horizontal(1), container(page).padding(12).height(Fill)].into()
     }

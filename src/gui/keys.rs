@@ -28,6 +28,8 @@ pub enum Shortcut {
     /// Alt+L: log a contact or complaint.
     Contact,
     Approvals,
+    /// F2: work queues and the liaison report.
+    Work,
     /// Alt+M: administration.
     Admin,
     /// Alt and another letter: the button on screen that shows it
@@ -47,6 +49,8 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Alt+J", "adjust the chosen bill (Bills tab)"),
         ("Alt+L", "log a contact or complaint"),
         ("Alt+A", "approvals (supervisors) or my requests"),
+        ("F2", "work queues: my work, liaison queue (Alt+1, Alt+2), liaison report (Alt+3)"),
+        ("Alt+N T G E R O", "on a complaint: note, take it, assign, escalate, close, reopen"),
         ("Alt+M", "administration: users and limits"),
         ("Alt+letter", "the button showing it, e.g. Approve and post  Alt+P"),
         ("Tab  Shift+Tab", "next or previous field"),
@@ -95,6 +99,7 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
             };
         }
         Key::Named(Named::F1) => return Some(Shortcut::Help),
+        Key::Named(Named::F2) => return Some(Shortcut::Work),
         Key::Named(Named::F9) => return Some(Shortcut::Theme),
         // Arrows and Tab: a text input does not use them.
         Key::Named(Named::ArrowUp) => return Some(Shortcut::Up),

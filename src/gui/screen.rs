@@ -4,5 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod approvals;
+pub mod complaint;
 pub mod login;
 pub mod search;
+pub mod work;

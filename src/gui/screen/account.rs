@@ -18,8 +18,9 @@ pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE};
 use usage::UsageChart;
 
 use super::super::app::Shortcut;
+use super::complaint::{self, ComplaintPanel};
 use crate::desk::explain::thousands;
-use crate::desk::{Actor, Cases, DeskError, Overview, RequestView};
+use crate::desk::{Actor, Cases, ComplaintView, DeskError, Overview, RequestView};
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::backend::Backend;
@@ -62,6 +63,8 @@ pub struct Account {
     credit: Option<credit::CreditForm>,
     adjust: Option<adjust::AdjustForm>,
     contact: Option<contact::ContactForm>,
+    /// A complaint chosen on the Cases tab, to be worked there.
+    complaint: Option<ComplaintPanel>,
     /// What the last action did, shown until the next one.
     notice: Option<widget::Notice>,
 }
@@ -76,6 +79,9 @@ pub enum Message {
     Adjust(adjust::Message),
     OpenContact,
     Contact(contact::Message),
+    OpenComplaint(i64),
+    ComplaintLoaded(Result<Box<ComplaintView>, DeskError>),
+    Complaint(complaint::Message),
     Back,
 }
 
@@ -92,13 +98,14 @@ impl Account {
             overview: None,
             chart: UsageChart::default(),
             requests: Vec::new(),
-            cases: Cases { complaints: Vec::new(), contacts: Vec::new() },
+            cases: Cases { complaints: Vec::new(), contacts: Vec::new(), disputes: Vec::new() },
             error: None,
             tab: Tab::Activity,
             bills: bills::Bills::default(),
             credit: None,
             adjust: None,
             contact: None,
+            complaint: None,
             notice: None,
         };
         (account, load(backend, id))
@@ -191,8 +198,41 @@ impl Account {
                     None => task.map(Message::Credit),
                 }
             }
+            Message::OpenComplaint(id) => complaint::load(backend, id).map(Message::ComplaintLoaded),
+            Message::ComplaintLoaded(Ok(view)) => {
+                self.complaint = Some(ComplaintPanel::new(*view));
+                Task::none()
+            }
+            Message::ComplaintLoaded(Err(error)) => {
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::Complaint(message) => {
+                let Some(panel) = &mut self.complaint else { return Task::none() };
+                let (task, event) = panel.update(backend, actor, message);
+                self.complaint_event(backend, task, event)
+            }
             Message::Back => Task::none(),
         }
+    }
+
+    /// A complaint worked here changed: the header's counts and the lists reload.
+    fn complaint_event(
+        &mut self,
+        backend: &Backend,
+        task: Task<complaint::Message>,
+        event: Option<complaint::Event>,
+    ) -> Task<Message> {
+        let task = task.map(Message::Complaint);
+        match event {
+            Some(complaint::Event::Changed) => Task::batch([task, load(backend, self.id)]),
+            Some(complaint::Event::OpenAccount(_)) | None => task,
+        }
+    }
+
+    /// The complaint open on the Cases tab, if any.
+    pub fn complaint(&self) -> Option<&ComplaintPanel> {
+        self.complaint.as_ref()
     }
 
     fn close_forms(&mut self) {
@@ -218,6 +258,13 @@ impl Account {
     }
 
     pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> KeyOutcome {
+        if self.tab == Tab::Cases
+            && !self.has_form()
+            && let Some(panel) = &mut self.complaint
+            && let Some((task, event)) = panel.key(backend, actor, key)
+        {
+            return KeyOutcome::Task(self.complaint_event(backend, task, event));
+        }
         let task = match key {
             Shortcut::Tab(n) => match Tab::ALL.get(usize::from(n) - 1) {
                 Some(tab) => self.update(backend, actor, Message::Tab(*tab)),
@@ -288,7 +335,7 @@ impl Account {
             Tab::Activity => activity(overview),
             Tab::Bills => self.bills.view(&overview.bills).map(Message::Bills),
             Tab::Usage => self.usage(overview),
-            Tab::Cases => cases(&self.cases),
+            Tab::Cases => self.cases_view(_actor),
             Tab::Requests => requests(&self.requests),
         };
         let mut page = column![header(overview)].spacing(10);
@@ -433,18 +480,55 @@ fn activity(overview: &Overview) -> Element<'_, Message> {
     .into()
 }
 
-fn cases(cases: &Cases) -> Element<'_, Message> {
-    if cases.complaints.is_empty() && cases.contacts.is_empty() {
-        return text("No contacts logged on this account. Alt+L logs one.").style(theme::muted).into();
+impl Account {
+    fn cases_view(&self, actor: &Actor) -> Element<'_, Message> {
+        let cases = &self.cases;
+        if cases.complaints.is_empty() && cases.contacts.is_empty() && cases.disputes.is_empty() {
+            return text("No contacts logged on this account. Alt+L logs one.").style(theme::muted).into();
+        }
+        let list = cases_list(cases, self.complaint.as_ref().map(ComplaintPanel::id));
+        match &self.complaint {
+            Some(panel) => row![
+                container(list).width(Fill),
+                rule::vertical(1),
+                scrollable(panel.view(actor, false).map(Message::Complaint)).width(Fill).height(Fill),
+            ]
+            .spacing(12)
+            .into(),
+            None => list,
+        }
     }
-    let complaints = cases.complaints.iter().fold(column![text("Complaints").size(16)].spacing(3), |list, c| {
+}
+
+fn cases_list(cases: &Cases, chosen: Option<i64>) -> Element<'_, Message> {
+    let complaints =
+        cases.complaints.iter().fold(column![text("Complaints (click to work one)").size(16)].spacing(2), |list, c| {
+            list.push(
+                button(
+                    row![
+                        text(format!("#{}", c.id)).font(Font::MONOSPACE).width(60),
+                        text(if c.is_open() { "open" } else { "closed" }).width(60),
+                        text(c.category.label()).width(140),
+                        text(c.summary.clone()).width(Fill),
+                        text(format!("due {}", c.due_on)).style(theme::muted),
+                    ]
+                    .spacing(10),
+                )
+                .on_press(Message::OpenComplaint(c.id))
+                .width(Fill)
+                .padding([2, 4])
+                .style(theme::row_button(chosen == Some(c.id))),
+            )
+        });
+    let disputes = cases.disputes.iter().fold(column![text("Disputes").size(16)].spacing(3), |list, d| {
+        let waiting = d.request_id.map(|r| format!(" · waiting on request {r}")).unwrap_or_default();
         list.push(
             row![
-                text(format!("#{}", c.id)).font(Font::MONOSPACE).width(60),
-                text(if c.is_open() { "open" } else { "closed" }).width(60),
-                text(c.category.label()).width(140),
-                text(c.summary.clone()).width(Fill),
-                text(format!("{} · {}", c.opened_by, c.opened_at.format("%Y-%m-%d"))).style(theme::muted),
+                text(format!("#{}", d.id)).font(Font::MONOSPACE).width(60),
+                text(d.status.clone()).width(70),
+                text(format!("bill {}", d.bill_id)).width(100),
+                money(d.amount),
+                text(format!("{}{waiting}", d.reason)).width(Fill),
             ]
             .spacing(10),
         )
@@ -465,6 +549,9 @@ fn cases(cases: &Cases) -> Element<'_, Message> {
     let mut page = column![].spacing(12);
     if !cases.complaints.is_empty() {
         page = page.push(complaints);
+    }
+    if !cases.disputes.is_empty() {
+        page = page.push(disputes);
     }
     scrollable(page.push(contacts)).spacing(6).height(Fill).into()
 }

@@ -7,7 +7,7 @@ use iced::{Center, Element, Fill, Task};
 
 use super::form;
 use crate::desk::{Actor, ContactLogged, ContactRequest, DeskError, NewComplaint};
-use crate::domain::cases::{Channel, ComplaintCategory};
+use crate::domain::cases::{COUNCIL_DISTRICTS, Channel, ComplaintCategory, Priority, Source};
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
 use crate::gui::theme;
@@ -15,6 +15,10 @@ use crate::gui::widget::{self, Notice};
 
 pub const SUMMARY: Id = Id::new("contact-summary");
 pub const CATEGORY: Id = Id::new("contact-category");
+pub const SOURCE: Id = Id::new("contact-source");
+pub const DISTRICT: Id = Id::new("contact-district");
+pub const REFERENCE: Id = Id::new("contact-reference");
+pub const PRIORITY: Id = Id::new("contact-priority");
 
 #[derive(Debug, Clone)]
 pub struct ContactForm {
@@ -23,6 +27,12 @@ pub struct ContactForm {
     summary: String,
     complaint: bool,
     category_typed: String,
+    /// Where the complaint came from, typed (empty: the customer).
+    source_typed: String,
+    district: String,
+    reference: String,
+    /// Empty: normal.
+    priority_typed: String,
     error: Option<String>,
     sending: bool,
 }
@@ -33,6 +43,10 @@ pub enum Message {
     Summary(String),
     Complaint(bool),
     Category(String),
+    Source(String),
+    District(String),
+    Reference(String),
+    Priority(String),
     Send,
     Sent(Result<ContactLogged, DeskError>),
     Cancel,
@@ -69,7 +83,55 @@ pub fn matching_category(typed: &str) -> Option<ComplaintCategory> {
         .find(|c| c.label().to_lowercase().contains(&typed) || c.code().contains(&typed))
 }
 
+/// The first of `all` whose label or code starts with, or contains, what was typed.
+fn matching<T: Copy>(all: &[T], typed: &str, label: fn(T) -> &'static str, code: fn(T) -> &'static str) -> Option<T> {
+    let typed = typed.trim().to_lowercase();
+    let starts =
+        all.iter().copied().find(|t| label(*t).to_lowercase().starts_with(&typed) || code(*t).starts_with(&typed));
+    starts.or_else(|| {
+        all.iter().copied().find(|t| label(*t).to_lowercase().contains(&typed) || code(*t).contains(&typed))
+    })
+}
+
+pub fn matching_source(typed: &str) -> Option<Source> {
+    if typed.trim().is_empty() {
+        return Some(Source::Customer);
+    }
+    matching(Source::ALL, typed, Source::label, Source::code)
+}
+
+pub fn matching_priority(typed: &str) -> Option<Priority> {
+    if typed.trim().is_empty() {
+        return Some(Priority::Normal);
+    }
+    matching(Priority::ALL, typed, Priority::label, Priority::code)
+}
+
 impl ContactForm {
+    /// The complaint's details as typed, or what is wrong and the field to fix.
+    fn complaint_details(&self, category: ComplaintCategory) -> Result<NewComplaint, (String, Id)> {
+        let source = matching_source(&self.source_typed)
+            .ok_or_else(|| ("from whom? type customer, 311, mayor, council or agency".to_string(), SOURCE))?;
+        let priority = matching_priority(&self.priority_typed)
+            .ok_or_else(|| ("priority: type urgent, high, normal or low".to_string(), PRIORITY))?;
+        let district = match self.district.trim() {
+            "" => None,
+            typed => Some(
+                typed
+                    .parse::<u8>()
+                    .map_err(|_| (format!("the council district is a number, 1 to {COUNCIL_DISTRICTS}"), DISTRICT))?,
+            ),
+        };
+        let reference = Some(self.reference.trim().to_string()).filter(|r| !r.is_empty());
+        Ok(NewComplaint {
+            source,
+            council_district: if source == Source::Council { district } else { None },
+            reference,
+            priority,
+            ..NewComplaint::from_customer(category)
+        })
+    }
+
     pub fn new(account: AccountId) -> (ContactForm, Task<Message>) {
         let form = ContactForm {
             account,
@@ -77,6 +139,10 @@ impl ContactForm {
             summary: String::new(),
             complaint: false,
             category_typed: String::new(),
+            source_typed: String::new(),
+            district: String::new(),
+            reference: String::new(),
+            priority_typed: String::new(),
             error: None,
             sending: false,
         };
@@ -101,6 +167,22 @@ impl ContactForm {
                 self.category_typed = typed;
                 Task::none()
             }
+            Message::Source(typed) => {
+                self.source_typed = typed;
+                Task::none()
+            }
+            Message::District(typed) => {
+                self.district = typed;
+                Task::none()
+            }
+            Message::Reference(typed) => {
+                self.reference = typed;
+                Task::none()
+            }
+            Message::Priority(typed) => {
+                self.priority_typed = typed;
+                Task::none()
+            }
             Message::Send if self.sending => Task::none(),
             Message::Send => {
                 let complaint = match (self.complaint, matching_category(&self.category_typed)) {
@@ -111,11 +193,18 @@ impl ContactForm {
                         return (operation::focus(CATEGORY), None);
                     }
                 };
+                let complaint = match complaint.map(|category| self.complaint_details(category)).transpose() {
+                    Ok(complaint) => complaint,
+                    Err((problem, field)) => {
+                        self.error = Some(problem);
+                        return (operation::focus(field), None);
+                    }
+                };
                 let request = ContactRequest {
                     account: self.account,
                     channel: self.channel,
                     summary: self.summary.clone(),
-                    complaint: complaint.map(NewComplaint::from_customer),
+                    complaint,
                     about: None,
                 };
                 self.sending = true;
@@ -189,6 +278,61 @@ impl ContactForm {
                 ]
                 .spacing(8)
                 .align_y(Center),
+            );
+        }
+        if self.complaint {
+            let source = matching_source(&self.source_typed);
+            let said = |found: Option<&'static str>| -> Element<'_, Message> {
+                match found {
+                    Some(label) => text(format!("→ {label}")).into(),
+                    None => widget::error("no match"),
+                }
+            };
+            let mut details = row![
+                text_input("From: customer, 311, mayor, council, agency", &self.source_typed)
+                    .id(SOURCE)
+                    .on_input(Message::Source)
+                    .on_submit(Message::Send)
+                    .padding(6)
+                    .width(300),
+                said(source.map(Source::label)),
+            ]
+            .spacing(8)
+            .align_y(Center);
+            if source == Some(Source::Council) {
+                details = details.push(
+                    text_input("District (1–9)", &self.district)
+                        .id(DISTRICT)
+                        .on_input(Message::District)
+                        .on_submit(Message::Send)
+                        .padding(6)
+                        .width(120),
+                );
+            }
+            form = form.push(details);
+            form = form.push(
+                row![
+                    text_input("Their reference (311 ticket, council no.)", &self.reference)
+                        .id(REFERENCE)
+                        .on_input(Message::Reference)
+                        .on_submit(Message::Send)
+                        .padding(6)
+                        .width(300),
+                    text_input("Priority: normal", &self.priority_typed)
+                        .id(PRIORITY)
+                        .on_input(Message::Priority)
+                        .on_submit(Message::Send)
+                        .padding(6)
+                        .width(160),
+                    said(matching_priority(&self.priority_typed).map(Priority::label)),
+                ]
+                .spacing(8)
+                .align_y(Center),
+            );
+            form = form.push(
+                text("The due date follows from where it came from and its priority, in business days.")
+                    .size(12)
+                    .style(theme::muted),
             );
         }
         let send = if self.complaint { "Log and open complaint" } else { "Log contact" };
