@@ -68,6 +68,8 @@ pub struct DemoSummary {
     /// Calls, visits and letters logged; complaints opened from them.
     pub contacts: u64,
     pub complaints: u64,
+    /// Disputes on bills (open, granted or denied).
+    pub disputes: u64,
     pub ledger_lines: u64,
     pub first_period: Option<NaiveDate>,
     pub last_period: Option<NaiveDate>,
