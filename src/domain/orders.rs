@@ -283,6 +283,21 @@ impl OrderFields {
     }
 }
 
+impl OrderFields {
+    /// The fields that differ from `other`, by name, in form order.
+    pub fn changed(&self, other: &OrderFields) -> Vec<&'static str> {
+        Field::ALL
+            .iter()
+            .filter(|field| match field {
+                Field::ServiceDate => self.service_date != other.service_date,
+                Field::Bill => self.bill != other.bill,
+                text => self.text(**text) != other.text(**text),
+            })
+            .map(|field| field.label())
+            .collect()
+    }
+}
+
 /// The required fields an order of `kind` lacks, by name, in form order.
 pub fn missing(kind: OrderKind, fields: &OrderFields) -> Vec<&'static str> {
     kind.required().iter().filter(|f| !f.is_set(fields)).map(|f| f.label()).collect()
