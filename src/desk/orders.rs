@@ -267,7 +267,7 @@ impl Batch<'_> {
         completion: &OrderCompletion,
     ) -> Result<OrderCompleted> {
         check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
-        let outcome = required_note(&completion.outcome, "outcome of the order")?;
+        let outcome = required_note(&completion.outcome, "note of what the field found")?;
         self.atomic(|db, rates| {
             let order = order_row(db, id)?;
             must_be(&order, OrderStatus::Sent, "only an order sent to the field is completed")?;
