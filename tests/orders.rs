@@ -362,9 +362,8 @@ fn bad_input_is_refused_with_a_clear_message_and_writes_nothing() {
     let desk = &mut f.fixture.desk;
     let rep = &staff.car1;
     let unchanged = desk.order(incomplete).unwrap().order.fields;
-    let lacks = format!(
-        "order #{incomplete} (leak inspection) is missing its leak location, contact phone: fill them in, then submit it"
-    );
+    let lacks =
+        format!("order #{incomplete} (leak inspection) cannot be submitted without its leak location, contact phone");
 
     let drafts = [
         (request(AccountId(999_999), OrderKind::LeakInspection, leak()), "no account 999999".to_string()),

@@ -240,11 +240,11 @@ pub fn order(desk: &mut Desk, out: &mut impl Write, command: OrderCommand) -> Re
                 }
                 None => desk.open_orders()?,
             };
-            if as_json { json(out, &rows) } else { list(out, "Orders", &rows) }
+            if as_json { json(out, &rows) } else { list(desk, out, "Orders", &rows) }
         }
         OrderCommand::Queue { json: as_json } => {
             let rows = desk.review_queue()?;
-            if as_json { json(out, &rows) } else { list(out, "Waiting for review", &rows) }
+            if as_json { json(out, &rows) } else { list(desk, out, "Waiting for review", &rows) }
         }
     }
 }
@@ -288,6 +288,7 @@ fn show(desk: &Desk, out: &mut impl Write, view: &OrderView) -> Result<(), DeskE
         let step = match e.from {
             None => "drafted".to_string(),
             Some(from) if from == e.to => "changed".to_string(),
+            Some(OrderStatus::Submitted) if e.to == OrderStatus::Draft => "returned".to_string(),
             Some(_) => e.to.code().to_string(),
         };
         lines.push(format!(
@@ -310,19 +311,19 @@ fn show(desk: &Desk, out: &mut impl Write, view: &OrderView) -> Result<(), DeskE
     lines.into_iter().try_for_each(|line| writeln!(out, "{}", line.trim_end()).map_err(io))
 }
 
-fn list(out: &mut impl Write, title: &str, rows: &[OrderRow]) -> Result<(), DeskError> {
+fn list(desk: &Desk, out: &mut impl Write, title: &str, rows: &[OrderRow]) -> Result<(), DeskError> {
     writeln!(out, "{title} ({})", rows.len()).map_err(io)?;
     for o in rows {
         writeln!(
             out,
-            "  #{:<6} {:<10} {:<24} {} {:<11} by {:<12} {}",
+            "  #{:<6} {:<10} {:<24} {} {:<16} drafted {} by {}",
             o.id,
             o.status.code(),
             o.kind.label(),
             o.account_number,
-            o.fields.service_date.map(|d| d.to_string()).unwrap_or_default(),
+            o.fields.service_date.map(|d| format!("for {d}")).unwrap_or_default(),
+            desk.local_time(o.created_at).format("%Y-%m-%d"),
             o.created_by,
-            o.created_at.format("%Y-%m-%d")
         )
         .map_err(io)?;
     }

@@ -83,7 +83,7 @@ pub enum DeskError {
     SignIn(String),
     #[error("the session expired after 15 idle minutes: sign in again")]
     SessionExpired,
-    #[error("{what} is missing its {fields}: fill them in, then submit it")]
+    #[error("{what} cannot be submitted without its {fields}")]
     MissingFields { what: String, fields: String },
     #[error("{0}")]
     NotPermitted(String),
