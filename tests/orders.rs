@@ -86,7 +86,7 @@ fn audit_actions(desk: &mut Desk, admin: &Actor, account: AccountId) -> Vec<Stri
 fn the_review_table() {
     let mut f = file_fixture();
     let account = f.fixture.residential();
-    let neighbour_premise = f.fixture.residential(); // 102 S Peoria Ave, meter M000002
+    let neighbour = f.fixture.residential(); // 102 S Peoria Ave, meter M000002
     let staff = f.fixture.staff.clone();
     let desk = &mut f.fixture.desk;
     let (rep, car3) = (&staff.car1, &staff.car3);
@@ -161,7 +161,7 @@ fn the_review_table() {
     // The address, matched however it is said, and not matched when it is another house.
     let mut with_address = |typed: &str| {
         let fields = OrderFields { service_address: Some(typed.into()), ..leak() };
-        let id = submitted(desk, rep, &request(neighbour_premise, OrderKind::LeakInspection, fields));
+        let id = submitted(desk, rep, &request(neighbour, OrderKind::LeakInspection, fields));
         let outcome = desk.review_order(car3, now(), id).unwrap();
         desk.cancel_order(car3, now(), id, "test case done").unwrap();
         outcome
@@ -178,7 +178,7 @@ fn the_review_table() {
     );
 
     // A start dated in the past, and an order on an account closed since it was drafted.
-    let late = submitted(desk, rep, &request(neighbour_premise, OrderKind::StartService, start_on(day(2026, 11, 19))));
+    let late = submitted(desk, rep, &request(neighbour, OrderKind::StartService, start_on(day(2026, 11, 19))));
     let late_flags = desk.review_order(car3, now(), late).unwrap();
     assert_eq!(
         late_flags,
@@ -193,14 +193,14 @@ fn the_review_table() {
         }
     );
     let reread = OrderFields { bill: None, reason: Some("Read looks high".into()), ..OrderFields::default() };
-    let bill = f.fixture.bill_month(neighbour_premise, 2026, 10, OPENING_READ + 6_000);
+    let bill = f.fixture.bill_month(neighbour, 2026, 10, OPENING_READ + 6_000);
     let desk = &mut f.fixture.desk;
     let on_closing = submitted(
         desk,
         &staff.car1,
-        &request(neighbour_premise, OrderKind::MeterReread, OrderFields { bill: Some(bill.bill), ..reread }),
+        &request(neighbour, OrderKind::MeterReread, OrderFields { bill: Some(bill.bill), ..reread }),
     );
-    close_account(desk, neighbour_premise);
+    close_account(desk, neighbour);
     let closed = desk.review_order(&staff.car3, now(), on_closing).unwrap();
     assert_eq!(closed, ReviewOutcome::ReturnedToDraft { flags: vec![ReviewFlag::AccountClosed] });
 }
