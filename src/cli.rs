@@ -7,6 +7,7 @@ mod batch;
 mod cases;
 mod import;
 mod money;
+mod orders;
 mod show;
 mod sign_in;
 mod users;
@@ -132,6 +133,12 @@ enum Command {
         #[command(subcommand)]
         command: cases::DisputeCommand,
     },
+    /// Service orders and inspection requests: draft, update, submit, review, send,
+    /// complete, cancel, show, list, queue.
+    Order {
+        #[command(subcommand)]
+        command: orders::OrderCommand,
+    },
     /// Reports (liaison follow-up).
     Report {
         #[command(subcommand)]
@@ -253,6 +260,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Contact(args)) => cases::contact(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Complaint { command }) => cases::complaint(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Dispute { command }) => cases::dispute(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Order { command }) => orders::order(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Report { command }) => cases::report(&mut open_existing(&path)?, &mut out, command),
     }
 }

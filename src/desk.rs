@@ -14,6 +14,7 @@ mod error;
 pub mod explain;
 mod export;
 mod money;
+mod orders;
 mod users;
 mod work;
 
@@ -49,6 +50,7 @@ pub use export::ExportSummary;
 pub use money::{
     CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest, check_payment,
 };
+pub use orders::{OrderCompleted, OrderCompletion, OrderRequest, OrderView, RerateOffer, ReviewOutcome};
 pub use work::{LIAISON_CLOSED_DAYS, LiaisonGroup, LiaisonReport, LiaisonRow, MAX_WORK_ITEMS, MyWork, WorkItem};
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;

@@ -11,6 +11,7 @@ pub mod check_digit;
 pub mod ids;
 pub mod ledger;
 pub mod money;
+pub mod orders;
 pub mod rates;
 pub mod reads;
 pub mod scrub;

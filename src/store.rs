@@ -10,6 +10,7 @@ mod cases;
 mod convert;
 mod disputes;
 mod ledger;
+mod orders;
 mod search;
 mod users;
 mod verify;
@@ -27,6 +28,7 @@ pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow};
 pub use disputes::DisputeRow;
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
+pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
 pub use verify::{LedgerCounts, VerifyReport};
@@ -41,6 +43,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_contacts", include_str!("store/migrations/0005_contacts.sql")),
     ("0006_complaints", include_str!("store/migrations/0006_complaints.sql")),
     ("0007_disputes", include_str!("store/migrations/0007_disputes.sql")),
+    ("0008_orders", include_str!("store/migrations/0008_orders.sql")),
 ];
 
 /// The schema version this build writes.

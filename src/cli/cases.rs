@@ -31,11 +31,14 @@ pub struct ContactArgs {
     #[arg(long)]
     summary: String,
     /// The complaint this contact follows up.
-    #[arg(long, value_name = "ID", conflicts_with = "dispute")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["dispute", "order"])]
     complaint: Option<i64>,
     /// The dispute this contact follows up.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "order")]
     dispute: Option<i64>,
+    /// The service order this contact follows up.
+    #[arg(long, value_name = "ID")]
+    order: Option<i64>,
     #[command(flatten)]
     sign_in: SignIn,
 }
@@ -154,8 +157,8 @@ pub enum ComplaintCommand {
         #[command(flatten)]
         sign_in: SignIn,
     },
-    /// Record the posting or approval request that answers it.
-    #[command(group(ArgGroup::new("what").args(["posting", "request", "dispute"]).required(true)))]
+    /// Record the posting, approval request, dispute or service order that answers it.
+    #[command(group(ArgGroup::new("what").args(["posting", "request", "dispute", "order"]).required(true)))]
     Link {
         id: i64,
         #[arg(long)]
@@ -164,6 +167,8 @@ pub enum ComplaintCommand {
         request: Option<i64>,
         #[arg(long)]
         dispute: Option<i64>,
+        #[arg(long)]
+        order: Option<i64>,
         #[command(flatten)]
         sign_in: SignIn,
     },
@@ -243,7 +248,11 @@ pub fn contact(desk: &mut Desk, out: &mut impl Write, args: ContactArgs) -> Resu
         channel: args.channel,
         summary: args.summary,
         complaint: None,
-        about: args.complaint.map(CaseRef::Complaint).or(args.dispute.map(CaseRef::Dispute)),
+        about: args
+            .complaint
+            .map(CaseRef::Complaint)
+            .or(args.dispute.map(CaseRef::Dispute))
+            .or(args.order.map(CaseRef::Order)),
     };
     let logged = desk.log_contact(&actor, now, &request)?;
     writeln!(out, "logged: contact {}", logged.contact).map_err(io)
@@ -287,13 +296,14 @@ pub fn complaint(desk: &mut Desk, out: &mut impl Write, command: ComplaintComman
             (id, ComplaintAction::Close { resolution, note }, sign_in)
         }
         ComplaintCommand::Reopen { id, reason, sign_in } => (id, ComplaintAction::Reopen { reason }, sign_in),
-        ComplaintCommand::Link { id, posting, request, dispute, sign_in } => {
-            let to = match (posting, request, dispute) {
-                (Some(posting), _, _) => CaseLink::Posting(PostingId(posting)),
-                (None, Some(request), _) => CaseLink::Request(request),
-                (None, None, Some(dispute)) => CaseLink::Dispute(dispute),
-                (None, None, None) => {
-                    return Err(DeskError::Invalid("give --posting N, --request N or --dispute N".into()));
+        ComplaintCommand::Link { id, posting, request, dispute, order, sign_in } => {
+            let to = match (posting, request, dispute, order) {
+                (Some(posting), ..) => CaseLink::Posting(PostingId(posting)),
+                (None, Some(request), ..) => CaseLink::Request(request),
+                (None, None, Some(dispute), _) => CaseLink::Dispute(dispute),
+                (None, None, None, Some(order)) => CaseLink::Order(order),
+                (None, None, None, None) => {
+                    return Err(DeskError::Invalid("give --posting N, --request N, --dispute N or --order N".into()));
                 }
             };
             (id, ComplaintAction::Link { to }, sign_in)

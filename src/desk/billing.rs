@@ -432,7 +432,7 @@ fn service_totals(lines: &[BillLine]) -> BTreeMap<ServiceKind, Money> {
     totals
 }
 
-fn rerate_review(
+pub(super) fn rerate_review(
     db: &Db,
     rates: &RateBook,
     bill: BillId,

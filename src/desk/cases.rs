@@ -59,6 +59,7 @@ impl NewComplaint {
 pub enum CaseRef {
     Complaint(i64),
     Dispute(i64),
+    Order(i64),
 }
 
 /// A contact to log; with `complaint`, it opens a complaint too.
@@ -128,13 +129,14 @@ pub enum Assignee {
     Queue(Queue),
 }
 
-/// Money work a complaint can point to.
+/// Work a complaint can point to: money work, a dispute, a service order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CaseLink {
     Posting(PostingId),
     Request(i64),
     Dispute(i64),
+    Order(i64),
 }
 
 impl CaseLink {
@@ -143,6 +145,7 @@ impl CaseLink {
             CaseLink::Posting(id) => ("posting", id.0),
             CaseLink::Request(id) => ("request", id),
             CaseLink::Dispute(id) => ("dispute", id),
+            CaseLink::Order(id) => ("order", id),
         }
     }
 }
@@ -229,6 +232,10 @@ impl Batch<'_> {
                                 db.dispute(id)?.ok_or_else(|| DeskError::Invalid(format!("no dispute #{id}")))?;
                             ("dispute", id, dispute.account_id, dispute.account_number)
                         }
+                        CaseRef::Order(id) => {
+                            let order = super::orders::order_row(db, id)?;
+                            ("service order", id, order.account_id, order.account_number)
+                        }
                     };
                     if on != request.account {
                         return Err(DeskError::Invalid(format!("{what} #{id} is on account {number}, not this one")));
@@ -257,6 +264,10 @@ impl Batch<'_> {
                 }),
                 dispute: match about {
                     Some(CaseRef::Dispute(id)) => Some(id),
+                    _ => None,
+                },
+                order: match about {
+                    Some(CaseRef::Order(id)) => Some(id),
                     _ => None,
                 },
             };
@@ -458,6 +469,7 @@ fn check_link(db: &Db, complaint: &ComplaintRow, to: CaseLink) -> Result<()> {
         CaseLink::Dispute(id) => {
             Some(db.dispute(id)?.ok_or_else(|| DeskError::Invalid(format!("no dispute #{id}")))?.account_id)
         }
+        CaseLink::Order(id) => Some(super::orders::order_row(db, id)?.account_id),
     };
     let (kind, target) = to.parts();
     if account != Some(complaint.account_id) {

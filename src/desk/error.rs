@@ -83,6 +83,8 @@ pub enum DeskError {
     SignIn(String),
     #[error("the session expired after 15 idle minutes: sign in again")]
     SessionExpired,
+    #[error("{what} cannot be submitted without its {fields}")]
+    MissingFields { what: String, fields: String },
     #[error("{0}")]
     NotPermitted(String),
     #[error("{0}")]

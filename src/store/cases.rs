@@ -18,6 +18,7 @@ pub struct ContactRow {
     pub summary: String,
     pub complaint_id: Option<i64>,
     pub dispute_id: Option<i64>,
+    pub order_id: Option<i64>,
     pub by: String,
     pub at: DateTime<Utc>,
 }
@@ -64,6 +65,7 @@ impl ComplaintRow {
 pub struct ContactAbout {
     pub complaint: Option<i64>,
     pub dispute: Option<i64>,
+    pub order: Option<i64>,
 }
 
 /// A new complaint's row.
@@ -124,8 +126,9 @@ fn row_to_contact(r: &Row) -> rusqlite::Result<ContactRow> {
         summary: r.get(3)?,
         complaint_id: r.get(4)?,
         dispute_id: r.get(5)?,
-        by: r.get(6)?,
-        at: r.get(7)?,
+        order_id: r.get(6)?,
+        by: r.get(7)?,
+        at: r.get(8)?,
     })
 }
 
@@ -307,17 +310,17 @@ impl Db<'_> {
     ) -> Result<i64> {
         self.conn
             .prepare_cached(
-                "INSERT INTO contacts (account_id, channel, summary, complaint_id, dispute_id, user_id, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO contacts (account_id, channel, summary, complaint_id, dispute_id, order_id, user_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(params![account, channel, summary, about.complaint, about.dispute, user, now])?;
+            .execute(params![account, channel, summary, about.complaint, about.dispute, about.order, user, now])?;
         Ok(self.conn.last_insert_rowid())
     }
 
     /// The account's contacts, newest first.
     pub fn contacts(&self, account: AccountId, limit: u32) -> Result<Vec<ContactRow>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, u.username, c.at
+            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at
              FROM contacts c JOIN users u ON u.id = c.user_id
              WHERE c.account_id = ?1 ORDER BY c.id DESC LIMIT ?2",
         )?;
@@ -335,9 +338,14 @@ impl Db<'_> {
         self.contacts_where("c.dispute_id = ?1", dispute)
     }
 
+    /// The contacts about a service order, oldest first.
+    pub fn order_contacts(&self, order: i64) -> Result<Vec<ContactRow>> {
+        self.contacts_where("c.order_id = ?1", order)
+    }
+
     fn contacts_where(&self, condition: &str, id: i64) -> Result<Vec<ContactRow>> {
         let sql = format!(
-            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, u.username, c.at
+            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at
              FROM contacts c JOIN users u ON u.id = c.user_id WHERE {condition} ORDER BY c.id"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;

@@ -9,6 +9,7 @@ use crate::domain::authority::MoneyAction;
 use crate::domain::cases::{Channel, ComplaintCategory, ComplaintStatus, Priority, Queue, Resolution, Source};
 use crate::domain::ids::{AccountId, AccountNumber, BillId, CustomerId, PostingId, PremiseId, ReadId, UserId};
 use crate::domain::ledger::{ChartAccount, PostingKind, ReasonCode, Side};
+use crate::domain::orders::{OrderKind, OrderStatus};
 use crate::domain::reads::ReadKind;
 use crate::domain::user::Role;
 
@@ -71,7 +72,9 @@ code_column!(
     Side,
     ReadKind,
     Role,
-    MoneyAction
+    MoneyAction,
+    OrderKind,
+    OrderStatus
 );
 
 impl ToSql for ChartAccount {

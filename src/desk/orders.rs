@@ -1,0 +1,464 @@
+//! Service orders and inspection requests. Any representative drafts one
+//! (not on a closed account) and submits it once its kind's required fields
+//! are there; a CAR III or above reviews it — problems send it back to draft
+//! with the flags — and sends it to the field; the field's result completes
+//! it. A completed re-read offers the re-rate of the bill it was about
+//! (previewed, never posted here). Each step writes one order event and one
+//! audit record; completed and cancelled orders are final.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::accounts::open_account_row;
+use super::billing::rerate_review;
+use super::{Actor, Batch, Desk, DeskError, RerateReview, Result, audit, required_note};
+use crate::domain::cases::{check_case_worker, ranks_at_least};
+use crate::domain::ids::{AccountId, BillId, PremiseId};
+use crate::domain::orders::{
+    OpenOrder, OrderFields, OrderKind, OrderStatus, ReviewContext, ReviewFlag, missing, review,
+};
+use crate::domain::user::Role;
+use crate::store::{ContactRow, Db, NewOrderRow, OrderEvent, OrderRow, OrderStep};
+
+/// An order to draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRequest {
+    pub account: AccountId,
+    pub kind: OrderKind,
+    pub fields: OrderFields,
+    /// The complaint it answers, if any (linked both ways).
+    pub complaint: Option<i64>,
+}
+
+/// What the field found, to complete an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCompletion {
+    pub outcome: String,
+    /// A re-read's reading (required for a re-read, refused otherwise).
+    pub reading: Option<u64>,
+    /// The register rolled over since the bill's previous read.
+    pub rollover: bool,
+}
+
+/// What a review decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum ReviewOutcome {
+    /// Nothing missing or inconsistent: it may be sent.
+    Reviewed,
+    /// Back to draft for its author, with what to fix.
+    ReturnedToDraft { flags: Vec<ReviewFlag> },
+}
+
+/// After a re-read: the re-rate the window offers, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "offer", rename_all = "kebab-case")]
+pub enum RerateOffer {
+    /// The re-read changes the bill: this is what `adjust_bill_by_read`
+    /// with the reading would post (under the authority rules).
+    Rerate(Box<RerateReview>),
+    NotOffered {
+        reason: String,
+    },
+}
+
+/// What completing an order did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderCompleted {
+    pub order: i64,
+    /// For a re-read only.
+    pub rerate: Option<RerateOffer>,
+}
+
+/// An order with its history, the contacts about it, and what it still lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderView {
+    pub order: OrderRow,
+    pub events: Vec<OrderEvent>,
+    pub contacts: Vec<ContactRow>,
+    /// Required fields not yet filled in, by name.
+    pub missing: Vec<&'static str>,
+}
+
+pub(super) fn order_row(db: &Db, id: i64) -> Result<OrderRow> {
+    db.order(id)?.ok_or_else(|| DeskError::Invalid(format!("no service order #{id}")))
+}
+
+fn named(order: &OrderRow) -> String {
+    format!("order #{} ({})", order.id, order.kind.label().to_lowercase())
+}
+
+/// Reviewing, sending and cancelling what is past draft is CAR III work.
+fn check_car3(actor: &Actor, doing: &str) -> Result<()> {
+    check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+    if ranks_at_least(actor.role, Role::Car3) {
+        Ok(())
+    } else {
+        Err(DeskError::NotPermitted(format!(
+            "only a {} or above {doing} service orders (you are a {})",
+            Role::Car3.title(),
+            actor.role.title()
+        )))
+    }
+}
+
+/// A draft is its author's, or a CAR III's and above.
+fn check_draft_owner(actor: &Actor, order: &OrderRow, doing: &str) -> Result<()> {
+    if order.created_by == actor.username || ranks_at_least(actor.role, Role::Car3) {
+        Ok(())
+    } else {
+        Err(DeskError::NotPermitted(format!(
+            "{} is {}'s draft: only its author or a {} or above may {doing} it",
+            named(order),
+            order.created_by,
+            Role::Car3.title()
+        )))
+    }
+}
+
+fn must_be(order: &OrderRow, status: OrderStatus, why: &str) -> Result<()> {
+    if order.status == status {
+        Ok(())
+    } else {
+        Err(DeskError::Invalid(format!("{} is {}: {why}", named(order), order.status.label().to_lowercase())))
+    }
+}
+
+/// The fields as kept for an order of `kind` on `account`; a bill must be the account's.
+fn checked_fields(db: &Db, account: AccountId, kind: OrderKind, fields: &OrderFields) -> Result<OrderFields> {
+    let fields = fields.cleaned(kind).map_err(DeskError::Invalid)?;
+    if let Some(bill) = fields.bill {
+        let row = db.bill(bill)?.ok_or(DeskError::UnknownBill(bill))?;
+        if row.account_id != account {
+            return Err(DeskError::Invalid(format!("bill {bill} is on another account, not this order's")));
+        }
+    }
+    Ok(fields)
+}
+
+impl Batch<'_> {
+    /// Drafts an order on an account that is not closed.
+    pub fn draft_order(&self, actor: &Actor, now: DateTime<Utc>, request: &OrderRequest) -> Result<i64> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        self.atomic(|db, _| {
+            let account = open_account_row(db, request.account)?;
+            let fields = checked_fields(db, request.account, request.kind, &request.fields)?;
+            if let Some(complaint) = request.complaint {
+                let row =
+                    db.complaint(complaint)?.ok_or_else(|| DeskError::Invalid(format!("no complaint #{complaint}")))?;
+                if row.account_id != request.account {
+                    return Err(DeskError::Invalid(format!(
+                        "complaint #{complaint} is on account {}, not this one",
+                        row.account_number
+                    )));
+                }
+            }
+            let new = NewOrderRow {
+                account: account.id,
+                premise: account.premise_id,
+                kind: request.kind,
+                fields: &fields,
+                complaint: request.complaint,
+            };
+            let id = db.insert_order(&new, actor.user_id, now)?;
+            if let Some(complaint) = request.complaint {
+                db.insert_complaint_event(complaint, "linked", None, Some(("order", id)), actor.user_id, now)?;
+            }
+            let detail = serde_json::json!({
+                "kind": request.kind, "fields": fields, "complaint": request.complaint, "account": account.number,
+            });
+            audit(db, now, Some(actor), "order-draft", &format!("order:{id}"), Some(account.id), &detail)?;
+            Ok(id)
+        })
+    }
+
+    /// Replaces a draft's fields.
+    pub fn update_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64, fields: &OrderFields) -> Result<()> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        self.atomic(|db, _| {
+            let order = order_row(db, id)?;
+            must_be(&order, OrderStatus::Draft, "only a draft's fields change (cancel it and draft another)")?;
+            check_draft_owner(actor, &order, "change")?;
+            let fields = checked_fields(db, order.account_id, order.kind, fields)?;
+            let changed = order.fields.changed(&fields);
+            if changed.is_empty() {
+                return Err(DeskError::Invalid(format!("{} already says that: nothing changed", named(&order))));
+            }
+            db.set_order_fields(id, &fields)?;
+            let note = format!("Changed: {}", changed.join(", "));
+            db.insert_order_event(id, Some(order.status), OrderStatus::Draft, Some(&note), actor.user_id, now)?;
+            let detail = serde_json::json!({ "order": id, "before": order.fields, "after": fields });
+            audit(db, now, Some(actor), "order-update", &format!("order:{id}"), Some(order.account_id), &detail)
+        })
+    }
+
+    /// Submits a draft with every required field for review.
+    pub fn submit_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        self.atomic(|db, _| {
+            let order = order_row(db, id)?;
+            must_be(&order, OrderStatus::Draft, "only a draft is submitted")?;
+            check_draft_owner(actor, &order, "submit")?;
+            let lacking = missing(order.kind, &order.fields);
+            if !lacking.is_empty() {
+                return Err(DeskError::MissingFields { what: named(&order), fields: lacking.join(", ") });
+            }
+            self.step(db, actor, now, &order, OrderStep::Submit, None, "order-submit", serde_json::json!({}))
+        })
+    }
+
+    /// Reviews a submitted order (CAR III and above): with nothing flagged
+    /// it is reviewed; otherwise it goes back to draft with the flags.
+    pub fn review_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<ReviewOutcome> {
+        check_car3(actor, "reviews")?;
+        let today = self.today(now);
+        self.atomic(|db, _| {
+            let order = order_row(db, id)?;
+            must_be(&order, OrderStatus::Submitted, "only a submitted order is reviewed")?;
+            let account =
+                db.account(order.account_id)?.ok_or_else(|| DeskError::UnknownAccount(order.account_id.to_string()))?;
+            let others: Vec<OpenOrder> = db
+                .open_orders_for_premise(order.premise_id)?
+                .iter()
+                .filter(|o| o.id != id)
+                .map(|o| o.as_open())
+                .collect();
+            let context = ReviewContext {
+                today,
+                account: account.account.id,
+                account_status: account.account.status,
+                opened_on: account.account.opened_on,
+                premise: &account.premise.address,
+                meter_number: &account.services.meter_number,
+                open_orders: &others,
+            };
+            let flags = review(order.kind, &order.fields, &context);
+            if flags.is_empty() {
+                let detail = serde_json::json!({ "passed": true });
+                self.step(db, actor, now, &order, OrderStep::Review, None, "order-review", detail)?;
+                return Ok(ReviewOutcome::Reviewed);
+            }
+            let note =
+                format!("Returned to draft: {}", flags.iter().map(ReviewFlag::message).collect::<Vec<_>>().join("; "));
+            let detail = serde_json::json!({ "passed": false, "flags": flags });
+            let step = OrderStep::ReturnToDraft { flags: &flags };
+            self.step(db, actor, now, &order, step, Some(&note), "order-review", detail)?;
+            Ok(ReviewOutcome::ReturnedToDraft { flags })
+        })
+    }
+
+    /// Sends a reviewed order to the field (CAR III and above).
+    pub fn send_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+        check_car3(actor, "sends")?;
+        self.atomic(|db, _| {
+            let order = order_row(db, id)?;
+            must_be(&order, OrderStatus::Reviewed, "only a reviewed order is sent to the field")?;
+            self.step(db, actor, now, &order, OrderStep::Send, None, "order-send", serde_json::json!({}))
+        })
+    }
+
+    /// Records the field's result. A re-read needs its reading and offers
+    /// the re-rate of its bill.
+    pub fn complete_order(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        id: i64,
+        completion: &OrderCompletion,
+    ) -> Result<OrderCompleted> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        let outcome = required_note(&completion.outcome, "note of what the field found")?;
+        self.atomic(|db, rates| {
+            let order = order_row(db, id)?;
+            must_be(&order, OrderStatus::Sent, "only an order sent to the field is completed")?;
+            let is_reread = order.kind == OrderKind::MeterReread;
+            match (is_reread, completion.reading) {
+                (true, None) => {
+                    return Err(DeskError::Invalid(format!("{} is completed with the reading found", named(&order))));
+                }
+                (false, Some(_)) => {
+                    return Err(DeskError::Invalid(format!(
+                        "only a meter re-read is completed with a reading; {} is not one",
+                        named(&order)
+                    )));
+                }
+                _ => {}
+            }
+            let note = match completion.reading {
+                Some(reading) => format!("{outcome} (reading {reading}{})", if completion.rollover { ", rolled over" } else { "" }),
+                None => outcome.clone(),
+            };
+            let step = OrderStep::Complete { outcome: &outcome, reading: completion.reading };
+            let detail = serde_json::json!({ "outcome": outcome, "reading": completion.reading, "rollover": completion.rollover });
+            self.step(db, actor, now, &order, step, Some(&note), "order-complete", detail)?;
+            let rerate = match (is_reread, completion.reading) {
+                (true, Some(reading)) => Some(rerate_offer(db, rates, order.fields.bill, reading, completion.rollover)?),
+                _ => None,
+            };
+            Ok(OrderCompleted { order: id, rerate })
+        })
+    }
+
+    /// Cancels an order that is not final, with the reason. A draft by its
+    /// author or a CAR III and above; past draft, a CAR III and above.
+    pub fn cancel_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        let reason = required_note(reason, "reason for cancelling the order")?;
+        self.atomic(|db, _| {
+            let order = order_row(db, id)?;
+            if order.status.is_final() {
+                return Err(DeskError::Invalid(format!(
+                    "{} was already {}: it is final",
+                    named(&order),
+                    order.status.label().to_lowercase()
+                )));
+            }
+            if order.status == OrderStatus::Draft {
+                check_draft_owner(actor, &order, "cancel")?;
+            } else {
+                check_car3(actor, "cancels submitted, reviewed or sent").map_err(|e| {
+                    DeskError::NotPermitted(format!(
+                        "{} is {}: {e}",
+                        named(&order),
+                        order.status.label().to_lowercase()
+                    ))
+                })?;
+            }
+            let step = OrderStep::Cancel { reason: &reason };
+            let detail = serde_json::json!({ "reason": reason });
+            self.step(db, actor, now, &order, step, Some(&reason), "order-cancel", detail)
+        })
+    }
+
+    /// Moves `order` by `step` with its one event and its one audit record.
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        order: &OrderRow,
+        step: OrderStep,
+        note: Option<&str>,
+        action: &str,
+        mut detail: serde_json::Value,
+    ) -> Result<()> {
+        let to = match step {
+            OrderStep::Submit => OrderStatus::Submitted,
+            OrderStep::Review => OrderStatus::Reviewed,
+            OrderStep::ReturnToDraft { .. } => OrderStatus::Draft,
+            OrderStep::Send => OrderStatus::Sent,
+            OrderStep::Complete { .. } => OrderStatus::Completed,
+            OrderStep::Cancel { .. } => OrderStatus::Cancelled,
+        };
+        if !db.step_order(order.id, order.status, step, actor.user_id, now)? {
+            return Err(DeskError::Invalid(format!("{} changed meanwhile: look at it again", named(order))));
+        }
+        db.insert_order_event(order.id, Some(order.status), to, note, actor.user_id, now)?;
+        if let Some(map) = detail.as_object_mut() {
+            map.insert("order".into(), order.id.into());
+            map.insert("from".into(), order.status.code().into());
+            map.insert("to".into(), to.code().into());
+        }
+        audit(db, now, Some(actor), action, &format!("order:{}", order.id), Some(order.account_id), &detail)
+    }
+}
+
+/// The re-rate a re-read offers: a preview of the bill from the reading,
+/// or why there is none. Only a store failure is an error.
+fn rerate_offer(
+    db: &Db,
+    rates: &crate::domain::rates::RateBook,
+    bill: Option<BillId>,
+    reading: u64,
+    rollover: bool,
+) -> Result<RerateOffer> {
+    let Some(bill) = bill else {
+        return Ok(RerateOffer::NotOffered { reason: "the order names no bill to re-rate".into() });
+    };
+    match rerate_review(db, rates, bill, reading, rollover) {
+        Ok(preview) if preview.difference.is_zero() => Ok(RerateOffer::NotOffered {
+            reason: format!("the re-read gives the same charges as bill {bill}: there is nothing to re-rate"),
+        }),
+        Ok(preview) => Ok(RerateOffer::Rerate(Box::new(preview))),
+        Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
+        Err(why) => Ok(RerateOffer::NotOffered { reason: format!("bill {bill} cannot be re-rated from it: {why}") }),
+    }
+}
+
+impl Desk {
+    /// Drafts an order in its own transaction; see [`Batch::draft_order`].
+    pub fn draft_order(&mut self, actor: &Actor, now: DateTime<Utc>, request: &OrderRequest) -> Result<i64> {
+        self.batch(|b| b.draft_order(actor, now, request))
+    }
+
+    /// See [`Batch::update_order`].
+    pub fn update_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64, fields: &OrderFields) -> Result<()> {
+        self.batch(|b| b.update_order(actor, now, id, fields))
+    }
+
+    /// See [`Batch::submit_order`].
+    pub fn submit_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+        self.batch(|b| b.submit_order(actor, now, id))
+    }
+
+    /// See [`Batch::review_order`].
+    pub fn review_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<ReviewOutcome> {
+        self.batch(|b| b.review_order(actor, now, id))
+    }
+
+    /// See [`Batch::send_order`].
+    pub fn send_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+        self.batch(|b| b.send_order(actor, now, id))
+    }
+
+    /// See [`Batch::complete_order`].
+    pub fn complete_order(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        id: i64,
+        completion: &OrderCompletion,
+    ) -> Result<OrderCompleted> {
+        self.batch(|b| b.complete_order(actor, now, id, completion))
+    }
+
+    /// See [`Batch::cancel_order`].
+    pub fn cancel_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
+        self.batch(|b| b.cancel_order(actor, now, id, reason))
+    }
+
+    /// One order with its history and contacts.
+    pub fn order(&mut self, id: i64) -> Result<OrderView> {
+        self.store.read(|db| {
+            let order = order_row(db, id)?;
+            Ok(OrderView {
+                missing: missing(order.kind, &order.fields),
+                events: db.order_events(id)?,
+                contacts: db.order_contacts(id)?,
+                order,
+            })
+        })
+    }
+
+    /// The account's orders, open first, newest first.
+    pub fn orders(&mut self, account: AccountId) -> Result<Vec<OrderRow>> {
+        self.store.read(|db| Ok(db.orders(account)?))
+    }
+
+    /// Submitted orders waiting for review, longest waiting first (at most
+    /// [`super::MAX_WORK_ITEMS`]).
+    pub fn review_queue(&mut self) -> Result<Vec<OrderRow>> {
+        self.store.read(|db| Ok(db.orders_in(OrderStatus::Submitted, super::MAX_WORK_ITEMS)?))
+    }
+
+    /// Every order not yet completed or cancelled, oldest first (at most [`super::MAX_WORK_ITEMS`]).
+    pub fn open_orders(&mut self) -> Result<Vec<OrderRow>> {
+        self.store.read(|db| Ok(db.open_orders(super::MAX_WORK_ITEMS)?))
+    }
+
+    /// The premise's orders not yet completed or cancelled, from any account.
+    pub fn open_orders_for_premise(&mut self, premise: PremiseId) -> Result<Vec<OrderRow>> {
+        self.store.read(|db| Ok(db.open_orders_for_premise(premise)?))
+    }
+}

@@ -1,0 +1,153 @@
+//! Service orders through the command line: a leak inspection drafted by a
+//! CAR I, submitted, reviewed and sent by a CAR III, completed; a review
+//! that sends an order back; a re-read that offers a re-rate and posts
+//! nothing; and the refusals on the way.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use support::*;
+
+fn order_rows(db: &std::path::Path) -> (i64, i64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let count = |table: &str| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+    (count("service_orders"), count("order_events"))
+}
+
+#[test]
+fn a_leak_inspection_goes_from_draft_to_completed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 21, 1);
+    let account = account_numbers(&db).remove(0);
+    let line1 = overview(&db, &account)["account"]["premise"]["address"]["line1"].as_str().unwrap().to_string();
+    let typed = format!("{}, Tulsa", line1.to_uppercase());
+
+    let drafted = ok_as(
+        &db,
+        "rep1",
+        &[
+            "order",
+            "draft",
+            &account,
+            "--kind",
+            "leak-inspection",
+            "--address",
+            &typed,
+            "--leak-location",
+            "Water running by the curb stop",
+        ],
+    );
+    assert!(drafted.contains("still missing: contact phone"), "{drafted}");
+    let id = number_after(&drafted, "order #").to_string();
+
+    let refused = refused_as(&db, "rep1", &["order", "submit", &id]);
+    assert!(refused.contains("cannot be submitted without its contact phone"), "{refused}");
+    let updated = ok_as(&db, "rep1", &["order", "update", &id, "--phone", "(918) 555-0199"]);
+    assert!(updated.contains("Changed: contact phone"), "{updated}");
+    ok_as(&db, "rep1", &["order", "submit", &id]);
+    let queue = json(&db, &["order", "queue", "--json"]);
+    assert!(queue.as_array().unwrap().iter().any(|o| o["id"].as_i64() == id.parse().ok()), "{queue}");
+
+    let refused = refused_as(&db, "rep2", &["order", "review", &id]);
+    assert!(refused.contains("only a Customer Account Representative III or above reviews"), "{refused}");
+    let reviewed = ok_as(&db, "rep3", &["order", "review", &id]);
+    assert!(reviewed.contains("nothing flagged"), "{reviewed}");
+    assert!(refused_as(&db, "rep1", &["order", "send", &id]).contains("sends service orders"));
+    ok_as(&db, "rep3", &["order", "send", &id]);
+    ok_as(&db, "rep1", &["contact", &account, "--summary", "Asked when the crew comes", "--order", &id]);
+    let completed = ok_as(&db, "rep1", &["order", "complete", &id, "--outcome", "Curb stop packing replaced"]);
+    assert!(completed.contains(&format!("completed: order #{id}")), "{completed}");
+    assert!(!completed.contains("re-rate"), "only a re-read offers one: {completed}");
+
+    let view = json(&db, &["order", "show", &id, "--json"]);
+    assert_eq!(view["order"]["status"], "completed");
+    assert_eq!(view["order"]["fields"]["contact_phone"], "(918) 555-0199");
+    let steps: Vec<&str> = view["events"].as_array().unwrap().iter().map(|e| e["to"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["draft", "draft", "submitted", "reviewed", "sent", "completed"]);
+    assert_eq!(view["contacts"].as_array().unwrap().len(), 1);
+    let shown = ok(&db, &["order", "show", &id]);
+    assert!(shown.contains("Leak inspection — Completed") && shown.contains("Curb stop packing replaced"), "{shown}");
+    let listed = ok(&db, &["order", "list", "--account", &account]);
+    assert!(listed.contains(&format!("#{id}")), "{listed}");
+
+    let refused = refused_as(&db, "rep3", &["order", "cancel", &id, "--reason", "Entered twice"]);
+    assert!(refused.contains("was already completed: it is final"), "{refused}");
+}
+
+#[test]
+fn a_review_sends_an_inconsistent_order_back_and_refusals_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 22, 1);
+    let account = account_numbers(&db).remove(0);
+    let args = [
+        "order",
+        "draft",
+        &account,
+        "--kind",
+        "leak-inspection",
+        "--address",
+        "1 Nowhere St",
+        "--leak-location",
+        "Meter box",
+        "--phone",
+        "918 555 0100",
+    ];
+    let id = number_after(&ok_as(&db, "rep1", &args), "order #").to_string();
+    ok_as(&db, "rep1", &["order", "submit", &id]);
+    let returned = ok_as(&db, "rep3", &["order", "review", &id]);
+    assert!(returned.contains(&format!("returned to draft: order #{id}, 1 to fix:")), "{returned}");
+    assert!(returned.contains("the address \"1 Nowhere St\" is not the account's service address"), "{returned}");
+    let shown = ok(&db, &["order", "show", &id]);
+    assert!(shown.contains("Flagged at review"), "{shown}");
+
+    let before = order_rows(&db);
+    let refusals: [(&str, &[&str], &str); 6] = [
+        ("admin", &["order", "draft", &account, "--kind", "meter-test"], "Administrator"),
+        ("rep1", &["order", "draft", "99999999-9", "--kind", "meter-test"], "99999999-9"),
+        ("rep1", &["order", "draft", &account, "--kind", "meter-test", "--leak-location", "x"], "has no leak location"),
+        ("rep2", &["order", "cancel", &id, "--reason", "Not mine"], "only its author"),
+        ("rep1", &["order", "send", &id], "only a Customer Account Representative III"),
+        ("rep1", &["order", "cancel", "424242", "--reason", "x"], "no service order #424242"),
+    ];
+    for (user, args, said) in refusals {
+        let error = refused_as(&db, user, args);
+        assert!(error.contains(said), "{args:?}: {error}");
+    }
+    let usage = run_as(&db, "rep1", &["order", "complete", &id]);
+    assert_eq!(usage.status.code(), Some(2), "a missing --outcome is a usage error");
+    let usage = run_as(&db, "rep1", &["order", "draft", &account, "--kind", "repaint-house"]);
+    assert_eq!(usage.status.code(), Some(2), "an unknown kind is a usage error");
+    assert_eq!(order_rows(&db), before, "nothing was written");
+}
+
+#[test]
+fn a_completed_reread_offers_a_re_rate_and_posts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 23, 2);
+    let account = account_numbers(&db).remove(0);
+    let bill = overview(&db, &account)["bills"][0].clone();
+    assert!(bill["consumption_gal"].as_u64().unwrap() > 0, "the bill used water: {bill}");
+    let (bill_id, previous) = (bill["id"].to_string(), bill["previous_read"]["reading"].to_string());
+
+    let args =
+        ["order", "draft", &account, "--kind", "meter-reread", "--bill", &bill_id, "--reason", "Read looks high"];
+    let id = number_after(&ok_as(&db, "rep1", &args), "order #").to_string();
+    ok_as(&db, "rep1", &["order", "submit", &id]);
+    ok_as(&db, "rep3", &["order", "review", &id]);
+    ok_as(&db, "rep3", &["order", "send", &id]);
+    let refused = refused_as(&db, "rep1", &["order", "complete", &id, "--outcome", "Read it"]);
+    assert!(refused.contains("completed with the reading found"), "{refused}");
+
+    let postings = posting_count(&db);
+    // The meter shows no use since the bill's previous read.
+    let completed =
+        ok_as(&db, "rep1", &["order", "complete", &id, "--outcome", "Dials unchanged", "--reading", &previous]);
+    assert!(
+        completed.contains(&format!("re-rate offered: bill {bill_id} from reading {previous} (0 gal)")),
+        "{completed}"
+    );
+    assert!(completed.contains(&format!("utility-desk adjust {bill_id} --read {previous}")), "{completed}");
+    assert_eq!(posting_count(&db), postings, "offered, not posted");
+    assert_eq!(json(&db, &["order", "show", &id, "--json"])["order"]["reread_value"].to_string(), previous);
+}
