@@ -407,7 +407,7 @@ fn the_liaison_report_counts_by_source_and_district_and_writes_csv() {
     desk.work_complaint(&staff.car3, noon_on(day(2026, 12, 8)), opened[3].complaint.unwrap(), &close).unwrap();
 
     let as_of = noon_on(day(2026, 12, 10));
-    let report = desk.liaison_report(day(2026, 11, 1), day(2026, 11, 30), as_of).unwrap();
+    let report = desk.liaison_report(&staff.car3, day(2026, 11, 1), day(2026, 11, 30), as_of).unwrap();
     assert_eq!(report.rows.len(), 4, "the customer's own complaint is not liaison work");
     let summary: Vec<(Source, Option<u8>, u32, u32, u32, u32)> =
         report.groups.iter().map(|g| (g.source, g.council_district, g.opened, g.open, g.closed, g.overdue)).collect();
@@ -434,7 +434,12 @@ fn the_liaison_report_counts_by_source_and_district_and_writes_csv() {
     assert_eq!(records.iter().filter(|r| &r[overdue] == "true").count(), 3);
 
     // Outside the period, nothing; a backwards period is refused.
-    assert!(desk.liaison_report(day(2026, 10, 1), day(2026, 10, 31), as_of).unwrap().rows.is_empty());
-    let error = desk.liaison_report(day(2026, 11, 30), day(2026, 11, 1), as_of).unwrap_err();
+    assert!(desk.liaison_report(&staff.car3, day(2026, 10, 1), day(2026, 10, 31), as_of).unwrap().rows.is_empty());
+    let error = desk.liaison_report(&staff.car3, day(2026, 11, 30), day(2026, 11, 1), as_of).unwrap_err();
     assert!(error.to_string().contains("ends (2026-11-01) before it starts"), "{error}");
+    // Liaison work is a CAR III's and above, and so is its report.
+    let refused = desk.liaison_report(&staff.car2, day(2026, 11, 1), day(2026, 11, 30), as_of).unwrap_err();
+    assert!(matches!(refused, DeskError::NotPermitted(_)), "{refused}");
+    assert!(refused.to_string().contains("run by a Customer Account Representative III or above"), "{refused}");
+    assert!(desk.liaison_report(&staff.supervisor, day(2026, 11, 1), day(2026, 11, 30), as_of).is_ok());
 }

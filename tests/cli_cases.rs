@@ -61,6 +61,9 @@ fn a_council_referral_is_logged_escalated_closed_and_reported() {
     assert_eq!(view["contacts"].as_array().unwrap().len(), 2);
 
     let csv_path = dir.path().join("liaison.csv");
+    let refused = refused_as(&db, "rep1", &["report", "liaison", "--csv", csv_path.to_str().unwrap()]);
+    assert!(refused.contains("run by a Customer Account Representative III or above"), "{refused}");
+    assert!(!csv_path.exists(), "a refused report writes no file");
     let report = ok_as(&db, "rep3", &["report", "liaison", "--csv", csv_path.to_str().unwrap()]);
     assert!(report.contains("City Council district 4"), "{report}");
     let mut reader = csv::Reader::from_path(&csv_path).unwrap();

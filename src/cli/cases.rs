@@ -423,10 +423,10 @@ fn list(out: &mut impl Write, title: &str, items: &[WorkItem]) -> Result<(), Des
 pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> Result<(), DeskError> {
     let now = Utc::now();
     let ReportCommand::Liaison { from, to, csv, json: as_json, sign_in } = command;
-    sign_in.actor(desk, now)?;
+    let actor = sign_in.actor(desk, now)?;
     let today = desk.today(now);
     let from = from.unwrap_or_else(|| today.with_day0(0).unwrap_or(today));
-    let report = desk.liaison_report(from, to.unwrap_or(today), now)?;
+    let report = desk.liaison_report(&actor, from, to.unwrap_or(today), now)?;
     if let Some(path) = &csv {
         let file = std::fs::File::create(path)
             .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;

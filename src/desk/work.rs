@@ -145,8 +145,23 @@ impl Desk {
     }
 
     /// The liaison follow-up report for items opened `from` to `to` (local
-    /// dates, both included), as they stand at `now`.
-    pub fn liaison_report(&mut self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<LiaisonReport> {
+    /// dates, both included), as they stand at `now`. Liaison work is CAR
+    /// III and above, and so is its report.
+    pub fn liaison_report(
+        &mut self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<LiaisonReport> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        if !ranks_at_least(actor.role, Role::Car3) {
+            return Err(DeskError::NotPermitted(format!(
+                "the liaison follow-up report is run by a {} or above (you are a {})",
+                Role::Car3.title(),
+                actor.role.title()
+            )));
+        }
         let today = self.today(now);
         if to < from {
             return Err(DeskError::Invalid(format!("the report ends ({to}) before it starts ({from})")));

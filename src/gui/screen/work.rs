@@ -183,10 +183,12 @@ impl Work {
                     if self.csv_path.contains("liaison-") {
                         self.csv_path = default_csv_path(&from.to_string(), &to.to_string());
                     }
-                    let backend = backend.clone();
+                    let (backend, actor) = (backend.clone(), actor.clone());
                     Task::perform(
                         async move {
-                            backend.run(move |desk| desk.liaison_report(from, to, Utc::now()).map(Box::new)).await
+                            backend
+                                .run(move |desk| desk.liaison_report(&actor, from, to, Utc::now()).map(Box::new))
+                                .await
                         },
                         Message::Report,
                     )
