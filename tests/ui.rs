@@ -17,7 +17,7 @@ use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
 use utility_desk::desk::Desk;
 use utility_desk::desk::explain::explain_bill;
 use utility_desk::gui::app::{IDLE_LOCK, Shortcut};
-use utility_desk::gui::screen::{account, complaint, login, search, work};
+use utility_desk::gui::screen::{account, complaint, login, order, search, work};
 use utility_desk::gui::{App, Message};
 
 /// A demo database made once per test (40 accounts, 6 months: a second or so).
@@ -561,6 +561,84 @@ fn a_council_referral_is_logged_escalated_closed_and_reported_in_the_window() {
     let written = std::fs::read_to_string(&csv).unwrap();
     let ours = written.lines().find(|l| l.starts_with(&format!("{},", opened.id))).expect("our row");
     assert!(ours.contains("council,4,CC-2026-0412") && ours.contains(",closed,"), "{ours}");
+}
+
+#[test]
+fn a_meter_reread_is_drafted_reviewed_sent_completed_and_offers_the_rerate_in_the_window() {
+    use utility_desk::domain::orders::{Field, OrderStatus};
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let account = app.open_account().unwrap();
+    let bill = Desk::open(&scene.path).unwrap().overview(account, Utc::now()).unwrap().bills[0].clone();
+    let before = Desk::open(&scene.path).unwrap().cases(account).unwrap().orders.len();
+
+    // A CAR I drafts a re-read (Alt+W); submitting without the reason is
+    // refused and keeps the draft.
+    key(&mut app, Shortcut::Order);
+    act(&mut app, |ui| ui.click("Meter re-read").map(drop));
+    assert!(sees(&app, "bill *"), "the re-read's required fields are marked");
+    act(&mut app, |ui| {
+        ui.click(order::field_id(Field::Bill))?;
+        ui.typewrite(&bill.id.to_string());
+        ui.click("Submit for review")?;
+        Ok(())
+    });
+    assert!(sees_prefix(&app, "Saved as a draft, not submitted: "), "the missing reason is said");
+    assert!(sees(&app, "missing (required)"));
+    let drafted = Desk::open(&scene.path).unwrap().cases(account).unwrap().orders;
+    assert_eq!(drafted.len(), before + 1);
+    let id = drafted.iter().map(|o| o.id).max().unwrap();
+    assert_eq!(drafted.iter().find(|o| o.id == id).unwrap().status, OrderStatus::Draft);
+
+    // Edited (Alt+E) and submitted.
+    key(&mut app, Shortcut::Mnemonic('e'));
+    act(&mut app, |ui| {
+        ui.click(order::field_id(Field::Reason))?;
+        ui.typewrite("Customer read the meter herself: lower than billed");
+        ui.click("Submit for review")?;
+        Ok(())
+    });
+    assert!(sees(&app, "Submitted for review."));
+    assert!(sees(&app, "Reviewed and sent by a Customer Account Representative III or above."));
+
+    // A CAR III reviews it from the Service orders queue (F2, Alt+4), sends it,
+    // and records the reading the field found.
+    key(&mut app, Shortcut::Mnemonic('q'));
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    key(&mut app, Shortcut::Work);
+    key(&mut app, Shortcut::Tab(4));
+    assert!(sees_prefix(&app, "Waiting for review ("));
+    let tag = format!("#{id}");
+    act(&mut app, |ui| ui.click(tag.as_str()).map(drop));
+    key(&mut app, Shortcut::Mnemonic('v'));
+    assert!(sees(&app, "Reviewed: nothing missing, ready to send."));
+    key(&mut app, Shortcut::Mnemonic('d'));
+    assert!(sees(&app, "Sent to the field."));
+    key(&mut app, Shortcut::Mnemonic('f'));
+    let found = bill.current_read.reading - (bill.current_read.reading - bill.previous_read.reading) / 2;
+    act(&mut app, |ui| {
+        ui.click(order::READING)?;
+        ui.typewrite(&found.to_string());
+        ui.click(order::OUTCOME)?;
+        ui.typewrite("Meter read on site; the billed read was misread");
+        ui.click("Complete")?;
+        Ok(())
+    });
+    assert!(
+        sees_prefix(&app, &format!("Completed. The re-read changes bill {} by ", bill.id)),
+        "the re-rate is offered"
+    );
+    let done = Desk::open(&scene.path).unwrap().order(id).unwrap();
+    assert_eq!((done.order.status, done.order.reread_value), (OrderStatus::Completed, Some(found)));
+
+    // Alt+J takes the offer to the account's adjust form, the reading typed in.
+    key(&mut app, Shortcut::Adjust);
+    assert_eq!(app.open_account(), Some(account));
+    assert!(sees(&app, &format!("Adjust bill {} ({} to {})", bill.id, bill.period_start, bill.period_end)));
+    assert!(sees(&app, &found.to_string()), "the reading found is in the form");
+    assert!(sees_prefix(&app, "Used "), "and the bill is re-rated from it");
 }
 
 #[test]

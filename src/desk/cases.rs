@@ -87,6 +87,8 @@ pub struct Cases {
     pub complaints: Vec<ComplaintRow>,
     pub contacts: Vec<ContactRow>,
     pub disputes: Vec<crate::store::DisputeRow>,
+    /// Service orders, open first, newest first.
+    pub orders: Vec<crate::store::OrderRow>,
 }
 
 /// How many contacts the account's Cases tab lists.
@@ -513,6 +515,7 @@ impl Desk {
                 complaints: db.complaints(account)?,
                 contacts: db.contacts(account, CASE_CONTACTS)?,
                 disputes: db.disputes(account)?,
+                orders: db.orders(account)?,
             })
         })
     }

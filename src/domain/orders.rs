@@ -219,7 +219,8 @@ pub struct OrderFields {
 }
 
 impl OrderFields {
-    fn text(&self, field: Field) -> Option<&String> {
+    /// A text field's value (`None` for the date and the bill).
+    pub fn text(&self, field: Field) -> Option<&String> {
         match field {
             Field::ServiceAddress => self.service_address.as_ref(),
             Field::ForwardingAddress => self.forwarding_address.as_ref(),
@@ -230,6 +231,13 @@ impl OrderFields {
             Field::LeakLocation => self.leak_location.as_ref(),
             Field::Reason => self.reason.as_ref(),
             Field::ServiceDate | Field::Bill => None,
+        }
+    }
+
+    /// Sets a text field as typed (blank is absent); the date and the bill are not text.
+    pub fn set_text(&mut self, field: Field, typed: &str) {
+        if let Some(slot) = self.text_mut(field) {
+            *slot = Some(typed.to_string()).filter(|t| !t.trim().is_empty());
         }
     }
 

@@ -457,6 +457,11 @@ impl Workspace {
         let task = task.map(Message::Work);
         match event {
             Some(work::Event::OpenAccount(id)) => Task::batch([task, self.open_account(backend, id)]),
+            Some(work::Event::Rerate(rerate)) => {
+                let (account, opened) = account::Account::open_for_rerate(backend, rerate);
+                self.page = Page::Account(Box::new(account));
+                Task::batch([task, opened.map(Message::Account)])
+            }
             None => task,
         }
     }

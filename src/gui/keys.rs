@@ -27,6 +27,8 @@ pub enum Shortcut {
     Adjust,
     /// Alt+L: log a contact or complaint.
     Contact,
+    /// Alt+W: draft a service order on the open account.
+    Order,
     Approvals,
     /// F2: work queues and the liaison report.
     Work,
@@ -48,9 +50,11 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Alt+C", "issue a credit on the open account"),
         ("Alt+J", "adjust the chosen bill (Bills tab)"),
         ("Alt+L", "log a contact or complaint"),
+        ("Alt+W", "draft a service order on the open account"),
         ("Alt+A", "approvals (supervisors) or my requests"),
-        ("F2", "work queues: my work, liaison queue (Alt+1, Alt+2), liaison report (Alt+3)"),
+        ("F2", "work queues: my work, liaison queue, liaison report, service orders (Alt+1 … Alt+4)"),
         ("Alt+N T G E R O", "on a complaint: note, take it, assign, escalate, close, reopen"),
+        ("Alt+U V D F X E", "on an order: submit, review, send, field result, cancel, edit a draft"),
         ("Alt+M", "administration: users and limits"),
         ("Alt+letter", "the button showing it, e.g. Approve and post  Alt+P"),
         ("Tab  Shift+Tab", "next or previous field"),
@@ -86,6 +90,7 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
         Key::Character("c") if modifiers.alt() => return Some(Shortcut::Credit),
         Key::Character("j") if modifiers.alt() => return Some(Shortcut::Adjust),
         Key::Character("l") if modifiers.alt() => return Some(Shortcut::Contact),
+        Key::Character("w") if modifiers.alt() => return Some(Shortcut::Order),
         Key::Character("a") if modifiers.alt() => return Some(Shortcut::Approvals),
         Key::Character("m") if modifiers.alt() => return Some(Shortcut::Admin),
         Key::Character(other) if modifiers.alt() => {

@@ -6,5 +6,6 @@ pub mod admin;
 pub mod approvals;
 pub mod complaint;
 pub mod login;
+pub mod order;
 pub mod search;
 pub mod work;

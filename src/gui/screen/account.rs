@@ -19,8 +19,9 @@ use usage::UsageChart;
 
 use super::super::app::Shortcut;
 use super::complaint::{self, ComplaintPanel};
+use super::order::{self, OrderForm, OrderPanel, Rerate};
 use crate::desk::explain::thousands;
-use crate::desk::{Actor, Cases, ComplaintView, DeskError, Overview, RequestView};
+use crate::desk::{Actor, Cases, ComplaintView, DeskError, OrderView, Overview, RequestView};
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::backend::Backend;
@@ -65,6 +66,12 @@ pub struct Account {
     contact: Option<contact::ContactForm>,
     /// A complaint chosen on the Cases tab, to be worked there.
     complaint: Option<ComplaintPanel>,
+    /// A new service order, or a draft being edited.
+    order_form: Option<OrderForm>,
+    /// An order chosen on the Cases tab (never beside a complaint).
+    order: Option<OrderPanel>,
+    /// A re-read's re-rate to open in the adjust form once the bills are loaded.
+    pending_rerate: Option<Rerate>,
     /// What the last action did, shown until the next one.
     notice: Option<widget::Notice>,
 }
@@ -82,6 +89,11 @@ pub enum Message {
     OpenComplaint(i64),
     ComplaintLoaded(Result<Box<ComplaintView>, DeskError>),
     Complaint(complaint::Message),
+    OpenOrderForm,
+    OrderForm(order::FormMessage),
+    OpenOrder(i64),
+    OrderLoaded(Result<Box<OrderView>, DeskError>),
+    Order(order::Message),
     Back,
 }
 
@@ -98,7 +110,7 @@ impl Account {
             overview: None,
             chart: UsageChart::default(),
             requests: Vec::new(),
-            cases: Cases { complaints: Vec::new(), contacts: Vec::new(), disputes: Vec::new() },
+            cases: Cases { complaints: Vec::new(), contacts: Vec::new(), disputes: Vec::new(), orders: Vec::new() },
             error: None,
             tab: Tab::Activity,
             bills: bills::Bills::default(),
@@ -106,9 +118,20 @@ impl Account {
             adjust: None,
             contact: None,
             complaint: None,
+            order_form: None,
+            order: None,
+            pending_rerate: None,
             notice: None,
         };
         (account, load(backend, id))
+    }
+
+    /// The account, opening the adjust form on a re-read's bill with its
+    /// reading once the account is loaded.
+    pub fn open_for_rerate(backend: &Backend, rerate: Rerate) -> (Account, Task<Message>) {
+        let (mut account, task) = Account::open(backend, rerate.account);
+        account.pending_rerate = Some(rerate);
+        (account, task)
     }
 
     pub fn id(&self) -> AccountId {
@@ -128,7 +151,10 @@ impl Account {
                 self.overview = Some(overview);
                 self.requests = requests;
                 self.error = None;
-                Task::none()
+                match self.pending_rerate.take() {
+                    Some(rerate) => self.open_rerate(backend, actor, rerate),
+                    None => Task::none(),
+                }
             }
             Message::Loaded(Err(error)) => {
                 self.error = Some(error.to_string());
@@ -201,9 +227,47 @@ impl Account {
             Message::OpenComplaint(id) => complaint::load(backend, id).map(Message::ComplaintLoaded),
             Message::ComplaintLoaded(Ok(view)) => {
                 self.complaint = Some(ComplaintPanel::new(*view));
+                self.order = None;
                 Task::none()
             }
-            Message::ComplaintLoaded(Err(error)) => {
+            Message::OpenOrderForm => {
+                self.close_forms();
+                self.order_form = Some(OrderForm::new(self.id));
+                self.notice = None;
+                Task::none()
+            }
+            Message::OrderForm(message) => {
+                let Some(form) = &mut self.order_form else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(order::FormEvent::Saved(id, notice)) => {
+                        self.order_form = None;
+                        self.notice = Some(notice);
+                        self.tab = Tab::Cases;
+                        Task::batch([load(backend, self.id), self.update(backend, actor, Message::OpenOrder(id))])
+                    }
+                    Some(order::FormEvent::Closed) => {
+                        self.order_form = None;
+                        Task::none()
+                    }
+                    None => task.map(Message::OrderForm),
+                }
+            }
+            Message::OpenOrder(id) => order::load(backend, id).map(Message::OrderLoaded),
+            Message::OrderLoaded(Ok(view)) => {
+                match &mut self.order {
+                    Some(panel) if panel.id() == view.order.id => panel.refresh(*view),
+                    _ => self.order = Some(OrderPanel::new(*view)),
+                }
+                self.complaint = None;
+                Task::none()
+            }
+            Message::Order(message) => {
+                let Some(panel) = &mut self.order else { return Task::none() };
+                let (task, event) = panel.update(backend, actor, message);
+                self.order_event(backend, actor, task, event)
+            }
+            Message::ComplaintLoaded(Err(error)) | Message::OrderLoaded(Err(error)) => {
                 self.error = Some(error.to_string());
                 Task::none()
             }
@@ -230,6 +294,57 @@ impl Account {
         }
     }
 
+    fn order_event(
+        &mut self,
+        backend: &Backend,
+        actor: &Actor,
+        task: Task<order::Message>,
+        event: Option<order::Event>,
+    ) -> Task<Message> {
+        let task = task.map(Message::Order);
+        match event {
+            Some(order::Event::Changed) => Task::batch([task, load(backend, self.id)]),
+            Some(order::Event::Edit(row)) => {
+                let (form, focus) = OrderForm::edit(&row);
+                self.close_forms();
+                self.order_form = Some(form);
+                Task::batch([task, focus.map(Message::OrderForm)])
+            }
+            Some(order::Event::Rerate(rerate)) => Task::batch([task, self.open_rerate(backend, actor, rerate)]),
+            Some(order::Event::OpenAccount(_)) | None => task,
+        }
+    }
+
+    /// The adjust form on the re-read's bill, with the reading typed in.
+    fn open_rerate(&mut self, backend: &Backend, actor: &Actor, rerate: Rerate) -> Task<Message> {
+        let bill = self.overview.as_ref().and_then(|o| find_bill(&o.bills, rerate.bill)).cloned();
+        let Some(bill) = bill else {
+            self.notice = Some(widget::Notice::new(
+                format!(
+                    "Bill {} is not among this account's bills shown here; adjust it from the Bills tab.",
+                    rerate.bill
+                ),
+                format!("order #{}", rerate.order),
+            ));
+            return Task::none();
+        };
+        let (form, task) = adjust::AdjustForm::from_reread(backend, bill, actor, &rerate);
+        self.close_forms();
+        self.adjust = Some(form);
+        self.notice = None;
+        task.map(Message::Adjust)
+    }
+
+    /// The order open on the Cases tab, if any.
+    pub fn order(&self) -> Option<&OrderPanel> {
+        self.order.as_ref()
+    }
+
+    /// The order form, if open.
+    pub fn order_form(&self) -> Option<&OrderForm> {
+        self.order_form.as_ref()
+    }
+
     /// The complaint open on the Cases tab, if any.
     pub fn complaint(&self) -> Option<&ComplaintPanel> {
         self.complaint.as_ref()
@@ -239,10 +354,11 @@ impl Account {
         self.credit = None;
         self.adjust = None;
         self.contact = None;
+        self.order_form = None;
     }
 
     fn has_form(&self) -> bool {
-        self.credit.is_some() || self.adjust.is_some() || self.contact.is_some()
+        self.credit.is_some() || self.adjust.is_some() || self.contact.is_some() || self.order_form.is_some()
     }
 
     fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
@@ -265,6 +381,13 @@ impl Account {
         {
             return KeyOutcome::Task(self.complaint_event(backend, task, event));
         }
+        if self.tab == Tab::Cases
+            && !self.has_form()
+            && let Some(panel) = &mut self.order
+            && let Some((task, event)) = panel.key(backend, actor, key)
+        {
+            return KeyOutcome::Task(self.order_event(backend, actor, task, event));
+        }
         let task = match key {
             Shortcut::Tab(n) => match Tab::ALL.get(usize::from(n) - 1) {
                 Some(tab) => self.update(backend, actor, Message::Tab(*tab)),
@@ -273,6 +396,7 @@ impl Account {
             Shortcut::Credit if self.credit.is_none() => self.update(backend, actor, Message::OpenCredit),
             Shortcut::Adjust if self.adjust.is_none() => self.open_adjust(actor),
             Shortcut::Contact if self.contact.is_none() => self.update(backend, actor, Message::OpenContact),
+            Shortcut::Order if self.order_form.is_none() => self.update(backend, actor, Message::OpenOrderForm),
             key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.adjust.is_some() => {
                 match &mut self.adjust {
                     Some(form) => form.key(backend, actor, key).map(Message::Adjust),
@@ -326,6 +450,9 @@ impl Account {
                 button(text("Log contact  Alt+L"))
                     .style(button::secondary)
                     .on_press_maybe(self.contact.is_none().then_some(Message::OpenContact)),
+                button(text("Service order  Alt+W"))
+                    .style(button::secondary)
+                    .on_press_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm)),
                 button(text("Issue credit  Alt+C"))
                     .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
             ]
@@ -344,10 +471,11 @@ impl Account {
         }
         // A form takes the place of the tabs while it is open (Esc closes it):
         // the header stays, so the person keeps the account in view.
-        let form = match (&self.credit, &self.contact, &self.adjust) {
-            (Some(form), _, _) => Some(form.view().map(Message::Credit)),
-            (_, Some(form), _) => Some(form.view().map(Message::Contact)),
-            (_, _, Some(form)) => Some(form.view().map(Message::Adjust)),
+        let form = match (&self.credit, &self.contact, &self.adjust, &self.order_form) {
+            (Some(form), ..) => Some(form.view().map(Message::Credit)),
+            (_, Some(form), ..) => Some(form.view().map(Message::Contact)),
+            (_, _, Some(form), _) => Some(form.view().map(Message::Adjust)),
+            (.., Some(form)) => Some(form.view().map(Message::OrderForm)),
             _ => None,
         };
         match form {
@@ -483,24 +611,38 @@ fn activity(overview: &Overview) -> Element<'_, Message> {
 impl Account {
     fn cases_view(&self, actor: &Actor) -> Element<'_, Message> {
         let cases = &self.cases;
-        if cases.complaints.is_empty() && cases.contacts.is_empty() && cases.disputes.is_empty() {
-            return text("No contacts logged on this account. Alt+L logs one.").style(theme::muted).into();
+        if cases.complaints.is_empty()
+            && cases.contacts.is_empty()
+            && cases.disputes.is_empty()
+            && cases.orders.is_empty()
+        {
+            return text("No contacts logged on this account. Alt+L logs one; Alt+W drafts a service order.")
+                .style(theme::muted)
+                .into();
         }
-        let list = cases_list(cases, self.complaint.as_ref().map(ComplaintPanel::id));
-        match &self.complaint {
-            Some(panel) => row![
-                container(list).width(Fill),
-                rule::vertical(1),
-                scrollable(panel.view(actor, false).map(Message::Complaint)).width(Fill).height(Fill),
-            ]
+        let chosen = Chosen {
+            complaint: self.complaint.as_ref().map(ComplaintPanel::id),
+            order: self.order.as_ref().map(OrderPanel::id),
+        };
+        let list = cases_list(cases, chosen);
+        let panel = match (&self.complaint, &self.order) {
+            (Some(panel), _) => panel.view(actor, false).map(Message::Complaint),
+            (None, Some(panel)) => panel.view(actor, false).map(Message::Order),
+            (None, None) => return list,
+        };
+        row![container(list).width(Fill), rule::vertical(1), scrollable(panel).width(Fill).height(Fill)]
             .spacing(12)
-            .into(),
-            None => list,
-        }
+            .into()
     }
 }
 
-fn cases_list(cases: &Cases, chosen: Option<i64>) -> Element<'_, Message> {
+/// What the Cases tab has open beside its list.
+struct Chosen {
+    complaint: Option<i64>,
+    order: Option<i64>,
+}
+
+fn cases_list(cases: &Cases, chosen: Chosen) -> Element<'_, Message> {
     let complaints =
         cases.complaints.iter().fold(column![text("Complaints (click to work one)").size(16)].spacing(2), |list, c| {
             list.push(
@@ -517,7 +659,7 @@ fn cases_list(cases: &Cases, chosen: Option<i64>) -> Element<'_, Message> {
                 .on_press(Message::OpenComplaint(c.id))
                 .width(Fill)
                 .padding([2, 4])
-                .style(theme::row_button(chosen == Some(c.id))),
+                .style(theme::row_button(chosen.complaint == Some(c.id))),
             )
         });
     let disputes = cases.disputes.iter().fold(column![text("Disputes").size(16)].spacing(3), |list, d| {
@@ -533,6 +675,10 @@ fn cases_list(cases: &Cases, chosen: Option<i64>) -> Element<'_, Message> {
             .spacing(10),
         )
     });
+    let orders =
+        cases.orders.iter().fold(column![text("Service orders (click to work one)").size(16)].spacing(2), |list, o| {
+            list.push(order::order_line(o, chosen.order == Some(o.id), Message::OpenOrder(o.id)))
+        });
     let contacts =
         cases.contacts.iter().fold(column![text("Contacts, newest first").size(16)].spacing(3), |list, c| {
             let complaint = c.complaint_id.map(|id| format!(" (complaint #{id})")).unwrap_or_default();
@@ -552,6 +698,9 @@ fn cases_list(cases: &Cases, chosen: Option<i64>) -> Element<'_, Message> {
     }
     if !cases.disputes.is_empty() {
         page = page.push(disputes);
+    }
+    if !cases.orders.is_empty() {
+        page = page.push(orders);
     }
     scrollable(page.push(contacts)).spacing(6).height(Fill).into()
 }

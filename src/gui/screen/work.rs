@@ -1,7 +1,8 @@
 //! Work queues (F2): My work (assigned to me, and what waits in my queues
 //! due today or overdue), the liaison queue (Mayor's office and Council
-//! items), and the liaison follow-up report with its CSV. Choosing an item
-//! opens it beside the list to be worked.
+//! items), the liaison follow-up report with its CSV, and the service
+//! orders past draft (waiting for review, to send, in the field). Choosing
+//! an item opens it beside the list to be worked.
 
 use std::path::PathBuf;
 
@@ -10,12 +11,15 @@ use iced::widget::{Id, button, column, operation, row, rule, scrollable, text, t
 use iced::{Center, Element, Fill, Font, Task};
 
 use super::complaint::{self, ComplaintPanel, due_text};
-use crate::desk::{Actor, ComplaintView, DeskError, LiaisonReport, MyWork, WorkItem};
+use super::order::{self, OrderPanel, Rerate};
+use crate::desk::{Actor, ComplaintView, DeskError, LiaisonReport, MyWork, OrderView, WorkItem};
 use crate::domain::ids::AccountId;
+use crate::domain::orders::OrderStatus;
 use crate::gui::app::Shortcut;
 use crate::gui::backend::Backend;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
+use crate::store::OrderRow;
 
 pub const FROM: Id = Id::new("report-from");
 pub const TO: Id = Id::new("report-to");
@@ -26,16 +30,18 @@ pub enum Tab {
     Mine,
     Liaison,
     Report,
+    Orders,
 }
 
 impl Tab {
-    const ALL: [Tab; 3] = [Tab::Mine, Tab::Liaison, Tab::Report];
+    const ALL: [Tab; 4] = [Tab::Mine, Tab::Liaison, Tab::Report, Tab::Orders];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Mine => "My work  Alt+1",
             Tab::Liaison => "Liaison queue  Alt+2",
             Tab::Report => "Liaison report  Alt+3",
+            Tab::Orders => "Service orders  Alt+4",
         }
     }
 }
@@ -46,6 +52,9 @@ pub struct Work {
     liaison: Option<Vec<WorkItem>>,
     selected: usize,
     panel: Option<ComplaintPanel>,
+    /// Orders past draft and not final: waiting for review, to send, in the field.
+    orders: Option<Vec<OrderRow>>,
+    order: Option<OrderPanel>,
     from: String,
     to: String,
     csv_path: String,
@@ -62,6 +71,9 @@ pub enum Message {
     Select(usize),
     Opened(Result<Box<ComplaintView>, DeskError>),
     Complaint(complaint::Message),
+    Orders(Result<Vec<OrderRow>, DeskError>),
+    OrderOpened(Result<Box<OrderView>, DeskError>),
+    Order(order::Message),
     From(String),
     To(String),
     CsvPath(String),
@@ -73,6 +85,25 @@ pub enum Message {
 
 pub enum Event {
     OpenAccount(AccountId),
+    /// A completed re-read's re-rate, for the account's adjust form.
+    Rerate(Rerate),
+}
+
+/// Where an order stands in the queue: review first, then sending, then the field.
+fn queue_rank(status: OrderStatus) -> u8 {
+    match status {
+        OrderStatus::Submitted => 0,
+        OrderStatus::Reviewed => 1,
+        _ => 2,
+    }
+}
+
+fn queue_heading(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Submitted => "Waiting for review",
+        OrderStatus::Reviewed => "Reviewed, to send to the field",
+        _ => "In the field, waiting for the result",
+    }
 }
 
 /// Where the report's CSV goes unless the person says otherwise.
@@ -98,6 +129,8 @@ impl Work {
             liaison: None,
             selected: 0,
             panel: None,
+            orders: None,
+            order: None,
             csv_path: default_csv_path(&from, &to),
             from,
             to,
@@ -113,12 +146,21 @@ impl Work {
         match self.tab {
             Tab::Mine => self.mine.iter().flat_map(|w| w.assigned.iter().chain(&w.waiting)).collect(),
             Tab::Liaison => self.liaison.iter().flatten().collect(),
-            Tab::Report => Vec::new(),
+            Tab::Report | Tab::Orders => Vec::new(),
         }
     }
 
     pub fn panel(&self) -> Option<&ComplaintPanel> {
         self.panel.as_ref()
+    }
+
+    /// The orders the Service orders tab lists, in order.
+    pub fn orders(&self) -> &[OrderRow] {
+        self.orders.as_deref().unwrap_or_default()
+    }
+
+    pub fn order(&self) -> Option<&OrderPanel> {
+        self.order.as_ref()
     }
 
     pub fn report(&self) -> Option<&LiaisonReport> {
@@ -144,7 +186,34 @@ impl Work {
                 self.liaison = Some(items);
                 return (self.select(backend, self.selected), None);
             }
-            Message::Mine(Err(error)) | Message::Liaison(Err(error)) => {
+            Message::Orders(Ok(mut orders)) => {
+                orders.retain(|o| o.status != OrderStatus::Draft && !o.status.is_final());
+                orders.sort_by_key(|o| queue_rank(o.status));
+                // An order just completed or cancelled leaves the queue but
+                // stays open beside it, with what its last step said.
+                let left = self.order.as_ref().is_some_and(|p| !orders.iter().any(|o| o.id == p.id()));
+                self.orders = Some(orders);
+                if left {
+                    return (Task::none(), None);
+                }
+                return (self.select(backend, self.selected), None);
+            }
+            Message::OrderOpened(Ok(view)) => {
+                match &mut self.order {
+                    Some(panel) if panel.id() == view.order.id => panel.refresh(*view),
+                    _ => self.order = Some(OrderPanel::new(*view)),
+                }
+                Task::none()
+            }
+            Message::Order(message) => {
+                let Some(panel) = &mut self.order else { return (Task::none(), None) };
+                let (task, event) = panel.update(backend, actor, message);
+                return self.order_event(backend, actor, task, event);
+            }
+            Message::Mine(Err(error))
+            | Message::Liaison(Err(error))
+            | Message::Orders(Err(error))
+            | Message::OrderOpened(Err(error)) => {
                 self.error = Some(error.to_string());
                 Task::none()
             }
@@ -243,7 +312,37 @@ impl Work {
         }
     }
 
+    fn order_event(
+        &mut self,
+        backend: &Backend,
+        actor: &Actor,
+        task: Task<order::Message>,
+        event: Option<order::Event>,
+    ) -> (Task<Message>, Option<Event>) {
+        let task = task.map(Message::Order);
+        match event {
+            Some(order::Event::Changed) => (Task::batch([task, load(backend, actor, self.tab)]), None),
+            Some(order::Event::OpenAccount(id)) => (task, Some(Event::OpenAccount(id))),
+            Some(order::Event::Rerate(rerate)) => (task, Some(Event::Rerate(rerate))),
+            // Drafts are edited on their account.
+            Some(order::Event::Edit(order)) => (task, Some(Event::OpenAccount(order.account_id))),
+            None => (task, None),
+        }
+    }
+
     fn select(&mut self, backend: &Backend, index: usize) -> Task<Message> {
+        if self.tab == Tab::Orders {
+            let ids: Vec<i64> = self.orders().iter().map(|o| o.id).collect();
+            self.selected = index.min(ids.len().saturating_sub(1));
+            let Some(&id) = ids.get(self.selected) else {
+                self.order = None;
+                return Task::none();
+            };
+            if self.order.as_ref().is_some_and(|p| p.id() == id && p.is_editing()) {
+                return Task::none();
+            }
+            return order::load(backend, id).map(Message::OrderOpened);
+        }
         let ids: Vec<i64> = self.items().iter().map(|i| i.complaint.id).collect();
         self.selected = index.min(ids.len().saturating_sub(1));
         let Some(&id) = ids.get(self.selected) else {
@@ -258,14 +357,23 @@ impl Work {
 
     pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> (Task<Message>, Option<Event>) {
         if let Some(panel) = &mut self.panel
-            && self.tab != Tab::Report
+            && matches!(self.tab, Tab::Mine | Tab::Liaison)
             && let Some((task, event)) = panel.key(backend, actor, key)
         {
             return self.panel_event(backend, actor, task, event);
         }
-        let editing = self.panel.as_ref().is_some_and(ComplaintPanel::is_editing);
+        if let Some(panel) = &mut self.order
+            && self.tab == Tab::Orders
+            && let Some((task, event)) = panel.key(backend, actor, key)
+        {
+            return self.order_event(backend, actor, task, event);
+        }
+        let editing = match self.tab {
+            Tab::Orders => self.order.as_ref().is_some_and(OrderPanel::is_editing),
+            _ => self.panel.as_ref().is_some_and(ComplaintPanel::is_editing),
+        };
         let task = match key {
-            Shortcut::Tab(n @ 1..=3) => {
+            Shortcut::Tab(n @ 1..=4) => {
                 return self.update(backend, actor, Message::Show(Tab::ALL[usize::from(n) - 1]));
             }
             Shortcut::Up if !editing => self.select(backend, self.selected.saturating_sub(1)),
@@ -287,6 +395,7 @@ impl Work {
         });
         let body = match self.tab {
             Tab::Report => self.report_view(),
+            Tab::Orders => self.orders_view(actor),
             _ => self.queue_view(actor),
         };
         let mut page = column![tabs].spacing(10);
@@ -365,6 +474,27 @@ impl Work {
             None => text("Choose an item (↑ ↓) to work it here.").style(theme::muted).into(),
         };
         row![column![list].width(440), rule::vertical(1), detail].spacing(12).into()
+    }
+
+    fn orders_view(&self, actor: &Actor) -> Element<'_, Message> {
+        let Some(orders) = &self.orders else { return text("Loading…").style(theme::muted).into() };
+        let mut list = column![].spacing(1);
+        if orders.is_empty() {
+            list = list
+                .push(text("No service order is waiting for review, to be sent, or in the field.").style(theme::muted));
+        }
+        for (i, o) in orders.iter().enumerate() {
+            if i == 0 || queue_rank(orders[i - 1].status) != queue_rank(o.status) {
+                let count = orders.iter().filter(|x| queue_rank(x.status) == queue_rank(o.status)).count();
+                list = list.push(text(format!("{} ({count})", queue_heading(o.status))).size(13).style(theme::muted));
+            }
+            list = list.push(order::order_line(o, i == self.selected, Message::Select(i)));
+        }
+        let detail: Element<'_, Message> = match &self.order {
+            Some(panel) => scrollable(panel.view(actor, true).map(Message::Order)).height(Fill).into(),
+            None => text("Choose an order (↑ ↓) to work it here.").style(theme::muted).into(),
+        };
+        row![column![scrollable(list).spacing(6).height(Fill)].width(440), rule::vertical(1), detail].spacing(12).into()
     }
 
     fn report_view(&self) -> Element<'_, Message> {
@@ -477,6 +607,7 @@ fn load(backend: &Backend, actor: &Actor, tab: Tab) -> Task<Message> {
             async move { backend.run(move |desk| desk.liaison_queue(Utc::now())).await },
             Message::Liaison,
         ),
+        Tab::Orders => Task::perform(async move { backend.run(move |desk| desk.open_orders()).await }, Message::Orders),
         Tab::Report => Task::none(),
     }
 }

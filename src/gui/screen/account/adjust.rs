@@ -36,6 +36,8 @@ pub struct AdjustForm {
     bill: BillRow,
     method: Method,
     reading: String,
+    /// The register rolled over since the bill's previous read (a re-read's finding).
+    rollover: bool,
     /// The re-rate the corrected read gives, when it has been worked out.
     review: Option<Result<RerateReview, String>>,
     line: u32,
@@ -79,6 +81,7 @@ impl AdjustForm {
             bill,
             method: Method::Read,
             reading: String::new(),
+            rollover: false,
             review: None,
             line: 1,
             direction: LineDirection::Decrease,
@@ -92,6 +95,22 @@ impl AdjustForm {
             sending: false,
         };
         (form, operation::focus(READING))
+    }
+
+    /// The re-rate a completed re-read offers: the reading it found typed
+    /// in and previewed, a note naming the order; the person chooses the
+    /// reason and sends it under the authority rules.
+    pub fn from_reread(
+        backend: &Backend,
+        bill: BillRow,
+        actor: &Actor,
+        rerate: &crate::gui::screen::order::Rerate,
+    ) -> (AdjustForm, Task<Message>) {
+        let (mut form, _) = AdjustForm::new(bill, actor);
+        form.rollover = rerate.rollover;
+        form.note = format!("Re-read by service order #{}: reading {}", rerate.order, rerate.reading);
+        let preview = form.update(backend, actor, Message::Reading(rerate.reading.to_string())).0;
+        (form, Task::batch([preview, operation::focus(REASON)]))
     }
 
     /// The amount the authority rules weigh: every service's change, up or
@@ -133,7 +152,7 @@ impl AdjustForm {
                 Ok(MoneyRequest::AdjustByRead(RerateRequest {
                     bill: self.bill.id,
                     corrected_reading,
-                    rollover: false,
+                    rollover: self.rollover,
                     reason,
                     note,
                     key,
@@ -172,9 +191,12 @@ impl AdjustForm {
                     Err(_) => Task::none(),
                     Ok(reading) => {
                         let (backend, bill, generation) = (backend.clone(), self.bill.id, self.generation);
+                        let rollover = self.rollover;
                         Task::perform(
                             async move {
-                                backend.run(move |desk| desk.preview_rerate(bill, reading, false).map(Box::new)).await
+                                backend
+                                    .run(move |desk| desk.preview_rerate(bill, reading, rollover).map(Box::new))
+                                    .await
                             },
                             move |review| Message::Reviewed { generation, review },
                         )

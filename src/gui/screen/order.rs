@@ -1,0 +1,798 @@
+//! Service orders in the window. [`OrderForm`] drafts one (or edits a
+//! draft) with the fields its kind has, the required ones marked;
+//! [`OrderPanel`] works one through its states — submit, review, send to
+//! the field, record the result, cancel — as the person's classification
+//! allows, with its history. A completed re-read offers its bill's re-rate,
+//! which the account's adjust form posts under the authority rules.
+
+use chrono::{NaiveDate, Utc};
+use iced::widget::{Id, button, checkbox, column, container, operation, row, text, text_input};
+use iced::{Center, Element, Fill, Font, Task};
+
+use crate::desk::{Actor, DeskError, OrderCompletion, OrderRequest, OrderView, RerateOffer, ReviewOutcome};
+use crate::domain::cases::ranks_at_least;
+use crate::domain::ids::{AccountId, BillId};
+use crate::domain::orders::{Field, OrderFields, OrderKind, OrderStatus};
+use crate::domain::user::Role;
+use crate::gui::app::Shortcut;
+use crate::gui::backend::Backend;
+use crate::gui::theme;
+use crate::gui::widget::{self, Notice, labelled};
+use crate::store::OrderRow;
+
+pub const OUTCOME: Id = Id::new("order-outcome");
+pub const READING: Id = Id::new("order-reading");
+pub const REASON: Id = Id::new("order-cancel-reason");
+
+/// The input of one field of the order form, for focus and for tests.
+pub fn field_id(field: Field) -> Id {
+    match field {
+        Field::ServiceDate => Id::new("order-service-date"),
+        Field::ServiceAddress => Id::new("order-service-address"),
+        Field::ForwardingAddress => Id::new("order-forwarding-address"),
+        Field::NewAddress => Id::new("order-new-address"),
+        Field::Bill => Id::new("order-bill"),
+        Field::MeterNumber => Id::new("order-meter-number"),
+        Field::ContactPhone => Id::new("order-contact-phone"),
+        Field::AccessNotes => Id::new("order-access-notes"),
+        Field::LeakLocation => Id::new("order-leak-location"),
+        Field::Reason => Id::new("order-reason"),
+    }
+}
+
+const KINDS: [OrderKind; 7] = [
+    OrderKind::StartService,
+    OrderKind::StopService,
+    OrderKind::TransferService,
+    OrderKind::MeterReread,
+    OrderKind::LeakInspection,
+    OrderKind::HighBillInvestigation,
+    OrderKind::MeterTest,
+];
+
+fn hint(field: Field) -> &'static str {
+    match field {
+        Field::ServiceDate => "YYYY-MM-DD",
+        Field::ServiceAddress => "As the customer gives it",
+        Field::ForwardingAddress => "Where the final bill goes",
+        Field::NewAddress => "Where service moves to",
+        Field::Bill => "Bill number",
+        Field::MeterNumber => "As on the meter",
+        Field::ContactPhone => "e.g. 555-0142",
+        Field::AccessNotes => "Gate code, dog, where the meter is",
+        Field::LeakLocation => "Where the customer sees or hears it",
+        Field::Reason => "What the customer says is wrong",
+    }
+}
+
+/// "Meter re-read #12".
+fn named(order: &OrderRow) -> String {
+    format!("{} #{}", order.kind.label(), order.id)
+}
+
+/// A new order, or a draft being edited.
+pub struct OrderForm {
+    account: AccountId,
+    /// The draft being edited; `None` drafts a new order.
+    draft: Option<i64>,
+    kind: Option<OrderKind>,
+    /// What is typed, by [`Field::ALL`]'s order.
+    values: [String; 10],
+    error: Option<String>,
+    sending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum FormMessage {
+    Kind(OrderKind),
+    Value(Field, String),
+    Next,
+    Save { submit: bool },
+    Saved(Result<(i64, Notice), DeskError>),
+    Cancel,
+}
+
+pub enum FormEvent {
+    /// The order was saved (and maybe submitted): open it.
+    Saved(i64, Notice),
+    Closed,
+}
+
+fn slot(field: Field) -> usize {
+    Field::ALL.iter().position(|f| *f == field).unwrap_or(0)
+}
+
+impl OrderForm {
+    pub fn new(account: AccountId) -> OrderForm {
+        OrderForm { account, draft: None, kind: None, values: Default::default(), error: None, sending: false }
+    }
+
+    /// The draft, as it stands, to be changed.
+    pub fn edit(order: &OrderRow) -> (OrderForm, Task<FormMessage>) {
+        let mut form = OrderForm::new(order.account_id);
+        form.draft = Some(order.id);
+        form.kind = Some(order.kind);
+        for field in Field::ALL {
+            form.values[slot(*field)] = match field {
+                Field::ServiceDate => order.fields.service_date.map(|d| d.to_string()).unwrap_or_default(),
+                Field::Bill => order.fields.bill.map(|b| b.to_string()).unwrap_or_default(),
+                text => order.fields.text(*text).cloned().unwrap_or_default(),
+            };
+        }
+        let first = order.kind.required().first().copied().unwrap_or(Field::Reason);
+        (form, operation::focus(field_id(first)))
+    }
+
+    /// The kind's fields, in form order.
+    fn shown(kind: OrderKind) -> impl Iterator<Item = Field> {
+        Field::ALL.iter().copied().filter(move |f| f.applies_to(kind))
+    }
+
+    /// The fields as typed, for the chosen kind; what cannot be read is said.
+    fn fields(&self, kind: OrderKind) -> Result<OrderFields, String> {
+        let mut fields = OrderFields::default();
+        for field in OrderForm::shown(kind) {
+            let typed = self.values[slot(field)].trim();
+            match field {
+                Field::ServiceDate if !typed.is_empty() => {
+                    fields.service_date = Some(
+                        NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+                            .map_err(|_| format!("the service date \"{typed}\" is not a date: YYYY-MM-DD"))?,
+                    );
+                }
+                Field::Bill if !typed.is_empty() => {
+                    let number = typed.trim_start_matches('#');
+                    fields.bill =
+                        Some(BillId(number.parse().map_err(|_| format!("the bill \"{typed}\" is not a bill number"))?));
+                }
+                Field::ServiceDate | Field::Bill => {}
+                text => fields.set_text(text, typed),
+            }
+        }
+        Ok(fields)
+    }
+
+    pub fn update(
+        &mut self,
+        backend: &Backend,
+        actor: &Actor,
+        message: FormMessage,
+    ) -> (Task<FormMessage>, Option<FormEvent>) {
+        let task = match message {
+            FormMessage::Kind(kind) if self.draft.is_none() => {
+                self.kind = Some(kind);
+                self.error = None;
+                let first = kind.required().first().copied().unwrap_or(Field::Reason);
+                operation::focus(field_id(first))
+            }
+            FormMessage::Kind(_) => Task::none(),
+            FormMessage::Value(field, typed) => {
+                self.values[slot(field)] = typed;
+                Task::none()
+            }
+            FormMessage::Next => operation::focus_next(),
+            FormMessage::Save { .. } if self.sending => Task::none(),
+            FormMessage::Save { submit } => {
+                let Some(kind) = self.kind else {
+                    self.error = Some("choose what the order is for first".into());
+                    return (Task::none(), None);
+                };
+                match self.fields(kind) {
+                    Err(problem) => {
+                        self.error = Some(problem);
+                        Task::none()
+                    }
+                    Ok(fields) => {
+                        self.sending = true;
+                        self.error = None;
+                        self.save(backend, actor, kind, fields, submit)
+                    }
+                }
+            }
+            FormMessage::Saved(Ok((id, notice))) => return (Task::none(), Some(FormEvent::Saved(id, notice))),
+            FormMessage::Saved(Err(error)) => {
+                self.sending = false;
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            FormMessage::Cancel => return (Task::none(), Some(FormEvent::Closed)),
+        };
+        (task, None)
+    }
+
+    /// Saves the draft (new or changed) and, if asked, submits it. A draft
+    /// saved but not submittable stays a draft, and the form says why.
+    fn save(
+        &self,
+        backend: &Backend,
+        actor: &Actor,
+        kind: OrderKind,
+        fields: OrderFields,
+        submit: bool,
+    ) -> Task<FormMessage> {
+        let (backend, actor, account, draft) = (backend.clone(), actor.clone(), self.account, self.draft);
+        Task::perform(
+            async move {
+                backend
+                    .run(move |desk| {
+                        let now = Utc::now();
+                        let id = match draft {
+                            Some(id) => {
+                                desk.update_order(&actor, now, id, &fields)?;
+                                id
+                            }
+                            None => {
+                                let request = OrderRequest { account, kind, fields, complaint: None };
+                                desk.draft_order(&actor, now, &request)?
+                            }
+                        };
+                        let reference = format!("order #{id}");
+                        if !submit {
+                            return Ok((id, Notice::new("Saved as a draft.", reference)));
+                        }
+                        match desk.submit_order(&actor, now, id) {
+                            Ok(()) => Ok((id, Notice::new("Submitted for review.", reference))),
+                            Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
+                            Err(why) => {
+                                Ok((id, Notice::new(format!("Saved as a draft, not submitted: {why}"), reference)))
+                            }
+                        }
+                    })
+                    .await
+            },
+            FormMessage::Saved,
+        )
+    }
+
+    pub fn view(&self) -> Element<'_, FormMessage> {
+        let title = match self.draft {
+            Some(id) => format!("Draft order #{id}"),
+            None => "New service order".to_string(),
+        };
+        let kinds = KINDS.iter().fold(row![].spacing(4), |kinds, kind| {
+            let choose = (self.draft.is_none()).then_some(FormMessage::Kind(*kind));
+            kinds.push(
+                button(text(kind.label()).size(13))
+                    .on_press_maybe(choose)
+                    .style(theme::tab(self.kind == Some(*kind)))
+                    .padding([3, 8]),
+            )
+        });
+        let mut form = column![text(title).size(18), kinds].spacing(8);
+        match self.kind {
+            None => form = form.push(text("What is the order for? Choose one above.").style(theme::muted)),
+            Some(kind) => {
+                for field in OrderForm::shown(kind) {
+                    let required = kind.required().contains(&field);
+                    let label = format!("{}{}", field.label(), if required { " *" } else { "" });
+                    form = form.push(
+                        row![
+                            text(label).width(170),
+                            text_input(hint(field), &self.values[slot(field)])
+                                .id(field_id(field))
+                                .on_input(move |typed| FormMessage::Value(field, typed))
+                                .on_submit(FormMessage::Next)
+                                .padding(5),
+                        ]
+                        .spacing(8)
+                        .align_y(Center),
+                    );
+                }
+                form = form.push(text("* required before it is submitted").size(12).style(theme::muted));
+            }
+        }
+        let idle = !self.sending && self.kind.is_some();
+        form = form.push(
+            row![
+                button(text("Submit for review")).on_press_maybe(idle.then_some(FormMessage::Save { submit: true })),
+                button(text("Save draft"))
+                    .style(button::secondary)
+                    .on_press_maybe(idle.then_some(FormMessage::Save { submit: false })),
+                button(text("Cancel  Esc")).style(button::text).on_press(FormMessage::Cancel),
+            ]
+            .spacing(8),
+        );
+        let form = form.push(self.error.as_deref().map(widget::error));
+        container(form).padding(12).style(theme::panel).into()
+    }
+}
+
+/// A step being filled in on an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The field's result.
+    Complete,
+    Cancel,
+}
+
+pub struct OrderPanel {
+    view: OrderView,
+    step: Option<Step>,
+    /// The outcome, or the reason for cancelling.
+    text: String,
+    reading: String,
+    rollover: bool,
+    /// What completing a re-read offered, this session.
+    offer: Option<RerateOffer>,
+    error: Option<String>,
+    notice: Option<Notice>,
+    busy: bool,
+}
+
+/// One thing done to an order.
+#[derive(Debug, Clone)]
+enum Action {
+    Submit,
+    Review,
+    Send,
+    Complete(OrderCompletion),
+    Cancel(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Submit,
+    Review,
+    Send,
+    Start(Step),
+    Text(String),
+    Reading(String),
+    Rollover(bool),
+    Next,
+    Confirm,
+    Done(Result<(Box<OrderView>, Notice, Option<RerateOffer>), DeskError>),
+    Close,
+    Edit,
+    Rerate,
+    OpenAccount(AccountId),
+}
+
+/// A completed re-read's re-rate, for the account's adjust form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rerate {
+    pub account: AccountId,
+    pub bill: BillId,
+    pub reading: u64,
+    pub rollover: bool,
+    pub order: i64,
+}
+
+pub enum Event {
+    /// The order changed: lists showing it should reload.
+    Changed,
+    /// Its author (or a CAR III) edits the draft.
+    Edit(Box<OrderRow>),
+    Rerate(Rerate),
+    OpenAccount(AccountId),
+}
+
+/// Loads an order for a panel.
+pub fn load(backend: &Backend, id: i64) -> Task<Result<Box<OrderView>, DeskError>> {
+    let backend = backend.clone();
+    Task::perform(async move { backend.run(move |desk| desk.order(id).map(Box::new)).await }, |r| r)
+}
+
+impl OrderPanel {
+    pub fn new(view: OrderView) -> OrderPanel {
+        OrderPanel {
+            view,
+            step: None,
+            text: String::new(),
+            reading: String::new(),
+            rollover: false,
+            offer: None,
+            error: None,
+            notice: None,
+            busy: false,
+        }
+    }
+
+    /// The same order as it now stands, keeping what the last action said.
+    pub fn refresh(&mut self, view: OrderView) {
+        if self.step.is_none() {
+            self.view = view;
+        }
+    }
+
+    pub fn id(&self) -> i64 {
+        self.view.order.id
+    }
+
+    pub fn order(&self) -> &OrderRow {
+        &self.view.order
+    }
+
+    /// A step is being filled in: the page's own keys wait.
+    pub fn is_editing(&self) -> bool {
+        self.step.is_some()
+    }
+
+    fn is_car3(actor: &Actor) -> bool {
+        actor.role != Role::Admin && ranks_at_least(actor.role, Role::Car3)
+    }
+
+    fn may_edit(&self, actor: &Actor) -> bool {
+        let o = &self.view.order;
+        o.status == OrderStatus::Draft && (o.created_by == actor.username || OrderPanel::is_car3(actor))
+    }
+
+    /// The re-read's re-rate, when this is a completed re-read.
+    fn rerate(&self) -> Option<Rerate> {
+        let o = &self.view.order;
+        if o.kind != OrderKind::MeterReread || o.status != OrderStatus::Completed {
+            return None;
+        }
+        if matches!(self.offer, Some(RerateOffer::NotOffered { .. })) {
+            return None;
+        }
+        Some(Rerate {
+            account: o.account_id,
+            bill: o.fields.bill?,
+            reading: o.reread_value?,
+            rollover: self.rollover,
+            order: o.id,
+        })
+    }
+
+    pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
+        let task = match message {
+            Message::Submit => self.act(backend, actor, Action::Submit),
+            Message::Review => self.act(backend, actor, Action::Review),
+            Message::Send => self.act(backend, actor, Action::Send),
+            Message::Start(step) => {
+                self.step = Some(step);
+                self.text.clear();
+                self.reading.clear();
+                self.rollover = false;
+                self.error = None;
+                match step {
+                    Step::Complete if self.view.order.kind == OrderKind::MeterReread => operation::focus(READING),
+                    Step::Complete => operation::focus(OUTCOME),
+                    Step::Cancel => operation::focus(REASON),
+                }
+            }
+            Message::Text(typed) => {
+                self.text = typed;
+                Task::none()
+            }
+            Message::Reading(typed) => {
+                self.reading = typed;
+                Task::none()
+            }
+            Message::Rollover(rolled) => {
+                self.rollover = rolled;
+                Task::none()
+            }
+            Message::Next => operation::focus(OUTCOME),
+            Message::Confirm => match self.step_action() {
+                Ok(action) => self.act(backend, actor, action),
+                Err(problem) => {
+                    self.error = Some(problem);
+                    Task::none()
+                }
+            },
+            Message::Done(Ok((view, notice, offer))) => {
+                self.view = *view;
+                self.step = None;
+                self.busy = false;
+                self.error = None;
+                self.notice = Some(notice);
+                if offer.is_some() {
+                    self.offer = offer;
+                }
+                return (Task::none(), Some(Event::Changed));
+            }
+            Message::Done(Err(error)) => {
+                self.busy = false;
+                self.error = Some(error.to_string());
+                Task::none()
+            }
+            Message::Close => {
+                self.step = None;
+                self.error = None;
+                Task::none()
+            }
+            Message::Edit => return (Task::none(), Some(Event::Edit(Box::new(self.view.order.clone())))),
+            Message::Rerate => return (Task::none(), self.rerate().map(Event::Rerate)),
+            Message::OpenAccount(id) => return (Task::none(), Some(Event::OpenAccount(id))),
+        };
+        (task, None)
+    }
+
+    /// The step the open form describes, or what is missing from it.
+    fn step_action(&self) -> Result<Action, String> {
+        match self.step {
+            None => Err("choose a step first".into()),
+            Some(Step::Cancel) => Ok(Action::Cancel(self.text.clone())),
+            Some(Step::Complete) => {
+                let reading = match self.reading.trim() {
+                    "" => None,
+                    typed => Some(
+                        typed
+                            .replace(',', "")
+                            .parse::<u64>()
+                            .map_err(|_| format!("the reading \"{typed}\" is not a whole number"))?,
+                    ),
+                };
+                Ok(Action::Complete(OrderCompletion { outcome: self.text.clone(), reading, rollover: self.rollover }))
+            }
+        }
+    }
+
+    fn act(&mut self, backend: &Backend, actor: &Actor, action: Action) -> Task<Message> {
+        if self.busy {
+            return Task::none();
+        }
+        self.busy = true;
+        self.notice = None;
+        let id = self.id();
+        let (backend, actor) = (backend.clone(), actor.clone());
+        Task::perform(
+            async move {
+                backend
+                    .run(move |desk| {
+                        let now = Utc::now();
+                        let (said, offer) = match &action {
+                            Action::Submit => {
+                                desk.submit_order(&actor, now, id)?;
+                                ("Submitted for review.".to_string(), None)
+                            }
+                            Action::Review => match desk.review_order(&actor, now, id)? {
+                                ReviewOutcome::Reviewed => ("Reviewed: nothing missing, ready to send.".into(), None),
+                                ReviewOutcome::ReturnedToDraft { flags } => (
+                                    format!(
+                                        "Returned to draft: {}.",
+                                        flags.iter().map(|f| f.message()).collect::<Vec<_>>().join("; ")
+                                    ),
+                                    None,
+                                ),
+                            },
+                            Action::Send => {
+                                desk.send_order(&actor, now, id)?;
+                                ("Sent to the field.".to_string(), None)
+                            }
+                            Action::Complete(completion) => {
+                                let done = desk.complete_order(&actor, now, id, completion)?;
+                                let said = match &done.rerate {
+                                    Some(RerateOffer::Rerate(review)) => format!(
+                                        "Completed. The re-read changes bill {} by {}: Re-rate (Alt+J) to post it.",
+                                        review.bill.id, review.difference
+                                    ),
+                                    Some(RerateOffer::NotOffered { reason }) => format!("Completed; {reason}."),
+                                    None => "Completed.".to_string(),
+                                };
+                                (said, done.rerate)
+                            }
+                            Action::Cancel(reason) => {
+                                desk.cancel_order(&actor, now, id, reason)?;
+                                ("Cancelled.".to_string(), None)
+                            }
+                        };
+                        let view = desk.order(id)?;
+                        Ok((Box::new(view), Notice::new(said, format!("order #{id}")), offer))
+                    })
+                    .await
+            },
+            Message::Done,
+        )
+    }
+
+    /// Alt+U submit, Alt+V review, Alt+D send, Alt+F the field's result,
+    /// Alt+X cancel the order, Alt+E edit a draft, Alt+J re-rate, Alt+B
+    /// the account; Esc closes a step.
+    pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> Option<(Task<Message>, Option<Event>)> {
+        let status = self.view.order.status;
+        let message = match key {
+            Shortcut::Escape if self.step.is_some() => Message::Close,
+            _ if self.step.is_some() => return None,
+            Shortcut::Mnemonic('u') if status == OrderStatus::Draft => Message::Submit,
+            Shortcut::Mnemonic('e') if self.may_edit(actor) => Message::Edit,
+            Shortcut::Mnemonic('v') if status == OrderStatus::Submitted => Message::Review,
+            Shortcut::Mnemonic('d') if status == OrderStatus::Reviewed => Message::Send,
+            Shortcut::Mnemonic('f') if status == OrderStatus::Sent => Message::Start(Step::Complete),
+            Shortcut::Mnemonic('x') if !status.is_final() => Message::Start(Step::Cancel),
+            Shortcut::Adjust if self.rerate().is_some() => Message::Rerate,
+            Shortcut::Mnemonic('b') => Message::OpenAccount(self.view.order.account_id),
+            _ => return None,
+        };
+        Some(self.update(backend, actor, message))
+    }
+
+    pub fn view(&self, actor: &Actor, show_account: bool) -> Element<'_, Message> {
+        let o = &self.view.order;
+        let mut detail = column![
+            row![text(named(o)).size(18), text(o.status.label()).style(theme::muted)].spacing(10).align_y(Center),
+            row![
+                labelled("Account", text(format!("{} · {}", o.account_number, o.customer))),
+                labelled("Drafted", text(format!("{} by {}", o.created_at.format("%Y-%m-%d"), o.created_by))),
+                labelled("Complaint", text(o.complaint_id.map_or_else(|| "—".to_string(), |c| format!("#{c}")))),
+            ]
+            .spacing(20),
+        ]
+        .spacing(10)
+        .width(Fill);
+        let fields = Field::ALL.iter().filter(|f| f.applies_to(o.kind)).fold(column![].spacing(3), |list, field| {
+            let value = match field {
+                Field::ServiceDate => o.fields.service_date.map(|d| d.to_string()),
+                Field::Bill => o.fields.bill.map(|b| format!("bill {b}")),
+                text => o.fields.text(*text).cloned(),
+            };
+            let required = o.kind.required().contains(field);
+            let shown = match (value, required) {
+                (Some(value), _) => text(value),
+                (None, true) => text("missing (required)").style(text::danger),
+                (None, false) => text("—").style(theme::muted),
+            };
+            list.push(row![text(field.label()).width(170).style(theme::muted), shown.width(Fill)].spacing(8))
+        });
+        detail = detail.push(fields);
+        if let Some(flags) = o.review_flags.as_ref().filter(|f| !f.is_empty()) {
+            let said =
+                flags.iter().fold(column![text("The last review found:").style(text::danger)].spacing(2), |l, f| {
+                    l.push(text(format!("• {}", f.message())))
+                });
+            detail = detail.push(said);
+        }
+        if let Some(note) = &o.outcome_note {
+            let what = if o.status == OrderStatus::Cancelled { "Cancelled because" } else { "The field found" };
+            detail = detail.push(labelled(what, text(note.clone())));
+        }
+        if let Some(notice) = &self.notice {
+            detail = detail.push(widget::notice(notice));
+        }
+        detail = detail.push(self.actions(actor, show_account));
+        if let Some(step) = self.step {
+            detail = detail.push(self.step_view(step));
+        } else if let Some(error) = &self.error {
+            detail = detail.push(widget::error(error));
+        }
+        let history = self.view.events.iter().fold(column![text("History").size(16)].spacing(3), |list, e| {
+            list.push(
+                row![
+                    text(e.at.format("%Y-%m-%d %H:%M").to_string()).font(Font::MONOSPACE).width(140),
+                    text(e.to.label()).width(160),
+                    text(e.note.clone().unwrap_or_default()).width(Fill),
+                    text(e.by.clone()).style(theme::muted),
+                ]
+                .spacing(10),
+            )
+        });
+        detail.push(history).into()
+    }
+
+    fn actions(&self, actor: &Actor, show_account: bool) -> Element<'_, Message> {
+        let o = &self.view.order;
+        let idle = !self.busy && self.step.is_none();
+        let on = |message: Message| idle.then_some(message);
+        let car3 = OrderPanel::is_car3(actor);
+        let mut actions = row![].spacing(8).align_y(Center);
+        match o.status {
+            OrderStatus::Draft if self.may_edit(actor) => {
+                actions = actions
+                    .push(button(text("Submit for review  Alt+U")).on_press_maybe(on(Message::Submit)))
+                    .push(button(text("Edit  Alt+E")).style(button::secondary).on_press_maybe(on(Message::Edit)));
+            }
+            OrderStatus::Submitted if car3 => {
+                actions = actions.push(button(text("Review  Alt+V")).on_press_maybe(on(Message::Review)));
+            }
+            OrderStatus::Reviewed if car3 => {
+                actions = actions.push(button(text("Send to the field  Alt+D")).on_press_maybe(on(Message::Send)));
+            }
+            OrderStatus::Sent => {
+                actions = actions.push(
+                    button(text("Field result  Alt+F"))
+                        .style(button::success)
+                        .on_press_maybe(on(Message::Start(Step::Complete))),
+                );
+            }
+            OrderStatus::Submitted | OrderStatus::Reviewed => {
+                actions = actions.push(
+                    text(format!("Reviewed and sent by a {} or above.", Role::Car3.title()))
+                        .size(13)
+                        .style(theme::muted),
+                );
+            }
+            _ => {}
+        }
+        let may_cancel = match o.status {
+            OrderStatus::Draft => self.may_edit(actor),
+            status => !status.is_final() && car3,
+        };
+        if may_cancel {
+            actions = actions.push(
+                button(text("Cancel order  Alt+X"))
+                    .style(button::danger)
+                    .on_press_maybe(on(Message::Start(Step::Cancel))),
+            );
+        }
+        if self.rerate().is_some() {
+            actions = actions.push(button(text("Re-rate the bill  Alt+J")).on_press_maybe(on(Message::Rerate)));
+        }
+        if show_account {
+            actions = actions
+                .push(button(text("Account  Alt+B")).style(button::text).on_press(Message::OpenAccount(o.account_id)));
+        }
+        actions.into()
+    }
+
+    fn step_view(&self, step: Step) -> Element<'_, Message> {
+        let mut form = column![].spacing(8);
+        match step {
+            Step::Complete => {
+                form = form.push(text("What the field found").size(16));
+                if self.view.order.kind == OrderKind::MeterReread {
+                    form = form.push(
+                        row![
+                            text("Reading found"),
+                            text_input("e.g. 123456", &self.reading)
+                                .id(READING)
+                                .on_input(Message::Reading)
+                                .on_submit(Message::Next)
+                                .padding(6)
+                                .width(140),
+                            checkbox(self.rollover).label("The register rolled over").on_toggle(Message::Rollover),
+                        ]
+                        .spacing(8)
+                        .align_y(Center),
+                    );
+                }
+                form = form.push(
+                    text_input("What was found and done (required)", &self.text)
+                        .id(OUTCOME)
+                        .on_input(Message::Text)
+                        .on_submit(Message::Confirm)
+                        .padding(6),
+                );
+            }
+            Step::Cancel => {
+                form = form.push(text("Cancel the order").size(16)).push(
+                    text_input("Why it is cancelled (required)", &self.text)
+                        .id(REASON)
+                        .on_input(Message::Text)
+                        .on_submit(Message::Confirm)
+                        .padding(6),
+                );
+            }
+        }
+        let confirm = match step {
+            Step::Complete => "Complete",
+            Step::Cancel => "Cancel the order",
+        };
+        form = form.push(
+            row![
+                button(text(confirm)).on_press_maybe((!self.busy).then_some(Message::Confirm)),
+                button(text("Back  Esc")).on_press(Message::Close).style(button::secondary),
+            ]
+            .spacing(8),
+        );
+        let form = form.push(self.error.as_deref().map(widget::error));
+        container(form).padding(12).style(theme::panel).into()
+    }
+}
+
+/// One order as a line of a list.
+pub fn order_line<'a, M: Clone + 'a>(order: &'a OrderRow, chosen: bool, open: M) -> Element<'a, M> {
+    let when = order.submitted_at.unwrap_or(order.created_at);
+    button(
+        row![
+            text(format!("#{}", order.id)).font(Font::MONOSPACE).width(56),
+            column![
+                text(format!("{} · {}", order.kind.label(), order.account_number)),
+                row![
+                    text(order.status.label()).size(12),
+                    text(format!("since {}", when.format("%Y-%m-%d"))).size(12).style(theme::muted),
+                    text(order.created_by.clone()).size(12).style(theme::muted),
+                ]
+                .spacing(8),
+            ]
+            .width(Fill),
+        ]
+        .spacing(8)
+        .align_y(Center),
+    )
+    .on_press(open)
+    .width(Fill)
+    .padding([3, 6])
+    .style(theme::row_button(chosen))
+    .into()
+}
