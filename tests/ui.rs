@@ -17,7 +17,7 @@ use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
 use utility_desk::desk::Desk;
 use utility_desk::desk::explain::explain_bill;
 use utility_desk::gui::app::{IDLE_LOCK, Shortcut};
-use utility_desk::gui::screen::{account, complaint, login, order, search, work};
+use utility_desk::gui::screen::{account, complaint, dispute, login, order, search, work};
 use utility_desk::gui::{App, Message};
 
 /// A demo database made once per test (40 accounts, 6 months: a second or so).
@@ -639,6 +639,67 @@ fn a_meter_reread_is_drafted_reviewed_sent_completed_and_offers_the_rerate_in_th
     assert!(sees(&app, &format!("Adjust bill {} ({} to {})", bill.id, bill.period_start, bill.period_end)));
     assert!(sees(&app, &found.to_string()), "the reading found is in the form");
     assert!(sees_prefix(&app, "Used "), "and the bill is re-rated from it");
+}
+
+#[test]
+fn a_dispute_is_recorded_by_a_car_i_and_granted_by_a_car_iii_in_the_window() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let account = app.open_account().unwrap();
+    let bill = Desk::open(&scene.path).unwrap().overview(account, Utc::now()).unwrap().bills[0].clone();
+
+    // On the Bills tab, the newest bill: Alt+I records a dispute of $5.00.
+    key(&mut app, Shortcut::Tab(2));
+    key(&mut app, Shortcut::Down);
+    key(&mut app, Shortcut::Mnemonic('i'));
+    assert!(sees_prefix(&app, &format!("Dispute bill {} (", bill.id)));
+    act(&mut app, |ui| {
+        ui.click(dispute::AMOUNT)?;
+        ui.typewrite("5.00");
+        ui.click(dispute::REASON)?;
+        ui.typewrite("Says the sewer charge counts the pool fill");
+        ui.click("Record dispute")?;
+        Ok(())
+    });
+    assert!(sees_prefix(&app, "Dispute recorded: the amount is held apart"));
+    assert!(sees_prefix(&app, "Disputed $"), "the header holds what is unpaid of it apart");
+    assert!(sees(&app, "Resolved by a Customer Account Representative III or above."), "not a CAR I's to resolve");
+    let recorded = Desk::open(&scene.path).unwrap().cases(account).unwrap().disputes;
+    let id = recorded.iter().find(|d| d.is_open() && d.bill_id == bill.id).expect("the dispute").id;
+
+    // A CAR III opens it from the Cases tab and grants it as a credit.
+    key(&mut app, Shortcut::Mnemonic('q'));
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    key(&mut app, Shortcut::Tab(4));
+    act(&mut app, |ui| ui.click("Says the sewer charge counts the pool fill").map(drop));
+    key(&mut app, Shortcut::Mnemonic('g'));
+    assert!(sees(&app, "$5.00"), "the amount disputed is the amount granted unless changed");
+    // More than was disputed is refused, and nothing is written.
+    let amount = |typed: &str| {
+        Message::Account(account::Message::Cases(account::cases::Message::Dispute(dispute::Message::Amount(
+            typed.into(),
+        ))))
+    };
+    apply(&mut app, amount("6.00"));
+    act(&mut app, |ui| {
+        ui.click(dispute::REASON_CODE)?;
+        ui.typewrite("billing");
+        ui.click(dispute::NOTE)?;
+        ui.typewrite("Pool fill confirmed by the customer's receipt");
+        ui.click("Grant")?;
+        Ok(())
+    });
+    assert!(sees(&app, "grant at most the $5.00 disputed; for more, adjust the bill on its own"));
+    assert!(Desk::open(&scene.path).unwrap().dispute(id).unwrap().dispute.is_open());
+    apply(&mut app, amount("5.00"));
+    act(&mut app, |ui| ui.click("Grant").map(drop));
+    assert!(sees_prefix(&app, "Granted: posted as posting "));
+    let granted = Desk::open(&scene.path).unwrap().dispute(id).unwrap().dispute;
+    assert_eq!((granted.status.as_str(), granted.resolved_by.as_deref()), ("granted", Some("rep3")));
+    assert!(granted.posting_id.is_some());
 }
 
 #[test]

@@ -49,6 +49,7 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Alt+1 … Alt+5", "account tabs: activity, bills, usage, cases, requests"),
         ("Alt+C", "issue a credit on the open account"),
         ("Alt+J", "adjust the chosen bill (Bills tab)"),
+        ("Alt+I", "dispute the chosen bill (Bills tab); Alt+G grant, Alt+N deny on a dispute"),
         ("Alt+L", "log a contact or complaint"),
         ("Alt+W", "draft a service order on the open account"),
         ("Alt+A", "approvals (supervisors) or my requests"),

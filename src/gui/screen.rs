@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod approvals;
 pub mod complaint;
+pub mod dispute;
 pub mod login;
 pub mod order;
 pub mod search;

@@ -4,6 +4,7 @@
 
 pub mod adjust;
 mod bills;
+pub mod cases;
 pub mod contact;
 pub mod credit;
 mod form;
@@ -18,10 +19,10 @@ pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE};
 use usage::UsageChart;
 
 use super::super::app::Shortcut;
-use super::complaint::{self, ComplaintPanel};
-use super::order::{self, OrderForm, OrderPanel, Rerate};
+use super::dispute::{self, DisputeForm};
+use super::order::{self, OrderForm, Rerate};
 use crate::desk::explain::thousands;
-use crate::desk::{Actor, Cases, ComplaintView, DeskError, OrderView, Overview, RequestView};
+use crate::desk::{Actor, Cases, DeskError, Overview, RequestView};
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::backend::Backend;
@@ -64,12 +65,12 @@ pub struct Account {
     credit: Option<credit::CreditForm>,
     adjust: Option<adjust::AdjustForm>,
     contact: Option<contact::ContactForm>,
-    /// A complaint chosen on the Cases tab, to be worked there.
-    complaint: Option<ComplaintPanel>,
+    /// The Cases tab, with the case chosen there.
+    cases_tab: cases::CasesTab,
     /// A new service order, or a draft being edited.
     order_form: Option<OrderForm>,
-    /// An order chosen on the Cases tab (never beside a complaint).
-    order: Option<OrderPanel>,
+    /// A dispute being recorded on the chosen bill.
+    dispute: Option<DisputeForm>,
     /// A re-read's re-rate to open in the adjust form once the bills are loaded.
     pending_rerate: Option<Rerate>,
     /// What the last action did, shown until the next one.
@@ -86,14 +87,11 @@ pub enum Message {
     Adjust(adjust::Message),
     OpenContact,
     Contact(contact::Message),
-    OpenComplaint(i64),
-    ComplaintLoaded(Result<Box<ComplaintView>, DeskError>),
-    Complaint(complaint::Message),
+    Cases(cases::Message),
     OpenOrderForm,
     OrderForm(order::FormMessage),
-    OpenOrder(i64),
-    OrderLoaded(Result<Box<OrderView>, DeskError>),
-    Order(order::Message),
+    OpenDispute,
+    DisputeForm(dispute::FormMessage),
     Back,
 }
 
@@ -117,9 +115,9 @@ impl Account {
             credit: None,
             adjust: None,
             contact: None,
-            complaint: None,
+            cases_tab: cases::CasesTab::default(),
             order_form: None,
-            order: None,
+            dispute: None,
             pending_rerate: None,
             notice: None,
         };
@@ -165,6 +163,7 @@ impl Account {
                 Task::none()
             }
             Message::Bills(bills::Message::Adjust) => self.open_adjust(actor),
+            Message::Bills(bills::Message::Dispute) => self.update(backend, actor, Message::OpenDispute),
             Message::Bills(message) => self.bills.update(backend, message).map(Message::Bills),
             Message::Adjust(message) => {
                 let Some(form) = &mut self.adjust else { return Task::none() };
@@ -224,11 +223,9 @@ impl Account {
                     None => task.map(Message::Credit),
                 }
             }
-            Message::OpenComplaint(id) => complaint::load(backend, id).map(Message::ComplaintLoaded),
-            Message::ComplaintLoaded(Ok(view)) => {
-                self.complaint = Some(ComplaintPanel::new(*view));
-                self.order = None;
-                Task::none()
+            Message::Cases(message) => {
+                let (task, event) = self.cases_tab.update(backend, actor, message);
+                self.cases_event(backend, actor, task, event)
             }
             Message::OpenOrderForm => {
                 self.close_forms();
@@ -244,7 +241,8 @@ impl Account {
                         self.order_form = None;
                         self.notice = Some(notice);
                         self.tab = Tab::Cases;
-                        Task::batch([load(backend, self.id), self.update(backend, actor, Message::OpenOrder(id))])
+                        let open = self.update(backend, actor, Message::Cases(cases::Message::OpenOrder(id)));
+                        Task::batch([load(backend, self.id), open])
                     }
                     Some(order::FormEvent::Closed) => {
                         self.order_form = None;
@@ -253,65 +251,62 @@ impl Account {
                     None => task.map(Message::OrderForm),
                 }
             }
-            Message::OpenOrder(id) => order::load(backend, id).map(Message::OrderLoaded),
-            Message::OrderLoaded(Ok(view)) => {
-                match &mut self.order {
-                    Some(panel) if panel.id() == view.order.id => panel.refresh(*view),
-                    _ => self.order = Some(OrderPanel::new(*view)),
+            Message::OpenDispute => {
+                let Some(bill) = self.bills.chosen().cloned() else {
+                    self.notice = Some(widget::Notice::new("Choose a bill first: Alt+2, then ↓.", ""));
+                    return Task::none();
+                };
+                let (form, task) = DisputeForm::new(bill);
+                self.close_forms();
+                self.dispute = Some(form);
+                self.notice = None;
+                task.map(Message::DisputeForm)
+            }
+            Message::DisputeForm(message) => {
+                let Some(form) = &mut self.dispute else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(dispute::FormEvent::Recorded(id, notice)) => {
+                        self.dispute = None;
+                        self.notice = Some(notice);
+                        self.tab = Tab::Cases;
+                        let open = self.update(backend, actor, Message::Cases(cases::Message::OpenDispute(id)));
+                        Task::batch([load(backend, self.id), open])
+                    }
+                    Some(dispute::FormEvent::Closed) => {
+                        self.dispute = None;
+                        Task::none()
+                    }
+                    None => task.map(Message::DisputeForm),
                 }
-                self.complaint = None;
-                Task::none()
-            }
-            Message::Order(message) => {
-                let Some(panel) = &mut self.order else { return Task::none() };
-                let (task, event) = panel.update(backend, actor, message);
-                self.order_event(backend, actor, task, event)
-            }
-            Message::ComplaintLoaded(Err(error)) | Message::OrderLoaded(Err(error)) => {
-                self.error = Some(error.to_string());
-                Task::none()
-            }
-            Message::Complaint(message) => {
-                let Some(panel) = &mut self.complaint else { return Task::none() };
-                let (task, event) = panel.update(backend, actor, message);
-                self.complaint_event(backend, task, event)
             }
             Message::Back => Task::none(),
         }
     }
 
-    /// A complaint worked here changed: the header's counts and the lists reload.
-    fn complaint_event(
-        &mut self,
-        backend: &Backend,
-        task: Task<complaint::Message>,
-        event: Option<complaint::Event>,
-    ) -> Task<Message> {
-        let task = task.map(Message::Complaint);
-        match event {
-            Some(complaint::Event::Changed) => Task::batch([task, load(backend, self.id)]),
-            Some(complaint::Event::OpenAccount(_)) | None => task,
-        }
-    }
-
-    fn order_event(
+    /// What a case worked on the Cases tab asks of the account.
+    fn cases_event(
         &mut self,
         backend: &Backend,
         actor: &Actor,
-        task: Task<order::Message>,
-        event: Option<order::Event>,
+        task: Task<cases::Message>,
+        event: Option<cases::Event>,
     ) -> Task<Message> {
-        let task = task.map(Message::Order);
+        let task = task.map(Message::Cases);
         match event {
-            Some(order::Event::Changed) => Task::batch([task, load(backend, self.id)]),
-            Some(order::Event::Edit(row)) => {
+            Some(cases::Event::Changed) => Task::batch([task, load(backend, self.id)]),
+            Some(cases::Event::EditOrder(row)) => {
                 let (form, focus) = OrderForm::edit(&row);
                 self.close_forms();
                 self.order_form = Some(form);
                 Task::batch([task, focus.map(Message::OrderForm)])
             }
-            Some(order::Event::Rerate(rerate)) => Task::batch([task, self.open_rerate(backend, actor, rerate)]),
-            Some(order::Event::OpenAccount(_)) | None => task,
+            Some(cases::Event::Rerate(rerate)) => Task::batch([task, self.open_rerate(backend, actor, rerate)]),
+            Some(cases::Event::Failed(error)) => {
+                self.error = Some(error);
+                task
+            }
+            None => task,
         }
     }
 
@@ -335,19 +330,9 @@ impl Account {
         task.map(Message::Adjust)
     }
 
-    /// The order open on the Cases tab, if any.
-    pub fn order(&self) -> Option<&OrderPanel> {
-        self.order.as_ref()
-    }
-
-    /// The order form, if open.
-    pub fn order_form(&self) -> Option<&OrderForm> {
-        self.order_form.as_ref()
-    }
-
-    /// The complaint open on the Cases tab, if any.
-    pub fn complaint(&self) -> Option<&ComplaintPanel> {
-        self.complaint.as_ref()
+    /// The Cases tab, with the case open there.
+    pub fn cases_tab(&self) -> &cases::CasesTab {
+        &self.cases_tab
     }
 
     fn close_forms(&mut self) {
@@ -355,10 +340,15 @@ impl Account {
         self.adjust = None;
         self.contact = None;
         self.order_form = None;
+        self.dispute = None;
     }
 
     fn has_form(&self) -> bool {
-        self.credit.is_some() || self.adjust.is_some() || self.contact.is_some() || self.order_form.is_some()
+        self.credit.is_some()
+            || self.adjust.is_some()
+            || self.contact.is_some()
+            || self.order_form.is_some()
+            || self.dispute.is_some()
     }
 
     fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
@@ -376,17 +366,9 @@ impl Account {
     pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> KeyOutcome {
         if self.tab == Tab::Cases
             && !self.has_form()
-            && let Some(panel) = &mut self.complaint
-            && let Some((task, event)) = panel.key(backend, actor, key)
+            && let Some((task, event)) = self.cases_tab.key(backend, actor, key)
         {
-            return KeyOutcome::Task(self.complaint_event(backend, task, event));
-        }
-        if self.tab == Tab::Cases
-            && !self.has_form()
-            && let Some(panel) = &mut self.order
-            && let Some((task, event)) = panel.key(backend, actor, key)
-        {
-            return KeyOutcome::Task(self.order_event(backend, actor, task, event));
+            return KeyOutcome::Task(self.cases_event(backend, actor, task, event));
         }
         let task = match key {
             Shortcut::Tab(n) => match Tab::ALL.get(usize::from(n) - 1) {
@@ -397,6 +379,9 @@ impl Account {
             Shortcut::Adjust if self.adjust.is_none() => self.open_adjust(actor),
             Shortcut::Contact if self.contact.is_none() => self.update(backend, actor, Message::OpenContact),
             Shortcut::Order if self.order_form.is_none() => self.update(backend, actor, Message::OpenOrderForm),
+            Shortcut::Mnemonic('i') if self.tab == Tab::Bills && !self.has_form() => {
+                self.update(backend, actor, Message::OpenDispute)
+            }
             key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.adjust.is_some() => {
                 match &mut self.adjust {
                     Some(form) => form.key(backend, actor, key).map(Message::Adjust),
@@ -462,7 +447,7 @@ impl Account {
             Tab::Activity => activity(overview),
             Tab::Bills => self.bills.view(&overview.bills).map(Message::Bills),
             Tab::Usage => self.usage(overview),
-            Tab::Cases => self.cases_view(_actor),
+            Tab::Cases => self.cases_tab.view(&self.cases, _actor).map(Message::Cases),
             Tab::Requests => requests(&self.requests),
         };
         let mut page = column![header(overview)].spacing(10);
@@ -471,12 +456,16 @@ impl Account {
         }
         // A form takes the place of the tabs while it is open (Esc closes it):
         // the header stays, so the person keeps the account in view.
-        let form = match (&self.credit, &self.contact, &self.adjust, &self.order_form) {
-            (Some(form), ..) => Some(form.view().map(Message::Credit)),
-            (_, Some(form), ..) => Some(form.view().map(Message::Contact)),
-            (_, _, Some(form), _) => Some(form.view().map(Message::Adjust)),
-            (.., Some(form)) => Some(form.view().map(Message::OrderForm)),
-            _ => None,
+        let form = if let Some(form) = &self.credit {
+            Some(form.view().map(Message::Credit))
+        } else if let Some(form) = &self.contact {
+            Some(form.view().map(Message::Contact))
+        } else if let Some(form) = &self.adjust {
+            Some(form.view().map(Message::Adjust))
+        } else if let Some(form) = &self.order_form {
+            Some(form.view().map(Message::OrderForm))
+        } else {
+            self.dispute.as_ref().map(|form| form.view().map(Message::DisputeForm))
         };
         match form {
             Some(form) => page.push(scrollable(form).spacing(6).height(Fill)).into(),
@@ -606,103 +595,6 @@ fn activity(overview: &Overview) -> Element<'_, Message> {
     ]
     .spacing(4)
     .into()
-}
-
-impl Account {
-    fn cases_view(&self, actor: &Actor) -> Element<'_, Message> {
-        let cases = &self.cases;
-        if cases.complaints.is_empty()
-            && cases.contacts.is_empty()
-            && cases.disputes.is_empty()
-            && cases.orders.is_empty()
-        {
-            return text("No contacts logged on this account. Alt+L logs one; Alt+W drafts a service order.")
-                .style(theme::muted)
-                .into();
-        }
-        let chosen = Chosen {
-            complaint: self.complaint.as_ref().map(ComplaintPanel::id),
-            order: self.order.as_ref().map(OrderPanel::id),
-        };
-        let list = cases_list(cases, chosen);
-        let panel = match (&self.complaint, &self.order) {
-            (Some(panel), _) => panel.view(actor, false).map(Message::Complaint),
-            (None, Some(panel)) => panel.view(actor, false).map(Message::Order),
-            (None, None) => return list,
-        };
-        row![container(list).width(Fill), rule::vertical(1), scrollable(panel).width(Fill).height(Fill)]
-            .spacing(12)
-            .into()
-    }
-}
-
-/// What the Cases tab has open beside its list.
-struct Chosen {
-    complaint: Option<i64>,
-    order: Option<i64>,
-}
-
-fn cases_list(cases: &Cases, chosen: Chosen) -> Element<'_, Message> {
-    let complaints =
-        cases.complaints.iter().fold(column![text("Complaints (click to work one)").size(16)].spacing(2), |list, c| {
-            list.push(
-                button(
-                    row![
-                        text(format!("#{}", c.id)).font(Font::MONOSPACE).width(60),
-                        text(if c.is_open() { "open" } else { "closed" }).width(60),
-                        text(c.category.label()).width(140),
-                        text(c.summary.clone()).width(Fill),
-                        text(format!("due {}", c.due_on)).style(theme::muted),
-                    ]
-                    .spacing(10),
-                )
-                .on_press(Message::OpenComplaint(c.id))
-                .width(Fill)
-                .padding([2, 4])
-                .style(theme::row_button(chosen.complaint == Some(c.id))),
-            )
-        });
-    let disputes = cases.disputes.iter().fold(column![text("Disputes").size(16)].spacing(3), |list, d| {
-        let waiting = d.request_id.map(|r| format!(" · waiting on request {r}")).unwrap_or_default();
-        list.push(
-            row![
-                text(format!("#{}", d.id)).font(Font::MONOSPACE).width(60),
-                text(d.status.clone()).width(70),
-                text(format!("bill {}", d.bill_id)).width(100),
-                money(d.amount),
-                text(format!("{}{waiting}", d.reason)).width(Fill),
-            ]
-            .spacing(10),
-        )
-    });
-    let orders =
-        cases.orders.iter().fold(column![text("Service orders (click to work one)").size(16)].spacing(2), |list, o| {
-            list.push(order::order_line(o, chosen.order == Some(o.id), Message::OpenOrder(o.id)))
-        });
-    let contacts =
-        cases.contacts.iter().fold(column![text("Contacts, newest first").size(16)].spacing(3), |list, c| {
-            let complaint = c.complaint_id.map(|id| format!(" (complaint #{id})")).unwrap_or_default();
-            list.push(
-                row![
-                    text(c.at.format("%Y-%m-%d").to_string()).font(Font::MONOSPACE).width(100),
-                    text(c.channel.label()).width(70),
-                    text(format!("{}{complaint}", c.summary)).width(Fill),
-                    text(c.by.clone()).style(theme::muted),
-                ]
-                .spacing(10),
-            )
-        });
-    let mut page = column![].spacing(12);
-    if !cases.complaints.is_empty() {
-        page = page.push(complaints);
-    }
-    if !cases.disputes.is_empty() {
-        page = page.push(disputes);
-    }
-    if !cases.orders.is_empty() {
-        page = page.push(orders);
-    }
-    scrollable(page.push(contacts)).spacing(6).height(Fill).into()
 }
 
 fn requests(requests: &[RequestView]) -> Element<'_, Message> {

@@ -31,6 +31,7 @@ pub enum Message {
     Explain(bool),
     /// Open the adjustment form on the chosen bill (the account screen does).
     Adjust,
+    Dispute,
 }
 
 impl Bills {
@@ -65,7 +66,7 @@ impl Bills {
                 self.explaining = on;
                 Task::none()
             }
-            Message::Adjust => Task::none(),
+            Message::Adjust | Message::Dispute => Task::none(),
         }
     }
 
@@ -169,6 +170,7 @@ impl Bills {
                 button(text(if self.explaining { "Hide the explanation" } else { "Explain this bill  (Enter)" }))
                     .on_press(Message::Explain(!self.explaining)),
                 button(text("Adjust this bill  Alt+J")).on_press(Message::Adjust).style(button::secondary),
+                button(text("Dispute this bill  Alt+I")).on_press(Message::Dispute).style(button::secondary),
             ]
             .spacing(8),
         ]
