@@ -1,1 +1,5 @@
-//! (in progress)
+//! Documents handed to customers and supervisors: the itemized statement
+//! (CSV; PDF follows). Each takes data the desk has already checked (a
+//! statement reconciles before it gets here) and only lays it out.
+
+pub mod statement;

@@ -151,9 +151,20 @@ impl Desk {
 
 /// Ages the account's receivable as of `as_of`.
 pub(super) fn account_aging(db: &Db, account: AccountId, as_of: NaiveDate) -> Result<Aging> {
+    aging_through(db, account, None, as_of)
+}
+
+/// Ages what was on the account's books at the end of `through` (all of
+/// it with `None`) as of `as_of`.
+pub(super) fn aging_through(
+    db: &Db,
+    account: AccountId,
+    through: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> Result<Aging> {
     let mut charges = Vec::new();
     let mut paid = Money::ZERO;
-    for row in db.aging_rows(account)? {
+    for row in db.aging_rows(account, through)? {
         match row.side {
             Side::Debit => charges.push(Charge {
                 due_on: row.due_on,

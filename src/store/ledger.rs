@@ -169,7 +169,9 @@ impl Db<'_> {
     /// is now, with `as_of` deciding only how long each charge is past due.
     /// A posting and its reversal, and a late fee and its waiver, cancel
     /// each other and are left out, so they do not disturb oldest-first.
-    pub fn aging_rows(&self, account: AccountId) -> Result<Vec<AgingRow>> {
+    /// The entries aging counts: all of them, or (for a statement that
+    /// ends in the past) those effective on or before `through`.
+    pub fn aging_rows(&self, account: AccountId, through: Option<NaiveDate>) -> Result<Vec<AgingRow>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on),
                     COALESCE((SELECT sum(d.amount_cents) FROM disputes d
@@ -178,12 +180,16 @@ impl Db<'_> {
              JOIN postings p ON p.id = e.posting_id
              LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
              WHERE e.account_id = ?1
+               AND (?2 IS NULL OR p.effective_on <= ?2)
                AND p.kind NOT IN ('reversal', 'waiver')
-               AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = p.id)
+               AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = p.id
+                               AND (?2 IS NULL OR r.effective_on <= ?2))
                AND NOT EXISTS (SELECT 1 FROM postings w WHERE w.waives_id = p.id
-                               AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id))",
+                               AND (?2 IS NULL OR w.effective_on <= ?2)
+                               AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id
+                                               AND (?2 IS NULL OR rw.effective_on <= ?2)))",
         )?;
-        let rows = statement.query_map([account], |r| {
+        let rows = statement.query_map(params![account, through.map(Day)], |r| {
             Ok(AgingRow { kind: r.get(0)?, side: r.get(1)?, amount: r.get(2)?, due_on: r.get(3)?, disputed: r.get(4)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -213,6 +219,58 @@ impl Db<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The account's receivable entries effective `from` to `to` (both
+    /// included), in date order, as a statement lists them.
+    pub fn entries_between(&self, account: AccountId, from: NaiveDate, to: NaiveDate) -> Result<Vec<EntryRow>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT p.id, p.kind, p.effective_on, p.posted_at, p.memo, p.reason, p.bill_id, e.side, e.amount_cents,
+                    (SELECT r.id FROM postings r WHERE r.reverses_id = p.id)
+             FROM entries e JOIN postings p ON p.id = e.posting_id
+             WHERE e.account_id = ?1 AND p.effective_on BETWEEN ?2 AND ?3
+             ORDER BY p.effective_on, e.posting_id, e.id",
+        )?;
+        let rows = statement.query_map(params![account, Day(from), Day(to)], |r| {
+            Ok(EntryRow {
+                posting_id: r.get(0)?,
+                kind: r.get(1)?,
+                effective_on: r.get(2)?,
+                posted_at: r.get(3)?,
+                memo: r.get(4)?,
+                reason: r.get(5)?,
+                bill_id: r.get(6)?,
+                side: r.get(7)?,
+                amount: r.get(8)?,
+                reversed_by: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the account owed at the end of `through` (charges less payments
+    /// and credits effective on or before it), summed by the database.
+    pub fn balance_through(&self, account: AccountId, through: NaiveDate) -> Result<Money> {
+        let cents: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(sum(CASE e.side WHEN 'D' THEN e.amount_cents ELSE -e.amount_cents END), 0)
+             FROM entries e JOIN postings p ON p.id = e.posting_id
+             WHERE e.account_id = ?1 AND p.effective_on <= ?2",
+            )?
+            .query_row(params![account, Day(through)], |r| r.get(0))?;
+        Ok(Money::from_cents(cents))
+    }
+
+    /// Whether the account has receivable entries effective after `date`.
+    pub fn has_entries_after(&self, account: AccountId, date: NaiveDate) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM entries e JOIN postings p ON p.id = e.posting_id
+                                WHERE e.account_id = ?1 AND p.effective_on > ?2)",
+            )?
+            .query_row(params![account, Day(date)], |r| r.get(0))?)
     }
 
     pub fn insert_payment_detail(
