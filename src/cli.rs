@@ -5,6 +5,7 @@ mod approvals;
 mod audit;
 mod batch;
 mod cases;
+mod documents;
 mod import;
 mod money;
 mod orders;
@@ -139,6 +140,8 @@ enum Command {
         #[command(subcommand)]
         command: orders::OrderCommand,
     },
+    /// An account's itemized statement over a period (default: the last twelve months).
+    Statement(documents::StatementArgs),
     /// Reports (liaison follow-up).
     Report {
         #[command(subcommand)]
@@ -262,6 +265,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Dispute { command }) => cases::dispute(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Order { command }) => orders::order(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Report { command }) => cases::report(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Statement(args)) => documents::statement(&mut open_existing(&path)?, &mut out, args),
     }
 }
 
