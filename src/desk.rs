@@ -15,6 +15,7 @@ pub mod explain;
 mod export;
 mod money;
 mod orders;
+mod reports;
 mod statement;
 mod users;
 mod work;
@@ -52,6 +53,9 @@ pub use money::{
     CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest, check_payment,
 };
 pub use orders::{OrderCompleted, OrderCompletion, OrderRequest, OrderView, RerateOffer, ReviewOutcome};
+pub use reports::{
+    ComplaintGroup, ComplaintsReport, MAX_REPORT_PERIOD_DAYS, MoneyActionsReport, ProductivityReport, RequestSummary,
+};
 pub use statement::{DEFAULT_STATEMENT_MONTHS, MAX_STATEMENT_DAYS, Statement, StatementItem, StatementTotals};
 pub use work::{LIAISON_CLOSED_DAYS, LiaisonGroup, LiaisonReport, LiaisonRow, MAX_WORK_ITEMS, MyWork, WorkItem};
 

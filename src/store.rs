@@ -11,6 +11,7 @@ mod convert;
 mod disputes;
 mod ledger;
 mod orders;
+mod reports;
 mod search;
 mod users;
 mod verify;
@@ -29,6 +30,7 @@ pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, Con
 pub use disputes::DisputeRow;
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
+pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
 pub use verify::{LedgerCounts, VerifyReport};
@@ -44,6 +46,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_complaints", include_str!("store/migrations/0006_complaints.sql")),
     ("0007_disputes", include_str!("store/migrations/0007_disputes.sql")),
     ("0008_orders", include_str!("store/migrations/0008_orders.sql")),
+    ("0009_reports", include_str!("store/migrations/0009_reports.sql")),
 ];
 
 /// The schema version this build writes.

@@ -213,7 +213,7 @@ impl Desk {
     }
 
     /// The first instant of a local date.
-    fn local_midnight(&self, date: NaiveDate) -> Result<DateTime<Utc>> {
+    pub(super) fn local_midnight(&self, date: NaiveDate) -> Result<DateTime<Utc>> {
         use chrono::TimeZone;
         let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
         self.time_zone

@@ -1,0 +1,197 @@
+//! What the supervisor reports read: a period's money actions by
+//! representative and reason, the approval requests raised, and each
+//! person's case work. Each query reads only the period, through the
+//! partial indexes of migration 0009.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+
+use super::convert::Day;
+use super::{Db, Result};
+use crate::domain::Money;
+use crate::domain::cases::{ComplaintStatus, Source};
+use crate::domain::ledger::{PostingKind, ReasonCode};
+use crate::domain::user::Role;
+
+/// Credits, adjustments, waivers or reversals of one kind and reason, by one representative.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MoneyActionLine {
+    /// Who asked for it: the requester when it went through approval, else who posted it.
+    pub username: String,
+    pub full_name: String,
+    pub kind: PostingKind,
+    pub reason: Option<ReasonCode>,
+    pub postings: u64,
+    /// Taken off customers' balances.
+    pub credited: Money,
+    /// Added to customers' balances (an adjustment up, a reversed payment).
+    pub charged: Money,
+    /// How many of them were posted by an approver, above the requester's limits.
+    pub approved_above_limit: u64,
+}
+
+/// An approval request raised in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RaisedRequest {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub action: String,
+    pub amount: Money,
+    pub approved_amount: Option<Money>,
+    pub status: String,
+    pub requested_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// One person's case work in a period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProductivityLine {
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub contacts: u64,
+    pub complaints_opened: u64,
+    pub complaints_closed: u64,
+    pub orders_drafted: u64,
+    /// Submitted orders reviewed (passed or returned to draft).
+    pub orders_reviewed: u64,
+    /// Credits, adjustments, waivers and reversals they posted themselves.
+    pub money_actions: u64,
+}
+
+impl Db<'_> {
+    /// Money actions effective `from` to `to` (both included), by representative, kind and reason.
+    pub fn money_action_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<MoneyActionLine>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT u.username, u.full_name, x.kind, x.reason, count(*), sum(x.credited), sum(x.charged),
+                    sum(x.through_approval)
+             FROM (SELECT p.kind, p.reason, COALESCE(r.requested_by, p.user_id) AS rep,
+                          r.id IS NOT NULL AS through_approval,
+                          (SELECT COALESCE(sum(e.amount_cents), 0) FROM entries e
+                           WHERE e.posting_id = p.id AND e.account_id IS NOT NULL AND e.side = 'C') AS credited,
+                          (SELECT COALESCE(sum(e.amount_cents), 0) FROM entries e
+                           WHERE e.posting_id = p.id AND e.account_id IS NOT NULL AND e.side = 'D') AS charged
+                   FROM postings p
+                   LEFT JOIN approval_requests r ON r.posting_id = p.id
+                   WHERE p.kind IN ('credit', 'adjustment', 'waiver', 'reversal')
+                     AND p.effective_on BETWEEN ?1 AND ?2) x
+             JOIN users u ON u.id = x.rep
+             GROUP BY x.rep, x.kind, x.reason
+             ORDER BY u.username, x.kind, x.reason",
+        )?;
+        let rows = statement.query_map(params![Day(from), Day(to)], |r| {
+            Ok(MoneyActionLine {
+                username: r.get(0)?,
+                full_name: r.get(1)?,
+                kind: r.get(2)?,
+                reason: r.get(3)?,
+                postings: r.get(4)?,
+                credited: r.get(5)?,
+                charged: r.get(6)?,
+                approved_above_limit: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Approval requests raised in [from, until), oldest first.
+    pub fn raised_requests(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<RaisedRequest>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT r.id, u.username, u.full_name, r.action, r.amount_cents, r.approved_cents, r.status,
+                    r.requested_at, r.decided_at
+             FROM approval_requests r JOIN users u ON u.id = r.requested_by
+             WHERE r.requested_at >= ?1 AND r.requested_at < ?2
+             ORDER BY r.id",
+        )?;
+        let rows = statement.query_map(params![from, until], |r| {
+            Ok(RaisedRequest {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                full_name: r.get(2)?,
+                action: r.get(3)?,
+                amount: r.get(4)?,
+                approved_amount: r.get(5)?,
+                status: r.get(6)?,
+                requested_at: r.get(7)?,
+                decided_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Each person's case work done in [from, until) (money actions by
+    /// effective date `from_day` to `to_day`); people who did none are left out.
+    pub fn productivity(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        from_day: NaiveDate,
+        to_day: NaiveDate,
+    ) -> Result<Vec<ProductivityLine>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT u.username, u.full_name, u.role, sum(w.what = 'contact'), sum(w.what = 'opened'),
+                    sum(w.what = 'closed'), sum(w.what = 'drafted'), sum(w.what = 'reviewed'), sum(w.what = 'money')
+             FROM (SELECT user_id, 'contact' AS what FROM contacts WHERE at >= ?1 AND at < ?2
+                   UNION ALL
+                   SELECT opened_by, 'opened' FROM complaints WHERE opened_at >= ?1 AND opened_at < ?2
+                   UNION ALL
+                   SELECT user_id, 'closed' FROM complaint_events WHERE kind = 'closed' AND at >= ?1 AND at < ?2
+                   UNION ALL
+                   SELECT user_id, CASE WHEN from_status IS NULL THEN 'drafted' ELSE 'reviewed' END
+                   FROM order_events
+                   WHERE at >= ?1 AND at < ?2
+                     AND (from_status IS NULL OR (from_status = 'submitted' AND to_status IN ('reviewed', 'draft')))
+                   UNION ALL
+                   SELECT user_id, 'money' FROM postings
+                   WHERE kind IN ('credit', 'adjustment', 'waiver', 'reversal') AND effective_on BETWEEN ?3 AND ?4) w
+             JOIN users u ON u.id = w.user_id
+             GROUP BY u.id
+             ORDER BY u.username",
+        )?;
+        let rows = statement.query_map(params![from, until, Day(from_day), Day(to_day)], |r| {
+            Ok(ProductivityLine {
+                username: r.get(0)?,
+                full_name: r.get(1)?,
+                role: r.get(2)?,
+                contacts: r.get(3)?,
+                complaints_opened: r.get(4)?,
+                complaints_closed: r.get(5)?,
+                orders_drafted: r.get(6)?,
+                orders_reviewed: r.get(7)?,
+                money_actions: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A complaint opened in a report's period, as the complaints report counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedComplaint {
+    pub source: Source,
+    pub council_district: Option<u8>,
+    pub status: ComplaintStatus,
+    pub due_on: NaiveDate,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Db<'_> {
+    /// Complaints opened in [from, until).
+    pub fn opened_complaints(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<OpenedComplaint>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT source, council_district, status, due_on, closed_at FROM complaints
+             WHERE opened_at >= ?1 AND opened_at < ?2",
+        )?;
+        let rows = statement.query_map(params![from, until], |r| {
+            Ok(OpenedComplaint {
+                source: r.get(0)?,
+                council_district: r.get(1)?,
+                status: r.get(2)?,
+                due_on: r.get(3)?,
+                closed_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
