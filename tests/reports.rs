@@ -59,7 +59,8 @@ fn money_actions_count_by_representative_and_reason_with_requests_and_turnaround
     desk.reject(&s.supervisor, now() + Duration::minutes(90), rejected, "not a leak month").unwrap();
 
     let report = desk.money_actions_report(&s.supervisor, today(), today(), now() + Duration::hours(2)).unwrap();
-    let lines: Vec<(&str, PostingKind, Option<ReasonCode>, u64, i64, u64)> = report
+    type Line<'a> = (&'a str, PostingKind, Option<ReasonCode>, u64, i64, u64);
+    let lines: Vec<Line> = report
         .lines
         .iter()
         .map(|l| (l.username.as_str(), l.kind, l.reason, l.postings, l.credited.cents(), l.approved_above_limit))
