@@ -142,10 +142,10 @@ enum Command {
     },
     /// An account's itemized statement over a period (default: the last twelve months).
     Statement(documents::StatementArgs),
-    /// Reports (liaison follow-up).
+    /// Reports: liaison follow-up; for supervisors, money actions, complaints and productivity.
     Report {
         #[command(subcommand)]
-        command: cases::ReportCommand,
+        command: documents::ReportCommand,
     },
 }
 
@@ -264,7 +264,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Complaint { command }) => cases::complaint(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Dispute { command }) => cases::dispute(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Order { command }) => orders::order(&mut open_existing(&path)?, &mut out, command),
-        Some(Command::Report { command }) => cases::report(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Report { command }) => documents::report(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Statement(args)) => documents::statement(&mut open_existing(&path)?, &mut out, args),
     }
 }

@@ -219,26 +219,6 @@ pub struct OpenArgs {
     sign_in: SignIn,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ReportCommand {
-    /// Mayor's office and City Council items opened in a period, by source and district.
-    Liaison {
-        /// The first day (default: the first of this month).
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        /// The last day (default: today).
-        #[arg(long)]
-        to: Option<NaiveDate>,
-        /// Write the items as CSV to FILE as well.
-        #[arg(long, value_name = "FILE")]
-        csv: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        sign_in: SignIn,
-    },
-}
-
 pub fn contact(desk: &mut Desk, out: &mut impl Write, args: ContactArgs) -> Result<(), DeskError> {
     let now = Utc::now();
     let account = desk.account_by_number(&args.account)?.account.id;
@@ -420,9 +400,17 @@ fn list(out: &mut impl Write, title: &str, items: &[WorkItem]) -> Result<(), Des
     Ok(())
 }
 
-pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> Result<(), DeskError> {
+/// The liaison follow-up report (`report liaison`).
+pub fn liaison_report(
+    desk: &mut Desk,
+    out: &mut impl Write,
+    period: (Option<NaiveDate>, Option<NaiveDate>),
+    csv: Option<PathBuf>,
+    as_json: bool,
+    sign_in: SignIn,
+) -> Result<(), DeskError> {
     let now = Utc::now();
-    let ReportCommand::Liaison { from, to, csv, json: as_json, sign_in } = command;
+    let (from, to) = period;
     let actor = sign_in.actor(desk, now)?;
     let today = desk.today(now);
     let from = from.unwrap_or_else(|| today.with_day0(0).unwrap_or(today));

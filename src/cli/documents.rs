@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, Utc};
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use super::show::{io, json};
 use super::sign_in::SignIn;
@@ -86,4 +86,164 @@ fn summary(out: &mut impl Write, s: &Statement) -> Result<(), DeskError> {
         writeln!(out, "  Open disputes: {}", s.open_disputes.len()).map_err(io)?;
     }
     Ok(())
+}
+
+/// A report's period and where its tables go.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The first day (default: the first of this month).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// The last day (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Write the report's table as CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub sign_in: SignIn,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Mayor's office and City Council items opened in a period, by source and district (CAR III and above).
+    Liaison(ReportArgs),
+    /// Credits, adjustments, waivers and reversals by representative and reason, with the
+    /// requests raised above limits and their turnaround (Supervisors and Managers).
+    Adjustments {
+        #[command(flatten)]
+        report: ReportArgs,
+        /// Write the requests table as CSV to FILE.
+        #[arg(long, value_name = "FILE")]
+        requests_csv: Option<PathBuf>,
+    },
+    /// Complaints opened in a period by source and status, with how many are overdue (Supervisors and Managers).
+    Complaints(ReportArgs),
+    /// Contacts, complaints opened and closed, orders drafted and reviewed, money actions, per
+    /// person (Supervisors and Managers).
+    Productivity(ReportArgs),
+}
+
+/// The period asked for: the first of this month to today unless given.
+fn period(desk: &Desk, args: &ReportArgs, now: chrono::DateTime<Utc>) -> (NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let today = desk.today(now);
+    let to = args.to.unwrap_or(today);
+    (args.from.unwrap_or_else(|| to.with_day0(0).unwrap_or(to)), to)
+}
+
+pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> Result<(), DeskError> {
+    let now = Utc::now();
+    match command {
+        ReportCommand::Liaison(args) => {
+            let period = (args.from, args.to);
+            super::cases::liaison_report(desk, out, period, args.csv, args.json, args.sign_in)
+        }
+        ReportCommand::Adjustments { report: args, requests_csv } => {
+            let actor = args.sign_in.actor(desk, now)?;
+            let (from, to) = period(desk, &args, now);
+            let report = desk.money_actions_report(&actor, from, to, now)?;
+            if let Some(path) = &args.csv {
+                documents::reports::write_money_actions_csv(&report, create(path)?)?;
+            }
+            if let Some(path) = &requests_csv {
+                documents::reports::write_requests_csv(&report, create(path)?)?;
+            }
+            if args.json {
+                return json(out, &report);
+            }
+            let (credited, charged) = report.totals();
+            writeln!(out, "Money actions effective {from} to {to}: {credited} credited, {charged} charged")
+                .map_err(io)?;
+            for l in &report.lines {
+                writeln!(
+                    out,
+                    "  {:<12} {:<10} {:<22} {:>5} {:>13} {:>11}{}",
+                    l.username,
+                    l.kind.code(),
+                    l.reason.map_or("", |r| r.code()),
+                    l.postings,
+                    l.credited.to_string(),
+                    l.charged.to_string(),
+                    if l.approved_above_limit > 0 {
+                        format!("  ({} approved above limit)", l.approved_above_limit)
+                    } else {
+                        String::new()
+                    }
+                )
+                .map_err(io)?;
+            }
+            writeln!(out, "Requests raised above limits:").map_err(io)?;
+            for r in &report.requests {
+                let turnaround = r
+                    .average_turnaround_minutes
+                    .map_or_else(|| "—".to_string(), |m| format!("{}h{:02}", m / 60, m % 60));
+                writeln!(
+                    out,
+                    "  {:<12} {:<10} {} raised: {} approved, {} pending, {} rejected, {} withdrawn; asked {}, approved {}; average turnaround {turnaround}",
+                    r.username, r.action, r.raised, r.approved, r.pending, r.rejected, r.withdrawn, r.asked, r.approved_amount
+                )
+                .map_err(io)?;
+            }
+            Ok(())
+        }
+        ReportCommand::Complaints(args) => {
+            let actor = args.sign_in.actor(desk, now)?;
+            let (from, to) = period(desk, &args, now);
+            let report = desk.complaints_report(&actor, from, to, now)?;
+            if let Some(path) = &args.csv {
+                documents::reports::write_complaints_csv(&report, create(path)?)?;
+            }
+            if args.json {
+                return json(out, &report);
+            }
+            writeln!(out, "Complaints opened {from} to {to}, as of {}", report.as_of).map_err(io)?;
+            for g in &report.groups {
+                writeln!(
+                    out,
+                    "  {:<24} {:<7} {:>6}  {:>6} overdue",
+                    g.source.label(),
+                    g.status.code(),
+                    g.count,
+                    g.overdue
+                )
+                .map_err(io)?;
+            }
+            Ok(())
+        }
+        ReportCommand::Productivity(args) => {
+            let actor = args.sign_in.actor(desk, now)?;
+            let (from, to) = period(desk, &args, now);
+            let report = desk.productivity_report(&actor, from, to, now)?;
+            if let Some(path) = &args.csv {
+                documents::reports::write_productivity_csv(&report, create(path)?)?;
+            }
+            if args.json {
+                return json(out, &report);
+            }
+            writeln!(
+                out,
+                "Case work {from} to {to}: contacts, complaints opened/closed, orders drafted/reviewed, money actions"
+            )
+            .map_err(io)?;
+            for l in &report.lines {
+                writeln!(
+                    out,
+                    "  {:<12} {:<24} {:>5} {:>5}/{:<5} {:>5}/{:<5} {:>5}",
+                    l.username,
+                    l.full_name,
+                    l.contacts,
+                    l.complaints_opened,
+                    l.complaints_closed,
+                    l.orders_drafted,
+                    l.orders_reviewed,
+                    l.money_actions
+                )
+                .map_err(io)?;
+            }
+            Ok(())
+        }
+    }
 }
