@@ -21,6 +21,9 @@ pub struct StatementArgs {
     /// The last day (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub to: Option<NaiveDate>,
+    /// Write the statement as PDF to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
     /// Write the statement's lines as CSV to FILE.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -54,12 +57,16 @@ pub fn statement(desk: &mut Desk, out: &mut impl Write, args: StatementArgs) -> 
     if let Some(path) = &args.csv {
         documents::statement::write_csv(&statement, create(path)?)?;
     }
+    if let Some(path) = &args.pdf {
+        let pdf = documents::statement::write_pdf(&statement, &documents::pdf::Letterhead::standard()?)?;
+        std::fs::write(path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+    }
     if args.json {
         return json(out, &statement);
     }
     summary(out, &statement)?;
-    if let Some(path) = &args.csv {
-        writeln!(out, "CSV written to {}", path.display()).map_err(io)?;
+    for path in [&args.pdf, &args.csv].into_iter().flatten() {
+        writeln!(out, "Written to {}", path.display()).map_err(io)?;
     }
     Ok(())
 }
