@@ -5,6 +5,7 @@
 mod contacts;
 mod month;
 mod names;
+mod orders;
 
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,8 @@ pub struct DemoSummary {
     pub complaints: u64,
     /// Disputes on bills (open, granted or denied).
     pub disputes: u64,
+    /// Service orders and inspection requests, in every state.
+    pub orders: u64,
     pub ledger_lines: u64,
     pub first_period: Option<NaiveDate>,
     pub last_period: Option<NaiveDate>,
@@ -193,6 +196,7 @@ pub fn generate(
     let batch = desk.actor(BATCH_USER)?;
     let staff = Staff {
         batch: batch.clone(),
+        rep1: desk.actor("rep1")?,
         rep2: desk.actor("rep2")?,
         rep3: desk.actor("rep3")?,
         supervisor: desk.actor("supervisor")?,
@@ -264,14 +268,17 @@ pub fn generate(
         progress("Billing", 0.1 + 0.9 * f64::from(month + 1) / f64::from(options.months.max(1)));
     }
     progress("Logging calls and visits", 1.0);
-    contacts::log_contacts(desk, options, &households, first_start, today, &staff, &mut summary)?;
+    let complaints = contacts::log_contacts(desk, options, &households, first_start, today, &staff, &mut summary)?;
+    progress("Drafting service orders", 1.0);
+    orders::write_orders(desk, options, &households, &complaints, now, today, &staff, &mut summary)?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
-/// The demo's people: the system user and those who take money actions.
+/// The demo's people: the system user and the representatives and reviewers who work the desk.
 struct Staff {
     batch: Actor,
+    rep1: Actor,
     rep2: Actor,
     rep3: Actor,
     supervisor: Actor,
