@@ -293,6 +293,32 @@ fn complaint_work_that_cannot_be_done_is_refused_and_writes_nothing() {
 }
 
 #[test]
+fn a_complaint_links_to_the_same_thing_once() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let staff = f.fixture.staff.clone();
+    let credit = f.fixture.credit(account, common::cents(1_500), "link-once-credit");
+    let desk = &mut f.fixture.desk;
+    let high_bill = contact(account, "Says the bill is twice last month's", Some(ComplaintCategory::HighBill));
+    let first = desk.log_contact(&staff.car1, now(), &high_bill).unwrap().complaint.unwrap();
+    let second = desk.log_contact(&staff.car1, now(), &high_bill).unwrap().complaint.unwrap();
+    let link = ComplaintAction::Link { to: CaseLink::Posting(credit.posting_id) };
+    desk.work_complaint(&staff.car3, now(), first, &link).unwrap();
+    let before = fingerprint(&f.path);
+
+    let desk = &mut f.fixture.desk;
+    let again = desk.work_complaint(&staff.car3, now(), first, &link).unwrap_err();
+    assert!(matches!(again, DeskError::Invalid(_)), "{again:?}");
+    assert_eq!(again.to_string(), format!("complaint #{first} is already linked to posting {}", credit.posting_id));
+    assert_eq!(fingerprint(&f.path), before, "nothing was written");
+
+    // Once per complaint: another complaint may link the same credit.
+    let view = f.fixture.desk.work_complaint(&staff.car3, now(), second, &link).unwrap();
+    let links: Vec<_> = view.events.iter().filter_map(|e| e.link.clone()).collect();
+    assert_eq!(links, [("posting".to_string(), credit.posting_id.0)]);
+}
+
+#[test]
 fn a_due_date_set_by_hand_and_priority_set_the_clock() {
     let mut f = file_fixture();
     let account = f.fixture.residential();

@@ -26,7 +26,7 @@ pub fn demo_summary(out: &mut impl Write, path: &Path, s: &DemoSummary) -> Resul
         out,
         "Demo database ready at {}\n  {} accounts, {} bills ({months}), {} payments, {} late fees, {} credits, \
          {} bill adjustments, {} waivers, {} reversals, {} sent for approval\n  {} contacts logged, {} complaints \
-         opened, {} disputes\n  {} ledger lines in {:.1} s\n  Users: {}",
+         opened, {} disputes, {} service orders\n  {} ledger lines in {:.1} s\n  Users: {}",
         path.display(),
         s.accounts,
         s.bills,
@@ -40,6 +40,7 @@ pub fn demo_summary(out: &mut impl Write, path: &Path, s: &DemoSummary) -> Resul
         s.contacts,
         s.complaints,
         s.disputes,
+        s.orders,
         s.ledger_lines,
         s.elapsed.as_secs_f64(),
         DEMO_USERS.iter().map(|(u, _, r)| format!("{u} ({})", r.title())).collect::<Vec<_>>().join(", ")

@@ -16,6 +16,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::cases::{
     COUNCIL_DISTRICTS, Channel, ComplaintCategory, Priority, Queue, Resolution, ServiceLevels, Source,
 };
+use crate::domain::ids::AccountId;
 use crate::domain::ledger::ReasonCode;
 
 /// What a customer called or wrote about, and the complaint it opened, if any.
@@ -44,7 +45,7 @@ pub(super) fn log_contacts(
     today: NaiveDate,
     staff: &Staff,
     summary: &mut DemoSummary,
-) -> Result<()> {
+) -> Result<Vec<Opened>> {
     let mut rng = Rng(options.seed ^ 0xC0DE_CA11_5EED);
     let channels = [Channel::Phone, Channel::Phone, Channel::Phone, Channel::WalkIn, Channel::Email, Channel::Letter];
     let mut opened: Vec<Opened> = Vec::new();
@@ -75,19 +76,24 @@ pub(super) fn log_contacts(
                 summary.contacts += 1;
                 if let (Some(id), Some(new)) = (logged.complaint, new) {
                     summary.complaints += 1;
-                    opened.push(Opened { id, day, source: new.source, priority: new.priority });
+                    let (source, priority, category) = (new.source, new.priority, new.category);
+                    opened.push(Opened { id, account: h.account, category, day, source, priority });
                 }
             }
         }
         work_complaints(b, &mut rng, &opened, today, staff)?;
         open_disputes(b, &mut rng, households, today, staff, summary)
-    })
+    })?;
+    Ok(opened)
 }
 
-/// A complaint as opened, for working it afterwards.
-struct Opened {
-    id: i64,
-    day: NaiveDate,
+/// A complaint as opened, for working it afterwards (and for the service
+/// orders some of them lead to).
+pub(super) struct Opened {
+    pub(super) id: i64,
+    pub(super) account: AccountId,
+    pub(super) category: ComplaintCategory,
+    pub(super) day: NaiveDate,
     source: Source,
     priority: Priority,
 }

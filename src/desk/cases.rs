@@ -480,7 +480,7 @@ fn check_link(db: &Db, complaint: &ComplaintRow, to: CaseLink) -> Result<()> {
             complaint.account_number
         )));
     }
-    if db.complaint_events(complaint.id)?.iter().any(|e| e.link == Some((kind.to_string(), target))) {
+    if db.complaint_linked(complaint.id, (kind, target))? {
         return Err(DeskError::Invalid(format!("complaint #{} is already linked to {kind} {target}", complaint.id)));
     }
     Ok(())

@@ -205,6 +205,18 @@ impl Db<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Whether the complaint is already linked to `link` (a kind and an id):
+    /// one probe of the unique index `complaint_links_once`.
+    pub fn complaint_linked(&self, complaint: i64, link: (&str, i64)) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM complaint_events
+                     WHERE complaint_id = ?1 AND link_kind = ?2 AND link_id = ?3 AND kind = 'linked')",
+            )?
+            .query_row(params![complaint, link.0, link.1], |r| r.get(0))?)
+    }
+
     /// Moves a complaint to a queue and a person (or none).
     pub fn set_complaint_place(&self, complaint: i64, queue: Queue, assigned_to: Option<UserId>) -> Result<()> {
         self.conn

@@ -55,6 +55,9 @@ pub struct Work {
     /// Orders past draft and not final: waiting for review, to send, in the field.
     orders: Option<Vec<OrderRow>>,
     order: Option<OrderPanel>,
+    /// The order whose step reloads the queue: chosen again wherever its new
+    /// status puts it (the list is grouped by status, so its index moves).
+    worked: Option<i64>,
     from: String,
     to: String,
     csv_path: String,
@@ -131,6 +134,7 @@ impl Work {
             panel: None,
             orders: None,
             order: None,
+            worked: None,
             csv_path: default_csv_path(&from, &to),
             from,
             to,
@@ -192,6 +196,9 @@ impl Work {
                 // An order just completed or cancelled leaves the queue but
                 // stays open beside it, with what its last step said.
                 let left = self.order.as_ref().is_some_and(|p| !orders.iter().any(|o| o.id == p.id()));
+                if let Some(at) = self.worked.take().and_then(|id| orders.iter().position(|o| o.id == id)) {
+                    self.selected = at;
+                }
                 self.orders = Some(orders);
                 if left {
                     return (Task::none(), None);
@@ -321,7 +328,10 @@ impl Work {
     ) -> (Task<Message>, Option<Event>) {
         let task = task.map(Message::Order);
         match event {
-            Some(order::Event::Changed) => (Task::batch([task, load(backend, actor, self.tab)]), None),
+            Some(order::Event::Changed) => {
+                self.worked = self.order.as_ref().map(OrderPanel::id);
+                (Task::batch([task, load(backend, actor, self.tab)]), None)
+            }
             Some(order::Event::OpenAccount(id)) => (task, Some(Event::OpenAccount(id))),
             Some(order::Event::Rerate(rerate)) => (task, Some(Event::Rerate(rerate))),
             // Drafts are edited on their account.
