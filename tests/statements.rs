@@ -133,3 +133,36 @@ fn bad_periods_and_people_without_case_work_are_refused() {
     let admin = d.desk.login(now, "admin", DEMO_PASSWORD).unwrap().actor;
     assert!(matches!(d.desk.statement(&admin, account, from, to, now), Err(DeskError::NotPermitted(_))));
 }
+
+/// The text of every page, as lopdf reads it back (one drawn string per line).
+fn pdf_text(pdf: &[u8]) -> (String, usize) {
+    let document = lopdf::Document::load_mem(pdf).expect("a PDF lopdf can read");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    (document.extract_text(&pages).expect("its text"), pages.len())
+}
+
+#[test]
+fn the_statement_pdf_shows_the_customer_the_totals_and_every_bill() {
+    let mut d = demo();
+    let now = Utc::now();
+    let (from, to) = d.desk.default_statement_period(now);
+    let letterhead = documents::pdf::Letterhead::standard().unwrap();
+    for account in pick(&d.accounts, 99, 3) {
+        let statement = d.desk.statement(&d.rep, account, from, to, now).unwrap();
+        let pdf = documents::statement::write_pdf(&statement, &letterhead).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let (text, pages) = pdf_text(&pdf);
+        let has = |wanted: &str| text.lines().any(|line| line.trim() == wanted);
+        assert!(has(&letterhead.name), "the letterhead");
+        assert!(has(&statement.account.customer.name), "the customer's name");
+        assert!(has(&statement.account.account.number.to_string()), "the account number");
+        assert!(has(&statement.ending_balance.to_string()), "the ending balance");
+        assert!(has(&statement.totals.billed.to_string()), "the bills' total");
+        assert!(has(&statement.totals.payments.to_string()), "the payments' total");
+        for bill in &statement.bills {
+            assert!(has(&bill.total.to_string()), "bill {}'s total", bill.id);
+            assert!(text.contains(&format!("Bill {}: read", bill.id)), "bill {}'s reads", bill.id);
+        }
+        assert!(has(&format!("Page 1 of {pages}")) && has(&format!("Page {pages} of {pages}")), "page numbers");
+    }
+}

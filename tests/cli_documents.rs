@@ -1,0 +1,72 @@
+//! Documents through the command line: a statement as PDF and CSV that
+//! agree with the account, the supervisor reports with their CSVs, and the
+//! refusals (a representative running a supervisor report, a bad period).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::HashMap;
+
+use support::*;
+
+fn csv_rows(path: &std::path::Path) -> Vec<HashMap<String, String>> {
+    csv::Reader::from_path(path).unwrap().deserialize().map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_statement_is_written_as_pdf_and_csv_that_agree_with_the_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 20, 5, 13);
+    let number = account_numbers(&db).remove(2);
+    let (pdf, csv) = (dir.path().join("statement.pdf"), dir.path().join("statement.csv"));
+    let said =
+        ok_as(&db, "rep1", &["statement", &number, "--pdf", pdf.to_str().unwrap(), "--csv", csv.to_str().unwrap()]);
+    assert!(said.contains(&format!("Statement for {number}")), "{said}");
+    let balance = balance(&db, &number);
+
+    let rows = csv_rows(&csv);
+    let last = rows.last().unwrap();
+    let cents = |text: &str| -> i64 { if text.is_empty() { 0 } else { text.replace('.', "").parse().unwrap() } };
+    assert_eq!(cents(&last["balance"]), balance, "the CSV ends at the account's balance");
+    let moved: i64 = rows.iter().map(|r| cents(&r["charge"]) - cents(&r["credit"])).sum();
+    assert_eq!(cents(&rows[0]["balance"]) + moved, balance);
+
+    let document = lopdf::Document::load(&pdf).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    assert!(text.contains(&number) && text.contains("Itemized statement") && text.contains("Ending balance"));
+
+    let refused = refused_as(&db, "rep1", &["statement", &number, "--from", "2026-11-01", "--to", "2026-10-01"]);
+    assert!(refused.contains("before it starts"), "{refused}");
+    assert!(refused_as(&db, "rep1", &["statement", "99999999-9"]).contains("99999999"));
+}
+
+#[test]
+fn supervisor_reports_write_their_tables_and_are_refused_to_a_representative() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 30, 3, 3);
+    let (lines, requests) = (dir.path().join("lines.csv"), dir.path().join("requests.csv"));
+    let period = ["--from", "2026-01-01"];
+    let said = ok_as(
+        &db,
+        "supervisor",
+        &[
+            &["report", "adjustments"][..],
+            &period,
+            &["--csv", lines.to_str().unwrap(), "--requests-csv", requests.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(said.starts_with("Money actions effective 2026-01-01"), "{said}");
+    let rows = csv_rows(&lines);
+    assert!(rows.iter().all(|r| !r["representative"].is_empty() && !r["action"].is_empty()));
+    assert!(requests.exists(), "the requests table is written even when it is short");
+    for report in ["complaints", "productivity"] {
+        let csv = dir.path().join(format!("{report}.csv"));
+        ok_as(&db, "manager", &[&["report", report][..], &period, &["--csv", csv.to_str().unwrap()]].concat());
+        csv::Reader::from_path(&csv).unwrap().headers().unwrap();
+    }
+    let refused = refused_as(&db, "rep3", &[&["report", "productivity"][..], &period].concat());
+    assert!(refused.contains("run by a Supervisor or Manager"), "{refused}");
+}
