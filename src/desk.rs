@@ -56,7 +56,9 @@ pub use orders::{OrderCompleted, OrderCompletion, OrderRequest, OrderView, Rerat
 pub use reports::{
     ComplaintGroup, ComplaintsReport, MAX_REPORT_PERIOD_DAYS, MoneyActionsReport, ProductivityReport, RequestSummary,
 };
-pub use statement::{DEFAULT_STATEMENT_MONTHS, MAX_STATEMENT_DAYS, Statement, StatementItem, StatementTotals};
+pub use statement::{
+    DEFAULT_STATEMENT_MONTHS, MAX_STATEMENT_DAYS, Statement, StatementItem, StatementTotals, twelve_months_to,
+};
 pub use work::{LIAISON_CLOSED_DAYS, LiaisonGroup, LiaisonReport, LiaisonRow, MAX_WORK_ITEMS, MyWork, WorkItem};
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;

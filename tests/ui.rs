@@ -703,6 +703,52 @@ fn a_dispute_is_recorded_by_a_car_i_and_granted_by_a_car_iii_in_the_window() {
 }
 
 #[test]
+fn a_statement_is_saved_as_pdf_and_csv_and_printed_or_saved_from_the_account() {
+    use account::statement;
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    let name = open_first_account(&mut app, &scene);
+    key(&mut app, Shortcut::Mnemonic('s'));
+    assert!(sees_prefix(&app, "Itemized statement for "));
+    let path = scene._dir.path().join("statement.pdf");
+    let set = |message: statement::Message| Message::Account(account::Message::Statement(message));
+    apply(&mut app, set(statement::Message::Path(path.display().to_string())));
+    act(&mut app, |ui| ui.click("Save PDF").map(drop));
+    assert!(sees_prefix(&app, "Statement saved as PDF ("), "the notice says so");
+    let pdf = std::fs::read(&path).unwrap();
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    assert!(document.extract_text(&pages).unwrap().contains(&name), "the customer's name is in it");
+
+    key(&mut app, Shortcut::Mnemonic('s'));
+    apply(&mut app, set(statement::Message::Path(path.display().to_string())));
+    act(&mut app, |ui| ui.click("Save CSV").map(drop));
+    assert!(sees_prefix(&app, "Statement saved as CSV ("));
+    let csv = std::fs::read_to_string(path.with_extension("csv")).unwrap();
+    assert!(csv.starts_with("account,date,posting,kind,description,reason,bill,charge,credit,balance"));
+
+    // A period that ends before it starts is refused in the form, and nothing is written.
+    key(&mut app, Shortcut::Mnemonic('s'));
+    let other = scene._dir.path().join("refused.pdf");
+    apply(&mut app, set(statement::Message::Path(other.display().to_string())));
+    apply(&mut app, set(statement::Message::From("2026-11-01".into())));
+    apply(&mut app, set(statement::Message::To("2026-10-01".into())));
+    act(&mut app, |ui| ui.click("Save PDF").map(drop));
+    assert!(sees(&app, "the statement ends (2026-10-01) before it starts (2026-11-01)"));
+    assert!(!other.exists());
+
+    // Print: through lp where there is a printer; otherwise saved, and said so.
+    apply(&mut app, set(statement::Message::From("2026-01-01".into())));
+    act(&mut app, |ui| ui.click("Print").map(drop));
+    assert!(
+        sees_prefix(&app, "Statement sent to the printer") || sees_prefix(&app, "Not printed — "),
+        "the notice says what happened"
+    );
+    assert!(other.exists(), "the PDF is saved either way");
+}
+
+#[test]
 fn an_administrator_adds_a_user_and_a_manager_raises_a_limit() {
     use utility_desk::domain::authority::{Figure, Limit, MoneyAction};
     use utility_desk::domain::user::Role;

@@ -46,13 +46,7 @@ pub fn statement(desk: &mut Desk, out: &mut impl Write, args: StatementArgs) -> 
     let account = desk.account_by_number(&args.number)?;
     let (default_from, default_to) = desk.default_statement_period(now);
     let to = args.to.unwrap_or(default_to);
-    let from = args.from.unwrap_or(if args.to.is_some() {
-        to.checked_sub_months(chrono::Months::new(crate::desk::DEFAULT_STATEMENT_MONTHS))
-            .and_then(|d| d.succ_opt())
-            .unwrap_or(to)
-    } else {
-        default_from
-    });
+    let from = args.from.unwrap_or(if args.to.is_some() { crate::desk::twelve_months_to(to).0 } else { default_from });
     let statement = desk.statement(&actor, account.account.id, from, to, now)?;
     if let Some(path) = &args.csv {
         documents::statement::write_csv(&statement, create(path)?)?;

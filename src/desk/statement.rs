@@ -90,12 +90,16 @@ fn describe(entry: &EntryRow) -> String {
     }
 }
 
+/// The twelve months that end on `last` (both days included).
+pub fn twelve_months_to(last: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let from = last.checked_sub_months(Months::new(DEFAULT_STATEMENT_MONTHS)).unwrap_or(last);
+    (from.succ_opt().unwrap_or(from), last)
+}
+
 impl Desk {
     /// The period a statement covers when none is given: the twelve months to today.
     pub fn default_statement_period(&self, now: DateTime<Utc>) -> (NaiveDate, NaiveDate) {
-        let today = self.today(now);
-        let from = today.checked_sub_months(Months::new(DEFAULT_STATEMENT_MONTHS)).unwrap_or(today);
-        (from.succ_opt().unwrap_or(from), today)
+        twelve_months_to(self.today(now))
     }
 
     /// The account's itemized statement from `from` to `to` (both included),

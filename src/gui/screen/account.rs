@@ -9,6 +9,7 @@ pub mod contact;
 pub mod credit;
 mod form;
 pub mod reason;
+pub mod statement;
 mod usage;
 
 use chrono::Utc;
@@ -71,6 +72,8 @@ pub struct Account {
     order_form: Option<OrderForm>,
     /// A dispute being recorded on the chosen bill.
     dispute: Option<DisputeForm>,
+    /// The itemized statement being asked for.
+    statement: Option<statement::StatementForm>,
     /// A re-read's re-rate to open in the adjust form once the bills are loaded.
     pending_rerate: Option<Rerate>,
     /// What the last action did, shown until the next one.
@@ -92,6 +95,8 @@ pub enum Message {
     OrderForm(order::FormMessage),
     OpenDispute,
     DisputeForm(dispute::FormMessage),
+    OpenStatement,
+    Statement(statement::Message),
     Back,
 }
 
@@ -118,6 +123,7 @@ impl Account {
             cases_tab: cases::CasesTab::default(),
             order_form: None,
             dispute: None,
+            statement: None,
             pending_rerate: None,
             notice: None,
         };
@@ -251,6 +257,28 @@ impl Account {
                     None => task.map(Message::OrderForm),
                 }
             }
+            Message::OpenStatement => {
+                let Some(number) = self.overview.as_ref().map(|o| o.account.account.number.to_string()) else {
+                    return Task::none();
+                };
+                let (form, task) = statement::StatementForm::new(self.id, number);
+                self.close_forms();
+                self.statement = Some(form);
+                self.notice = None;
+                task.map(Message::Statement)
+            }
+            Message::Statement(message) => {
+                let Some(form) = &mut self.statement else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(statement::Event::Closed(said)) => {
+                        self.statement = None;
+                        self.notice = said;
+                        Task::none()
+                    }
+                    None => task.map(Message::Statement),
+                }
+            }
             Message::OpenDispute => {
                 let Some(bill) = self.bills.chosen().cloned() else {
                     self.notice = Some(widget::Notice::new("Choose a bill first: Alt+2, then ↓.", ""));
@@ -341,6 +369,7 @@ impl Account {
         self.contact = None;
         self.order_form = None;
         self.dispute = None;
+        self.statement = None;
     }
 
     fn has_form(&self) -> bool {
@@ -349,6 +378,7 @@ impl Account {
             || self.contact.is_some()
             || self.order_form.is_some()
             || self.dispute.is_some()
+            || self.statement.is_some()
     }
 
     fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
@@ -379,6 +409,7 @@ impl Account {
             Shortcut::Adjust if self.adjust.is_none() => self.open_adjust(actor),
             Shortcut::Contact if self.contact.is_none() => self.update(backend, actor, Message::OpenContact),
             Shortcut::Order if self.order_form.is_none() => self.update(backend, actor, Message::OpenOrderForm),
+            Shortcut::Mnemonic('s') if !self.has_form() => self.update(backend, actor, Message::OpenStatement),
             Shortcut::Mnemonic('i') if self.tab == Tab::Bills && !self.has_form() => {
                 self.update(backend, actor, Message::OpenDispute)
             }
@@ -438,6 +469,9 @@ impl Account {
                 button(text("Service order  Alt+W"))
                     .style(button::secondary)
                     .on_press_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm)),
+                button(text("Statement  Alt+S"))
+                    .style(button::secondary)
+                    .on_press_maybe(self.statement.is_none().then_some(Message::OpenStatement)),
                 button(text("Issue credit  Alt+C"))
                     .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
             ]
@@ -464,6 +498,8 @@ impl Account {
             Some(form.view().map(Message::Adjust))
         } else if let Some(form) = &self.order_form {
             Some(form.view().map(Message::OrderForm))
+        } else if let Some(form) = &self.statement {
+            Some(form.view().map(Message::Statement))
         } else {
             self.dispute.as_ref().map(|form| form.view().map(Message::DisputeForm))
         };
