@@ -749,6 +749,41 @@ fn a_statement_is_saved_as_pdf_and_csv_and_printed_or_saved_from_the_account() {
 }
 
 #[test]
+fn a_supervisor_runs_the_reports_and_saves_them_as_csv_and_a_representative_has_none() {
+    use utility_desk::gui::screen::reports;
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    assert!(!sees(&app, "Reports  F3"), "no Reports for a representative");
+    key(&mut app, Shortcut::Reports);
+    assert!(!sees(&app, "Supervisor reports"));
+
+    key(&mut app, Shortcut::Mnemonic('q'));
+    sign_in(&mut app, "supervisor", DEMO_PASSWORD);
+    key(&mut app, Shortcut::Reports);
+    assert!(sees(&app, "Supervisor reports"));
+    let set = |message: reports::Message| Message::Reports(message);
+    apply(&mut app, set(reports::Message::From("2026-01-01".into())));
+    act(&mut app, |ui| ui.click("Run").map(drop));
+    assert!(sees_prefix(&app, "Effective 2026-01-01 to "), "the credits and adjustments report");
+    assert!(sees(&app, "Requests raised above limits"));
+    let path = scene._dir.path().join("adjustments.csv");
+    apply(&mut app, set(reports::Message::CsvPath(path.display().to_string())));
+    key(&mut app, Shortcut::Mnemonic('v'));
+    assert!(sees_prefix(&app, "Saved "), "the notice says what was saved");
+    assert!(csv::Reader::from_path(&path).unwrap().headers().unwrap().iter().any(|h| h == "credited"));
+    assert!(scene._dir.path().join("adjustments-requests.csv").exists(), "the requests table beside it");
+
+    key(&mut app, Shortcut::Tab(2));
+    act(&mut app, |ui| ui.click("Run").map(drop));
+    assert!(sees_prefix(&app, "Opened 2026-01-01 to "), "complaints by source and status");
+    key(&mut app, Shortcut::Tab(3));
+    act(&mut app, |ui| ui.click("Run").map(drop));
+    assert!(sees(&app, "Complaints opened"), "case work per person");
+    assert!(sees_prefix(&app, "Lucia Bramante (rep3"), "a representative's row");
+}
+
+#[test]
 fn an_administrator_adds_a_user_and_a_manager_raises_a_limit() {
     use utility_desk::domain::authority::{Figure, Limit, MoneyAction};
     use utility_desk::domain::user::Role;

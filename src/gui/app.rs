@@ -12,7 +12,7 @@ use iced::{Center, Element, Fill, Subscription, Task, Theme};
 use super::backend::Backend;
 pub use super::keys::Shortcut;
 use super::keys::{help, on_event};
-use super::screen::{account, admin, approvals, login, search, work};
+use super::screen::{account, admin, approvals, login, reports, search, work};
 use super::theme::{self, Themes};
 use super::widget::key_hint;
 use crate::demo::{self, DemoOptions};
@@ -64,6 +64,7 @@ enum Page {
     Approvals(Box<approvals::Approvals>),
     Admin(Box<admin::Admin>),
     Work(Box<work::Work>),
+    Reports(Box<reports::Reports>),
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +80,9 @@ pub enum Message {
     Approvals(approvals::Message),
     Admin(admin::Message),
     Work(work::Message),
+    Reports(reports::Message),
+    /// Supervisor reports (Supervisors and Managers).
+    ShowReports,
     /// Work queues and the liaison report (everyone but Administrators).
     ShowWork,
     /// Users and limits (Administrators, Managers).
@@ -405,6 +409,18 @@ impl Workspace {
                 self.page = Page::Work(Box::new(work));
                 task.map(Message::Work)
             }
+            Message::Reports(message) => {
+                let Page::Reports(reports) = &mut self.page else { return Task::none() };
+                reports.update(backend, &actor, message).map(Message::Reports)
+            }
+            Message::ShowReports | Message::Key(Shortcut::Reports) => {
+                if !matches!(actor.role, Role::Supervisor | Role::Manager) {
+                    return Task::none();
+                }
+                let (reports, task) = reports::Reports::new();
+                self.page = Page::Reports(Box::new(reports));
+                task.map(Message::Reports)
+            }
             Message::ShowSearch | Message::Key(Shortcut::Search) => {
                 self.page = Page::Search;
                 search::focus()
@@ -439,6 +455,7 @@ impl Workspace {
                 },
                 Page::Approvals(approvals) => approvals.key(backend, &actor, key).map(Message::Approvals),
                 Page::Admin(admin) => admin.key(backend, &actor, key).map(Message::Admin),
+                Page::Reports(reports) => reports.key(backend, &actor, key).map(Message::Reports),
                 Page::Work(work) => {
                     let (task, event) = work.key(backend, &actor, key);
                     self.work_event(backend, task, event)
@@ -491,6 +508,7 @@ impl Workspace {
         .push(
             (actor.role != Role::Admin).then(|| nav("Work  F2", matches!(self.page, Page::Work(_)), Message::ShowWork)),
         )
+        .push(approver.then(|| nav("Reports  F3", matches!(self.page, Page::Reports(_)), Message::ShowReports)))
         .push(
             matches!(actor.role, Role::Admin | Role::Manager)
                 .then(|| nav("Administration", matches!(self.page, Page::Admin(_)), Message::ShowAdmin)),
@@ -514,6 +532,7 @@ impl Workspace {
             Page::Approvals(approvals) => approvals.view(actor).map(Message::Approvals),
             Page::Admin(admin) => admin.view(actor).map(Message::Admin),
             Page::Work(work) => work.view(actor).map(Message::Work),
+            Page::Reports(reports) => reports.view().map(Message::Reports),
         };
         column![container(top).padding([6, 12]), rule::horizontal(1), container(page).padding(12).height(Fill)].into()
     }

@@ -32,6 +32,8 @@ pub enum Shortcut {
     Approvals,
     /// F2: work queues and the liaison report.
     Work,
+    /// F3: supervisor reports.
+    Reports,
     /// Alt+M: administration.
     Admin,
     /// Alt and another letter: the button on screen that shows it
@@ -57,6 +59,10 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("F2", "work queues: my work, liaison queue, liaison report, service orders (Alt+1 … Alt+4)"),
         ("Alt+N T G E R O", "on a complaint: note, take it, assign, escalate, close, reopen"),
         ("Alt+U V D F X E", "on an order: submit, review, send, field result, cancel, edit a draft"),
+        (
+            "F3",
+            "supervisor reports: credits and adjustments, complaints, productivity (Alt+1 … Alt+3; Alt+V saves CSV)",
+        ),
         ("Alt+M", "administration: users and limits"),
         ("Alt+letter", "the button showing it, e.g. Approve and post  Alt+P"),
         ("Tab  Shift+Tab", "next or previous field"),
@@ -107,6 +113,7 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
         }
         Key::Named(Named::F1) => return Some(Shortcut::Help),
         Key::Named(Named::F2) => return Some(Shortcut::Work),
+        Key::Named(Named::F3) => return Some(Shortcut::Reports),
         Key::Named(Named::F9) => return Some(Shortcut::Theme),
         // Arrows and Tab: a text input does not use them.
         Key::Named(Named::ArrowUp) => return Some(Shortcut::Up),

@@ -8,5 +8,6 @@ pub mod complaint;
 pub mod dispute;
 pub mod login;
 pub mod order;
+pub mod reports;
 pub mod search;
 pub mod work;
