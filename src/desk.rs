@@ -13,6 +13,7 @@ mod disputes;
 mod error;
 pub mod explain;
 mod export;
+mod letters;
 mod money;
 mod orders;
 mod reports;
@@ -49,6 +50,7 @@ pub use cases::{
 pub use disputes::{DisputeDecision, DisputeOutcome, DisputeRequest, DisputeView};
 pub use error::DeskError;
 pub use export::ExportSummary;
+pub use letters::{LetterAbout, LetterDraft};
 pub use money::{
     CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest, check_payment,
 };

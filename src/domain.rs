@@ -10,6 +10,7 @@ pub mod cases;
 pub mod check_digit;
 pub mod ids;
 pub mod ledger;
+pub mod letters;
 pub mod money;
 pub mod orders;
 pub mod rates;

@@ -10,6 +10,7 @@ mod cases;
 mod convert;
 mod disputes;
 mod ledger;
+mod letters;
 mod orders;
 mod reports;
 mod search;
@@ -29,6 +30,7 @@ pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow};
 pub use disputes::DisputeRow;
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
+pub use letters::{LetterRow, NewLetter};
 pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
 pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
@@ -47,6 +49,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_disputes", include_str!("store/migrations/0007_disputes.sql")),
     ("0008_orders", include_str!("store/migrations/0008_orders.sql")),
     ("0009_reports", include_str!("store/migrations/0009_reports.sql")),
+    ("0010_letters", include_str!("store/migrations/0010_letters.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,92 @@
+//! Letters sent, kept as sent.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Db, Result};
+use crate::domain::ids::{AccountId, UserId};
+
+/// A letter as it was sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LetterRow {
+    pub id: i64,
+    pub account_id: AccountId,
+    pub template: String,
+    /// ("complaint", 12), ("bill", 4410), ...
+    pub about: Option<(String, i64)>,
+    pub subject: String,
+    pub body: String,
+    pub sha256: String,
+    pub sent_by: String,
+    pub sent_by_name: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// A letter to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLetter<'a> {
+    pub account: AccountId,
+    pub template: &'a str,
+    pub about: Option<(&'a str, i64)>,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub sha256: &'a str,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+}
+
+const LETTER_QUERY: &str = "SELECT l.id, l.account_id, l.template, l.about_kind, l.about_id, l.subject, l.body,
+        l.sha256, u.username, u.full_name, l.sent_at
+    FROM letters l JOIN users u ON u.id = l.sent_by";
+
+fn row_to_letter(r: &Row) -> rusqlite::Result<LetterRow> {
+    let kind: Option<String> = r.get(3)?;
+    let id: Option<i64> = r.get(4)?;
+    Ok(LetterRow {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        template: r.get(2)?,
+        about: kind.zip(id),
+        subject: r.get(5)?,
+        body: r.get(6)?,
+        sha256: r.get(7)?,
+        sent_by: r.get(8)?,
+        sent_by_name: r.get(9)?,
+        sent_at: r.get(10)?,
+    })
+}
+
+impl Db<'_> {
+    pub fn insert_letter(&self, letter: &NewLetter) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO letters (account_id, template, about_kind, about_id, subject, body, sha256, sent_by, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                letter.account,
+                letter.template,
+                letter.about.map(|(kind, _)| kind),
+                letter.about.map(|(_, id)| id),
+                letter.subject,
+                letter.body,
+                letter.sha256,
+                letter.by,
+                letter.at
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn letter(&self, id: i64) -> Result<Option<LetterRow>> {
+        let sql = format!("{LETTER_QUERY} WHERE l.id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_letter).optional()?)
+    }
+
+    /// The account's letters, newest first.
+    pub fn letters(&self, account: AccountId) -> Result<Vec<LetterRow>> {
+        let sql = format!("{LETTER_QUERY} WHERE l.account_id = ?1 ORDER BY l.id DESC");
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map([account], row_to_letter)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
