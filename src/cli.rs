@@ -142,6 +142,11 @@ enum Command {
     },
     /// An account's itemized statement over a period (default: the last twelve months).
     Statement(documents::StatementArgs),
+    /// Letters to customers from templates: templates, send (or --preview), show, list.
+    Letter {
+        #[command(subcommand)]
+        command: documents::LetterCommand,
+    },
     /// Reports: liaison follow-up; for supervisors, money actions, complaints and productivity.
     Report {
         #[command(subcommand)]
@@ -266,6 +271,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Order { command }) => orders::order(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Report { command }) => documents::report(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Statement(args)) => documents::statement(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Letter { command }) => documents::letter(&mut open_existing(&path)?, &mut out, command),
     }
 }
 

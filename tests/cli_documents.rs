@@ -70,3 +70,38 @@ fn supervisor_reports_write_their_tables_and_are_refused_to_a_representative() {
     let refused = refused_as(&db, "rep3", &[&["report", "productivity"][..], &period].concat());
     assert!(refused.contains("run by a Supervisor or Manager"), "{refused}");
 }
+
+#[test]
+fn a_high_bill_letter_is_previewed_edited_sent_and_shown_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 8, 3);
+    let number = account_numbers(&db).remove(0);
+    let bill = overview(&db, &number)["bills"][0]["id"].as_i64().unwrap().to_string();
+    let send = ["letter", "send", &number, "--template", "high-bill-explanation", "--bill", &bill];
+    let preview = ok_as(&db, "rep1", &[&send[..], &["--preview"]].concat());
+    assert!(preview.starts_with(&format!("Subject: Your bill {bill} for ")), "{preview}");
+    assert!(preview.contains("Here is how it was worked out"));
+    assert_eq!(
+        json(&db, &["letter", "list", &number, "--json"]).as_array().unwrap().len(),
+        0,
+        "a preview keeps nothing"
+    );
+
+    let edited = dir.path().join("body.txt");
+    let body =
+        preview.split_once("\n\n").unwrap().1.replace("Sincerely,", "We are sorry for the trouble.\n\nSincerely,");
+    std::fs::write(&edited, &body).unwrap();
+    let pdf = dir.path().join("letter.pdf");
+    let sent = ok_as(
+        &db,
+        "rep1",
+        &[&send[..], &["--body-file", edited.to_str().unwrap(), "--pdf", pdf.to_str().unwrap()]].concat(),
+    );
+    let id = number_after(&sent, "letter #");
+    let shown = json(&db, &["letter", "show", &id.to_string(), "--json"]);
+    assert_eq!(shown["body"].as_str().unwrap(), body.trim(), "kept exactly as sent");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    let refused = refused_as(&db, "rep1", &["letter", "send", &number, "--template", "dispute-denied"]);
+    assert!(refused.contains("needs") && refused.contains("dispute_bill"), "{refused}");
+}

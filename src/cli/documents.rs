@@ -248,3 +248,142 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
         }
     }
 }
+
+/// What a letter is about, from the command line.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct AboutArgs {
+    #[arg(long, value_name = "ID")]
+    pub complaint: Option<i64>,
+    #[arg(long, value_name = "ID")]
+    pub dispute: Option<i64>,
+    #[arg(long, value_name = "ID")]
+    pub order: Option<i64>,
+    #[arg(long, value_name = "ID")]
+    pub posting: Option<i64>,
+    #[arg(long, value_name = "ID")]
+    pub bill: Option<i64>,
+}
+
+impl AboutArgs {
+    fn about(&self) -> Option<crate::desk::LetterAbout> {
+        use crate::desk::LetterAbout;
+        use crate::domain::ids::{BillId, PostingId};
+        self.complaint
+            .map(LetterAbout::Complaint)
+            .or(self.dispute.map(LetterAbout::Dispute))
+            .or(self.order.map(LetterAbout::Order))
+            .or(self.posting.map(|p| LetterAbout::Posting(PostingId(p))))
+            .or(self.bill.map(|b| LetterAbout::Bill(BillId(b))))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LetterCommand {
+    /// The templates, with the fields each names.
+    Templates,
+    /// Merge a template and print it, or send it: kept on the account as sent.
+    Send {
+        /// The account number.
+        number: String,
+        /// complaint-response, dispute-granted, dispute-denied, credit-confirmation,
+        /// adjustment-confirmation, high-bill-explanation, order-confirmation.
+        #[arg(long)]
+        template: String,
+        #[command(flatten)]
+        about: AboutArgs,
+        /// Print the merged letter and keep nothing.
+        #[arg(long)]
+        preview: bool,
+        /// Send this text instead of the merged body (edited from a --preview).
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+        /// Write the letter as sent as PDF to FILE.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+    /// A letter as it was sent.
+    Show {
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An account's letters, newest first.
+    List {
+        number: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn letter(desk: &mut Desk, out: &mut impl Write, command: LetterCommand) -> Result<(), DeskError> {
+    let now = Utc::now();
+    let write_pdf = |desk: &mut Desk, id: i64, path: &std::path::Path| -> Result<(), DeskError> {
+        let pdf = desk.letter_pdf(id)?;
+        std::fs::write(path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))
+    };
+    match command {
+        LetterCommand::Templates => {
+            for t in crate::domain::letters::Template::all()? {
+                writeln!(out, "{:<26} {}\n  fields: {}", t.name, t.title, t.fields()?.join(", ")).map_err(io)?;
+            }
+            Ok(())
+        }
+        LetterCommand::Send { number, template, about, preview, body_file, pdf, sign_in } => {
+            let account = desk.account_by_number(&number)?.account.id;
+            let actor = sign_in.actor(desk, now)?;
+            let mut draft = desk.draft_letter(&actor, now, account, &template, about.about())?;
+            if let Some(path) = &body_file {
+                draft.body = std::fs::read_to_string(path)
+                    .map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", path.display())))?;
+            }
+            if preview {
+                writeln!(out, "Subject: {}\n\n{}", draft.subject, draft.body).map_err(io)?;
+                return Ok(());
+            }
+            let id = desk.send_letter(&actor, now, &draft)?;
+            writeln!(out, "sent: letter #{id} ({}), kept on account {number}", draft.template).map_err(io)?;
+            if let Some(path) = &pdf {
+                write_pdf(desk, id, path)?;
+                writeln!(out, "Written to {}", path.display()).map_err(io)?;
+            }
+            Ok(())
+        }
+        LetterCommand::Show { id, pdf, json: as_json } => {
+            let letter = desk.letter(id)?;
+            if let Some(path) = &pdf {
+                write_pdf(desk, id, path)?;
+            }
+            if as_json {
+                return json(out, &letter);
+            }
+            writeln!(
+                out,
+                "Letter #{} ({}), sent {} by {}\nSubject: {}\n\n{}",
+                letter.id,
+                letter.template,
+                letter.sent_at.format("%Y-%m-%d %H:%M UTC"),
+                letter.sent_by,
+                letter.subject,
+                letter.body
+            )
+            .map_err(io)
+        }
+        LetterCommand::List { number, json: as_json } => {
+            let account = desk.account_by_number(&number)?.account.id;
+            let letters = desk.letters(account)?;
+            if as_json {
+                return json(out, &letters);
+            }
+            for l in &letters {
+                writeln!(out, "#{:<6} {} {:<24} {}", l.id, l.sent_at.format("%Y-%m-%d"), l.template, l.subject)
+                    .map_err(io)?;
+            }
+            Ok(())
+        }
+    }
+}
