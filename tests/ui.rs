@@ -784,6 +784,40 @@ fn a_supervisor_runs_the_reports_and_saves_them_as_csv_and_a_representative_has_
 }
 
 #[test]
+fn a_high_bill_letter_is_merged_for_the_chosen_bill_edited_and_kept_as_sent() {
+    use account::letter;
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    let name = open_first_account(&mut app, &scene);
+    let account = app.open_account().unwrap();
+    key(&mut app, Shortcut::Tab(2));
+    key(&mut app, Shortcut::Down);
+    key(&mut app, Shortcut::Mnemonic('k'));
+    assert!(sees(&app, "Letter to the customer"));
+    act(&mut app, |ui| ui.click("High-bill explanation").map(drop));
+    act(&mut app, |ui| ui.click("Merge").map(drop));
+    assert!(sees(&app, "What is sent is kept on the account exactly as it reads here; it is never changed."));
+    let set = |message: letter::Message| Message::Account(account::Message::Letter(message));
+    let pdf = scene._dir.path().join("letter.pdf");
+    apply(&mut app, set(letter::Message::PdfPath(pdf.display().to_string())));
+    apply(&mut app, set(letter::Message::Subject("Your October bill, explained".into())));
+    act(&mut app, |ui| ui.click("Send and keep").map(drop));
+    assert!(sees_prefix(&app, "Letter #"), "the notice names the letter");
+    let kept = Desk::open(&scene.path).unwrap().letters(account).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].subject, "Your October bill, explained", "the subject as edited");
+    assert!(kept[0].body.starts_with(&format!("Dear {name},")), "{}", kept[0].body);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    // A complaint response with nothing to say which complaint is refused in the form.
+    key(&mut app, Shortcut::Mnemonic('k'));
+    act(&mut app, |ui| ui.click("Complaint response").map(drop));
+    act(&mut app, |ui| ui.click("Merge").map(drop));
+    assert!(sees(&app, "say which: complaint"));
+}
+
+#[test]
 fn an_administrator_adds_a_user_and_a_manager_raises_a_limit() {
     use utility_desk::domain::authority::{Figure, Limit, MoneyAction};
     use utility_desk::domain::user::Role;

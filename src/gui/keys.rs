@@ -55,6 +55,7 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Alt+L", "log a contact or complaint"),
         ("Alt+W", "draft a service order on the open account"),
         ("Alt+S", "the open account's itemized statement: save as PDF or CSV, or print"),
+        ("Alt+K", "a letter to the customer from a template, read and edited before it is sent"),
         ("Alt+A", "approvals (supervisors) or my requests"),
         ("F2", "work queues: my work, liaison queue, liaison report, service orders (Alt+1 … Alt+4)"),
         ("Alt+N T G E R O", "on a complaint: note, take it, assign, escalate, close, reopen"),

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod contact;
 pub mod credit;
 mod form;
+pub mod letter;
 pub mod reason;
 pub mod statement;
 mod usage;
@@ -74,6 +75,8 @@ pub struct Account {
     dispute: Option<DisputeForm>,
     /// The itemized statement being asked for.
     statement: Option<statement::StatementForm>,
+    /// A letter being written.
+    letter: Option<letter::LetterForm>,
     /// A re-read's re-rate to open in the adjust form once the bills are loaded.
     pending_rerate: Option<Rerate>,
     /// What the last action did, shown until the next one.
@@ -97,6 +100,8 @@ pub enum Message {
     DisputeForm(dispute::FormMessage),
     OpenStatement,
     Statement(statement::Message),
+    OpenLetter,
+    Letter(letter::Message),
     Back,
 }
 
@@ -124,6 +129,7 @@ impl Account {
             order_form: None,
             dispute: None,
             statement: None,
+            letter: None,
             pending_rerate: None,
             notice: None,
         };
@@ -279,6 +285,31 @@ impl Account {
                     None => task.map(Message::Statement),
                 }
             }
+            Message::OpenLetter => {
+                let context = letter::Context {
+                    complaint: self.cases_tab.complaint().map(|p| p.id()),
+                    dispute: self.cases_tab.dispute().map(|p| p.id()),
+                    order: self.cases_tab.order().map(|p| p.id()),
+                    bill: self.bills.chosen().map(|b| b.id),
+                };
+                self.close_forms();
+                self.letter = Some(letter::LetterForm::new(self.id, context));
+                self.notice = None;
+                Task::none()
+            }
+            Message::Letter(message) => {
+                let Some(form) = &mut self.letter else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(letter::Event::Closed(said)) => {
+                        self.letter = None;
+                        let reload = said.is_some();
+                        self.notice = said;
+                        if reload { load(backend, self.id) } else { Task::none() }
+                    }
+                    None => task.map(Message::Letter),
+                }
+            }
             Message::OpenDispute => {
                 let Some(bill) = self.bills.chosen().cloned() else {
                     self.notice = Some(widget::Notice::new("Choose a bill first: Alt+2, then ↓.", ""));
@@ -370,6 +401,7 @@ impl Account {
         self.order_form = None;
         self.dispute = None;
         self.statement = None;
+        self.letter = None;
     }
 
     fn has_form(&self) -> bool {
@@ -379,6 +411,7 @@ impl Account {
             || self.order_form.is_some()
             || self.dispute.is_some()
             || self.statement.is_some()
+            || self.letter.is_some()
     }
 
     fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
@@ -410,6 +443,7 @@ impl Account {
             Shortcut::Contact if self.contact.is_none() => self.update(backend, actor, Message::OpenContact),
             Shortcut::Order if self.order_form.is_none() => self.update(backend, actor, Message::OpenOrderForm),
             Shortcut::Mnemonic('s') if !self.has_form() => self.update(backend, actor, Message::OpenStatement),
+            Shortcut::Mnemonic('k') if !self.has_form() => self.update(backend, actor, Message::OpenLetter),
             Shortcut::Mnemonic('i') if self.tab == Tab::Bills && !self.has_form() => {
                 self.update(backend, actor, Message::OpenDispute)
             }
@@ -472,6 +506,9 @@ impl Account {
                 button(text("Statement  Alt+S"))
                     .style(button::secondary)
                     .on_press_maybe(self.statement.is_none().then_some(Message::OpenStatement)),
+                button(text("Letter  Alt+K"))
+                    .style(button::secondary)
+                    .on_press_maybe(self.letter.is_none().then_some(Message::OpenLetter)),
                 button(text("Issue credit  Alt+C"))
                     .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
             ]
@@ -500,6 +537,8 @@ impl Account {
             Some(form.view().map(Message::OrderForm))
         } else if let Some(form) = &self.statement {
             Some(form.view().map(Message::Statement))
+        } else if let Some(form) = &self.letter {
+            Some(form.view().map(Message::Letter))
         } else {
             self.dispute.as_ref().map(|form| form.view().map(Message::DisputeForm))
         };
