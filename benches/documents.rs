@@ -4,7 +4,9 @@
 //! PDF (target ≤ 200 ms).
 //!
 //! `cargo bench --bench documents`; `BENCH_ACCOUNTS=20000` for a quick run
-//! (`BENCH_MONTHS`, default 2, months of history; `BENCH_RUNS`, default 5).
+//! (`BENCH_MONTHS`, default 2, months of history; `BENCH_RUNS`, default 5;
+//! the statement uses its own 13-month database of `BENCH_STATEMENT_ACCOUNTS`,
+//! default 2,000).
 
 mod common;
 
@@ -72,6 +74,37 @@ fn main() {
             .collect();
         table.row(what, &Stats::of(&samples), "");
     }
+    // A 12-month itemized statement as PDF, on a smaller database with
+    // thirteen months of bills (BENCH_STATEMENT_ACCOUNTS, default 2,000).
+    let small = cached_demo(env_size("BENCH_STATEMENT_ACCOUNTS", 2_000), 13);
+    let mut desk = Desk::open(&small).expect("open the statement bench database");
+    let path = small;
+    let (year_from, year_to) = desk.default_statement_period(now);
+    let rep = desk.login(now, "rep1", DEMO_PASSWORD).expect("the demo representative").actor;
+    let letterhead = utility_desk::documents::pdf::Letterhead::standard().expect("the letterhead");
+    let statement = desk.statement(&rep, common::first_account(&path), year_from, year_to, now).expect("a statement");
+    let pdf_samples: Vec<Duration> = (0..runs.max(20))
+        .map(|_| time(|| utility_desk::documents::statement::write_pdf(&statement, &letterhead).expect("the PDF")).1)
+        .collect();
+    let whole: Vec<Duration> = (0..runs.max(20))
+        .map(|_| {
+            time(|| {
+                let s =
+                    desk.statement(&rep, common::first_account(&path), year_from, year_to, now).expect("a statement");
+                utility_desk::documents::statement::write_pdf(&s, &letterhead).expect("the PDF")
+            })
+            .1
+        })
+        .collect();
+    let lines = statement.items.len() + statement.bills.iter().map(|b| b.lines.len() + 1).sum::<usize>();
+    let pdf = Stats::of(&pdf_samples);
+    table.row(
+        &format!("statement PDF, {} bills, {lines} printed lines (layout and PDF)", statement.bills.len()),
+        &pdf,
+        "≤ 200 ms",
+    );
+    table.row("statement PDF, with the ledger read and reconciled", &Stats::of(&whole), "≤ 200 ms");
     table.print();
     println!("money actions report: {}", verdict(adjustments.max <= REPORT_TARGET));
+    println!("statement PDF: {}", verdict(Stats::of(&whole).max <= Duration::from_millis(200)));
 }

@@ -147,6 +147,12 @@ pub fn account_id_range(path: &Path) -> (i64, i64) {
         .expect("account ids")
 }
 
+/// The first account of a bench database.
+pub fn first_account(path: &Path) -> utility_desk::domain::ids::AccountId {
+    let (first, _) = account_id_range(path);
+    utility_desk::domain::ids::AccountId(first)
+}
+
 /// Times one call.
 pub fn time<T>(work: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();
