@@ -93,6 +93,19 @@ fn money_actions_count_by_representative_and_reason_with_requests_and_turnaround
     let rows = csv_rows(&out);
     assert_eq!((rows[0]["raised"].as_str(), rows[0]["asked"].as_str()), ("3", "90.00"));
 
+    // The PDF shows each representative's line and the totals.
+    let letterhead = utility_desk::documents::pdf::Letterhead::standard().unwrap();
+    let pdf = reports::money_actions_pdf(&report, &letterhead).unwrap();
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for wanted in
+        ["Credits and adjustments", "car1", "car3", "$40.00", "$20.00", "3 raised: 1 approved, 1 pending, 1 rejected"]
+    {
+        assert!(lines.contains(&wanted), "{wanted} in {lines:?}");
+    }
+
     // The day before holds nothing.
     let yesterday = today().pred_opt().unwrap();
     let empty = desk.money_actions_report(&s.supervisor, yesterday, yesterday, now()).unwrap();

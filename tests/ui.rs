@@ -773,6 +773,9 @@ fn a_supervisor_runs_the_reports_and_saves_them_as_csv_and_a_representative_has_
     assert!(sees_prefix(&app, "Saved "), "the notice says what was saved");
     assert!(csv::Reader::from_path(&path).unwrap().headers().unwrap().iter().any(|h| h == "credited"));
     assert!(scene._dir.path().join("adjustments-requests.csv").exists(), "the requests table beside it");
+    key(&mut app, Shortcut::Mnemonic('p'));
+    assert!(sees(&app, "Saved the report as PDF."));
+    assert!(std::fs::read(path.with_extension("pdf")).unwrap().starts_with(b"%PDF-"));
 
     key(&mut app, Shortcut::Tab(2));
     act(&mut app, |ui| ui.click("Run").map(drop));

@@ -405,7 +405,7 @@ pub fn liaison_report(
     desk: &mut Desk,
     out: &mut impl Write,
     period: (Option<NaiveDate>, Option<NaiveDate>),
-    csv: Option<PathBuf>,
+    (csv, pdf): (Option<PathBuf>, Option<PathBuf>),
     as_json: bool,
     sign_in: SignIn,
 ) -> Result<(), DeskError> {
@@ -420,6 +420,7 @@ pub fn liaison_report(
             .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
         report.write_csv(std::io::BufWriter::new(file))?;
     }
+    super::documents::report_pdf(pdf.as_ref(), |l| crate::documents::reports::liaison_pdf(&report, l))?;
     if as_json {
         return json(out, &report);
     }

@@ -101,10 +101,23 @@ pub struct ReportArgs {
     /// Write the report's table as CSV to FILE.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Write the report as PDF to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub sign_in: SignIn,
+}
+
+/// Writes a report's PDF where asked.
+pub(super) fn report_pdf(
+    path: Option<&PathBuf>,
+    make: impl FnOnce(&documents::pdf::Letterhead) -> Result<Vec<u8>, DeskError>,
+) -> Result<(), DeskError> {
+    let Some(path) = path else { return Ok(()) };
+    let pdf = make(&documents::pdf::Letterhead::standard()?)?;
+    std::fs::write(path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,7 +153,8 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
     match command {
         ReportCommand::Liaison(args) => {
             let period = (args.from, args.to);
-            super::cases::liaison_report(desk, out, period, args.csv, args.json, args.sign_in)
+            let files = (args.csv, args.pdf);
+            super::cases::liaison_report(desk, out, period, files, args.json, args.sign_in)
         }
         ReportCommand::Adjustments { report: args, requests_csv } => {
             let actor = args.sign_in.actor(desk, now)?;
@@ -152,6 +166,7 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
             if let Some(path) = &requests_csv {
                 documents::reports::write_requests_csv(&report, create(path)?)?;
             }
+            report_pdf(args.pdf.as_ref(), |l| documents::reports::money_actions_pdf(&report, l))?;
             if args.json {
                 return json(out, &report);
             }
@@ -197,6 +212,7 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
             if let Some(path) = &args.csv {
                 documents::reports::write_complaints_csv(&report, create(path)?)?;
             }
+            report_pdf(args.pdf.as_ref(), |l| documents::reports::complaints_pdf(&report, l))?;
             if args.json {
                 return json(out, &report);
             }
@@ -221,6 +237,7 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
             if let Some(path) = &args.csv {
                 documents::reports::write_productivity_csv(&report, create(path)?)?;
             }
+            report_pdf(args.pdf.as_ref(), |l| documents::reports::productivity_pdf(&report, l))?;
             if args.json {
                 return json(out, &report);
             }

@@ -1,7 +1,8 @@
 //! Supervisor reports (F3, Supervisors and Managers): money actions by
 //! representative and reason with the requests raised above limits and
 //! their turnaround (Alt+1), complaints by source, status and overdue
-//! (Alt+2), case work per person (Alt+3); over a period, with Save CSV.
+//! (Alt+2), case work per person (Alt+3); over a period, saved as CSV
+//! (Alt+V) or PDF (Alt+P).
 
 use std::path::{Path, PathBuf};
 
@@ -74,6 +75,7 @@ pub enum Message {
     Run,
     Ran(Result<Box<Ran>, DeskError>),
     SaveCsv,
+    SavePdf,
     Saved(Result<Notice, DeskError>),
 }
 
@@ -117,6 +119,20 @@ fn save(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
         }
     };
     Ok(Notice::new(said, path.display().to_string()))
+}
+
+/// The report as PDF, beside where its CSV would go.
+fn save_pdf(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
+    use crate::documents::pdf::Letterhead;
+    let path = path.with_extension("pdf");
+    let letterhead = Letterhead::standard()?;
+    let pdf = match ran {
+        Ran::MoneyActions(r) => csv::money_actions_pdf(r, &letterhead)?,
+        Ran::Complaints(r) => csv::complaints_pdf(r, &letterhead)?,
+        Ran::Productivity(r) => csv::productivity_pdf(r, &letterhead)?,
+    };
+    std::fs::write(&path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+    Ok(Notice::new("Saved the report as PDF.", path.display().to_string()))
 }
 
 impl Reports {
@@ -211,6 +227,14 @@ impl Reports {
                 let path = PathBuf::from(self.csv_path.trim());
                 Task::perform(async move { save(&ran, &path) }, Message::Saved)
             }
+            Message::SavePdf => {
+                let Some(ran) = self.ran.clone() else {
+                    self.error = Some("run the report first (Enter in a date)".into());
+                    return Task::none();
+                };
+                let path = PathBuf::from(self.csv_path.trim());
+                Task::perform(async move { save_pdf(&ran, &path) }, Message::Saved)
+            }
             Message::Saved(Ok(notice)) => {
                 self.notice = Some(notice);
                 self.error = None;
@@ -223,6 +247,7 @@ impl Reports {
         match key {
             Shortcut::Tab(n @ 1..=3) => self.update(backend, actor, Message::Show(Kind::ALL[usize::from(n) - 1])),
             Shortcut::Mnemonic('v') => self.update(backend, actor, Message::SaveCsv),
+            Shortcut::Mnemonic('p') => self.update(backend, actor, Message::SavePdf),
             _ => Task::none(),
         }
     }
@@ -252,8 +277,12 @@ impl Reports {
                 .padding(6)
                 .width(130),
             button(text("Run")).on_press(Message::Run),
-            text_input("Save as CSV to…", &self.csv_path).id(CSV_PATH).on_input(Message::CsvPath).padding(6),
+            text_input("Save to… (.csv; the PDF beside it)", &self.csv_path)
+                .id(CSV_PATH)
+                .on_input(Message::CsvPath)
+                .padding(6),
             button(text("Save CSV  Alt+V")).on_press(Message::SaveCsv),
+            button(text("Save PDF  Alt+P")).style(button::secondary).on_press(Message::SavePdf),
         ]
         .spacing(8)
         .align_y(Center);
