@@ -495,12 +495,15 @@ impl Account {
                     .padding([4, 10]),
             )
         });
+        // The most used first: on a narrow window the last ones clip.
         let tabs = tabs.push(space::horizontal()).push(
             row![
+                button(text("Issue credit  Alt+C"))
+                    .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
                 button(text("Log contact  Alt+L"))
                     .style(button::secondary)
                     .on_press_maybe(self.contact.is_none().then_some(Message::OpenContact)),
-                button(text("Service order  Alt+W"))
+                button(text("Order  Alt+W"))
                     .style(button::secondary)
                     .on_press_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm)),
                 button(text("Statement  Alt+S"))
@@ -509,8 +512,6 @@ impl Account {
                 button(text("Letter  Alt+K"))
                     .style(button::secondary)
                     .on_press_maybe(self.letter.is_none().then_some(Message::OpenLetter)),
-                button(text("Issue credit  Alt+C"))
-                    .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
             ]
             .spacing(6),
         );
