@@ -181,6 +181,22 @@ impl Desk {
         self.store.read(|db| Ok(db.users()?))
     }
 
+    /// See [`Store::begin_bulk_load`]: for filling a new database made under
+    /// a temporary name, never for one in use.
+    pub fn begin_bulk_load(&mut self) -> Result<()> {
+        Ok(self.store.begin_bulk_load()?)
+    }
+
+    /// See [`Store::end_bulk_load`].
+    pub fn end_bulk_load(&mut self) -> Result<()> {
+        Ok(self.store.end_bulk_load()?)
+    }
+
+    /// The journal mode and sync level in force (`("wal", 2)` in normal use).
+    pub fn durability(&mut self) -> Result<(String, i64)> {
+        Ok(self.store.durability()?)
+    }
+
     /// Sizes of the ledger (accounts, bills, postings, entries, totals).
     pub fn verify_counts(&mut self) -> Result<crate::store::LedgerCounts> {
         self.store.read(|db| Ok(db.ledger_counts()?))

@@ -58,3 +58,29 @@ fn the_demo_has_orders_in_every_state_and_a_review_queue() {
     assert!(queue.iter().all(|o| o.status == OrderStatus::Submitted));
     assert!(desk.verify().unwrap().passed(), "the demo with its orders verifies");
 }
+
+#[test]
+fn the_first_run_demo_is_made_in_bulk_and_left_in_wal_with_full_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    // What an interrupted first run left behind is thrown away.
+    let partial = path.with_extension("db.partial");
+    std::fs::write(&partial, b"half a database").unwrap();
+    let options = DemoOptions { accounts: 30, seed: 3, months: 4 };
+    let summary = demo::create_at(&path, &options, Utc::now(), |_, _| {}).unwrap();
+    assert!(!partial.exists(), "the partial file was renamed into place");
+
+    let mut desk = Desk::open(&path).unwrap();
+    let (journal, sync) = desk.durability().unwrap();
+    assert_eq!((journal.as_str(), sync), ("wal", 2), "bulk-load mode does not outlive the demo");
+    let report = desk.verify().unwrap();
+    assert!(report.checks.iter().all(|c| c.problem_count == 0), "{:?}", report.checks);
+    assert_eq!(report.counts.accounts, 30);
+    assert_eq!(report.counts.bills, summary.bills);
+
+    // Bulk-load mode is refused on a database that holds accounts, and
+    // leaves it as it was.
+    let error = desk.begin_bulk_load().unwrap_err().to_string();
+    assert!(error.contains("only for a new database") && error.contains("30 accounts"), "{error}");
+    assert_eq!(desk.durability().unwrap(), ("wal".to_string(), 2));
+}

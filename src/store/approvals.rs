@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Db, Result};
+use super::{Db, MONEY_ACTION_KINDS, Result};
 use crate::domain::Money;
 use crate::domain::authority::MoneyAction;
 use crate::domain::ids::{AccountId, AccountNumber, PostingId, UserId};
@@ -96,15 +96,8 @@ impl Db<'_> {
     /// What `user` has used of their daily total between two instants:
     /// money postings they made, plus their requests still pending.
     pub fn authority_used(&self, user: UserId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
-        let posted: Money = self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(SUM(e.amount_cents), 0) FROM postings p
-                 JOIN entries e ON e.posting_id = p.id AND e.ledger = 'assets:receivable'
-                 WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3
-                   AND p.kind IN ('credit', 'adjustment', 'waiver', 'reversal')",
-            )?
-            .query_row(params![user, from, to], |r| r.get(0))?;
+        let posted: Money =
+            self.conn.prepare_cached(&authority_used_sql())?.query_row(params![user, from, to], |r| r.get(0))?;
         let pending: Money = self
             .conn
             .prepare_cached(
@@ -199,4 +192,13 @@ impl Db<'_> {
             .prepare_cached("SELECT count(*) FROM approval_requests WHERE account_id = ?1 AND status = 'pending'")?
             .query_row([account], |r| r.get(0))?)
     }
+}
+
+/// Money posted by user ?1 from ?2 until ?3: read by `postings_user_day`.
+pub(super) fn authority_used_sql() -> String {
+    format!(
+        "SELECT COALESCE(SUM(e.amount_cents), 0) FROM postings p
+         JOIN entries e ON e.posting_id = p.id AND e.ledger = 'assets:receivable'
+         WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3 AND {MONEY_ACTION_KINDS}"
+    )
 }

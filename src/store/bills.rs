@@ -81,6 +81,21 @@ fn row_to_read(row: &Row, at: usize) -> rusqlite::Result<ReadRow> {
     })
 }
 
+/// A standing bill of account ?1 whose period overlaps ?2 to ?3. Reads by
+/// `bills_account_end`: only the bills that end on or after ?2.
+pub(super) const OVERLAPPING_BILL: &str = "SELECT b.id FROM bills b
+     WHERE b.account_id = ?1 AND b.period_end >= ?2 AND b.period_start <= ?3
+       AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                       WHERE p.bill_id = b.id AND p.kind = 'bill')
+     LIMIT 1";
+
+/// The standing bill of account ?1 due latest before ?2. Reads by
+/// `bills_account_due`, newest first, without sorting.
+pub(super) const LATEST_BILL_DUE_BEFORE: &str = "SELECT b.id FROM bills b WHERE b.account_id = ?1 AND b.due_date < ?2
+       AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                       WHERE p.bill_id = b.id AND p.kind = 'bill')
+     ORDER BY b.due_date DESC, b.id DESC LIMIT 1";
+
 const BILL_QUERY: &str = "SELECT b.id, b.account_id, b.period_start, b.period_end, b.bill_date, b.due_date,
         b.schedule_id, b.consumption_gal, b.sewer_cap_gal, b.total_cents,
         p.id, p.account_id, p.read_on, p.reading, p.kind, p.rollover, p.corrects_id,
@@ -154,13 +169,7 @@ impl Db<'_> {
     pub fn overlapping_bill(&self, account: AccountId, start: NaiveDate, end: NaiveDate) -> Result<Option<BillId>> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT b.id FROM bills b
-                 WHERE b.account_id = ?1 AND b.period_start <= ?3 AND b.period_end >= ?2
-                   AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
-                                   WHERE p.bill_id = b.id AND p.kind = 'bill')
-                 LIMIT 1",
-            )?
+            .prepare_cached(OVERLAPPING_BILL)?
             .query_row(params![account, Day(start), Day(end)], |r| r.get(0))
             .optional()?)
     }
@@ -303,12 +312,7 @@ impl Db<'_> {
     pub fn latest_bill_due_before(&self, account: AccountId, date: NaiveDate) -> Result<Option<BillId>> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT b.id FROM bills b WHERE b.account_id = ?1 AND b.due_date < ?2
-                   AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
-                                   WHERE p.bill_id = b.id AND p.kind = 'bill')
-                 ORDER BY b.due_date DESC, b.id DESC LIMIT 1",
-            )?
+            .prepare_cached(LATEST_BILL_DUE_BEFORE)?
             .query_row(params![account, Day(date)], |r| r.get(0))
             .optional()?)
     }
