@@ -173,21 +173,26 @@ impl Db<'_> {
     /// ends in the past) those effective on or before `through`.
     pub fn aging_rows(&self, account: AccountId, through: Option<NaiveDate>) -> Result<Vec<AgingRow>> {
         let mut statement = self.conn.prepare_cached(
+            // The subqueries run only where they can find something (a
+            // dispute only on a bill's charge, a waiver only of a late fee):
+            // this runs for every account a late-fee assessment looks at.
             "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on),
-                    COALESCE((SELECT sum(d.amount_cents) FROM disputes d
-                              WHERE d.bill_id = b.id AND d.status = 'open' AND e.side = 'D'), 0)
+                    CASE WHEN b.id IS NULL OR e.side <> 'D' THEN 0
+                         ELSE COALESCE((SELECT sum(d.amount_cents) FROM disputes d
+                                        WHERE d.bill_id = b.id AND d.status = 'open'), 0) END
              FROM entries e
              JOIN postings p ON p.id = e.posting_id
              LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
              WHERE e.account_id = ?1
                AND (?2 IS NULL OR p.effective_on <= ?2)
-               AND p.kind NOT IN ('reversal', 'waiver')
+               AND p.kind <> 'reversal' AND p.kind <> 'waiver'
                AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = p.id
                                AND (?2 IS NULL OR r.effective_on <= ?2))
-               AND NOT EXISTS (SELECT 1 FROM postings w WHERE w.waives_id = p.id
-                               AND (?2 IS NULL OR w.effective_on <= ?2)
-                               AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id
-                                               AND (?2 IS NULL OR rw.effective_on <= ?2)))",
+               AND (p.kind <> 'late-fee'
+                    OR NOT EXISTS (SELECT 1 FROM postings w WHERE w.waives_id = p.id
+                                   AND (?2 IS NULL OR w.effective_on <= ?2)
+                                   AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id
+                                                   AND (?2 IS NULL OR rw.effective_on <= ?2))))",
         )?;
         let rows = statement.query_map(params![account, through.map(Day)], |r| {
             Ok(AgingRow { kind: r.get(0)?, side: r.get(1)?, amount: r.get(2)?, due_on: r.get(3)?, disputed: r.get(4)? })
