@@ -387,7 +387,7 @@ mod tests {
         let plan = query_plan(&store.conn, &reports::money_action_lines_sql());
         assert!(plan.contains("INDEX postings_money_actions"), "{plan}");
         let plan = query_plan(&store.conn, &approvals::authority_used_sql());
-        assert!(plan.contains("INDEX postings_user_day"), "{plan}");
+        assert!(plan.contains("INDEX postings_money_by_user"), "{plan}");
     }
 
     /// The CREATE statement of a table.

@@ -194,7 +194,8 @@ impl Db<'_> {
     }
 }
 
-/// Money posted by user ?1 from ?2 until ?3: read by `postings_user_day`.
+/// Money actions posted by user ?1 from ?2 until ?3: read by the partial
+/// index `postings_money_by_user`, which holds only money actions.
 pub(super) fn authority_used_sql() -> String {
     format!(
         "SELECT COALESCE(SUM(e.amount_cents), 0) FROM postings p

@@ -43,3 +43,11 @@ CREATE INDEX postings_money_actions ON postings (effective_on)
 --    indexes answer both from the few newest bills.
 CREATE INDEX bills_account_end ON bills (account_id, period_end, period_start);
 CREATE INDEX bills_account_due ON bills (account_id, due_date);
+
+-- 3. A money action's limit check sums what the person posted that business
+--    day. postings_user_day indexed every posting by user and time, bills and
+--    payments included, and the check read them all (a bill run's user has
+--    thousands a day). Only money actions, only for this check:
+DROP INDEX postings_user_day;
+CREATE INDEX postings_money_by_user ON postings (user_id, posted_at)
+    WHERE kind = 'credit' OR kind = 'adjustment' OR kind = 'waiver' OR kind = 'reversal';
