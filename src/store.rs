@@ -330,15 +330,22 @@ mod tests {
         assert_eq!((mode.as_str(), sync, fks), ("wal", 2, 1));
     }
 
+    /// A database as version `version` of this program left it: the first
+    /// `version` migrations, without the later ones.
+    fn database_at_version(path: &Path, version: usize) -> Connection {
+        let conn = Connection::open(path).unwrap();
+        for (_, sql) in &MIGRATIONS[..version] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version as i64).unwrap();
+        conn
+    }
+
     #[test]
     fn complaints_from_before_the_cases_work_get_a_due_date_and_their_opening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
-        let conn = Connection::open(&path).unwrap();
-        for (_, sql) in &MIGRATIONS[..5] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 5).unwrap();
+        let conn = database_at_version(&path, 5);
         conn.execute_batch(
             "INSERT INTO users (id, username, full_name, role, created_at) VALUES (1, 'rep', 'A Rep', 'car1', '2026-01-01');
              INSERT INTO customers (id, name, mail_line1, mail_city, mail_state, mail_zip, created_at)
@@ -416,11 +423,7 @@ mod tests {
     fn a_version_10_database_gets_the_hot_path_schema_and_keeps_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
-        let conn = Connection::open(&path).unwrap();
-        for (_, sql) in &MIGRATIONS[..10] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 10).unwrap();
+        let conn = database_at_version(&path, 10);
         conn.execute_batch(VERSION_10_ROWS).unwrap();
         assert!(table_sql(&conn, "postings").contains("kind IN ("), "version 10 had the IN list");
         drop(conn);
