@@ -218,14 +218,34 @@ impl Desk {
     /// committed when `work` returns `Ok`, or rolled back if it returns `Err`.
     pub fn batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.write(|db| work(&Batch { db, rates, time_zone, clock }))
+        self.store.write(|db| work(&Batch::new(db, rates, time_zone, clock, Atomicity::Savepoints)))
+    }
+
+    /// Runs one action as its own transaction. The transaction is the
+    /// action's atomicity, so no savepoint is opened (each would copy every
+    /// page the action touches into a sub-journal): a refusal returns an
+    /// error and [`Store::write`] rolls everything back. Should a caller in
+    /// `work` catch a refusal that came after a write and go on, the
+    /// transaction is rolled back all the same.
+    fn single<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
+        let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
+        self.store.write(|db| {
+            let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
+            let value = work(&batch)?;
+            if let Some(refused) = batch.refused_after_write.take() {
+                return Err(DeskError::Store(StoreError::Corrupt(format!(
+                    "an action was refused after it had written ({refused}) and the work went on; nothing was kept"
+                ))));
+            }
+            Ok(value)
+        })
     }
 
     /// Like [`Desk::batch`] in a read transaction: for previews that must
     /// see what an action would, and write nothing.
     fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.read(|db| work(&Batch { db, rates, time_zone, clock }))
+        self.store.read(|db| work(&Batch::new(db, rates, time_zone, clock, Atomicity::Transaction)))
     }
 
     #[doc(hidden)]
@@ -240,6 +260,25 @@ pub struct Batch<'a> {
     rates: &'a RateBook,
     time_zone: Tz,
     clock: &'a CaseClock,
+    atomicity: Atomicity,
+    /// In a single action's transaction: the first refusal that came after
+    /// a write (see [`Desk::single`]).
+    refused_after_write: std::cell::Cell<Option<String>>,
+}
+
+/// How a [`Batch`] keeps each action all-or-nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Atomicity {
+    /// Several actions share the transaction: each runs in a savepoint.
+    Savepoints,
+    /// The transaction holds one action and is rolled back if it fails.
+    Transaction,
+}
+
+impl<'a> Batch<'a> {
+    fn new(db: &'a Db<'a>, rates: &'a RateBook, time_zone: Tz, clock: &'a CaseClock, atomicity: Atomicity) -> Self {
+        Batch { db, rates, time_zone, clock, atomicity, refused_after_write: std::cell::Cell::new(None) }
+    }
 }
 
 impl Batch<'_> {
@@ -280,7 +319,22 @@ impl Batch<'_> {
     /// Runs one action atomically: if it fails, its writes are undone and
     /// the batch goes on.
     fn atomic<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
-        self.db.savepoint(|db| work(db, self.rates))
+        match self.atomicity {
+            Atomicity::Savepoints => self.db.savepoint(|db| work(db, self.rates)),
+            Atomicity::Transaction => {
+                let before = self.db.total_changes();
+                let result = work(self.db, self.rates);
+                if let Err(refused) = &result
+                    && self.db.total_changes() != before
+                {
+                    // Undone with the transaction, unless a caller catches
+                    // the refusal and goes on: `Desk::single` then refuses.
+                    let first = self.refused_after_write.take().unwrap_or_else(|| refused.to_string());
+                    self.refused_after_write.set(Some(first));
+                }
+                result
+            }
+        }
     }
 }
 
@@ -290,7 +344,7 @@ macro_rules! single_actions {
         impl Desk {$(
             $(#[$doc])*
             pub fn $name(&mut self, $($arg: $ty),*) -> Result<$out> {
-                self.batch(|batch| batch.$name($($arg),*))
+                self.single(|batch| batch.$name($($arg),*))
             }
         )*}
     };
@@ -446,5 +500,57 @@ fn required_note(note: &str, what: &str) -> Result<String> {
 impl From<StoreError> for DeskError {
     fn from(error: StoreError) -> Self {
         DeskError::Store(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARK: &str = "single-action-test";
+
+    fn mark_then_refuse(batch: &Batch) -> Result<()> {
+        batch.atomic(|db, _| {
+            db.set_meta(MARK, "written")?;
+            Err(DeskError::Invalid("refused after the write".into()))
+        })
+    }
+
+    #[test]
+    fn a_single_action_refused_after_a_write_keeps_nothing() {
+        let mut desk = Desk::open_in_memory().unwrap();
+        let error = desk.single(mark_then_refuse).unwrap_err();
+        assert!(matches!(error, DeskError::Invalid(_)), "{error}");
+        assert_eq!(desk.store.read(|db| db.meta(MARK)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_caller_that_swallows_a_refusal_after_a_write_commits_nothing() {
+        let mut desk = Desk::open_in_memory().unwrap();
+        let error = desk
+            .single(|batch| {
+                assert!(mark_then_refuse(batch).is_err());
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(error.to_string().contains("refused after it had written"), "{error}");
+        assert_eq!(desk.store.read(|db| db.meta(MARK)).unwrap(), None);
+    }
+
+    #[test]
+    fn in_a_batch_a_refused_action_is_undone_and_the_batch_goes_on() {
+        let mut desk = Desk::open_in_memory().unwrap();
+        desk.batch(|batch| {
+            assert!(mark_then_refuse(batch).is_err());
+            batch.atomic(|db, _| Ok(db.set_meta("after", "kept")?))
+        })
+        .unwrap();
+        desk.store
+            .read(|db| {
+                assert_eq!(db.meta(MARK)?, None);
+                assert_eq!(db.meta("after")?.as_deref(), Some("kept"));
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
     }
 }

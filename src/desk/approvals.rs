@@ -318,7 +318,7 @@ fn end(db: &Db, by: &Actor, now: DateTime<Utc>, row: &RequestRow, status: &str, 
 impl Desk {
     /// Submits a money action in its own transaction; see [`Batch::submit`].
     pub fn submit(&mut self, actor: &Actor, now: DateTime<Utc>, request: &MoneyRequest) -> Result<Outcome> {
-        self.batch(|b| b.submit(actor, now, request))
+        self.single(|b| b.submit(actor, now, request))
     }
 
     pub fn approve(
@@ -329,15 +329,15 @@ impl Desk {
         amount: Option<Money>,
         note: Option<&str>,
     ) -> Result<Posted> {
-        self.batch(|b| b.approve(approver, now, id, amount, note))
+        self.single(|b| b.approve(approver, now, id, amount, note))
     }
 
     pub fn reject(&mut self, approver: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
-        self.batch(|b| b.reject(approver, now, id, reason))
+        self.single(|b| b.reject(approver, now, id, reason))
     }
 
     pub fn withdraw(&mut self, requester: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
-        self.batch(|b| b.withdraw(requester, now, id))
+        self.single(|b| b.withdraw(requester, now, id))
     }
 
     /// Requests with a status ("pending", ...), oldest first, with their age.

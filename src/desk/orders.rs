@@ -389,27 +389,27 @@ fn rerate_offer(
 impl Desk {
     /// Drafts an order in its own transaction; see [`Batch::draft_order`].
     pub fn draft_order(&mut self, actor: &Actor, now: DateTime<Utc>, request: &OrderRequest) -> Result<i64> {
-        self.batch(|b| b.draft_order(actor, now, request))
+        self.single(|b| b.draft_order(actor, now, request))
     }
 
     /// See [`Batch::update_order`].
     pub fn update_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64, fields: &OrderFields) -> Result<()> {
-        self.batch(|b| b.update_order(actor, now, id, fields))
+        self.single(|b| b.update_order(actor, now, id, fields))
     }
 
     /// See [`Batch::submit_order`].
     pub fn submit_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
-        self.batch(|b| b.submit_order(actor, now, id))
+        self.single(|b| b.submit_order(actor, now, id))
     }
 
     /// See [`Batch::review_order`].
     pub fn review_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<ReviewOutcome> {
-        self.batch(|b| b.review_order(actor, now, id))
+        self.single(|b| b.review_order(actor, now, id))
     }
 
     /// See [`Batch::send_order`].
     pub fn send_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
-        self.batch(|b| b.send_order(actor, now, id))
+        self.single(|b| b.send_order(actor, now, id))
     }
 
     /// See [`Batch::complete_order`].
@@ -420,12 +420,12 @@ impl Desk {
         id: i64,
         completion: &OrderCompletion,
     ) -> Result<OrderCompleted> {
-        self.batch(|b| b.complete_order(actor, now, id, completion))
+        self.single(|b| b.complete_order(actor, now, id, completion))
     }
 
     /// See [`Batch::cancel_order`].
     pub fn cancel_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
-        self.batch(|b| b.cancel_order(actor, now, id, reason))
+        self.single(|b| b.cancel_order(actor, now, id, reason))
     }
 
     /// One order with its history and contacts.
