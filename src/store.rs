@@ -2,6 +2,18 @@
 //! and the queries. `desk` sees only this module's types and `StoreError`,
 //! never rusqlite's, so another store (a shared server database) can replace it.
 
+/// Credits, adjustments, waivers and reversals, as a condition on `postings p`.
+/// Written exactly as the WHERE of the partial indexes `postings_money_actions`
+/// and `postings_money_by_user` (migrations 0011 and 0012), so that a query
+/// repeating it can read by them; a chain of `=` rather than `IN (...)`, which
+/// SQLite evaluates by building a temporary b-tree on every run. A macro, so
+/// that queries can be `concat!`ed into constants.
+macro_rules! money_action_kinds {
+    () => {
+        "(p.kind = 'credit' OR p.kind = 'adjustment' OR p.kind = 'waiver' OR p.kind = 'reversal')"
+    };
+}
+
 mod accounts;
 mod approvals;
 mod audit;
@@ -51,15 +63,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_reports", include_str!("store/migrations/0009_reports.sql")),
     ("0010_letters", include_str!("store/migrations/0010_letters.sql")),
     ("0011_hot_paths", include_str!("store/migrations/0011_hot_paths.sql")),
+    ("0012_limit_check", include_str!("store/migrations/0012_limit_check.sql")),
 ];
-
-/// Credits, adjustments, waivers and reversals, as a condition on `postings p`.
-/// Written exactly as the WHERE of the partial index `postings_money_actions`
-/// (migration 0011), so that a query repeating it can read by that index; a
-/// chain of `=` rather than `IN (...)`, which SQLite evaluates by building a
-/// temporary b-tree on every run.
-const MONEY_ACTION_KINDS: &str =
-    "(p.kind = 'credit' OR p.kind = 'adjustment' OR p.kind = 'waiver' OR p.kind = 'reversal')";
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -306,6 +311,8 @@ impl Db<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Money;
+    use crate::domain::ids::UserId;
 
     #[test]
     fn a_newer_database_is_refused() {
@@ -391,10 +398,12 @@ mod tests {
         assert!(plan.contains("INDEX bills_account_end"), "{plan}");
         let plan = query_plan(&store.conn, bills::LATEST_BILL_DUE_BEFORE);
         assert!(plan.contains("INDEX bills_account_due") && !plan.contains("TEMP B-TREE"), "{plan}");
-        let plan = query_plan(&store.conn, &reports::money_action_lines_sql());
+        let plan = query_plan(&store.conn, reports::MONEY_ACTION_LINES);
         assert!(plan.contains("INDEX postings_money_actions"), "{plan}");
-        let plan = query_plan(&store.conn, &approvals::authority_used_sql());
-        assert!(plan.contains("INDEX postings_money_by_user"), "{plan}");
+        // The day's money actions and their amounts from the index alone
+        // (entries only for a posting made before migration 0012).
+        let plan = query_plan(&store.conn, approvals::AUTHORITY_USED);
+        assert!(plan.contains("COVERING INDEX postings_money_by_user"), "{plan}");
     }
 
     /// The CREATE statement of a table.
@@ -453,6 +462,43 @@ mod tests {
         let broken_links: i64 =
             conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
         assert_eq!(broken_links, 0);
+    }
+
+    #[test]
+    fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let conn = database_at_version(&path, 11);
+        conn.execute_batch(VERSION_10_ROWS).unwrap();
+        conn.execute_batch(
+            "INSERT INTO ledger_accounts (code, name) VALUES ('expenses:credits:goodwill', 'Goodwill')
+                 ON CONFLICT DO NOTHING;
+             INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+                                   user_id, memo, reason)
+                 VALUES (2, 'credit-1', printf('%064d', 0), 'credit', 1, '2026-02-01', '2026-02-01 11:00:00+00:00', 1,
+                         'Credit', 'goodwill');
+             INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents)
+                 VALUES (2, 'expenses:credits:goodwill', NULL, 'D', 1250), (2, 'assets:receivable', 1, 'C', 1250);",
+        )
+        .unwrap();
+        drop(conn);
+
+        let mut store = Store::open(&path).unwrap();
+        let (from, to) = ("2026-02-01T00:00:00Z".parse().unwrap(), "2026-02-02T00:00:00Z".parse().unwrap());
+        store
+            .read(|db| {
+                let recorded: Option<i64> =
+                    db.conn.query_row("SELECT receivable_cents FROM postings WHERE id = 2", [], |r| r.get(0))?;
+                assert_eq!(recorded, None, "rows already written are not touched");
+                assert_eq!(db.meta("receivable_recorded_from")?.as_deref(), Some("3"));
+                // Read from its entries, as before the migration.
+                assert_eq!(db.authority_used(UserId(1), from, to)?, Money::from_cents(1250));
+                let report = db.verify_ledger()?;
+                let check = report.checks.iter().find(|c| c.name.starts_with("every posting records")).unwrap();
+                assert_eq!(check.problem_count, 0, "{:?}", check.problems);
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
     }
 
     #[test]

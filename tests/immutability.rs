@@ -111,7 +111,16 @@ fn an_edited_entry_amount_is_caught() {
     assert!(!report.passed());
     assert_eq!(
         failing(&report),
-        ["cached balances equal their entries", "every posting balances", "the whole ledger balances"]
+        [
+            "cached balances equal their entries",
+            "every posting balances",
+            "every posting records what it moved on receivable",
+            "the whole ledger balances"
+        ]
+    );
+    assert_eq!(
+        problems(&report, "every posting records what it moved on receivable"),
+        [format!("posting {} records $50.00 moved on receivable but its lines move $51.00", payment.posting_id)]
     );
     let off = problems(&report, "every posting balances");
     assert_eq!(off, [format!("posting {} is off by -$1.00", payment.posting_id)]);
@@ -171,10 +180,34 @@ fn an_edited_reversal_that_still_balances_is_caught() {
     .unwrap();
 
     let report = f.desk.verify().unwrap();
-    assert_eq!(failing(&report), ["cached balances equal their entries", "every reversal mirrors its original"]);
+    assert_eq!(
+        failing(&report),
+        [
+            "cached balances equal their entries",
+            "every posting records what it moved on receivable",
+            "every reversal mirrors its original"
+        ]
+    );
     let mirror = problems(&report, "every reversal mirrors its original");
     assert_eq!(mirror.len(), 1);
     assert!(mirror[0].starts_with(&format!("reversal {} does not mirror posting", reversal.posting_id)), "{mirror:?}");
+}
+
+/// The daily-total check trusts each posting's recorded amount: lowering it
+/// by hand (to slip under a limit) leaves the ledger balanced but is named.
+#[test]
+fn an_edited_recorded_amount_is_caught() {
+    let mut f = fixture();
+    let (_, payment, _) = populated(&mut f);
+    raw(&mut f, "DROP TRIGGER postings_no_update").unwrap();
+    raw(&mut f, &format!("UPDATE postings SET receivable_cents = 1 WHERE id = {}", payment.posting_id.0)).unwrap();
+
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), ["every posting records what it moved on receivable"]);
+    assert_eq!(
+        problems(&report, "every posting records what it moved on receivable"),
+        [format!("posting {} records $0.01 moved on receivable but its lines move $50.00", payment.posting_id)]
+    );
 }
 
 #[test]
@@ -239,9 +272,19 @@ fn a_hand_inserted_posting_far_past_the_others_is_caught() {
     let report = f.desk.verify().unwrap();
     assert_eq!(
         failing(&report),
-        ["every posting balances", "every posting has two or more lines", "the whole ledger balances"]
+        [
+            "every posting balances",
+            "every posting has two or more lines",
+            "every posting records what it moved on receivable",
+            "the whole ledger balances"
+        ]
     );
     assert_eq!(problems(&report, "every posting balances"), ["posting 1000000000 is off by -$2.50"]);
+    // Made after migration 0012, so it should have recorded its amount.
+    assert_eq!(
+        problems(&report, "every posting records what it moved on receivable"),
+        ["posting 1000000000 has no receivable amount recorded"]
+    );
     assert_eq!(problems(&report, "every posting has two or more lines"), ["posting 1000000000 has 1 line(s)"]);
 }
 
@@ -254,7 +297,15 @@ fn a_posting_without_lines_is_caught() {
 
     let report = f.desk.verify().unwrap();
     // The balance moved by the payment no longer has its lines.
-    assert_eq!(failing(&report), ["cached balances equal their entries", "every posting has two or more lines"]);
+    // The posting still records the amount its lines once moved.
+    assert_eq!(
+        failing(&report),
+        [
+            "cached balances equal their entries",
+            "every posting has two or more lines",
+            "every posting records what it moved on receivable"
+        ]
+    );
     assert_eq!(
         problems(&report, "every posting has two or more lines"),
         [format!("posting {} has 0 line(s)", payment.posting_id)]

@@ -276,6 +276,12 @@ impl NewPosting {
     pub fn receivable_change(&self) -> Money {
         self.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.side.signed(l.amount)).sum()
     }
+
+    /// How much the posting moves on receivable, debits and credits alike:
+    /// what a money action uses of the person's daily total.
+    pub fn receivable_moved(&self) -> Money {
+        self.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum()
+    }
 }
 
 /// The lines that undo `lines`: same accounts and amounts, sides swapped.
@@ -326,6 +332,19 @@ mod tests {
         let ok = posting(vec![Line::debit(ChartAccount::Cash, ten), Line::receivable(AccountId(1), Side::Credit, ten)]);
         assert_eq!(ok.validate(), Ok(()));
         assert_eq!(ok.receivable_change(), -ten);
+        assert_eq!(ok.receivable_moved(), ten);
+        // An adjustment that raises one line and lowers another moves both
+        // amounts on receivable, though its net change is their difference.
+        let three = Money::from_cents(300);
+        let both = posting(vec![
+            Line::receivable(AccountId(1), Side::Debit, ten),
+            Line::credit(ChartAccount::LateFees, ten),
+            Line::debit(ChartAccount::LateFees, three),
+            Line::receivable(AccountId(1), Side::Credit, three),
+        ]);
+        assert_eq!(both.validate(), Ok(()));
+        assert_eq!(both.receivable_change(), ten - three);
+        assert_eq!(both.receivable_moved(), ten + three);
 
         let one = posting(vec![Line::debit(ChartAccount::Cash, ten)]);
         assert_eq!(one.validate(), Err(LedgerError::TooFewLines));

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Db, MONEY_ACTION_KINDS, Result};
+use super::{Db, Result};
 use crate::domain::Money;
 use crate::domain::authority::MoneyAction;
 use crate::domain::ids::{AccountId, AccountNumber, PostingId, UserId};
@@ -97,7 +97,7 @@ impl Db<'_> {
     /// money postings they made, plus their requests still pending.
     pub fn authority_used(&self, user: UserId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
         let posted: Money =
-            self.conn.prepare_cached(&authority_used_sql())?.query_row(params![user, from, to], |r| r.get(0))?;
+            self.conn.prepare_cached(AUTHORITY_USED)?.query_row(params![user, from, to], |r| r.get(0))?;
         let pending: Money = self
             .conn
             .prepare_cached(
@@ -194,12 +194,15 @@ impl Db<'_> {
     }
 }
 
-/// Money actions posted by user ?1 from ?2 until ?3: read by the partial
-/// index `postings_money_by_user`, which holds only money actions.
-pub(super) fn authority_used_sql() -> String {
-    format!(
-        "SELECT COALESCE(SUM(e.amount_cents), 0) FROM postings p
-         JOIN entries e ON e.posting_id = p.id AND e.ledger = 'assets:receivable'
-         WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3 AND {MONEY_ACTION_KINDS}"
-    )
-}
+/// What user ?1 moved on receivable by money actions from ?2 until ?3: one
+/// range of the partial index `postings_money_by_user`, which carries each
+/// posting's amount (migration 0012). A posting made before that migration
+/// has no recorded amount, and its entries are added up instead.
+pub(super) const AUTHORITY_USED: &str = concat!(
+    "SELECT COALESCE(SUM(COALESCE(p.receivable_cents,
+                (SELECT SUM(e.amount_cents) FROM entries e
+                 WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'))), 0)
+     FROM postings p
+     WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3 AND ",
+    money_action_kinds!()
+);

@@ -109,8 +109,8 @@ impl Db<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
-                     user_id, memo, reason, bill_id, reverses_id, waives_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                     user_id, memo, reason, bill_id, reverses_id, waives_id, receivable_cents)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 key,
@@ -124,7 +124,8 @@ impl Db<'_> {
                 posting.reason,
                 posting.bill_id,
                 posting.reverses,
-                posting.waives
+                posting.waives,
+                posting.receivable_moved()
             ])?;
         let id = PostingId(self.conn.last_insert_rowid());
         let mut insert = self.conn.prepare_cached(

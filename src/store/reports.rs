@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 
 use super::convert::Day;
-use super::{Db, MONEY_ACTION_KINDS, Result};
+use super::{Db, Result};
 use crate::domain::Money;
 use crate::domain::cases::{ComplaintStatus, Source};
 use crate::domain::ledger::{PostingKind, ReasonCode};
@@ -63,7 +63,7 @@ pub struct ProductivityLine {
 impl Db<'_> {
     /// Money actions effective `from` to `to` (both included), by representative, kind and reason.
     pub fn money_action_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<MoneyActionLine>> {
-        let mut statement = self.conn.prepare_cached(&money_action_lines_sql())?;
+        let mut statement = self.conn.prepare_cached(MONEY_ACTION_LINES)?;
         let rows = statement.query_map(params![Day(from), Day(to)], |r| {
             Ok(MoneyActionLine {
                 username: r.get(0)?,
@@ -113,7 +113,7 @@ impl Db<'_> {
         from_day: NaiveDate,
         to_day: NaiveDate,
     ) -> Result<Vec<ProductivityLine>> {
-        let sql = format!(
+        const SQL: &str = concat!(
             "SELECT u.username, u.full_name, u.role, sum(w.what = 'contact'), sum(w.what = 'opened'),
                     sum(w.what = 'closed'), sum(w.what = 'drafted'), sum(w.what = 'reviewed'), sum(w.what = 'money')
              FROM (SELECT user_id, 'contact' AS what FROM contacts WHERE at >= ?1 AND at < ?2
@@ -128,12 +128,14 @@ impl Db<'_> {
                      AND (from_status IS NULL OR (from_status = 'submitted' AND to_status IN ('reviewed', 'draft')))
                    UNION ALL
                    SELECT p.user_id, 'money' FROM postings p
-                   WHERE {MONEY_ACTION_KINDS} AND p.effective_on BETWEEN ?3 AND ?4) w
+                   WHERE ",
+            money_action_kinds!(),
+            " AND p.effective_on BETWEEN ?3 AND ?4) w
              JOIN users u ON u.id = w.user_id
              GROUP BY u.id
              ORDER BY u.username"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut statement = self.conn.prepare_cached(SQL)?;
         let rows = statement.query_map(params![from, until, Day(from_day), Day(to_day)], |r| {
             Ok(ProductivityLine {
                 username: r.get(0)?,
@@ -183,9 +185,8 @@ impl Db<'_> {
 
 /// The money actions report's query: by the partial index
 /// `postings_money_actions`, over the period's money actions only.
-pub(super) fn money_action_lines_sql() -> String {
-    format!(
-        "SELECT u.username, u.full_name, x.kind, x.reason, count(*), sum(x.credited), sum(x.charged),
+pub(super) const MONEY_ACTION_LINES: &str = concat!(
+    "SELECT u.username, u.full_name, x.kind, x.reason, count(*), sum(x.credited), sum(x.charged),
                 sum(x.through_approval)
          FROM (SELECT p.kind, p.reason, COALESCE(r.requested_by, p.user_id) AS rep,
                       r.id IS NOT NULL AS through_approval,
@@ -195,9 +196,10 @@ pub(super) fn money_action_lines_sql() -> String {
                        WHERE e.posting_id = p.id AND e.account_id IS NOT NULL AND e.side = 'D') AS charged
                FROM postings p
                LEFT JOIN approval_requests r ON r.posting_id = p.id
-               WHERE {MONEY_ACTION_KINDS} AND p.effective_on BETWEEN ?1 AND ?2) x
+               WHERE ",
+    money_action_kinds!(),
+    " AND p.effective_on BETWEEN ?1 AND ?2) x
          JOIN users u ON u.id = x.rep
          GROUP BY x.rep, x.kind, x.reason
          ORDER BY u.username, x.kind, x.reason"
-    )
-}
+);

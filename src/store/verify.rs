@@ -110,14 +110,33 @@ impl Db<'_> {
         };
         let mut unbalanced = Check::passed("every posting balances");
         let mut short = Check::passed("every posting has two or more lines");
+        let mut recorded = Check::passed("every posting records what it moved on receivable");
+        // Postings made before migration 0012 have no recorded amount.
+        let recorded_from: i64 = self.meta("receivable_recorded_from")?.and_then(|v| v.parse().ok()).unwrap_or(0);
         let mut bill_posted = Tally::for_ids(sums.max_bill_id);
         {
-            let mut statement = self.conn.prepare("SELECT id, kind = 'bill', bill_id FROM postings")?;
+            let mut statement =
+                self.conn.prepare("SELECT id, kind = 'bill', bill_id, receivable_cents FROM postings")?;
             let mut rows = statement.query([])?;
             while let Some(r) = rows.next()? {
-                let (id, is_bill, bill): (i64, bool, Option<i64>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                let (id, is_bill, bill, moved): (i64, bool, Option<i64>, Option<i64>) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
                 counts.postings += 1;
                 let posting = sums.postings.get(id);
+                match moved {
+                    Some(moved) if moved != posting.receivable_moved => note(
+                        &mut recorded,
+                        format!(
+                            "posting {id} records {} moved on receivable but its lines move {}",
+                            Money::from_cents(moved),
+                            Money::from_cents(posting.receivable_moved)
+                        ),
+                    ),
+                    None if id >= recorded_from => {
+                        note(&mut recorded, format!("posting {id} has no receivable amount recorded"));
+                    }
+                    _ => {}
+                }
                 if posting.net != 0 {
                     note(&mut unbalanced, format!("posting {id} is off by {}", Money::from_cents(posting.net)));
                 }
@@ -184,14 +203,15 @@ impl Db<'_> {
         }
         // The time is shared out evenly: the checks were made together.
         let spent = micros(started);
-        let mut together = [unbalanced, short, balances, bill_totals, bill_postings];
+        let mut together = [unbalanced, short, recorded, balances, bill_totals, bill_postings];
         let share = spent / together.len() as u64;
         for check in &mut together {
             check.micros = share;
         }
-        let [unbalanced, short, balances, bill_totals, bill_postings] = together;
+        let [unbalanced, short, recorded, balances, bill_totals, bill_postings] = together;
         checks.push(unbalanced);
         checks.push(short);
+        checks.push(recorded);
         checks.push(balances);
         checks.push(self.check(
             "every reversal mirrors its original",
@@ -291,6 +311,8 @@ struct Sum {
     lines: u32,
     /// The debits to receivable: what a bill posting charged the customer.
     receivable_debits: i64,
+    /// Debits and credits to receivable alike.
+    receivable_moved: i64,
 }
 
 /// Sums by id. Ids are SQLite rowids handed out in order, so a vector
@@ -367,6 +389,7 @@ impl Db<'_> {
                 if debit {
                     sum.receivable_debits += amount;
                 }
+                sum.receivable_moved += amount;
                 accounts.slot(account).net += signed;
             }
         }
