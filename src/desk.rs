@@ -115,7 +115,7 @@ impl Desk {
                 let schedule = crate::domain::rates::RateSchedule::from_toml(source)?;
                 db.ensure_rate_schedule(schedule.id(), schedule.effective_from(), source, now)?;
             }
-            if db.policy_json()?.is_none() {
+            if db.read_policy_json(|body| body.is_none())? {
                 let body = serde_json::to_string(&crate::domain::authority::Policy::default_table())
                     .map_err(|e| DeskError::Invalid(e.to_string()))?;
                 db.save_policy_json(&body, now, None)?;
@@ -443,13 +443,23 @@ fn check_client_request(db: &Db, key: &str, payload: &impl Serialize) -> Result<
 fn post_fresh(db: &Db, actor: &Actor, now: DateTime<Utc>, fresh: FreshKey, posting: NewPosting) -> Result<Posted> {
     posting.validate()?;
     let posting_id = db.insert_posting(&posting, &fresh.key, &fresh.hash, actor.user_id, now)?;
-    let detail = serde_json::json!({
-        "kind": posting.kind,
-        "key": fresh.key,
-        "effective_on": posting.effective_on,
-        "receivable_change": posting.receivable_change(),
-        "memo": posting.memo,
-    });
+    // Serialized straight from a struct (no `json!` map built and walked on
+    // every posting), its fields in the order `json!` would sort them.
+    #[derive(Serialize)]
+    struct Detail<'a> {
+        effective_on: NaiveDate,
+        key: &'a str,
+        kind: crate::domain::ledger::PostingKind,
+        memo: &'a str,
+        receivable_change: crate::domain::Money,
+    }
+    let detail = Detail {
+        effective_on: posting.effective_on,
+        key: &fresh.key,
+        kind: posting.kind,
+        memo: &posting.memo,
+        receivable_change: posting.receivable_change(),
+    };
     audit(db, now, Some(actor), "posting", &format!("posting:{posting_id}"), posting.account_id, &detail)?;
     Ok(Posted { posting_id, replayed: false })
 }
@@ -477,9 +487,10 @@ fn audit(
     action: &str,
     subject: &str,
     account: Option<crate::domain::ids::AccountId>,
-    detail: &serde_json::Value,
+    detail: &impl Serialize,
 ) -> Result<()> {
-    db.append_audit(now, actor.map(|a| a.user_id), action, subject, account, &detail.to_string())?;
+    let detail = serde_json::to_string(detail).map_err(|e| DeskError::Invalid(e.to_string()))?;
+    db.append_audit(now, actor.map(|a| a.user_id), action, subject, account, &detail)?;
     Ok(())
 }
 

@@ -3,6 +3,9 @@
 //! approval request that moves no money until a Supervisor or Manager (never
 //! the requester) approves it.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -99,23 +102,37 @@ pub struct RequestView {
 }
 
 /// The policy in force: the stored one, or the default table.
-pub(super) fn load_policy(db: &Db) -> Result<Policy> {
+pub(super) fn load_policy(db: &Db) -> Result<Rc<Policy>> {
     thread_local! {
         // The last policy text read and its parsed form: the text is read on
-        // every check (another workstation may have changed it), but parsed
-        // only when it changed.
-        static PARSED: std::cell::RefCell<Option<(String, Policy)>> = const { std::cell::RefCell::new(None) };
+        // every check (another workstation may have changed it) and compared
+        // where SQLite holds it, but parsed only when it changed.
+        static PARSED: RefCell<Option<(String, Rc<Policy>)>> = const { RefCell::new(None) };
     }
-    let Some(body) = db.policy_json()? else { return Ok(Policy::default_table()) };
-    if let Some(policy) =
-        PARSED.with_borrow(|cached| cached.as_ref().filter(|(text, _)| *text == body).map(|(_, p)| p.clone()))
-    {
-        return Ok(policy);
+    enum Read {
+        Default,
+        Unchanged(Rc<Policy>),
+        Changed(String),
     }
-    let policy: Policy = serde_json::from_str(&body)
-        .map_err(|e| DeskError::Invalid(format!("the stored authority policy cannot be read: {e}")))?;
-    PARSED.with_borrow_mut(|cached| *cached = Some((body, policy.clone())));
-    Ok(policy)
+    let read = db.read_policy_json(|body| match body {
+        None => Read::Default,
+        Some(body) => PARSED.with_borrow(|cached| match cached {
+            Some((seen, policy)) if seen == body => Read::Unchanged(Rc::clone(policy)),
+            _ => Read::Changed(body.to_owned()),
+        }),
+    })?;
+    match read {
+        Read::Default => Ok(Rc::new(Policy::default_table())),
+        Read::Unchanged(policy) => Ok(policy),
+        Read::Changed(body) => {
+            let policy: Rc<Policy> = Rc::new(
+                serde_json::from_str(&body)
+                    .map_err(|e| DeskError::Invalid(format!("the stored authority policy cannot be read: {e}")))?,
+            );
+            PARSED.with_borrow_mut(|cached| *cached = Some((body, Rc::clone(&policy))));
+            Ok(policy)
+        }
+    }
 }
 
 impl Batch<'_> {
@@ -381,7 +398,7 @@ impl Desk {
 
     /// The authority policy in force.
     pub fn policy(&mut self) -> Result<Policy> {
-        self.store.read(load_policy)
+        self.store.read(|db| Ok(Policy::clone(&*load_policy(db)?)))
     }
 
     /// Changes one figure of the policy (Managers and Administrators only), audited.
@@ -397,7 +414,7 @@ impl Desk {
             return Err(DeskError::NotPermitted("only a Manager or Administrator may change the limits".into()));
         }
         self.store.write(|db| {
-            let mut policy = load_policy(db)?;
+            let mut policy = Policy::clone(&*load_policy(db)?);
             let before = policy.figure(role, figure);
             policy.set(role, figure, limit).map_err(|e| DeskError::Invalid(e.to_string()))?;
             let body = serde_json::to_string(&policy).map_err(|e| DeskError::Invalid(e.to_string()))?;

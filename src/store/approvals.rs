@@ -75,12 +75,20 @@ fn row_to_request(r: &Row) -> rusqlite::Result<RequestRow> {
 
 impl Db<'_> {
     /// The stored policy (JSON), if one was ever saved.
-    pub fn policy_json(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT body FROM authority_policy WHERE id = 1")?
-            .query_row([], |r| r.get(0))
-            .optional()?)
+    /// Hands the stored policy text (or None: the default table is in
+    /// force) to `read` where SQLite holds it, without copying it out.
+    pub fn read_policy_json<T>(&self, read: impl FnOnce(Option<&str>) -> T) -> Result<T> {
+        let mut statement = self.conn.prepare_cached("SELECT body FROM authority_policy WHERE id = 1")?;
+        let mut rows = statement.query([])?;
+        Ok(match rows.next()? {
+            Some(row) => {
+                let body = row.get_ref(0)?.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+                })?;
+                read(Some(body))
+            }
+            None => read(None),
+        })
     }
 
     pub fn save_policy_json(&self, body: &str, now: DateTime<Utc>, by: Option<UserId>) -> Result<()> {
@@ -96,16 +104,7 @@ impl Db<'_> {
     /// What `user` has used of their daily total between two instants:
     /// money postings they made, plus their requests still pending.
     pub fn authority_used(&self, user: UserId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
-        let posted: Money =
-            self.conn.prepare_cached(AUTHORITY_USED)?.query_row(params![user, from, to], |r| r.get(0))?;
-        let pending: Money = self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(SUM(amount_cents), 0) FROM approval_requests
-                 WHERE requested_by = ?1 AND status = 'pending' AND requested_at >= ?2 AND requested_at < ?3",
-            )?
-            .query_row(params![user, from, to], |r| r.get(0))?;
-        Ok(posted + pending)
+        Ok(self.conn.prepare_cached(AUTHORITY_USED)?.query_row(params![user, from, to], |r| r.get(0))?)
     }
 
     /// The pending request for the same action and subject, if any.
@@ -194,15 +193,20 @@ impl Db<'_> {
     }
 }
 
-/// What user ?1 moved on receivable by money actions from ?2 until ?3: one
-/// range of the partial index `postings_money_by_user`, which carries each
-/// posting's amount (migration 0012). A posting made before that migration
-/// has no recorded amount, and its entries are added up instead.
+/// What user ?1 has used of their daily total from ?2 until ?3: what their
+/// money actions moved on receivable, plus their requests still pending. The
+/// actions are one range of the partial index `postings_money_by_user`, which
+/// carries each posting's amount (migration 0012); a posting made before
+/// that migration has none, and its entries are added up instead. One
+/// statement, so the two instants are bound (formatted) once.
 pub(super) const AUTHORITY_USED: &str = concat!(
-    "SELECT COALESCE(SUM(COALESCE(p.receivable_cents,
-                (SELECT SUM(e.amount_cents) FROM entries e
-                 WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'))), 0)
-     FROM postings p
-     WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3 AND ",
-    money_action_kinds!()
+    "SELECT (SELECT COALESCE(SUM(COALESCE(p.receivable_cents,
+                        (SELECT SUM(e.amount_cents) FROM entries e
+                         WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'))), 0)
+             FROM postings p
+             WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3 AND ",
+    money_action_kinds!(),
+    ")
+          + (SELECT COALESCE(SUM(amount_cents), 0) FROM approval_requests
+             WHERE requested_by = ?1 AND status = 'pending' AND requested_at >= ?2 AND requested_at < ?3)"
 );
