@@ -390,6 +390,31 @@ mod tests {
         steps.join("\n")
     }
 
+    /// The program SQLite compiled `sql` to, one opcode per step.
+    fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {
+        let mut statement = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
+        let mut rows = statement.raw_query();
+        let mut opcodes = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            opcodes.push(row.get::<_, String>(1).unwrap());
+        }
+        opcodes
+    }
+
+    /// A bill run looks up each account's last read: its subqueries seek
+    /// bills by index, and no temporary table is built per bill (an `IN`
+    /// list of columns would be).
+    #[test]
+    fn the_last_read_builds_no_temporary_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+        let plan = query_plan(&store.conn, bills::LAST_READ);
+        assert!(plan.contains("INDEX meter_reads_account") && plan.contains("INDEX bills_current_read"), "{plan}");
+        let program = opcodes(&store.conn, bills::LAST_READ);
+        assert!(program.iter().any(|op| op == "SeekRowid" || op == "SeekGE"), "{program:?}");
+        assert!(!program.iter().any(|op| op == "OpenEphemeral"), "{program:?}");
+    }
+
     #[test]
     fn the_hot_queries_read_by_their_indexes() {
         let dir = tempfile::tempdir().unwrap();

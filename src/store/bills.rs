@@ -69,6 +69,25 @@ pub struct BillLineRow {
 
 const READ_COLUMNS: &str = "id, account_id, read_on, reading, kind, rollover, corrects_id";
 
+/// The account's last read not passed over (see [`Db::last_read`]). Two
+/// `NOT EXISTS`, one per read the bill may close on, rather than
+/// `current_read_id IN (m.id, m.corrects_id)`: SQLite builds a temporary
+/// b-tree for an `IN` list of columns on every run of the subquery, and this
+/// runs for every bill a bill run posts. Most reads correct nothing, so the
+/// second is rarely run.
+pub(super) const LAST_READ: &str = "SELECT id, account_id, read_on, reading, kind, rollover, corrects_id
+     FROM meter_reads m WHERE account_id = ?1
+       AND NOT EXISTS (SELECT 1 FROM bills b
+                       JOIN postings p ON p.bill_id = b.id AND p.kind = 'bill'
+                       JOIN postings r ON r.reverses_id = p.id
+                       WHERE b.current_read_id = m.id)
+       AND (m.corrects_id IS NULL
+            OR NOT EXISTS (SELECT 1 FROM bills b
+                           JOIN postings p ON p.bill_id = b.id AND p.kind = 'bill'
+                           JOIN postings r ON r.reverses_id = p.id
+                           WHERE b.current_read_id = m.corrects_id))
+     ORDER BY read_on DESC, id DESC LIMIT 1";
+
 fn row_to_read(row: &Row, at: usize) -> rusqlite::Result<ReadRow> {
     Ok(ReadRow {
         id: row.get(at)?,
@@ -153,15 +172,7 @@ impl Db<'_> {
     /// reversed bill (and any correction of it) is passed over, so a rebill
     /// of that period starts from the read before it.
     pub fn last_read(&self, account: AccountId) -> Result<Option<ReadRow>> {
-        let sql = format!(
-            "SELECT {READ_COLUMNS} FROM meter_reads m WHERE account_id = ?1
-               AND NOT EXISTS (SELECT 1 FROM bills b
-                               JOIN postings p ON p.bill_id = b.id AND p.kind = 'bill'
-                               JOIN postings r ON r.reverses_id = p.id
-                               WHERE b.current_read_id IN (m.id, m.corrects_id))
-             ORDER BY read_on DESC, id DESC LIMIT 1"
-        );
-        Ok(self.conn.prepare_cached(&sql)?.query_row([account], |r| row_to_read(r, 0)).optional()?)
+        Ok(self.conn.prepare_cached(LAST_READ)?.query_row([account], |r| row_to_read(r, 0)).optional()?)
     }
 
     /// A bill on the account whose period overlaps the given one and whose
