@@ -19,6 +19,7 @@ mod approvals;
 mod audit;
 mod bills;
 mod cases;
+mod checkpoint;
 mod convert;
 mod disputes;
 mod ledger;
@@ -119,6 +120,9 @@ impl From<rusqlite::Error> for StoreError {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Copies the write-ahead log into a file database off the writer's
+    /// path (none for a database in memory).
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 /// A view of the database inside a read or a write transaction. Every query
@@ -155,7 +159,7 @@ impl Store {
         Store::setup(Connection::open_in_memory()?, None)
     }
 
-    fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL lets readers work while one process writes; FULL sync makes an
         // acknowledged commit survive power loss; foreign keys are checked.
@@ -169,7 +173,11 @@ impl Store {
         // which made every cached query cost a full parse.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.set_prepared_statement_cache_capacity(128);
-        let mut store = Store { conn, path };
+        let checkpointer = match &path {
+            Some(path) => Some(checkpoint::Checkpointer::start(&mut conn, path)?),
+            None => None,
+        };
+        let mut store = Store { conn, path, checkpointer };
         store.migrate()?;
         Ok(store)
     }
@@ -231,6 +239,11 @@ impl Store {
     /// Where the database lives, if it is a file.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Checkpoints run off the writer's path so far (see `store::checkpoint`).
+    pub fn background_checkpoints(&self) -> u64 {
+        self.checkpointer.as_ref().map_or(0, checkpoint::Checkpointer::done)
     }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction: committed if it
@@ -487,6 +500,43 @@ mod tests {
         let broken_links: i64 =
             conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
         assert_eq!(broken_links, 0);
+    }
+
+    /// Fills `pages` pages of the log in one commit.
+    fn write_pages(store: &mut Store, tag: &str, pages: usize) {
+        store
+            .write(|db| {
+                for i in 0..pages {
+                    db.set_meta(&format!("filler-{tag}-{i}"), &"x".repeat(3_000))?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_long_log_is_checkpointed_by_the_store_s_thread_not_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let mut store = Store::open(&path).unwrap();
+        // Short of the 1,000 pages that wake the checkpointer.
+        write_pages(&mut store, "short", 200);
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(store.background_checkpoints(), 0);
+        let before = std::fs::metadata(&path).unwrap().len();
+
+        // Past them: the commit returns, and the store's thread copies the
+        // log into the file while the store stays open.
+        write_pages(&mut store, "long", 1_500);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while store.background_checkpoints() == 0 {
+            assert!(std::time::Instant::now() < deadline, "no checkpoint ran in 30 s");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let after = std::fs::metadata(&path).unwrap().len();
+        assert!(after >= before + 1_500 * 3_000, "the file grew from {before} to {after} bytes");
+        let last = store.read(|db| db.meta("filler-long-1499")).unwrap();
+        assert!(last.is_some());
     }
 
     #[test]

@@ -1,0 +1,123 @@
+//! Checkpoints off the writer's path. In WAL mode SQLite copies the log back
+//! into the database (a checkpoint) once it passes 1,000 pages, inside the
+//! commit that crossed the line: one representative's payment, or a bill
+//! run, would then wait for megabytes to be copied and synced. Instead, a
+//! commit that leaves the log that long wakes a thread of the store's own,
+//! which checkpoints through a second connection while the desk goes on.
+//! Should that thread fall far behind (or be gone), the committing writer
+//! checkpoints itself, as SQLite would have.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use rusqlite::wal::CheckpointMode;
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
+
+use super::{BUSY_TIMEOUT, Result};
+
+/// Log pages after which a commit wakes the checkpointer (SQLite's own
+/// automatic checkpoint threshold).
+const WAKE_AT_PAGES: i32 = 1_000;
+
+/// Log pages after which the writer checkpoints itself, in its commit: the
+/// checkpointer has fallen this far behind (readers holding old snapshots
+/// can also keep the log from being copied).
+const INLINE_AT_PAGES: i32 = 16_000;
+
+enum Wake {
+    Checkpoint,
+    Stop,
+}
+
+/// The checkpoint thread of one store; stopped and joined when dropped, so
+/// that its connection is closed when the store is.
+pub(super) struct Checkpointer {
+    wake: SyncSender<Wake>,
+    thread: Option<JoinHandle<()>>,
+    /// Checkpoints the thread has run.
+    done: Arc<AtomicU64>,
+}
+
+impl Checkpointer {
+    /// Starts the thread for the database at `path` and hands the commits of
+    /// `conn` to it, in place of SQLite's automatic checkpoint.
+    pub(super) fn start(conn: &mut Connection, path: &Path) -> Result<Checkpointer> {
+        // One pending wake is enough: a checkpoint copies the whole log.
+        let (wake, asleep) = sync_channel(1);
+        let path = path.to_path_buf();
+        let done = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&done);
+        let thread = std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || run(&path, &asleep, &counter))
+            .map_err(|e| super::StoreError::Io(format!("cannot start the checkpoint thread: {e}")))?;
+        let hook_wake = wake.clone();
+        // The log length at which the next commit wakes the thread: every
+        // WAKE_AT_PAGES pages, as SQLite's own checkpoint would run, and not
+        // on every commit while a busy desk keeps the log from restarting.
+        let mut wake_at = WAKE_AT_PAGES;
+        conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
+            if pages < wake_at - WAKE_AT_PAGES {
+                // The log restarted from its beginning.
+                wake_at = WAKE_AT_PAGES;
+            }
+            if pages >= INLINE_AT_PAGES {
+                // The commit has happened: whatever the checkpoint meets
+                // (busy with the thread's own, say) is not its error.
+                let _ = wal.checkpoint();
+            } else if pages >= wake_at {
+                // Full: a wake is already waiting. Disconnected: the store
+                // is closing. Either way there is nothing more to do.
+                let _ = hook_wake.try_send(Wake::Checkpoint);
+                wake_at = pages + WAKE_AT_PAGES;
+            }
+            Ok(())
+        }))?;
+        Ok(Checkpointer { wake, thread: Some(thread), done })
+    }
+
+    /// How many checkpoints the thread has run.
+    pub(super) fn done(&self) -> u64 {
+        self.done.load(Ordering::Acquire)
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        // `send` waits for room: a wake still queued is taken first.
+        let _ = self.wake.send(Wake::Stop);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run(path: &Path, asleep: &Receiver<Wake>, done: &AtomicU64) {
+    let mut conn: Option<Connection> = None;
+    while let Ok(Wake::Checkpoint) = asleep.recv() {
+        if conn.is_none() {
+            conn = open(path).ok();
+        }
+        // A failed checkpoint (the disk, say) is left to the next wake or
+        // to the writer's own at INLINE_AT_PAGES: the log keeps every commit
+        // safe meanwhile.
+        if let Some(conn) = &conn
+            && conn.wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE).is_ok()
+        {
+            done.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// The checkpointer's connection: the database must exist (the store made
+/// it), and a checkpoint syncs the file as the store's own commits do.
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
