@@ -11,6 +11,7 @@ use super::{
 };
 use crate::domain::Money;
 use crate::domain::account::code_enum;
+use crate::domain::aging::nothing_past_due;
 use crate::domain::authority::MoneyAction;
 use crate::domain::check_digit::luhn_valid;
 use crate::domain::ids::{AccountId, PostingId};
@@ -364,6 +365,11 @@ fn late_fee_in(
 ) -> Result<Option<Money>> {
     let Some(bill) = db.latest_bill_due_before(account, as_of)? else { return Ok(None) };
     if db.bill_posting(bill, PostingKind::LateFee)?.is_some() {
+        return Ok(None);
+    }
+    // Most accounts owe only what is not yet due: then no history is aged.
+    let balance = db.balance(account)?.unwrap_or_default();
+    if nothing_past_due(balance, db.billed_not_yet_due(account, as_of)?) {
         return Ok(None);
     }
     let aging = account_aging(db, account, as_of)?;

@@ -115,6 +115,11 @@ pub(super) const LATEST_BILL_DUE_BEFORE: &str = "SELECT b.id FROM bills b WHERE 
                        WHERE p.bill_id = b.id AND p.kind = 'bill')
      ORDER BY b.due_date DESC, b.id DESC LIMIT 1";
 
+pub(super) const BILLED_NOT_YET_DUE: &str = "SELECT COALESCE(sum(b.total_cents), 0) FROM bills b
+     WHERE b.account_id = ?1 AND b.due_date >= ?2
+       AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                       WHERE p.bill_id = b.id AND p.kind = 'bill')";
+
 const BILL_QUERY: &str = "SELECT b.id, b.account_id, b.period_start, b.period_end, b.bill_date, b.due_date,
         b.schedule_id, b.consumption_gal, b.sewer_cap_gal, b.total_cents,
         p.id, p.account_id, p.read_on, p.reading, p.kind, p.rollover, p.corrects_id,
@@ -320,6 +325,12 @@ impl Db<'_> {
 
 impl Db<'_> {
     /// The account's latest bill (not reversed) due before `date`.
+    /// The totals of the account's bills due on or after `date` and not
+    /// reversed: charges not yet past due on that date.
+    pub fn billed_not_yet_due(&self, account: AccountId, date: NaiveDate) -> Result<Money> {
+        Ok(self.conn.prepare_cached(BILLED_NOT_YET_DUE)?.query_row(params![account, Day(date)], |r| r.get(0))?)
+    }
+
     pub fn latest_bill_due_before(&self, account: AccountId, date: NaiveDate) -> Result<Option<BillId>> {
         Ok(self
             .conn
