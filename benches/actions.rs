@@ -155,17 +155,18 @@ fn main() {
     // The bill runs: every account, one month each, one transaction each.
     let mut rates = Vec::with_capacity(runs as usize);
     let mut report = None;
-    let mut elapsed = std::time::Duration::ZERO;
+    let (mut elapsed, mut lines) = (std::time::Duration::ZERO, 0u64);
     for month in 0..runs {
         let start = second_new + Months::new(month);
         let requests: Vec<BillRequest> =
             ids.iter().map(|id| bill_request(*id, start, meters.get_mut(id).expect("meter"))).collect();
         let (run_report, run_elapsed) = time(|| desk.bill_run(&batch, now, &requests).expect("bill_run"));
         rates.push(run_report.ledger_lines as f64 / run_elapsed.as_secs_f64());
+        lines += run_report.ledger_lines;
         (report, elapsed) = (Some(run_report), elapsed + run_elapsed);
     }
     let report = report.expect("at least one run");
-    let elapsed = elapsed / runs;
+    let (lines, elapsed) = (lines / u64::from(runs), elapsed / runs);
     rates.sort_by(f64::total_cmp);
     let run_rate = rates[rates.len() / 2];
     drop(desk);
@@ -188,11 +189,11 @@ fn main() {
     println!("| what | measured | target |");
     println!("|---|---:|---|");
     println!(
-        "| bill run, {} bills in one transaction, median of {runs} runs (slowest {}, fastest {}) | {} ledger lines in {:.2} s (mean): **{} lines/s** | ≥ {} lines/s ({}) |",
+        "| bill run, {} bills in one transaction, median of {runs} runs (slowest {}, fastest {}) | {} ledger lines in {:.2} s (means of the runs): **{} lines/s** | ≥ {} lines/s ({}) |",
         thousands(report.billed as f64),
         thousands(rates[0]),
         thousands(rates[rates.len() - 1]),
-        thousands(report.ledger_lines as f64),
+        thousands(lines as f64),
         elapsed.as_secs_f64(),
         thousands(run_rate),
         thousands(TARGET_BILL_RUN),

@@ -232,11 +232,7 @@ impl Desk {
         self.store.write(|db| {
             let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
             let value = work(&batch)?;
-            if let Some(refused) = batch.refused_after_write.take() {
-                return Err(DeskError::Store(StoreError::Corrupt(format!(
-                    "an action was refused after it had written ({refused}) and the work went on; nothing was kept"
-                ))));
-            }
+            batch.nothing_refused_after_write()?;
             Ok(value)
         })
     }
@@ -245,7 +241,12 @@ impl Desk {
     /// see what an action would, and write nothing.
     fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.read(|db| work(&Batch::new(db, rates, time_zone, clock, Atomicity::Transaction)))
+        self.store.read(|db| {
+            let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
+            let value = work(&batch)?;
+            batch.nothing_refused_after_write()?;
+            Ok(value)
+        })
     }
 
     #[doc(hidden)]
@@ -276,6 +277,17 @@ enum Atomicity {
 }
 
 impl<'a> Batch<'a> {
+    /// In a single action's transaction: an error if a refusal came after a
+    /// write and the work went on, so that the transaction is rolled back.
+    fn nothing_refused_after_write(&self) -> Result<()> {
+        match self.refused_after_write.take() {
+            Some(refused) => Err(DeskError::Store(StoreError::Corrupt(format!(
+                "an action was refused after it had written ({refused}) and the work went on; nothing was kept"
+            )))),
+            None => Ok(()),
+        }
+    }
+
     fn new(db: &'a Db<'a>, rates: &'a RateBook, time_zone: Tz, clock: &'a CaseClock, atomicity: Atomicity) -> Self {
         Batch { db, rates, time_zone, clock, atomicity, refused_after_write: std::cell::Cell::new(None) }
     }

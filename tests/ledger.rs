@@ -360,6 +360,34 @@ fn a_late_fee_is_one_and_a_half_percent_of_the_past_due_amount_once_per_bill() {
     f.assert_verified();
 }
 
+/// A late-fee run skips the aging of an account whose balance is covered by
+/// bills not yet due; a reversed bill covers nothing, and a past-due bill
+/// still draws its fee.
+#[test]
+fn a_late_fee_run_counts_only_standing_bills_as_not_yet_due() {
+    let mut f = fixture();
+    let paid_up = f.residential();
+    let reversed = f.residential();
+    let mut septembers = Vec::new();
+    for account in [paid_up, reversed] {
+        f.bill_month(account, 2026, 8, 6_400); // $134.20, due 21 September
+        septembers.push(f.bill_month(account, 2026, 9, 11_800)); // $134.20, due 21 October
+    }
+    // One pays August on time and owes only September, not yet due; the
+    // other's September bill is reversed, leaving August's $134.20 unpaid.
+    f.pay(paid_up, cents(TOTAL_5400_GAL), day(2026, 9, 20), "august");
+    f.reverse(septembers[1].posted, "reverse-september");
+    assert_eq!(f.balance(paid_up), cents(TOTAL_5400_GAL));
+    assert_eq!(f.balance(reversed), cents(TOTAL_5400_GAL));
+
+    let actor = f.staff.cashier().clone();
+    let report = f.desk.assess_late_fees(&actor, now(), day(2026, 9, 25)).unwrap();
+    assert_eq!((report.accounts_checked, report.assessed, report.total), (2, 1, cents(201)));
+    assert!(late_fees(&mut f, paid_up).is_empty());
+    assert_eq!(late_fees(&mut f, reversed).iter().map(|fee| fee.2).collect::<Vec<_>>(), [cents(201)]);
+    f.assert_verified();
+}
+
 #[test]
 fn no_late_fee_when_paid_on_time_and_a_fee_on_what_is_left_otherwise() {
     let mut f = fixture();

@@ -367,13 +367,13 @@ fn late_fee_in(
     if db.bill_posting(bill, PostingKind::LateFee)?.is_some() {
         return Ok(None);
     }
+    let Some(schedule) = rates.in_effect(as_of) else { return Err(DeskError::NoRateSchedule(as_of)) };
     // Most accounts owe only what is not yet due: then no history is aged.
     let balance = db.balance(account)?.unwrap_or_default();
     if nothing_past_due(balance, db.billed_not_yet_due(account, as_of)?) {
         return Ok(None);
     }
     let aging = account_aging(db, account, as_of)?;
-    let Some(schedule) = rates.in_effect(as_of) else { return Err(DeskError::NoRateSchedule(as_of)) };
     let fee = schedule.late_fee(aging.late_fee_base);
     if !fee.is_positive() {
         return Ok(None);

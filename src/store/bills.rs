@@ -324,13 +324,13 @@ impl Db<'_> {
 }
 
 impl Db<'_> {
-    /// The account's latest bill (not reversed) due before `date`.
     /// The totals of the account's bills due on or after `date` and not
     /// reversed: charges not yet past due on that date.
     pub fn billed_not_yet_due(&self, account: AccountId, date: NaiveDate) -> Result<Money> {
         Ok(self.conn.prepare_cached(BILLED_NOT_YET_DUE)?.query_row(params![account, Day(date)], |r| r.get(0))?)
     }
 
+    /// The account's latest bill (not reversed) due before `date`.
     pub fn latest_bill_due_before(&self, account: AccountId, date: NaiveDate) -> Result<Option<BillId>> {
         Ok(self
             .conn

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
@@ -39,6 +39,8 @@ pub(super) struct Checkpointer {
     thread: Option<JoinHandle<()>>,
     /// Checkpoints the thread has run.
     done: Arc<AtomicU64>,
+    /// Set when the store closes: a wake still queued is then not run.
+    stop: Arc<AtomicBool>,
 }
 
 impl Checkpointer {
@@ -47,23 +49,27 @@ impl Checkpointer {
     pub(super) fn start(conn: &mut Connection, path: &Path) -> Result<Checkpointer> {
         // One pending wake is enough: a checkpoint copies the whole log.
         let (wake, asleep) = sync_channel(1);
-        let path = path.to_path_buf();
+        // By its full name, so a later change of directory cannot send the
+        // thread to another file (the store has just opened it: it exists).
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let done = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&done);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (counter, stopping) = (Arc::clone(&done), Arc::clone(&stop));
         let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
-            .spawn(move || run(&path, &asleep, &counter))
+            .spawn(move || run(&path, &asleep, &counter, &stopping))
             .map_err(|e| super::StoreError::Io(format!("cannot start the checkpoint thread: {e}")))?;
         let hook_wake = wake.clone();
         // The log length at which the next commit wakes the thread: every
         // WAKE_AT_PAGES pages, as SQLite's own checkpoint would run, and not
         // on every commit while a busy desk keeps the log from restarting.
-        let mut wake_at = WAKE_AT_PAGES;
+        let (mut wake_at, mut last) = (WAKE_AT_PAGES, 0);
         conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
-            if pages < wake_at - WAKE_AT_PAGES {
+            if pages < last {
                 // The log restarted from its beginning.
                 wake_at = WAKE_AT_PAGES;
             }
+            last = pages;
             if pages >= INLINE_AT_PAGES {
                 // The commit has happened: whatever the checkpoint meets
                 // (busy with the thread's own, say) is not its error.
@@ -76,10 +82,11 @@ impl Checkpointer {
             }
             Ok(())
         }))?;
-        Ok(Checkpointer { wake, thread: Some(thread), done })
+        Ok(Checkpointer { wake, thread: Some(thread), done, stop })
     }
 
-    /// How many checkpoints the thread has run.
+    /// How many checkpoints the thread has run (each copied what the log
+    /// held that no reader still needed: possibly nothing).
     pub(super) fn done(&self) -> u64 {
         self.done.load(Ordering::Acquire)
     }
@@ -87,17 +94,23 @@ impl Checkpointer {
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
-        // `send` waits for room: a wake still queued is taken first.
-        let _ = self.wake.send(Wake::Stop);
+        // Closing does not wait for a queued checkpoint: the flag turns it
+        // away, and the Stop wakes a thread that is asleep (if a wake is
+        // queued instead, the channel is full and that wake does it).
+        self.stop.store(true, Ordering::Release);
+        let _ = self.wake.try_send(Wake::Stop);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn run(path: &Path, asleep: &Receiver<Wake>, done: &AtomicU64) {
+fn run(path: &Path, asleep: &Receiver<Wake>, done: &AtomicU64, stop: &AtomicBool) {
     let mut conn: Option<Connection> = None;
     while let Ok(Wake::Checkpoint) = asleep.recv() {
+        if stop.load(Ordering::Acquire) {
+            break;
+        }
         if conn.is_none() {
             conn = open(path).ok();
         }
