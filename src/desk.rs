@@ -229,24 +229,14 @@ impl Desk {
     /// transaction is rolled back all the same.
     fn single<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.write(|db| {
-            let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
-            let value = work(&batch)?;
-            batch.nothing_refused_after_write()?;
-            Ok(value)
-        })
+        self.store.write(|db| Batch::alone(db, rates, time_zone, clock, work))
     }
 
     /// Like [`Desk::batch`] in a read transaction: for previews that must
     /// see what an action would, and write nothing.
     fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.read(|db| {
-            let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
-            let value = work(&batch)?;
-            batch.nothing_refused_after_write()?;
-            Ok(value)
-        })
+        self.store.read(|db| Batch::alone(db, rates, time_zone, clock, work))
     }
 
     #[doc(hidden)]
@@ -277,14 +267,23 @@ enum Atomicity {
 }
 
 impl<'a> Batch<'a> {
-    /// In a single action's transaction: an error if a refusal came after a
-    /// write and the work went on, so that the transaction is rolled back.
-    fn nothing_refused_after_write(&self) -> Result<()> {
-        match self.refused_after_write.take() {
+    /// Runs `work` as its transaction's one action (see [`Desk::single`]):
+    /// no savepoints, and an error if a refusal came after a write and the
+    /// work went on, so that the transaction is rolled back.
+    fn alone<T>(
+        db: &'a Db<'a>,
+        rates: &'a RateBook,
+        time_zone: Tz,
+        clock: &'a CaseClock,
+        work: impl FnOnce(&Batch) -> Result<T>,
+    ) -> Result<T> {
+        let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
+        let value = work(&batch)?;
+        match batch.refused_after_write.take() {
             Some(refused) => Err(DeskError::Store(StoreError::Corrupt(format!(
                 "an action was refused after it had written ({refused}) and the work went on; nothing was kept"
             )))),
-            None => Ok(()),
+            None => Ok(value),
         }
     }
 

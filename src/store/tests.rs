@@ -1,0 +1,283 @@
+//! The store's own tests: pragmas, migrations from older versions, the
+//! hot queries' plans, and the checkpoint thread.
+
+use super::*;
+use crate::domain::Money;
+use crate::domain::ids::UserId;
+
+#[test]
+fn a_newer_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    drop(Store::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    drop(conn);
+    let error = Store::open(&path).err().unwrap();
+    assert!(matches!(error, StoreError::NewerSchema { .. }), "{error}");
+    assert!(error.to_string().contains("newer version"));
+}
+
+#[test]
+fn pragmas_are_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+    let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    let fks: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), sync, fks), ("wal", 2, 1));
+}
+
+/// A database as version `version` of this program left it: the first
+/// `version` migrations, without the later ones.
+fn database_at_version(path: &Path, version: usize) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    for (_, sql) in &MIGRATIONS[..version] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", version as i64).unwrap();
+    conn
+}
+
+#[test]
+fn complaints_from_before_the_cases_work_get_a_due_date_and_their_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let conn = database_at_version(&path, 5);
+    conn.execute_batch(
+        "INSERT INTO users (id, username, full_name, role, created_at) VALUES (1, 'rep', 'A Rep', 'car1', '2026-01-01');
+         INSERT INTO customers (id, name, mail_line1, mail_city, mail_state, mail_zip, created_at)
+             VALUES (1, 'A Customer', '1 Main St', 'Tulsa', 'OK', '74103', '2026-01-01');
+         INSERT INTO premises (id, line1, city, state, zip, sewer_cap_gal) VALUES (1, '1 Main St', 'Tulsa', 'OK', '74103', 0);
+         INSERT INTO accounts (id, number, customer_id, premise_id, status, opened_on)
+             VALUES (1, '100000017', 1, 1, 'active', '2026-01-01');
+         INSERT INTO complaints (account_id, category, summary, opened_by, opened_at)
+             VALUES (1, 'billing', 'Bill too high', 1, '2026-11-02 15:00:00+00:00');",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let (due, events, version): (String, i64, i64) = store
+        .conn
+        .query_row(
+            "SELECT due_on, (SELECT count(*) FROM complaint_events WHERE kind = 'opened'), \
+             (SELECT user_version FROM pragma_user_version) FROM complaints",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((due.as_str(), events, version), ("2026-11-16", 1, SCHEMA_VERSION));
+}
+
+/// What SQLite's planner does with `sql`, one line per step.
+fn query_plan(conn: &Connection, sql: &str) -> String {
+    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    // The parameters stay unbound (NULL): the plan does not depend on them.
+    let mut rows = statement.raw_query();
+    let mut steps = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        steps.push(row.get::<_, String>(3).unwrap());
+    }
+    steps.join("\n")
+}
+
+/// The program SQLite compiled `sql` to, one opcode per step.
+fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut statement = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
+    let mut rows = statement.raw_query();
+    let mut opcodes = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        opcodes.push(row.get::<_, String>(1).unwrap());
+    }
+    opcodes
+}
+
+/// A bill run looks up each account's last read: its subqueries seek
+/// bills by index, and no temporary table is built per bill (an `IN`
+/// list of columns would be).
+#[test]
+fn the_last_read_builds_no_temporary_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+    let plan = query_plan(&store.conn, bills::LAST_READ);
+    assert!(plan.contains("INDEX meter_reads_account") && plan.contains("INDEX bills_current_read"), "{plan}");
+    let program = opcodes(&store.conn, bills::LAST_READ);
+    assert!(!program.iter().any(|op| op == "OpenEphemeral"), "{program:?}");
+}
+
+#[test]
+fn the_hot_queries_read_by_their_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+    let plan = query_plan(&store.conn, bills::OVERLAPPING_BILL);
+    assert!(plan.contains("INDEX bills_account_end"), "{plan}");
+    let plan = query_plan(&store.conn, bills::LATEST_BILL_DUE_BEFORE);
+    assert!(plan.contains("INDEX bills_account_due") && !plan.contains("TEMP B-TREE"), "{plan}");
+    let plan = query_plan(&store.conn, bills::BILLED_NOT_YET_DUE);
+    assert!(plan.contains("INDEX bills_account_due (account_id=? AND due_date>?)"), "{plan}");
+    let plan = query_plan(&store.conn, reports::MONEY_ACTION_LINES);
+    assert!(plan.contains("INDEX postings_money_actions"), "{plan}");
+    // The day's money actions and their amounts from the index alone
+    // (entries only for a posting made before migration 0012).
+    let plan = query_plan(&store.conn, approvals::AUTHORITY_USED);
+    assert!(plan.contains("COVERING INDEX postings_money_by_user"), "{plan}");
+}
+
+/// The CREATE statement of a table.
+fn table_sql(conn: &Connection, table: &str) -> String {
+    conn.query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| r.get(0)).unwrap()
+}
+
+/// Rows a version-10 database holds: a user, an account, a payment.
+const VERSION_10_ROWS: &str =
+    "INSERT INTO users (id, username, full_name, role, created_at) VALUES (1, 'rep', 'A Rep', 'car1', '2026-01-01');
+     INSERT INTO customers (id, name, mail_line1, mail_city, mail_state, mail_zip, created_at)
+         VALUES (1, 'A Customer', '1 Main St', 'Tulsa', 'OK', '74103', '2026-01-01');
+     INSERT INTO premises (id, line1, city, state, zip, sewer_cap_gal) VALUES (1, '1 Main St', 'Tulsa', 'OK', '74103', 0);
+     INSERT INTO accounts (id, number, customer_id, premise_id, status, opened_on)
+         VALUES (1, '100000017', 1, 1, 'active', '2026-01-01');
+     INSERT INTO ledger_accounts (code, name) VALUES ('assets:receivable', 'Receivable'), ('assets:cash', 'Cash')
+         ON CONFLICT DO NOTHING;
+     INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id, memo)
+         VALUES (1, 'pay-1', printf('%064d', 0), 'payment', 1, '2026-02-01', '2026-02-01T10:00:00Z', 1, 'Payment');
+     INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents)
+         VALUES (1, 'assets:cash', NULL, 'D', 5000), (1, 'assets:receivable', 1, 'C', 5000);
+     INSERT INTO payments (posting_id, method, reference, received_on) VALUES (1, 'check', 'CHK 1001', '2026-02-01');";
+
+#[test]
+fn a_version_10_database_gets_the_hot_path_schema_and_keeps_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let conn = database_at_version(&path, 10);
+    conn.execute_batch(VERSION_10_ROWS).unwrap();
+    assert!(table_sql(&conn, "postings").contains("kind IN ("), "version 10 had the IN list");
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    let conn = &store.conn;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    for (table, rule) in [
+        ("postings", "CONSTRAINT posting_kind CHECK (kind = 'bill' OR"),
+        ("payments", "CONSTRAINT payment_method CHECK (method = 'cash' OR"),
+    ] {
+        let sql = table_sql(conn, table);
+        assert!(sql.contains(rule) && !sql.contains(" IN ('"), "{sql}");
+    }
+    let kept: (String, i64, String) = conn
+        .query_row(
+            "SELECT p.kind, (SELECT sum(amount_cents) FROM entries WHERE posting_id = p.id), y.method
+             FROM postings p JOIN payments y ON y.posting_id = p.id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(kept, ("payment".to_string(), 10_000, "check".to_string()));
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    let broken_links: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(broken_links, 0);
+}
+
+/// Fills `pages` pages of the log in one commit.
+fn write_pages(store: &mut Store, tag: &str, pages: usize) {
+    store
+        .write(|db| {
+            for i in 0..pages {
+                db.set_meta(&format!("filler-{tag}-{i}"), &"x".repeat(3_000))?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_long_log_is_checkpointed_by_the_store_s_thread_not_the_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let mut store = Store::open(&path).unwrap();
+    // Short of the 1,000 pages that wake the checkpointer.
+    write_pages(&mut store, "short", 200);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(store.background_checkpoints(), 0);
+    let before = std::fs::metadata(&path).unwrap().len();
+
+    // Past them: the commit returns, and the store's thread copies the
+    // log into the file while the store stays open.
+    write_pages(&mut store, "long", 1_500);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while store.background_checkpoints() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no checkpoint ran in 30 s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let after = std::fs::metadata(&path).unwrap().len();
+    assert!(after >= before + 1_500 * 3_000, "the file grew from {before} to {after} bytes");
+    let last = store.read(|db| db.meta("filler-long-1499")).unwrap();
+    assert!(last.is_some());
+}
+
+#[test]
+fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let conn = database_at_version(&path, 11);
+    conn.execute_batch(VERSION_10_ROWS).unwrap();
+    conn.execute_batch(
+        "INSERT INTO ledger_accounts (code, name) VALUES ('expenses:credits:goodwill', 'Goodwill')
+             ON CONFLICT DO NOTHING;
+         INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+                               user_id, memo, reason)
+             VALUES (2, 'credit-1', printf('%064d', 0), 'credit', 1, '2026-02-01', '2026-02-01 11:00:00+00:00', 1,
+                     'Credit', 'goodwill');
+         INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents)
+             VALUES (2, 'expenses:credits:goodwill', NULL, 'D', 1250), (2, 'assets:receivable', 1, 'C', 1250);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut store = Store::open(&path).unwrap();
+    let (from, to) = ("2026-02-01T00:00:00Z".parse().unwrap(), "2026-02-02T00:00:00Z".parse().unwrap());
+    store
+        .read(|db| {
+            let recorded: Option<i64> =
+                db.conn.query_row("SELECT receivable_cents FROM postings WHERE id = 2", [], |r| r.get(0))?;
+            assert_eq!(recorded, None, "rows already written are not touched");
+            assert_eq!(db.meta("receivable_recorded_from")?.as_deref(), Some("3"));
+            // Read from its entries, as before the migration.
+            assert_eq!(db.authority_used(UserId(1), from, to)?, Money::from_cents(1250));
+            let report = db.verify_ledger()?;
+            let check = report.checks.iter().find(|c| c.name.starts_with("every posting records")).unwrap();
+            assert_eq!(check.problem_count, 0, "{:?}", check.problems);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_rewritten_rules_still_refuse_what_they_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let store = Store::open(&path).unwrap();
+    store.conn.execute_batch(VERSION_10_ROWS).unwrap();
+    let bad_kind = store.conn.execute(
+        "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id, memo)
+         VALUES ('gift-1', printf('%064d', 0), 'gift', 1, '2026-02-01', '2026-02-01T10:00:00Z', 1, 'A gift')",
+        [],
+    );
+    let error = bad_kind.unwrap_err().to_string();
+    assert!(error.contains("CHECK constraint failed: posting_kind"), "{error}");
+    let bad_method = store.conn.execute("UPDATE payments SET method = 'barter'", []).unwrap_err().to_string();
+    assert!(bad_method.contains("append-only") || bad_method.contains("payment_method"), "{bad_method}");
+    store.conn.execute_batch("DROP TRIGGER payments_no_update").unwrap();
+    let bad_method = store.conn.execute("UPDATE payments SET method = 'barter'", []).unwrap_err().to_string();
+    assert!(bad_method.contains("CHECK constraint failed: payment_method"), "{bad_method}");
+    // A kind the rule lists is accepted (the desk's tests post every kind).
+    store
+        .conn
+        .execute(
+            "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id, memo)
+             VALUES ('credit-1', printf('%064d', 0), 'credit', 1, '2026-02-01', '2026-02-01T10:00:00Z', 1, 'Goodwill')",
+            [],
+        )
+        .unwrap();
+}
