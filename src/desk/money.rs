@@ -15,7 +15,9 @@ use crate::domain::aging::nothing_past_due;
 use crate::domain::authority::MoneyAction;
 use crate::domain::check_digit::luhn_valid;
 use crate::domain::ids::{AccountId, PostingId};
-use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, reversal_lines};
+use crate::domain::ledger::{
+    ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, receivable_moved, reversal_lines,
+};
 use crate::domain::rates::RateBook;
 use crate::store::Db;
 
@@ -218,8 +220,7 @@ impl Batch<'_> {
             }
             let account = fee.account_id.ok_or(DeskError::UnknownPosting(fee.id))?;
             open_account_row(db, account)?;
-            let amount: Money =
-                fee.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
+            let amount = receivable_moved(&fee.lines);
             self.authorize(
                 db,
                 actor,
@@ -292,8 +293,7 @@ impl Batch<'_> {
             }
             // A reversal's weight is what it moves on the customer's account
             // (or, for a posting that touches none, its size).
-            let receivable: Money =
-                original.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum();
+            let receivable = receivable_moved(&original.lines);
             let amount = if receivable.is_positive() {
                 receivable
             } else {

@@ -280,8 +280,13 @@ impl NewPosting {
     /// How much the posting moves on receivable, debits and credits alike:
     /// what a money action uses of the person's daily total.
     pub fn receivable_moved(&self) -> Money {
-        self.lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum()
+        receivable_moved(&self.lines)
     }
+}
+
+/// What `lines` move on receivable, debits and credits alike.
+pub fn receivable_moved(lines: &[Line]) -> Money {
+    lines.iter().filter(|l| l.ledger == ChartAccount::Receivable).map(|l| l.amount).sum()
 }
 
 /// The lines that undo `lines`: same accounts and amounts, sides swapped.
