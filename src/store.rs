@@ -65,6 +65,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_letters", include_str!("store/migrations/0010_letters.sql")),
     ("0011_hot_paths", include_str!("store/migrations/0011_hot_paths.sql")),
     ("0012_limit_check", include_str!("store/migrations/0012_limit_check.sql")),
+    ("0013_entries_by_posting", include_str!("store/migrations/0013_entries_by_posting.sql")),
 ];
 
 /// The schema version this build writes.

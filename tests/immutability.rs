@@ -64,7 +64,7 @@ fn history_tables_refuse_update_and_delete() {
         ("postings", "UPDATE postings SET memo = 'edited'"),
         ("postings", "DELETE FROM postings WHERE id = (SELECT max(id) FROM postings)"),
         ("entries", "UPDATE entries SET amount_cents = amount_cents + 1"),
-        ("entries", "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries)"),
+        ("entries", "DELETE FROM entries WHERE posting_id = (SELECT max(posting_id) FROM entries)"),
         ("bills", "UPDATE bills SET total_cents = 0"),
         ("bills", "DELETE FROM bills"),
         ("bill_lines", "UPDATE bill_lines SET amount_cents = 0 WHERE seq = 2"),
@@ -264,8 +264,8 @@ fn a_hand_inserted_posting_far_past_the_others_is_caught() {
     .unwrap();
     raw(
         &mut f,
-        "INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents)
-         VALUES (1000000000, 'revenue:water', NULL, 'C', 250)",
+        "INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents)
+         VALUES (1000000000, 1, 'revenue:water', NULL, 'C', 250)",
     )
     .unwrap();
 

@@ -177,7 +177,12 @@ impl Batch<'_> {
         if as_of > today {
             return Err(DeskError::FutureDate { what: "assessment", date: as_of, today });
         }
-        self.atomic(|db, rates| {
+        // No savepoint (in a batch, it would copy every page the run
+        // touches): every account's checks come before its fee is written,
+        // and the one refusal possible, no rate schedule in effect on
+        // `as_of`, comes at the first account that could owe a fee, before
+        // any fee is written.
+        self.atomic_checks_first(|db, rates| {
             let mut report = LateFeeReport::default();
             for account in db.accounts_owing()? {
                 report.accounts_checked += 1;

@@ -129,10 +129,10 @@ impl Db<'_> {
             ])?;
         let id = PostingId(self.conn.last_insert_rowid());
         let mut insert = self.conn.prepare_cached(
-            "INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for line in &posting.lines {
-            insert.execute(params![id, line.ledger, line.account_id, line.side, line.amount])?;
+        for (number, line) in (1..).zip(&posting.lines) {
+            insert.execute(params![id, number, line.ledger, line.account_id, line.side, line.amount])?;
             if let (ChartAccount::Receivable, Some(account)) = (line.ledger, line.account_id) {
                 self.add_to_balance(account, line.side.signed(line.amount))?;
             }
@@ -146,7 +146,7 @@ impl Db<'_> {
         let posting = self.conn.prepare_cached(&sql)?.query_row([id], row_to_posting).optional()?;
         let Some(mut posting) = posting else { return Ok(None) };
         let mut statement = self.conn.prepare_cached(
-            "SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = ?1 ORDER BY id",
+            "SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = ?1 ORDER BY line",
         )?;
         let lines = statement.query_map([id], |r| {
             Ok(Line { ledger: r.get(0)?, account_id: r.get(1)?, side: r.get(2)?, amount: r.get(3)? })
@@ -208,7 +208,7 @@ impl Db<'_> {
                     (SELECT r.id FROM postings r WHERE r.reverses_id = p.id)
              FROM entries e JOIN postings p ON p.id = e.posting_id
              WHERE e.account_id = ?1
-             ORDER BY e.posting_id DESC, e.id DESC LIMIT ?2",
+             ORDER BY e.posting_id DESC, e.line DESC LIMIT ?2",
         )?;
         let rows = statement.query_map(params![account, limit], |r| {
             Ok(EntryRow {
@@ -235,7 +235,7 @@ impl Db<'_> {
                     (SELECT r.id FROM postings r WHERE r.reverses_id = p.id)
              FROM entries e JOIN postings p ON p.id = e.posting_id
              WHERE e.account_id = ?1 AND p.effective_on BETWEEN ?2 AND ?3
-             ORDER BY p.effective_on, e.posting_id, e.id",
+             ORDER BY p.effective_on, e.posting_id, e.line",
         )?;
         let rows = statement.query_map(params![account, Day(from), Day(to)], |r| {
             Ok(EntryRow {
@@ -330,7 +330,7 @@ impl Db<'_> {
         let mut postings = self.conn.prepare(&format!("{POSTING_COLUMNS} ORDER BY p.id"))?;
         let mut entries = self.conn.prepare(
             "SELECT e.posting_id, e.ledger, e.account_id, e.side, e.amount_cents, a.number
-             FROM entries e LEFT JOIN accounts a ON a.id = e.account_id ORDER BY e.posting_id, e.id",
+             FROM entries e LEFT JOIN accounts a ON a.id = e.account_id ORDER BY e.posting_id, e.line",
         )?;
         let mut entry_rows = entries.query([])?;
         let mut pending: Option<(PostingId, Line, Option<String>)> = None;

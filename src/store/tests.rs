@@ -257,8 +257,8 @@ fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
 fn the_rewritten_rules_still_refuse_what_they_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.db");
+    database_at_version(&path, 10).execute_batch(VERSION_10_ROWS).unwrap();
     let store = Store::open(&path).unwrap();
-    store.conn.execute_batch(VERSION_10_ROWS).unwrap();
     let bad_kind = store.conn.execute(
         "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id, memo)
          VALUES ('gift-1', printf('%064d', 0), 'gift', 1, '2026-02-01', '2026-02-01T10:00:00Z', 1, 'A gift')",
@@ -280,4 +280,63 @@ fn the_rewritten_rules_still_refuse_what_they_refused() {
             [],
         )
         .unwrap();
+}
+
+#[test]
+fn a_version_12_database_keeps_each_posting_s_entries_in_order_keyed_by_posting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let conn = database_at_version(&path, 12);
+    conn.execute_batch(VERSION_10_ROWS).unwrap();
+    // A bill whose lines were written in an order no column but the id
+    // gives (credit, debit, credit): they are numbered in that order.
+    conn.execute_batch(
+        "INSERT INTO ledger_accounts (code, name) VALUES ('revenue:water', 'Water') ON CONFLICT DO NOTHING;
+         INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+                               user_id, memo)
+             VALUES (2, 'bill-1', printf('%064d', 0), 'bill', 1, '2026-01-10', '2026-01-10 10:00:00+00:00', 1, 'Bill');
+         INSERT INTO entries (id, posting_id, ledger, account_id, side, amount_cents)
+             VALUES (10, 2, 'revenue:water', NULL, 'C', 700), (11, 2, 'assets:receivable', 1, 'D', 1000),
+                    (12, 2, 'revenue:water', NULL, 'C', 300);",
+    )
+    .unwrap();
+    let before: Vec<(i64, String, i64)> = conn
+        .prepare("SELECT posting_id, side, amount_cents FROM entries ORDER BY posting_id, id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    let conn = &store.conn;
+    let after: Vec<(i64, i64, String, i64)> = conn
+        .prepare("SELECT posting_id, line, side, amount_cents FROM entries ORDER BY posting_id, line")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(after.iter().map(|(p, _, s, a)| (*p, s.clone(), *a)).collect::<Vec<_>>(), before);
+    let lines: Vec<(i64, i64)> = after.iter().map(|(p, l, _, _)| (*p, *l)).collect();
+    assert_eq!(lines, [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3)], "numbered from 1 within each posting");
+    let sql = table_sql(conn, "entries");
+    assert!(sql.contains("WITHOUT ROWID") && sql.contains("PRIMARY KEY (posting_id, line)"), "{sql}");
+    let indexes: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'entries' AND sql IS NOT NULL")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(indexes, ["entries_account"], "the key replaces entries_posting");
+    for tamper in ["UPDATE entries SET amount_cents = 1", "DELETE FROM entries WHERE posting_id = 2"] {
+        let error = conn.execute(tamper, []).unwrap_err().to_string();
+        assert!(error.contains("append-only"), "{tamper}: {error}");
+    }
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    let broken_links: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(broken_links, 0);
 }
