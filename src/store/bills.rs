@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
-use super::convert::Day;
+use super::convert::{Day, Moment};
 use super::{Db, Result, StoreError};
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
@@ -168,7 +168,7 @@ impl Db<'_> {
                 "INSERT INTO meter_reads (account_id, read_on, reading, kind, rollover, corrects_id, entered_by, entered_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(params![account, Day(read_on), reading, kind, rollover, corrects, user, now])?;
+            .execute(params![account, Day(read_on), reading, kind, rollover, corrects, user, Moment(now)])?;
         Ok(ReadId(self.conn.last_insert_rowid()))
     }
 

@@ -123,9 +123,79 @@ impl ToSql for Day {
     }
 }
 
+/// A moment bound exactly as rusqlite binds a `DateTime<Utc>`
+/// (`%F %T%.f%:z`: "2026-11-27 13:05:09.123456+00:00", the fraction in 3, 6
+/// or 9 digits, or none), formatted directly for the same reason as [`Day`]:
+/// every posting and every meter read carries one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Moment(pub chrono::DateTime<chrono::Utc>);
+
+impl ToSql for Moment {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        use chrono::{Datelike, Timelike};
+        let (date, time) = (self.0.date_naive(), self.0.time());
+        let nanos = time.nanosecond();
+        if !(0..=9999).contains(&date.year()) || nanos >= 1_000_000_000 {
+            // Far years and leap seconds: as rusqlite formats them.
+            return self.0.to_sql();
+        }
+        let mut text = String::with_capacity(32);
+        push_digits(&mut text, date.year() as u32, 4);
+        for (separator, value) in
+            [('-', date.month()), ('-', date.day()), (' ', time.hour()), (':', time.minute()), (':', time.second())]
+        {
+            text.push(separator);
+            push_digits(&mut text, value, 2);
+        }
+        let (fraction, width) = match nanos {
+            0 => (0, 0),
+            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+            n if n % 1_000 == 0 => (n / 1_000, 6),
+            n => (n, 9),
+        };
+        if width > 0 {
+            text.push('.');
+            push_digits(&mut text, fraction, width);
+        }
+        text.push_str("+00:00");
+        Ok(ToSqlOutput::from(text))
+    }
+}
+
+/// `value`'s last `width` decimal digits, zero-padded.
+fn push_digits(text: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        text.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_are_bound_exactly_as_rusqlite_binds_them() {
+        use chrono::{NaiveDate, TimeZone, Utc};
+        let mut moments = Vec::new();
+        for (y, m, d) in [(2026, 11, 27), (1999, 1, 9), (2100, 12, 31), (476, 2, 3), (10_000, 1, 1)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            for (h, min, s) in [(0, 0, 0), (13, 5, 9), (23, 59, 59)] {
+                // No fraction; milliseconds; microseconds; nanoseconds; a leap second.
+                for nanos in [0, 120_000_000, 123_456_000, 123_456_789, 7, 1_500_000_000] {
+                    if let Some(time) = date.and_hms_nano_opt(h, min, s, nanos) {
+                        moments.push(Utc.from_utc_datetime(&time));
+                    }
+                }
+            }
+        }
+        assert!(moments.len() > 60);
+        for moment in moments {
+            let bound = Moment(moment);
+            let ours = bound.to_sql().unwrap();
+            let theirs = moment.to_sql().unwrap();
+            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{moment:?}");
+        }
+    }
 
     #[test]
     fn days_are_bound_exactly_as_rusqlite_binds_dates() {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::convert::Day;
+use super::convert::{Day, Moment};
 use super::{Db, Result};
 use crate::domain::Money;
 use crate::domain::ids::{AccountId, BillId, PostingId, UserId};
@@ -118,7 +118,7 @@ impl Db<'_> {
                 posting.kind,
                 posting.account_id,
                 Day(posting.effective_on),
-                now,
+                Moment(now),
                 user,
                 posting.memo,
                 posting.reason,
