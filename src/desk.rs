@@ -280,8 +280,8 @@ impl<'a> Batch<'a> {
         let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
         let value = work(&batch)?;
         match batch.refused_after_write.take() {
-            Some(refused) => Err(DeskError::Store(StoreError::Corrupt(format!(
-                "an action was refused after it had written ({refused}) and the work went on; nothing was kept"
+            Some(refused) => Err(DeskError::Store(StoreError::RolledBack(format!(
+                "an action was refused after it had written ({refused}) and the work went on"
             )))),
             None => Ok(value),
         }
@@ -320,9 +320,9 @@ impl Batch<'_> {
         let before = self.db.total_changes();
         match work(self.db, self.rates) {
             Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
-            Err(refused) if self.db.total_changes() != before => Err(DeskError::Store(StoreError::Corrupt(format!(
-                "an action was refused after it had written ({refused}); nothing in this batch was kept"
-            )))),
+            Err(refused) if self.db.total_changes() != before => Err(DeskError::Store(StoreError::RolledBack(
+                format!("an action that checks before it writes was refused after it had written ({refused})"),
+            ))),
             result => result,
         }
     }
@@ -555,8 +555,35 @@ mod tests {
                 Ok(())
             })
             .unwrap_err();
+        assert!(matches!(error, DeskError::Store(StoreError::RolledBack(_))), "{error:?}");
         assert!(error.to_string().contains("refused after it had written"), "{error}");
         assert_eq!(desk.store.read(|db| db.meta(MARK)).unwrap(), None);
+    }
+
+    #[test]
+    fn an_action_that_checks_first_but_is_refused_after_a_write_fails_the_whole_batch() {
+        let mut desk = Desk::open_in_memory().unwrap();
+        let error = desk
+            .batch(|batch| {
+                batch.atomic(|db, _| Ok(db.set_meta("before", "written")?))?;
+                let refused = batch.atomic_checks_first(|db, _| {
+                    db.set_meta(MARK, "written")?;
+                    Err::<(), _>(DeskError::Invalid("refused after the write".into()))
+                });
+                // A caller that treats it as an ordinary refusal still loses the batch.
+                match refused {
+                    Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
+                    _ => Ok(()),
+                }
+            })
+            .unwrap_err();
+        assert!(matches!(error, DeskError::Store(StoreError::RolledBack(_))), "{error:?}");
+        desk.store
+            .read(|db| {
+                assert_eq!((db.meta("before")?, db.meta(MARK)?), (None, None));
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
     }
 
     #[test]

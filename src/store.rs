@@ -99,6 +99,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot write the output: {0}")]
     Io(String),
+    /// The transaction was rolled back whole because an action went wrong
+    /// after it had written: a fault in the program, not in the data.
+    #[error("nothing was kept: {0} (a fault in this program, not in the data: please report it)")]
+    RolledBack(String),
     #[error("database error: {0}")]
     Sqlite(Arc<rusqlite::Error>),
 }
