@@ -17,7 +17,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Days, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use common::{
-    LatencyTable, Stats, bench_data_dir, cached_demo, copy_database, env_size, raw_connection, thousands, time, verdict,
+    LatencyTable, Stats, bench_data_dir, cached_demo, copy_database, env_size, print_machine_check, raw_connection,
+    thousands, time, verdict,
 };
 use utility_desk::desk::{BillRequest, CreditRequest, Desk, NewRead, PaymentMethod, PaymentRequest, ReverseRequest};
 use utility_desk::domain::Money;
@@ -156,6 +157,7 @@ fn main() {
     let mut rates = Vec::with_capacity(runs as usize);
     let mut report = None;
     let (mut elapsed, mut lines) = (std::time::Duration::ZERO, 0u64);
+    print_machine_check("before the bill runs");
     for month in 0..runs {
         let start = second_new + Months::new(month);
         let requests: Vec<BillRequest> =
@@ -169,6 +171,7 @@ fn main() {
     let (lines, elapsed) = (lines / u64::from(runs), elapsed / runs);
     rates.sort_by(f64::total_cmp);
     let run_rate = rates[rates.len() / 2];
+    print_machine_check("after the bill runs");
     drop(desk);
 
     // verify on the large database.

@@ -9,7 +9,7 @@ mod common;
 use std::time::Instant;
 
 use chrono::Utc;
-use common::{SEED, bench_data_dir, env_size, thousands, verdict};
+use common::{SEED, bench_data_dir, env_size, print_machine_check, thousands, verdict};
 use utility_desk::demo::{self, DemoOptions};
 use utility_desk::desk::Desk;
 
@@ -26,9 +26,11 @@ fn main() {
     // As on first run: made under a temporary name in bulk-load mode,
     // switched to WAL and FULL sync, synced and renamed into place.
     let options = DemoOptions { accounts, seed: SEED, months };
+    print_machine_check("before");
     let started = Instant::now();
     let summary = demo::create_at(&path, &options, Utc::now(), |_, _| {}).expect("make the demo");
     let seconds = started.elapsed().as_secs_f64();
+    print_machine_check("after");
     let mut desk = Desk::open(&path).expect("open the demo database");
     let counts = desk.verify_counts().expect("counts");
     let (journal, sync) = desk.durability().expect("the journal mode");

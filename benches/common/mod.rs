@@ -30,6 +30,41 @@ pub fn bench_data_dir() -> PathBuf {
     dir
 }
 
+/// This shared VM's speed at the moment, for reading a bench's figures: a
+/// fixed in-memory SQLite workload (200,000 indexed inserts in one
+/// transaction, no disk), timed. The same work takes about 1.5 times as long
+/// in the machine's slow spells as in its fast ones, and the benches' figures
+/// move with it; each bench prints this before and after its work.
+pub fn machine_check() -> Duration {
+    let conn = Connection::open_in_memory().expect("an in-memory database");
+    conn.execute_batch(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL, v INTEGER NOT NULL); CREATE INDEX t_k ON t (k);",
+    )
+    .expect("the check's table");
+    let started = Instant::now();
+    conn.execute_batch("BEGIN").expect("begin");
+    {
+        let mut insert = conn.prepare("INSERT INTO t (k, v) VALUES (?1, ?2)").expect("prepare");
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..200_000i64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            insert.execute(rusqlite::params![format!("{x:016x}"), i]).expect("insert");
+        }
+    }
+    conn.execute_batch("COMMIT").expect("commit");
+    started.elapsed()
+}
+
+/// Prints [`machine_check`] under `label` ("before", "after").
+pub fn print_machine_check(label: &str) {
+    println!(
+        "machine check ({label}): a fixed in-memory SQLite workload took {:.0} ms (the README gives its range on this VM)",
+        machine_check().as_secs_f64() * 1000.0
+    );
+}
+
 /// A demo database of this size, generated once and kept under
 /// `target/bench-data/` (keyed by size, seed and schema version). Opened
 /// read-write by the benches that only read it; `actions` works on a copy.
