@@ -215,10 +215,12 @@ impl Desk {
 
     /// Runs several actions in one transaction (bulk runs, batch files):
     /// each action is all-or-nothing on its own, and the whole batch is
-    /// committed when `work` returns `Ok`, or rolled back if it returns `Err`.
+    /// committed when `work` returns `Ok`, or rolled back if it returns `Err`
+    /// or if an action that runs without a savepoint was refused after it
+    /// had written, even should `work` have caught that and gone on.
     pub fn batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.write(|db| work(&Batch::new(db, rates, time_zone, clock, Atomicity::Savepoints)))
+        self.store.write(|db| Batch::run_all(db, rates, time_zone, clock, Atomicity::Savepoints, work))
     }
 
     /// Runs one action as its own transaction. The transaction is the
@@ -252,8 +254,8 @@ pub struct Batch<'a> {
     time_zone: Tz,
     clock: &'a CaseClock,
     atomicity: Atomicity,
-    /// In a single action's transaction: the first refusal that came after
-    /// a write (see [`Desk::single`]).
+    /// The first refusal that came after a write with no savepoint to undo
+    /// it (see [`Batch::run_all`]).
     refused_after_write: std::cell::Cell<Option<String>>,
 }
 
@@ -277,7 +279,21 @@ impl<'a> Batch<'a> {
         clock: &'a CaseClock,
         work: impl FnOnce(&Batch) -> Result<T>,
     ) -> Result<T> {
-        let batch = Batch::new(db, rates, time_zone, clock, Atomicity::Transaction);
+        Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work)
+    }
+
+    /// Runs `work` on a new batch, and fails it (so that its transaction is
+    /// rolled back) if an action was refused after it had written with no
+    /// savepoint to undo it, and `work` caught the refusal and went on.
+    fn run_all<T>(
+        db: &'a Db<'a>,
+        rates: &'a RateBook,
+        time_zone: Tz,
+        clock: &'a CaseClock,
+        atomicity: Atomicity,
+        work: impl FnOnce(&Batch) -> Result<T>,
+    ) -> Result<T> {
+        let batch = Batch::new(db, rates, time_zone, clock, atomicity);
         let value = work(&batch)?;
         match batch.refused_after_write.take() {
             Some(refused) => Err(DeskError::Store(StoreError::RolledBack(format!(
@@ -315,16 +331,27 @@ impl Batch<'_> {
     /// Runs an action that makes every check before its first write, without
     /// the cost of a savepoint (a bill run's bills, a payment file's payments).
     /// A refusal then has nothing to undo; should one ever come after a
-    /// write, it becomes a store error, which undoes the whole transaction.
+    /// write, it becomes a store error, and the whole transaction is rolled
+    /// back (see [`Batch::run_all`]).
     fn atomic_checks_first<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
         let before = self.db.total_changes();
         match work(self.db, self.rates) {
             Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
-            Err(refused) if self.db.total_changes() != before => Err(DeskError::Store(StoreError::RolledBack(
-                format!("an action that checks before it writes was refused after it had written ({refused})"),
-            ))),
+            Err(refused) if self.db.total_changes() != before => {
+                self.note_refused_after_write(&refused);
+                Err(DeskError::Store(StoreError::RolledBack(format!(
+                    "an action that checks before it writes was refused after it had written ({refused})"
+                ))))
+            }
             result => result,
         }
+    }
+
+    /// Keeps the first refusal that came after a write with nothing to undo
+    /// it, for [`Batch::run_all`] to fail the transaction with.
+    fn note_refused_after_write(&self, refused: &DeskError) {
+        let first = self.refused_after_write.take().unwrap_or_else(|| refused.to_string());
+        self.refused_after_write.set(Some(first));
     }
 
     /// Runs one action atomically: if it fails, its writes are undone and
@@ -339,9 +366,8 @@ impl Batch<'_> {
                     && self.db.total_changes() != before
                 {
                     // Undone with the transaction, unless a caller catches
-                    // the refusal and goes on: `Desk::single` then refuses.
-                    let first = self.refused_after_write.take().unwrap_or_else(|| refused.to_string());
-                    self.refused_after_write.set(Some(first));
+                    // the refusal and goes on: `Batch::run_all` then refuses.
+                    self.note_refused_after_write(refused);
                 }
                 result
             }
@@ -561,7 +587,7 @@ mod tests {
     }
 
     #[test]
-    fn an_action_that_checks_first_but_is_refused_after_a_write_fails_the_whole_batch() {
+    fn an_action_that_checks_first_but_is_refused_after_a_write_fails_the_whole_batch_even_if_swallowed() {
         let mut desk = Desk::open_in_memory().unwrap();
         let error = desk
             .batch(|batch| {
@@ -570,17 +596,15 @@ mod tests {
                     db.set_meta(MARK, "written")?;
                     Err::<(), _>(DeskError::Invalid("refused after the write".into()))
                 });
-                // A caller that treats it as an ordinary refusal still loses the batch.
-                match refused {
-                    Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
-                    _ => Ok(()),
-                }
+                // Even a caller that swallows the error loses the batch.
+                assert!(refused.is_err());
+                batch.atomic(|db, _| Ok(db.set_meta("after", "written")?))
             })
             .unwrap_err();
         assert!(matches!(error, DeskError::Store(StoreError::RolledBack(_))), "{error:?}");
         desk.store
             .read(|db| {
-                assert_eq!((db.meta("before")?, db.meta(MARK)?), (None, None));
+                assert_eq!((db.meta("before")?, db.meta(MARK)?, db.meta("after")?), (None, None, None));
                 Ok::<_, StoreError>(())
             })
             .unwrap();

@@ -178,10 +178,11 @@ impl Batch<'_> {
             return Err(DeskError::FutureDate { what: "assessment", date: as_of, today });
         }
         // No savepoint (in a batch, it would copy every page the run
-        // touches): every account's checks come before its fee is written,
-        // and the one refusal possible, no rate schedule in effect on
-        // `as_of`, comes at the first account that could owe a fee, before
-        // any fee is written.
+        // touches): every account's checks come before its fee is written.
+        // The refusal to expect, no rate schedule in effect on `as_of`, comes
+        // at the first account that could owe a fee, before any fee is
+        // written. Any refusal after a fee was written (a fee above the
+        // ledger's cap on a line) fails the whole transaction.
         self.atomic_checks_first(|db, rates| {
             let mut report = LateFeeReport::default();
             for account in db.accounts_owing()? {
