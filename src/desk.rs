@@ -231,14 +231,14 @@ impl Desk {
     /// transaction is rolled back all the same.
     fn single<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.write(|db| Batch::alone(db, rates, time_zone, clock, work))
+        self.store.write(|db| Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work))
     }
 
     /// Like [`Desk::batch`] in a read transaction: for previews that must
     /// see what an action would, and write nothing.
     fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
         let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.read(|db| Batch::alone(db, rates, time_zone, clock, work))
+        self.store.read(|db| Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work))
     }
 
     #[doc(hidden)]
@@ -269,19 +269,6 @@ enum Atomicity {
 }
 
 impl<'a> Batch<'a> {
-    /// Runs `work` as its transaction's one action (see [`Desk::single`]):
-    /// no savepoints, and an error if a refusal came after a write and the
-    /// work went on, so that the transaction is rolled back.
-    fn alone<T>(
-        db: &'a Db<'a>,
-        rates: &'a RateBook,
-        time_zone: Tz,
-        clock: &'a CaseClock,
-        work: impl FnOnce(&Batch) -> Result<T>,
-    ) -> Result<T> {
-        Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work)
-    }
-
     /// Runs `work` on a new batch, and fails it (so that its transaction is
     /// rolled back) if an action was refused after it had written with no
     /// savepoint to undo it, and `work` caught the refusal and went on.
@@ -293,7 +280,7 @@ impl<'a> Batch<'a> {
         atomicity: Atomicity,
         work: impl FnOnce(&Batch) -> Result<T>,
     ) -> Result<T> {
-        let batch = Batch::new(db, rates, time_zone, clock, atomicity);
+        let batch = Batch { db, rates, time_zone, clock, atomicity, refused_after_write: std::cell::Cell::new(None) };
         let value = work(&batch)?;
         match batch.refused_after_write.take() {
             Some(refused) => Err(DeskError::Store(StoreError::RolledBack(format!(
@@ -301,10 +288,6 @@ impl<'a> Batch<'a> {
             )))),
             None => Ok(value),
         }
-    }
-
-    fn new(db: &'a Db<'a>, rates: &'a RateBook, time_zone: Tz, clock: &'a CaseClock, atomicity: Atomicity) -> Self {
-        Batch { db, rates, time_zone, clock, atomicity, refused_after_write: std::cell::Cell::new(None) }
     }
 }
 
@@ -331,27 +314,9 @@ impl Batch<'_> {
     /// Runs an action that makes every check before its first write, without
     /// the cost of a savepoint (a bill run's bills, a payment file's payments).
     /// A refusal then has nothing to undo; should one ever come after a
-    /// write, it becomes a store error, and the whole transaction is rolled
-    /// back (see [`Batch::run_all`]).
+    /// write, the whole transaction is rolled back (see [`Batch::run_all`]).
     fn atomic_checks_first<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
-        let before = self.db.total_changes();
-        match work(self.db, self.rates) {
-            Err(DeskError::Store(e)) => Err(DeskError::Store(e)),
-            Err(refused) if self.db.total_changes() != before => {
-                self.note_refused_after_write(&refused);
-                Err(DeskError::Store(StoreError::RolledBack(format!(
-                    "an action that checks before it writes was refused after it had written ({refused})"
-                ))))
-            }
-            result => result,
-        }
-    }
-
-    /// Keeps the first refusal that came after a write with nothing to undo
-    /// it, for [`Batch::run_all`] to fail the transaction with.
-    fn note_refused_after_write(&self, refused: &DeskError) {
-        let first = self.refused_after_write.take().unwrap_or_else(|| refused.to_string());
-        self.refused_after_write.set(Some(first));
+        self.without_savepoint(work)
     }
 
     /// Runs one action atomically: if it fails, its writes are undone and
@@ -359,19 +324,24 @@ impl Batch<'_> {
     fn atomic<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
         match self.atomicity {
             Atomicity::Savepoints => self.db.savepoint(|db| work(db, self.rates)),
-            Atomicity::Transaction => {
-                let before = self.db.total_changes();
-                let result = work(self.db, self.rates);
-                if let Err(refused) = &result
-                    && self.db.total_changes() != before
-                {
-                    // Undone with the transaction, unless a caller catches
-                    // the refusal and goes on: `Batch::run_all` then refuses.
-                    self.note_refused_after_write(refused);
-                }
-                result
-            }
+            Atomicity::Transaction => self.without_savepoint(work),
         }
+    }
+
+    /// Runs an action with nothing but the transaction to undo it: a failure
+    /// after a write is kept, for [`Batch::run_all`] to roll the whole
+    /// transaction back even if the caller catches the error and goes on.
+    fn without_savepoint<T>(&self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
+        let before = self.db.total_changes();
+        let result = work(self.db, self.rates);
+        if let Err(failed) = &result
+            && self.db.total_changes() != before
+        {
+            // The first such failure is the one reported.
+            let first = self.refused_after_write.take().unwrap_or_else(|| failed.to_string());
+            self.refused_after_write.set(Some(first));
+        }
+        result
     }
 }
 

@@ -34,7 +34,7 @@ pub fn bench_data_dir() -> PathBuf {
 /// fixed in-memory SQLite workload (200,000 indexed inserts in one
 /// transaction, no disk), timed. The same work takes about 1.5 times as long
 /// in the machine's slow spells as in its fast ones, and the benches' figures
-/// move with it; each bench prints this before and after its work.
+/// move with it; the demo and actions benches print it around their timed work.
 pub fn machine_check() -> Duration {
     let conn = Connection::open_in_memory().expect("an in-memory database");
     conn.execute_batch(

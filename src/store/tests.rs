@@ -7,8 +7,7 @@ use crate::domain::ids::UserId;
 
 #[test]
 fn a_newer_database_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
+    let (_dir, path) = new_file();
     drop(Store::open(&path).unwrap());
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
@@ -20,8 +19,8 @@ fn a_newer_database_is_refused() {
 
 #[test]
 fn pragmas_are_set() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+    let (_dir, path) = new_file();
+    let store = Store::open(&path).unwrap();
     let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
     let fks: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
@@ -30,6 +29,13 @@ fn pragmas_are_set() {
 
 /// A database as version `version` of this program left it: the first
 /// `version` migrations, without the later ones.
+/// A path for a new database in a directory removed when the first value is dropped.
+fn new_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    (dir, path)
+}
+
 fn database_at_version(path: &Path, version: usize) -> Connection {
     let conn = Connection::open(path).unwrap();
     for (_, sql) in &MIGRATIONS[..version] {
@@ -41,17 +47,11 @@ fn database_at_version(path: &Path, version: usize) -> Connection {
 
 #[test]
 fn complaints_from_before_the_cases_work_get_a_due_date_and_their_opening() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
+    let (_dir, path) = new_file();
     let conn = database_at_version(&path, 5);
+    conn.execute_batch(AN_ACCOUNT).unwrap();
     conn.execute_batch(
-        "INSERT INTO users (id, username, full_name, role, created_at) VALUES (1, 'rep', 'A Rep', 'car1', '2026-01-01');
-         INSERT INTO customers (id, name, mail_line1, mail_city, mail_state, mail_zip, created_at)
-             VALUES (1, 'A Customer', '1 Main St', 'Tulsa', 'OK', '74103', '2026-01-01');
-         INSERT INTO premises (id, line1, city, state, zip, sewer_cap_gal) VALUES (1, '1 Main St', 'Tulsa', 'OK', '74103', 0);
-         INSERT INTO accounts (id, number, customer_id, premise_id, status, opened_on)
-             VALUES (1, '100000017', 1, 1, 'active', '2026-01-01');
-         INSERT INTO complaints (account_id, category, summary, opened_by, opened_at)
+        "INSERT INTO complaints (account_id, category, summary, opened_by, opened_at)
              VALUES (1, 'billing', 'Bill too high', 1, '2026-11-02 15:00:00+00:00');",
     )
     .unwrap();
@@ -97,8 +97,8 @@ fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {
 /// list of columns would be).
 #[test]
 fn the_last_read_builds_no_temporary_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+    let (_dir, path) = new_file();
+    let store = Store::open(&path).unwrap();
     let plan = query_plan(&store.conn, bills::LAST_READ);
     assert!(plan.contains("INDEX meter_reads_account") && plan.contains("INDEX bills_current_read"), "{plan}");
     let program = opcodes(&store.conn, bills::LAST_READ);
@@ -107,8 +107,8 @@ fn the_last_read_builds_no_temporary_table() {
 
 #[test]
 fn the_hot_queries_read_by_their_indexes() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("ledger.db")).unwrap();
+    let (_dir, path) = new_file();
+    let store = Store::open(&path).unwrap();
     let plan = query_plan(&store.conn, bills::OVERLAPPING_BILL);
     assert!(plan.contains("INDEX bills_account_end"), "{plan}");
     let plan = query_plan(&store.conn, bills::LATEST_BILL_DUE_BEFORE);
@@ -128,15 +128,41 @@ fn table_sql(conn: &Connection, table: &str) -> String {
     conn.query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| r.get(0)).unwrap()
 }
 
-/// Rows a version-10 database holds: a user, an account, a payment.
-const VERSION_10_ROWS: &str =
+/// Passes SQLite's integrity check and foreign-key check.
+fn assert_sound(conn: &Connection) {
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    let broken_links: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(broken_links, 0);
+}
+
+/// Every row of `sql`, mapped.
+fn rows<T>(conn: &Connection, sql: &str, map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>) -> Vec<T> {
+    conn.prepare(sql).unwrap().query_map([], map).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+}
+
+/// A database at schema `version` (10 or later) holding [`AN_ACCOUNT`],
+/// [`A_PAYMENT`] and `more`.
+fn older_database(path: &Path, version: usize, more: &str) -> Connection {
+    let conn = database_at_version(path, version);
+    conn.execute_batch(AN_ACCOUNT).unwrap();
+    conn.execute_batch(A_PAYMENT).unwrap();
+    conn.execute_batch(more).unwrap();
+    conn
+}
+
+/// A user and an account, as any version since the first holds them.
+const AN_ACCOUNT: &str =
     "INSERT INTO users (id, username, full_name, role, created_at) VALUES (1, 'rep', 'A Rep', 'car1', '2026-01-01');
      INSERT INTO customers (id, name, mail_line1, mail_city, mail_state, mail_zip, created_at)
          VALUES (1, 'A Customer', '1 Main St', 'Tulsa', 'OK', '74103', '2026-01-01');
      INSERT INTO premises (id, line1, city, state, zip, sewer_cap_gal) VALUES (1, '1 Main St', 'Tulsa', 'OK', '74103', 0);
      INSERT INTO accounts (id, number, customer_id, premise_id, status, opened_on)
-         VALUES (1, '100000017', 1, 1, 'active', '2026-01-01');
-     INSERT INTO ledger_accounts (code, name) VALUES ('assets:receivable', 'Receivable'), ('assets:cash', 'Cash')
+         VALUES (1, '100000017', 1, 1, 'active', '2026-01-01');";
+
+/// A payment on that account, as a version-10 database holds it.
+const A_PAYMENT: &str =
+    "INSERT INTO ledger_accounts (code, name) VALUES ('assets:receivable', 'Receivable'), ('assets:cash', 'Cash')
          ON CONFLICT DO NOTHING;
      INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id, memo)
          VALUES (1, 'pay-1', printf('%064d', 0), 'payment', 1, '2026-02-01', '2026-02-01T10:00:00Z', 1, 'Payment');
@@ -146,10 +172,8 @@ const VERSION_10_ROWS: &str =
 
 #[test]
 fn a_version_10_database_gets_the_hot_path_schema_and_keeps_its_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let conn = database_at_version(&path, 10);
-    conn.execute_batch(VERSION_10_ROWS).unwrap();
+    let (_dir, path) = new_file();
+    let conn = older_database(&path, 10, "");
     assert!(table_sql(&conn, "postings").contains("kind IN ("), "version 10 had the IN list");
     drop(conn);
 
@@ -173,10 +197,7 @@ fn a_version_10_database_gets_the_hot_path_schema_and_keeps_its_rows() {
         )
         .unwrap();
     assert_eq!(kept, ("payment".to_string(), 10_000, "check".to_string()));
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(integrity, "ok");
-    let broken_links: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(broken_links, 0);
+    assert_sound(conn);
 }
 
 /// Fills `pages` pages of the log in one commit.
@@ -193,8 +214,7 @@ fn write_pages(store: &mut Store, tag: &str, pages: usize) {
 
 #[test]
 fn a_long_log_is_checkpointed_by_the_store_s_thread_not_the_commit() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
+    let (_dir, path) = new_file();
     let mut store = Store::open(&path).unwrap();
     // Short of the 1,000 pages that wake the checkpointer.
     write_pages(&mut store, "short", 200);
@@ -218,11 +238,10 @@ fn a_long_log_is_checkpointed_by_the_store_s_thread_not_the_commit() {
 
 #[test]
 fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let conn = database_at_version(&path, 11);
-    conn.execute_batch(VERSION_10_ROWS).unwrap();
-    conn.execute_batch(
+    let (_dir, path) = new_file();
+    let conn = older_database(
+        &path,
+        11,
         "INSERT INTO ledger_accounts (code, name) VALUES ('expenses:credits:goodwill', 'Goodwill')
              ON CONFLICT DO NOTHING;
          INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
@@ -231,8 +250,7 @@ fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
                      'Credit', 'goodwill');
          INSERT INTO entries (posting_id, ledger, account_id, side, amount_cents)
              VALUES (2, 'expenses:credits:goodwill', NULL, 'D', 1250), (2, 'assets:receivable', 1, 'C', 1250);",
-    )
-    .unwrap();
+    );
     drop(conn);
 
     let mut store = Store::open(&path).unwrap();
@@ -255,9 +273,8 @@ fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
 
 #[test]
 fn the_rewritten_rules_still_refuse_what_they_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    database_at_version(&path, 10).execute_batch(VERSION_10_ROWS).unwrap();
+    let (_dir, path) = new_file();
+    older_database(&path, 10, "");
     let store = Store::open(&path).unwrap();
     let bad_kind = store.conn.execute(
         "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id, memo)
@@ -284,13 +301,12 @@ fn the_rewritten_rules_still_refuse_what_they_refused() {
 
 #[test]
 fn a_version_12_database_keeps_each_posting_s_entries_in_order_keyed_by_posting() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let conn = database_at_version(&path, 12);
-    conn.execute_batch(VERSION_10_ROWS).unwrap();
+    let (_dir, path) = new_file();
     // A bill whose lines were written in an order no column but the id
     // gives (credit, debit, credit): they are numbered in that order.
-    conn.execute_batch(
+    let conn = older_database(
+        &path,
+        12,
         "INSERT INTO ledger_accounts (code, name) VALUES ('revenue:water', 'Water') ON CONFLICT DO NOTHING;
          INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
                                user_id, memo)
@@ -298,45 +314,33 @@ fn a_version_12_database_keeps_each_posting_s_entries_in_order_keyed_by_posting(
          INSERT INTO entries (id, posting_id, ledger, account_id, side, amount_cents)
              VALUES (10, 2, 'revenue:water', NULL, 'C', 700), (11, 2, 'assets:receivable', 1, 'D', 1000),
                     (12, 2, 'revenue:water', NULL, 'C', 300);",
-    )
-    .unwrap();
-    let before: Vec<(i64, String, i64)> = conn
-        .prepare("SELECT posting_id, side, amount_cents FROM entries ORDER BY posting_id, id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    );
+    let before: Vec<(i64, String, i64)> =
+        rows(&conn, "SELECT posting_id, side, amount_cents FROM entries ORDER BY posting_id, id", |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        });
     drop(conn);
 
     let store = Store::open(&path).unwrap();
     let conn = &store.conn;
-    let after: Vec<(i64, i64, String, i64)> = conn
-        .prepare("SELECT posting_id, line, side, amount_cents FROM entries ORDER BY posting_id, line")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let after: Vec<(i64, i64, String, i64)> =
+        rows(conn, "SELECT posting_id, line, side, amount_cents FROM entries ORDER BY posting_id, line", |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        });
     assert_eq!(after.iter().map(|(p, _, s, a)| (*p, s.clone(), *a)).collect::<Vec<_>>(), before);
     let lines: Vec<(i64, i64)> = after.iter().map(|(p, l, _, _)| (*p, *l)).collect();
     assert_eq!(lines, [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3)], "numbered from 1 within each posting");
     let sql = table_sql(conn, "entries");
     assert!(sql.contains("WITHOUT ROWID") && sql.contains("PRIMARY KEY (posting_id, line)"), "{sql}");
-    let indexes: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'entries' AND sql IS NOT NULL")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let indexes: Vec<String> = rows(
+        conn,
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'entries' AND sql IS NOT NULL",
+        |r| r.get(0),
+    );
     assert_eq!(indexes, ["entries_account"], "the key replaces entries_posting");
     for tamper in ["UPDATE entries SET amount_cents = 1", "DELETE FROM entries WHERE posting_id = 2"] {
         let error = conn.execute(tamper, []).unwrap_err().to_string();
         assert!(error.contains("append-only"), "{tamper}: {error}");
     }
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(integrity, "ok");
-    let broken_links: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(broken_links, 0);
+    assert_sound(conn);
 }
