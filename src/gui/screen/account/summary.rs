@@ -1,0 +1,131 @@
+//! The account's summary: the header band (who, where, status, balance,
+//! aging, alerts) and the Activity and Requests tabs.
+
+use iced::widget::{column, container, row, rule, scrollable, text};
+use iced::{Center, Element, Fill, Font};
+
+use super::Message;
+use crate::desk::{Overview, RequestView};
+use crate::domain::ledger::{PostingKind, Side};
+use crate::gui::theme;
+use crate::gui::widget::{self, labelled_money, money};
+
+pub(super) fn header(overview: &Overview) -> Element<'_, Message> {
+    let a = &overview.account;
+    let aging = &overview.aging;
+    let who = column![
+        text(a.customer.name.clone()).size(22),
+        row![
+            text(a.account.number.to_string()).font(Font::MONOSPACE),
+            text(a.account.status.to_string()).style(theme::muted),
+            text(a.premise.address.to_string()).style(theme::muted),
+        ]
+        .spacing(12),
+    ]
+    .spacing(2)
+    .width(Fill);
+    let bucket = |label: &'static str, amount| labelled_money(label, money(amount));
+    let figures = row![
+        labelled_money("Balance", widget::balance(a.balance).size(20)),
+        bucket("Current", aging.current),
+        bucket("1–30", aging.days_1_30),
+        bucket("31–60", aging.days_31_60),
+        bucket("61–90", aging.days_61_90),
+        bucket("Over 90", aging.over_90),
+    ]
+    .spacing(8)
+    .align_y(Center);
+    let flags = &overview.flags;
+    let alerts = [
+        (flags.past_due, true, format!("Past due {} days", aging.oldest_days_past_due)),
+        (flags.cutoff_eligible, true, "Cut-off eligible".to_string()),
+        (flags.last_read_estimated, false, "Last read estimated".to_string()),
+        (flags.pending_items > 0, false, format!("{} pending approval", flags.pending_items)),
+        (flags.open_complaints > 0, false, format!("{} open complaint(s)", flags.open_complaints)),
+        (
+            flags.open_disputes > 0,
+            false,
+            format!("Disputed {} (not past due, {} open)", aging.disputed, flags.open_disputes),
+        ),
+    ];
+    let chips = alerts.into_iter().filter(|(on, _, _)| *on).fold(row![].spacing(6), |chips, (_, danger, label)| {
+        chips.push(container(text(label).size(13)).padding([2, 10]).style(theme::alert(danger)))
+    });
+    container(column![row![who, figures].spacing(16).align_y(Center), chips].spacing(8))
+        .padding(12)
+        .style(theme::band)
+        .into()
+}
+
+pub(super) fn activity(overview: &Overview) -> Element<'_, Message> {
+    let head = row![
+        text("Date").width(100),
+        text("What").width(Fill),
+        text("Charges").width(widget::MONEY_WIDTH).align_x(iced::Right),
+        text("Payments, credits").width(widget::MONEY_WIDTH + 20.0).align_x(iced::Right),
+    ]
+    .spacing(12);
+    let rows = overview.entries.iter().fold(column![].spacing(2), |list, entry| {
+        let (charge, credit) = match entry.side {
+            Side::Debit => (Some(entry.amount), None),
+            Side::Credit => (None, Some(entry.amount)),
+        };
+        // Memos mostly begin with what they are ("Late fee: 1.5% of ...").
+        let label = kind_label(entry.kind);
+        let mut what =
+            if entry.memo.starts_with(label) { entry.memo.clone() } else { format!("{label}: {}", entry.memo) };
+        if let Some(by) = entry.reversed_by {
+            what.push_str(&format!(" (reversed by {by})"));
+        }
+        list.push(
+            row![
+                text(entry.effective_on.to_string()).font(Font::MONOSPACE).width(100),
+                text(what).width(Fill),
+                charge.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+                credit.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+            ]
+            .spacing(12),
+        )
+    });
+    column![
+        head.padding(iced::Padding { right: 18.0, left: 4.0, ..iced::Padding::ZERO }),
+        rule::horizontal(1),
+        scrollable(rows.padding([0, 4])).spacing(6).height(Fill)
+    ]
+    .spacing(4)
+    .into()
+}
+
+pub(super) fn requests(requests: &[RequestView]) -> Element<'_, Message> {
+    if requests.is_empty() {
+        return text("No request is waiting for approval on this account.").style(theme::muted).into();
+    }
+    requests
+        .iter()
+        .fold(column![].spacing(6), |list, r| {
+            list.push(
+                row![
+                    text(format!("#{}", r.row.id)).font(Font::MONOSPACE).width(60),
+                    text(format!("{} by {}", r.row.action, r.row.requested_by_name)).width(220),
+                    money(r.row.amount),
+                    text(format!("{} business days", r.age_business_days)).width(140),
+                    text(r.row.reason.clone()).style(theme::muted).width(Fill),
+                ]
+                .spacing(12),
+            )
+        })
+        .into()
+}
+
+fn kind_label(kind: PostingKind) -> &'static str {
+    match kind {
+        PostingKind::Bill => "Bill",
+        PostingKind::Payment => "Payment",
+        PostingKind::Credit => "Credit",
+        PostingKind::Adjustment => "Adjustment",
+        PostingKind::LateFee => "Late fee",
+        PostingKind::Waiver => "Waiver",
+        PostingKind::Reversal => "Reversal",
+        PostingKind::Deposit => "Deposit",
+    }
+}
