@@ -564,6 +564,63 @@ fn a_council_referral_is_logged_escalated_closed_and_reported_in_the_window() {
 }
 
 #[test]
+fn a_complaint_closed_in_my_work_stays_open_beside_the_list_and_down_goes_to_the_next() {
+    use utility_desk::desk::{ContactRequest, NewComplaint};
+    use utility_desk::domain::cases::{Channel, ComplaintCategory};
+    let scene = scene();
+    // Three complaints from the desk, all for rep3 to work; the first is closed.
+    let (first, next) = {
+        let mut desk = Desk::open(&scene.path).unwrap();
+        let account = desk.search("1000").unwrap()[0].account_id;
+        let rep1 = desk.actor("rep1").unwrap();
+        let rep3 = desk.actor("rep3").unwrap();
+        for summary in ["Says the bill is too high", "Calls again about the same bill", "And a third time"] {
+            let complaint = NewComplaint {
+                assign_to: Some("rep3".into()),
+                ..NewComplaint::from_customer(ComplaintCategory::HighBill)
+            };
+            let request = ContactRequest {
+                account,
+                channel: Channel::Phone,
+                summary: summary.into(),
+                complaint: Some(complaint),
+                about: None,
+            };
+            desk.log_contact(&rep1, Utc::now(), &request).unwrap();
+        }
+        let work = desk.my_work(&rep3, Utc::now()).unwrap();
+        let items: Vec<_> = work.assigned.iter().chain(&work.waiting).map(|i| &i.complaint).collect();
+        let first = items.iter().map(|c| c.id).max().unwrap() - 2;
+        let at = items.iter().position(|c| c.id == first).expect("the first complaint is in rep3's work");
+        let next = items.get(at + 1).expect("a row follows it");
+        (first, format!("Complaint #{} · {}", next.id, next.category.label()))
+    };
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep3", DEMO_PASSWORD);
+    key(&mut app, Shortcut::Work);
+    act(&mut app, |ui| ui.click(format!("#{first}").as_str()).map(drop));
+    assert!(sees(&app, &format!("Complaint #{first} · High bill")));
+
+    key(&mut app, Shortcut::Mnemonic('r'));
+    act(&mut app, |ui| {
+        ui.click(complaint::CHOICE)?;
+        ui.typewrite("explained");
+        ui.click(complaint::TEXT)?;
+        ui.typewrite("Walked through the reads with the customer");
+        ui.click("Send")?;
+        Ok(())
+    });
+    // The list reloaded without it; the panel still shows it and what closing said.
+    assert!(sees(&app, "Closed: Explained: no error found."));
+    assert!(sees(&app, &format!("Complaint #{first} · High bill")), "the closed complaint stays open beside the list");
+    assert!(!sees(&app, &next), "the row that moved up is not opened by itself");
+
+    // ↓ goes to the row that moved up into its place, not the one after it.
+    key(&mut app, Shortcut::Down);
+    assert!(sees(&app, &next), "↓ opens the complaint after the closed one");
+}
+
+#[test]
 fn a_meter_reread_is_drafted_reviewed_sent_completed_and_offers_the_rerate_in_the_window() {
     use utility_desk::domain::orders::{Field, OrderStatus};
     let scene = scene();

@@ -4,10 +4,12 @@
 //! orders past draft (waiting for review, to send, in the field). Choosing
 //! an item opens it beside the list to be worked.
 
+mod report;
+
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate, Utc};
-use iced::widget::{Id, button, column, operation, row, rule, scrollable, text, text_input};
+use chrono::{Datelike, Utc};
+use iced::widget::{Id, button, column, operation, row, rule, scrollable, text};
 use iced::{Center, Element, Fill, Font, Task};
 
 use super::complaint::{self, ComplaintPanel, due_text};
@@ -20,6 +22,7 @@ use crate::gui::backend::Backend;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 use crate::store::OrderRow;
+use report::{date, default_csv_path, save_csv};
 
 pub const FROM: Id = Id::new("report-from");
 pub const TO: Id = Id::new("report-to");
@@ -55,9 +58,14 @@ pub struct Work {
     /// Orders past draft and not final: waiting for review, to send, in the field.
     orders: Option<Vec<OrderRow>>,
     order: Option<OrderPanel>,
-    /// The order whose step reloads the queue: chosen again wherever its new
-    /// status puts it (the list is grouped by status, so its index moves).
+    /// The complaint or order whose step reloads the list: chosen again
+    /// wherever it now stands (the orders are grouped by status, and a
+    /// complaint closed or escalated leaves My work).
     worked: Option<i64>,
+    /// The item open beside the list has left it after its step: it stays
+    /// open with what the step said, no row is marked, and ↓ goes to the row
+    /// that moved up into its place.
+    left: bool,
     from: String,
     to: String,
     csv_path: String,
@@ -109,17 +117,6 @@ fn queue_heading(status: OrderStatus) -> &'static str {
     }
 }
 
-/// Where the report's CSV goes unless the person says otherwise.
-fn default_csv_path(from: &str, to: &str) -> String {
-    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    dir.join(format!("liaison-{from}-to-{to}.csv")).display().to_string()
-}
-
-fn date(typed: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("the {what} date is YYYY-MM-DD, e.g. 2026-11-01"))
-}
-
 impl Work {
     pub fn new(backend: &Backend, actor: &Actor) -> (Work, Task<Message>) {
         let zone: chrono_tz::Tz = crate::desk::DEFAULT_TIME_ZONE.parse().unwrap_or(chrono_tz::UTC);
@@ -135,6 +132,7 @@ impl Work {
             orders: None,
             order: None,
             worked: None,
+            left: false,
             csv_path: default_csv_path(&from, &to),
             from,
             to,
@@ -176,6 +174,8 @@ impl Work {
             Message::Show(tab) => {
                 self.tab = tab;
                 self.selected = 0;
+                self.worked = None;
+                self.left = false;
                 self.error = None;
                 match tab {
                     Tab::Report => operation::focus(FROM),
@@ -184,26 +184,20 @@ impl Work {
             }
             Message::Mine(Ok(work)) => {
                 self.mine = Some(work);
-                return (self.select(backend, self.selected), None);
+                let ids = self.items().iter().map(|i| i.complaint.id).collect::<Vec<_>>();
+                return (self.reselect(backend, &ids), None);
             }
             Message::Liaison(Ok(items)) => {
                 self.liaison = Some(items);
-                return (self.select(backend, self.selected), None);
+                let ids = self.items().iter().map(|i| i.complaint.id).collect::<Vec<_>>();
+                return (self.reselect(backend, &ids), None);
             }
             Message::Orders(Ok(mut orders)) => {
                 orders.retain(|o| o.status != OrderStatus::Draft && !o.status.is_final());
                 orders.sort_by_key(|o| queue_rank(o.status));
-                // An order just completed or cancelled leaves the queue but
-                // stays open beside it, with what its last step said.
-                let left = self.order.as_ref().is_some_and(|p| !orders.iter().any(|o| o.id == p.id()));
-                if let Some(at) = self.worked.take().and_then(|id| orders.iter().position(|o| o.id == id)) {
-                    self.selected = at;
-                }
+                let ids = orders.iter().map(|o| o.id).collect::<Vec<_>>();
                 self.orders = Some(orders);
-                if left {
-                    return (Task::none(), None);
-                }
-                return (self.select(backend, self.selected), None);
+                return (self.reselect(backend, &ids), None);
             }
             Message::OrderOpened(Ok(view)) => {
                 match &mut self.order {
@@ -313,7 +307,10 @@ impl Work {
     ) -> (Task<Message>, Option<Event>) {
         let task = task.map(Message::Complaint);
         match event {
-            Some(complaint::Event::Changed) => (Task::batch([task, load(backend, actor, self.tab)]), None),
+            Some(complaint::Event::Changed) => {
+                self.worked = self.panel.as_ref().map(ComplaintPanel::id);
+                (Task::batch([task, load(backend, actor, self.tab)]), None)
+            }
             Some(complaint::Event::OpenAccount(id)) => (task, Some(Event::OpenAccount(id))),
             None => (task, None),
         }
@@ -340,7 +337,30 @@ impl Work {
         }
     }
 
+    /// After the list reloads: the item just worked is chosen again where it
+    /// now stands; if its step took it off the list it stays open beside it,
+    /// with what the step said. Any other reload keeps the selection's place.
+    fn reselect(&mut self, backend: &Backend, ids: &[i64]) -> Task<Message> {
+        if let Some(worked) = self.worked.take() {
+            match ids.iter().position(|&id| id == worked) {
+                Some(at) => self.selected = at,
+                None => {
+                    self.left = true;
+                    self.selected = self.selected.min(ids.len().saturating_sub(1));
+                    return Task::none();
+                }
+            }
+        }
+        if self.left {
+            // Still showing the item that left: a reload does not replace it.
+            self.selected = self.selected.min(ids.len().saturating_sub(1));
+            return Task::none();
+        }
+        self.select(backend, self.selected)
+    }
+
     fn select(&mut self, backend: &Backend, index: usize) -> Task<Message> {
+        self.left = false;
         if self.tab == Tab::Orders {
             let ids: Vec<i64> = self.orders().iter().map(|o| o.id).collect();
             self.selected = index.min(ids.len().saturating_sub(1));
@@ -387,7 +407,10 @@ impl Work {
                 return self.update(backend, actor, Message::Show(Tab::ALL[usize::from(n) - 1]));
             }
             Shortcut::Up if !editing => self.select(backend, self.selected.saturating_sub(1)),
-            Shortcut::Down if !editing => self.select(backend, self.selected + 1),
+            Shortcut::Down if !editing => {
+                let next = if self.left { self.selected } else { self.selected + 1 };
+                self.select(backend, next)
+            }
             Shortcut::Mnemonic('v') if self.tab == Tab::Report => return self.update(backend, actor, Message::SaveCsv),
             _ => Task::none(),
         };
@@ -460,7 +483,7 @@ impl Work {
                 .on_press(Message::Select(i))
                 .width(Fill)
                 .padding([3, 6])
-                .style(theme::row_button(i == self.selected)),
+                .style(theme::row_button(i == self.selected && !self.left)),
             );
         }
         let loaded = match self.tab {
@@ -498,7 +521,7 @@ impl Work {
                 let count = orders.iter().filter(|x| queue_rank(x.status) == queue_rank(o.status)).count();
                 list = list.push(text(format!("{} ({count})", queue_heading(o.status))).size(13).style(theme::muted));
             }
-            list = list.push(order::order_line(o, i == self.selected, Message::Select(i)));
+            list = list.push(order::order_line(o, i == self.selected && !self.left, Message::Select(i)));
         }
         let detail: Element<'_, Message> = match &self.order {
             Some(panel) => scrollable(panel.view(actor, true).map(Message::Order)).height(Fill).into(),
@@ -506,105 +529,6 @@ impl Work {
         };
         row![column![scrollable(list).spacing(6).height(Fill)].width(440), rule::vertical(1), detail].spacing(12).into()
     }
-
-    fn report_view(&self) -> Element<'_, Message> {
-        let inputs = row![
-            text("Opened from"),
-            text_input("YYYY-MM-DD", &self.from)
-                .id(FROM)
-                .on_input(Message::From)
-                .on_submit(Message::Run)
-                .padding(6)
-                .width(130),
-            text("to"),
-            text_input("YYYY-MM-DD", &self.to)
-                .id(TO)
-                .on_input(Message::To)
-                .on_submit(Message::Run)
-                .padding(6)
-                .width(130),
-            button(text("Run")).on_press(Message::Run),
-        ]
-        .spacing(8)
-        .align_y(Center);
-        let mut page =
-            column![text("Liaison follow-up: Mayor's office and City Council items").size(18), inputs].spacing(10);
-        let Some(report) = &self.report else {
-            return page.push(text("Enter in a date runs the report.").style(theme::muted)).into();
-        };
-        let header = row![
-            text("Source").width(260),
-            text("Opened").width(70),
-            text("Open").width(60),
-            text("Closed").width(60),
-            text("Overdue").width(70),
-            text("Avg age (bd)").width(100),
-        ]
-        .spacing(8);
-        let groups = report.groups.iter().fold(column![header].spacing(2), |list, g| {
-            let source = match g.council_district {
-                Some(d) => format!("{} district {d}", g.source.label()),
-                None => g.source.label().to_string(),
-            };
-            list.push(
-                row![
-                    text(source).width(260),
-                    text(g.opened.to_string()).font(Font::MONOSPACE).width(70),
-                    text(g.open.to_string()).font(Font::MONOSPACE).width(60),
-                    text(g.closed.to_string()).font(Font::MONOSPACE).width(60),
-                    text(g.overdue.to_string()).font(Font::MONOSPACE).width(70),
-                    text(format!("{:.1}", g.average_age_business_days)).font(Font::MONOSPACE).width(100),
-                ]
-                .spacing(8),
-            )
-        });
-        let rows = report.rows.iter().fold(column![].spacing(2), |list, r| {
-            list.push(
-                row![
-                    text(format!("#{}", r.complaint)).font(Font::MONOSPACE).width(64),
-                    text(r.account.clone()).font(Font::MONOSPACE).width(100),
-                    text(r.council_district.map_or_else(|| "Mayor".to_string(), |d| format!("Council {d}"))).width(90),
-                    text(format!("due {}", r.due_on)).width(120),
-                    text(r.status).width(60),
-                    text(format!("{} bd", r.age_business_days)).width(60),
-                    text(if r.overdue { "overdue" } else { "" }).style(text::danger).width(70),
-                    text(r.resolution.unwrap_or("")).width(Fill),
-                ]
-                .spacing(8),
-            )
-        });
-        let save = row![
-            text_input("Save the items as CSV to…", &self.csv_path).id(CSV_PATH).on_input(Message::CsvPath).padding(6),
-            button(text("Save CSV  Alt+V")).on_press(Message::SaveCsv),
-        ]
-        .spacing(8)
-        .align_y(Center);
-        page = page
-            .push(
-                text(format!(
-                    "{} items opened {} to {}, as of {}",
-                    report.rows.len(),
-                    report.from,
-                    report.to,
-                    report.as_of
-                ))
-                .style(theme::muted),
-            )
-            .push(groups)
-            .push(save)
-            .push(scrollable(rows).height(Fill));
-        page.into()
-    }
-}
-
-fn save_csv(report: &LiaisonReport, path: &std::path::Path) -> Result<Notice, DeskError> {
-    if path.as_os_str().is_empty() {
-        return Err(DeskError::Invalid("say where to save the CSV".into()));
-    }
-    let file =
-        std::fs::File::create(path).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-    report.write_csv(std::io::BufWriter::new(file))?;
-    Ok(Notice::new(format!("Saved {} items as CSV.", report.rows.len()), path.display().to_string()))
 }
 
 fn load(backend: &Backend, actor: &Actor, tab: Tab) -> Task<Message> {
