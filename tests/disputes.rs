@@ -62,6 +62,34 @@ fn an_open_dispute_is_not_past_due_charged_a_late_fee_or_cut_off() {
     assert!(august_only.aging.past_due().is_positive());
 }
 
+/// A statement for a past period shows the disputes as they stood when it
+/// ended: one opened since is not held on it, one resolved since still is.
+#[test]
+fn a_past_statement_holds_the_disputes_open_when_its_period_ended() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    let august = f.fixture.bill_month(account, 2026, 8, OPENING_READ + 6_000);
+    let september = f.fixture.bill_month(account, 2026, 9, OPENING_READ + 12_000);
+    let staff = f.fixture.staff.clone();
+    let desk = &mut f.fixture.desk;
+    let on_august =
+        desk.open_dispute(&staff.car1, noon_on(day(2026, 11, 10)), &whole(august.bill, "Away all August")).unwrap();
+    let deny = DisputeDecision::Deny { note: "Read confirmed by photo".into() };
+    desk.resolve_dispute(&staff.car3, noon_on(day(2026, 11, 15)), on_august, &deny).unwrap();
+    let on_september =
+        desk.open_dispute(&staff.car1, noon_on(day(2026, 11, 18)), &whole(september.bill, "Estimated read")).unwrap();
+
+    let held_on = |desk: &mut utility_desk::desk::Desk, to| {
+        let statement = desk.statement(&staff.car1, account, day(2026, 8, 1), to, now()).unwrap();
+        let open: Vec<i64> = statement.open_disputes.iter().map(|d| d.id).collect();
+        (statement.aging.disputed, open)
+    };
+    assert_eq!(held_on(desk, day(2026, 11, 9)), (Money::ZERO, vec![]), "before either was opened");
+    assert_eq!(held_on(desk, day(2026, 11, 12)), (august.total, vec![on_august]), "August's, denied since");
+    assert_eq!(held_on(desk, day(2026, 11, 15)), (Money::ZERO, vec![]), "denied that day; September's not yet");
+    assert_eq!(held_on(desk, today()), (september.total, vec![on_september]), "as it stands now");
+}
+
 #[test]
 fn only_a_car_iii_or_above_resolves_and_above_the_limit_it_waits_for_approval() {
     let mut f = file_fixture();

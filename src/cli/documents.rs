@@ -84,7 +84,7 @@ fn summary(out: &mut impl Write, s: &Statement) -> Result<(), DeskError> {
         writeln!(out, "{line}").map_err(io)?;
     }
     if !s.open_disputes.is_empty() {
-        writeln!(out, "  Open disputes: {}", s.open_disputes.len()).map_err(io)?;
+        writeln!(out, "  Disputes open on {}: {}", s.to, s.open_disputes.len()).map_err(io)?;
     }
     Ok(())
 }

@@ -154,23 +154,39 @@ pub(super) fn account_aging(db: &Db, account: AccountId, as_of: NaiveDate) -> Re
     aging_through(db, account, None, as_of)
 }
 
+/// The end of a past day: what stood on the books then is the entries
+/// effective on or before `day` and the disputes open at `ends_at`, the
+/// first instant of the next day in the utility's time zone.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DayEnd {
+    pub day: NaiveDate,
+    pub ends_at: DateTime<Utc>,
+}
+
 /// Ages what was on the account's books at the end of `through` (all of
-/// it with `None`) as of `as_of`.
-pub(super) fn aging_through(
-    db: &Db,
-    account: AccountId,
-    through: Option<NaiveDate>,
-    as_of: NaiveDate,
-) -> Result<Aging> {
+/// it, with the disputes open now, with `None`) as of `as_of`.
+pub(super) fn aging_through(db: &Db, account: AccountId, through: Option<DayEnd>, as_of: NaiveDate) -> Result<Aging> {
+    // A past day's disputes are those open then, not those open now.
+    let disputes_then = match through {
+        Some(end) => Some((end.ends_at, db.disputes(account)?)),
+        None => None,
+    };
     let mut charges = Vec::new();
     let mut paid = Money::ZERO;
-    for row in db.aging_rows(account, through)? {
+    for row in db.aging_rows(account, through.map(|end| end.day))? {
+        let held = match (&disputes_then, row.bill) {
+            (None, _) => row.disputed,
+            (Some(_), None) => Money::ZERO,
+            (Some((at, disputes)), Some(bill)) => {
+                disputes.iter().filter(|d| d.bill_id == bill && d.was_open_at(*at)).map(|d| d.amount).sum()
+            }
+        };
         match row.side {
             Side::Debit => charges.push(Charge {
                 due_on: row.due_on,
                 amount: row.amount,
                 is_late_fee: row.kind == PostingKind::LateFee,
-                held: row.disputed,
+                held,
             }),
             Side::Credit => paid += row.amount,
         }

@@ -6,10 +6,10 @@
 //! balance, summed by the database on its own, and equal to the account's
 //! running balance when nothing was posted after the period.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::accounts::aging_through;
+use super::accounts::{DayEnd, aging_through};
 use super::{Actor, Desk, DeskError, Result};
 use crate::domain::Money;
 use crate::domain::aging::Aging;
@@ -78,7 +78,8 @@ pub struct Statement {
     pub ending_balance: Money,
     /// What was owed at the end of the period, by age, as of that day.
     pub aging: Aging,
-    /// Disputes still open when the statement was prepared.
+    /// Disputes open when the period ended (for a period that ends today,
+    /// those open now).
     pub open_disputes: Vec<DisputeRow>,
 }
 
@@ -125,6 +126,7 @@ impl Desk {
                 "a statement covers at most {MAX_STATEMENT_DAYS} days (ten years): choose a shorter period"
             )));
         }
+        let ends_at = self.local_midnight(to + Days::new(1))?;
         self.store.read(|db| {
             let row = db.account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
             let forward = match from.pred_opt() {
@@ -186,8 +188,11 @@ impl Desk {
                     row.account.number, row.balance
                 )));
             }
-            let aging = aging_through(db, account, Some(to), to)?;
-            let open_disputes = db.disputes(account)?.into_iter().filter(DisputeRow::is_open).collect();
+            let end = DayEnd { day: to, ends_at };
+            let aging = aging_through(db, account, Some(end), to)?;
+            // As the period ended: a dispute opened since is not on it, one
+            // resolved since still is.
+            let open_disputes = db.disputes(account)?.into_iter().filter(|d| d.was_open_at(ends_at)).collect();
             Ok(Statement {
                 account: row,
                 from,

@@ -178,7 +178,7 @@ pub fn write_pdf(statement: &Statement, letterhead: &Letterhead) -> Result<Vec<u
     w.end_table();
 
     if !s.open_disputes.is_empty() {
-        w.heading("Open disputes (not past due while open)")?;
+        w.heading(&format!("Disputes open on {} (not past due while open)", s.to))?;
         for d in &s.open_disputes {
             w.row(&[
                 Cell::left(LEFT, format!("#{}", d.id)),

@@ -32,6 +32,11 @@ impl DisputeRow {
     pub fn is_open(&self) -> bool {
         self.status == "open"
     }
+
+    /// Whether it was open at `instant`: opened before it and not yet resolved.
+    pub fn was_open_at(&self, instant: DateTime<Utc>) -> bool {
+        self.opened_at < instant && self.resolved_at.is_none_or(|resolved| resolved >= instant)
+    }
 }
 
 const DISPUTE_QUERY: &str = "SELECT d.id, d.account_id, a.number, d.bill_id, d.amount_cents, d.reason, d.complaint_id,

@@ -58,8 +58,10 @@ pub struct AgingRow {
     pub side: Side,
     pub amount: Money,
     pub due_on: NaiveDate,
-    /// On a bill's own charge: the amount under an open dispute.
+    /// On a bill's own charge: the amount under a dispute open now.
     pub disputed: Money,
+    /// The bill a bill's own charge is for.
+    pub bill: Option<BillId>,
 }
 
 const POSTING_COLUMNS: &str = "SELECT p.id, p.kind, p.account_id, p.effective_on, p.posted_at, p.user_id, p.memo,
@@ -86,6 +88,32 @@ fn row_to_posting(row: &Row) -> rusqlite::Result<PostingRow> {
         lines: Vec::new(),
     })
 }
+
+/// An account's charges and credits for aging, in the order they were
+/// posted: `aging::age` pays charges that fall due the same day in this
+/// order, so it must not be left to the query plan. The subqueries run only
+/// where they can find something (a dispute only on a bill's charge, a
+/// waiver only of a late fee): this runs for every account a late-fee
+/// assessment looks at.
+pub(crate) const AGING_ROWS: &str = "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on),
+            CASE WHEN b.id IS NULL OR e.side <> 'D' THEN 0
+                 ELSE COALESCE((SELECT sum(d.amount_cents) FROM disputes d
+                        WHERE d.bill_id = b.id AND d.status = 'open'), 0) END,
+            b.id
+     FROM entries e
+     JOIN postings p ON p.id = e.posting_id
+     LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
+     WHERE e.account_id = ?1
+       AND (?2 IS NULL OR p.effective_on <= ?2)
+       AND p.kind <> 'reversal' AND p.kind <> 'waiver'
+       AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = p.id
+               AND (?2 IS NULL OR r.effective_on <= ?2))
+       AND (p.kind <> 'late-fee'
+            OR NOT EXISTS (SELECT 1 FROM postings w WHERE w.waives_id = p.id
+                   AND (?2 IS NULL OR w.effective_on <= ?2)
+                   AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id
+                                   AND (?2 IS NULL OR rw.effective_on <= ?2))))
+     ORDER BY e.posting_id, e.line";
 
 impl Db<'_> {
     pub fn posting_by_key(&self, key: &str) -> Result<Option<StoredPosting>> {
@@ -173,30 +201,16 @@ impl Db<'_> {
     /// The entries aging counts: all of them, or (for a statement that
     /// ends in the past) those effective on or before `through`.
     pub fn aging_rows(&self, account: AccountId, through: Option<NaiveDate>) -> Result<Vec<AgingRow>> {
-        let mut statement = self.conn.prepare_cached(
-            // The subqueries run only where they can find something (a
-            // dispute only on a bill's charge, a waiver only of a late fee):
-            // this runs for every account a late-fee assessment looks at.
-            "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on),
-                    CASE WHEN b.id IS NULL OR e.side <> 'D' THEN 0
-                         ELSE COALESCE((SELECT sum(d.amount_cents) FROM disputes d
-                                        WHERE d.bill_id = b.id AND d.status = 'open'), 0) END
-             FROM entries e
-             JOIN postings p ON p.id = e.posting_id
-             LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
-             WHERE e.account_id = ?1
-               AND (?2 IS NULL OR p.effective_on <= ?2)
-               AND p.kind <> 'reversal' AND p.kind <> 'waiver'
-               AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = p.id
-                               AND (?2 IS NULL OR r.effective_on <= ?2))
-               AND (p.kind <> 'late-fee'
-                    OR NOT EXISTS (SELECT 1 FROM postings w WHERE w.waives_id = p.id
-                                   AND (?2 IS NULL OR w.effective_on <= ?2)
-                                   AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id
-                                                   AND (?2 IS NULL OR rw.effective_on <= ?2))))",
-        )?;
+        let mut statement = self.conn.prepare_cached(AGING_ROWS)?;
         let rows = statement.query_map(params![account, through.map(Day)], |r| {
-            Ok(AgingRow { kind: r.get(0)?, side: r.get(1)?, amount: r.get(2)?, due_on: r.get(3)?, disputed: r.get(4)? })
+            Ok(AgingRow {
+                kind: r.get(0)?,
+                side: r.get(1)?,
+                amount: r.get(2)?,
+                due_on: r.get(3)?,
+                disputed: r.get(4)?,
+                bill: r.get(5)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -121,6 +121,10 @@ fn the_hot_queries_read_by_their_indexes() {
     // (entries only for a posting made before migration 0012).
     let plan = query_plan(&store.conn, approvals::AUTHORITY_USED);
     assert!(plan.contains("COVERING INDEX postings_money_by_user"), "{plan}");
+    // Aging reads an account's lines in posting order straight off the
+    // account index, with no sort.
+    let plan = query_plan(&store.conn, ledger::AGING_ROWS);
+    assert!(plan.contains("INDEX entries_account (account_id=?)") && !plan.contains("TEMP B-TREE"), "{plan}");
 }
 
 /// The CREATE statement of a table.
