@@ -624,8 +624,20 @@ fn the_review_queue_is_submitted_orders_longest_waiting_first() {
     assert_eq!(desk.review_order(&staff.car3, now(), second).unwrap(), ReviewOutcome::Reviewed);
     let queue: Vec<i64> = desk.review_queue().unwrap().iter().map(|o| o.id).collect();
     assert_eq!(queue, [first], "reviewed orders leave the queue, drafts never join it");
+
     let premise = desk.orders(account).unwrap()[0].premise_id;
     let open: Vec<i64> = desk.open_orders_for_premise(premise).unwrap().iter().map(|o| o.id).collect();
     assert_eq!(open, [first, never]);
     assert_eq!(desk.orders(account).unwrap().len(), 2);
+
+    // F2's orders: waiting for review, then to send, then in the field,
+    // oldest first in each; never a draft.
+    let in_progress = |desk: &mut utility_desk::desk::Desk| -> Vec<i64> {
+        desk.orders_in_progress().unwrap().iter().map(|o| o.id).collect()
+    };
+    assert_eq!(in_progress(desk), [first, second]);
+    desk.submit_order(&staff.car1, at(19), never).unwrap();
+    assert_eq!(in_progress(desk), [first, never, second], "submitted ones first, though drafted after it");
+    desk.send_order(&staff.car3, now(), second).unwrap();
+    assert_eq!(in_progress(desk), [first, never, second]);
 }

@@ -457,6 +457,12 @@ impl Desk {
         self.store.read(|db| Ok(db.open_orders(super::MAX_WORK_ITEMS)?))
     }
 
+    /// Orders past draft and not final: waiting for review, to send, in the
+    /// field, in that order (at most [`super::MAX_WORK_ITEMS`]).
+    pub fn orders_in_progress(&mut self) -> Result<Vec<OrderRow>> {
+        self.store.read(|db| Ok(db.orders_in_progress(super::MAX_WORK_ITEMS)?))
+    }
+
     /// The premise's orders not yet completed or cancelled, from any account.
     pub fn open_orders_for_premise(&mut self, premise: PremiseId) -> Result<Vec<OrderRow>> {
         self.store.read(|db| Ok(db.open_orders_for_premise(premise)?))

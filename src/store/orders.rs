@@ -314,6 +314,20 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The orders past draft and not final, as the F2 queue lists them:
+    /// waiting for review, then to send, then in the field; oldest first in each.
+    /// Drafts are left out here rather than in the window, so that however
+    /// many there are they never crowd the queue past its limit.
+    pub fn orders_in_progress(&self, limit: u32) -> Result<Vec<OrderRow>> {
+        let sql = format!(
+            "{ORDER_QUERY} WHERE o.status IN ('submitted', 'reviewed', 'sent')
+             ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'reviewed' THEN 1 ELSE 2 END, o.id LIMIT ?1"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map([limit], row_to_order)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every order not yet completed or cancelled, oldest first.
     pub fn open_orders(&self, limit: u32) -> Result<Vec<OrderRow>> {
         let sql = format!("{ORDER_QUERY} WHERE o.status NOT IN ('completed', 'cancelled') ORDER BY o.id LIMIT ?1");

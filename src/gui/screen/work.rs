@@ -192,9 +192,7 @@ impl Work {
                 let ids = self.items().iter().map(|i| i.complaint.id).collect::<Vec<_>>();
                 return (self.reselect(backend, &ids), None);
             }
-            Message::Orders(Ok(mut orders)) => {
-                orders.retain(|o| o.status != OrderStatus::Draft && !o.status.is_final());
-                orders.sort_by_key(|o| queue_rank(o.status));
+            Message::Orders(Ok(orders)) => {
                 let ids = orders.iter().map(|o| o.id).collect::<Vec<_>>();
                 self.orders = Some(orders);
                 return (self.reselect(backend, &ids), None);
@@ -541,7 +539,9 @@ fn load(backend: &Backend, actor: &Actor, tab: Tab) -> Task<Message> {
             async move { backend.run(move |desk| desk.liaison_queue(Utc::now())).await },
             Message::Liaison,
         ),
-        Tab::Orders => Task::perform(async move { backend.run(move |desk| desk.open_orders()).await }, Message::Orders),
+        Tab::Orders => {
+            Task::perform(async move { backend.run(move |desk| desk.orders_in_progress()).await }, Message::Orders)
+        }
         Tab::Report => Task::none(),
     }
 }
