@@ -1,7 +1,8 @@
 //! Service orders through the command line: a leak inspection drafted by a
 //! CAR I, submitted, reviewed and sent by a CAR III, completed; a review
 //! that sends an order back; a re-read that offers a re-rate and posts
-//! nothing; and the refusals on the way.
+//! nothing; a stop that leaves the account final; and the refusals on the
+//! way.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -150,4 +151,35 @@ fn a_completed_reread_offers_a_re_rate_and_posts_nothing() {
     assert!(completed.contains(&format!("utility-desk adjust {bill_id} --read {previous}")), "{completed}");
     assert_eq!(posting_count(&db), postings, "offered, not posted");
     assert_eq!(json(&db, &["order", "show", &id, "--json"])["order"]["reread_value"].to_string(), previous);
+}
+
+#[test]
+fn a_completed_stop_leaves_the_account_final() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 21, 1);
+    let account = account_numbers(&db).remove(0);
+    let line1 = overview(&db, &account)["account"]["premise"]["address"]["line1"].as_str().unwrap().to_string();
+    // UTC is never behind the utility's own date, so this is never past there.
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    let args = [
+        "order",
+        "draft",
+        &account,
+        "--kind",
+        "stop-service",
+        "--date",
+        &tomorrow,
+        "--address",
+        &line1,
+        "--forwarding-address",
+        "9 W 5th St, Tulsa OK 74119",
+    ];
+    let id = number_after(&ok_as(&db, "rep1", &args), "order #").to_string();
+    ok_as(&db, "rep1", &["order", "submit", &id]);
+    assert!(ok_as(&db, "rep3", &["order", "review", &id]).contains("nothing flagged"));
+    ok_as(&db, "rep3", &["order", "send", &id]);
+    let completed = ok_as(&db, "rep1", &["order", "complete", &id, "--outcome", "Locked off at the curb stop"]);
+    assert!(completed.contains(&format!("account final from {tomorrow}")), "{completed}");
+    let shown = ok(&db, &["account", &account]);
+    assert!(shown.contains("(final)") && shown.contains(&format!("Service ended {tomorrow}")), "{shown}");
 }

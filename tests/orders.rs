@@ -7,11 +7,14 @@
 
 mod common;
 
-use common::{Fixture, OPENING_READ, Staff, close_account, day, file_fixture, fingerprint, noon_on, now, opened_on};
+use common::{
+    Fixture, OPENING_READ, Staff, close_account, day, file_fixture, fingerprint, month_request, noon_on, now, opened_on,
+};
 use utility_desk::desk::{
     Actor, AuditQuery, CaseLink, CaseRef, ComplaintAction, ContactRequest, Desk, DeskError, NewComplaint,
     OrderCompletion, OrderRequest, RerateOffer, RerateRequest, ReviewOutcome,
 };
+use utility_desk::domain::account::AccountStatus;
 use utility_desk::domain::cases::{Channel, ComplaintCategory};
 use utility_desk::domain::ids::{AccountId, BillId};
 use utility_desk::domain::ledger::ReasonCode;
@@ -640,4 +643,56 @@ fn the_review_queue_is_submitted_orders_longest_waiting_first() {
     assert_eq!(in_progress(desk), [first, never, second], "submitted ones first, though drafted after it");
     desk.send_order(&staff.car3, now(), second).unwrap();
     assert_eq!(in_progress(desk), [first, never, second]);
+}
+
+/// A stop, once the field has done it, ends service on its service date:
+/// the account is final from then (still owed, never cut off), its
+/// completion's one audit record says so, no bill runs past that day, the
+/// final bill up to it posts, and a second stop goes back from review.
+#[test]
+fn a_completed_stop_makes_the_account_final_and_no_bill_runs_past_its_last_day() {
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    f.fixture.bill_month(account, 2026, 9, OPENING_READ + 6_000);
+    let last_day = day(2026, 11, 18);
+    let staff = f.fixture.staff.clone();
+    let desk = &mut f.fixture.desk;
+    assert!(desk.overview(account, now()).unwrap().flags.cutoff_eligible, "September is unpaid, 30 days past due");
+    // Asked for on the 16th, for the 18th; done in the field.
+    let asked = noon_on(day(2026, 11, 16));
+    let stop = request(account, OrderKind::StopService, stop_on(last_day));
+    let id = desk.draft_order(&staff.car1, asked, &stop).unwrap();
+    desk.submit_order(&staff.car1, asked, id).unwrap();
+    assert_eq!(desk.review_order(&staff.car3, asked, id).unwrap(), ReviewOutcome::Reviewed);
+    desk.send_order(&staff.car3, asked, id).unwrap();
+    let completed = desk.complete_order(&staff.car1, now(), id, &done("Locked off at the curb stop", None)).unwrap();
+    assert_eq!(completed.final_on, Some(last_day));
+    let overview = desk.overview(account, now()).unwrap();
+    let account_row = &overview.account.account;
+    assert_eq!((account_row.status, account_row.closed_on), (AccountStatus::Final, Some(last_day)));
+    assert!(overview.flags.past_due && !overview.flags.cutoff_eligible, "still owed, but no service to cut off");
+    let query = AuditQuery { account: Some(account), limit: 1_000, ..AuditQuery::default() };
+    let completions: Vec<_> =
+        desk.audit(&staff.admin, &query).unwrap().into_iter().filter(|r| r.record.action == "order-complete").collect();
+    assert_eq!(completions.len(), 1);
+    assert!(completions[0].record.detail.contains(r#""after":"final""#), "{}", completions[0].record.detail);
+
+    // November's whole-month bill runs past the last day: refused, nothing written.
+    let before = fingerprint(&f.path);
+    let november = month_request(account, 2026, 11, OPENING_READ + 9_000);
+    let refused = f.fixture.desk.post_bill(staff.cashier(), now(), &november).unwrap_err();
+    assert!(refused.to_string().contains("is final: its service ended on 2026-11-18"), "{refused}");
+    assert_eq!(fingerprint(&f.path), before);
+    // The final bill, October to the last day, posts; a second stop changes nothing.
+    let mut last = month_request(account, 2026, 10, OPENING_READ + 8_500);
+    last.period_end = last_day;
+    last.read.read_on = last_day;
+    last.bill_date = day(2026, 11, 19);
+    f.fixture.desk.post_bill(staff.cashier(), now(), &last).unwrap();
+    // A second stop goes back from review: there is nothing left to stop.
+    let later = request(account, OrderKind::StopService, stop_on(day(2026, 11, 30)));
+    let desk = &mut f.fixture.desk;
+    let again = submitted(desk, &staff.car1, &later);
+    let outcome = desk.review_order(&staff.car3, now(), again).unwrap();
+    assert_eq!(outcome, ReviewOutcome::ReturnedToDraft { flags: vec![ReviewFlag::ServiceEnded { on: last_day }] });
 }

@@ -205,6 +205,9 @@ pub fn order(desk: &mut Desk, out: &mut impl Write, command: OrderCommand) -> Re
             let actor = sign_in.actor(desk, now)?;
             let done = desk.complete_order(&actor, now, id, &OrderCompletion { outcome, reading, rollover })?;
             writeln!(out, "completed: order #{id}").map_err(io)?;
+            if let Some(on) = done.final_on {
+                writeln!(out, "account final from {on}: its final bill ends on or before that day").map_err(io)?;
+            }
             match done.rerate {
                 Some(RerateOffer::Rerate(preview)) => {
                     let reading = reading.unwrap_or_default();

@@ -79,6 +79,9 @@ pub fn overview(out: &mut impl Write, o: &Overview, as_json: bool) -> Result<(),
     let a = &o.account;
     let w = |out: &mut dyn Write, text: String| writeln!(out, "{text}").map_err(io);
     w(out, format!("{}  {}  ({})", a.account.number, a.customer.name, a.account.status))?;
+    if let Some(ended) = a.account.closed_on {
+        w(out, format!("Service ended {ended}"))?;
+    }
     w(out, format!("Service address: {}", a.premise.address))?;
     w(out, format!("Mailing address: {}", a.customer.mailing))?;
     w(

@@ -114,7 +114,8 @@ impl Desk {
             let last_read = db.last_read(account)?;
             let flags = OverviewFlags {
                 past_due: aging.past_due().is_positive(),
-                cutoff_eligible: aging.cutoff_eligible(cutoff_days),
+                // A final or closed account's service is already off.
+                cutoff_eligible: row.account.status == AccountStatus::Active && aging.cutoff_eligible(cutoff_days),
                 last_read_estimated: last_read.is_some_and(|r| r.kind == ReadKind::Estimated),
                 pending_items: db.pending_count(account)?,
                 open_complaints: db.open_complaint_count(account)?,

@@ -333,6 +333,15 @@ fn post_bill_in(
     request: &BillRequest,
 ) -> Result<BillPosted> {
     let row = open_account_row(db, request.account)?;
+    if let Some(ended) = row.service_ended_on
+        && request.period_end > ended
+    {
+        return Err(DeskError::Invalid(format!(
+            "account {} is final: its service ended on {ended}, so no bill runs past that day (this one ends {}); \
+             the final bill ends on or before {ended}",
+            row.number, request.period_end
+        )));
+    }
     for (what, date) in [("read", request.read.read_on), ("bill", request.bill_date)] {
         if date > today {
             return Err(DeskError::FutureDate { what, date, today });

@@ -6,7 +6,7 @@
 //! (previewed, never posted here). Each step writes one order event and one
 //! audit record; completed and cancelled orders are final.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::open_account_row;
@@ -68,6 +68,9 @@ pub struct OrderCompleted {
     pub order: i64,
     /// For a re-read only.
     pub rerate: Option<RerateOffer>,
+    /// A stop or a transfer: the day service ended, from which the account
+    /// is final (`None` if it already was).
+    pub final_on: Option<NaiveDate>,
 }
 
 /// An order with its history, the contacts about it, and what it still lacks.
@@ -227,6 +230,7 @@ impl Batch<'_> {
                 today,
                 account: account.account.id,
                 account_status: account.account.status,
+                service_ended_on: account.account.closed_on,
                 opened_on: account.account.opened_on,
                 premise: &account.premise.address,
                 meter_number: &account.services.meter_number,
@@ -289,13 +293,17 @@ impl Batch<'_> {
                 None => outcome.clone(),
             };
             let step = OrderStep::Complete { outcome: &outcome, reading: completion.reading };
-            let detail = serde_json::json!({ "outcome": outcome, "reading": completion.reading, "rollover": completion.rollover });
+            let mut detail = serde_json::json!({ "outcome": outcome, "reading": completion.reading, "rollover": completion.rollover });
+            let final_on = end_service(db, &order)?;
+            if let (Some(on), Some(map)) = (final_on, detail.as_object_mut()) {
+                map.insert("account".into(), serde_json::json!({ "before": "active", "after": "final", "final_on": on }));
+            }
             self.step(db, actor, now, &order, step, Some(&note), "order-complete", detail)?;
             let rerate = match (is_reread, completion.reading) {
                 (true, Some(reading)) => Some(rerate_offer(db, rates, order.fields.bill, reading, completion.rollover)?),
                 _ => None,
             };
-            Ok(OrderCompleted { order: id, rerate })
+            Ok(OrderCompleted { order: id, rerate, final_on })
         })
     }
 
@@ -362,6 +370,20 @@ impl Batch<'_> {
         }
         audit(db, now, Some(actor), action, &format!("order:{}", order.id), Some(order.account_id), &detail)
     }
+}
+
+/// A completed stop or transfer ends service at the premise on its service
+/// date: an active account goes final from that day, and no bill may run
+/// past it (the final bill ends on or before it). Payments and credits go on
+/// until it is settled. Returns the day, or `None` if nothing changed.
+fn end_service(db: &Db, order: &OrderRow) -> Result<Option<NaiveDate>> {
+    if !order.kind.stops_service() {
+        return Ok(None);
+    }
+    let on = order.fields.service_date.ok_or_else(|| {
+        DeskError::Invalid(format!("{} has no service date: the day service ends is required", named(order)))
+    })?;
+    Ok(db.make_final(order.account_id, on)?.then_some(on))
 }
 
 /// The re-rate a re-read offers: a preview of the bill from the reading,

@@ -326,6 +326,8 @@ pub struct ReviewContext<'a> {
     pub today: NaiveDate,
     pub account: AccountId,
     pub account_status: AccountStatus,
+    /// A final or closed account: the day its service ended.
+    pub service_ended_on: Option<NaiveDate>,
     /// The day the account's service started.
     pub opened_on: NaiveDate,
     /// The account's service address (its premise).
@@ -344,6 +346,8 @@ pub enum ReviewFlag {
     Missing { fields: Vec<String> },
     /// The account is closed.
     AccountClosed,
+    /// A stop or transfer on an account whose service already ended.
+    ServiceEnded { on: NaiveDate },
     /// A start, stop or transfer dated before today.
     DateInPast { date: NaiveDate, today: NaiveDate },
     /// Service would stop before it starts: against the account's opening
@@ -365,6 +369,9 @@ impl ReviewFlag {
         match self {
             ReviewFlag::Missing { fields } => format!("missing: {}", fields.join(", ")),
             ReviewFlag::AccountClosed => "the account is closed: use the customer's current account".into(),
+            ReviewFlag::ServiceEnded { on } => {
+                format!("service here already ended on {on} (the account is final): there is nothing to stop")
+            }
             ReviewFlag::DateInPast { date, today } => {
                 format!("the service date {date} is in the past (today is {today})")
             }
@@ -408,6 +415,12 @@ pub fn review(kind: OrderKind, fields: &OrderFields, context: &ReviewContext) ->
     }
     if context.account_status == AccountStatus::Closed {
         flags.push(ReviewFlag::AccountClosed);
+    }
+    if let Some(on) = context.service_ended_on
+        && context.account_status == AccountStatus::Final
+        && kind.stops_service()
+    {
+        flags.push(ReviewFlag::ServiceEnded { on });
     }
     if let Some(date) = fields.service_date
         && kind.changes_service()

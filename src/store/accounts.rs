@@ -30,6 +30,8 @@ pub struct ServiceAccount {
     pub status: AccountStatus,
     pub premise_id: PremiseId,
     pub services: Services,
+    /// For a final or closed account: the day its service ended.
+    pub service_ended_on: Option<NaiveDate>,
 }
 
 /// An account with its customer, premise, services and cached balance.
@@ -223,7 +225,7 @@ impl Db<'_> {
             .conn
             .prepare_cached(
                 "SELECT a.id, a.number, a.status, a.premise_id, s.meter_number, s.meter_size, s.meter_dials, s.sewer,
-                        s.stormwater, s.refuse_cart, s.refuse_frequency, s.emsacare
+                        s.stormwater, s.refuse_cart, s.refuse_frequency, s.emsacare, a.closed_on
                  FROM accounts a JOIN services s ON s.account_id = a.id WHERE a.id = ?1",
             )?
             .query_row([id], |r| {
@@ -233,6 +235,7 @@ impl Db<'_> {
                     status: r.get(2)?,
                     premise_id: r.get(3)?,
                     services: services_at(r, 4)?,
+                    service_ended_on: r.get(12)?,
                 })
             })
             .optional()?)
@@ -301,6 +304,16 @@ impl Db<'_> {
         let rows =
             statement.query_map([account], |r| Ok(WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Makes an active account final from `on`, the day its service ended.
+    /// Returns whether it changed: a final or closed account is left as it is.
+    pub fn make_final(&self, account: AccountId, on: NaiveDate) -> Result<bool> {
+        let changed = self
+            .conn
+            .prepare_cached("UPDATE accounts SET status = 'final', closed_on = ?2 WHERE id = ?1 AND status = 'active'")?
+            .execute(params![account, Day(on)])?;
+        Ok(changed > 0)
     }
 
     /// Adds a change to the cached balance (same transaction as the entries).

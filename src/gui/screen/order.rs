@@ -296,6 +296,12 @@ impl OrderPanel {
                                     Some(RerateOffer::NotOffered { reason }) => format!("Completed; {reason}."),
                                     None => "Completed.".to_string(),
                                 };
+                                let said = match done.final_on {
+                                    Some(on) => format!(
+                                        "{said} The account is final from {on}: its final bill ends on or before that day."
+                                    ),
+                                    None => said,
+                                };
                                 (said, done.rerate)
                             }
                             Action::Cancel(reason) => {

@@ -36,7 +36,9 @@ pub(super) fn header(overview: &Overview) -> Element<'_, Message> {
     .spacing(8)
     .align_y(Center);
     let flags = &overview.flags;
+    let ended = a.account.closed_on.map(|on| format!("Service ended {on}: {}", a.account.status)).unwrap_or_default();
     let alerts = [
+        (a.account.closed_on.is_some(), false, ended),
         (flags.past_due, true, format!("Past due {} days", aging.oldest_days_past_due)),
         (flags.cutoff_eligible, true, "Cut-off eligible".to_string()),
         (flags.last_read_estimated, false, "Last read estimated".to_string()),
