@@ -159,8 +159,9 @@ fn a_completed_stop_leaves_the_account_final() {
     let db = demo(dir.path(), "ledger.db", 10, 21, 1);
     let account = account_numbers(&db).remove(0);
     let line1 = overview(&db, &account)["account"]["premise"]["address"]["line1"].as_str().unwrap().to_string();
-    // UTC is never behind the utility's own date, so this is never past there.
-    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    // Service ends today, the utility's today: a stop is not completed before its day.
+    let zone: chrono_tz::Tz = utility_desk::desk::DEFAULT_TIME_ZONE.parse().unwrap();
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive().to_string();
     let args = [
         "order",
         "draft",
@@ -168,7 +169,7 @@ fn a_completed_stop_leaves_the_account_final() {
         "--kind",
         "stop-service",
         "--date",
-        &tomorrow,
+        &today,
         "--address",
         &line1,
         "--forwarding-address",
@@ -179,7 +180,7 @@ fn a_completed_stop_leaves_the_account_final() {
     assert!(ok_as(&db, "rep3", &["order", "review", &id]).contains("nothing flagged"));
     ok_as(&db, "rep3", &["order", "send", &id]);
     let completed = ok_as(&db, "rep1", &["order", "complete", &id, "--outcome", "Locked off at the curb stop"]);
-    assert!(completed.contains(&format!("account final from {tomorrow}")), "{completed}");
+    assert!(completed.contains(&format!("account final from {today}")), "{completed}");
     let shown = ok(&db, &["account", &account]);
-    assert!(shown.contains("(final)") && shown.contains(&format!("Service ended {tomorrow}")), "{shown}");
+    assert!(shown.contains("(final)") && shown.contains(&format!("Service ended {today}")), "{shown}");
 }

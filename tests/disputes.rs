@@ -90,6 +90,29 @@ fn a_past_statement_holds_the_disputes_open_when_its_period_ended() {
     assert_eq!(held_on(desk, today()), (september.total, vec![on_september]), "as it stands now");
 }
 
+/// In a time zone whose clocks jump over midnight (Santiago, 6 September
+/// 2026, 00:00 to 01:00), a statement ending the day before still has an
+/// end: the first instant of the next day is 01:00.
+#[test]
+fn a_statement_ends_where_the_clocks_jump_over_midnight() {
+    use chrono::TimeZone;
+    let santiago: chrono_tz::Tz = "America/Santiago".parse().unwrap();
+    let jump = day(2026, 9, 6).and_hms_opt(0, 0, 0).unwrap();
+    assert!(santiago.from_local_datetime(&jump).earliest().is_none(), "the premise: no midnight that day");
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    f.fixture.bill_month(account, 2026, 8, OPENING_READ + 6_000);
+    let staff = f.fixture.staff.clone();
+    f.fixture
+        .desk
+        .store_for_tests()
+        .raw_sql_for_tests("UPDATE meta SET value = 'America/Santiago' WHERE key = 'time_zone'")
+        .unwrap();
+    let mut desk = utility_desk::desk::Desk::open(&f.path).unwrap();
+    let statement = desk.statement(&staff.car1, account, day(2026, 8, 1), day(2026, 9, 5), now()).unwrap();
+    assert_eq!(statement.to, day(2026, 9, 5));
+}
+
 #[test]
 fn only_a_car_iii_or_above_resolves_and_above_the_limit_it_waits_for_approval() {
     let mut f = file_fixture();

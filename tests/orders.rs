@@ -611,6 +611,7 @@ fn the_review_queue_is_submitted_orders_longest_waiting_first() {
     let mut f = file_fixture();
     let account = f.fixture.residential();
     let neighbour = f.fixture.residential();
+    let third = f.fixture.residential();
     let staff = f.fixture.staff.clone();
     let desk = &mut f.fixture.desk;
     let at = |d: u32| noon_on(day(2026, 11, d));
@@ -643,6 +644,11 @@ fn the_review_queue_is_submitted_orders_longest_waiting_first() {
     assert_eq!(in_progress(desk), [first, never, second], "submitted ones first, though drafted after it");
     desk.send_order(&staff.car3, now(), second).unwrap();
     assert_eq!(in_progress(desk), [first, never, second]);
+    let on_third = OrderFields { service_address: Some("103 S Peoria Ave".into()), ..leak() };
+    let reviewed = submitted(desk, &staff.car1, &request(third, OrderKind::LeakInspection, on_third));
+    assert_eq!(desk.review_order(&staff.car3, now(), reviewed).unwrap(), ReviewOutcome::Reviewed);
+    desk.cancel_order(&staff.car3, now(), never, "The same leak as the first").unwrap();
+    assert_eq!(in_progress(desk), [first, reviewed, second], "reviewed before sent, though newer; cancelled gone");
 }
 
 /// A stop, once the field has done it, ends service on its service date:
@@ -658,13 +664,10 @@ fn a_completed_stop_makes_the_account_final_and_no_bill_runs_past_its_last_day()
     let staff = f.fixture.staff.clone();
     let desk = &mut f.fixture.desk;
     assert!(desk.overview(account, now()).unwrap().flags.cutoff_eligible, "September is unpaid, 30 days past due");
-    // Asked for on the 16th, for the 18th; done in the field.
-    let asked = noon_on(day(2026, 11, 16));
-    let stop = request(account, OrderKind::StopService, stop_on(last_day));
-    let id = desk.draft_order(&staff.car1, asked, &stop).unwrap();
-    desk.submit_order(&staff.car1, asked, id).unwrap();
-    assert_eq!(desk.review_order(&staff.car3, asked, id).unwrap(), ReviewOutcome::Reviewed);
-    desk.send_order(&staff.car3, asked, id).unwrap();
+    // Asked for on the 16th, for the 18th; not done before the 18th.
+    let id = sent_on(desk, &staff, day(2026, 11, 16), &request(account, OrderKind::StopService, stop_on(last_day)));
+    let early = desk.complete_order(&staff.car1, noon_on(day(2026, 11, 17)), id, &done("Off", None)).unwrap_err();
+    assert!(early.to_string().contains("completed on or after that day"), "{early}");
     let completed = desk.complete_order(&staff.car1, now(), id, &done("Locked off at the curb stop", None)).unwrap();
     assert_eq!(completed.final_on, Some(last_day));
     let overview = desk.overview(account, now()).unwrap();
@@ -695,4 +698,53 @@ fn a_completed_stop_makes_the_account_final_and_no_bill_runs_past_its_last_day()
     let again = submitted(desk, &staff.car1, &later);
     let outcome = desk.review_order(&staff.car3, now(), again).unwrap();
     assert_eq!(outcome, ReviewOutcome::ReturnedToDraft { flags: vec![ReviewFlag::ServiceEnded { on: last_day }] });
+}
+
+/// Drafted, submitted, reviewed and sent at noon on `on`.
+fn sent_on(desk: &mut Desk, staff: &Staff, on: chrono::NaiveDate, order: &OrderRequest) -> i64 {
+    let at = noon_on(on);
+    let id = desk.draft_order(&staff.car1, at, order).unwrap();
+    desk.submit_order(&staff.car1, at, id).unwrap();
+    assert_eq!(desk.review_order(&staff.car3, at, id).unwrap(), ReviewOutcome::Reviewed);
+    desk.send_order(&staff.car3, at, id).unwrap();
+    id
+}
+
+/// A transfer ends service here as a stop does; while a standing bill runs
+/// past its date, completing it is refused and writes nothing.
+#[test]
+fn a_transfer_ends_service_here_unless_a_bill_already_runs_past_it() {
+    let mut f = file_fixture();
+    let _first = f.fixture.residential();
+    let billed_on = f.fixture.residential();
+    let moving = f.fixture.residential();
+    f.fixture.bill_month(billed_on, 2026, 10, OPENING_READ + 6_000);
+    let staff = f.fixture.staff.clone();
+    let transfer = |account, address: &str| {
+        let fields = OrderFields {
+            service_date: Some(day(2026, 10, 25)),
+            service_address: Some(address.into()),
+            new_address: Some("9 W 5th St, Tulsa OK 74119".into()),
+            contact_phone: phone(),
+            ..OrderFields::default()
+        };
+        request(account, OrderKind::TransferService, fields)
+    };
+    let desk = &mut f.fixture.desk;
+    let blocked = sent_on(desk, &staff, day(2026, 10, 20), &transfer(billed_on, "102 S Peoria Ave"));
+    let moved = sent_on(desk, &staff, day(2026, 10, 20), &transfer(moving, "103 S Peoria Ave"));
+
+    let before = fingerprint(&f.path);
+    let desk = &mut f.fixture.desk;
+    let refused = desk.complete_order(&staff.car1, now(), blocked, &done("Moved out", None)).unwrap_err();
+    assert!(refused.to_string().contains("runs past 2026-10-25, the day service ends: reverse it first"), "{refused}");
+    assert_eq!(fingerprint(&f.path), before);
+
+    let desk = &mut f.fixture.desk;
+    assert_eq!(
+        desk.complete_order(&staff.car1, now(), moved, &done("Moved", None)).unwrap().final_on,
+        Some(day(2026, 10, 25))
+    );
+    assert_eq!(desk.overview(moving, now()).unwrap().account.account.status, AccountStatus::Final);
+    assert_eq!(desk.overview(billed_on, now()).unwrap().account.account.status, AccountStatus::Active);
 }

@@ -135,7 +135,7 @@ fn sign_in_lists_the_demo_users_and_says_why_it_failed() {
         Ok(())
     });
     assert_eq!(app.signed_in(), Some("rep1"));
-    assert!(sees(&app, "rep1 · Customer Account Representative I"));
+    assert!(sees(&app, "rep1 · CAR I"));
 }
 
 #[test]
@@ -364,6 +364,51 @@ fn someone_else_may_sign_in_at_the_lock_and_the_old_work_is_gone() {
     assert_eq!(app.open_account(), None, "rep1 starts at search, not on rep3's account");
 }
 
+/// At the window's narrowest (1,024 px, the Simulator's own width) every
+/// tab and action button of an account is whole and inside the window: the
+/// actions wrap onto a second line rather than squeeze their labels away.
+#[test]
+fn at_the_narrowest_window_every_account_action_is_inside_it() {
+    let scene = scene();
+    let mut app = boot(&scene);
+    sign_in(&mut app, "rep1", DEMO_PASSWORD);
+    open_first_account(&mut app, &scene);
+    let mut ui = simulator(app.view());
+    let labels = [
+        "Activity  Alt+1",
+        "Issue credit  Alt+C",
+        "Log contact  Alt+L",
+        "Order  Alt+W",
+        "Statement  Alt+S",
+        "Letter  Alt+K",
+    ];
+    assert_whole_and_inside(&mut ui, &labels);
+    // The customer's address has room to be read.
+    let account = app.open_account().unwrap();
+    let overview = Desk::open(&scene.path).unwrap().overview(account, Utc::now()).unwrap();
+    let address = overview.account.premise.address.to_string();
+    let shown = ui.find(address.as_str()).unwrap().bounds();
+    assert!(shown.width >= 200.0 && shown.height <= 2.0 * ui.find("Activity  Alt+1").unwrap().bounds().height);
+    drop(ui);
+
+    // A Manager's top bar has the most in it, the F1 hint last.
+    key(&mut app, Shortcut::Mnemonic('q'));
+    sign_in(&mut app, "manager", DEMO_PASSWORD);
+    let mut ui = simulator(app.view());
+    assert_whole_and_inside(&mut ui, &["Administration", "manager · Manager", "Sign out  Alt+Q", "keys"]);
+}
+
+/// Each label is on one line, not squeezed, and inside a 1,024-pixel window.
+fn assert_whole_and_inside(ui: &mut iced_test::Simulator<'_, Message>, labels: &[&str]) {
+    let line = ui.find("Search").unwrap().bounds().height;
+    for label in labels {
+        let bounds = ui.find(*label).unwrap().bounds();
+        // Squeezed, a label breaks over lines or shrinks to nothing.
+        let whole = bounds.height <= line && bounds.width >= 4.0 * label.chars().count() as f32;
+        assert!(whole && bounds.x >= 0.0 && bounds.x + bounds.width <= 1024.0, "{label} lies at {bounds:?}");
+    }
+}
+
 #[test]
 fn a_bill_is_itemized_and_explained_in_plain_words() {
     let scene = scene();
@@ -568,13 +613,13 @@ fn a_complaint_closed_in_my_work_stays_open_beside_the_list_and_down_goes_to_the
     use utility_desk::desk::{ContactRequest, NewComplaint};
     use utility_desk::domain::cases::{Channel, ComplaintCategory};
     let scene = scene();
-    // Three complaints from the desk, all for rep3 to work; the first is closed.
-    let (first, next) = {
+    // Four complaints from the desk, all for rep3 to work, in a row on the list.
+    let (first, second, third) = {
         let mut desk = Desk::open(&scene.path).unwrap();
         let account = desk.search("1000").unwrap()[0].account_id;
         let rep1 = desk.actor("rep1").unwrap();
         let rep3 = desk.actor("rep3").unwrap();
-        for summary in ["Says the bill is too high", "Calls again about the same bill", "And a third time"] {
+        for summary in ["Says the bill is too high", "Calls again", "And a third time", "And a fourth"] {
             let complaint = NewComplaint {
                 assign_to: Some("rep3".into()),
                 ..NewComplaint::from_customer(ComplaintCategory::HighBill)
@@ -590,34 +635,55 @@ fn a_complaint_closed_in_my_work_stays_open_beside_the_list_and_down_goes_to_the
         }
         let work = desk.my_work(&rep3, Utc::now()).unwrap();
         let items: Vec<_> = work.assigned.iter().chain(&work.waiting).map(|i| &i.complaint).collect();
-        let first = items.iter().map(|c| c.id).max().unwrap() - 2;
+        let first = items.iter().map(|c| c.id).max().unwrap() - 3;
         let at = items.iter().position(|c| c.id == first).expect("the first complaint is in rep3's work");
-        let next = items.get(at + 1).expect("a row follows it");
-        (first, format!("Complaint #{} · {}", next.id, next.category.label()))
+        let title = |n: usize| {
+            let c = items.get(at + n).expect("rows follow it");
+            format!("Complaint #{} · {}", c.id, c.category.label())
+        };
+        (title(0), title(1), title(2))
+    };
+    let close = |app: &mut App| {
+        key(app, Shortcut::Mnemonic('r'));
+        act(app, |ui| {
+            ui.click(complaint::CHOICE)?;
+            ui.typewrite("explained");
+            ui.click(complaint::TEXT)?;
+            ui.typewrite("Walked through the reads with the customer");
+            ui.click("Send")?;
+            Ok(())
+        });
+        assert!(sees(app, "Closed: Explained: no error found."));
     };
     let mut app = boot(&scene);
     sign_in(&mut app, "rep3", DEMO_PASSWORD);
     key(&mut app, Shortcut::Work);
-    act(&mut app, |ui| ui.click(format!("#{first}").as_str()).map(drop));
-    assert!(sees(&app, &format!("Complaint #{first} · High bill")));
+    let tag = first.split(' ').nth(1).unwrap().to_string();
+    act(&mut app, |ui| ui.click(tag.as_str()).map(drop));
+    assert!(sees(&app, &first));
 
-    key(&mut app, Shortcut::Mnemonic('r'));
+    // Closed, it leaves the list; the panel still shows it and what closing said.
+    close(&mut app);
+    assert!(sees(&app, &first), "the closed complaint stays open beside the list");
+    assert!(!sees(&app, &second), "the row that moved up is not opened by itself");
+
+    // Reopened, it is back on the list and chosen there: ↓ moves on from it.
+    key(&mut app, Shortcut::Mnemonic('o'));
     act(&mut app, |ui| {
-        ui.click(complaint::CHOICE)?;
-        ui.typewrite("explained");
         ui.click(complaint::TEXT)?;
-        ui.typewrite("Walked through the reads with the customer");
+        ui.typewrite("Customer called back: the reads still look wrong");
         ui.click("Send")?;
         Ok(())
     });
-    // The list reloaded without it; the panel still shows it and what closing said.
-    assert!(sees(&app, "Closed: Explained: no error found."));
-    assert!(sees(&app, &format!("Complaint #{first} · High bill")), "the closed complaint stays open beside the list");
-    assert!(!sees(&app, &next), "the row that moved up is not opened by itself");
-
-    // ↓ goes to the row that moved up into its place, not the one after it.
+    assert!(sees(&app, "Reopened; the due date stands."));
     key(&mut app, Shortcut::Down);
-    assert!(sees(&app, &next), "↓ opens the complaint after the closed one");
+    assert!(sees(&app, &second), "↓ from the reopened complaint opens the one after it");
+
+    // Close the second: ↓ goes to the row that moved up into its place.
+    close(&mut app);
+    assert!(sees(&app, &second));
+    key(&mut app, Shortcut::Down);
+    assert!(sees(&app, &third), "↓ opens the complaint after the closed one, not the one after that");
 }
 
 #[test]

@@ -184,6 +184,14 @@ impl Work<'_, '_> {
             Fate::Completed => day(3 + self.rng.below(3)),
             _ => day(self.rng.between(7, 21)),
         };
+        // A stop or transfer done ends service after the last bill's period
+        // (its final bill comes with the next run), never inside it.
+        let service_date = match self.facts.bills.iter().map(|bill| bill.period_end).max() {
+            Some(billed) if p.fate == Fate::Completed && p.kind.stops_service() => {
+                service_date.max(billed + Days::new(1))
+            }
+            _ => service_date,
+        };
         let mut fields = self.fields(p.kind, bill, service_date);
         let right = fields.clone();
         if p.fate == Fate::Returned {

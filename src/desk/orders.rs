@@ -294,7 +294,7 @@ impl Batch<'_> {
             };
             let step = OrderStep::Complete { outcome: &outcome, reading: completion.reading };
             let mut detail = serde_json::json!({ "outcome": outcome, "reading": completion.reading, "rollover": completion.rollover });
-            let final_on = end_service(db, &order)?;
+            let final_on = end_service(db, &order, self.today(now))?;
             if let (Some(on), Some(map)) = (final_on, detail.as_object_mut()) {
                 map.insert("account".into(), serde_json::json!({ "before": "active", "after": "final", "final_on": on }));
             }
@@ -376,15 +376,37 @@ impl Batch<'_> {
 /// date: an active account goes final from that day, and no bill may run
 /// past it (the final bill ends on or before it). Payments and credits go on
 /// until it is settled. Returns the day, or `None` if nothing changed.
-fn end_service(db: &Db, order: &OrderRow) -> Result<Option<NaiveDate>> {
+///
+/// Refused, with nothing written, before its service date (service is still
+/// on) and while a standing bill runs past that day (reverse it first).
+fn end_service(db: &Db, order: &OrderRow, today: NaiveDate) -> Result<Option<NaiveDate>> {
     if !order.kind.stops_service() {
         return Ok(None);
     }
     let on = order.fields.service_date.ok_or_else(|| {
         DeskError::Invalid(format!("{} has no service date: the day service ends is required", named(order)))
     })?;
+    if on > today {
+        return Err(DeskError::Invalid(format!(
+            "{} ends service on {on}: it is completed on or after that day, not before (today is {today})",
+            named(order)
+        )));
+    }
+    let after = on.succ_opt().unwrap_or(on);
+    if let Some(bill) = db.overlapping_bill(order.account_id, after, LAST_DAY)? {
+        return Err(DeskError::Invalid(format!(
+            "bill {bill} on this account runs past {on}, the day service ends: reverse it first, then complete \
+             the order (the final bill ends on or before {on})"
+        )));
+    }
     Ok(db.make_final(order.account_id, on)?.then_some(on))
 }
+
+/// Later than any bill's period (a four-digit year, as dates are stored).
+const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
 
 /// The re-rate a re-read offers: a preview of the bill from the reading,
 /// or why there is none. Only a store failure is an error.

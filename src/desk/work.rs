@@ -212,15 +212,16 @@ impl Desk {
         }
     }
 
-    /// The first instant of a local date.
+    /// The first instant of a local date: midnight, or where the clocks
+    /// jump over midnight, the first minute after the jump.
     pub(super) fn local_midnight(&self, date: NaiveDate) -> Result<DateTime<Utc>> {
         use chrono::TimeZone;
         let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-        self.time_zone
-            .from_local_datetime(&midnight)
-            .earliest()
+        (0..=24 * 60)
+            .map(|minutes| midnight + chrono::Duration::minutes(minutes))
+            .find_map(|local| self.time_zone.from_local_datetime(&local).earliest())
             .map(|at| at.with_timezone(&Utc))
-            .ok_or_else(|| DeskError::Invalid(format!("{date} has no midnight in the utility's time zone")))
+            .ok_or_else(|| DeskError::Invalid(format!("{date} has no first instant in the utility's time zone")))
     }
 }
 

@@ -16,6 +16,16 @@ code_enum!(
 
 impl Role {
     /// The classification title, as on the city's class specifications.
+    /// As the desk says it for short (the window's top bar).
+    pub fn short(self) -> &'static str {
+        match self {
+            Role::Car1 => "CAR I",
+            Role::Car2 => "CAR II",
+            Role::Car3 => "CAR III",
+            other => other.title(),
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Role::Car1 => "Customer Account Representative I",

@@ -514,15 +514,21 @@ impl Workspace {
                 .then(|| nav("Administration", matches!(self.page, Page::Admin(_)), Message::ShowAdmin)),
         )
         .push(
-            row![
-                space::horizontal(),
-                text(format!("{} · {}", actor.username, actor.role.title())).style(theme::muted),
-                button(text("Lock  Ctrl+L")).on_press(Message::Lock).style(button::text),
-                button(text("Sign out  Alt+Q")).on_press(Message::SignOut).style(button::text),
-                key_hint("F1", "keys"),
-            ]
-            .spacing(8)
-            .align_y(Center),
+            // What is left of the bar, right-aligned; on a narrow window a
+            // Manager's (the longest bar) wraps onto a second line.
+            container(
+                row![
+                    text(format!("{} · {}", actor.username, actor.role.short())).style(theme::muted),
+                    button(text("Lock  Ctrl+L")).on_press(Message::Lock).style(button::text),
+                    button(text("Sign out  Alt+Q")).on_press(Message::SignOut).style(button::text),
+                    key_hint("F1", "keys"),
+                ]
+                .spacing(8)
+                .align_y(Center)
+                .wrap()
+                .align_x(iced::Right),
+            )
+            .align_right(Fill),
         )
         .spacing(8)
         .align_y(Center);

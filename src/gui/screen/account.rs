@@ -15,7 +15,7 @@ mod summary;
 mod usage;
 
 use chrono::Utc;
-use iced::widget::{button, canvas, column, container, row, rule, scrollable, space, text};
+use iced::widget::{button, canvas, column, container, row, rule, scrollable, text};
 use iced::{Element, Fill, Task};
 
 pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE};
@@ -496,25 +496,31 @@ impl Account {
                     .padding([4, 10]),
             )
         });
-        // The most used first: on a narrow window the last ones clip.
-        let tabs = tabs.push(space::horizontal()).push(
-            row![
-                button(text("Issue credit  Alt+C"))
-                    .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
-                button(text("Log contact  Alt+L"))
-                    .style(button::secondary)
-                    .on_press_maybe(self.contact.is_none().then_some(Message::OpenContact)),
-                button(text("Order  Alt+W"))
-                    .style(button::secondary)
-                    .on_press_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm)),
-                button(text("Statement  Alt+S"))
-                    .style(button::secondary)
-                    .on_press_maybe(self.statement.is_none().then_some(Message::OpenStatement)),
-                button(text("Letter  Alt+K"))
-                    .style(button::secondary)
-                    .on_press_maybe(self.letter.is_none().then_some(Message::OpenLetter)),
-            ]
-            .spacing(6),
+        // The most used first. They take what the tabs leave and wrap onto
+        // a second line, right-aligned, on a narrow window.
+        let tabs = tabs.push(
+            container(
+                row![
+                    button(text("Issue credit  Alt+C"))
+                        .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
+                    button(text("Log contact  Alt+L"))
+                        .style(button::secondary)
+                        .on_press_maybe(self.contact.is_none().then_some(Message::OpenContact)),
+                    button(text("Order  Alt+W"))
+                        .style(button::secondary)
+                        .on_press_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm)),
+                    button(text("Statement  Alt+S"))
+                        .style(button::secondary)
+                        .on_press_maybe(self.statement.is_none().then_some(Message::OpenStatement)),
+                    button(text("Letter  Alt+K"))
+                        .style(button::secondary)
+                        .on_press_maybe(self.letter.is_none().then_some(Message::OpenLetter)),
+                ]
+                .spacing(6)
+                .wrap()
+                .align_x(iced::Right),
+            )
+            .align_right(Fill),
         );
         let body: Element<'_, Message> = match self.tab {
             Tab::Activity => activity(overview),

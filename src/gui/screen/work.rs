@@ -61,7 +61,7 @@ pub struct Work {
     /// The complaint or order whose step reloads the list: chosen again
     /// wherever it now stands (the orders are grouped by status, and a
     /// complaint closed or escalated leaves My work).
-    worked: Option<i64>,
+    worked: Option<Worked>,
     /// The item open beside the list has left it after its step: it stays
     /// open with what the step said, no row is marked, and ↓ goes to the row
     /// that moved up into its place.
@@ -92,6 +92,13 @@ pub enum Message {
     Report(Result<Box<LiaisonReport>, DeskError>),
     SaveCsv,
     Saved(Result<Notice, DeskError>),
+}
+
+/// What a step was taken on: the list that holds it reselects it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Worked {
+    Complaint(i64),
+    Order(i64),
 }
 
 pub enum Event {
@@ -184,18 +191,15 @@ impl Work {
             }
             Message::Mine(Ok(work)) => {
                 self.mine = Some(work);
-                let ids = self.items().iter().map(|i| i.complaint.id).collect::<Vec<_>>();
-                return (self.reselect(backend, &ids), None);
+                return (self.listed(backend, Tab::Mine), None);
             }
             Message::Liaison(Ok(items)) => {
                 self.liaison = Some(items);
-                let ids = self.items().iter().map(|i| i.complaint.id).collect::<Vec<_>>();
-                return (self.reselect(backend, &ids), None);
+                return (self.listed(backend, Tab::Liaison), None);
             }
             Message::Orders(Ok(orders)) => {
-                let ids = orders.iter().map(|o| o.id).collect::<Vec<_>>();
                 self.orders = Some(orders);
-                return (self.reselect(backend, &ids), None);
+                return (self.listed(backend, Tab::Orders), None);
             }
             Message::OrderOpened(Ok(view)) => {
                 match &mut self.order {
@@ -306,7 +310,7 @@ impl Work {
         let task = task.map(Message::Complaint);
         match event {
             Some(complaint::Event::Changed) => {
-                self.worked = self.panel.as_ref().map(ComplaintPanel::id);
+                self.worked = self.panel.as_ref().map(|p| Worked::Complaint(p.id()));
                 (Task::batch([task, load(backend, actor, self.tab)]), None)
             }
             Some(complaint::Event::OpenAccount(id)) => (task, Some(Event::OpenAccount(id))),
@@ -324,7 +328,7 @@ impl Work {
         let task = task.map(Message::Order);
         match event {
             Some(order::Event::Changed) => {
-                self.worked = self.order.as_ref().map(OrderPanel::id);
+                self.worked = self.order.as_ref().map(|p| Worked::Order(p.id()));
                 (Task::batch([task, load(backend, actor, self.tab)]), None)
             }
             Some(order::Event::OpenAccount(id)) => (task, Some(Event::OpenAccount(id))),
@@ -335,23 +339,45 @@ impl Work {
         }
     }
 
-    /// After the list reloads: the item just worked is chosen again where it
-    /// now stands; if its step took it off the list it stays open beside it,
-    /// with what the step said. Any other reload keeps the selection's place.
-    fn reselect(&mut self, backend: &Backend, ids: &[i64]) -> Task<Message> {
-        if let Some(worked) = self.worked.take() {
-            match ids.iter().position(|&id| id == worked) {
-                Some(at) => self.selected = at,
+    /// The ids of the list shown, in order.
+    fn ids(&self) -> Vec<i64> {
+        match self.tab {
+            Tab::Orders => self.orders().iter().map(|o| o.id).collect(),
+            _ => self.items().iter().map(|i| i.complaint.id).collect(),
+        }
+    }
+
+    /// `tab`'s list arrived. If it is the list shown, the item just worked is
+    /// chosen again where it now stands; if its step took it off the list it
+    /// stays open beside it, with what the step said, and the selection keeps
+    /// the place it left (↑ goes to the row above, ↓ to the one that moved up
+    /// into it). Any other reload keeps the selection's place. A list that
+    /// arrives after its tab was left only waits to be shown.
+    fn listed(&mut self, backend: &Backend, tab: Tab) -> Task<Message> {
+        if tab != self.tab {
+            return Task::none();
+        }
+        let worked = match (self.worked, tab) {
+            (Some(Worked::Order(id)), Tab::Orders) | (Some(Worked::Complaint(id)), Tab::Mine | Tab::Liaison) => {
+                self.worked = None;
+                Some(id)
+            }
+            _ => None,
+        };
+        if let Some(worked) = worked {
+            match self.ids().iter().position(|&id| id == worked) {
+                Some(at) => {
+                    self.selected = at;
+                    self.left = false;
+                }
                 None => {
                     self.left = true;
-                    self.selected = self.selected.min(ids.len().saturating_sub(1));
                     return Task::none();
                 }
             }
         }
         if self.left {
             // Still showing the item that left: a reload does not replace it.
-            self.selected = self.selected.min(ids.len().saturating_sub(1));
             return Task::none();
         }
         self.select(backend, self.selected)
@@ -404,7 +430,11 @@ impl Work {
             Shortcut::Tab(n @ 1..=4) => {
                 return self.update(backend, actor, Message::Show(Tab::ALL[usize::from(n) - 1]));
             }
+            // Beside an item that left the list, the selection is the place
+            // it left: there may be no row above it, or none below.
+            Shortcut::Up if !editing && self.left && self.selected == 0 => Task::none(),
             Shortcut::Up if !editing => self.select(backend, self.selected.saturating_sub(1)),
+            Shortcut::Down if !editing && self.left && self.selected >= self.ids().len() => Task::none(),
             Shortcut::Down if !editing => {
                 let next = if self.left { self.selected } else { self.selected + 1 };
                 self.select(backend, next)

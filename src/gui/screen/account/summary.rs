@@ -10,21 +10,34 @@ use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::theme;
 use crate::gui::widget::{self, labelled_money, money};
 
+/// Wide enough for $99,999.99 in the monospace font.
+const BUCKET_WIDTH: f32 = 108.0;
+
 pub(super) fn header(overview: &Overview) -> Element<'_, Message> {
     let a = &overview.account;
     let aging = &overview.aging;
+    // The address has a line of its own: beside the number it was squeezed
+    // to nothing at the window's narrowest.
     let who = column![
         text(a.customer.name.clone()).size(22),
         row![
             text(a.account.number.to_string()).font(Font::MONOSPACE),
             text(a.account.status.to_string()).style(theme::muted),
-            text(a.premise.address.to_string()).style(theme::muted),
         ]
         .spacing(12),
+        text(a.premise.address.to_string()).style(theme::muted),
     ]
     .spacing(2)
     .width(Fill);
-    let bucket = |label: &'static str, amount| labelled_money(label, money(amount));
+    // The aging buckets are narrower than a money column, which leaves the
+    // customer's name and address room on a 1,024-pixel window.
+    let bucket = |label: &'static str, amount| {
+        column![
+            text(label).size(12).style(theme::muted).width(BUCKET_WIDTH).align_x(iced::Right),
+            money(amount).width(BUCKET_WIDTH)
+        ]
+        .spacing(2)
+    };
     let figures = row![
         labelled_money("Balance", widget::balance(a.balance).size(20)),
         bucket("Current", aging.current),
