@@ -1,6 +1,7 @@
 //! Small pieces every screen uses.
 
-use iced::widget::{Text, column, container, row, text};
+use chrono::NaiveDate;
+use iced::widget::{Id, Row, Text, column, container, row, text, text_input};
 use iced::{Center, Element, Font, Right, Theme};
 
 use super::theme;
@@ -71,4 +72,49 @@ pub fn notice<'a, M: 'a>(notice: &'a Notice) -> Element<'a, M> {
     .padding([6, 10])
     .style(theme::band)
     .into()
+}
+
+/// A day typed as YYYY-MM-DD, or what is wrong with it, naming `which` day
+/// of the period it is ("first", "last").
+pub fn typed_day(typed: &str, which: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("the {which} day is YYYY-MM-DD, e.g. 2026-11-01"))
+}
+
+/// One of a period's two days: the field's id, what is typed, and the
+/// message a keystroke sends.
+pub type DayField<'a, M> = (Id, &'a str, fn(String) -> M);
+
+/// "`label` [first] to [last]": a period typed as two days; Enter in either
+/// sends `submit`. Screens push what else the row holds (Run, a path).
+pub fn period<'a, M: Clone + 'a>(
+    label: &'a str,
+    first: DayField<'a, M>,
+    last: DayField<'a, M>,
+    submit: M,
+) -> Row<'a, M> {
+    let field = |(id, typed, on_input): DayField<'a, M>| {
+        text_input("YYYY-MM-DD", typed).id(id).on_input(on_input).on_submit(submit.clone()).padding(6).width(130)
+    };
+    row![text(label), field(first), text("to"), field(last)].spacing(8).align_y(Center)
+}
+
+/// Where a file is saved unless the person says otherwise: their home
+/// folder (the temporary one where there is none).
+pub fn in_home(file_name: &str) -> String {
+    let dir = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    dir.join(file_name).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_day_is_read_or_told_how_to_type_it() {
+        assert_eq!(typed_day(" 2026-11-01 ", "first"), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default()));
+        for typed in ["2026-13-01", "11/01/2026", ""] {
+            assert_eq!(typed_day(typed, "last"), Err("the last day is YYYY-MM-DD, e.g. 2026-11-01".to_string()));
+        }
+    }
 }

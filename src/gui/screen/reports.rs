@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, Utc};
 use iced::widget::{Id, button, column, operation, row, scrollable, text, text_input};
-use iced::{Center, Element, Fill, Font, Task};
+use iced::{Element, Fill, Font, Task};
 
 use crate::desk::{Actor, ComplaintsReport, DeskError, MoneyActionsReport, ProductivityReport};
 use crate::documents::reports as csv;
@@ -80,13 +80,7 @@ pub enum Message {
 }
 
 fn default_csv_path(kind: Kind, from: &str, to: &str) -> String {
-    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    dir.join(format!("{}-{from}-to-{to}.csv", kind.file())).display().to_string()
-}
-
-fn date(typed: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("the {what} day is YYYY-MM-DD, e.g. 2026-11-01"))
+    widget::in_home(&format!("{}-{from}-to-{to}.csv", kind.file()))
 }
 
 fn file(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, DeskError> {
@@ -179,7 +173,7 @@ impl Reports {
                 self.csv_path = typed;
                 Task::none()
             }
-            Message::Run => match (date(&self.from, "first"), date(&self.to, "last")) {
+            Message::Run => match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
                 (Ok(from), Ok(to)) => {
                     self.error = None;
                     let (backend, actor, kind) = (backend.clone(), actor.clone(), self.kind);
@@ -261,31 +255,17 @@ impl Reports {
                     .padding([4, 10]),
             )
         });
-        let inputs = row![
-            text("From"),
-            text_input("YYYY-MM-DD", &self.from)
-                .id(FROM)
-                .on_input(Message::From)
-                .on_submit(Message::Run)
-                .padding(6)
-                .width(130),
-            text("to"),
-            text_input("YYYY-MM-DD", &self.to)
-                .id(TO)
-                .on_input(Message::To)
-                .on_submit(Message::Run)
-                .padding(6)
-                .width(130),
-            button(text("Run")).on_press(Message::Run),
-            text_input("Save to… (.csv; the PDF beside it)", &self.csv_path)
-                .id(CSV_PATH)
-                .on_input(Message::CsvPath)
-                .padding(6),
-            button(text("Save CSV  Alt+V")).on_press(Message::SaveCsv),
-            button(text("Save PDF  Alt+P")).style(button::secondary).on_press(Message::SavePdf),
-        ]
-        .spacing(8)
-        .align_y(Center);
+        let inputs =
+            widget::period("From", (FROM, &self.from, Message::From), (TO, &self.to, Message::To), Message::Run)
+                .push(button(text("Run")).on_press(Message::Run))
+                .push(
+                    text_input("Save to… (.csv; the PDF beside it)", &self.csv_path)
+                        .id(CSV_PATH)
+                        .on_input(Message::CsvPath)
+                        .padding(6),
+                )
+                .push(button(text("Save CSV  Alt+V")).on_press(Message::SaveCsv))
+                .push(button(text("Save PDF  Alt+P")).style(button::secondary).on_press(Message::SavePdf));
         let mut page = column![text("Supervisor reports").size(20), kinds, inputs].spacing(10);
         if let Some(notice) = &self.notice {
             page = page.push(widget::notice(notice));

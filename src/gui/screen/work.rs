@@ -22,7 +22,7 @@ use crate::gui::backend::Backend;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 use crate::store::OrderRow;
-use report::{date, default_csv_path, save_csv};
+use report::{default_csv_path, save_csv};
 
 pub const FROM: Id = Id::new("report-from");
 pub const TO: Id = Id::new("report-to");
@@ -249,7 +249,7 @@ impl Work {
                 self.csv_path = typed;
                 Task::none()
             }
-            Message::Run => match (date(&self.from, "first"), date(&self.to, "last")) {
+            Message::Run => match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
                 (Ok(from), Ok(to)) => {
                     self.error = None;
                     if self.csv_path.contains("liaison-") {

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use iced::widget::{Id, button, column, operation, row, text, text_input};
-use iced::{Center, Element, Task};
+use iced::{Element, Task};
 
 use super::form;
 use crate::desk::{Actor, DeskError, Statement, twelve_months_to};
@@ -15,7 +15,7 @@ use crate::documents;
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
 use crate::gui::theme;
-use crate::gui::widget::Notice;
+use crate::gui::widget::{self, Notice};
 
 pub const FROM: Id = Id::new("statement-from");
 pub const TO: Id = Id::new("statement-to");
@@ -56,13 +56,7 @@ pub enum Event {
 
 /// Where a statement goes unless the person says otherwise.
 fn default_path(number: &str, from: &str, to: &str) -> String {
-    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    dir.join(format!("statement-{number}-{from}-to-{to}.pdf")).display().to_string()
-}
-
-fn date(typed: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("the {what} day is YYYY-MM-DD, e.g. 2026-01-01"))
+    widget::in_home(&format!("statement-{number}-{from}-to-{to}.pdf"))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), DeskError> {
@@ -141,36 +135,38 @@ impl StatementForm {
             }
             Message::Next => operation::focus_next(),
             Message::Save(_) if self.busy => Task::none(),
-            Message::Save(output) => match (date(&self.from, "first"), date(&self.to, "last")) {
-                (Ok(from), Ok(to)) => {
-                    if self.path.contains("statement-") {
-                        self.path = default_path(&self.number, &from.to_string(), &to.to_string());
+            Message::Save(output) => {
+                match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
+                    (Ok(from), Ok(to)) => {
+                        if self.path.contains("statement-") {
+                            self.path = default_path(&self.number, &from.to_string(), &to.to_string());
+                        }
+                        let path = PathBuf::from(self.path.trim());
+                        if path.as_os_str().is_empty() {
+                            self.error = Some("say where to save the statement".into());
+                            return (Task::none(), None);
+                        }
+                        self.busy = true;
+                        self.error = None;
+                        let (backend, actor, account) = (backend.clone(), actor.clone(), self.account);
+                        Task::perform(
+                            async move {
+                                backend
+                                    .run(move |desk| {
+                                        let statement = desk.statement(&actor, account, from, to, Utc::now())?;
+                                        save(&statement, output, &path)
+                                    })
+                                    .await
+                            },
+                            Message::Saved,
+                        )
                     }
-                    let path = PathBuf::from(self.path.trim());
-                    if path.as_os_str().is_empty() {
-                        self.error = Some("say where to save the statement".into());
-                        return (Task::none(), None);
+                    (Err(problem), _) | (_, Err(problem)) => {
+                        self.error = Some(problem);
+                        Task::none()
                     }
-                    self.busy = true;
-                    self.error = None;
-                    let (backend, actor, account) = (backend.clone(), actor.clone(), self.account);
-                    Task::perform(
-                        async move {
-                            backend
-                                .run(move |desk| {
-                                    let statement = desk.statement(&actor, account, from, to, Utc::now())?;
-                                    save(&statement, output, &path)
-                                })
-                                .await
-                        },
-                        Message::Saved,
-                    )
                 }
-                (Err(problem), _) | (_, Err(problem)) => {
-                    self.error = Some(problem);
-                    Task::none()
-                }
-            },
+            }
             Message::Saved(Ok(notice)) => return (Task::none(), Some(Event::Closed(Some(notice)))),
             Message::Saved(Err(error)) => {
                 self.busy = false;
@@ -187,24 +183,7 @@ impl StatementForm {
         form::panel(
             column![
                 text(format!("Itemized statement for {}", self.number)).size(18),
-                row![
-                    text("From"),
-                    text_input("YYYY-MM-DD", &self.from)
-                        .id(FROM)
-                        .on_input(Message::From)
-                        .on_submit(Message::Next)
-                        .padding(6)
-                        .width(130),
-                    text("to"),
-                    text_input("YYYY-MM-DD", &self.to)
-                        .id(TO)
-                        .on_input(Message::To)
-                        .on_submit(Message::Next)
-                        .padding(6)
-                        .width(130),
-                ]
-                .spacing(8)
-                .align_y(Center),
+                widget::period("From", (FROM, &self.from, Message::From), (TO, &self.to, Message::To), Message::Next),
                 text_input("Save to…", &self.path).id(PATH).on_input(Message::Path).padding(6),
                 text(
                     "Checked against the ledger before it is written: a statement that does not reconcile \

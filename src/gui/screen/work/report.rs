@@ -1,49 +1,26 @@
 //! The liaison follow-up report (F2, Alt+3): Mayor's office and City
 //! Council items opened in a period, by source, with a CSV of the items.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::NaiveDate;
 use iced::widget::{button, column, row, scrollable, text, text_input};
 use iced::{Center, Element, Fill, Font};
 
 use super::{CSV_PATH, FROM, Message, TO, Work};
 use crate::desk::{DeskError, LiaisonReport};
 use crate::gui::theme;
-use crate::gui::widget::Notice;
+use crate::gui::widget::{self, Notice};
 
 /// Where the report's CSV goes unless the person says otherwise.
 pub(super) fn default_csv_path(from: &str, to: &str) -> String {
-    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    dir.join(format!("liaison-{from}-to-{to}.csv")).display().to_string()
-}
-
-pub(super) fn date(typed: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("the {what} date is YYYY-MM-DD, e.g. 2026-11-01"))
+    widget::in_home(&format!("liaison-{from}-to-{to}.csv"))
 }
 
 impl Work {
     pub(super) fn report_view(&self) -> Element<'_, Message> {
-        let inputs = row![
-            text("Opened from"),
-            text_input("YYYY-MM-DD", &self.from)
-                .id(FROM)
-                .on_input(Message::From)
-                .on_submit(Message::Run)
-                .padding(6)
-                .width(130),
-            text("to"),
-            text_input("YYYY-MM-DD", &self.to)
-                .id(TO)
-                .on_input(Message::To)
-                .on_submit(Message::Run)
-                .padding(6)
-                .width(130),
-            button(text("Run")).on_press(Message::Run),
-        ]
-        .spacing(8)
-        .align_y(Center);
+        let inputs =
+            widget::period("Opened from", (FROM, &self.from, Message::From), (TO, &self.to, Message::To), Message::Run)
+                .push(button(text("Run")).on_press(Message::Run));
         let mut page =
             column![text("Liaison follow-up: Mayor's office and City Council items").size(18), inputs].spacing(10);
         let Some(report) = &self.report else {
