@@ -440,3 +440,20 @@ fn a_posting_stripped_of_every_line_is_named() {
     let cached = report.checks.iter().find(|c| c.name == "cached balances equal their entries").unwrap();
     assert_eq!(cached.problem_count, 1);
 }
+
+/// An account made final by hand, behind a bill that runs past its last
+/// day, is named by `verify`.
+#[test]
+fn a_bill_past_a_final_accounts_last_day_is_caught() {
+    let mut f = fixture();
+    let (account, _, _) = populated(&mut f);
+    assert!(f.desk.verify().unwrap().passed());
+    let last = f.desk.overview(account, now()).unwrap().bills.iter().map(|b| b.period_end).max().unwrap();
+    let before_it = last - chrono::Days::new(5);
+    raw(&mut f, &format!("UPDATE accounts SET status = 'final', closed_on = '{before_it}' WHERE id = {}", account.0))
+        .unwrap();
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), ["no bill runs past the day an account's service ended"]);
+    let found = problems(&report, "no bill runs past the day an account's service ended");
+    assert!(found.len() == 1 && found[0].contains(&format!("is final from {before_it} but bill")), "{found:?}");
+}

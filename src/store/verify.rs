@@ -229,6 +229,21 @@ impl Db<'_> {
         )?);
         checks.push(bill_totals);
         checks.push(bill_postings);
+        checks.push(self.check(
+            "no bill runs past the day an account's service ended",
+            "SELECT a.number, a.status, a.closed_on, b.id, b.period_end FROM accounts a JOIN bills b ON b.account_id = a.id
+             WHERE a.status <> 'active' AND (a.closed_on IS NULL OR b.period_end > a.closed_on)
+               AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                               WHERE p.bill_id = b.id AND p.kind = 'bill')",
+            |r| {
+                let (number, status) = (r.get::<_, String>(0)?, r.get::<_, String>(1)?);
+                let (bill, end) = (r.get::<_, i64>(3)?, r.get::<_, String>(4)?);
+                Ok(match r.get::<_, Option<String>>(2)? {
+                    Some(ended) => format!("account {number} is {status} from {ended} but bill {bill} runs to {end}"),
+                    None => format!("account {number} is {status} with no day its service ended (bill {bill})"),
+                })
+            },
+        )?);
         let started = Instant::now();
         let (audit_records, broken) = self.walk_audit_chain()?;
         checks.push(Check {
