@@ -140,3 +140,24 @@ fn a_single_letter_is_a_whole_word_and_phone_digits_are_one_number() {
         assert_eq!(ids(&mut f.desk, query), [main], "{query}");
     }
 }
+
+/// One phone for several accounts: the ones with service come first, then
+/// those whose service ended and still owe (final), then the closed; newest
+/// first within each.
+#[test]
+fn by_phone_active_accounts_come_before_final_and_closed_ones() {
+    let mut f = fixture();
+    let phone = "(918) 555-0142";
+    let older = open(&mut f, "Pat Older", "12 E 1st St", phone, "MPH0001");
+    let stopped = open(&mut f, "Pat Stopped", "14 E 1st St", phone, "MPH0002");
+    let closed = open(&mut f, "Pat Closed", "16 E 1st St", phone, "MPH0003");
+    let newest = open(&mut f, "Pat Newest", "18 E 1st St", phone, "MPH0004");
+    let sql = format!(
+        "UPDATE accounts SET status = 'final', closed_on = '2026-11-01' WHERE id = {};
+         UPDATE accounts SET status = 'closed', closed_on = '2026-10-01' WHERE id = {};",
+        stopped.0, closed.0
+    );
+    f.desk.store_for_tests().raw_sql_for_tests(&sql).unwrap();
+    let found: Vec<AccountId> = f.desk.search(phone).unwrap().iter().map(|h| h.account_id).collect();
+    assert_eq!(found, [newest, older, stopped, closed]);
+}

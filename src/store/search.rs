@@ -117,7 +117,8 @@ impl Db<'_> {
         if only_phone_chars && digits.len() == 10 {
             let mut statement = self.conn.prepare_cached(
                 "SELECT a.id FROM customers c JOIN accounts a ON a.customer_id = c.id
-                 WHERE c.phone_digits = ?1 ORDER BY a.status = 'closed', a.id DESC LIMIT 50",
+                 WHERE c.phone_digits = ?1
+                 ORDER BY CASE a.status WHEN 'active' THEN 0 WHEN 'final' THEN 1 ELSE 2 END, a.id DESC LIMIT 50",
             )?;
             found.extend(statement.query_map([&digits], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
         }
