@@ -502,6 +502,18 @@ fn audit(
 }
 
 /// A required note or reason, trimmed; empty is refused.
+/// The first instant of `date` in `zone`: midnight, or where the clocks jump
+/// over midnight, the first minute after the jump. Business days, daily
+/// totals and the ends of periods all start here.
+fn first_instant(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    (0..=24 * 60)
+        .map(|minutes| midnight + chrono::Duration::minutes(minutes))
+        .find_map(|local| zone.from_local_datetime(&local).earliest())
+        .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
+}
+
 fn required_note(note: &str, what: &str) -> Result<String> {
     let trimmed = note.trim();
     if trimmed.is_empty() {

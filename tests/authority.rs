@@ -402,3 +402,28 @@ fn request_age_skips_weekends_and_city_holidays() {
     // Monday 30 November: 4 business days, stale (weekdays alone would say 6).
     assert_eq!(age_on(&mut f, day(2026, 11, 30)), (4, true));
 }
+
+/// Where the clocks jump over midnight (Santiago, 6 September 2026, 00:00 to
+/// 01:00), the business day starts at 01:00 and the daily total counts
+/// everything since: credits split across the morning still add up.
+#[test]
+fn the_daily_total_holds_on_a_day_whose_clocks_jump_over_midnight() {
+    use chrono::{TimeZone, Utc};
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    f.fixture
+        .desk
+        .store_for_tests()
+        .raw_sql_for_tests("UPDATE meta SET value = 'America/Santiago' WHERE key = 'time_zone'")
+        .unwrap();
+    f.fixture.desk = utility_desk::desk::Desk::open(&f.path).unwrap();
+    let car2 = f.fixture.staff.car2.clone();
+    // 10:00 in Santiago that day is 13:00 UTC; one $45.00 credit a minute.
+    let at = |minute: i64| Utc.with_ymd_and_hms(2026, 9, 6, 13, 0, 0).unwrap() + Duration::minutes(minute);
+    for i in 0..6 {
+        let posted = f.fixture.desk.submit(&car2, at(i), &credit(account, 4_500, &format!("jump-{i}")));
+        assert_eq!(outcome(posted), Expect::Post);
+    }
+    let seventh = f.fixture.desk.submit(&car2, at(6), &credit(account, 4_500, "jump-6")).unwrap();
+    assert!(matches!(seventh, Outcome::Pending { .. }), "$315.00 in a day is over the $300.00 total: {seventh:?}");
+}

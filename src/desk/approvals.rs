@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -139,12 +139,7 @@ impl Batch<'_> {
     /// The start and end (UTC) of the utility's business day containing `now`.
     fn business_day(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
         let today = self.today(now);
-        let start = |date: chrono::NaiveDate| {
-            self.time_zone
-                .from_local_datetime(&date.and_time(NaiveTime::MIN))
-                .earliest()
-                .map_or(now, |t| t.with_timezone(&Utc))
-        };
+        let start = |date| super::first_instant(self.time_zone, date);
         (start(today), start(today + Days::new(1)))
     }
 

@@ -1,6 +1,6 @@
 //! Reading the audit trail back: by account, user or date, newest first.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 
 use super::{Actor, Desk, DeskError, Result};
 use crate::domain::ids::AccountId;
@@ -38,15 +38,7 @@ impl Desk {
         {
             return Err(DeskError::Invalid(format!("the listing ends ({to}) before it starts ({from})")));
         }
-        let start = |date: NaiveDate| {
-            let local = date.and_time(NaiveTime::MIN);
-            let instant = self
-                .time_zone
-                .from_local_datetime(&local)
-                .earliest()
-                .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc));
-            instant.to_rfc3339_opts(SecondsFormat::Micros, true)
-        };
+        let start = |date: NaiveDate| self.local_midnight(date).to_rfc3339_opts(SecondsFormat::Micros, true);
         let from = query.from.map(start);
         let to = query.to.and_then(|d| d.checked_add_days(Days::new(1))).map(start);
         let limit = query.limit.clamp(1, MAX_AUDIT_RECORDS);

@@ -154,7 +154,7 @@ impl Desk {
             )));
         }
         let end = to.checked_add_days(Days::new(1)).unwrap_or(to);
-        Ok((self.local_midnight(from)?, self.local_midnight(end)?))
+        Ok((self.local_midnight(from), self.local_midnight(end)))
     }
 
     /// Credits, adjustments, waivers and reversals effective in the period,

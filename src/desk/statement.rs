@@ -126,7 +126,7 @@ impl Desk {
                 "a statement covers at most {MAX_STATEMENT_DAYS} days (ten years): choose a shorter period"
             )));
         }
-        let ends_at = self.local_midnight(to + Days::new(1))?;
+        let ends_at = self.local_midnight(to + Days::new(1));
         self.store.read(|db| {
             let row = db.account(account)?.ok_or_else(|| DeskError::UnknownAccount(account.to_string()))?;
             let forward = match from.pred_opt() {

@@ -174,8 +174,8 @@ impl Desk {
         if from > today {
             return Err(DeskError::FutureDate { what: "report's first", date: from, today });
         }
-        let start = self.local_midnight(from)?;
-        let until = self.local_midnight(to.checked_add_days(Days::new(1)).unwrap_or(to))?;
+        let start = self.local_midnight(from);
+        let until = self.local_midnight(to.checked_add_days(Days::new(1)).unwrap_or(to));
         let rows = self.store.read(|db| {
             Ok::<_, DeskError>(db.complaint_list(ComplaintFilter::LiaisonOpened { from: start, until }, u32::MAX)?)
         })?;
@@ -212,16 +212,9 @@ impl Desk {
         }
     }
 
-    /// The first instant of a local date: midnight, or where the clocks
-    /// jump over midnight, the first minute after the jump.
-    pub(super) fn local_midnight(&self, date: NaiveDate) -> Result<DateTime<Utc>> {
-        use chrono::TimeZone;
-        let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-        (0..=24 * 60)
-            .map(|minutes| midnight + chrono::Duration::minutes(minutes))
-            .find_map(|local| self.time_zone.from_local_datetime(&local).earliest())
-            .map(|at| at.with_timezone(&Utc))
-            .ok_or_else(|| DeskError::Invalid(format!("{date} has no first instant in the utility's time zone")))
+    /// The first instant of a date in the utility's time zone.
+    pub(super) fn local_midnight(&self, date: NaiveDate) -> DateTime<Utc> {
+        super::first_instant(self.time_zone, date)
     }
 }
 
