@@ -162,9 +162,8 @@ enum PaymentsCommand {
     /// what is missing (the key makes each row idempotent).
     Import {
         file: PathBuf,
-        /// The user posting the file.
-        #[arg(long = "as", value_name = "USER")]
-        user: String,
+        #[command(flatten)]
+        sign_in: sign_in::SignIn,
     },
 }
 
@@ -250,9 +249,9 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             writeln!(out, "Wrote {} postings ({} lines) to {}.", summary.postings, summary.lines, hledger.display())
                 .map_err(show::io)
         }
-        Some(Command::Payments { command: PaymentsCommand::Import { file, user } }) => {
+        Some(Command::Payments { command: PaymentsCommand::Import { file, sign_in } }) => {
             let mut desk = open_existing(&path)?;
-            import::payments(&mut desk, &mut out, &file, &user)
+            import::payments(&mut desk, &mut out, &file, &sign_in)
         }
         Some(Command::User { command }) => users::user(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Policy { command }) => users::policy(&mut open_existing(&path)?, &mut out, command),

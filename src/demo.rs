@@ -31,8 +31,13 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
 /// Every demo user's password (printed in the README; demo databases only).
 pub const DEMO_PASSWORD: &str = "utility-desk-demo";
 
-/// The system user that posts bill runs, payment files and late fees.
+/// The automated-jobs user that posts bill runs, payment files and late
+/// fees (role `batch`: the command line only, never the window). It has the
+/// demo password too.
 pub const BATCH_USER: &str = "batch";
+
+/// The `meta` key that says a demo is being made, and then that it is whole.
+pub const DEMO_STATE: &str = "demo_state";
 
 /// How much demo data to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,13 +177,7 @@ pub fn generate(
     mut progress: impl FnMut(&str, f64),
 ) -> Result<DemoSummary> {
     let started = Instant::now();
-    let existing = desk.verify_counts()?;
-    if existing.accounts > 0 {
-        return Err(DeskError::Invalid(format!(
-            "the database already holds {} accounts: demo data only goes into a new database",
-            existing.accounts
-        )));
-    }
+    refuse_unless_new(desk)?;
     let mut rng = Rng(options.seed ^ 0x005E_ED0F_DE5C);
     let today = desk.today(now);
     let this_month = today.with_day(1).unwrap_or(today);
@@ -191,12 +190,13 @@ pub fn generate(
     let opened_on = first_start - Days::new(1);
 
     progress("Creating users", 0.0);
-    for (username, full_name, role) in DEMO_USERS {
+    // Marked first: a run stopped part-way leaves a file that says so.
+    desk.set_meta(DEMO_STATE, "building")?;
+    let batch_user = (BATCH_USER, "Billing batch (automated jobs)", Role::Batch);
+    for (username, full_name, role) in DEMO_USERS.iter().chain([&batch_user]) {
         desk.add_user(at(opened_on), username, full_name, *role)?;
         desk.set_password(None, at(opened_on), username, DEMO_PASSWORD)?;
     }
-    desk.add_user(at(opened_on), BATCH_USER, "Billing batch (system)", Role::Admin)?;
-    desk.set_meta("demo", &format!("seed={} accounts={} months={}", options.seed, options.accounts, options.months))?;
     let batch = desk.actor(BATCH_USER)?;
     let staff = Staff {
         batch: batch.clone(),
@@ -275,8 +275,37 @@ pub fn generate(
     let complaints = contacts::log_contacts(desk, options, &households, first_start, today, &staff, &mut summary)?;
     progress("Drafting service orders", 1.0);
     orders::write_orders(desk, options, &households, &complaints, now, today, &staff, &mut summary)?;
+    desk.set_meta("demo", &format!("seed={} accounts={} months={}", options.seed, options.accounts, options.months))?;
+    desk.set_meta(DEMO_STATE, "complete")?;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Demo data goes only into a new file: not into one made with `init`
+/// (a production database, whatever it holds), not over a demo, and not
+/// into a demo that stopped part-way (it cannot be finished in place).
+fn refuse_unless_new(desk: &mut Desk) -> Result<()> {
+    let path = desk.path().map_or_else(|| "the database".to_string(), |p| p.display().to_string());
+    if desk.meta(DEMO_STATE)?.as_deref() == Some("building") {
+        return Err(DeskError::Invalid(format!(
+            "{path} is an incomplete demo database: making it stopped part-way. Delete it (and any {path}-wal and \
+             {path}-shm beside it), then run `utility-desk demo` again"
+        )));
+    }
+    let existing = desk.verify_counts()?;
+    if existing.accounts > 0 {
+        return Err(DeskError::Invalid(format!(
+            "{path} already holds {} accounts: demo data only goes into a new database",
+            existing.accounts
+        )));
+    }
+    if !desk.users()?.is_empty() {
+        return Err(DeskError::Invalid(format!(
+            "{path} was made with `init`: it is a production database, and demo data (with its published password) \
+             never goes into one. Give `demo` a new file with --db"
+        )));
+    }
+    Ok(())
 }
 
 /// The demo's people: the system user and the representatives and reviewers who work the desk.

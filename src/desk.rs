@@ -37,7 +37,7 @@ use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
 pub use accounts::{NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
 pub use approvals::{MoneyRequest, Outcome, RequestView};
 pub use audit_log::{AuditQuery, MAX_AUDIT_RECORDS};
-pub use auth::{IDLE_TIMEOUT, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, Session, hash_password};
+pub use auth::{Channel, IDLE_TIMEOUT, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, Session, hash_password};
 pub use billing::PAYMENT_TERMS_DAYS;
 pub use billing::{
     BillPosted, BillRequest, BillRunReport, LineAdjustRequest, LineDirection, NewRead, RerateRequest, RerateReview,
@@ -234,6 +234,38 @@ impl Desk {
         self.store.write(|db| Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work))
     }
 
+    /// Runs one action by `actor` as its own transaction ([`Desk::single`])
+    /// and, if it was refused, records the refusal in the audit trail in a
+    /// transaction of its own: who tried what, and why it was refused.
+    /// A fault of the store (a full disk, a busy database) is not a refusal
+    /// and is not recorded.
+    fn act<T>(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        action: &str,
+        work: impl FnOnce(&Batch) -> Result<T>,
+    ) -> Result<T> {
+        let result = self.single(work);
+        if let Err(refusal) = &result {
+            self.record_refusal(actor, now, action, refusal);
+        }
+        result
+    }
+
+    /// Records that `actor` was refused `action` (see [`Desk::act`]). Best
+    /// effort: if the record cannot be written either, the refusal itself is
+    /// still what the person is told.
+    fn record_refusal(&mut self, actor: &Actor, now: DateTime<Utc>, action: &str, refusal: &DeskError) {
+        if matches!(refusal, DeskError::Store(_)) {
+            return;
+        }
+        let why = crate::domain::scrub::scrub_card_numbers(&refusal.to_string()).0;
+        let detail = serde_json::json!({ "action": action, "why": why });
+        let _ =
+            self.store.write(|db| audit(db, now, Some(actor), "refused", &format!("action:{action}"), None, &detail));
+    }
+
     /// Like [`Desk::batch`] in a read transaction: for previews that must
     /// see what an action would, and write nothing.
     fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
@@ -347,11 +379,11 @@ impl Batch<'_> {
 
 /// Each action, as one transaction of its own on the desk.
 macro_rules! single_actions {
-    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+    ($($(#[$doc:meta])* $name:ident($actor:ident: $actor_ty:ty, $now:ident: $now_ty:ty, $($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
         impl Desk {$(
             $(#[$doc])*
-            pub fn $name(&mut self, $($arg: $ty),*) -> Result<$out> {
-                self.single(|batch| batch.$name($($arg),*))
+            pub fn $name(&mut self, $actor: $actor_ty, $now: $now_ty, $($arg: $ty),*) -> Result<$out> {
+                self.act($actor, $now, stringify!($name), |batch| batch.$name($actor, $now, $($arg),*))
             }
         )*}
     };
@@ -501,7 +533,12 @@ fn audit(
     Ok(())
 }
 
-/// A required note or reason, trimmed; empty is refused.
+/// Refuses `actor` a duty their role does not have (a payment by an
+/// Administrator, a bill by a representative).
+fn require(actor: &Actor, duty: crate::domain::user::Duty) -> Result<()> {
+    actor.role.check(duty).map_err(DeskError::NotPermitted)
+}
+
 /// The first instant of `date` in `zone`: midnight, or where the clocks jump
 /// over midnight, the first minute after the jump. Business days, daily
 /// totals and the ends of periods all start here.
@@ -514,6 +551,7 @@ fn first_instant(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
 }
 
+/// A required note or reason, trimmed; empty is refused.
 fn required_note(note: &str, what: &str) -> Result<String> {
     let trimmed = note.trim();
     if trimmed.is_empty() {

@@ -66,6 +66,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_hot_paths", include_str!("store/migrations/0011_hot_paths.sql")),
     ("0012_limit_check", include_str!("store/migrations/0012_limit_check.sql")),
     ("0013_entries_by_posting", include_str!("store/migrations/0013_entries_by_posting.sql")),
+    ("0014_people", include_str!("store/migrations/0014_people.sql")),
 ];
 
 /// The schema version this build writes.
@@ -201,6 +202,12 @@ impl Store {
         }
         for (_, sql) in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
             tx.execute_batch(sql)?;
+            if sql.contains("PRAGMA writable_schema = ON") {
+                // A definition edited in place: a new schema cookie makes
+                // this connection and every other one parse it again.
+                let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+                tx.pragma_update(None, "schema_version", cookie + 1)?;
+            }
         }
         if found < SCHEMA_VERSION {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

@@ -5,8 +5,9 @@
 mod common;
 
 use chrono::Duration;
-use common::{fixture, now};
-use utility_desk::desk::{DeskError, MAX_FAILED_LOGINS};
+use common::{cents, fixture, now};
+use utility_desk::desk::{AuditQuery, Channel, DeskError, MAX_FAILED_LOGINS};
+use utility_desk::domain::user::Role;
 
 const GOOD: &str = "Correct-Horse-Battery-9";
 
@@ -90,11 +91,82 @@ fn every_sign_in_attempt_and_user_change_is_audited_and_only_others_change_other
     f.desk.login(now(), "ghost", "wrong-password-1").unwrap_err();
     assert_eq!(audit_count(&mut f), start + 4);
 
-    // A representative may change their own password, not someone else's.
-    let car2 = f.staff.car2.clone();
-    f.desk.set_password(Some(&car2), now(), "car2", "Another-Good-Password").unwrap();
-    let error = f.desk.set_password(Some(&car2), now(), "car3", "Another-Good-Password").unwrap_err();
-    assert!(matches!(error, DeskError::NotPermitted(_)), "{error:?}");
+    // A representative changes their own password with the current one...
+    f.desk.change_password(now(), "car2", GOOD, "Another-Good-Password", Channel::Window).unwrap();
     assert_eq!(audit_count(&mut f), start + 5);
     assert!(f.desk.login(now(), "car2", "Another-Good-Password").is_ok());
+    // ...and never through the Administrator's reset, nor someone else's.
+    let car2 = f.staff.car2.clone();
+    let own = f.desk.set_password(Some(&car2), now(), "car2", "Third-Good-Password").unwrap_err();
+    assert!(matches!(own, DeskError::Invalid(_)), "{own:?}");
+    let error = f.desk.set_password(Some(&car2), now(), "car3", "Another-Good-Password").unwrap_err();
+    assert!(matches!(error, DeskError::NotPermitted(_)), "{error:?}");
+    // A wrong current password changes nothing and counts as a failed sign-in.
+    let wrong = f.desk.change_password(now(), "car2", "not-the-password", "Fourth-Good-Password", Channel::Window);
+    assert!(matches!(wrong, Err(DeskError::SignIn(_))), "{wrong:?}");
+    assert!(f.desk.login(now(), "car2", "Another-Good-Password").is_ok());
+}
+
+#[test]
+fn a_password_set_by_an_administrator_must_be_replaced_before_anything_else() {
+    let mut f = fixture();
+    let admin = f.staff.admin.clone();
+    // A new user's first password, and a reset, are the Administrator's choice...
+    f.desk.add_user_as(&admin, now(), "newmgr", "New Manager", Role::Manager, "Chosen-By-The-Admin-1").unwrap();
+    f.desk.set_password(None, now(), "supervisor", GOOD).unwrap();
+    f.desk.set_password(Some(&admin), now(), "supervisor", "Reset-By-The-Admin-2").unwrap();
+    for (user, temporary) in [("newmgr", "Chosen-By-The-Admin-1"), ("supervisor", "Reset-By-The-Admin-2")] {
+        // ...so they sign in to nothing: not the window, not the command line.
+        for result in [f.desk.login(now(), user, temporary), f.desk.login_window(now(), user, temporary)] {
+            assert!(matches!(&result, Err(DeskError::PasswordChangeRequired(u)) if u == user), "{result:?}");
+        }
+        // The new password cannot be the temporary one.
+        assert!(f.desk.change_password(now(), user, temporary, temporary, Channel::Window).is_err());
+        let session = f.desk.change_password(now(), user, temporary, "Now-My-Own-Password", Channel::Window).unwrap();
+        assert_eq!(session.actor.username, user);
+        assert!(f.desk.login(now(), user, "Now-My-Own-Password").is_ok());
+        assert!(f.desk.login(now(), user, temporary).is_err());
+    }
+    // An Administrator still moves no money, whoever they sign in as next.
+    let account = f.residential();
+    let refused = f.desk.issue_credit(&admin, now(), &common::credit(account, cents(500), "admin-credit"));
+    assert!(matches!(refused, Err(DeskError::NotPermitted(_))), "{refused:?}");
+}
+
+#[test]
+fn the_automated_jobs_role_signs_in_on_the_command_line_only() {
+    let mut f = fixture();
+    f.desk.set_password(None, now(), "batch", GOOD).unwrap();
+    assert_eq!(f.desk.login(now(), "batch", GOOD).unwrap().actor, f.staff.batch);
+    let error = f.desk.login_window(now(), "batch", GOOD).unwrap_err();
+    assert!(matches!(error, DeskError::NotPermitted(_)), "{error:?}");
+    assert!(error.to_string().contains("may not sign in to the window"), "{error}");
+}
+
+#[test]
+fn failed_sign_ins_and_refused_actions_are_found_by_the_user_they_named() {
+    let mut f = fixture();
+    f.desk.set_password(None, now(), "car2", GOOD).unwrap();
+    f.desk.login(now(), "car2", "wrong-password-1").unwrap_err();
+    let account = f.residential();
+    let car1 = f.staff.car1.clone();
+    // A CAR I may not post a payment: refused, and the refusal is recorded.
+    let payment = common::payment(account, cents(1_000_000), common::today(), "car1-pays");
+    let error = f.desk.record_payment(&car1, now(), &payment).unwrap_err();
+    assert!(matches!(error, DeskError::NotPermitted(_)), "{error:?}");
+    let supervisor = f.staff.supervisor.clone();
+    let listing = |f: &mut common::Fixture, user: &str| {
+        let query = AuditQuery { user: Some(user.to_string()), limit: 100, ..AuditQuery::default() };
+        f.desk.audit(&supervisor, &query).unwrap()
+    };
+    let car2 = listing(&mut f, "car2");
+    assert!(
+        car2.iter().any(|r| r.record.action == "login-failed" && r.record.detail.contains("wrong password")),
+        "{car2:#?}"
+    );
+    let car1_records = listing(&mut f, "car1");
+    let refusal = car1_records.iter().find(|r| r.record.action == "refused").expect("the refusal is recorded");
+    assert_eq!(refusal.record.subject, "action:record_payment");
+    assert!(refusal.record.detail.contains("may not post payments"), "{}", refusal.record.detail);
+    assert_eq!(f.counts().postings, 0, "nothing was posted");
 }

@@ -25,6 +25,7 @@ fn actor(f: &Fixture, role: Role) -> Actor {
         Role::Supervisor => s.supervisor.clone(),
         Role::Manager => s.manager.clone(),
         Role::Admin => s.admin.clone(),
+        Role::Batch => s.batch.clone(),
     }
 }
 

@@ -373,7 +373,7 @@ fn the_hledger_export_loads_and_agrees_with_the_balances() {
 }
 
 fn import(db: &Path, file: &Path) -> std::process::Output {
-    run(db, &["payments", "import", file.to_str().unwrap(), "--as", "batch"])
+    run_signed_in(db, &["payments", "import", file.to_str().unwrap(), "--as", "batch"])
 }
 
 #[test]
@@ -435,9 +435,9 @@ fn a_payment_file_posts_each_row_once() {
     // A file posted as an unknown user posts nothing.
     let fresh = dir.path().join("fresh.csv");
     write_payments(&fresh, &[PaymentRow::new("by-nobody-1", accounts[0], 700)]);
-    let output = run(&db, &["payments", "import", fresh.to_str().unwrap(), "--as", "nobody"]);
+    let output = run_signed_in(&db, &["payments", "import", fresh.to_str().unwrap(), "--as", "nobody"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("nobody"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("Sign-in failed"), "{}", stderr(&output));
     assert_eq!(posting_count(&db), postings_before + 4);
 }
 

@@ -123,7 +123,7 @@ fn a_wrong_password_is_refused_without_echoing_it_and_administrators_move_no_mon
     let output = run_as_with(&db, "rep2", &args, &[secret]);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&args, &output));
     let (out, err) = (stdout(&output), stderr(&output));
-    assert!(err.contains("sign-in failed"), "{err}");
+    assert!(err.contains("Sign-in failed") && err.contains("5 failed sign-ins in a row lock"), "{err}");
     assert!(!err.contains(secret) && !out.contains(secret), "the password is never shown: {err}");
 
     let output = run_as_with(&db, "rep2", &args, &[]);
@@ -185,14 +185,21 @@ fn only_a_manager_or_administrator_changes_the_limits_and_the_new_limit_holds() 
 }
 
 #[test]
-fn an_administrator_adds_users_who_can_then_sign_in() {
+fn an_administrator_adds_users_who_choose_their_own_password_and_then_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let db = small_demo(dir.path());
+    let temporary = "set-by-the-admin-0";
     let password = "first-day-password-1";
 
     let args = ["user", "add", "jdoe", "--name", "Jane Doe", "--role", "car3"];
-    let output = run_as_with(&db, "admin", &args, &[DEMO_PASSWORD, password]);
+    let output = run_as_with(&db, "admin", &args, &[DEMO_PASSWORD, temporary]);
     assert_eq!(output.status.code(), Some(0), "{}", describe(&args, &output));
+    // The Administrator's password lets jdoe do nothing but choose her own.
+    let output = run_as_with(&db, "jdoe", &["user", "list"], &[temporary]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&args, &output));
+    assert!(stderr(&output).contains("user passwd jdoe --as jdoe"), "{}", stderr(&output));
+    let output = run_as_with(&db, "jdoe", &["user", "passwd", "jdoe"], &[temporary, password]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 
     let listed: Value =
         serde_json::from_str(&stdout(&run_as_with(&db, "jdoe", &["user", "list", "--json"], &[password])))
@@ -215,6 +222,15 @@ fn an_administrator_adds_users_who_can_then_sign_in() {
     let output = run_as_with(&db, "jdoe", &["user", "passwd", "rep2"], &[changed, "someone-elses-pass"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(run_as_with(&db, "jdoe", &["user", "list"], &[changed]).status.code(), Some(0));
+    // An Administrator's reset is temporary too.
+    let output = run_as_with(&db, "admin", &["user", "passwd", "jdoe"], &[DEMO_PASSWORD, "reset-by-admin-3"]);
+    assert!(stdout(&output).contains("temporary password set"), "{}", describe(&args, &output));
+    assert_eq!(run_as_with(&db, "jdoe", &["user", "list"], &["reset-by-admin-3"]).status.code(), Some(1));
+    let output = run_as_with(&db, "jdoe", &["user", "passwd", "jdoe"], &["reset-by-admin-3", "reset-by-admin-3"]);
+    assert!(stderr(&output).contains("differ"), "{}", stderr(&output));
+    let output = run_as_with(&db, "jdoe", &["user", "passwd", "jdoe"], &["reset-by-admin-3", "third-day-password-3"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let changed = "third-day-password-3";
 
     // Disabled and locked users cannot sign in; an Administrator unlocks.
     assert!(ok_as(&db, "admin", &["user", "disable", "jdoe"]).contains("disabled"));
@@ -401,4 +417,209 @@ fn re_rating_shows_the_preview_and_reversals_and_waivers_follow_the_limits() {
     let text = ok_as(&db, "rep2", &["waive", &id, "--note", "first late payment"]);
     assert!(text.starts_with("posted"), "{text}");
     verify_passes(&db);
+}
+
+/// The database file's rows; with `but_sign_ins`, less the sign-in
+/// bookkeeping a failed attempt is allowed to write (its audit record, the
+/// user's failure count).
+fn rows(db: &Path, but_sign_ins: bool) -> String {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for table in tables {
+        let sql = match table.as_str() {
+            _ if !but_sign_ins => format!("SELECT * FROM \"{table}\""),
+            "audit_log" => "SELECT * FROM audit_log WHERE action <> 'login-failed' ORDER BY id".to_string(),
+            "users" => "SELECT id, username, full_name, role, active, password_hash FROM users ORDER BY id".to_string(),
+            _ => format!("SELECT * FROM \"{table}\""),
+        };
+        let mut statement = conn.prepare(&sql).unwrap();
+        let columns = statement.column_count();
+        let mut rows: Vec<String> = statement
+            .query_map([], |row| {
+                let values: Vec<rusqlite::types::Value> = (0..columns).map(|i| row.get(i)).collect::<Result<_, _>>()?;
+                Ok(format!("{values:?}"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.push_str(&format!("{table}: {}\n", rows.join("\n")));
+    }
+    out
+}
+
+/// Every leaf subcommand, as the words that name it ("complaint open").
+fn leaf_commands() -> Vec<String> {
+    use clap::CommandFactory;
+    fn walk(command: &clap::Command, path: &str, out: &mut Vec<String>) {
+        let children: Vec<&clap::Command> = command.get_subcommands().filter(|c| c.get_name() != "help").collect();
+        if children.is_empty() {
+            out.push(path.trim().to_string());
+        }
+        for child in children {
+            walk(child, &format!("{path} {}", child.get_name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&utility_desk::cli::Cli::command(), "", &mut out);
+    out.retain(|c| !c.is_empty());
+    out
+}
+
+/// The commands that only read (and `demo` and `init`, which only make a
+/// new file): they take no `--as`, and leave a database exactly as it was.
+const READ_ONLY: &[&str] = &[
+    "demo",
+    "init",
+    "search",
+    "account",
+    "verify",
+    "complaint show",
+    "dispute show",
+    "dispute list",
+    "order show",
+    "order list",
+    "order queue",
+    "letter templates",
+    "letter show",
+    "letter list",
+    "policy show",
+];
+
+/// Every command that acts (or shows what only some roles may see), with
+/// arguments it would accept: each must sign in before it does anything
+/// else. A new command missing here fails the test below.
+fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, Vec<String>)> {
+    let s = |args: &[&str]| args.iter().map(|a| (*a).to_string()).collect::<Vec<String>>();
+    vec![
+        ("export", s(&["export", "--hledger", out])),
+        ("payments import", s(&["payments", "import", file])),
+        ("user add", s(&["user", "add", "jdoe", "--name", "Jane Doe", "--role", "car1"])),
+        ("user list", s(&["user", "list"])),
+        ("user disable", s(&["user", "disable", "rep1"])),
+        ("user unlock", s(&["user", "unlock", "rep1"])),
+        ("user passwd", s(&["user", "passwd", "rep1"])),
+        ("policy set", s(&["policy", "set", "car2", "credit", "75.00"])),
+        ("credit", s(&["credit", account, "5.00", "--reason", "goodwill", "--note", "x"])),
+        (
+            "adjust",
+            s(&["adjust", "1", "--line", "1", "--decrease", "1.00", "--reason", "billing-error", "--note", "x"]),
+        ),
+        ("waive", s(&["waive", "1", "--note", "x"])),
+        ("reverse", s(&["reverse", "1", "--note", "x"])),
+        ("requests", s(&["requests"])),
+        ("approve", s(&["approve", "1"])),
+        ("reject", s(&["reject", "1", "--reason", "x"])),
+        ("withdraw", s(&["withdraw", "1"])),
+        ("audit", s(&["audit"])),
+        ("contact", s(&["contact", account, "--summary", "x"])),
+        ("statement", s(&["statement", account, "--pdf", out])),
+        ("complaint open", s(&["complaint", "open", account, "--category", "billing", "--summary", "x"])),
+        ("complaint note", s(&["complaint", "note", "1", "--text", "x"])),
+        ("complaint assign", s(&["complaint", "assign", "1", "--queue", "car3"])),
+        ("complaint escalate", s(&["complaint", "escalate", "1", "--to", "car3", "--reason", "x"])),
+        ("complaint close", s(&["complaint", "close", "1", "--resolution", "explained", "--note", "x"])),
+        ("complaint reopen", s(&["complaint", "reopen", "1", "--reason", "x"])),
+        ("complaint link", s(&["complaint", "link", "1", "--order", "1"])),
+        ("complaint work", s(&["complaint", "work"])),
+        ("dispute open", s(&["dispute", "open", "1", "--reason", "x"])),
+        ("dispute grant", s(&["dispute", "grant", "1", "--note", "x"])),
+        ("dispute deny", s(&["dispute", "deny", "1", "--note", "x"])),
+        ("order draft", s(&["order", "draft", account, "--kind", "meter-reread"])),
+        ("order update", s(&["order", "update", "1"])),
+        ("order submit", s(&["order", "submit", "1"])),
+        ("order review", s(&["order", "review", "1"])),
+        ("order send", s(&["order", "send", "1"])),
+        ("order complete", s(&["order", "complete", "1", "--outcome", "done"])),
+        ("order cancel", s(&["order", "cancel", "1", "--reason", "x"])),
+        ("report liaison", s(&["report", "liaison"])),
+        ("report adjustments", s(&["report", "adjustments"])),
+        ("report complaints", s(&["report", "complaints"])),
+        ("report productivity", s(&["report", "productivity"])),
+        ("letter send", s(&["letter", "send", account, "--template", "high-bill-explanation"])),
+    ]
+}
+
+#[test]
+fn every_command_that_acts_signs_in_first_and_refuses_a_wrong_password_writing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let account = account_numbers(&db).remove(0);
+    let file = dir.path().join("payments.csv");
+    std::fs::write(
+        &file,
+        format!("key,account,amount,received_on,method,reference\nk1,{account},5.00,2026-11-02,check,\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out.file");
+    let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
+
+    // Every command is either read-only or in the table: a new one must
+    // say which it is.
+    let acting = acting_commands(&account, file, out);
+    let mut known: Vec<&str> = acting.iter().map(|(name, _)| *name).chain(READ_ONLY.iter().copied()).collect();
+    known.sort_unstable();
+    let mut leaves = leaf_commands();
+    leaves.sort();
+    assert_eq!(leaves, known, "every command is listed as acting (with arguments) or read-only");
+
+    for (name, args) in &acting {
+        let before = rows(&db, true);
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(["--as", "manager", "--password-stdin"]);
+        let output = run_with_input(&db, &args, "not-the-password\nsecond-line-password\n");
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", describe(&args, &output));
+        assert!(stderr(&output).contains("Sign-in failed"), "{name} signs in first: {}", describe(&args, &output));
+        assert_eq!(rows(&db, true), before, "{name}: a refused sign-in wrote something");
+        assert!(!Path::new(out).exists(), "{name}: wrote its output file without signing in");
+        // The lock would stop the walk: the failures are cleared between commands.
+        ok_as(&db, "admin", &["user", "unlock", "manager"]);
+    }
+    // The read-only commands change nothing at all.
+    for args in [vec!["search", "tulsa"], vec!["account", &account], vec!["verify"], vec!["dispute", "list"]] {
+        let before = rows(&db, false);
+        ok(&db, &args);
+        assert_eq!(rows(&db, false), before, "{args:?} wrote to the database");
+    }
+}
+
+#[test]
+fn a_payment_file_is_posted_only_by_a_signed_in_person_with_payment_authority() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let account = account_numbers(&db).remove(0);
+    let file = dir.path().join("payments.csv");
+    std::fs::write(
+        &file,
+        format!("key,account,amount,received_on,method,reference\nbig-1,{account},100000.00,2026-11-02,check,\n"),
+    )
+    .unwrap();
+    let args = ["payments", "import", file.to_str().unwrap()];
+    let postings = posting_count(&db);
+    // No authority: an Administrator (separation of duties) and a representative.
+    for user in ["admin", "rep1", "rep3"] {
+        let refusal = refused_as(&db, user, &args);
+        assert!(refusal.contains("may not post payments"), "{user}: {refusal}");
+    }
+    // A disabled or locked user is refused with the right password.
+    ok_as(&db, "admin", &["user", "disable", "supervisor"]);
+    assert!(refused_as(&db, "supervisor", &args).contains("disabled"));
+    for _ in 0..5 {
+        run_as_with(&db, "manager", &["user", "list"], &["not-the-password"]);
+    }
+    assert!(refused_as(&db, "manager", &args).contains("locked"));
+    assert_eq!(posting_count(&db), postings, "nothing was posted");
+    // The automated-jobs user posts it.
+    assert!(ok_as(&db, "batch", &args).contains("done: 1 posted"));
+    assert_eq!(posting_count(&db), postings + 1);
+    // And the automated jobs move no money on their own judgement.
+    let refusal = refused_as(&db, "batch", &["credit", &account, "5.00", "--reason", "goodwill", "--note", "x"]);
+    assert!(refusal.contains("automated-jobs role"), "{refusal}");
 }

@@ -385,11 +385,13 @@ mod audit_chain {
         // A replay changes nothing, so it writes nothing.
         f.pay(account, common::cents(1_000), common::day(2026, 10, 5), "one-pay");
         assert_eq!(records(&mut f), start + 3, "a replay");
-        // A refused action writes nothing either.
+        // A refused action changes nothing: its one record says who tried
+        // what, and why it was refused.
         let actor = f.staff.cashier().clone();
         let bad = common::payment(account, common::cents(1_000), common::day(2030, 1, 1), "future");
         assert!(f.desk.record_payment(&actor, common::now(), &bad).is_err());
-        assert_eq!(records(&mut f), start + 3, "a refusal");
+        assert_eq!(records(&mut f), start + 4, "a refusal");
+        assert_eq!(f.counts().postings, 2, "the refused payment posted nothing");
     }
 }
 

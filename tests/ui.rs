@@ -125,7 +125,10 @@ fn sign_in_lists_the_demo_users_and_says_why_it_failed() {
 
     sign_in(&mut app, "rep1", "not-the-password");
     assert_eq!(app.signed_in(), None);
-    assert!(sees(&app, "sign-in failed: the user name or password is not right"));
+    assert!(sees(
+        &app,
+        "Sign-in failed: the user name or password is not right (5 failed sign-ins in a row lock a user until an Administrator unlocks it)"
+    ));
 
     // The name is kept; the password is typed again.
     act(&mut app, |ui| {
@@ -358,6 +361,7 @@ fn someone_else_may_sign_in_at_the_lock_and_the_old_work_is_gone() {
     open_first_account(&mut app, &scene);
     key(&mut app, Shortcut::Lock);
     assert!(app.is_locked());
+    assert!(sees(&app, "Locked by rep3. Enter your password to go on."), "Ctrl+L is not an idle lock");
     key(&mut app, Shortcut::Mnemonic('s'));
     sign_in(&mut app, "rep1", DEMO_PASSWORD);
     assert_eq!(app.signed_in(), Some("rep1"));
@@ -967,7 +971,33 @@ fn an_administrator_adds_a_user_and_a_manager_raises_a_limit() {
     });
     assert!(sees(&app, "User jdoe added as Customer Account Representative II."));
     let mut desk = Desk::open(&scene.path).unwrap();
-    assert!(desk.login(Utc::now(), "jdoe", "a-long-first-password").is_ok(), "the new user can sign in");
+
+    // The Administrator's password is temporary: jdoe's first sign-in asks
+    // for her own, typed twice, and only then opens the desk.
+    apply(&mut app, Message::SignOut);
+    sign_in(&mut app, "jdoe", "a-long-first-password");
+    assert_eq!(app.signed_in(), None);
+    assert!(sees(&app, "Choose your password"));
+    act(&mut app, |ui| {
+        ui.click(login::NEW_PASSWORD)?;
+        ui.typewrite("jdoes-own-password");
+        ui.click(login::NEW_AGAIN)?;
+        ui.typewrite("jdoes-own-passwort");
+        ui.click("Save and sign in")?;
+        Ok(())
+    });
+    assert!(sees(&app, "type the same new password in both fields"));
+    act(&mut app, |ui| {
+        ui.click(login::NEW_PASSWORD)?;
+        ui.typewrite("jdoes-own-password");
+        ui.click(login::NEW_AGAIN)?;
+        ui.typewrite("jdoes-own-password");
+        ui.click("Save and sign in")?;
+        Ok(())
+    });
+    assert_eq!(app.signed_in(), Some("jdoe"));
+    assert!(desk.login(Utc::now(), "jdoe", "a-long-first-password").is_err(), "the temporary one is gone");
+    assert!(desk.login(Utc::now(), "jdoe", "jdoes-own-password").is_ok());
 
     // A Manager changes a figure of the limits table; users are not theirs to manage.
     apply(&mut app, Message::SignOut);

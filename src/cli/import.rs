@@ -7,6 +7,7 @@ use std::path::Path;
 use chrono::{NaiveDate, Utc};
 
 use super::show::io;
+use super::sign_in::SignIn;
 use crate::desk::{Desk, DeskError, PaymentMethod, PaymentRequest, check_payment};
 use crate::domain::Money;
 
@@ -22,8 +23,8 @@ struct Row {
 }
 
 /// Posts a payment file; see `PaymentsCommand::Import`.
-pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, user: &str) -> Result<(), DeskError> {
-    let actor = desk.actor(user)?;
+pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, sign_in: &SignIn) -> Result<(), DeskError> {
+    let actor = sign_in.actor(desk, Utc::now())?;
     let mut reader =
         csv::Reader::from_path(file).map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", file.display())))?;
     let mut requests: Vec<PaymentRequest> = Vec::new();

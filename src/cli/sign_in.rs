@@ -23,7 +23,22 @@ impl SignIn {
     /// which never repeats the password.
     pub fn actor(&self, desk: &mut Desk, now: DateTime<Utc>) -> Result<Actor, DeskError> {
         let password = read_password(self.password_stdin, &format!("Password for {}: ", self.as_user))?;
-        Ok(desk.login(now, &self.as_user, &password)?.actor)
+        match desk.login(now, &self.as_user, &password) {
+            Ok(session) => Ok(session.actor),
+            Err(DeskError::PasswordChangeRequired(user)) => Err(DeskError::Invalid(format!(
+                "{user}'s password was set by someone else: choose a new one first with \
+                 `utility-desk user passwd {user} --as {user}`"
+            ))),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Changes the signed-in person's own password: the current one (the
+    /// first line of standard input, or asked), then the new one.
+    pub fn change_own_password(&self, desk: &mut Desk, now: DateTime<Utc>) -> Result<Actor, DeskError> {
+        let current = read_password(self.password_stdin, &format!("Current password for {}: ", self.as_user))?;
+        let new = self.new_password(&self.as_user)?;
+        Ok(desk.change_password(now, &self.as_user, &current, &new, crate::desk::Channel::CommandLine)?.actor)
     }
 
     /// A second password after the sign-in one (a new user's, a new one):

@@ -13,15 +13,18 @@ use crate::domain::user::Role;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Add a user (Administrators only). Their first password is asked for,
-    /// or read from the second line of standard input with --password-stdin.
+    /// Add a user (Administrators only). Their first password is temporary:
+    /// they choose their own at their first sign-in. It is asked for, or read
+    /// from the second line of standard input with --password-stdin.
     Add {
         /// The new user's sign-in name.
         username: String,
         /// Their full name.
         #[arg(long)]
         name: String,
-        /// Their classification: car1, car2, car3, supervisor, manager, admin.
+        /// Their classification: car1, car2, car3, supervisor, manager, admin, or
+        /// batch (the utility's automated jobs: bill runs, payment files and
+        /// late fees, on the command line only).
         #[arg(long)]
         role: Role,
         #[command(flatten)]
@@ -46,8 +49,10 @@ pub enum UserCommand {
         #[command(flatten)]
         sign_in: SignIn,
     },
-    /// Change a password: your own, or anyone's as an Administrator. The new
-    /// password is asked for, or read from the second line of standard input.
+    /// Change a password. Your own: your current password (the first line of
+    /// standard input with --password-stdin), then the new one (the second).
+    /// Anyone else's, as an Administrator: a temporary password they must
+    /// replace at their next sign-in (your password, then theirs).
     Passwd {
         username: String,
         #[command(flatten)]
@@ -112,11 +117,15 @@ pub fn user(desk: &mut Desk, out: &mut impl Write, command: UserCommand) -> Resu
             desk.unlock_user(&actor, now, &username)?;
             writeln!(out, "unlocked: {username}").map_err(io)
         }
+        UserCommand::Passwd { username, sign_in } if username.trim().eq_ignore_ascii_case(sign_in.as_user.trim()) => {
+            sign_in.change_own_password(desk, now)?;
+            writeln!(out, "password changed: {username}").map_err(io)
+        }
         UserCommand::Passwd { username, sign_in } => {
             let actor = sign_in.actor(desk, now)?;
             let password = sign_in.new_password(&username)?;
             desk.set_password(Some(&actor), now, &username, &password)?;
-            writeln!(out, "password changed: {username}").map_err(io)
+            writeln!(out, "temporary password set: {username} must choose their own at their next sign-in").map_err(io)
         }
     }
 }

@@ -75,6 +75,7 @@ const OVERVIEW_ENTRIES: u32 = 50;
 impl Batch<'_> {
     /// Opens an account, with its customer and (new or existing) premise.
     pub fn open_account(&self, actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> Result<AccountId> {
+        super::require(actor, crate::domain::user::Duty::OpenAccounts)?;
         let today = self.today(now);
         if request.opened_on > today {
             return Err(DeskError::FutureDate { what: "opening", date: request.opened_on, today });

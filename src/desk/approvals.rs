@@ -330,7 +330,7 @@ fn end(db: &Db, by: &Actor, now: DateTime<Utc>, row: &RequestRow, status: &str, 
 impl Desk {
     /// Submits a money action in its own transaction; see [`Batch::submit`].
     pub fn submit(&mut self, actor: &Actor, now: DateTime<Utc>, request: &MoneyRequest) -> Result<Outcome> {
-        self.single(|b| b.submit(actor, now, request))
+        self.act(actor, now, "submit", |b| b.submit(actor, now, request))
     }
 
     pub fn approve(
@@ -341,15 +341,15 @@ impl Desk {
         amount: Option<Money>,
         note: Option<&str>,
     ) -> Result<Posted> {
-        self.single(|b| b.approve(approver, now, id, amount, note))
+        self.act(approver, now, "approve", |b| b.approve(approver, now, id, amount, note))
     }
 
     pub fn reject(&mut self, approver: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
-        self.single(|b| b.reject(approver, now, id, reason))
+        self.act(approver, now, "reject", |b| b.reject(approver, now, id, reason))
     }
 
     pub fn withdraw(&mut self, requester: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
-        self.single(|b| b.withdraw(requester, now, id))
+        self.act(requester, now, "withdraw", |b| b.withdraw(requester, now, id))
     }
 
     /// Requests with a status ("pending", ...), oldest first, with their age.
@@ -405,21 +405,27 @@ impl Desk {
         figure: Figure,
         limit: Limit,
     ) -> Result<Policy> {
-        if !matches!(by.role, Role::Manager | Role::Admin) {
-            return Err(DeskError::NotPermitted("only a Manager or Administrator may change the limits".into()));
+        let result = (|| -> Result<Policy> {
+            if !matches!(by.role, Role::Manager | Role::Admin) {
+                return Err(DeskError::NotPermitted("only a Manager or Administrator may change the limits".into()));
+            }
+            self.store.write(|db| {
+                let mut policy = Policy::clone(&*load_policy(db)?);
+                let before = policy.figure(role, figure);
+                policy.set(role, figure, limit).map_err(|e| DeskError::Invalid(e.to_string()))?;
+                let body = serde_json::to_string(&policy).map_err(|e| DeskError::Invalid(e.to_string()))?;
+                db.save_policy_json(&body, now, Some(by.user_id))?;
+                let detail = serde_json::json!({
+                    "role": role, "figure": figure.code(),
+                    "before": before.map(|l| l.to_string()), "after": limit.to_string(),
+                });
+                audit(db, now, Some(by), "policy-set", &format!("policy:{role}:{}", figure.code()), None, &detail)?;
+                Ok(policy)
+            })
+        })();
+        if let Err(refusal) = &result {
+            self.record_refusal(by, now, "set_policy", refusal);
         }
-        self.store.write(|db| {
-            let mut policy = Policy::clone(&*load_policy(db)?);
-            let before = policy.figure(role, figure);
-            policy.set(role, figure, limit).map_err(|e| DeskError::Invalid(e.to_string()))?;
-            let body = serde_json::to_string(&policy).map_err(|e| DeskError::Invalid(e.to_string()))?;
-            db.save_policy_json(&body, now, Some(by.user_id))?;
-            let detail = serde_json::json!({
-                "role": role, "figure": figure.code(),
-                "before": before.map(|l| l.to_string()), "after": limit.to_string(),
-            });
-            audit(db, now, Some(by), "policy-set", &format!("policy:{role}:{}", figure.code()), None, &detail)?;
-            Ok(policy)
-        })
+        result
     }
 }

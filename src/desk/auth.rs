@@ -61,56 +61,115 @@ impl Session {
 /// Why a sign-in failed, kept vague on purpose: no hint whether the name exists.
 const BAD_SIGN_IN: &str = "the user name or password is not right";
 
+/// Where a person signs in: some roles never use the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The desk's window.
+    Window,
+    /// The command line (people and the utility's scheduled jobs).
+    CommandLine,
+}
+
 impl Desk {
-    /// Signs a person in. Every attempt is audited; a failure counts toward
-    /// the lock, and a locked or disabled user cannot sign in.
+    /// Signs a person in on the command line; see [`Desk::sign_in`].
     pub fn login(&mut self, now: DateTime<Utc>, username: &str, password: &str) -> Result<Session> {
+        self.sign_in(now, username, password, Channel::CommandLine)
+    }
+
+    /// Signs a person in to the window; see [`Desk::sign_in`]. The
+    /// automated-jobs role is refused here.
+    pub fn login_window(&mut self, now: DateTime<Utc>, username: &str, password: &str) -> Result<Session> {
+        self.sign_in(now, username, password, Channel::Window)
+    }
+
+    /// Signs a person in. Every attempt is audited (a failed one under the
+    /// user it named, so `audit --user` finds it); a failure counts toward
+    /// the lock, and a locked or disabled user cannot sign in. A password
+    /// someone else set is refused until the person chooses their own
+    /// ([`Desk::change_password`]).
+    pub fn sign_in(&mut self, now: DateTime<Utc>, username: &str, password: &str, channel: Channel) -> Result<Session> {
         let outcome = self.store.write(|db| -> Result<Result<Actor>> {
             let Some(credentials) = db.credentials(username)? else {
                 let detail = serde_json::json!({ "username": username, "why": "unknown user" });
-                audit(db, now, None, "login-failed", "user:?", None, &detail)?;
-                return Ok(Err(DeskError::SignIn(BAD_SIGN_IN.into())));
+                audit(db, now, None, "login-failed", &format!("login:{}", username.trim()), None, &detail)?;
+                return Ok(Err(bad_sign_in(None)));
             };
             let user = credentials.user;
-            let subject = format!("user:{}", user.id);
-            if user.locked {
-                let detail = serde_json::json!({ "username": user.username, "why": "locked" });
-                audit(db, now, None, "login-failed", &subject, None, &detail)?;
-                return Ok(Err(DeskError::SignIn(format!(
-                    "{} is locked after {MAX_FAILED_LOGINS} failed sign-ins: ask an Administrator to unlock it",
-                    user.username
-                ))));
+            let matches = match check_password_in(db, now, &user, credentials.password_hash.as_deref(), password)? {
+                Err(refused) => return Ok(Err(refused)),
+                Ok(matches) => matches,
+            };
+            debug_assert!(matches);
+            let actor = Actor { user_id: user.id, username: user.username.clone(), role: user.role };
+            if channel == Channel::Window
+                && let Err(why) = user.role.check(crate::domain::user::Duty::UseWindow)
+            {
+                let detail = serde_json::json!({ "username": user.username, "why": "not a window role" });
+                failed(db, now, &user, &detail)?;
+                return Ok(Err(DeskError::NotPermitted(why)));
             }
-            if !user.active {
-                let detail = serde_json::json!({ "username": user.username, "why": "disabled" });
-                audit(db, now, None, "login-failed", &subject, None, &detail)?;
-                return Ok(Err(DeskError::UserInactive(user.username)));
+            if user.must_change_password {
+                let detail = serde_json::json!({ "username": user.username, "why": "must choose a new password" });
+                failed(db, now, &user, &detail)?;
+                return Ok(Err(DeskError::PasswordChangeRequired(user.username)));
             }
-            let matches = credentials.password_hash.as_deref().is_some_and(|h| password_matches(password, h));
-            db.record_login(user.id, matches, MAX_FAILED_LOGINS)?;
-            if matches {
-                let actor = Actor { user_id: user.id, username: user.username.clone(), role: user.role };
-                audit(db, now, Some(&actor), "login", &subject, None, &serde_json::json!({}))?;
-                Ok(Ok(actor))
-            } else {
-                let failures = user.failed_logins + 1;
-                let detail = serde_json::json!({ "username": user.username, "why": "wrong password", "failures": failures });
-                audit(db, now, None, "login-failed", &subject, None, &detail)?;
-                if failures >= MAX_FAILED_LOGINS {
-                    return Ok(Err(DeskError::SignIn(format!(
-                        "{BAD_SIGN_IN}; {} is now locked after {MAX_FAILED_LOGINS} failed sign-ins: ask an Administrator to unlock it",
-                        user.username
-                    ))));
-                }
-                Ok(Err(DeskError::SignIn(BAD_SIGN_IN.into())))
-            }
+            audit(db, now, Some(&actor), "login", &format!("user:{}", user.id), None, &serde_json::json!({}))?;
+            Ok(Ok(actor))
         })?;
         outcome.map(|actor| Session { actor, last_active: now })
     }
 
-    /// Sets a user's password. A person may change their own; an
-    /// Administrator may set anyone's (a reset). `by` is `None` only while
-    /// setting up a new database.
+    /// A person chooses their own password, proving who they are with the
+    /// current one (a temporary one included), and is signed in: the only
+    /// way past a password someone else set. A wrong current password
+    /// counts toward the lock like any failed sign-in.
+    pub fn change_password(
+        &mut self,
+        now: DateTime<Utc>,
+        username: &str,
+        current: &str,
+        new: &str,
+        channel: Channel,
+    ) -> Result<Session> {
+        if new == current {
+            return Err(DeskError::Invalid("the new password must differ from the current one".into()));
+        }
+        // Hashed before the transaction: a refused password changes nothing.
+        let hash = hash_password(new)?;
+        let outcome = self.store.write(|db| -> Result<Result<Actor>> {
+            let Some(credentials) = db.credentials(username)? else {
+                let detail = serde_json::json!({ "username": username, "why": "unknown user" });
+                audit(db, now, None, "login-failed", &format!("login:{}", username.trim()), None, &detail)?;
+                return Ok(Err(bad_sign_in(None)));
+            };
+            let user = credentials.user;
+            if let Err(refused) = check_password_in(db, now, &user, credentials.password_hash.as_deref(), current)? {
+                return Ok(Err(refused));
+            }
+            if channel == Channel::Window
+                && let Err(why) = user.role.check(crate::domain::user::Duty::UseWindow)
+            {
+                return Ok(Err(DeskError::NotPermitted(why)));
+            }
+            db.set_password_hash(user.id, &hash, false)?;
+            let actor = Actor { user_id: user.id, username: user.username.clone(), role: user.role };
+            let detail = serde_json::json!({
+                "username": user.username,
+                "change": "password chosen by the person",
+                "was_temporary": user.must_change_password,
+            });
+            audit(db, now, Some(&actor), "user-password", &format!("user:{}", user.id), None, &detail)?;
+            Ok(Ok(actor))
+        })?;
+        outcome.map(|actor| Session { actor, last_active: now })
+    }
+
+    /// Sets another person's password, as an Administrator (a reset): the
+    /// password is temporary, so the person must choose their own at their
+    /// next sign-in. `by` is `None` only while setting up a new database,
+    /// where the password is the first Administrator's own (or the demo's
+    /// published one) and is not temporary. A person changes their own with
+    /// [`Desk::change_password`].
     pub fn set_password(
         &mut self,
         by: Option<&Actor>,
@@ -122,10 +181,12 @@ impl Desk {
         self.store.write(|db| {
             let user = db.user_by_name(username)?.ok_or_else(|| DeskError::UnknownUser(username.to_string()))?;
             if let Some(by) = by {
-                require_admin_or_self(by, &user)?;
+                require_admin(by, &user)?;
             }
-            db.set_password_hash(user.id, &hash)?;
-            let detail = serde_json::json!({ "username": user.username, "change": "password set" });
+            let temporary = by.is_some();
+            db.set_password_hash(user.id, &hash, temporary)?;
+            let change = if temporary { "temporary password set" } else { "password set" };
+            let detail = serde_json::json!({ "username": user.username, "change": change });
             audit(db, now, by, "user-password", &format!("user:{}", user.id), None, &detail)
         })
     }
@@ -148,32 +209,95 @@ impl Desk {
         action: &str,
         change: impl FnOnce(&UserRow) -> (bool, bool),
     ) -> Result<()> {
-        if by.role != crate::domain::user::Role::Admin {
-            return Err(DeskError::NotPermitted(format!(
-                "only an Administrator may {}",
-                action.replace("user-", "") + " users"
-            )));
+        let result = (|| -> Result<()> {
+            if by.role != crate::domain::user::Role::Admin {
+                return Err(DeskError::NotPermitted(format!(
+                    "only an Administrator may {}",
+                    action.replace("user-", "") + " users"
+                )));
+            }
+            self.store.write(|db| {
+                let user = db.user_by_name(username)?.ok_or_else(|| DeskError::UnknownUser(username.to_string()))?;
+                let (active, locked) = change(&user);
+                db.set_user_flags(user.id, active, locked)?;
+                let detail = serde_json::json!({
+                    "username": user.username,
+                    "before": { "active": user.active, "locked": user.locked },
+                    "after": { "active": active, "locked": locked },
+                });
+                audit(db, now, Some(by), action, &format!("user:{}", user.id), None, &detail)
+            })
+        })();
+        if let Err(refusal) = &result {
+            self.record_refusal(by, now, action, refusal);
         }
-        self.store.write(|db| {
-            let user = db.user_by_name(username)?.ok_or_else(|| DeskError::UnknownUser(username.to_string()))?;
-            let (active, locked) = change(&user);
-            db.set_user_flags(user.id, active, locked)?;
-            let detail = serde_json::json!({
-                "username": user.username,
-                "before": { "active": user.active, "locked": user.locked },
-                "after": { "active": active, "locked": locked },
-            });
-            audit(db, now, Some(by), action, &format!("user:{}", user.id), None, &detail)
-        })
+        result
     }
 }
 
-fn require_admin_or_self(by: &Actor, user: &UserRow) -> Result<()> {
-    if by.role == crate::domain::user::Role::Admin || by.user_id == user.id {
+fn require_admin(by: &Actor, user: &UserRow) -> Result<()> {
+    if by.user_id == user.id {
+        return Err(DeskError::Invalid(
+            "change your own password with your current one (`user passwd` as yourself, or at sign-in)".into(),
+        ));
+    }
+    if by.role == crate::domain::user::Role::Admin {
         Ok(())
     } else {
         Err(DeskError::NotPermitted("only an Administrator may set another person's password".into()))
     }
+}
+
+/// The refusal of a wrong password: it never says whether the name exists,
+/// and it warns before the lock.
+fn bad_sign_in(lock: Option<&str>) -> DeskError {
+    match lock {
+        Some(username) => DeskError::SignIn(format!(
+            "{BAD_SIGN_IN}; {username} is now locked after {MAX_FAILED_LOGINS} failed sign-ins in a row: ask an Administrator to unlock it"
+        )),
+        None => DeskError::SignIn(format!(
+            "{BAD_SIGN_IN} ({MAX_FAILED_LOGINS} failed sign-ins in a row lock a user until an Administrator unlocks it)"
+        )),
+    }
+}
+
+/// Records a failed sign-in as the user it named: the record's actor is
+/// that user, so `audit --user NAME` lists the attempts on their name.
+fn failed(db: &crate::store::Db, now: DateTime<Utc>, user: &UserRow, detail: &serde_json::Value) -> Result<()> {
+    let named = Actor { user_id: user.id, username: user.username.clone(), role: user.role };
+    audit(db, now, Some(&named), "login-failed", &format!("user:{}", user.id), None, detail)
+}
+
+/// Checks `password` for `user` inside a sign-in's transaction: `Ok(Ok(true))`
+/// when it matches (the failure count cleared), `Ok(Err(refusal))` when the
+/// user is locked or disabled or the password is wrong (audited, counted).
+fn check_password_in(
+    db: &crate::store::Db,
+    now: DateTime<Utc>,
+    user: &UserRow,
+    stored: Option<&str>,
+    password: &str,
+) -> Result<Result<bool>> {
+    if user.locked {
+        failed(db, now, user, &serde_json::json!({ "username": user.username, "why": "locked" }))?;
+        return Ok(Err(DeskError::SignIn(format!(
+            "{} is locked after {MAX_FAILED_LOGINS} failed sign-ins: ask an Administrator to unlock it",
+            user.username
+        ))));
+    }
+    if !user.active {
+        failed(db, now, user, &serde_json::json!({ "username": user.username, "why": "disabled" }))?;
+        return Ok(Err(DeskError::UserInactive(user.username.clone())));
+    }
+    let matches = stored.is_some_and(|h| password_matches(password, h));
+    db.record_login(user.id, matches, MAX_FAILED_LOGINS)?;
+    if matches {
+        return Ok(Ok(true));
+    }
+    let failures = user.failed_logins + 1;
+    let detail = serde_json::json!({ "username": user.username, "why": "wrong password", "failures": failures });
+    failed(db, now, user, &detail)?;
+    Ok(Err(bad_sign_in((failures >= MAX_FAILED_LOGINS).then_some(user.username.as_str()))))
 }
 
 #[cfg(test)]

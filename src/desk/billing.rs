@@ -121,6 +121,7 @@ pub struct LineAdjustRequest {
 impl Batch<'_> {
     /// Rates and posts one bill.
     pub fn post_bill(&self, actor: &Actor, now: DateTime<Utc>, request: &BillRequest) -> Result<BillPosted> {
+        super::require(actor, crate::domain::user::Duty::PostBills)?;
         let today = self.today(now);
         self.atomic_checks_first(|db, rates| post_bill_in(db, rates, actor, now, today, request))
     }

@@ -494,7 +494,7 @@ impl Desk {
         now: DateTime<Utc>,
         request: &ContactRequest,
     ) -> Result<ContactLogged> {
-        self.single(|b| b.log_contact(actor, now, request))
+        self.act(actor, now, "log_contact", |b| b.log_contact(actor, now, request))
     }
 
     /// Works a complaint in its own transaction and returns it as it now stands.
@@ -505,7 +505,7 @@ impl Desk {
         id: i64,
         action: &ComplaintAction,
     ) -> Result<ComplaintView> {
-        self.single(|b| b.work_complaint(actor, now, id, action))?;
+        self.act(actor, now, "work_complaint", |b| b.work_complaint(actor, now, id, action))?;
         self.complaint(id, now)
     }
 

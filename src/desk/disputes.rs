@@ -236,7 +236,7 @@ pub(super) fn request_decided(
 impl Desk {
     /// Records a dispute in its own transaction; see [`Batch::open_dispute`].
     pub fn open_dispute(&mut self, actor: &Actor, now: DateTime<Utc>, request: &DisputeRequest) -> Result<i64> {
-        self.single(|b| b.open_dispute(actor, now, request))
+        self.act(actor, now, "open_dispute", |b| b.open_dispute(actor, now, request))
     }
 
     /// Resolves a dispute in its own transaction; see [`Batch::resolve_dispute`].
@@ -247,7 +247,7 @@ impl Desk {
         id: i64,
         decision: &DisputeDecision,
     ) -> Result<DisputeOutcome> {
-        self.single(|b| b.resolve_dispute(actor, now, id, decision))
+        self.act(actor, now, "resolve_dispute", |b| b.resolve_dispute(actor, now, id, decision))
     }
 
     pub fn dispute(&mut self, id: i64) -> Result<DisputeView> {

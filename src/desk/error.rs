@@ -79,8 +79,12 @@ pub enum DeskError {
     AlreadyDecided { id: i64, status: String },
     #[error("no approval request {0}")]
     UnknownRequest(i64),
-    #[error("sign-in failed: {0}")]
+    #[error("Sign-in failed: {0}")]
     SignIn(String),
+    /// The password was set by someone else; the person must choose their
+    /// own ([`crate::desk::Desk::change_password`]) before anything else.
+    #[error("{0}'s password was set by someone else: choose a new one before anything else")]
+    PasswordChangeRequired(String),
     #[error("the session expired after 15 idle minutes: sign in again")]
     SessionExpired,
     #[error("{what} cannot be submitted without its {fields}")]

@@ -35,45 +35,52 @@ impl Desk {
         destination: &str,
         out: &mut impl Write,
     ) -> Result<ExportSummary> {
-        let mut summary = ExportSummary::default();
-        self.store.read(|db| {
-            writeln!(out, "; utility-desk ledger export: every posting, oldest first. Amounts in US dollars.")
-                .map_err(io)?;
-            writeln!(out, "commodity $1,000.00\n").map_err(io)?;
-            db.for_each_posting(|posting, lines| {
-                let mut tags = format!("posting:{}, kind:{}", posting.id, posting.kind);
-                if let Some(reversed) = posting.reverses {
-                    tags.push_str(&format!(", reverses:{reversed}"));
-                }
-                if let Some(bill) = posting.bill_id {
-                    tags.push_str(&format!(", bill:{bill}"));
-                }
-                writeln!(out, "{} {}  ; {tags}", posting.effective_on, clean(&posting.memo))?;
-                for (line, number) in lines {
-                    let account = match (line.ledger, number) {
-                        (ChartAccount::Receivable, Some(number)) => {
-                            format!("{}:{}-{}", line.ledger.code(), &number[..8], &number[8..])
-                        }
-                        _ => line.ledger.code(),
-                    };
-                    writeln!(out, "    {account:<48}  {:>14}", journal_amount(line.side, line.amount))?;
-                    summary.lines += 1;
-                }
-                writeln!(out)?;
-                summary.postings += 1;
-                Ok(())
+        let result = (|| -> Result<ExportSummary> {
+            super::require(by, crate::domain::user::Duty::ExportLedger)?;
+            let mut summary = ExportSummary::default();
+            self.store.read(|db| {
+                writeln!(out, "; utility-desk ledger export: every posting, oldest first. Amounts in US dollars.")
+                    .map_err(io)?;
+                writeln!(out, "commodity $1,000.00\n").map_err(io)?;
+                db.for_each_posting(|posting, lines| {
+                    let mut tags = format!("posting:{}, kind:{}", posting.id, posting.kind);
+                    if let Some(reversed) = posting.reverses {
+                        tags.push_str(&format!(", reverses:{reversed}"));
+                    }
+                    if let Some(bill) = posting.bill_id {
+                        tags.push_str(&format!(", bill:{bill}"));
+                    }
+                    writeln!(out, "{} {}  ; {tags}", posting.effective_on, clean(&posting.memo))?;
+                    for (line, number) in lines {
+                        let account = match (line.ledger, number) {
+                            (ChartAccount::Receivable, Some(number)) => {
+                                format!("{}:{}-{}", line.ledger.code(), &number[..8], &number[8..])
+                            }
+                            _ => line.ledger.code(),
+                        };
+                        writeln!(out, "    {account:<48}  {:>14}", journal_amount(line.side, line.amount))?;
+                        summary.lines += 1;
+                    }
+                    writeln!(out)?;
+                    summary.postings += 1;
+                    Ok(())
+                })?;
+                Ok::<_, super::DeskError>(())
             })?;
-            Ok::<_, super::DeskError>(())
-        })?;
-        out.flush().map_err(io)?;
-        self.store.write(|db| {
-            let detail = serde_json::json!({
-                "format": "hledger journal", "to": destination,
-                "postings": summary.postings, "lines": summary.lines,
-            });
-            super::audit(db, now, Some(by), "export", "ledger", None, &detail)
-        })?;
-        Ok(summary)
+            out.flush().map_err(io)?;
+            self.store.write(|db| {
+                let detail = serde_json::json!({
+                    "format": "hledger journal", "to": destination,
+                    "postings": summary.postings, "lines": summary.lines,
+                });
+                super::audit(db, now, Some(by), "export", "ledger", None, &detail)
+            })?;
+            Ok(summary)
+        })();
+        if let Err(refusal) = &result {
+            self.record_refusal(by, now, "export", refusal);
+        }
+        result
     }
 }
 

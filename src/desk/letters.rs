@@ -218,45 +218,54 @@ impl Desk {
 
     /// Keeps the letter as sent (with the person's edits) on the account.
     pub fn send_letter(&mut self, actor: &Actor, now: DateTime<Utc>, draft: &LetterDraft) -> Result<i64> {
-        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
-        Template::named(&draft.template)?;
-        let subject = draft.subject.trim();
-        let body = draft.body.trim();
-        if subject.is_empty() || body.is_empty() {
-            return Err(DeskError::Invalid("a letter needs a subject and a body".into()));
+        let result = (|| -> Result<i64> {
+            check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+            Template::named(&draft.template)?;
+            let subject = draft.subject.trim();
+            let body = draft.body.trim();
+            if subject.is_empty() || body.is_empty() {
+                return Err(DeskError::Invalid("a letter needs a subject and a body".into()));
+            }
+            if subject.chars().count() > 300 || body.chars().count() > MAX_LETTER_CHARS {
+                return Err(DeskError::Invalid(format!(
+                    "a letter's subject is at most 300 characters and its body at most {MAX_LETTER_CHARS}"
+                )));
+            }
+            if body.contains("{{") || subject.contains("{{") {
+                return Err(DeskError::Invalid(
+                    "the letter still has a {{field}} in it: fill it in or take it out".into(),
+                ));
+            }
+            let (body, scrubbed) = crate::domain::scrub::scrub_card_numbers(body);
+            let hash = sha256(subject, &body);
+            self.write(|db, _| {
+                let row =
+                    db.account(draft.account)?.ok_or_else(|| DeskError::UnknownAccount(draft.account.to_string()))?;
+                // The case must still be the account's (checked as the draft was).
+                values(db, actor, draft.account, draft.about, now.date_naive())?;
+                let about = draft.about.map(LetterAbout::stored);
+                let id = db.insert_letter(&NewLetter {
+                    account: draft.account,
+                    template: &draft.template,
+                    about,
+                    subject,
+                    body: &body,
+                    sha256: &hash,
+                    by: actor.user_id,
+                    at: now,
+                })?;
+                let detail = serde_json::json!({
+                    "template": draft.template, "about": draft.about, "subject": subject, "sha256": hash,
+                    "card_numbers_removed": scrubbed > 0, "account": row.account.number,
+                });
+                audit(db, now, Some(actor), "letter-send", &format!("letter:{id}"), Some(draft.account), &detail)?;
+                Ok(id)
+            })
+        })();
+        if let Err(refusal) = &result {
+            self.record_refusal(actor, now, "send_letter", refusal);
         }
-        if subject.chars().count() > 300 || body.chars().count() > MAX_LETTER_CHARS {
-            return Err(DeskError::Invalid(format!(
-                "a letter's subject is at most 300 characters and its body at most {MAX_LETTER_CHARS}"
-            )));
-        }
-        if body.contains("{{") || subject.contains("{{") {
-            return Err(DeskError::Invalid("the letter still has a {{field}} in it: fill it in or take it out".into()));
-        }
-        let (body, scrubbed) = crate::domain::scrub::scrub_card_numbers(body);
-        let hash = sha256(subject, &body);
-        self.write(|db, _| {
-            let row = db.account(draft.account)?.ok_or_else(|| DeskError::UnknownAccount(draft.account.to_string()))?;
-            // The case must still be the account's (checked as the draft was).
-            values(db, actor, draft.account, draft.about, now.date_naive())?;
-            let about = draft.about.map(LetterAbout::stored);
-            let id = db.insert_letter(&NewLetter {
-                account: draft.account,
-                template: &draft.template,
-                about,
-                subject,
-                body: &body,
-                sha256: &hash,
-                by: actor.user_id,
-                at: now,
-            })?;
-            let detail = serde_json::json!({
-                "template": draft.template, "about": draft.about, "subject": subject, "sha256": hash,
-                "card_numbers_removed": scrubbed > 0, "account": row.account.number,
-            });
-            audit(db, now, Some(actor), "letter-send", &format!("letter:{id}"), Some(draft.account), &detail)?;
-            Ok(id)
-        })
+        result
     }
 
     pub fn letter(&mut self, id: i64) -> Result<LetterRow> {

@@ -81,6 +81,7 @@ pub struct LateFeeReport {
 
 impl Batch<'_> {
     pub fn record_payment(&self, actor: &Actor, now: DateTime<Utc>, request: &PaymentRequest) -> Result<Posted> {
+        super::require(actor, crate::domain::user::Duty::PostPayments)?;
         check_payment(request, self.today(now))?;
         let reference = request.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
         self.atomic_checks_first(|db, _| {
@@ -173,6 +174,7 @@ impl Batch<'_> {
     /// due unpaid, once per bill: the schedule's percent of the past-due
     /// amount (late fees themselves excluded).
     pub fn assess_late_fees(&self, actor: &Actor, now: DateTime<Utc>, as_of: NaiveDate) -> Result<LateFeeReport> {
+        super::require(actor, crate::domain::user::Duty::PostBills)?;
         let today = self.today(now);
         if as_of > today {
             return Err(DeskError::FutureDate { what: "assessment", date: as_of, today });

@@ -433,27 +433,27 @@ fn rerate_offer(
 impl Desk {
     /// Drafts an order in its own transaction; see [`Batch::draft_order`].
     pub fn draft_order(&mut self, actor: &Actor, now: DateTime<Utc>, request: &OrderRequest) -> Result<i64> {
-        self.single(|b| b.draft_order(actor, now, request))
+        self.act(actor, now, "draft_order", |b| b.draft_order(actor, now, request))
     }
 
     /// See [`Batch::update_order`].
     pub fn update_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64, fields: &OrderFields) -> Result<()> {
-        self.single(|b| b.update_order(actor, now, id, fields))
+        self.act(actor, now, "update_order", |b| b.update_order(actor, now, id, fields))
     }
 
     /// See [`Batch::submit_order`].
     pub fn submit_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
-        self.single(|b| b.submit_order(actor, now, id))
+        self.act(actor, now, "submit_order", |b| b.submit_order(actor, now, id))
     }
 
     /// See [`Batch::review_order`].
     pub fn review_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<ReviewOutcome> {
-        self.single(|b| b.review_order(actor, now, id))
+        self.act(actor, now, "review_order", |b| b.review_order(actor, now, id))
     }
 
     /// See [`Batch::send_order`].
     pub fn send_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
-        self.single(|b| b.send_order(actor, now, id))
+        self.act(actor, now, "send_order", |b| b.send_order(actor, now, id))
     }
 
     /// See [`Batch::complete_order`].
@@ -464,12 +464,12 @@ impl Desk {
         id: i64,
         completion: &OrderCompletion,
     ) -> Result<OrderCompleted> {
-        self.single(|b| b.complete_order(actor, now, id, completion))
+        self.act(actor, now, "complete_order", |b| b.complete_order(actor, now, id, completion))
     }
 
     /// See [`Batch::cancel_order`].
     pub fn cancel_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> Result<()> {
-        self.single(|b| b.cancel_order(actor, now, id, reason))
+        self.act(actor, now, "cancel_order", |b| b.cancel_order(actor, now, id, reason))
     }
 
     /// One order with its history and contacts.

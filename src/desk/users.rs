@@ -23,13 +23,19 @@ impl Desk {
         role: Role,
         password: &str,
     ) -> Result<UserId> {
-        if by.role != Role::Admin {
-            return Err(DeskError::NotPermitted("only an Administrator may add users".into()));
+        let result = (|| -> Result<UserId> {
+            if by.role != Role::Admin {
+                return Err(DeskError::NotPermitted("only an Administrator may add users".into()));
+            }
+            let (username, full_name) = checked_names(username, full_name)?;
+            // Hashed before the transaction: a refused password leaves no user behind.
+            let hash = hash_password(password)?;
+            self.store.write(|db| insert_user_in(db, Some(by), now, username, full_name, role, Some(&hash)))
+        })();
+        if let Err(refusal) = &result {
+            self.record_refusal(by, now, "add_user", refusal);
         }
-        let (username, full_name) = checked_names(username, full_name)?;
-        // Hashed before the transaction: a refused password leaves no user behind.
-        let hash = hash_password(password)?;
-        self.store.write(|db| insert_user_in(db, Some(by), now, username, full_name, role, Some(&hash)))
+        result
     }
 }
 
@@ -66,9 +72,13 @@ pub(super) fn insert_user_in(
     }
     let id = db.insert_user(username, full_name, role, now)?;
     if let Some(hash) = password_hash {
-        db.set_password_hash(id, hash)?;
+        db.set_password_hash(id, hash, by.is_some())?;
     }
-    let password = if password_hash.is_some() { "set" } else { "none" };
+    let password = match (password_hash, by) {
+        (None, _) => "none",
+        (Some(_), Some(_)) => "temporary",
+        (Some(_), None) => "set",
+    };
     let detail = serde_json::json!({
         "after": { "username": username, "full_name": full_name, "role": role, "password": password }
     });

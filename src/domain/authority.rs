@@ -250,9 +250,10 @@ impl FromStr for Figure {
 /// Why a policy (typed, or read back from the database) was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    /// Separation of duties: the Administrator row stays empty.
-    #[error("Administrators have no money authority (separation of duties): their limits cannot be set")]
-    AdminHasNoMoneyAuthority,
+    /// Separation of duties: the Administrator's and the automated jobs'
+    /// rows stay empty.
+    #[error("{} has no money authority (separation of duties): its limits cannot be set", .0.title())]
+    NoMoneyAuthority(Role),
     /// The Manager row stays unlimited, so every request has someone to approve it.
     #[error(
         "Managers have no limit, so that every request has someone who can approve it: their figures cannot be changed"
@@ -325,7 +326,10 @@ struct PolicyTable {
 impl TryFrom<PolicyTable> for Policy {
     type Error = PolicyError;
 
-    fn try_from(table: PolicyTable) -> Result<Policy, PolicyError> {
+    fn try_from(mut table: PolicyTable) -> Result<Policy, PolicyError> {
+        // Policies stored before the automated-jobs role existed have no
+        // row for it; its row can only ever be empty.
+        table.roles.entry(Role::Batch).or_insert_with(RolePolicy::none);
         let policy = Policy { roles: table.roles };
         policy.check()?;
         Ok(policy)
@@ -367,6 +371,7 @@ impl Policy {
             ),
             (Role::Manager, RolePolicy::unlimited()),
             (Role::Admin, RolePolicy::none()),
+            (Role::Batch, RolePolicy::none()),
         ]);
         Policy { roles }
     }
@@ -418,9 +423,11 @@ impl Policy {
         for &role in Role::ALL {
             let row = self.roles.get(&role).ok_or(PolicyError::MissingRole(role))?;
             match role {
-                Role::Admin if *row != RolePolicy::none() => return Err(PolicyError::AdminHasNoMoneyAuthority),
+                Role::Admin | Role::Batch if *row != RolePolicy::none() => {
+                    return Err(PolicyError::NoMoneyAuthority(role));
+                }
                 Role::Manager if *row != RolePolicy::unlimited() => return Err(PolicyError::ManagerIsUnlimited),
-                Role::Admin | Role::Manager => {}
+                Role::Admin | Role::Batch | Role::Manager => {}
                 _ => {
                     if row.approve_up_to.is_some() && role != Role::Supervisor {
                         return Err(PolicyError::NotAnApprover(role));
@@ -469,6 +476,13 @@ impl Policy {
         if role == Role::Admin {
             let reason = format!(
                 "Administrators have no money authority (separation of duties): ask a representative to {} this {label}",
+                action.verb()
+            );
+            return Decision::Refuse { reason };
+        }
+        if role == Role::Batch {
+            let reason = format!(
+                "the automated-jobs role posts bills, payments and late fees only: it cannot {} a {label}",
                 action.verb()
             );
             return Decision::Refuse { reason };

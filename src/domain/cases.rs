@@ -185,7 +185,7 @@ pub fn case_rank(role: Role) -> Option<u8> {
         Role::Car3 => Some(3),
         Role::Supervisor => Some(4),
         Role::Manager => Some(5),
-        Role::Admin => None,
+        Role::Admin | Role::Batch => None,
     }
 }
 
@@ -198,6 +198,10 @@ pub fn ranks_at_least(role: Role, at_least: Role) -> bool {
 pub fn check_case_worker(role: Role) -> Result<(), String> {
     match case_rank(role) {
         Some(_) => Ok(()),
+        None if role == Role::Batch => Err(
+            "the automated-jobs role posts bills, payments and late fees only; contacts, complaints, disputes and orders need a representative's classification"
+                .to_string(),
+        ),
         None => Err(format!(
             "an {} keeps users and settings; contacts, complaints, disputes and orders need a representative's classification",
             role.title()

@@ -16,7 +16,7 @@ use super::screen::{account, admin, approvals, login, reports, search, work};
 use super::theme::{self, Themes};
 use super::widget::key_hint;
 use crate::demo::{self, DemoOptions};
-use crate::desk::{DeskError, Session};
+use crate::desk::{Channel, DeskError, Session};
 use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
 
@@ -282,11 +282,15 @@ impl Ready {
                 }
                 Task::none()
             }
+            Message::SignedIn(Err(DeskError::PasswordChangeRequired(_))) => {
+                let Some(login) = &mut self.login else { return Task::none() };
+                login.must_choose();
+                operation::focus(login::NEW_PASSWORD)
+            }
             Message::Opened(Err(e)) | Message::SignedIn(Err(e)) => {
-                if let Some(login) = &mut self.login {
-                    login.failed(e.to_string());
-                }
-                login::focus_password()
+                let Some(login) = &mut self.login else { return Task::none() };
+                login.failed(e.to_string());
+                if login.is_choosing() { operation::focus(login::NEW_PASSWORD) } else { login::focus_password() }
             }
             Message::Login(message) => {
                 let Some(login) = &mut self.login else { return Task::none() };
@@ -294,7 +298,22 @@ impl Ready {
                     Some(login::Event::SignIn { username, password }) => {
                         let backend = self.backend.clone();
                         Task::perform(
-                            async move { backend.run(move |desk| desk.login(Utc::now(), &username, &password)).await },
+                            async move {
+                                backend.run(move |desk| desk.login_window(Utc::now(), &username, &password)).await
+                            },
+                            Message::SignedIn,
+                        )
+                    }
+                    Some(login::Event::ChangePassword { username, current, new }) => {
+                        let backend = self.backend.clone();
+                        Task::perform(
+                            async move {
+                                backend
+                                    .run(move |desk| {
+                                        desk.change_password(Utc::now(), &username, &current, &new, Channel::Window)
+                                    })
+                                    .await
+                            },
                             Message::SignedIn,
                         )
                     }
@@ -321,9 +340,11 @@ impl Ready {
                     }
                 }
             }
-            Message::Lock | Message::Key(Shortcut::Lock) => self.lock(),
+            Message::Lock | Message::Key(Shortcut::Lock) => self.lock(login::LockReason::ByHand),
             Message::Tick => match &self.workspace {
-                Some(w) if self.login.is_none() && w.last_input.elapsed() >= IDLE_LOCK => self.lock(),
+                Some(w) if self.login.is_none() && w.last_input.elapsed() >= IDLE_LOCK => {
+                    self.lock(login::LockReason::Idle)
+                }
                 _ => Task::none(),
             },
             Message::Key(Shortcut::Mnemonic('q')) if self.login.is_none() && self.workspace.is_some() => {
@@ -354,10 +375,10 @@ impl Ready {
         }
     }
 
-    fn lock(&mut self) -> Task<Message> {
+    fn lock(&mut self, reason: login::LockReason) -> Task<Message> {
         let Some(workspace) = &self.workspace else { return Task::none() };
         if self.login.is_none() {
-            self.login = Some(login::Login::locked(&workspace.session.actor.username));
+            self.login = Some(login::Login::locked(&workspace.session.actor.username, reason));
         }
         login::focus_password()
     }

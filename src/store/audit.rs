@@ -113,17 +113,20 @@ impl Db<'_> {
     }
 
     /// Walks the whole chain from the first record. Returns how many records
-    /// were checked and the first break, if any.
-    pub fn walk_audit_chain(&self) -> Result<(u64, Option<ChainBreak>)> {
+    /// were checked, how many of them record a refused action, and the first
+    /// break, if any.
+    pub fn walk_audit_chain(&self) -> Result<(u64, u64, Option<ChainBreak>)> {
         let mut statement = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
         let mut rows = statement.query([])?;
         let mut walker = ChainWalker::default();
+        let mut refusals = 0;
         while let Some(row) = rows.next()? {
             let (record, prev_hash, hash) = row_to_record(row)?;
+            refusals += u64::from(record.action == "refused");
             if let Err(broken) = walker.check(&record, &prev_hash, &hash) {
-                return Ok((walker.checked, Some(broken)));
+                return Ok((walker.checked, refusals, Some(broken)));
             }
         }
-        Ok((walker.checked, None))
+        Ok((walker.checked, refusals, None))
     }
 }

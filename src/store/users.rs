@@ -17,6 +17,9 @@ pub struct UserRow {
     pub active: bool,
     pub locked: bool,
     pub failed_logins: u32,
+    /// The password was set by someone else: the person must choose their
+    /// own before anything else.
+    pub must_change_password: bool,
 }
 
 /// What signing in needs: the stored hash and the lock state.
@@ -35,6 +38,7 @@ fn row_to_user(row: &Row) -> rusqlite::Result<UserRow> {
         active: row.get(4)?,
         locked: row.get(5)?,
         failed_logins: row.get(6)?,
+        must_change_password: row.get(7)?,
     })
 }
 
@@ -50,7 +54,8 @@ impl Db<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, username, full_name, role, active, locked, failed_logins FROM users WHERE username = ?1",
+                "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password
+                 FROM users WHERE username = ?1",
             )?
             .query_row([username], row_to_user)
             .optional()?)
@@ -58,7 +63,8 @@ impl Db<'_> {
 
     pub fn users(&self) -> Result<Vec<UserRow>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT id, username, full_name, role, active, locked, failed_logins FROM users ORDER BY username",
+            "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password
+             FROM users ORDER BY username",
         )?;
         let rows = statement.query_map([], row_to_user)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -70,17 +76,22 @@ impl Db<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, username, full_name, role, active, locked, failed_logins, password_hash
+                "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password, password_hash
                  FROM users WHERE username = ?1",
             )?
-            .query_row([username], |r| Ok(Credentials { user: row_to_user(r)?, password_hash: r.get(7)? }))
+            .query_row([username], |r| Ok(Credentials { user: row_to_user(r)?, password_hash: r.get(8)? }))
             .optional()?)
     }
 
-    pub fn set_password_hash(&self, user: UserId, hash: &str) -> Result<()> {
+    /// Sets a password's hash, unlocking the user; `temporary` when someone
+    /// other than the person set it.
+    pub fn set_password_hash(&self, user: UserId, hash: &str, temporary: bool) -> Result<()> {
         self.conn
-            .prepare_cached("UPDATE users SET password_hash = ?2, failed_logins = 0, locked = 0 WHERE id = ?1")?
-            .execute(params![user, hash])?;
+            .prepare_cached(
+                "UPDATE users SET password_hash = ?2, failed_logins = 0, locked = 0, must_change_password = ?3
+                 WHERE id = ?1",
+            )?
+            .execute(params![user, hash, temporary])?;
         Ok(())
     }
 

@@ -35,6 +35,8 @@ pub struct LedgerCounts {
     pub total_credits: Money,
     /// Audit records checked (filled in by `verify`).
     pub audit_records: u64,
+    /// Of those, the records of refused actions (who tried what, and why).
+    pub refusals: u64,
 }
 
 /// Everything `verify` found.
@@ -244,8 +246,16 @@ impl Db<'_> {
                 })
             },
         )?);
+        checks.push(self.check(
+            "the database is whole (no demo stopped part-way)",
+            "SELECT value FROM meta WHERE key = 'demo_state' AND value = 'building'",
+            |_| {
+                Ok("this demo database is incomplete: making it stopped part-way; delete it and run `utility-desk demo` again"
+                    .to_string())
+            },
+        )?);
         let started = Instant::now();
-        let (audit_records, broken) = self.walk_audit_chain()?;
+        let (audit_records, refusals, broken) = self.walk_audit_chain()?;
         checks.push(Check {
             name: "the audit trail's hash chain is intact",
             problem_count: u64::from(broken.is_some()),
@@ -254,6 +264,7 @@ impl Db<'_> {
         });
         let started = Instant::now();
         counts.audit_records = audit_records;
+        counts.refusals = refusals;
         let whole = counts.total_debits - counts.total_credits;
         checks.push(Check {
             name: "the whole ledger balances",
@@ -287,6 +298,7 @@ impl Db<'_> {
             total_debits: Money::from_cents(debits),
             total_credits: Money::from_cents(credits),
             audit_records: 0,
+            refusals: 0,
         })
     }
 

@@ -52,6 +52,8 @@ pub struct Staff {
     pub supervisor: Actor,
     pub manager: Actor,
     pub admin: Actor,
+    /// The automated jobs' user (bill runs, payment files, late fees).
+    pub batch: Actor,
 }
 
 impl Staff {
@@ -96,6 +98,7 @@ fn with_staff(mut desk: Desk) -> Fixture {
         ("supervisor", "Dana Super", Role::Supervisor),
         ("manager", "Emery Manager", Role::Manager),
         ("admin", "Finley Admin", Role::Admin),
+        ("batch", "Nightly jobs", Role::Batch),
     ];
     for (username, name, role) in users {
         desk.add_user(now(), username, name, role).expect("add user");
@@ -108,6 +111,7 @@ fn with_staff(mut desk: Desk) -> Fixture {
         supervisor: actor("supervisor"),
         manager: actor("manager"),
         admin: actor("admin"),
+        batch: actor("batch"),
     };
     Fixture { desk, staff, next_meter: 1 }
 }
@@ -187,9 +191,13 @@ impl Fixture {
         self.desk.overview(account, now()).expect("overview").account.balance
     }
 
-    /// The ledger's size, as `verify` counts it.
+    /// The ledger's size, as `verify` counts it, less the audit records of
+    /// refused actions (a refusal writes only that record).
     pub fn counts(&mut self) -> LedgerCounts {
-        self.desk.verify().expect("verify").counts
+        let mut counts = self.desk.verify().expect("verify").counts;
+        counts.audit_records -= counts.refusals;
+        counts.refusals = 0;
+        counts
     }
 
     /// Asserts every `verify` check passes, naming any that does not.
@@ -249,7 +257,9 @@ fn address(n: u32) -> Address {
 }
 
 /// Every row of every table in the database file, as text: two equal
-/// fingerprints mean the database holds exactly the same data.
+/// fingerprints mean the database holds exactly the same data, apart from
+/// the audit records of refused actions (a refusal is recorded: who tried
+/// what, and why it was refused; see [`refusals`]).
 pub fn fingerprint(path: &Path) -> String {
     let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .expect("a second connection");
@@ -260,7 +270,8 @@ pub fn fingerprint(path: &Path) -> String {
         tables.query_map([], |r| r.get(0)).expect("query tables").collect::<Result<_, _>>().expect("table names");
     let mut out = String::new();
     for name in names {
-        let mut statement = conn.prepare(&format!("SELECT * FROM \"{name}\"")).expect("select");
+        let filter = if name == "audit_log" { " WHERE action <> 'refused'" } else { "" };
+        let mut statement = conn.prepare(&format!("SELECT * FROM \"{name}\"{filter}")).expect("select");
         let columns = statement.column_count();
         let mut rows: Vec<String> = statement
             .query_map([], |row| {
@@ -278,6 +289,21 @@ pub fn fingerprint(path: &Path) -> String {
         }
     }
     out
+}
+
+/// The audit trail's records of refused actions, oldest first: (action
+/// attempted, why it was refused).
+pub fn refusals(path: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("a second connection");
+    let mut statement = conn
+        .prepare("SELECT json_extract(detail, '$.action'), json_extract(detail, '$.why') FROM audit_log WHERE action = 'refused' ORDER BY id")
+        .expect("select refusals");
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query refusals")
+        .collect::<Result<_, _>>()
+        .expect("refusals")
 }
 
 /// Closes an account the only way there is for now: straight in the table

@@ -133,6 +133,63 @@ pub fn verify_passes(db: &Path) -> Value {
     report
 }
 
+/// `verify --json` whatever it finds: its exit code and report.
+pub fn verify_report(db: &Path) -> (Option<i32>, Value) {
+    let output = run(db, &["verify", "--json"]);
+    let report = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("verify printed no JSON ({e}): {}", stderr(&output)));
+    (output.status.code(), report)
+}
+
+/// The names of the checks `verify` found problems in.
+pub fn failed_checks(report: &Value) -> Vec<String> {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["problem_count"] != 0)
+        .map(|c| c["name"].as_str().expect("a name").to_string())
+        .collect()
+}
+
+/// Runs `ARGS... --password-stdin` with the demo password on standard input:
+/// a demo user signing in from a script.
+pub fn run_signed_in(db: &Path, args: &[&str]) -> Output {
+    let mut args = args.to_vec();
+    args.push("--password-stdin");
+    run_with_input(db, &args, &format!("{DEMO_PASSWORD}\n"))
+}
+
+/// Spawns `ARGS... --password-stdin` and writes the demo password to its
+/// standard input, for tests that read its output as it comes.
+pub fn spawn_signed_in(db: &Path, args: &[&str], stdout: std::process::Stdio) -> std::process::Child {
+    use std::io::Write;
+    let mut child = command(db, args)
+        .arg("--password-stdin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(format!("{DEMO_PASSWORD}\n").as_bytes()).expect("write the password");
+    child
+}
+
+/// Like [`ok`], signed in as in [`run_signed_in`].
+pub fn ok_signed_in(db: &Path, args: &[&str]) -> String {
+    let output = run_signed_in(db, args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "`{}` failed\nstdout:\n{}\nstderr:\n{}",
+        args.join(" "),
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
 /// How many postings the ledger holds.
 pub fn posting_count(db: &Path) -> u64 {
     json(db, &["verify", "--json"])["counts"]["postings"].as_u64().expect("a count")

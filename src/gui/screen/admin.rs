@@ -24,7 +24,8 @@ pub const LIMIT: Id = Id::new("admin-limit");
 pub const NEW_ROLE: Id = Id::new("admin-new-role");
 
 /// The roles a person can be given, in the table's order.
-const ROLES: [Role; 6] = [Role::Car1, Role::Car2, Role::Car3, Role::Supervisor, Role::Manager, Role::Admin];
+const ROLES: [Role; 7] =
+    [Role::Car1, Role::Car2, Role::Car3, Role::Supervisor, Role::Manager, Role::Admin, Role::Batch];
 
 pub struct Admin {
     users: Vec<UserRow>,
