@@ -256,6 +256,19 @@ fn init_creates_a_database_once_and_never_stores_the_password() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("already has users"), "{}", stderr(&output));
 
+    // A database made by init is production: no demo data (and no users
+    // with the published demo password) ever goes into it, even empty.
+    let before = std::fs::read(&db).unwrap();
+    let output = run(&db, &["demo", "--accounts", "5", "--months", "1"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("production database"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the refused demo wrote nothing");
+    // Its automated jobs' user is made by the Administrator, with the batch role.
+    let args =
+        ["user", "add", "nightly", "--name", "Nightly jobs", "--role", "batch", "--as", "priya", "--password-stdin"];
+    let output = run_with_input(&db, &args, &format!("{password}\nNightly-Jobs-Pass-1\n"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
     let fresh = dir.path().join("bad.db");
     let output = init(&fresh, "x y", &format!("{password}\n"));
     assert_eq!(output.status.code(), Some(1));
