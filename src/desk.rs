@@ -472,10 +472,45 @@ pub fn check_client_key(key: &str) -> Result<()> {
     Ok(())
 }
 
-/// [`check_key`] for a key chosen by a person or a file.
-fn check_client_request(db: &Db, key: &str, payload: &impl Serialize) -> Result<KeyCheck> {
+/// [`check_key`] for a key chosen by a person or a file, which names one
+/// action whatever became of it: a posting, or an approval request
+/// (pending, approved, rejected or withdrawn). The same key and payload
+/// answer with the first outcome (a posting replays; a request is
+/// [`DeskError::KeyInRequest`], which `submit` turns back into its pending
+/// outcome); anything else under the key is refused. `check` is
+/// [`approvals::Check::Approved`] only when a request is being approved:
+/// then the request holding the key is the very action being posted.
+fn check_client_request(db: &Db, key: &str, payload: &impl Serialize, check: approvals::Check) -> Result<KeyCheck> {
     check_client_key(key)?;
-    check_key(db, key, payload)
+    let key = key.trim();
+    if key.is_empty() || key.len() > 200 {
+        return Err(DeskError::Invalid("an idempotency key has 1 to 200 characters".into()));
+    }
+    let hash = payload_hash(payload)?;
+    if let Some(existing) = db.posting_by_key(key)? {
+        if existing.payload_sha256 == hash {
+            return Ok(KeyCheck::Replay(Posted { posting_id: existing.id, replayed: true }));
+        }
+        // Approved for less than was asked: the request holds what was asked.
+        if let Some(row) = db.request_by_key(key)?
+            && approvals::asked_hash(&row)? == hash
+        {
+            return Ok(KeyCheck::Replay(Posted { posting_id: existing.id, replayed: true }));
+        }
+        return Err(DeskError::KeyReused { key: key.to_string(), posting: existing.id });
+    }
+    if check == approvals::Check::Limits
+        && let Some(row) = db.request_by_key(key)?
+    {
+        let same_payload = approvals::asked_hash(&row)? == hash;
+        return Err(DeskError::KeyInRequest {
+            key: key.to_string(),
+            request: row.id,
+            status: row.status,
+            same_payload,
+        });
+    }
+    Ok(KeyCheck::Fresh(FreshKey { key: key.to_string(), hash }))
 }
 
 /// Validates and appends a posting under a key already checked.

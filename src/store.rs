@@ -67,6 +67,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_limit_check", include_str!("store/migrations/0012_limit_check.sql")),
     ("0013_entries_by_posting", include_str!("store/migrations/0013_entries_by_posting.sql")),
     ("0014_people", include_str!("store/migrations/0014_people.sql")),
+    ("0015_request_keys", include_str!("store/migrations/0015_request_keys.sql")),
 ];
 
 /// The schema version this build writes.

@@ -428,3 +428,61 @@ fn the_daily_total_holds_on_a_day_whose_clocks_jump_over_midnight() {
     let seventh = f.fixture.desk.submit(&car2, at(6), &credit(account, 4_500, "jump-6")).unwrap();
     assert!(matches!(seventh, Outcome::Pending { .. }), "$315.00 in a day is over the $300.00 total: {seventh:?}");
 }
+
+/// A key names one action whatever became of it: while it waits for
+/// approval, after it was rejected or withdrawn, and after it was approved
+/// for less than asked. The same action under it answers with its first
+/// outcome; anything else under it is refused and moves no money.
+#[test]
+fn a_key_names_one_action_whatever_state_it_is_in() {
+    let (mut f, account, _, _) = scene();
+    let other = f.residential();
+    let (car2, supervisor) = (f.staff.car2.clone(), f.staff.supervisor.clone());
+    let asked = credit(account, 7_500, "R1");
+    let first = pending_id(f.desk.submit(&car2, now(), &asked).unwrap());
+    let before = (f.balance(account), f.balance(other), f.counts());
+
+    // While it waits: the same credit answers with the same request...
+    assert_eq!(pending_id(f.desk.submit(&car2, now(), &asked).unwrap()), first);
+    // ...a smaller credit under the key posts nothing (it posted $40 before)...
+    let smaller = f.desk.submit(&car2, now(), &credit(account, 4_000, "R1")).unwrap_err();
+    assert!(matches!(smaller, DeskError::KeyInRequest { request, same_payload: false, .. } if request == first));
+    assert!(smaller.to_string().contains("already used for a different request (approval request"), "{smaller}");
+    // ...and the key on another account makes no second request.
+    let elsewhere = f.desk.submit(&car2, now(), &credit(other, 7_500, "R1")).unwrap_err();
+    assert!(matches!(elsewhere, DeskError::KeyInRequest { same_payload: false, .. }), "{elsewhere:?}");
+    // Nor does a payment file take the key.
+    let manager = f.staff.manager.clone();
+    let payment = common::payment(account, cents(4_000), day(2026, 11, 2), "R1");
+    assert!(matches!(f.desk.record_payment(&manager, now(), &payment), Err(DeskError::KeyInRequest { .. })));
+    assert_eq!((f.balance(account), f.balance(other), f.counts()), before, "nothing moved");
+    assert_eq!(f.desk.requests(now(), Some("pending"), Some(&car2)).unwrap().len(), 1, "one request");
+
+    // Approved for less than asked: the same ask replays the posting.
+    let posted = f.desk.approve(&supervisor, now(), first, Some(cents(6_000)), None).unwrap();
+    let again = f.desk.submit(&car2, now(), &asked).unwrap();
+    assert_eq!(again, Outcome::Posted(utility_desk::desk::Posted { posting_id: posted.posting_id, replayed: true }));
+    let changed = f.desk.submit(&car2, now(), &credit(account, 2_000, "R1")).unwrap_err();
+    assert!(matches!(changed, DeskError::KeyReused { .. }), "{changed:?}");
+    assert_eq!(f.balance(account), before.0 - cents(6_000));
+
+    // Rejected or withdrawn: the key stays spent, and says so.
+    for (key, end) in [("R2", "rejected"), ("R3", "withdrawn")] {
+        let ask = credit(other, 9_000, key);
+        let id = pending_id(f.desk.submit(&car2, now(), &ask).unwrap());
+        if end == "rejected" {
+            f.desk.reject(&supervisor, now(), id, "no record of the visit").unwrap();
+        } else {
+            f.desk.withdraw(&car2, now(), id).unwrap();
+        }
+        let counts = f.counts();
+        for retry in [ask.clone(), credit(other, 1_000, key)] {
+            let error = f.desk.submit(&car2, now(), &retry).unwrap_err();
+            assert!(matches!(&error, DeskError::KeyInRequest { status, .. } if status == end), "{error:?}");
+        }
+        let error = f.desk.submit(&car2, now(), &ask).unwrap_err();
+        assert!(error.to_string().contains(&format!("which was {end}: nothing was posted")), "{error}");
+        assert_eq!(f.counts(), counts, "a spent key posts and asks nothing");
+    }
+    f.assert_verified();
+}

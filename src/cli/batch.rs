@@ -118,13 +118,14 @@ pub fn adjust_file(desk: &mut Desk, out: &mut impl Write, sign_in: &SignIn, file
             shown.join("\n  ")
         )));
     }
-    let (mut posted, mut replayed, mut pending, mut refused) = (0u64, 0u64, 0u64, 0u64);
+    let (mut posted, mut replayed, mut pending, mut waiting, mut refused) = (0u64, 0u64, 0u64, 0u64, 0u64);
     for row in &rows {
         let text = match desk.submit(actor, Utc::now(), &row.request) {
             Ok(outcome) => {
                 match &outcome {
                     Outcome::Posted(p) if p.replayed => replayed += 1,
                     Outcome::Posted(_) => posted += 1,
+                    Outcome::Pending { replayed: true, .. } => waiting += 1,
                     Outcome::Pending { .. } => pending += 1,
                 }
                 super::money::outcome_text(&outcome)
@@ -147,7 +148,8 @@ pub fn adjust_file(desk: &mut Desk, out: &mut impl Write, sign_in: &SignIn, file
     }
     writeln!(
         out,
-        "done: {} rows; {posted} posted, {replayed} already posted, {pending} sent for approval, {refused} refused",
+        "done: {} rows; {posted} posted, {replayed} already posted, {pending} sent for approval, {waiting} already \
+         waiting for approval, {refused} refused",
         rows.len()
     )
     .map_err(io)?;

@@ -215,6 +215,11 @@ pub fn outcome_text(outcome: &Outcome) -> String {
             format!("posted: posting {} (already posted under this key: nothing new was posted)", posted.posting_id)
         }
         Outcome::Posted(posted) => format!("posted: posting {}", posted.posting_id),
+        Outcome::Pending { request, reason, replayed: true, .. } => {
+            format!(
+                "sent for approval: request {request} (already sent under this key: nothing new was asked) — {reason}"
+            )
+        }
         Outcome::Pending { request, reason, .. } => format!("sent for approval: request {request} — {reason}"),
     }
 }

@@ -22,6 +22,33 @@ use crate::store::{Db, NewRequest, RequestRow};
 /// Business days after which a pending request is flagged stale.
 pub const STALE_AFTER_BUSINESS_DAYS: i64 = 3;
 
+/// The hash of what a request asked for (its money action as first sent),
+/// as [`super::payload_hash`] makes it for the action itself.
+pub(super) fn asked_hash(row: &RequestRow) -> Result<String> {
+    let asked: MoneyRequest = serde_json::from_str(&row.request_json)
+        .map_err(|e| DeskError::Invalid(format!("request {} cannot be read: {e}", row.id)))?;
+    match &asked {
+        MoneyRequest::Credit(r) => super::payload_hash(r),
+        MoneyRequest::AdjustByRead(r) => super::payload_hash(r),
+        MoneyRequest::AdjustLine(r) => super::payload_hash(r),
+        MoneyRequest::Waive(r) => super::payload_hash(r),
+        MoneyRequest::Reverse(r) => super::payload_hash(r),
+    }
+}
+
+impl MoneyRequest {
+    /// The action's idempotency key.
+    pub fn key(&self) -> &str {
+        match self {
+            MoneyRequest::Credit(r) => &r.key,
+            MoneyRequest::AdjustByRead(r) => &r.key,
+            MoneyRequest::AdjustLine(r) => &r.key,
+            MoneyRequest::Waive(r) => &r.key,
+            MoneyRequest::Reverse(r) => &r.key,
+        }
+    }
+}
+
 /// Whether an action is checked against the actor's limits, or was approved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Check {
@@ -88,6 +115,9 @@ pub enum Outcome {
         request: i64,
         reason: String,
         reviewer: Role,
+        /// The same key and action were sent before: this is that request,
+        /// and nothing new was asked.
+        replayed: bool,
     },
 }
 
@@ -201,6 +231,11 @@ impl Batch<'_> {
         let request = &request;
         match self.run(actor, now, request, Check::Limits) {
             Ok(posted) => Ok(Outcome::Posted(posted)),
+            // The same action under the same key, still waiting: its first outcome.
+            Err(DeskError::KeyInRequest { request: id, status, same_payload: true, .. }) if status == "pending" => {
+                let row = self.db.request(id)?.ok_or(DeskError::UnknownRequest(id))?;
+                Ok(Outcome::Pending { request: id, reason: row.reason, reviewer: row.reviewer, replayed: true })
+            }
             Err(DeskError::AboveLimit(needs)) => self.atomic(|db, _| {
                 if let Some(first) = db.pending_request_for(needs.action, &needs.subject)? {
                     return Err(DeskError::DuplicateRequest { first, what: needs.subject.replace(':', " ") });
@@ -216,6 +251,7 @@ impl Batch<'_> {
                         requested_by: actor.user_id,
                         reason: &needs.reason,
                         reviewer: needs.reviewer,
+                        key: request.key().trim(),
                     },
                     now,
                 )?;
@@ -224,7 +260,12 @@ impl Batch<'_> {
                     "reason": needs.reason, "reviewer": needs.reviewer, "request": request,
                 });
                 audit(db, now, Some(actor), "request", &format!("request:{id}"), Some(needs.account), &detail)?;
-                Ok(Outcome::Pending { request: id, reason: needs.reason.clone(), reviewer: needs.reviewer })
+                Ok(Outcome::Pending {
+                    request: id,
+                    reason: needs.reason.clone(),
+                    reviewer: needs.reviewer,
+                    replayed: false,
+                })
             }),
             Err(other) => Err(other),
         }

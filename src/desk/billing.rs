@@ -142,7 +142,7 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the adjustment")?;
         let today = self.today(now);
         self.atomic(|db, rates| {
-            let fresh = match check_client_request(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request, check)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -224,7 +224,7 @@ impl Batch<'_> {
         }
         let today = self.today(now);
         self.atomic(|db, _| {
-            let fresh = match check_client_request(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request, check)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };

@@ -166,8 +166,10 @@ impl Batch<'_> {
                             dispute.amount
                         )));
                     }
-                    let (note_for_ledger, key) =
-                        (format!("Dispute #{id} granted: {note}"), format!("dispute:{id}:grant:{amount}"));
+                    // A key of its own for each attempt: after a rejected
+                    // request the dispute may be granted again.
+                    let key = format!("dispute:{id}:grant:{amount}:{}", now.timestamp_micros());
+                    let note_for_ledger = format!("Dispute #{id} granted: {note}");
                     let request = match line {
                         Some(line) => MoneyRequest::AdjustLine(LineAdjustRequest {
                             bill: dispute.bill_id,
@@ -191,7 +193,7 @@ impl Batch<'_> {
                             db.resolve_dispute(id, "granted", actor.user_id, now, &note, Some(posted.posting_id))?;
                             (DisputeOutcome::Granted { posting: posted.posting_id }, note)
                         }
-                        Outcome::Pending { request, reason, reviewer } => {
+                        Outcome::Pending { request, reason, reviewer, .. } => {
                             db.set_dispute_request(id, Some(request))?;
                             (DisputeOutcome::AwaitingApproval { request, reason, reviewer }, note)
                         }

@@ -45,6 +45,11 @@ pub enum DeskError {
     NoteRequired(String),
     #[error("the key \"{key}\" was already used for a different request (posting {posting}); use a new key")]
     KeyReused { key: String, posting: PostingId },
+    /// The key names an approval request (a money action above someone's
+    /// limits): the same action answers with the request's state, anything
+    /// else under that key is refused.
+    #[error("{}", key_in_request(.key, *.request, .status, *.same_payload))]
+    KeyInRequest { key: String, request: i64, status: String, same_payload: bool },
     #[error("no bill {0}")]
     UnknownBill(BillId),
     #[error("no posting {0}")]
@@ -93,4 +98,20 @@ pub enum DeskError {
     NotPermitted(String),
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Words for [`DeskError::KeyInRequest`].
+fn key_in_request(key: &str, request: i64, status: &str, same_payload: bool) -> String {
+    match (same_payload, status) {
+        (false, _) => format!(
+            "the key \"{key}\" was already used for a different request (approval request {request}, {status}); use a new key"
+        ),
+        (true, "pending") => {
+            format!("this was already sent for approval with the key \"{key}\": request {request} is waiting")
+        }
+        (true, "approved") => format!("this was approved as request {request} under the key \"{key}\""),
+        (true, status) => format!(
+            "the key \"{key}\" was request {request}, which was {status}: nothing was posted; to ask again, use a new key"
+        ),
+    }
 }

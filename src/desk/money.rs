@@ -85,7 +85,7 @@ impl Batch<'_> {
         check_payment(request, self.today(now))?;
         let reference = request.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
         self.atomic_checks_first(|db, _| {
-            let fresh = match check_client_request(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request, Check::Limits)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -135,24 +135,31 @@ impl Batch<'_> {
         if request.amount.is_zero() {
             return Err(crate::domain::money::AmountError::Zero.into());
         }
-        check_client_key(&request.key)?;
         let today = self.today(now);
         self.atomic(|db, _| {
+            let fresh = match check_client_request(db, &request.key, request, check)? {
+                KeyCheck::Replay(posted) => return Ok(posted),
+                KeyCheck::Fresh(fresh) => fresh,
+            };
             open_account_row(db, request.account)?;
-            post_once(db, actor, now, &request.key, request, || {
-                self.authorize(
-                    db,
-                    actor,
-                    now,
-                    check,
-                    Ask {
-                        action: MoneyAction::Credit,
-                        account: request.account,
-                        subject: format!("account:{}", request.account),
-                        amount: request.amount,
-                    },
-                )?;
-                Ok(NewPosting {
+            self.authorize(
+                db,
+                actor,
+                now,
+                check,
+                Ask {
+                    action: MoneyAction::Credit,
+                    account: request.account,
+                    subject: format!("account:{}", request.account),
+                    amount: request.amount,
+                },
+            )?;
+            post_fresh(
+                db,
+                actor,
+                now,
+                fresh,
+                NewPosting {
                     kind: PostingKind::Credit,
                     account_id: Some(request.account),
                     effective_on: today,
@@ -165,8 +172,8 @@ impl Batch<'_> {
                         Line::debit(ChartAccount::Credits(request.reason), request.amount),
                         Line::receivable(request.account, Side::Credit, request.amount),
                     ],
-                })
-            })
+                },
+            )
         })
     }
 
@@ -212,7 +219,7 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the waiver")?;
         let today = self.today(now);
         self.atomic(|db, _| {
-            let fresh = match check_client_request(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request, check)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };
@@ -275,7 +282,7 @@ impl Batch<'_> {
         let note = required_note(&request.note, "note explaining the reversal")?;
         let today = self.today(now);
         self.atomic(|db, _| {
-            let fresh = match check_client_request(db, &request.key, request)? {
+            let fresh = match check_client_request(db, &request.key, request, check)? {
                 KeyCheck::Replay(posted) => return Ok(posted),
                 KeyCheck::Fresh(fresh) => fresh,
             };

@@ -20,6 +20,8 @@ pub struct NewRequest<'a> {
     pub requested_by: UserId,
     pub reason: &'a str,
     pub reviewer: Role,
+    /// The money action's idempotency key (unique among requests).
+    pub key: &'a str,
 }
 
 /// A stored approval request.
@@ -122,8 +124,8 @@ impl Db<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO approval_requests (action, account_id, subject, amount_cents, request, requested_by,
-                     requested_at, reason, reviewer_role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     requested_at, reason, reviewer_role, idempotency_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 new.action,
@@ -134,9 +136,16 @@ impl Db<'_> {
                 new.requested_by,
                 now,
                 new.reason,
-                new.reviewer
+                new.reviewer,
+                new.key
             ])?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The request made under an idempotency key, if any.
+    pub fn request_by_key(&self, key: &str) -> Result<Option<RequestRow>> {
+        let sql = format!("{REQUEST_QUERY} WHERE r.idempotency_key = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([key], row_to_request).optional()?)
     }
 
     pub fn request(&self, id: i64) -> Result<Option<RequestRow>> {

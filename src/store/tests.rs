@@ -348,3 +348,51 @@ fn a_version_12_database_keeps_each_posting_s_entries_in_order_keyed_by_posting(
     }
     assert_sound(conn);
 }
+
+#[test]
+fn requests_from_before_keys_were_kept_on_them_get_their_keys_the_first_of_a_reused_one_keeping_it() {
+    let (_dir, path) = new_file();
+    let request = |id: i64, key: &str, status: &str| {
+        let decided = if status == "pending" { "NULL".to_string() } else { "'2026-02-03'".to_string() };
+        let posting = if status == "approved" { "1" } else { "NULL" };
+        format!(
+            "INSERT INTO approval_requests (id, action, account_id, subject, amount_cents, request, requested_by,
+                 requested_at, reason, reviewer_role, status, decided_at, posting_id)
+             VALUES ({id}, 'credit', 1, 'account:1', 7500,
+                 '{{\"Credit\":{{\"account\":1,\"amount\":7500,\"reason\":\"goodwill\",\"note\":\"n\",\"key\":\"{key}\"}}}}',
+                 1, '2026-02-02', 'over the limit', 'supervisor', '{status}', {decided}, {posting});"
+        )
+    };
+    let conn = database_at_version(&path, 14);
+    conn.execute_batch(AN_ACCOUNT).unwrap();
+    conn.execute_batch(
+        "INSERT INTO ledger_accounts (code, name) VALUES ('assets:receivable', 'Receivable'),
+             ('contra:credits:goodwill', 'Goodwill') ON CONFLICT DO NOTHING;
+         INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id,
+             memo, reason, receivable_cents)
+         VALUES (1, 'R1', printf('%064d', 0), 'credit', 1, '2026-02-03', '2026-02-03T10:00:00Z', 1, 'Credit',
+             'goodwill', 7500);
+         INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents)
+             VALUES (1, 1, 'contra:credits:goodwill', NULL, 'D', 7500), (1, 2, 'assets:receivable', 1, 'C', 7500);",
+    )
+    .unwrap();
+    conn.execute_batch(
+        &[request(1, "R1", "approved"), request(2, "R1", "pending"), request(3, " R2 ", "rejected")].concat(),
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let keys: Vec<(i64, Option<String>)> = store
+        .conn
+        .prepare("SELECT id, idempotency_key FROM approval_requests ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(keys, [(1, Some("R1".into())), (2, None), (3, Some("R2".into()))]);
+    // The decided requests are final again.
+    let refused = store.conn.execute("UPDATE approval_requests SET reason = 'x' WHERE id = 1", []);
+    assert!(refused.unwrap_err().to_string().contains("already decided"));
+    assert_sound(&store.conn);
+}
