@@ -3,7 +3,10 @@
 //! key check, limit check (policy, today's usage), posting, audit record —
 //! against the same posting appended by the store alone, each one transaction
 //! with synchronous=FULL on a file (target: at most +10 %). (2) `verify`'s
-//! walk of the audit chain (target ≥ 200,000 records/s).
+//! walk of the audit chain (target ≥ 200,000 records/s). (3) A credit by a
+//! person who already has 20,000 money actions that day, against one on a
+//! day of their own: the limits are checked against kept sums, one lookup
+//! however full the day is.
 //!
 //! `cargo bench --bench authority`; `BENCH_N=200 BENCH_ACCOUNTS=1000` for a quick run.
 
@@ -45,6 +48,8 @@ fn main() {
     // A Customer Account Representative III: limits apply (per item and the
     // daily total, which reads the day's usage), unlike a Manager's.
     let manager = desk.actor("rep3").unwrap();
+    // Payments are posted by the automated jobs' role.
+    let batch = desk.actor("batch").unwrap();
     // The store-alone postings are another person's, so that the
     // representative's day holds only their own 40 credits (the daily-total
     // check reads each of them: about 80 ns apiece).
@@ -95,7 +100,7 @@ fn main() {
             key: format!("bench-pay-{i}"),
         };
         let started = Instant::now();
-        desk.record_payment(&manager, now, &payment).unwrap();
+        desk.record_payment(&batch, now, &payment).unwrap();
         paid.push(started.elapsed());
 
         let key = format!("bench-bare-{i}");
@@ -161,6 +166,8 @@ fn main() {
     );
     println!("the audit record alone, written by the store with no checks, adds {audit_floor:.1} % at p50");
 
+    full_day(&mut desk, start + chrono::Duration::days(1_000), accounts);
+
     let report = desk.verify().unwrap();
     assert!(report.passed());
     let records = report.counts.audit_records;
@@ -169,6 +176,67 @@ fn main() {
     println!(
         "verify walked {records} audit records in {seconds:.3} s: {rate:.0} records/s (target ≥ 200,000: {})",
         if rate >= 200_000.0 { "met" } else { "MISSED" }
+    );
+}
+
+/// (3): a credit's time with 20,000 of the person's money actions already
+/// that day, against the same credit on a day of their own; and what summing
+/// that day from its postings (as every check did before the kept sums)
+/// takes.
+fn full_day(desk: &mut Desk, day: chrono::DateTime<Utc>, accounts: u32) {
+    const BUSY: usize = 20_000;
+    const TIMED: usize = 200;
+    let rep = desk.actor("rep3").unwrap();
+    let credit = |i: usize, prefix: &str| CreditRequest {
+        account: AccountId(1 + (i as i64 % i64::from(accounts))),
+        amount: Money::from_cents(1),
+        reason: ReasonCode::Goodwill,
+        note: "busy day".into(),
+        key: format!("{prefix}-{i}"),
+    };
+    let filled = Instant::now();
+    desk.batch(|b| {
+        for i in 0..BUSY {
+            b.issue_credit(&rep, day, &credit(i, "busy"))?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    println!(
+        "
+{BUSY} one-cent credits by one person on one day, in one batch: {:.1} s",
+        filled.elapsed().as_secs_f64()
+    );
+    let next_day = day + chrono::Duration::days(1);
+    let (mut busy, mut quiet) = (Vec::with_capacity(TIMED), Vec::with_capacity(TIMED));
+    for i in 0..TIMED {
+        let started = Instant::now();
+        desk.issue_credit(&rep, day, &credit(BUSY + i, "busy")).unwrap();
+        busy.push(started.elapsed());
+        let started = Instant::now();
+        desk.issue_credit(&rep, next_day, &credit(i, "quiet")).unwrap();
+        quiet.push(started.elapsed());
+    }
+    let from = day - chrono::Duration::hours(12);
+    let to = day + chrono::Duration::hours(12);
+    let started = Instant::now();
+    let summed = desk.store_for_tests().read(|db| db.authority_used(rep.user_id, from, to)).unwrap();
+    let sum_took = started.elapsed();
+    let (busy_mean, busy_p50, busy_p99) = summary(busy);
+    let (quiet_mean, quiet_p50, quiet_p99) = summary(quiet);
+    println!("| a credit (limits checked), n = {TIMED} each | mean | p50 | p99 |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| with {BUSY} actions already that day | {:.2} ms | {:.2} ms | {:.2} ms |",
+        ms(busy_mean),
+        ms(busy_p50),
+        ms(busy_p99)
+    );
+    println!("| on a day of its own | {:.2} ms | {:.2} ms | {:.2} ms |", ms(quiet_mean), ms(quiet_p50), ms(quiet_p99));
+    println!(
+        "summing that day from its {} of postings, as each check did before the kept sums: {:.2} ms",
+        summed,
+        ms(sum_took)
     );
 }
 

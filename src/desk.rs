@@ -513,8 +513,22 @@ fn check_client_request(db: &Db, key: &str, payload: &impl Serialize, check: app
     Ok(KeyCheck::Fresh(FreshKey { key: key.to_string(), hash }))
 }
 
-/// Validates and appends a posting under a key already checked.
+/// Validates and appends a posting under a key already checked: a bill, a
+/// payment, a late fee, a deposit. A money action (credit, adjustment,
+/// waiver, reversal) goes through [`Batch::post_money`], which counts it
+/// toward the person's limits.
 fn post_fresh(db: &Db, actor: &Actor, now: DateTime<Utc>, fresh: FreshKey, posting: NewPosting) -> Result<Posted> {
+    if approvals::money_action(posting.kind).is_some() {
+        return Err(DeskError::Store(StoreError::RolledBack(format!(
+            "a {} posting was appended without counting it toward the person's limits",
+            posting.kind
+        ))));
+    }
+    append_posting(db, actor, now, fresh, posting)
+}
+
+/// Validates and appends a posting and its audit record.
+fn append_posting(db: &Db, actor: &Actor, now: DateTime<Utc>, fresh: FreshKey, posting: NewPosting) -> Result<Posted> {
     posting.validate()?;
     let posting_id = db.insert_posting(&posting, &fresh.key, &fresh.hash, actor.user_id, now)?;
     // Serialized straight from a struct (no `json!` map built and walked on

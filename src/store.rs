@@ -14,6 +14,62 @@ macro_rules! money_action_kinds {
     };
 }
 
+/// What a user has used of their daily total between two instants (SQL
+/// expressions for the user and the instants): their money postings' moves
+/// on receivable, plus their requests still pending. One spelling for the
+/// desk's sum and `verify`'s check of the kept sums.
+#[rustfmt::skip]
+macro_rules! authority_used_between {
+    ($user:literal, $from:literal, $to:literal) => {
+        concat!(
+            "(SELECT COALESCE(SUM(COALESCE(p.receivable_cents,
+                        (SELECT SUM(e.amount_cents) FROM entries e
+                         WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'))), 0)
+             FROM postings p
+             WHERE p.user_id = ",
+            $user,
+            " AND p.posted_at >= ",
+            $from,
+            " AND p.posted_at < ",
+            $to,
+            " AND ",
+            money_action_kinds!(),
+            ")
+          + (SELECT COALESCE(SUM(amount_cents), 0) FROM approval_requests
+             WHERE requested_by = ",
+            $user,
+            " AND status = 'pending' AND requested_at >= ",
+            $from,
+            " AND requested_at < ",
+            $to,
+            ")"
+        )
+    };
+}
+
+/// [`authority_used_between`] on one account for one money action (whose
+/// code is the posting kind's): the user's postings of that kind on the
+/// account (a short range of the partial index `postings_money_by_account`,
+/// so the money kinds are spelt as its WHERE), plus the user's pending
+/// requests of that action on the account.
+#[rustfmt::skip]
+macro_rules! authority_used_on_between {
+    ($user:literal, $from:literal, $to:literal, $account:literal, $action:literal) => {
+        concat!(
+            "(SELECT COALESCE(SUM(COALESCE(p.receivable_cents,
+                        (SELECT SUM(e.amount_cents) FROM entries e
+                         WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'))), 0)
+             FROM postings p
+             WHERE p.account_id = ", $account, " AND p.user_id = ", $user,
+            " AND p.posted_at >= ", $from, " AND p.posted_at < ", $to, " AND p.kind = ", $action, " AND ",
+            money_action_kinds!(), ")
+          + (SELECT COALESCE(SUM(amount_cents), 0) FROM approval_requests
+             WHERE account_id = ", $account, " AND status = 'pending' AND requested_by = ", $user,
+            " AND action = ", $action, " AND requested_at >= ", $from, " AND requested_at < ", $to, ")"
+        )
+    };
+}
+
 mod accounts;
 mod approvals;
 mod audit;
@@ -68,6 +124,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_entries_by_posting", include_str!("store/migrations/0013_entries_by_posting.sql")),
     ("0014_people", include_str!("store/migrations/0014_people.sql")),
     ("0015_request_keys", include_str!("store/migrations/0015_request_keys.sql")),
+    ("0016_authority_use", include_str!("store/migrations/0016_authority_use.sql")),
 ];
 
 /// The schema version this build writes.

@@ -162,9 +162,11 @@ fn adjustments_waivers_and_reversals_follow_their_own_limits() {
 fn a_credit_split_into_small_ones_still_meets_the_daily_total() {
     let (mut f, account, _, _) = scene();
     let car2 = f.staff.car2.clone();
-    // Six $45.00 credits ($270.00) post; the seventh would make $315.00 > $300.00.
+    // Six $45.00 credits ($270.00) to six accounts post; the seventh would
+    // make $315.00 > $300.00.
     for i in 0..6 {
-        assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 4_500, &format!("split-{i}")))), Expect::Post);
+        let to = if i == 0 { account } else { f.residential() };
+        assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(to, 4_500, &format!("split-{i}")))), Expect::Post);
     }
     let other = f.residential();
     match f.desk.submit(&car2, now(), &credit(other, 4_500, "split-6")).unwrap() {
@@ -351,7 +353,7 @@ fn the_preview_tells_what_a_submission_will_do() {
     let (mut f, account, _, _) = scene();
     let car2 = actor(&f, Role::Car2);
     let preview =
-        |f: &mut Fixture, amount: i64| f.desk.preview_decision(&car2, now(), MoneyAction::Credit, cents(amount));
+        |f: &mut Fixture, amount: i64| f.desk.preview_decision(&car2, now(), MoneyAction::Credit, cents(amount), None);
 
     let audit_before = f.desk.verify_counts().unwrap();
     match preview(&mut f, 7_500).unwrap() {
@@ -370,7 +372,8 @@ fn the_preview_tells_what_a_submission_will_do() {
     // Today's usage counts: with $290.00 used of CAR II's $300.00 daily
     // total, a $40.00 credit within the item limit still goes for approval.
     for i in 0..5 {
-        assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 5_000, &format!("daily-{i}")))), Expect::Post);
+        let to = f.residential();
+        assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(to, 5_000, &format!("daily-{i}")))), Expect::Post);
     }
     match preview(&mut f, 4_000).unwrap() {
         Decision::Pend { reason, .. } => assert!(reason.contains("daily limit is $300.00"), "{reason}"),
@@ -378,7 +381,7 @@ fn the_preview_tells_what_a_submission_will_do() {
     }
     assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 4_000, "p-last"))), Expect::Pend(Role::Supervisor));
     assert!(matches!(
-        f.desk.preview_decision(&actor(&f, Role::Admin), now(), MoneyAction::Credit, cents(100)).unwrap(),
+        f.desk.preview_decision(&actor(&f, Role::Admin), now(), MoneyAction::Credit, cents(100), None).unwrap(),
         Decision::Refuse { .. }
     ));
 }
@@ -419,10 +422,12 @@ fn the_daily_total_holds_on_a_day_whose_clocks_jump_over_midnight() {
         .unwrap();
     f.fixture.desk = utility_desk::desk::Desk::open(&f.path).unwrap();
     let car2 = f.fixture.staff.car2.clone();
-    // 10:00 in Santiago that day is 13:00 UTC; one $45.00 credit a minute.
+    // 10:00 in Santiago that day is 13:00 UTC; one $45.00 credit a minute,
+    // each to its own account.
     let at = |minute: i64| Utc.with_ymd_and_hms(2026, 9, 6, 13, 0, 0).unwrap() + Duration::minutes(minute);
     for i in 0..6 {
-        let posted = f.fixture.desk.submit(&car2, at(i), &credit(account, 4_500, &format!("jump-{i}")));
+        let to = if i == 0 { account } else { f.fixture.residential() };
+        let posted = f.fixture.desk.submit(&car2, at(i), &credit(to, 4_500, &format!("jump-{i}")));
         assert_eq!(outcome(posted), Expect::Post);
     }
     let seventh = f.fixture.desk.submit(&car2, at(6), &credit(account, 4_500, "jump-6")).unwrap();
@@ -484,5 +489,53 @@ fn a_key_names_one_action_whatever_state_it_is_in() {
         assert!(error.to_string().contains(&format!("which was {end}: nothing was posted")), "{error}");
         assert_eq!(f.counts(), counts, "a spent key posts and asks nothing");
     }
+    f.assert_verified();
+}
+
+/// One person's credits to one account on one business day count together
+/// against the per-item limit (and, separately, their adjustments): three
+/// $40.00 credits no longer slip under a CAR II's $50.00 one by one. The
+/// count is kept as the day goes, and survives a pending request's end.
+#[test]
+fn credits_split_into_items_on_one_account_count_together_against_the_item_limit() {
+    use utility_desk::domain::authority::{Decision, MoneyAction};
+    let (mut f, account, bill, _) = scene();
+    let (car2, car3, supervisor) = (f.staff.car2.clone(), f.staff.car3.clone(), f.staff.supervisor.clone());
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 4_000, "item-1"))), Expect::Post);
+    // $40.00 + $40.00 is over $50.00: the second goes to a supervisor, saying why.
+    let preview = f.desk.preview_decision(&car2, now(), MoneyAction::Credit, cents(4_000), Some(account)).unwrap();
+    let Decision::Pend { reason, .. } = preview else { panic!("{preview:?}") };
+    assert!(reason.contains("$50.00 for each account a day, and $40.00 is already on this account today"), "{reason}");
+    let second = f.desk.submit(&car2, now(), &credit(account, 4_000, "item-2")).unwrap();
+    let Outcome::Pending { request, .. } = second else { panic!("{second:?}") };
+    // A pending request counts too: even $10.00 more would wait.
+    let more = f.desk.preview_decision(&car2, now(), MoneyAction::Credit, cents(1_000), Some(account)).unwrap();
+    assert!(matches!(more, Decision::Pend { .. }), "{more:?}");
+    // Withdrawn, it no longer counts: $10.00 more fits ($40 + $10 = $50).
+    f.desk.withdraw(&car2, now(), request).unwrap();
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(account, 1_000, "item-4"))), Expect::Post);
+    // Another account, another person, an adjustment, the next day: each its own count.
+    let other = f.residential();
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &credit(other, 4_000, "item-5"))), Expect::Post);
+    assert_eq!(outcome(f.desk.submit(&car3, now(), &credit(account, 4_000, "item-6"))), Expect::Post);
+    let line = MoneyRequest::AdjustLine(LineAdjustRequest {
+        bill,
+        line: 2,
+        amount: cents(4_000),
+        direction: LineDirection::Decrease,
+        reason: ReasonCode::BillingError,
+        note: "wrong size".into(),
+        key: "item-7".into(),
+    });
+    assert_eq!(outcome(f.desk.submit(&car2, now(), &line)), Expect::Post);
+    let tomorrow = now() + Duration::days(1);
+    assert_eq!(outcome(f.desk.submit(&car2, tomorrow, &credit(account, 4_000, "item-8"))), Expect::Post);
+    // An approved request counts on the day it is posted, like any posting.
+    let big = pending_id(f.desk.submit(&car2, tomorrow, &credit(account, 4_000, "item-9")).unwrap());
+    f.desk.approve(&supervisor, tomorrow, big, None, None).unwrap();
+    assert_eq!(
+        outcome(f.desk.submit(&car2, tomorrow, &credit(account, 100, "item-10"))),
+        Expect::Pend(Role::Supervisor)
+    );
     f.assert_verified();
 }

@@ -459,3 +459,34 @@ fn a_bill_past_a_final_accounts_last_day_is_caught() {
     let found = problems(&report, "no bill runs past the day an account's service ended");
     assert!(found.len() == 1 && found[0].contains(&format!("is final from {before_it} but bill")), "{found:?}");
 }
+
+/// What a person used of their limits each day is kept as it is used, so
+/// the daily-total check is one lookup; lowering it by hand (to make room
+/// under the limit) is named, and a deleted row is summed again from the
+/// postings.
+#[test]
+fn an_edited_kept_use_of_the_limits_is_caught() {
+    let mut f = fixture();
+    let account = f.residential();
+    f.bill_month(account, 2026, 9, 6_400);
+    let car2 = f.staff.car2.clone();
+    f.desk.issue_credit(&car2, now(), &common::credit(account, cents(4_000), "kept-1")).unwrap();
+    f.assert_verified();
+    raw(&mut f, "UPDATE authority_days SET used_cents = 0").unwrap();
+    let report = f.desk.verify().unwrap();
+    let check = "what each person used of their limits is kept as it was used";
+    assert_eq!(failing(&report), [check]);
+    let named = problems(&report, check);
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(
+        named[0].starts_with("car2's use of their limits from ")
+            && named[0].ends_with("is kept as $0.00 but their actions add up to $40.00"),
+        "{named:?}"
+    );
+    // Deleted, the kept sum is made again from the postings: the limit holds.
+    raw(&mut f, "DELETE FROM authority_days").unwrap();
+    f.assert_verified();
+    let second = f.desk.issue_credit(&car2, now(), &common::credit(account, cents(4_000), "kept-2"));
+    assert!(matches!(second, Err(utility_desk::desk::DeskError::AboveLimit(_))), "{second:?}");
+    f.assert_verified();
+}

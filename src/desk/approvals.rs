@@ -131,6 +131,18 @@ pub struct RequestView {
     pub stale: bool,
 }
 
+/// The money action a posting's kind is, if it is one.
+pub(super) fn money_action(kind: crate::domain::ledger::PostingKind) -> Option<MoneyAction> {
+    use crate::domain::ledger::PostingKind;
+    match kind {
+        PostingKind::Credit => Some(MoneyAction::Credit),
+        PostingKind::Adjustment => Some(MoneyAction::Adjustment),
+        PostingKind::Waiver => Some(MoneyAction::Waiver),
+        PostingKind::Reversal => Some(MoneyAction::Reversal),
+        _ => None,
+    }
+}
+
 /// The policy in force: the stored one, or the default table.
 pub(super) fn load_policy(db: &Db) -> Result<Rc<Policy>> {
     thread_local! {
@@ -174,24 +186,84 @@ impl Batch<'_> {
     }
 
     /// What the policy decides for `amount` from `actor` now, counting what
-    /// they already used today (posted and pending).
+    /// they already used today (posted and pending): all their money
+    /// actions against the daily total, and, against the per-item limit, the
+    /// same action on the same account (when the account is known). It
+    /// writes nothing (a refusal after a write would fail the transaction):
+    /// a kept sum not made yet is summed from the source, and made when the
+    /// action is counted ([`Batch::note_use`]).
     fn decision(
         &self,
         db: &Db,
         actor: &Actor,
         now: DateTime<Utc>,
-        action: MoneyAction,
-        amount: Money,
+        (action, amount, account): (MoneyAction, Money, Option<AccountId>),
     ) -> Result<Decision> {
         let policy = load_policy(db)?;
-        // Today's usage only matters under a daily total (a Manager has none).
-        let used = if policy.figure(actor.role, Figure::DailyTotal) == Some(Limit::Unlimited) {
-            Money::ZERO
-        } else {
+        // Today's usage only matters under a limit (a Manager has none).
+        let limited = |figure| policy.figure(actor.role, figure).is_some_and(|l| l != Limit::Unlimited);
+        let (mut day, mut item) = (Money::ZERO, Money::ZERO);
+        if limited(Figure::DailyTotal) || limited(Figure::PerItem(action)) {
             let (from, to) = self.business_day(now);
-            db.authority_used(actor.user_id, from, to)?
-        };
-        Ok(policy.decide(actor.role, action, amount, used))
+            day = self.day_used(db, actor.user_id, (from, to), false)?;
+            if let Some(account) = account {
+                item = db.authority_used_on(actor.user_id, from, to, account, action)?;
+            }
+        }
+        Ok(policy.decide_counting(actor.role, action, amount, day, item))
+    }
+
+    /// The kept sum of a person's business day, made from the source if
+    /// this is its first use (and kept, with `keep`).
+    fn day_used(
+        &self,
+        db: &Db,
+        user: crate::domain::ids::UserId,
+        (from, to): (DateTime<Utc>, DateTime<Utc>),
+        keep: bool,
+    ) -> Result<Money> {
+        if let Some(used) = db.authority_day(user, from)? {
+            return Ok(used);
+        }
+        let used = db.authority_used(user, from, to)?;
+        if keep {
+            db.insert_authority_day(user, from, to, used)?;
+        }
+        Ok(used)
+    }
+
+    /// Adds `change` to what `user` used on the business day of `at`, in
+    /// the same transaction as the posting, request or decision it counts,
+    /// and before that row is written (a kept sum first made here is summed
+    /// from the source as it was).
+    pub(super) fn note_use(
+        &self,
+        db: &Db,
+        user: crate::domain::ids::UserId,
+        at: DateTime<Utc>,
+        change: Money,
+    ) -> Result<()> {
+        let day = self.business_day(at);
+        self.day_used(db, user, day, true)?;
+        Ok(db.add_authority_use(user, day.0, change)?)
+    }
+
+    /// Appends a money action's posting (a credit, adjustment, waiver or
+    /// reversal) under a checked key, counting it toward what the actor used
+    /// today.
+    pub(super) fn post_money(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        fresh: super::FreshKey,
+        posting: crate::domain::ledger::NewPosting,
+    ) -> Result<super::Posted> {
+        if money_action(posting.kind).is_none() {
+            return Err(DeskError::Invalid(format!("a {} posting is not a money action", posting.kind)));
+        }
+        self.note_use(db, actor.user_id, now, posting.receivable_moved())?;
+        super::append_posting(db, actor, now, fresh, posting)
     }
 
     /// Checks `ask` against the actor's limits (unless already approved).
@@ -199,7 +271,7 @@ impl Batch<'_> {
         if check == Check::Approved {
             return Ok(());
         }
-        match self.decision(db, actor, now, ask.action, ask.amount)? {
+        match self.decision(db, actor, now, (ask.action, ask.amount, Some(ask.account)))? {
             Decision::Post => Ok(()),
             Decision::Pend { reason, reviewer } => Err(DeskError::AboveLimit(Box::new(NeedsApproval {
                 action: ask.action,
@@ -241,6 +313,7 @@ impl Batch<'_> {
                     return Err(DeskError::DuplicateRequest { first, what: needs.subject.replace(':', " ") });
                 }
                 let json = serde_json::to_string(request).map_err(|e| DeskError::Invalid(e.to_string()))?;
+                self.note_use(db, actor.user_id, now, needs.amount)?;
                 let id = db.insert_request(
                     &NewRequest {
                         action: needs.action,
@@ -308,6 +381,9 @@ impl Batch<'_> {
                 .user_by_name(&row.requested_by_name)?
                 .map(|u| Actor { user_id: u.id, username: u.username, role: u.role })
                 .ok_or_else(|| DeskError::UnknownUser(row.requested_by_name.clone()))?;
+            // No longer pending: it leaves the requester's day; its posting
+            // counts on the day it is posted.
+            self.note_use(db, row.requested_by, row.requested_at, -row.amount)?;
             let posted = self.run(&requester, now, &request, Check::Approved)?;
             let note =
                 note.map(str::trim).filter(|n| !n.is_empty()).map(|n| crate::domain::scrub::scrub_card_numbers(n).0);
@@ -334,6 +410,7 @@ impl Batch<'_> {
                 return Err(DeskError::NotPermitted("withdraw your own request instead of rejecting it".into()));
             }
             load_policy(db)?.check_approver(approver.role, row.action, row.amount).map_err(DeskError::NotPermitted)?;
+            self.note_use(db, row.requested_by, row.requested_at, -row.amount)?;
             end(db, approver, now, &row, "rejected", Some(&reason))
         })
     }
@@ -345,6 +422,7 @@ impl Batch<'_> {
             if row.requested_by != requester.user_id {
                 return Err(DeskError::NotPermitted("only the person who sent a request may withdraw it".into()));
             }
+            self.note_use(db, row.requested_by, row.requested_at, -row.amount)?;
             end(db, requester, now, &row, "withdrawn", None)
         })
     }
@@ -428,8 +506,9 @@ impl Desk {
         now: DateTime<Utc>,
         action: MoneyAction,
         amount: Money,
+        account: Option<AccountId>,
     ) -> Result<Decision> {
-        self.read_batch(|b| b.decision(b.db, actor, now, action, amount))
+        self.read_batch(|b| b.decision(b.db, actor, now, (action, amount, account)))
     }
 
     /// The authority policy in force.

@@ -179,7 +179,7 @@ impl Batch<'_> {
             )?;
             let memo =
                 format!("Bill {} re-rated from corrected read {}: {note}", review.bill.id, request.corrected_reading);
-            let posted = post_fresh(
+            let posted = self.post_money(
                 db,
                 actor,
                 now,
@@ -274,7 +274,7 @@ impl Batch<'_> {
             )?;
             let difference = ServiceDifference { service, before, after, difference: after - before };
             let memo = format!("Bill {} line {} ({}) adjusted: {note}", bill.id, request.line, line.line.description);
-            let posted = post_fresh(
+            let posted = self.post_money(
                 db,
                 actor,
                 now,

@@ -154,7 +154,7 @@ impl Batch<'_> {
                     amount: request.amount,
                 },
             )?;
-            post_fresh(
+            self.post_money(
                 db,
                 actor,
                 now,
@@ -243,7 +243,7 @@ impl Batch<'_> {
                 check,
                 Ask { action: MoneyAction::Waiver, account, subject: format!("posting:{}", fee.id), amount },
             )?;
-            post_fresh(
+            self.post_money(
                 db,
                 actor,
                 now,
@@ -323,7 +323,7 @@ impl Batch<'_> {
                     Ask { action: MoneyAction::Reversal, account, subject: format!("posting:{}", original.id), amount },
                 )?;
             }
-            post_fresh(
+            self.post_money(
                 db,
                 actor,
                 now,

@@ -472,6 +472,23 @@ impl Policy {
     /// request pends for [`Policy::reviewer`]; otherwise it posts. A Manager
     /// never pends.
     pub fn decide(&self, role: Role, action: MoneyAction, amount: Money, posted_and_pending_today: Money) -> Decision {
+        self.decide_counting(role, action, amount, posted_and_pending_today, Money::ZERO)
+    }
+
+    /// [`Policy::decide`], counting also what the person has already posted
+    /// or has pending of the same action on the same account that business
+    /// day (`same_today`): their credits (or adjustments, waivers,
+    /// reversals) to one account on one day count together against the
+    /// per-item limit, so one credit split into items under it still needs
+    /// approval. A negative figure counts as zero.
+    pub fn decide_counting(
+        &self,
+        role: Role,
+        action: MoneyAction,
+        amount: Money,
+        posted_and_pending_today: Money,
+        same_today: Money,
+    ) -> Decision {
         let label = action.label();
         if role == Role::Admin {
             let reason = format!(
@@ -501,6 +518,13 @@ impl Policy {
             } else {
                 format!("Your {label} limit is {per_item}")
             };
+            return self.pend(role, action, amount, why);
+        }
+        let same = same_today.max(Money::ZERO);
+        if !same.is_zero() && !per_item.allows(Money::from_cents(same.cents().saturating_add(amount.cents()))) {
+            let why = format!(
+                "Your {label} limit is {per_item} for each account a day, and {same} is already on this account today"
+            );
             return self.pend(role, action, amount, why);
         }
         let used = posted_and_pending_today.max(Money::ZERO);

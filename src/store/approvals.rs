@@ -103,10 +103,70 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// What `user` has used of their daily total between two instants:
-    /// money postings they made, plus their requests still pending.
+    /// What `user` has used of their daily total between two instants,
+    /// summed from the source: money postings they made, plus their requests
+    /// still pending. A read of every action of the day: the desk keeps the
+    /// sum in `authority_days` and reads this only to make that row.
     pub fn authority_used(&self, user: UserId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
         Ok(self.conn.prepare_cached(AUTHORITY_USED)?.query_row(params![user, from, to], |r| r.get(0))?)
+    }
+
+    /// What `user` has used on `account` of one money action between two
+    /// instants: their money postings of that kind on the account (a short
+    /// range of `postings_money_by_account`) and pending requests.
+    pub fn authority_used_on(
+        &self,
+        user: UserId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        account: AccountId,
+        action: MoneyAction,
+    ) -> Result<Money> {
+        Ok(self
+            .conn
+            .prepare_cached(AUTHORITY_USED_ON)?
+            .query_row(params![user, from, to, account, action], |r| r.get(0))?)
+    }
+
+    /// The kept sum for a person's business day starting at `from`.
+    pub fn authority_day(&self, user: UserId, from: DateTime<Utc>) -> Result<Option<Money>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT used_cents FROM authority_days WHERE user_id = ?1 AND day_start = ?2")?
+            .query_row(params![user, from], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Keeps a person's day's sum (made from the source when first needed).
+    pub fn insert_authority_day(
+        &self,
+        user: UserId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        used: Money,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO authority_days (user_id, day_start, day_end, used_cents) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![user, from, to, used])?;
+        Ok(())
+    }
+
+    /// Adds `change` (less, if negative) to a person's kept day, which must exist.
+    pub fn add_authority_use(&self, user: UserId, from: DateTime<Utc>, change: Money) -> Result<()> {
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE authority_days SET used_cents = used_cents + ?3 WHERE user_id = ?1 AND day_start = ?2",
+            )?
+            .execute(params![user, from, change])?;
+        if changed != 1 {
+            return Err(super::StoreError::RolledBack(format!(
+                "the kept use of their limits for user {user} from {from} was not there to update"
+            )));
+        }
+        Ok(())
     }
 
     /// The pending request for the same action and subject, if any.
@@ -202,20 +262,15 @@ impl Db<'_> {
     }
 }
 
+/// What user ?1 has used on account ?4 of money action ?5 from ?2 until ?3:
+/// one short range of `postings_money_by_account`, plus the user's pending
+/// requests of that action on the account.
+pub(super) const AUTHORITY_USED_ON: &str = concat!("SELECT ", authority_used_on_between!("?1", "?2", "?3", "?4", "?5"));
+
 /// What user ?1 has used of their daily total from ?2 until ?3: what their
 /// money actions moved on receivable, plus their requests still pending. The
 /// actions are one range of the partial index `postings_money_by_user`, which
 /// carries each posting's amount (migration 0012); a posting made before
 /// that migration has none, and its entries are added up instead. One
 /// statement, so the two instants are bound (formatted) once.
-pub(super) const AUTHORITY_USED: &str = concat!(
-    "SELECT (SELECT COALESCE(SUM(COALESCE(p.receivable_cents,
-                        (SELECT SUM(e.amount_cents) FROM entries e
-                         WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'))), 0)
-             FROM postings p
-             WHERE p.user_id = ?1 AND p.posted_at >= ?2 AND p.posted_at < ?3 AND ",
-    money_action_kinds!(),
-    ")
-          + (SELECT COALESCE(SUM(amount_cents), 0) FROM approval_requests
-             WHERE requested_by = ?1 AND status = 'pending' AND requested_at >= ?2 AND requested_at < ?3)"
-);
+pub(super) const AUTHORITY_USED: &str = concat!("SELECT ", authority_used_between!("?1", "?2", "?3"));

@@ -121,6 +121,15 @@ fn the_hot_queries_read_by_their_indexes() {
     // (entries only for a posting made before migration 0012).
     let plan = query_plan(&store.conn, approvals::AUTHORITY_USED);
     assert!(plan.contains("COVERING INDEX postings_money_by_user"), "{plan}");
+    // One person's money actions of one kind on one account that day: a
+    // short range of a covering index, and the account's pending requests.
+    let plan = query_plan(&store.conn, approvals::AUTHORITY_USED_ON);
+    assert!(
+        plan.contains(
+            "COVERING INDEX postings_money_by_account (account_id=? AND user_id=? AND posted_at>? AND posted_at<?)"
+        ) && plan.contains("SEARCH approval_requests USING INDEX"),
+        "{plan}"
+    );
     // Aging reads an account's lines in posting order straight off the
     // account index, with no sort.
     let plan = query_plan(&store.conn, ledger::AGING_ROWS);

@@ -247,6 +247,23 @@ impl Db<'_> {
             },
         )?);
         checks.push(self.check(
+            "what each person used of their limits is kept as it was used",
+            concat!(
+                "SELECT u.username, d.day_start, d.used_cents, d.actual FROM (SELECT d.*, (",
+                authority_used_between!("d.user_id", "d.day_start", "d.day_end"),
+                ") AS actual FROM authority_days d) d JOIN users u ON u.id = d.user_id WHERE d.used_cents <> d.actual"
+            ),
+            |r| {
+                let (user, day, kept, actual) =
+                    (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?);
+                Ok(format!(
+                    "{user}'s use of their limits from {day} is kept as {} but their actions add up to {}",
+                    Money::from_cents(kept),
+                    Money::from_cents(actual)
+                ))
+            },
+        )?);
+        checks.push(self.check(
             "the database is whole (no demo stopped part-way)",
             "SELECT value FROM meta WHERE key = 'demo_state' AND value = 'building'",
             |_| {

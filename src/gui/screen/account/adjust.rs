@@ -129,10 +129,13 @@ impl AdjustForm {
         self.decision = None;
         let Some(amount) = self.weighed().filter(|a| a.is_positive()) else { return Task::none() };
         let (backend, actor, generation) = (backend.clone(), actor.clone(), self.generation);
+        let account = Some(self.bill.account_id);
         Task::perform(
             async move {
                 backend
-                    .run(move |desk| desk.preview_decision(&actor, Utc::now(), MoneyAction::Adjustment, amount))
+                    .run(move |desk| {
+                        desk.preview_decision(&actor, Utc::now(), MoneyAction::Adjustment, amount, account)
+                    })
                     .await
             },
             move |decision| Message::Decided { generation, decision },

@@ -103,10 +103,13 @@ impl CreditForm {
                     }
                 };
                 let (backend, actor, generation) = (backend.clone(), actor.clone(), self.generation);
+                let account = Some(self.account);
                 let task = Task::perform(
                     async move {
                         backend
-                            .run(move |desk| desk.preview_decision(&actor, Utc::now(), MoneyAction::Credit, amount))
+                            .run(move |desk| {
+                                desk.preview_decision(&actor, Utc::now(), MoneyAction::Credit, amount, account)
+                            })
                             .await
                     },
                     move |decision| Message::Previewed { generation, decision },
