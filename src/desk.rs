@@ -462,6 +462,20 @@ fn check_key(db: &Db, key: &str, payload: &impl Serialize) -> Result<KeyCheck> {
     }
 }
 
+/// A client's key as it is stored: itself, or, if it holds something that
+/// looks like a card number, its SHA-256 (keys are only ever compared, so
+/// the same key still finds its action, and no card number is kept; a key
+/// cannot simply be refused, since keys a program makes from ids and times
+/// look like card numbers one time in ten).
+pub fn stored_key(key: &str) -> String {
+    let key = key.trim();
+    if crate::domain::scrub::holds_card_number(key) {
+        format!("sha256:{}", crate::domain::audit::hex(&Sha256::digest(key.as_bytes())))
+    } else {
+        key.to_string()
+    }
+}
+
 /// Refuses a client's key that uses the prefix kept for the desk's own.
 pub fn check_client_key(key: &str) -> Result<()> {
     if key.trim().starts_with(SYSTEM_KEY_PREFIX) {
@@ -486,6 +500,8 @@ fn check_client_request(db: &Db, key: &str, payload: &impl Serialize, check: app
     if key.is_empty() || key.len() > 200 {
         return Err(DeskError::Invalid("an idempotency key has 1 to 200 characters".into()));
     }
+    let stored = stored_key(key);
+    let key = stored.as_str();
     let hash = payload_hash(payload)?;
     if let Some(existing) = db.posting_by_key(key)? {
         if existing.payload_sha256 == hash {
@@ -568,6 +584,8 @@ fn post_once(
 }
 
 /// Writes the one audit record of a change, in the change's transaction.
+/// Every text in its detail is scrubbed of card numbers first, whatever
+/// the action put there (a note, a reason, a key, a name).
 fn audit(
     db: &Db,
     now: DateTime<Utc>,
@@ -577,8 +595,37 @@ fn audit(
     account: Option<crate::domain::ids::AccountId>,
     detail: &impl Serialize,
 ) -> Result<()> {
-    let detail = serde_json::to_string(detail).map_err(|e| DeskError::Invalid(e.to_string()))?;
-    db.append_audit(now, actor.map(|a| a.user_id), action, subject, account, &detail)?;
+    let mut text = serde_json::to_string(detail).map_err(|e| DeskError::Invalid(e.to_string()))?;
+    if crate::domain::scrub::holds_card_number(&text) {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| DeskError::Invalid(e.to_string()))?;
+        scrub_strings(&mut value);
+        text = value.to_string();
+    }
+    let subject = crate::domain::scrub::scrub_card_numbers(subject).0;
+    db.append_audit(now, actor.map(|a| a.user_id), action, &subject, account, &text)?;
+    Ok(())
+}
+
+/// Scrubs card numbers from every string in a JSON value (its numbers are
+/// ids and amounts, left as they are).
+fn scrub_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => *text = crate::domain::scrub::scrub_card_numbers(text).0,
+        serde_json::Value::Array(items) => items.iter_mut().for_each(scrub_strings),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(scrub_strings),
+        _ => {}
+    }
+}
+
+/// Refuses an identifier (a key, a user name, a reference) that holds a card
+/// number: it would be stored whole, and scrubbing would change what it names.
+fn no_card_number_in(what: &str, text: &str) -> Result<()> {
+    if crate::domain::scrub::holds_card_number(text) {
+        return Err(DeskError::Invalid(format!(
+            "the {what} looks like it holds a card number, which is never stored: use another"
+        )));
+    }
     Ok(())
 }
 

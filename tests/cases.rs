@@ -469,3 +469,225 @@ fn the_liaison_report_counts_by_source_and_district_and_writes_csv() {
     assert!(refused.to_string().contains("run by a Customer Account Representative III or above"), "{refused}");
     assert!(desk.liaison_report(&staff.supervisor, day(2026, 11, 1), day(2026, 11, 30), as_of).is_ok());
 }
+
+/// A card number as people type it: the test number in several spellings,
+/// each with the digits a search of the file would look for.
+const CARDS: &[(&str, &str)] = &[
+    ("4111 1111 1111 1111", "4111111111111111"),
+    ("4111.1111.1111.1111 12/29 737", "4111111111111111"),
+    ("5555/5555/5555/4444", "5555555555554444"),
+    ("5555\u{a0}5555\u{a0}5555\u{a0}4444", "5555555555554444"),
+    ("４０１２８８８８８８８８１８８１", "4012888888881881"),
+    ("3782-822463-10005 exp 11/28", "378282246310005"),
+    ("6011111111111117", "6011111111111117"),
+];
+
+/// A sentence holding the `i`th card spelling.
+fn said(i: usize) -> String {
+    format!("caller read out her card {} to pay", CARDS[i % CARDS.len()].0)
+}
+
+/// Every free-text field a person fills in is scrubbed before anything is
+/// written (tables and the audit trail's details alike), and an identifier
+/// holding a card number is refused: no spelling of any card is anywhere
+/// in the database file or its log afterwards.
+#[test]
+fn no_card_number_typed_into_any_field_is_stored_anywhere() {
+    use utility_desk::desk::{
+        CreditRequest, DisputeDecision, DisputeRequest, LetterAbout, LineAdjustRequest, LineDirection, MoneyRequest,
+        OrderRequest, Outcome, RerateRequest, ReverseRequest, WaiveRequest,
+    };
+    use utility_desk::domain::ledger::ReasonCode;
+    use utility_desk::domain::orders::{OrderFields, OrderKind};
+    let mut f = file_fixture();
+    let account = f.fixture.residential();
+    f.fixture.bill_month(account, 2026, 8, 6_400);
+    let september = f.fixture.bill_month(account, 2026, 9, 11_800);
+    let staff = f.fixture.staff.clone();
+    let others: Vec<AccountId> = CARDS.iter().map(|_| f.fixture.residential()).collect();
+    let desk = &mut f.fixture.desk;
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        said(n)
+    };
+
+    // Contacts and complaints: summary, note, escalation, close, reopen.
+    let logged =
+        desk.log_contact(&staff.car1, now(), &contact(account, &next(), Some(ComplaintCategory::Billing))).unwrap();
+    let complaint = logged.complaint.unwrap();
+    for action in [
+        ComplaintAction::Note { note: next() },
+        ComplaintAction::Escalate { to: Queue::Car3, reason: next() },
+        ComplaintAction::Close { resolution: Resolution::Explained, note: next() },
+        ComplaintAction::Reopen { reason: next() },
+    ] {
+        desk.work_complaint(&staff.car3, now(), complaint, &action).unwrap();
+    }
+    // Disputes: the reason, a denial's note.
+    let dispute = DisputeRequest { bill: september.bill, amount: None, reason: next(), complaint: Some(complaint) };
+    let dispute = desk.open_dispute(&staff.car1, now(), &dispute).unwrap();
+    desk.resolve_dispute(&staff.car3, now(), dispute, &DisputeDecision::Deny { note: next() }).unwrap();
+    // Money: notes on every action, a request's note, the decisions' notes.
+    let credit = |amount: i64, key: &str, note: String| {
+        MoneyRequest::Credit(CreditRequest {
+            account,
+            amount: common::cents(amount),
+            reason: ReasonCode::Goodwill,
+            note,
+            key: key.into(),
+        })
+    };
+    let posted = desk.submit(&staff.car2, now(), &credit(1_000, "card-1", next())).unwrap();
+    let Outcome::Posted(posted) = posted else { panic!("{posted:?}") };
+    let Outcome::Pending { request, .. } = desk.submit(&staff.car2, now(), &credit(9_000, "card-2", next())).unwrap()
+    else {
+        panic!("above the limit")
+    };
+    desk.reject(&staff.supervisor, now(), request, &next()).unwrap();
+    let Outcome::Pending { request, .. } = desk.submit(&staff.car2, now(), &credit(9_500, "card-3", next())).unwrap()
+    else {
+        panic!("above the limit")
+    };
+    desk.approve(&staff.supervisor, now(), request, None, Some(&next())).unwrap();
+    let line = LineAdjustRequest {
+        bill: september.bill,
+        line: 2,
+        amount: common::cents(100),
+        direction: LineDirection::Decrease,
+        reason: ReasonCode::BillingError,
+        note: next(),
+        key: "card-4".into(),
+    };
+    desk.adjust_bill_line(&staff.manager, now(), &line).unwrap();
+    let rerate = RerateRequest {
+        bill: september.bill,
+        corrected_reading: 11_000,
+        rollover: false,
+        reason: ReasonCode::MeterError,
+        note: next(),
+        key: "card-5".into(),
+    };
+    desk.adjust_bill_by_read(&staff.manager, now(), &rerate).unwrap();
+    let reverse = ReverseRequest { posting: posted.posting_id, note: next(), key: "card-6".into() };
+    desk.reverse(&staff.manager, now(), &reverse).unwrap();
+    desk.assess_late_fees(&staff.manager, now(), day(2026, 10, 25)).unwrap();
+    let fee = desk
+        .overview(account, now())
+        .unwrap()
+        .entries
+        .iter()
+        .find(|e| e.kind == utility_desk::domain::ledger::PostingKind::LateFee)
+        .expect("a late fee")
+        .posting_id;
+    desk.waive_late_fee(&staff.manager, now(), &WaiveRequest { late_fee: fee, note: next(), key: "card-7".into() })
+        .unwrap();
+    // A service order's free text, and a letter's subject and body.
+    let fields = OrderFields {
+        access_notes: Some(next()),
+        leak_location: Some(next()),
+        reason: Some(next()),
+        ..OrderFields::default()
+    };
+    let order = OrderRequest { account, kind: OrderKind::LeakInspection, fields, complaint: None };
+    desk.draft_order(&staff.car1, now(), &order).unwrap();
+    let mut letter = desk
+        .draft_letter(&staff.car3, now(), account, "high-bill-explanation", Some(LetterAbout::Bill(september.bill)))
+        .unwrap();
+    letter.subject = format!("Re: {}", next());
+    letter.body = format!("{}\n\n{}", letter.body, next());
+    desk.send_letter(&staff.car3, now(), &letter).unwrap();
+
+    // A key is kept as its hash, and still names its action; a user name, a
+    // full name and a referral's reference are refused whole (and each
+    // refusal is recorded, scrubbed).
+    for (i, &(typed, digits)) in CARDS.iter().enumerate() {
+        let to = others[i];
+        let credit = |key: &str| {
+            MoneyRequest::Credit(CreditRequest {
+                account: to,
+                amount: common::cents(500),
+                reason: ReasonCode::Goodwill,
+                note: "a note".into(),
+                key: key.into(),
+            })
+        };
+        let first = desk.submit(&staff.car2, now(), &credit(typed)).unwrap();
+        let Outcome::Posted(first) = first else { panic!("{first:?}") };
+        let again = desk.submit(&staff.car2, now(), &credit(typed)).unwrap();
+        assert_eq!(again, Outcome::Posted(utility_desk::desk::Posted { posting_id: first.posting_id, replayed: true }));
+        let error = desk.add_user_as(
+            &staff.admin,
+            now(),
+            digits,
+            "Jo Bloggs",
+            utility_desk::domain::user::Role::Car1,
+            "a-long-password-1",
+        );
+        assert!(error.is_err(), "user name {digits}");
+        let error = desk.add_user_as(
+            &staff.admin,
+            now(),
+            &format!("jo{i}"),
+            typed,
+            utility_desk::domain::user::Role::Car1,
+            "a-long-password-1",
+        );
+        assert!(error.unwrap_err().to_string().contains("holds a card number"));
+        let mut referral = contact(account, "Council referral", Some(ComplaintCategory::Billing));
+        if let Some(complaint) = &mut referral.complaint {
+            complaint.reference = Some(typed.to_string());
+        }
+        assert!(
+            desk.log_contact(&staff.car1, now(), &referral).unwrap_err().to_string().contains("holds a card number")
+        );
+    }
+    f.fixture.assert_verified();
+    drop(f.fixture);
+
+    // Where a card was kept, if one was: every table and column, to name it.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut kept = Vec::new();
+    for table in &tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for column in columns {
+            for &(typed, digits) in CARDS {
+                let sql = format!(
+                    "SELECT count(*) FROM \"{table}\" WHERE instr(\"{column}\", ?1) OR instr(\"{column}\", ?2)"
+                );
+                let found: i64 = conn.query_row(&sql, [typed, digits], |r| r.get(0)).unwrap();
+                if found > 0 {
+                    kept.push(format!("{table}.{column}: {typed}"));
+                }
+            }
+        }
+    }
+    assert!(kept.is_empty(), "card numbers kept: {kept:#?}");
+    drop(conn);
+
+    // Nothing of any card is left in the file, its log or anything beside it.
+    let mut files = 0;
+    for entry in std::fs::read_dir(f.path.parent().unwrap()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        files += 1;
+        for &(typed, digits) in CARDS {
+            for needle in [typed.as_bytes(), digits.as_bytes()] {
+                assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{typed} was stored");
+            }
+        }
+    }
+    assert!(files >= 1);
+}

@@ -82,6 +82,18 @@ impl Batch<'_> {
         }
         let customer = &request.customer;
         required_note(&customer.name, "customer name")?;
+        let mailing = &customer.mailing;
+        for (what, text) in [
+            ("customer name", Some(customer.name.as_str())),
+            ("mailing address", Some(mailing.line1.as_str())),
+            ("mailing address", mailing.line2.as_deref()),
+            ("phone number", customer.phone.as_deref()),
+            ("email address", customer.email.as_deref()),
+        ] {
+            if let Some(text) = text {
+                super::no_card_number_in(what, text)?;
+            }
+        }
         if let Some(last4) = &customer.tax_id_last4
             && (last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()))
         {

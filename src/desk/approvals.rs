@@ -90,18 +90,20 @@ pub enum MoneyRequest {
 }
 
 impl MoneyRequest {
-    /// The request with card numbers removed from its note, and how many were.
+    /// The request with card numbers removed from its note, and how many
+    /// were; its key as it is stored ([`super::stored_key`]).
     pub fn scrubbed(&self) -> (MoneyRequest, usize) {
         let mut clean = self.clone();
-        let note = match &mut clean {
-            MoneyRequest::Credit(r) => &mut r.note,
-            MoneyRequest::AdjustByRead(r) => &mut r.note,
-            MoneyRequest::AdjustLine(r) => &mut r.note,
-            MoneyRequest::Waive(r) => &mut r.note,
-            MoneyRequest::Reverse(r) => &mut r.note,
+        let (note, key) = match &mut clean {
+            MoneyRequest::Credit(r) => (&mut r.note, &mut r.key),
+            MoneyRequest::AdjustByRead(r) => (&mut r.note, &mut r.key),
+            MoneyRequest::AdjustLine(r) => (&mut r.note, &mut r.key),
+            MoneyRequest::Waive(r) => (&mut r.note, &mut r.key),
+            MoneyRequest::Reverse(r) => (&mut r.note, &mut r.key),
         };
         let (text, removed) = crate::domain::scrub::scrub_card_numbers(note);
         *note = text;
+        *key = super::stored_key(key);
         (clean, removed)
     }
 }

@@ -316,6 +316,9 @@ impl Batch<'_> {
             _ => {}
         }
         let reference = new.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if let Some(reference) = reference {
+            super::no_card_number_in("referral's reference number", reference)?;
+        }
         if let Some(reference) = reference
             && reference.chars().count() > 40
         {

@@ -236,7 +236,9 @@ impl Desk {
                     "the letter still has a {{field}} in it: fill it in or take it out".into(),
                 ));
             }
-            let (body, scrubbed) = crate::domain::scrub::scrub_card_numbers(body);
+            let (body, in_body) = crate::domain::scrub::scrub_card_numbers(body);
+            let (subject, in_subject) = crate::domain::scrub::scrub_card_numbers(subject);
+            let (subject, scrubbed) = (subject.as_str(), in_body + in_subject);
             let hash = sha256(subject, &body);
             self.write(|db, _| {
                 let row =

@@ -13,7 +13,6 @@ use crate::domain::Money;
 use crate::domain::account::code_enum;
 use crate::domain::aging::nothing_past_due;
 use crate::domain::authority::MoneyAction;
-use crate::domain::check_digit::luhn_valid;
 use crate::domain::ids::{AccountId, PostingId};
 use crate::domain::ledger::{
     ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, receivable_moved, reversal_lines,
@@ -356,14 +355,13 @@ pub fn check_payment(request: &PaymentRequest, today: NaiveDate) -> Result<()> {
         return Err(DeskError::Invalid("an idempotency key has 1 to 200 characters".into()));
     }
     check_client_key(key)?;
-    if let Some(reference) = request.reference.as_deref() {
-        let digits: String = reference.chars().filter(char::is_ascii_digit).collect();
-        if (13..=19).contains(&digits.len()) && luhn_valid(&digits) {
-            return Err(DeskError::Invalid(
-                "the reference looks like a card number, which is never stored: enter the processor's reference instead"
-                    .into(),
-            ));
-        }
+    if let Some(reference) = request.reference.as_deref()
+        && crate::domain::scrub::holds_card_number(reference)
+    {
+        return Err(DeskError::Invalid(
+            "the reference looks like a card number, which is never stored: enter the processor's reference instead"
+                .into(),
+        ));
     }
     Ok(())
 }

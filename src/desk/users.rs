@@ -53,6 +53,8 @@ pub(super) fn checked_names<'a>(username: &'a str, full_name: &'a str) -> Result
     if full_name.is_empty() {
         return Err(DeskError::Invalid("enter the person's full name".into()));
     }
+    super::no_card_number_in("user name", username)?;
+    super::no_card_number_in("full name", full_name)?;
     Ok((username, full_name))
 }
 
