@@ -2,6 +2,7 @@
 //! (CSV; PDF follows). Each takes data the desk has already checked (a
 //! statement reconciles before it gets here) and only lays it out.
 
+pub mod csv;
 pub mod letter;
 pub mod pdf;
 pub mod reports;

@@ -105,3 +105,113 @@ fn a_high_bill_letter_is_previewed_edited_sent_and_shown_as_sent() {
     let refused = refused_as(&db, "rep1", &["letter", "send", &number, "--template", "dispute-denied"]);
     assert!(refused.contains("needs") && refused.contains("dispute_bill"), "{refused}");
 }
+
+/// Every CSV the product writes goes through one writer that neutralises
+/// spreadsheet formulas (OWASP's rule): a complaint summary, a credit's
+/// note and a person's name that begin with `=`, `+`, `-` or `@` come out
+/// with a quote in front, in every CSV; plain numbers (a credit balance)
+/// stay numbers.
+#[test]
+fn every_csv_output_neutralises_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 20, 8, 3);
+    let account = account_numbers(&db).remove(0);
+    let attack = "=cmd|' /C calc'!A0";
+    // A person named like a formula, who credits an account with a formula
+    // for a note and logs a Council complaint with one for a summary.
+    let args = ["user", "add", "mallory", "--name", "@SUM(1+1)*cmd|' /C calc'!A0", "--role", "car3"];
+    assert_eq!(run_as_with(&db, "admin", &args, &[DEMO_PASSWORD, "temporary-pass-1"]).status.code(), Some(0));
+    assert_eq!(
+        run_as_with(&db, "mallory", &["user", "passwd", "mallory"], &["temporary-pass-1", DEMO_PASSWORD]).status.code(),
+        Some(0)
+    );
+    ok_as(&db, "mallory", &["credit", &account, "12.00", "--reason", "goodwill", "--note", attack]);
+    ok_as(&db, "mallory", &["credit", &account, "300.00", "--reason", "goodwill", "--note", "+1+1"]);
+    let complaint = [
+        "complaint",
+        "open",
+        &account,
+        "--category",
+        "billing",
+        "--source",
+        "council",
+        "--district",
+        "2",
+        "--summary=-2+3 says the councilor",
+    ];
+    ok_as(&db, "mallory", &complaint);
+
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let period = ["--from", "2026-01-01"];
+    let runs: Vec<(&str, Vec<String>)> = vec![
+        ("mallory", vec!["statement".into(), account.clone(), "--csv".into(), file("statement.csv")]),
+        (
+            "supervisor",
+            [
+                &["report", "adjustments"][..],
+                &period,
+                &["--csv", &file("lines.csv"), "--requests-csv", &file("requests.csv")],
+            ]
+            .concat()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ),
+        (
+            "supervisor",
+            [&["report", "complaints"][..], &period, &["--csv", &file("complaints.csv")]]
+                .concat()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            "manager",
+            [&["report", "productivity"][..], &period, &["--csv", &file("productivity.csv")]]
+                .concat()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        (
+            "mallory",
+            [&["report", "liaison"][..], &period, &["--csv", &file("liaison.csv")]]
+                .concat()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+    ];
+    for (user, args) in &runs {
+        ok_as(&db, user, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let mut quoted = Vec::new();
+    for name in ["statement.csv", "lines.csv", "requests.csv", "complaints.csv", "productivity.csv", "liaison.csv"] {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_path(dir.path().join(name)).unwrap();
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                let number = cell.strip_prefix('-').is_some_and(|n| n.parse::<f64>().is_ok());
+                assert!(
+                    number || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{name}: a formula cell {cell:?}"
+                );
+                if cell.starts_with('\'') {
+                    quoted.push((name, cell.to_string()));
+                }
+            }
+        }
+    }
+    // The statement shows a credit's note after its kind ("Credit
+    // (Customer goodwill): =cmd..."): no cell of it begins with one.
+    let statement = std::fs::read_to_string(dir.path().join("statement.csv")).unwrap();
+    assert!(statement.contains(&format!("Credit (Customer goodwill): {attack}")), "{statement}");
+    // Each hostile text reached a CSV, and came out quoted.
+    for (name, text) in [
+        ("lines.csv", "'@SUM(1+1)*cmd|' /C calc'!A0".to_string()),
+        ("requests.csv", "'@SUM(1+1)*cmd|' /C calc'!A0".to_string()),
+        ("productivity.csv", "'@SUM(1+1)*cmd|' /C calc'!A0".to_string()),
+        ("liaison.csv", "'-2+3 says the councilor".to_string()),
+    ] {
+        assert!(quoted.iter().any(|(n, c)| *n == name && *c == text), "{name} holds {text:?}: {quoted:#?}");
+    }
+}

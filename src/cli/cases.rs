@@ -418,7 +418,7 @@ pub fn liaison_report(
     if let Some(path) = &csv {
         let file = std::fs::File::create(path)
             .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-        report.write_csv(std::io::BufWriter::new(file))?;
+        crate::documents::reports::write_liaison_csv(&report, std::io::BufWriter::new(file))?;
     }
     super::documents::report_pdf(pdf.as_ref(), |l| crate::documents::reports::liaison_pdf(&report, l))?;
     if as_json {

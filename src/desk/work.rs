@@ -97,18 +97,6 @@ pub struct LiaisonReport {
 /// The longest period one liaison report covers, in days.
 pub const MAX_REPORT_DAYS: i64 = 731;
 
-impl LiaisonReport {
-    /// The rows as CSV, with a header.
-    pub fn write_csv(&self, out: impl std::io::Write) -> Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        for row in &self.rows {
-            writer.serialize(row).map_err(|e| DeskError::Invalid(format!("cannot write the CSV: {e}")))?;
-        }
-        writer.flush().map_err(|e| DeskError::Invalid(format!("cannot write the CSV: {e}")))?;
-        Ok(())
-    }
-}
-
 impl Desk {
     fn work_item(&self, complaint: ComplaintRow, today: NaiveDate) -> WorkItem {
         let closed_on = complaint.closed_at.map(|at| at.with_timezone(&self.time_zone).date_naive());

@@ -8,14 +8,7 @@ use serde::Serialize;
 use super::pdf::{Cell, LEFT, Letterhead, RIGHT, Writer};
 use crate::desk::{ComplaintsReport, DeskError, LiaisonReport, MoneyActionsReport, ProductivityReport};
 
-fn rows<R: Serialize>(out: impl Write, rows: impl IntoIterator<Item = R>) -> Result<(), DeskError> {
-    let failed = |e: csv::Error| DeskError::Invalid(format!("cannot write the CSV: {e}"));
-    let mut writer = csv::Writer::from_writer(out);
-    for row in rows {
-        writer.serialize(row).map_err(failed)?;
-    }
-    writer.flush().map_err(|e| DeskError::Invalid(format!("cannot write the CSV: {e}")))
-}
+use super::csv::write_rows as rows;
 
 /// The money actions, one row per representative, kind and reason.
 pub fn write_money_actions_csv(report: &MoneyActionsReport, out: impl Write) -> Result<(), DeskError> {
@@ -151,7 +144,7 @@ pub fn write_productivity_csv(report: &ProductivityReport, out: impl Write) -> R
 
 /// The liaison follow-up report's items.
 pub fn write_liaison_csv(report: &LiaisonReport, out: impl Write) -> Result<(), DeskError> {
-    report.write_csv(out)
+    rows(out, &report.rows)
 }
 
 /// A report's table as PDF: a title, what it covers, one row per line.

@@ -42,8 +42,6 @@ struct CsvRow<'a> {
 /// forward, so the charge and credit columns summed onto it give the
 /// ending balance.
 pub fn write_csv(statement: &Statement, out: impl Write) -> Result<(), DeskError> {
-    let failed = |e: csv::Error| DeskError::Invalid(format!("cannot write the CSV: {e}"));
-    let mut writer = csv::Writer::from_writer(out);
     let number = statement.account.account.number.to_string();
     let forward = CsvRow {
         account: &number,
@@ -57,25 +55,19 @@ pub fn write_csv(statement: &Statement, out: impl Write) -> Result<(), DeskError
         credit: String::new(),
         balance: statement.balance_forward.plain(),
     };
-    writer.serialize(forward).map_err(failed)?;
-    for item in &statement.items {
-        writer
-            .serialize(CsvRow {
-                account: &number,
-                date: item.date.to_string(),
-                posting: item.posting.0,
-                kind: item.kind.code(),
-                description: &item.description,
-                reason: item.reason.map_or("", |r| r.code()),
-                bill: item.bill.map(|b| b.0),
-                charge: item.charge.map(|m| m.plain()).unwrap_or_default(),
-                credit: item.credit.map(|m| m.plain()).unwrap_or_default(),
-                balance: item.balance.plain(),
-            })
-            .map_err(failed)?;
-    }
-    writer.flush().map_err(|e| DeskError::Invalid(format!("cannot write the CSV: {e}")))?;
-    Ok(())
+    let items = statement.items.iter().map(|item| CsvRow {
+        account: &number,
+        date: item.date.to_string(),
+        posting: item.posting.0,
+        kind: item.kind.code(),
+        description: &item.description,
+        reason: item.reason.map_or("", |r| r.code()),
+        bill: item.bill.map(|b| b.0),
+        charge: item.charge.map(|m| m.plain()).unwrap_or_default(),
+        credit: item.credit.map(|m| m.plain()).unwrap_or_default(),
+        balance: item.balance.plain(),
+    });
+    super::csv::write_rows(out, std::iter::once(forward).chain(items))
 }
 
 /// The statement as a PDF: letterhead, who and where, the summary, the

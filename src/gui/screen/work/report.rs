@@ -97,6 +97,6 @@ pub(super) fn save_csv(report: &LiaisonReport, path: &Path) -> Result<Notice, De
     }
     let file =
         std::fs::File::create(path).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-    report.write_csv(std::io::BufWriter::new(file))?;
+    crate::documents::reports::write_liaison_csv(report, std::io::BufWriter::new(file))?;
     Ok(Notice::new(format!("Saved {} items as CSV.", report.rows.len()), path.display().to_string()))
 }

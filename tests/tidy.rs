@@ -1,0 +1,54 @@
+//! Rules of the code that a test keeps, by reading the source (as
+//! rust-analyzer's `xtask/src/tidy.rs` does): each says what may appear
+//! where, so a new file cannot quietly break it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`, with its text.
+fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read the source folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read a source file");
+                out.push((path, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The files under `src/` that use `needle`, but for those `allowed` names
+/// (paths relative to the package).
+fn users_of(needle: &str, allowed: &[&str]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    sources(&root.join("src"))
+        .into_iter()
+        .filter(|(_, text)| text.contains(needle))
+        .map(|(path, _)| path.strip_prefix(root).expect("under the package").display().to_string())
+        .filter(|path| !allowed.contains(&path.as_str()))
+        .collect()
+}
+
+/// Every CSV the product writes goes through `documents/csv.rs`, which
+/// neutralises spreadsheet formulas: no other file makes a CSV writer.
+#[test]
+fn only_the_one_csv_writer_writes_csv() {
+    let others = users_of("csv::Writer", &["src/documents/csv.rs"]);
+    assert!(others.is_empty(), "write CSV through documents::csv::write_rows, not csv::Writer: {others:?}");
+    let builders = users_of("csv::WriterBuilder", &[]);
+    assert!(builders.is_empty(), "{builders:?}");
+}
+
+/// The rule above would miss nothing: the writer itself is found.
+#[test]
+fn the_rules_see_the_files_they_are_about() {
+    assert_eq!(users_of("csv::Writer", &[]), ["src/documents/csv.rs"]);
+}
