@@ -79,6 +79,11 @@ enum Command {
     Verify {
         #[arg(long)]
         json: bool,
+        /// An audit record and its hash (RECORD:HASH) that an earlier verify
+        /// printed as the head and that was kept outside the database: the
+        /// record must still have that hash. May be given more than once.
+        #[arg(long, value_name = "RECORD:HASH")]
+        anchor: Vec<crate::store::AuditAnchor>,
     },
     /// Write the whole ledger for other accounting tools.
     Export {
@@ -228,10 +233,10 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let overview = desk.overview(account.account.id, now)?;
             show::overview(&mut out, &overview, json)
         }
-        Some(Command::Verify { json }) => {
+        Some(Command::Verify { json, anchor }) => {
             let mut desk = open_existing(&path)?;
             let started = std::time::Instant::now();
-            let report = desk.verify()?;
+            let report = desk.verify_with(&anchor)?;
             show::verify(&mut out, &report, started.elapsed(), json)?;
             if report.passed() {
                 Ok(())

@@ -116,9 +116,12 @@ impl Desk {
                 db.ensure_rate_schedule(schedule.id(), schedule.effective_from(), source, now)?;
             }
             if db.read_policy_json(|body| body.is_none())? {
-                let body = serde_json::to_string(&crate::domain::authority::Policy::default_table())
-                    .map_err(|e| DeskError::Invalid(e.to_string()))?;
+                // The first limits table is recorded whole: `verify` replays
+                // every change from it to the table in force.
+                let policy = crate::domain::authority::Policy::default_table();
+                let body = serde_json::to_string(&policy).map_err(|e| DeskError::Invalid(e.to_string()))?;
                 db.save_policy_json(&body, now, None)?;
+                audit(db, now, None, "policy-init", "policy", None, &serde_json::json!({ "policy": policy }))?;
             }
             match db.meta("time_zone")? {
                 Some(zone) => Ok(zone),
@@ -204,7 +207,20 @@ impl Desk {
 
     /// Checks the database and the books: see `store::verify`.
     pub fn verify(&mut self) -> Result<VerifyReport> {
-        self.store.read(|db| Ok(db.verify_ledger()?))
+        self.verify_with(&[])
+    }
+
+    /// [`Desk::verify`], and that the audit trail still holds each anchor
+    /// (a record and its hash, kept outside the database from an earlier
+    /// `verify`): a chain rewritten from before an anchor is seen.
+    pub fn verify_with(&mut self, anchors: &[crate::store::AuditAnchor]) -> Result<VerifyReport> {
+        self.store.read(|db| {
+            let mut report = db.verify_ledger()?;
+            for anchor in anchors {
+                report.checks.push(db.anchor_check(anchor)?);
+            }
+            Ok(report)
+        })
     }
 
     /// Runs `work` in one write transaction.
@@ -548,9 +564,11 @@ fn append_posting(db: &Db, actor: &Actor, now: DateTime<Utc>, fresh: FreshKey, p
     posting.validate()?;
     let posting_id = db.insert_posting(&posting, &fresh.key, &fresh.hash, actor.user_id, now)?;
     // Serialized straight from a struct (no `json!` map built and walked on
-    // every posting), its fields in the order `json!` would sort them.
+    // every posting), its fields in the order `json!` would sort them. The
+    // record commits to the posting's content (`verify` recomputes it).
     #[derive(Serialize)]
     struct Detail<'a> {
+        content_sha256: String,
         effective_on: NaiveDate,
         key: &'a str,
         kind: crate::domain::ledger::PostingKind,
@@ -558,6 +576,7 @@ fn append_posting(db: &Db, actor: &Actor, now: DateTime<Utc>, fresh: FreshKey, p
         receivable_change: crate::domain::Money,
     }
     let detail = Detail {
+        content_sha256: posting.digest(posting_id),
         effective_on: posting.effective_on,
         key: &fresh.key,
         kind: posting.kind,

@@ -76,6 +76,7 @@ mod audit;
 mod bills;
 mod cases;
 mod checkpoint;
+mod commitments;
 mod convert;
 mod disputes;
 mod ledger;
@@ -104,7 +105,7 @@ pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
 pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
-pub use verify::{LedgerCounts, VerifyReport};
+pub use verify::{AuditAnchor, LedgerCounts, VerifyReport};
 
 /// The migrations, in order. The schema version is their count, kept in
 /// `PRAGMA user_version`.
@@ -125,6 +126,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_people", include_str!("store/migrations/0014_people.sql")),
     ("0015_request_keys", include_str!("store/migrations/0015_request_keys.sql")),
     ("0016_authority_use", include_str!("store/migrations/0016_authority_use.sql")),
+    ("0017_audit_commitments", include_str!("store/migrations/0017_audit_commitments.sql")),
 ];
 
 /// The schema version this build writes.

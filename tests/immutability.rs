@@ -115,6 +115,7 @@ fn an_edited_entry_amount_is_caught() {
             "cached balances equal their entries",
             "every posting balances",
             "every posting records what it moved on receivable",
+            "the audit trail records every posting, and each still matches its record",
             "the whole ledger balances"
         ]
     );
@@ -185,7 +186,8 @@ fn an_edited_reversal_that_still_balances_is_caught() {
         [
             "cached balances equal their entries",
             "every posting records what it moved on receivable",
-            "every reversal mirrors its original"
+            "every reversal mirrors its original",
+            "the audit trail records every posting, and each still matches its record"
         ]
     );
     let mirror = problems(&report, "every reversal mirrors its original");
@@ -203,7 +205,13 @@ fn an_edited_recorded_amount_is_caught() {
     raw(&mut f, &format!("UPDATE postings SET receivable_cents = 1 WHERE id = {}", payment.posting_id.0)).unwrap();
 
     let report = f.desk.verify().unwrap();
-    assert_eq!(failing(&report), ["every posting records what it moved on receivable"]);
+    assert_eq!(
+        failing(&report),
+        [
+            "every posting records what it moved on receivable",
+            "the audit trail records every posting, and each still matches its record"
+        ]
+    );
     assert_eq!(
         problems(&report, "every posting records what it moved on receivable"),
         [format!("posting {} records $0.01 moved on receivable but its lines move $50.00", payment.posting_id)]
@@ -221,7 +229,12 @@ fn a_deleted_entry_is_caught() {
     let report = f.desk.verify().unwrap();
     assert_eq!(
         failing(&report),
-        ["every posting balances", "every posting has two or more lines", "the whole ledger balances"]
+        [
+            "every posting balances",
+            "every posting has two or more lines",
+            "the audit trail records every posting, and each still matches its record",
+            "the whole ledger balances"
+        ]
     );
     assert_eq!(
         problems(&report, "every posting has two or more lines"),
@@ -276,6 +289,7 @@ fn a_hand_inserted_posting_far_past_the_others_is_caught() {
             "every posting balances",
             "every posting has two or more lines",
             "every posting records what it moved on receivable",
+            "the audit trail records every posting, and each still matches its record",
             "the whole ledger balances"
         ]
     );
@@ -303,7 +317,8 @@ fn a_posting_without_lines_is_caught() {
         [
             "cached balances equal their entries",
             "every posting has two or more lines",
-            "every posting records what it moved on receivable"
+            "every posting records what it moved on receivable",
+            "the audit trail records every posting, and each still matches its record"
         ]
     );
     assert_eq!(
@@ -489,4 +504,244 @@ fn an_edited_kept_use_of_the_limits_is_caught() {
     let second = f.desk.issue_credit(&car2, now(), &common::credit(account, cents(4_000), "kept-2"));
     assert!(matches!(second, Err(utility_desk::desk::DeskError::AboveLimit(_))), "{second:?}");
     f.assert_verified();
+}
+
+/// What the audit trail commits to, against someone holding the file who
+/// drops the triggers and edits tables consistently: each is named.
+mod commitments {
+    use super::*;
+    use utility_desk::desk::{CreditRequest, MoneyRequest, Outcome};
+
+    /// A fixture with history, a pending and a rejected request, and the
+    /// history triggers dropped.
+    fn history() -> (Fixture, AccountId, Posted, i64) {
+        let mut f = fixture();
+        let (account, payment, _) = populated(&mut f);
+        let (car2, supervisor) = (f.staff.car2.clone(), f.staff.supervisor.clone());
+        let ask = |key: &str| {
+            MoneyRequest::Credit(CreditRequest {
+                account,
+                amount: cents(9_000),
+                reason: utility_desk::domain::ledger::ReasonCode::Goodwill,
+                note: "missed visit".into(),
+                key: key.into(),
+            })
+        };
+        let Outcome::Pending { request: rejected, .. } = f.desk.submit(&car2, now(), &ask("big-1")).unwrap() else {
+            panic!("above the limit")
+        };
+        f.desk.reject(&supervisor, now(), rejected, "no visit on record").unwrap();
+        f.assert_verified();
+        raw(
+            &mut f,
+            "DROP TRIGGER postings_no_update; DROP TRIGGER entries_no_update; DROP TRIGGER audit_log_no_delete;
+             DROP TRIGGER approval_decided_is_final; DROP TRIGGER postings_no_delete; DROP TRIGGER entries_no_delete;",
+        )
+        .unwrap();
+        (f, account, payment, rejected)
+    }
+
+    const POSTINGS: &str = "the audit trail records every posting, and each still matches its record";
+
+    /// A $50.00 payment lowered to $5.00 everywhere it shows: its two lines,
+    /// its recorded amount and the cached balance. The ledger adds up; the
+    /// payment's audit record still says $50.00.
+    #[test]
+    fn a_payment_lowered_consistently_no_longer_matches_its_record() {
+        let (mut f, account, payment, _) = history();
+        raw(
+            &mut f,
+            &format!(
+                "UPDATE entries SET amount_cents = 500 WHERE posting_id = {p};
+                 UPDATE postings SET receivable_cents = 500 WHERE id = {p};
+                 UPDATE accounts SET balance_cents = balance_cents + 4500 WHERE id = {a};",
+                p = payment.posting_id.0,
+                a = account.0
+            ),
+        )
+        .unwrap();
+        let report = f.desk.verify().unwrap();
+        assert_eq!(failing(&report), [POSTINGS]);
+        let named = problems(&report, POSTINGS);
+        assert!(
+            named.len() == 1
+                && named[0].starts_with(&format!("posting {} no longer matches its audit record", payment.posting_id)),
+            "{named:?}"
+        );
+    }
+
+    /// A posting (balanced, its balance moved) slipped in by hand has no
+    /// record; a posting deleted with its lines leaves a record of nothing.
+    #[test]
+    fn a_posting_without_its_record_or_a_record_without_its_posting_is_named() {
+        let (mut f, account, payment, _) = history();
+        raw(
+            &mut f,
+            &format!(
+                "INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+                     user_id, memo, reason, receivable_cents)
+                 VALUES (9000, 'by-hand', printf('%064d', 0), 'credit', {a}, '2026-11-02', '2026-11-02T10:00:00Z', 1,
+                     'Credit', 'goodwill', 2500);
+                 INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents)
+                     VALUES (9000, 1, 'contra:credits:goodwill', NULL, 'D', 2500),
+                            (9000, 2, 'assets:receivable', {a}, 'C', 2500);
+                 UPDATE accounts SET balance_cents = balance_cents - 2500 WHERE id = {a};",
+                a = account.0
+            ),
+        )
+        .unwrap();
+        let named = problems(&f.desk.verify().unwrap(), POSTINGS);
+        assert_eq!(named, ["posting 9000 has no audit record"]);
+        raw(&mut f, "DELETE FROM entries WHERE posting_id = 9000; DELETE FROM postings WHERE id = 9000;").unwrap();
+        raw(&mut f, &format!("UPDATE accounts SET balance_cents = balance_cents + 2500 WHERE id = {}", account.0))
+            .unwrap();
+        f.assert_verified();
+        // The payment deleted whole, its balance put back: its record remains.
+        raw(
+            &mut f,
+            &format!(
+                "DROP TRIGGER payments_no_delete; DELETE FROM payments WHERE posting_id = {p};
+                 DELETE FROM entries WHERE posting_id = {p};
+                 DELETE FROM postings WHERE id = {p}; UPDATE accounts SET balance_cents = balance_cents + 5000 WHERE id = {a};",
+                p = payment.posting_id.0,
+                a = account.0
+            ),
+        )
+        .unwrap();
+        let report = f.desk.verify().unwrap();
+        assert_eq!(failing(&report), [POSTINGS]);
+        assert!(problems(&report, POSTINGS)[0].ends_with(&format!("but there is no posting {}", payment.posting_id)));
+    }
+
+    /// The last audit record deleted (the chain that is left is whole), or
+    /// the whole trail emptied: the head row says where it ended.
+    #[test]
+    fn a_tail_cut_off_the_audit_trail_is_named() {
+        let (mut f, _, _, _) = history();
+        raw(&mut f, "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)").unwrap();
+        let report = f.desk.verify().unwrap();
+        let check = "the audit trail ends where its head row says";
+        assert!(failing(&report).contains(&check), "{:?}", failing(&report));
+        assert!(problems(&report, check)[0].contains("records were removed or added outside the desk"));
+        raw(&mut f, "DELETE FROM audit_log").unwrap();
+        assert!(failing(&f.desk.verify().unwrap()).contains(&check));
+    }
+
+    /// A decided request set back to pending, a role raised by hand, a
+    /// limit raised by hand: each is not what the audited changes made.
+    #[test]
+    fn a_request_a_role_or_a_limit_changed_outside_the_desk_is_named() {
+        let (mut f, _, _, rejected) = history();
+        raw(
+            &mut f,
+            &format!(
+                "UPDATE approval_requests SET status = 'pending', decided_at = NULL, decided_by = NULL,
+                     decision_note = NULL WHERE id = {rejected};
+                 UPDATE users SET role = 'manager' WHERE username = 'car2';
+                 UPDATE authority_policy SET body = json_set(body, '$.roles.car1.per_item.credit', 100000);"
+            ),
+        )
+        .unwrap();
+        let report = f.desk.verify().unwrap();
+        assert_eq!(
+            failing(&report),
+            [
+                "the audit trail accounts for every user's role",
+                "the audit trail accounts for the limits table",
+                "the audit trail records every approval request and decision",
+                "what each person used of their limits is kept as it was used",
+            ]
+        );
+        assert_eq!(
+            problems(&report, "the audit trail records every approval request and decision"),
+            [format!("request {rejected} is pending, but the audit trail records its decision")]
+        );
+        assert_eq!(
+            problems(&report, "the audit trail accounts for every user's role"),
+            ["user car2 is manager, but the audit trail made them car2"]
+        );
+        assert_eq!(
+            problems(&report, "the audit trail accounts for the limits table"),
+            ["Customer Account Representative I's credit limit is $1,000.00, but its audited changes make it $0.00"]
+        );
+        // A limit changed through the desk is audited, and verify agrees.
+        raw(&mut f, "UPDATE authority_policy SET body = json_set(body, '$.roles.car1.per_item.credit', 0)").unwrap();
+        let manager = f.staff.manager.clone();
+        use utility_desk::domain::authority::MoneyAction;
+        use utility_desk::domain::authority::{Figure, Limit};
+        f.desk
+            .set_policy(
+                &manager,
+                now(),
+                utility_desk::domain::user::Role::Car2,
+                Figure::PerItem(MoneyAction::Credit),
+                Limit::UpTo(cents(7_500)),
+            )
+            .unwrap();
+        assert!(!failing(&f.desk.verify().unwrap()).contains(&"the audit trail accounts for the limits table"));
+    }
+}
+
+/// The hash chain has no secret: someone who edits a record and computes
+/// every hash after it again (and the head row) leaves a chain that holds.
+/// An anchor kept outside the database from an earlier `verify` does not.
+#[test]
+fn a_rewritten_audit_chain_is_caught_by_an_anchor_kept_outside() {
+    use utility_desk::domain::audit::AuditRecord;
+    let mut f = common::file_fixture();
+    let (_, payment, _) = populated(&mut f.fixture);
+    let head = f.fixture.desk.verify().unwrap().head.expect("a head");
+    let other = f.fixture.residential();
+    f.fixture.credit(other, cents(500), "after-anchor");
+    let anchor: utility_desk::store::AuditAnchor = format!("{}:{}", head.record, head.hash).parse().unwrap();
+    assert!(f.fixture.desk.verify_with(std::slice::from_ref(&anchor)).unwrap().passed());
+
+    // Rewrite the payment's record (its memo) and every hash after it.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER postings_no_update; DROP TRIGGER entries_no_update;",
+    )
+    .unwrap();
+    let records: Vec<(AuditRecord, String)> = conn
+        .prepare("SELECT id, at, user_id, action, subject, account_id, detail, prev_hash FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                AuditRecord {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    user_id: r.get(2)?,
+                    action: r.get(3)?,
+                    subject: r.get(4)?,
+                    account_id: r.get(5)?,
+                    detail: r.get(6)?,
+                },
+                r.get(7)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let subject = format!("posting:{}", payment.posting_id);
+    let mut prev = records[0].1.clone();
+    for (mut record, _) in records {
+        if record.subject == subject {
+            assert!(record.detail.contains("\"memo\":\"Payment"), "{}", record.detail);
+            record.detail = record.detail.replace("\"memo\":\"Payment", "\"memo\":\"Refund");
+        }
+        let hash = record.chain_hash(&prev);
+        conn.execute(
+            "UPDATE audit_log SET detail = ?2, prev_hash = ?3, hash = ?4 WHERE id = ?1",
+            rusqlite::params![record.id, record.detail, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    conn.execute("UPDATE audit_head SET last_hash = ?1", [&prev]).unwrap();
+    drop(conn);
+    let report = f.fixture.desk.verify_with(std::slice::from_ref(&anchor)).unwrap();
+    assert_eq!(failing(&report), ["the audit trail still holds the anchored record"]);
+    assert!(problems(&report, "the audit trail still holds the anchored record")[0].contains("rewritten"));
+    // A bad anchor is refused with the reason.
+    assert!("12:abc".parse::<utility_desk::store::AuditAnchor>().unwrap_err().contains("64 hexadecimal digits"));
 }

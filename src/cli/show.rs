@@ -203,12 +203,24 @@ pub fn verify(out: &mut impl Write, report: &VerifyReport, elapsed: Duration, as
     )
     .map_err(io)?;
     let audit_secs = report.audit_check_micros() as f64 / 1e6;
+    let whole =
+        report.checks.iter().any(|c| c.name == "the audit trail's hash chain is intact" && c.problem_count == 0);
     writeln!(
         out,
-        "audit trail: {} records in an unbroken chain checked in {:.2} s ({:.0} records/s)",
+        "audit trail: {} records in {} chain checked in {:.2} s ({:.0} records/s)",
         c.audit_records,
+        if whole { "an unbroken" } else { "a BROKEN" },
         audit_secs,
         c.audit_records as f64 / audit_secs.max(1e-9)
     )
-    .map_err(io)
+    .map_err(io)?;
+    if let Some(head) = &report.head {
+        writeln!(
+            out,
+            "audit head: {}:{} (keep it outside this database; `verify --anchor {}:{}` later shows nothing up to it was rewritten)",
+            head.record, head.hash, head.record, head.hash
+        )
+        .map_err(io)?;
+    }
+    Ok(())
 }

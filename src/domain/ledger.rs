@@ -402,3 +402,78 @@ mod tests {
         assert_eq!(merged, vec![Line::credit(water, Money::from_cents(350))]);
     }
 }
+
+/// What a posting's audit record commits to: its kind, account, effective
+/// date, links (bill, reversed or waived posting), what it moved on
+/// receivable and every line in order. `verify` recomputes it from the
+/// stored rows, so a posting edited consistently (its lines, its recorded
+/// amount and the cached balance together) no longer matches the record
+/// written when it was posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostingContent<'a> {
+    pub id: i64,
+    pub kind: &'a str,
+    pub account_id: Option<i64>,
+    /// `YYYY-MM-DD`.
+    pub effective_on: &'a str,
+    pub bill_id: Option<i64>,
+    pub reverses: Option<i64>,
+    pub waives: Option<i64>,
+    pub receivable_cents: Option<i64>,
+}
+
+/// One line as the digest reads it: ledger code, customer account, side
+/// (`D` or `C`), amount in cents.
+pub type DigestLine<'a> = (&'a str, Option<i64>, &'a str, i64);
+
+/// The SHA-256 (hex) of a posting's content: one text line for the posting,
+/// one per ledger line, fields separated by `|` (no field can hold one:
+/// codes, ids, dates and numbers only).
+pub fn content_digest<'a>(posting: &PostingContent, lines: impl IntoIterator<Item = DigestLine<'a>>) -> String {
+    use sha2::{Digest, Sha256};
+    let opt = |v: Option<i64>| v.map_or_else(String::new, |v| v.to_string());
+    let mut hasher = Sha256::new();
+    hasher.update(
+        format!(
+            "posting|{}|{}|{}|{}|{}|{}|{}|{}\n",
+            posting.id,
+            posting.kind,
+            opt(posting.account_id),
+            posting.effective_on,
+            opt(posting.bill_id),
+            opt(posting.reverses),
+            opt(posting.waives),
+            opt(posting.receivable_cents),
+        )
+        .as_bytes(),
+    );
+    for (ledger, account, side, amount) in lines {
+        hasher.update(format!("line|{ledger}|{}|{side}|{amount}\n", opt(account)).as_bytes());
+    }
+    super::audit::hex(&hasher.finalize())
+}
+
+impl NewPosting {
+    /// [`content_digest`] of this posting as it will be stored under `id`.
+    pub fn digest(&self, id: PostingId) -> String {
+        let effective_on = self.effective_on.format("%Y-%m-%d").to_string();
+        let content = PostingContent {
+            id: id.0,
+            kind: self.kind.code(),
+            account_id: self.account_id.map(|a| a.0),
+            effective_on: &effective_on,
+            bill_id: self.bill_id.map(|b| b.0),
+            reverses: self.reverses.map(|p| p.0),
+            waives: self.waives.map(|p| p.0),
+            receivable_cents: Some(self.receivable_moved().cents()),
+        };
+        let codes: Vec<String> = self.lines.iter().map(|l| l.ledger.code()).collect();
+        content_digest(
+            &content,
+            self.lines
+                .iter()
+                .zip(&codes)
+                .map(|(l, code)| (code.as_str(), l.account_id.map(|a| a.0), l.side.code(), l.amount.cents())),
+        )
+    }
+}

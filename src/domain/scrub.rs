@@ -8,7 +8,9 @@
 //! (spaces, no-break spaces, dashes, dots, slashes), in full-width or other
 //! decimal digits, and often followed by its expiry (`12/29`) and its
 //! three- or four-digit code. The whole run of digits from the card's first
-//! digit on is removed, expiry and code with it.
+//! digit on is removed, expiry and code with it. A run of digits glued to
+//! letters is part of a word (a hash such as a posting's digest, a code)
+//! and is left alone.
 
 use super::check_digit::luhn_valid;
 
@@ -72,7 +74,11 @@ fn card_spans(chars: &[char]) -> Vec<(usize, usize)> {
             }
         }
         let run_end = groups.last().map_or(j, |g| g.end);
-        if let Some(first) = card_start(&groups) {
+        // A run glued to letters is part of a word, not a number typed on
+        // its own: a hash, a meter or order code ("W12345678", "7af3...").
+        let alone =
+            (i == 0 || !chars[i - 1].is_alphanumeric()) && chars.get(run_end).is_none_or(|c| !c.is_alphanumeric());
+        if alone && let Some(first) = card_start(&groups) {
             spans.push((groups[first].start, run_end));
         }
         i = run_end.max(i + 1);
@@ -175,6 +181,9 @@ mod tests {
             "line one 4111 1111\n1111 1111 across a line break",
             "",
             "ünïcödé text with no digits",
+            // Hashes: digits between letters are part of the word.
+            "7af747a874c43a99a1ea276c8a4c1390541283411113334bb9afcc9a5dfc6ab73c2c5e",
+            "sha256:e3b0c4429811111111111111119afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         ] {
             assert_eq!(scrub_card_numbers(text), (text.to_string(), 0), "{text}");
             assert!(!holds_card_number(text), "{text}");

@@ -5,7 +5,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
-use crate::domain::audit::{AuditRecord, ChainBreak, ChainWalker, GENESIS};
+use crate::domain::audit::{AuditRecord, GENESIS};
 use crate::domain::ids::{AccountId, UserId};
 
 /// A stored audit record.
@@ -16,7 +16,7 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-fn row_to_record(row: &Row) -> rusqlite::Result<(AuditRecord, String, String)> {
+pub(super) fn row_to_record(row: &Row) -> rusqlite::Result<(AuditRecord, String, String)> {
     Ok((
         AuditRecord {
             id: row.get(0)?,
@@ -32,7 +32,7 @@ fn row_to_record(row: &Row) -> rusqlite::Result<(AuditRecord, String, String)> {
     ))
 }
 
-const COLUMNS: &str = "id, at, user_id, action, subject, account_id, detail, prev_hash, hash";
+pub(super) const COLUMNS: &str = "id, at, user_id, action, subject, account_id, detail, prev_hash, hash";
 
 /// Filters for listing audit records.
 #[derive(Debug, Clone, Default)]
@@ -110,23 +110,5 @@ impl Db<'_> {
                 Ok(AuditRow { record, username: r.get(9)?, hash })
             })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Walks the whole chain from the first record. Returns how many records
-    /// were checked, how many of them record a refused action, and the first
-    /// break, if any.
-    pub fn walk_audit_chain(&self) -> Result<(u64, u64, Option<ChainBreak>)> {
-        let mut statement = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))?;
-        let mut rows = statement.query([])?;
-        let mut walker = ChainWalker::default();
-        let mut refusals = 0;
-        while let Some(row) = rows.next()? {
-            let (record, prev_hash, hash) = row_to_record(row)?;
-            refusals += u64::from(record.action == "refused");
-            if let Err(broken) = walker.check(&record, &prev_hash, &hash) {
-                return Ok((walker.checked, refusals, Some(broken)));
-            }
-        }
-        Ok((walker.checked, refusals, None))
     }
 }
