@@ -8,6 +8,7 @@ pub mod authority;
 pub mod calendar;
 pub mod cases;
 pub mod check_digit;
+pub mod dates;
 pub mod ids;
 pub mod ledger;
 pub mod letters;

@@ -42,6 +42,14 @@ fn cases() -> Vec<(&'static str, Attempt, Expected)> {
             |e| matches!(e, DeskError::UnknownAccount(_)),
         ),
         (
+            "payment dated before the account opened",
+            |d, s| {
+                let long_ago = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+                d.record_payment(&s.actor, now(), &payment(s.open, cents(100), long_ago, "k-1900-pay")).map(drop)
+            },
+            |e| e.to_string().contains("is before account"),
+        ),
+        (
             "credit to an unknown account",
             |d, s| d.issue_credit(&s.actor, now(), &common::credit(UNKNOWN, cents(100), "k-unknown-credit")).map(drop),
             |e| matches!(e, DeskError::UnknownAccount(_)),

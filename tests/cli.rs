@@ -542,3 +542,49 @@ fn without_a_display_the_window_says_so() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("no display to open the window on"), "{said}");
 }
+
+/// Dates are `YYYY-MM-DD` and nothing else, in files and flags alike; a
+/// payment cannot be dated before its account opened (nor in the future).
+#[test]
+fn loose_dates_are_refused_in_files_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 12, 2);
+    let account = account_numbers(&db).remove(0);
+    let postings = posting_count(&db);
+    let dated = |key: &str, day: &str| PaymentRow { received_on: day.into(), ..PaymentRow::new(key, &account, 1_000) };
+    let file = dir.path().join("dates.csv");
+    write_payments(
+        &file,
+        &[
+            PaymentRow::new("good-1", &account, 1_000),
+            dated("short-year", "26-01-01"),
+            dated("unpadded", "2026-2-3"),
+            dated("slashes", "02/03/2026"),
+            dated("long-ago", "1900-01-01"),
+            dated("future", "2030-01-01"),
+            dated("no-day", "2026-02-30"),
+        ],
+    );
+    let output = import(&db, &file);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    for (line, said) in [
+        (3, "\"26-01-01\" is not a date written YYYY-MM-DD"),
+        (4, "\"2026-2-3\" is not a date written YYYY-MM-DD"),
+        (5, "\"02/03/2026\" is not a date written YYYY-MM-DD"),
+        (6, "received_on 1900-01-01 is before account"),
+        (7, "in the future"),
+        (8, "\"2026-02-30\" is not a day of the calendar"),
+    ] {
+        assert!(err.contains(&format!("line {line}: ")) && err.contains(said), "line {line} ({said}): {err}");
+    }
+    assert!(err.contains("6 row(s)") && !err.contains("line 2:"), "{err}");
+    assert_eq!(posting_count(&db), postings, "nothing was posted");
+
+    // A flag: a usage error (exit 2) that says what a date looks like.
+    for day in ["26-01-01", "2026-2-3", "2100-01-01"] {
+        let output = run_signed_in(&db, &["statement", &account, "--from", day, "--as", "rep1"]);
+        assert_eq!(output.status.code(), Some(2), "{day}: {}", stderr(&output));
+        assert!(stderr(&output).contains(day), "{}", stderr(&output));
+    }
+}

@@ -22,10 +22,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "USERNAME")]
     user: Option<String>,
     /// From this day (the utility's calendar, e.g. 2026-03-01).
-    #[arg(long, value_name = "DATE")]
+    #[arg(value_parser = crate::domain::dates::parse_day, long, value_name = "DATE")]
     from: Option<NaiveDate>,
     /// To this day, included.
-    #[arg(long, value_name = "DATE")]
+    #[arg(value_parser = crate::domain::dates::parse_day, long, value_name = "DATE")]
     to: Option<NaiveDate>,
     /// At most this many records.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_AUDIT_RECORDS)))]

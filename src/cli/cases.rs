@@ -210,7 +210,7 @@ pub struct OpenArgs {
     #[arg(long, default_value = "normal")]
     priority: Priority,
     /// A due date instead of the service level's (YYYY-MM-DD, a business day).
-    #[arg(long)]
+    #[arg(value_parser = crate::domain::dates::parse_day, long)]
     due: Option<NaiveDate>,
     /// A person to take it (default: the desk queue).
     #[arg(long, value_name = "USER")]

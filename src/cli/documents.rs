@@ -16,10 +16,10 @@ pub struct StatementArgs {
     /// The account number, e.g. 10000421-7.
     pub number: String,
     /// The first day (default: twelve months before the last).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::dates::parse_day, long, value_name = "YYYY-MM-DD")]
     pub from: Option<NaiveDate>,
     /// The last day (default: today).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::dates::parse_day, long, value_name = "YYYY-MM-DD")]
     pub to: Option<NaiveDate>,
     /// Write the statement as PDF to FILE.
     #[arg(long, value_name = "FILE")]
@@ -93,10 +93,10 @@ fn summary(out: &mut impl Write, s: &Statement) -> Result<(), DeskError> {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The first day (default: the first of this month).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::dates::parse_day, long, value_name = "YYYY-MM-DD")]
     pub from: Option<NaiveDate>,
     /// The last day (default: today).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::dates::parse_day, long, value_name = "YYYY-MM-DD")]
     pub to: Option<NaiveDate>,
     /// Write the report's table as CSV to FILE.
     #[arg(long, value_name = "FILE")]

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
 use super::show::io;
 use super::sign_in::SignIn;
@@ -70,10 +70,15 @@ pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, sign_in: &Si
 fn request(desk: &mut Desk, row: Row) -> Result<PaymentRequest, String> {
     let account = desk.account_by_number(&row.account).map_err(|e| e.to_string())?;
     let amount = Money::parse(&row.amount).map_err(|e| e.to_string())?;
-    let received_on = NaiveDate::parse_from_str(row.received_on.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("\"{}\" is not a date like 2026-03-31", row.received_on))?;
+    let received_on = crate::domain::dates::parse_day(&row.received_on).map_err(|e| format!("received_on: {e}"))?;
     let method: PaymentMethod =
         row.method.trim().parse().map_err(|e: crate::domain::account::UnknownCode| e.to_string())?;
+    if received_on < account.account.opened_on {
+        return Err(format!(
+            "received_on {received_on} is before account {} opened ({})",
+            account.account.number, account.account.opened_on
+        ));
+    }
     let request = PaymentRequest {
         account: account.account.id,
         amount,

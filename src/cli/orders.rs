@@ -102,7 +102,7 @@ pub enum OrderCommand {
 #[derive(Debug, Args)]
 pub struct FieldArgs {
     /// The day service starts, stops or moves (or the visit is asked for), YYYY-MM-DD.
-    #[arg(long, value_name = "DATE")]
+    #[arg(value_parser = crate::domain::dates::parse_day, long, value_name = "DATE")]
     date: Option<NaiveDate>,
     /// The service address as the customer gives it.
     #[arg(long)]

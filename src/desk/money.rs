@@ -89,6 +89,12 @@ impl Batch<'_> {
                 KeyCheck::Fresh(fresh) => fresh,
             };
             let row = open_account_row(db, request.account)?;
+            if request.received_on < row.opened_on {
+                return Err(DeskError::Invalid(format!(
+                    "the payment's date {} is before account {} opened ({})",
+                    request.received_on, row.number, row.opened_on
+                )));
+            }
             let posted = post_fresh(
                 db,
                 actor,

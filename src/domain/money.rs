@@ -102,7 +102,8 @@ impl Money {
             Some((w, f)) => (w, Some(f)),
             None => (body, None),
         };
-        if whole.is_empty() && fraction.is_none_or(str::is_empty) {
+        // A point must have digits after it ("7." is a figure cut short).
+        if fraction.is_some_and(str::is_empty) || whole.is_empty() && fraction.is_none() {
             return Err(not_a_number());
         }
         if !whole.chars().all(|c| c.is_ascii_digit() || c == ',') {
@@ -236,7 +237,7 @@ mod tests {
     #[test]
     fn refused_amounts_say_why() {
         type Expect = fn(&AmountError) -> bool;
-        let cases: [(&str, Expect); 14] = [
+        let cases: [(&str, Expect); 22] = [
             ("", |e| matches!(e, AmountError::Empty)),
             ("   ", |e| matches!(e, AmountError::Empty)),
             ("12.345", |e| matches!(e, AmountError::TooManyDecimals(_))),
@@ -246,6 +247,14 @@ mod tests {
             ("abc", |e| matches!(e, AmountError::NotANumber(_))),
             ("12.3.4", |e| matches!(e, AmountError::NotANumber(_))),
             (".", |e| matches!(e, AmountError::NotANumber(_))),
+            ("7.", |e| matches!(e, AmountError::NotANumber(_))),
+            ("1.000,00", |e| matches!(e, AmountError::NotANumber(_))),
+            ("1 000", |e| matches!(e, AmountError::NotANumber(_))),
+            ("USD 5", |e| matches!(e, AmountError::NotANumber(_))),
+            ("5$", |e| matches!(e, AmountError::NotANumber(_))),
+            ("$$5", |e| matches!(e, AmountError::NotANumber(_))),
+            ("1,000,00", |e| matches!(e, AmountError::BadGrouping(_))),
+            ("１２", |e| matches!(e, AmountError::NotANumber(_))),
             ("1,23", |e| matches!(e, AmountError::BadGrouping(_))),
             ("0.00", |e| matches!(e, AmountError::Zero)),
             ("10000000.01", |e| matches!(e, AmountError::TooLarge(_))),

@@ -77,8 +77,7 @@ pub fn notice<'a, M: 'a>(notice: &'a Notice) -> Element<'a, M> {
 /// A day typed as YYYY-MM-DD, or what is wrong with it, naming `which` day
 /// of the period it is ("first", "last").
 pub fn typed_day(typed: &str, which: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("the {which} day is YYYY-MM-DD, e.g. 2026-11-01"))
+    crate::domain::dates::parse_day(typed).map_err(|e| format!("the {which} day: {e}"))
 }
 
 /// One of a period's two days: the field's id, what is typed, and the
@@ -113,8 +112,16 @@ mod tests {
     #[test]
     fn a_typed_day_is_read_or_told_how_to_type_it() {
         assert_eq!(typed_day(" 2026-11-01 ", "first"), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default()));
-        for typed in ["2026-13-01", "11/01/2026", ""] {
-            assert_eq!(typed_day(typed, "last"), Err("the last day is YYYY-MM-DD, e.g. 2026-11-01".to_string()));
+        assert_eq!(
+            typed_day("2026-13-01", "last"),
+            Err("the last day: \"2026-13-01\" is not a day of the calendar".into())
+        );
+        for typed in ["11/01/2026", "", "2026-2-3", "26-01-01"] {
+            let said = typed_day(typed, "last").unwrap_err();
+            assert!(
+                said.starts_with("the last day: ")
+                    && said.ends_with("is not a date written YYYY-MM-DD, like 2026-03-31")
+            );
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct ServiceAccount {
     pub services: Services,
     /// For a final or closed account: the day its service ended.
     pub service_ended_on: Option<NaiveDate>,
+    /// The day the account opened: nothing on it is dated before.
+    pub opened_on: NaiveDate,
 }
 
 /// An account with its customer, premise, services and cached balance.
@@ -225,7 +227,7 @@ impl Db<'_> {
             .conn
             .prepare_cached(
                 "SELECT a.id, a.number, a.status, a.premise_id, s.meter_number, s.meter_size, s.meter_dials, s.sewer,
-                        s.stormwater, s.refuse_cart, s.refuse_frequency, s.emsacare, a.closed_on
+                        s.stormwater, s.refuse_cart, s.refuse_frequency, s.emsacare, a.closed_on, a.opened_on
                  FROM accounts a JOIN services s ON s.account_id = a.id WHERE a.id = ?1",
             )?
             .query_row([id], |r| {
@@ -236,6 +238,7 @@ impl Db<'_> {
                     premise_id: r.get(3)?,
                     services: services_at(r, 4)?,
                     service_ended_on: r.get(12)?,
+                    opened_on: r.get(13)?,
                 })
             })
             .optional()?)

@@ -3,7 +3,7 @@
 //! submitted (a draft that cannot be submitted yet is kept, and the form
 //! says why).
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use iced::widget::{Id, button, column, container, operation, row, text, text_input};
 use iced::{Center, Element, Task};
 
@@ -121,10 +121,8 @@ impl OrderForm {
             let typed = self.values[slot(field)].trim();
             match field {
                 Field::ServiceDate if !typed.is_empty() => {
-                    fields.service_date = Some(
-                        NaiveDate::parse_from_str(typed, "%Y-%m-%d")
-                            .map_err(|_| format!("the service date \"{typed}\" is not a date: YYYY-MM-DD"))?,
-                    );
+                    fields.service_date =
+                        Some(crate::domain::dates::parse_day(typed).map_err(|e| format!("the service date: {e}"))?);
                 }
                 Field::Bill if !typed.is_empty() => {
                     let number = typed.trim_start_matches('#');
