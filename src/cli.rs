@@ -247,10 +247,10 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Export { hledger, sign_in }) => {
             let mut desk = open_existing(&path)?;
             let actor = sign_in.actor(&mut desk, now)?;
-            let file = std::fs::File::create(&hledger)
-                .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", hledger.display())))?;
-            let summary =
-                desk.export_hledger(&actor, now, &hledger.display().to_string(), &mut std::io::BufWriter::new(file))?;
+            let destination = hledger.display().to_string();
+            let summary = crate::documents::file::write_whole(&hledger, |file| {
+                desk.export_hledger(&actor, now, &destination, &mut &mut *file)
+            })?;
             writeln!(out, "Wrote {} postings ({} lines) to {}.", summary.postings, summary.lines, hledger.display())
                 .map_err(show::io)
         }

@@ -3,6 +3,7 @@
 //! statement reconciles before it gets here) and only lays it out.
 
 pub mod csv;
+pub mod file;
 pub mod letter;
 pub mod pdf;
 pub mod reports;

@@ -346,8 +346,25 @@ fn the_hledger_export_loads_and_agrees_with_the_balances() {
     assert!(expected.values().any(|b| *b != 0), "some balances are not zero, so the comparison means something");
     let expected_total: i64 = expected.values().sum();
 
+    // By date, posting order within a day: the first date is the earliest.
+    let dates: Vec<&str> = written.lines().filter(|l| l.starts_with("20")).map(|l| &l[..10]).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "the journal is in date order");
+    assert!(written.starts_with("; utility-desk ledger export: every posting, by date"), "{}", &written[..100]);
+    // Only those who need the whole ledger export it.
+    for user in ["rep1", "rep3", "admin"] {
+        let refused = run_with_input(
+            &db,
+            &["export", "--hledger", journal_arg, "--as", user, "--password-stdin"],
+            &format!("{}\n", utility_desk::demo::DEMO_PASSWORD),
+        );
+        assert_eq!(refused.status.code(), Some(1), "{user}");
+        assert!(stderr(&refused).contains("may not export the ledger"), "{}", stderr(&refused));
+    }
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), written, "a refused export left the file as it was");
+
     if tool("hledger") {
         run_tool("hledger", &["-f", journal_arg, "check"]);
+        run_tool("hledger", &["-f", journal_arg, "check", "ordereddates"]);
         let csv =
             run_tool("hledger", &["-f", journal_arg, "balance", "assets:receivable", "--flat", "-E", "-O", "csv"]);
         let mut found = BTreeMap::new();

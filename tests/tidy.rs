@@ -52,3 +52,14 @@ fn only_the_one_csv_writer_writes_csv() {
 fn the_rules_see_the_files_they_are_about() {
     assert_eq!(users_of("csv::Writer", &[]), ["src/documents/csv.rs"]);
 }
+
+/// Every file the desk writes for a person (statements, reports, letters,
+/// the journal export) is written whole or not at all, through
+/// `documents/file.rs`: nothing else creates or writes a file.
+#[test]
+fn only_the_whole_file_writer_writes_files() {
+    for needle in ["File::create", "fs::write(", "OpenOptions"] {
+        let others = users_of(needle, &["src/documents/file.rs"]);
+        assert!(others.is_empty(), "write files through documents::file::write_whole, not {needle}: {others:?}");
+    }
+}

@@ -416,9 +416,7 @@ pub fn liaison_report(
     let from = from.unwrap_or_else(|| today.with_day0(0).unwrap_or(today));
     let report = desk.liaison_report(&actor, from, to.unwrap_or(today), now)?;
     if let Some(path) = &csv {
-        let file = std::fs::File::create(path)
-            .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-        crate::documents::reports::write_liaison_csv(&report, std::io::BufWriter::new(file))?;
+        crate::documents::file::write_whole(path, |file| crate::documents::reports::write_liaison_csv(&report, file))?;
     }
     super::documents::report_pdf(pdf.as_ref(), |l| crate::documents::reports::liaison_pdf(&report, l))?;
     if as_json {

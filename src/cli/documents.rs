@@ -34,12 +34,6 @@ pub struct StatementArgs {
     pub sign_in: SignIn,
 }
 
-fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, DeskError> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))
-}
-
 pub fn statement(desk: &mut Desk, out: &mut impl Write, args: StatementArgs) -> Result<(), DeskError> {
     let now = Utc::now();
     let actor = args.sign_in.actor(desk, now)?;
@@ -49,11 +43,11 @@ pub fn statement(desk: &mut Desk, out: &mut impl Write, args: StatementArgs) -> 
     let from = args.from.unwrap_or(if args.to.is_some() { crate::desk::twelve_months_to(to).0 } else { default_from });
     let statement = desk.statement(&actor, account.account.id, from, to, now)?;
     if let Some(path) = &args.csv {
-        documents::statement::write_csv(&statement, create(path)?)?;
+        documents::file::write_whole(path, |file| documents::statement::write_csv(&statement, file))?;
     }
     if let Some(path) = &args.pdf {
         let pdf = documents::statement::write_pdf(&statement, &documents::pdf::Letterhead::standard()?)?;
-        std::fs::write(path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+        documents::file::write_bytes(path, &pdf)?;
     }
     if args.json {
         return json(out, &statement);
@@ -117,7 +111,7 @@ pub(super) fn report_pdf(
 ) -> Result<(), DeskError> {
     let Some(path) = path else { return Ok(()) };
     let pdf = make(&documents::pdf::Letterhead::standard()?)?;
-    std::fs::write(path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))
+    documents::file::write_bytes(path, &pdf)
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,10 +155,10 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
             let (from, to) = period(desk, &args, now);
             let report = desk.money_actions_report(&actor, from, to, now)?;
             if let Some(path) = &args.csv {
-                documents::reports::write_money_actions_csv(&report, create(path)?)?;
+                documents::file::write_whole(path, |file| documents::reports::write_money_actions_csv(&report, file))?;
             }
             if let Some(path) = &requests_csv {
-                documents::reports::write_requests_csv(&report, create(path)?)?;
+                documents::file::write_whole(path, |file| documents::reports::write_requests_csv(&report, file))?;
             }
             report_pdf(args.pdf.as_ref(), |l| documents::reports::money_actions_pdf(&report, l))?;
             if args.json {
@@ -210,7 +204,7 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
             let (from, to) = period(desk, &args, now);
             let report = desk.complaints_report(&actor, from, to, now)?;
             if let Some(path) = &args.csv {
-                documents::reports::write_complaints_csv(&report, create(path)?)?;
+                documents::file::write_whole(path, |file| documents::reports::write_complaints_csv(&report, file))?;
             }
             report_pdf(args.pdf.as_ref(), |l| documents::reports::complaints_pdf(&report, l))?;
             if args.json {
@@ -235,7 +229,7 @@ pub fn report(desk: &mut Desk, out: &mut impl Write, command: ReportCommand) -> 
             let (from, to) = period(desk, &args, now);
             let report = desk.productivity_report(&actor, from, to, now)?;
             if let Some(path) = &args.csv {
-                documents::reports::write_productivity_csv(&report, create(path)?)?;
+                documents::file::write_whole(path, |file| documents::reports::write_productivity_csv(&report, file))?;
             }
             report_pdf(args.pdf.as_ref(), |l| documents::reports::productivity_pdf(&report, l))?;
             if args.json {
@@ -341,7 +335,7 @@ pub fn letter(desk: &mut Desk, out: &mut impl Write, command: LetterCommand) -> 
     let now = Utc::now();
     let write_pdf = |desk: &mut Desk, id: i64, path: &std::path::Path| -> Result<(), DeskError> {
         let pdf = desk.letter_pdf(id)?;
-        std::fs::write(path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))
+        documents::file::write_bytes(path, &pdf)
     };
     match command {
         LetterCommand::Templates => {

@@ -25,7 +25,8 @@ fn clean(text: &str) -> String {
 }
 
 impl Desk {
-    /// Writes every posting, oldest first, as a journal transaction. Receivables
+    /// Writes every posting as a journal transaction, by date (posting
+    /// order within a day). Receivables
     /// are sub-accounts per customer account (`assets:receivable:10000421-7`).
     /// The export is audited (who, when, where to, how much) once written.
     pub fn export_hledger(
@@ -39,7 +40,7 @@ impl Desk {
             super::require(by, crate::domain::user::Duty::ExportLedger)?;
             let mut summary = ExportSummary::default();
             self.store.read(|db| {
-                writeln!(out, "; utility-desk ledger export: every posting, oldest first. Amounts in US dollars.")
+                writeln!(out, "; utility-desk ledger export: every posting, by date (in posting order within a day). Amounts in US dollars.")
                     .map_err(io)?;
                 writeln!(out, "commodity $1,000.00\n").map_err(io)?;
                 db.for_each_posting(|posting, lines| {

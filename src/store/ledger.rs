@@ -336,38 +336,63 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Every posting with its lines, in order, for export.
+    /// Every posting with its lines, for export: by effective date, and
+    /// in posting order within a day (the order hledger's `check
+    /// ordereddates` wants). The postings are sorted by date in memory (an
+    /// id and a date each) and read back in runs of consecutive ids, each
+    /// run one range of postings and one of their lines.
     pub fn for_each_posting(
         &self,
         mut visit: impl FnMut(&PostingRow, &[(Line, Option<String>)]) -> std::io::Result<()>,
     ) -> Result<()> {
-        let mut postings = self.conn.prepare(&format!("{POSTING_COLUMNS} ORDER BY p.id"))?;
+        let mut order: Vec<(NaiveDate, i64)> = Vec::new();
+        {
+            let mut statement = self.conn.prepare("SELECT effective_on, id FROM postings")?;
+            let mut rows = statement.query([])?;
+            while let Some(r) = rows.next()? {
+                order.push((r.get(0)?, r.get(1)?));
+            }
+        }
+        order.sort_unstable();
+        let mut postings =
+            self.conn.prepare(&format!("{POSTING_COLUMNS} WHERE p.id BETWEEN ?1 AND ?2 ORDER BY p.id"))?;
         let mut entries = self.conn.prepare(
             "SELECT e.posting_id, e.ledger, e.account_id, e.side, e.amount_cents, a.number
-             FROM entries e LEFT JOIN accounts a ON a.id = e.account_id ORDER BY e.posting_id, e.line",
+             FROM entries e LEFT JOIN accounts a ON a.id = e.account_id
+             WHERE e.posting_id BETWEEN ?1 AND ?2 ORDER BY e.posting_id, e.line",
         )?;
-        let mut entry_rows = entries.query([])?;
-        let mut pending: Option<(PostingId, Line, Option<String>)> = None;
-        let mut rows = postings.query([])?;
-        while let Some(row) = rows.next()? {
-            let posting = row_to_posting(row)?;
-            let mut lines = Vec::new();
-            loop {
-                if pending.is_none()
-                    && let Some(e) = entry_rows.next()?
-                {
-                    let line = Line { ledger: e.get(1)?, account_id: e.get(2)?, side: e.get(3)?, amount: e.get(4)? };
-                    pending = Some((e.get(0)?, line, e.get(5)?));
-                }
-                match pending.take() {
-                    Some((id, line, number)) if id == posting.id => lines.push((line, number)),
-                    other => {
-                        pending = other;
-                        break;
+        let mut at = 0;
+        while at < order.len() {
+            let mut end = at;
+            while end + 1 < order.len() && order[end + 1].1 == order[end].1 + 1 {
+                end += 1;
+            }
+            let (first, last) = (order[at].1, order[end].1);
+            at = end + 1;
+            let mut entry_rows = entries.query([first, last])?;
+            let mut pending: Option<(PostingId, Line, Option<String>)> = None;
+            let mut rows = postings.query([first, last])?;
+            while let Some(row) = rows.next()? {
+                let posting = row_to_posting(row)?;
+                let mut lines = Vec::new();
+                loop {
+                    if pending.is_none()
+                        && let Some(e) = entry_rows.next()?
+                    {
+                        let line =
+                            Line { ledger: e.get(1)?, account_id: e.get(2)?, side: e.get(3)?, amount: e.get(4)? };
+                        pending = Some((e.get(0)?, line, e.get(5)?));
+                    }
+                    match pending.take() {
+                        Some((id, line, number)) if id == posting.id => lines.push((line, number)),
+                        other => {
+                            pending = other;
+                            break;
+                        }
                     }
                 }
+                visit(&posting, &lines).map_err(|e| super::StoreError::Io(e.to_string()))?;
             }
-            visit(&posting, &lines).map_err(|e| super::StoreError::Io(e.to_string()))?;
         }
         Ok(())
     }

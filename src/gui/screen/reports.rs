@@ -83,11 +83,7 @@ fn default_csv_path(kind: Kind, from: &str, to: &str) -> String {
     widget::in_home(&format!("{}-{from}-to-{to}.csv", kind.file()))
 }
 
-fn file(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, DeskError> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))
-}
+use crate::documents::file::write_whole;
 
 /// Writes the report's table(s); the money actions' requests go beside
 /// the lines, in a file named "...-requests.csv".
@@ -97,18 +93,18 @@ fn save(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
     }
     let said = match ran {
         Ran::MoneyActions(report) => {
-            csv::write_money_actions_csv(report, file(path)?)?;
+            write_whole(path, |file| csv::write_money_actions_csv(report, file))?;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let requests = path.with_file_name(format!("{stem}-requests.csv"));
-            csv::write_requests_csv(report, file(&requests)?)?;
+            write_whole(&requests, |file| csv::write_requests_csv(report, file))?;
             format!("Saved {} lines and {} request rows as CSV.", report.lines.len(), report.requests.len())
         }
         Ran::Complaints(report) => {
-            csv::write_complaints_csv(report, file(path)?)?;
+            write_whole(path, |file| csv::write_complaints_csv(report, file))?;
             format!("Saved {} rows as CSV.", report.groups.len())
         }
         Ran::Productivity(report) => {
-            csv::write_productivity_csv(report, file(path)?)?;
+            write_whole(path, |file| csv::write_productivity_csv(report, file))?;
             format!("Saved {} people as CSV.", report.lines.len())
         }
     };
@@ -125,7 +121,7 @@ fn save_pdf(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
         Ran::Complaints(r) => csv::complaints_pdf(r, &letterhead)?,
         Ran::Productivity(r) => csv::productivity_pdf(r, &letterhead)?,
     };
-    std::fs::write(&path, pdf).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+    crate::documents::file::write_bytes(&path, &pdf)?;
     Ok(Notice::new("Saved the report as PDF.", path.display().to_string()))
 }
 

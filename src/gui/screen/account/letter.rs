@@ -224,11 +224,8 @@ impl LetterForm {
                                     ));
                                 };
                                 let bytes = desk.letter_pdf(id)?;
-                                std::fs::write(&path, bytes).map_err(|e| {
-                                    DeskError::Invalid(format!(
-                                        "letter #{id} is kept on the account, but {} cannot be written: {e}",
-                                        path.display()
-                                    ))
+                                crate::documents::file::write_bytes(&path, &bytes).map_err(|e| {
+                                    DeskError::Invalid(format!("letter #{id} is kept on the account, but {e}"))
                                 })?;
                                 Ok(Notice::new(
                                     format!("Letter #{id} sent and kept on the account; saved as PDF."),

@@ -60,7 +60,7 @@ fn default_path(number: &str, from: &str, to: &str) -> String {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), DeskError> {
-    std::fs::write(path, bytes).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))
+    crate::documents::file::write_bytes(path, bytes)
 }
 
 /// Sends the PDF to the default printer with `lp`, or says why it could not.

@@ -95,8 +95,6 @@ pub(super) fn save_csv(report: &LiaisonReport, path: &Path) -> Result<Notice, De
     if path.as_os_str().is_empty() {
         return Err(DeskError::Invalid("say where to save the CSV".into()));
     }
-    let file =
-        std::fs::File::create(path).map_err(|e| DeskError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-    crate::documents::reports::write_liaison_csv(report, std::io::BufWriter::new(file))?;
+    crate::documents::file::write_whole(path, |file| crate::documents::reports::write_liaison_csv(report, file))?;
     Ok(Notice::new(format!("Saved {} items as CSV.", report.rows.len()), path.display().to_string()))
 }

@@ -1,0 +1,118 @@
+//! Files the desk writes (statements, reports, letters, the journal
+//! export) are written whole or not at all: into a temporary file beside
+//! the one asked for, flushed and synced, then renamed over it. A failure
+//! part-way (a full disk, a refusal found while writing) leaves no
+//! truncated file behind, and an earlier file at that path as it was.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use crate::desk::DeskError;
+
+/// Writes `path` through `write`, whole or not at all (see the module).
+pub fn write_whole<T>(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<T, DeskError>) -> Result<T, DeskError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::Builder::new()
+        .prefix(".utility-desk-")
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(|e| cannot_write(path, &e))?;
+    let mut recording = Recording { inner: BufWriter::new(file.as_file_mut()), failed: None };
+    let written = write(&mut recording).and_then(|value| {
+        recording.flush().map_err(|e| cannot_write(path, &e))?;
+        Ok(value)
+    });
+    let failed = recording.failed.take();
+    drop(recording);
+    let value = match (written, failed) {
+        (Ok(value), _) => value,
+        // The writer failed under the content's own error: say what the disk said.
+        (Err(_), Some(kind)) if kind == std::io::ErrorKind::StorageFull => {
+            return Err(cannot_write(path, &std::io::Error::from(kind)));
+        }
+        (Err(error), _) => return Err(error),
+    };
+    file.as_file().sync_all().map_err(|e| cannot_write(path, &e))?;
+    file.persist(path).map_err(|e| cannot_write(path, &e.error))?;
+    Ok(value)
+}
+
+/// `bytes` into `path`, whole or not at all.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), DeskError> {
+    write_whole(path, |out| out.write_all(bytes).map_err(|e| cannot_write(path, &e)))
+}
+
+/// Why `path` could not be written, in words: a full disk is named as one.
+pub fn cannot_write(path: &Path, error: &std::io::Error) -> DeskError {
+    if error.kind() == std::io::ErrorKind::StorageFull {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        return DeskError::Invalid(format!(
+            "the disk holding {} is full: {} was not written (nothing of it was kept); free some space and try again",
+            dir.display(),
+            path.display()
+        ));
+    }
+    DeskError::Invalid(format!("cannot write {}: {error} (nothing of it was kept)", path.display()))
+}
+
+/// A writer that remembers the kind of the first error it met, so that a
+/// full disk is reported as one even when the content's writer (CSV, PDF)
+/// words it as its own failure.
+struct Recording<W: Write> {
+    inner: W,
+    failed: Option<std::io::ErrorKind>,
+}
+
+impl<W: Write> Recording<W> {
+    fn note<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result {
+            self.failed.get_or_insert(e.kind());
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for Recording<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.note(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.note(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_the_earlier_file_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        write_bytes(&path, b"first version\n").unwrap();
+        let refused: Result<(), DeskError> = write_whole(&path, |out| {
+            out.write_all(b"half of the second").unwrap();
+            Err(DeskError::Invalid("refused part-way".into()))
+        });
+        assert!(refused.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"first version\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["report.csv"], "no temporary file is left");
+        write_bytes(&path, b"second\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second\n");
+    }
+
+    #[test]
+    fn a_full_disk_is_named_as_one() {
+        let error =
+            cannot_write(Path::new("/mnt/usb/statement.pdf"), &std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(
+            error.to_string(),
+            "the disk holding /mnt/usb is full: /mnt/usb/statement.pdf was not written (nothing of it was kept); \
+             free some space and try again"
+        );
+    }
+}
