@@ -340,9 +340,48 @@ fn open_window(path: std::path::PathBuf) -> Result<(), DeskError> {
                 .into(),
         ));
     }
-    crate::gui::run(path).map_err(|e| {
-        DeskError::Invalid(format!(
-            "the window could not open ({e}); without a display, use the command line: utility-desk --help"
-        ))
-    })
+    // The windowing library panics when the display cannot be opened (a
+    // DISPLAY naming no server): say so in a sentence, not a backtrace. A
+    // panic on the window's own thread is caught and told the same way;
+    // other threads keep the default report.
+    let said: std::sync::Arc<std::sync::Mutex<Option<String>>> = std::sync::Arc::default();
+    let default_hook = std::sync::Arc::new(std::panic::take_hook());
+    {
+        let (said, default_hook) = (said.clone(), default_hook.clone());
+        let main = std::thread::current().id();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().id() == main {
+                let message = info.payload_as_str().map_or_else(|| info.to_string(), str::to_string);
+                if let Ok(mut said) = said.lock() {
+                    *said = Some(message);
+                }
+            } else {
+                default_hook(info);
+            }
+        }));
+    }
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::gui::run(path)));
+    match ran {
+        Ok(result) => result.map_err(|e| {
+            DeskError::Invalid(format!(
+                "the window could not open ({e}); without a display, use the command line: utility-desk --help"
+            ))
+        }),
+        Err(_) => {
+            let message = said.lock().ok().and_then(|s| s.clone()).unwrap_or_default();
+            let display = std::env::var("DISPLAY").unwrap_or_default();
+            if message.contains("XOpenDisplayFailed") || message.contains("event loop") {
+                Err(DeskError::Invalid(format!(
+                    "the window could not open: no display could be reached at DISPLAY={display:?}; check that \
+                     the X server is running and that this user may use it, or use the command line: \
+                     utility-desk --help"
+                )))
+            } else {
+                Err(DeskError::Invalid(format!(
+                    "the window stopped on an internal error ({message}); what was committed is kept \
+                     (`utility-desk verify` checks it); please report this"
+                )))
+            }
+        }
+    }
 }

@@ -357,7 +357,7 @@ fn the_preview_tells_what_a_submission_will_do() {
 
     let audit_before = f.desk.verify_counts().unwrap();
     match preview(&mut f, 7_500).unwrap() {
-        Decision::Pend { reason, reviewer } => {
+        Decision::Pend { reason, reviewer, .. } => {
             assert_eq!(reviewer, Role::Supervisor);
             assert!(reason.starts_with("Your credit limit is $50.00"), "{reason}");
             assert!(reason.contains("$75.00"), "{reason}");
@@ -538,4 +538,22 @@ fn credits_split_into_items_on_one_account_count_together_against_the_item_limit
         Expect::Pend(Role::Supervisor)
     );
     f.assert_verified();
+}
+
+/// A refused rejection says it was the rejection that was refused, and the
+/// request keeps its reason in the third person (the queue is read by the
+/// reviewer, after the request went).
+#[test]
+fn a_refused_rejection_says_reject_and_a_request_speaks_of_its_requester() {
+    let (mut f, account, _, _) = scene();
+    let (car3, supervisor) = (f.staff.car3.clone(), f.staff.supervisor.clone());
+    let request = pending_id(f.desk.submit(&car3, now(), &credit(account, 300_000, "big-ask")).unwrap());
+    let error = f.desk.reject(&supervisor, now(), request, "no").unwrap_err();
+    assert!(error.to_string().contains("you cannot reject this $3,000.00 credit"), "{error}");
+    let row = f.desk.requests(now(), Some("pending"), None).unwrap().into_iter().find(|r| r.row.id == request).unwrap();
+    assert_eq!(
+        row.row.reason,
+        "Above Customer Account Representative III's credit limit of $250.00: this $3,000.00 credit needs a manager's approval"
+    );
+    assert_eq!(row.row.requested_by_full_name, "Casey Three");
 }

@@ -175,6 +175,7 @@ fn account_refuses_a_mistyped_or_unknown_number() {
     let typo = format!("{body}-{wrong}");
     let message = refused(&db, &["account", &typo]);
     assert!(message.contains("check digit"), "{message}");
+    assert!(!message.contains("no account"), "a typo is not an account that does not exist: {message}");
     let message = refused(&db, &["account", &typo, "--json"]);
     assert!(message.contains("check digit"), "{message}");
 
@@ -185,7 +186,11 @@ fn account_refuses_a_mistyped_or_unknown_number() {
     assert!(!message.contains("check digit"), "{message}");
 
     let message = refused(&db, &["account", "12345"]);
-    assert!(message.contains("nine digits"), "{message}");
+    assert!(message.contains("nine digits") && !message.contains("no account"), "{message}");
+    // The overview in JSON gives each bill's lines or leaves the field out.
+    let overview = json(&db, &["account", &number, "--json"]);
+    let bills = overview["bills"].as_array().unwrap();
+    assert!(!bills.is_empty() && bills.iter().all(|b| b.get("lines").is_none()), "{overview}");
 }
 
 #[test]
@@ -558,6 +563,28 @@ fn without_a_display_the_window_says_so() {
     assert_eq!(output.status.code(), Some(1));
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("no display to open the window on"), "{said}");
+
+    // A display that names no X server: a sentence and exit 1, not a panic
+    // and its backtrace (exit 101).
+    utility_desk::demo::create_at(
+        &db,
+        &utility_desk::demo::DemoOptions { accounts: 3, seed: 1, months: 1 },
+        chrono::Utc::now(),
+        |_, _| {},
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_utility-desk"))
+        .arg("--db")
+        .arg(&db)
+        .env("DISPLAY", "unix:987")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("no display could be reached at DISPLAY=\"unix:987\""), "{said}");
+    assert!(!said.contains("panicked") && !said.contains("backtrace"), "{said}");
 }
 
 /// Dates are `YYYY-MM-DD` and nothing else, in files and flags alike; a

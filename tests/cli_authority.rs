@@ -63,11 +63,17 @@ fn a_credit_within_the_limit_posts_and_one_above_waits_for_a_supervisor() {
     assert_eq!(listed["amount"], 7_500);
     assert_eq!(listed["account"], large.as_str());
     assert_eq!(listed["requested_by"], "rep2");
+    assert_eq!(listed["requested_by_name"], "Marcus Oyelaran");
     assert_eq!(listed["stale"], false);
+    // The queue speaks of the representative's limit, not the reviewer's.
+    let reason = listed["reason"].as_str().unwrap();
+    assert!(reason.starts_with("Above Customer Account Representative II's credit limit of $50.00"), "{reason}");
+    assert!(!reason.contains("Your"), "{reason}");
     assert!(request_ids(&db, "rep2", &["--mine"]).contains(&request));
     assert!(!request_ids(&db, "rep3", &["--mine"]).contains(&request));
     let text = ok_as(&db, "supervisor", &["requests"]);
     assert!(text.contains(&format!("#{request}")) && text.contains("$75.00"), "{text}");
+    assert!(text.contains("by Marcus Oyelaran (rep2)"), "{text}");
 
     let text = ok_as(&db, "supervisor", &["approve", &request.to_string(), "--note", "checked the history"]);
     assert!(text.contains("posted: posting "), "{text}");
@@ -315,7 +321,7 @@ fn a_batch_file_posts_within_the_limits_and_sends_the_rest_for_approval() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("line 2 b-1: posted: posting "), "{text}");
     assert!(lines[1].starts_with("line 3 b-2: sent for approval: request "), "{text}");
-    assert!(lines[1].contains("credit limit is $50.00"), "{text}");
+    assert!(lines[1].contains("Above Customer Account Representative II's credit limit of $50.00"), "{text}");
     assert!(lines[2].starts_with("line 4 b-3: posted: posting "), "{text}");
     assert!(
         text.contains("2 posted, 0 already posted, 1 sent for approval, 0 already waiting for approval, 0 refused"),

@@ -284,7 +284,12 @@ fn an_over_limit_credit_says_so_first_and_a_supervisor_approves_it_lower() {
         ui.click("Send for approval")?;
         Ok(())
     });
-    assert!(sees(&app, "Sent for approval. Your credit limit is $50.00: this $75.00 credit will go to a supervisor."));
+    // After it went, the notice says what happened, not what will.
+    assert!(sees(
+        &app,
+        "Sent for approval. Above Customer Account Representative II's credit limit of $50.00: this $75.00 credit \
+         needs a supervisor's approval."
+    ));
     let mut desk = Desk::open(&scene.path).unwrap();
     let pending = desk.requests(Utc::now(), Some("pending"), None).unwrap();
     assert_eq!(pending.len(), pending_before + 1);
@@ -319,6 +324,10 @@ fn an_over_limit_credit_says_so_first_and_a_supervisor_approves_it_lower() {
         ui.typewrite("60.00");
         Ok(())
     });
+    // The button says what one key will post, and to whom.
+    let customer = desk.overview(id, Utc::now()).unwrap().account.customer.name;
+    let number = desk.overview(id, Utc::now()).unwrap().account.account.number;
+    assert!(sees(&app, &format!("Approve and post $60.00 credit to {number} ({customer})  Alt+P")));
     key(&mut app, Shortcut::Mnemonic('p'));
     assert!(sees(&app, "Request approved and posted."));
     assert!(sees_prefix(&app, &format!("request {}, posting ", request.row.id)));

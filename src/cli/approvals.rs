@@ -72,6 +72,7 @@ struct Listed<'a> {
     subject: &'a str,
     amount: crate::domain::Money,
     requested_by: &'a str,
+    requested_by_name: &'a str,
     requested_at: chrono::DateTime<Utc>,
     age_business_days: i64,
     stale: bool,
@@ -94,6 +95,7 @@ impl<'a> From<&'a RequestView> for Listed<'a> {
             subject: &row.subject,
             amount: row.amount,
             requested_by: &row.requested_by_name,
+            requested_by_name: &row.requested_by_full_name,
             requested_at: row.requested_at,
             age_business_days: view.age_business_days,
             stale: view.stale,
@@ -135,7 +137,7 @@ pub fn requests(desk: &mut Desk, out: &mut impl Write, args: RequestsArgs) -> Re
         };
         writeln!(
             out,
-            "#{:<6} {:<9} {:<16} {:<6} {:<16} {:>12}  {}  by {:<12} {} — {}{decided}",
+            "#{:<6} {:<9} {:<16} {:<6} {:<16} {:>12}  {}  by {} ({}) {} — {}{decided}",
             row.id,
             row.status,
             age,
@@ -143,6 +145,7 @@ pub fn requests(desk: &mut Desk, out: &mut impl Write, args: RequestsArgs) -> Re
             row.action.label(),
             row.amount.to_string(),
             row.account_number,
+            row.requested_by_full_name,
             row.requested_by_name,
             desk.local_time(row.requested_at).format("%Y-%m-%d %H:%M"),
             row.reason

@@ -111,7 +111,7 @@ impl Desk {
 
     /// The account by its printed number.
     pub fn account_by_number(&mut self, number: &str) -> Result<AccountRow> {
-        let parsed = AccountNumber::parse(number).map_err(|e| DeskError::UnknownAccount(e.to_string()))?;
+        let parsed = AccountNumber::parse(number).map_err(|e| DeskError::NotAnAccountNumber(e.to_string()))?;
         self.store
             .read(|db| Ok::<_, DeskError>(db.account_by_number(&parsed)?))?
             .ok_or_else(|| DeskError::UnknownAccount(parsed.to_string()))

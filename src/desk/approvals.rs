@@ -275,7 +275,7 @@ impl Batch<'_> {
         }
         match self.decision(db, actor, now, (ask.action, ask.amount, Some(ask.account)))? {
             Decision::Post => Ok(()),
-            Decision::Pend { reason, reviewer } => Err(DeskError::AboveLimit(Box::new(NeedsApproval {
+            Decision::Pend { recorded: reason, reviewer, .. } => Err(DeskError::AboveLimit(Box::new(NeedsApproval {
                 action: ask.action,
                 account: ask.account,
                 subject: ask.subject,
@@ -411,7 +411,7 @@ impl Batch<'_> {
             if row.requested_by == approver.user_id {
                 return Err(DeskError::NotPermitted("withdraw your own request instead of rejecting it".into()));
             }
-            load_policy(db)?.check_approver(approver.role, row.action, row.amount).map_err(DeskError::NotPermitted)?;
+            load_policy(db)?.check_rejecter(approver.role, row.action, row.amount).map_err(DeskError::NotPermitted)?;
             self.note_use(db, row.requested_by, row.requested_at, -row.amount)?;
             end(db, approver, now, &row, "rejected", Some(&reason))
         })

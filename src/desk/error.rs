@@ -17,6 +17,9 @@ pub enum DeskError {
     Store(StoreError),
     #[error("no account {0}: check the number, or search by name or address")]
     UnknownAccount(String),
+    /// Typed text that cannot be an account number (its length, its check digit).
+    #[error("{0}: check the number, or search by name or address")]
+    NotAnAccountNumber(String),
     #[error("account {0} is closed: reopen it or use the customer's current account")]
     AccountClosed(String),
     #[error("no user \"{0}\"")]

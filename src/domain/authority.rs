@@ -293,8 +293,15 @@ pub enum Decision {
     /// Above a limit: record a pending approval request, move no money, and
     /// tell the person `reason`.
     Pend {
-        /// Which limit it exceeds and who will review it, for the person.
+        /// Which limit it exceeds and who will review it, told to the
+        /// person before they send it ("Your credit limit is $50.00: this
+        /// $75.00 credit will go to a supervisor").
         reason: String,
+        /// The same, as the request keeps it, for the reviewer and for
+        /// after it went ("Above Customer Account Representative II's
+        /// credit limit of $50.00: this $75.00 credit needs a supervisor's
+        /// approval").
+        recorded: String,
         /// The lowest classification whose approval limit covers the amount.
         reviewer: Role,
     },
@@ -512,36 +519,50 @@ impl Policy {
             let reason = format!("{} has no authority to {} a {label}", role.title(), action.verb());
             return Decision::Refuse { reason };
         };
+        let title = role.title();
         if !per_item.allows(amount) {
             let why = if per_item == Limit::UpTo(Money::ZERO) {
-                format!("{} has no {label} authority", role.title())
+                let none = format!("{title} has no {label} authority");
+                (none.clone(), none)
             } else {
-                format!("Your {label} limit is {per_item}")
+                (format!("Your {label} limit is {per_item}"), format!("Above {title}'s {label} limit of {per_item}"))
             };
             return self.pend(role, action, amount, why);
         }
         let same = same_today.max(Money::ZERO);
         if !same.is_zero() && !per_item.allows(Money::from_cents(same.cents().saturating_add(amount.cents()))) {
-            let why = format!(
-                "Your {label} limit is {per_item} for each account a day, and {same} is already on this account today"
+            let why = (
+                format!(
+                    "Your {label} limit is {per_item} for each account a day, and {same} is already on this account today"
+                ),
+                format!(
+                    "With {same} already on this account that day, above {title}'s {label} limit of {per_item} for \
+                     each account a day"
+                ),
             );
             return self.pend(role, action, amount, why);
         }
         let used = posted_and_pending_today.max(Money::ZERO);
         let total = Money::from_cents(used.cents().saturating_add(amount.cents()));
         if !row.daily_total.allows(total) {
-            let why = format!("Your daily limit is {} and {used} is already used today", row.daily_total);
+            let limit = row.daily_total;
+            let why = (
+                format!("Your daily limit is {limit} and {used} is already used today"),
+                format!("With {used} already used that day, above {title}'s daily limit of {limit}"),
+            );
             return self.pend(role, action, amount, why);
         }
         Decision::Post
     }
 
     /// A pending request for the lowest reviewer whose limit covers it.
-    fn pend(&self, requester: Role, action: MoneyAction, amount: Money, why: String) -> Decision {
+    /// `why` is the reason as told to the person, then as the request keeps it.
+    fn pend(&self, requester: Role, action: MoneyAction, amount: Money, (why, they): (String, String)) -> Decision {
         let label = action.label();
         match self.reviewer(amount) {
             Some(reviewer) => Decision::Pend {
                 reason: format!("{why}: this {amount} {label} will go to {}", someone(reviewer, requester)),
+                recorded: format!("{they}: this {amount} {label} needs {}'s approval", someone(reviewer, requester)),
                 reviewer,
             },
             // Unreachable with a checked policy (the Manager approves any
@@ -560,10 +581,20 @@ impl Policy {
     /// but who may decide follows the request), and checks separately, by
     /// user id, that the approver is not the requester.
     pub fn check_approver(&self, approver: Role, action: MoneyAction, amount: Money) -> Result<(), String> {
+        self.check_decider(approver, action, amount, "approve")
+    }
+
+    /// [`Policy::check_approver`] for rejecting: the same people decide a
+    /// request either way, and the refusal says which was refused.
+    pub fn check_rejecter(&self, rejecter: Role, action: MoneyAction, amount: Money) -> Result<(), String> {
+        self.check_decider(rejecter, action, amount, "reject")
+    }
+
+    fn check_decider(&self, approver: Role, action: MoneyAction, amount: Money, verb: &str) -> Result<(), String> {
         let label = action.label();
         if approver == Role::Admin {
             return Err(format!(
-                "Administrators have no money authority (separation of duties): they cannot approve this {amount} {label}"
+                "Administrators have no money authority (separation of duties): they cannot {verb} this {amount} {label}"
             ));
         }
         if !amount.is_positive() {
@@ -575,8 +606,10 @@ impl Policy {
         };
         match self.roles.get(&approver).and_then(|row| row.approve_up_to) {
             Some(limit) if limit.allows(amount) => Ok(()),
-            Some(limit) => Err(format!("Your approval limit is {limit}: this {amount} {label} {needs}")),
-            None => Err(format!("{} cannot approve requests: this {amount} {label} {needs}", approver.title())),
+            Some(limit) => {
+                Err(format!("Your approval limit is {limit}: you cannot {verb} this {amount} {label}; it {needs}"))
+            }
+            None => Err(format!("{} cannot {verb} requests: this {amount} {label} {needs}", approver.title())),
         }
     }
 }

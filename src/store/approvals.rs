@@ -35,7 +35,10 @@ pub struct RequestRow {
     pub amount: Money,
     pub request_json: String,
     pub requested_by: UserId,
+    /// The requester's user name.
     pub requested_by_name: String,
+    /// The requester's full name, as people know them.
+    pub requested_by_full_name: String,
     pub requested_at: DateTime<Utc>,
     pub reason: String,
     pub reviewer: Role,
@@ -49,7 +52,7 @@ pub struct RequestRow {
 
 const REQUEST_QUERY: &str = "SELECT r.id, r.action, r.account_id, a.number, r.subject, r.amount_cents, r.request,
         r.requested_by, u.username, r.requested_at, r.reason, r.reviewer_role, r.status, r.decided_by,
-        r.decided_at, r.approved_cents, r.decision_note, r.posting_id
+        r.decided_at, r.approved_cents, r.decision_note, r.posting_id, u.full_name
     FROM approval_requests r JOIN accounts a ON a.id = r.account_id JOIN users u ON u.id = r.requested_by";
 
 fn row_to_request(r: &Row) -> rusqlite::Result<RequestRow> {
@@ -72,6 +75,7 @@ fn row_to_request(r: &Row) -> rusqlite::Result<RequestRow> {
         approved_amount: r.get(15)?,
         decision_note: r.get(16)?,
         posting_id: r.get(17)?,
+        requested_by_full_name: r.get(18)?,
     })
 }
 

@@ -57,6 +57,9 @@ pub struct BillRow {
     pub consumption_gal: u64,
     pub sewer_cap_gal: u64,
     pub total: Money,
+    /// The printed lines, where they were read (a list of bills, such as an
+    /// account's overview, leaves them out rather than show none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<BillLineRow>,
 }
 

@@ -35,7 +35,7 @@ fn expected_reviewer(amount: i64) -> Role {
 
 fn pend_of(decision: &Decision) -> (&str, Role) {
     match decision {
-        Decision::Pend { reason, reviewer } => (reason, *reviewer),
+        Decision::Pend { reason, reviewer, .. } => (reason, *reviewer),
         other => panic!("expected Pend, got {other:?}"),
     }
 }
@@ -213,9 +213,23 @@ fn messages_name_the_figures() {
         ),
     ];
     for (role, action, amount, used, reason, reviewer) in cases {
-        let expected = Decision::Pend { reason: reason.to_string(), reviewer };
-        assert_eq!(policy.decide(role, action, cents(amount), cents(used)), expected);
+        let decision = policy.decide(role, action, cents(amount), cents(used));
+        assert_eq!(pend_of(&decision), (reason, reviewer), "{role} {action} {amount}");
     }
+    // As the request keeps it: in the third person, and true after it went.
+    let decision = policy.decide(Role::Car2, MoneyAction::Credit, cents(7_500), Money::ZERO);
+    let Decision::Pend { recorded, .. } = decision else { panic!("pends") };
+    assert_eq!(
+        recorded,
+        "Above Customer Account Representative II's credit limit of $50.00: this $75.00 credit needs a supervisor's approval"
+    );
+    let decision = policy.decide(Role::Car2, MoneyAction::Credit, cents(4_000), cents(27_000));
+    let Decision::Pend { recorded, .. } = decision else { panic!("pends") };
+    assert_eq!(
+        recorded,
+        "With $270.00 already used that day, above Customer Account Representative II's daily limit of $300.00: \
+         this $40.00 credit needs a supervisor's approval"
+    );
 }
 
 #[test]
@@ -332,8 +346,16 @@ fn approvers_at_under_and_above_their_limit() {
         (Role::Supervisor, 1, Ok(())),
         (Role::Supervisor, 249_999, Ok(())),
         (Role::Supervisor, 250_000, Ok(())),
-        (Role::Supervisor, 250_001, Err("Your approval limit is $2,500.00: this $2,500.01 credit needs a manager")),
-        (Role::Supervisor, 300_000, Err("Your approval limit is $2,500.00: this $3,000.00 credit needs a manager")),
+        (
+            Role::Supervisor,
+            250_001,
+            Err("Your approval limit is $2,500.00: you cannot approve this $2,500.01 credit; it needs a manager"),
+        ),
+        (
+            Role::Supervisor,
+            300_000,
+            Err("Your approval limit is $2,500.00: you cannot approve this $3,000.00 credit; it needs a manager"),
+        ),
         (Role::Manager, 1, Ok(())),
         (Role::Manager, 250_001, Ok(())),
         (Role::Manager, i64::MAX, Ok(())),
@@ -376,10 +398,22 @@ fn approvers_at_under_and_above_their_limit() {
         let got = policy.check_approver(role, MoneyAction::Credit, cents(amount));
         assert_eq!(got, expected.map_err(str::to_string), "{role} {amount}");
     }
+    // Rejecting takes the same authority, and the refusal says "reject".
+    assert_eq!(
+        policy.check_rejecter(Role::Supervisor, MoneyAction::Credit, cents(300_000)),
+        Err("Your approval limit is $2,500.00: you cannot reject this $3,000.00 credit; it needs a manager".to_string())
+    );
+    assert!(
+        policy
+            .check_rejecter(Role::Car3, MoneyAction::Credit, cents(100))
+            .unwrap_err()
+            .contains("cannot reject requests")
+    );
     let got = policy.check_approver(Role::Supervisor, MoneyAction::Waiver, cents(260_000));
     assert_eq!(
         got,
-        Err("Your approval limit is $2,500.00: this $2,600.00 late-fee waiver needs a manager".to_string())
+        Err("Your approval limit is $2,500.00: you cannot approve this $2,600.00 late-fee waiver; it needs a manager"
+            .to_string())
     );
 }
 

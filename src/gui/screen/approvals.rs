@@ -91,6 +91,7 @@ impl Approvals {
                     || r.row.account_number.to_string().contains(&filter)
                     || r.row.account_number.digits().contains(&filter)
                     || r.row.requested_by_name.to_lowercase().contains(&filter)
+                    || r.row.requested_by_full_name.to_lowercase().contains(&filter)
                     || r.row.action.label().contains(&filter)
             })
             .collect()
@@ -246,7 +247,7 @@ impl Approvals {
                             text(format!("{} · {}", r.row.action.label(), r.row.account_number)),
                             text(format!(
                                 "{status}{} · {} business days{stale}",
-                                r.row.requested_by_name, r.age_business_days
+                                r.row.requested_by_full_name, r.age_business_days
                             ))
                             .size(12)
                             .style(theme::muted),
@@ -315,7 +316,7 @@ impl Approvals {
             .align_y(Center),
             row![
                 labelled("Account", text(r.account_number.to_string()).font(Font::MONOSPACE)),
-                labelled("Asked by", text(r.requested_by_name.clone())),
+                labelled("Asked by", text(format!("{} ({})", r.requested_by_full_name, r.requested_by_name))),
                 labelled("Asked on", text(request.requested_local.format("%Y-%m-%d %H:%M").to_string())),
                 labelled("Age", text(format!("{} business days", request.age_business_days))),
                 labelled("Status", text(r.status.clone())),
@@ -353,6 +354,16 @@ impl Approvals {
             };
             return detail.push(text(decided)).into();
         }
+        // What Alt+P will post, on the button itself: one key moves money,
+        // so the amount, the account and the customer are in front of it.
+        let approve_label = match Money::parse(&self.amount) {
+            Ok(amount) => {
+                let customer =
+                    self.context.as_ref().map(|c| format!(" ({})", c.account.customer.name)).unwrap_or_default();
+                format!("Approve and post {amount} {} to {}{customer}  Alt+P", r.action.label(), r.account_number)
+            }
+            Err(_) => "Approve and post  Alt+P".to_string(),
+        };
         let actions = if self.approver {
             column![
                 row![
@@ -363,7 +374,7 @@ impl Approvals {
                 .align_y(Center),
                 text_input("Note (required to reject)", &self.note).id(NOTE).on_input(Message::Note).padding(6),
                 row![
-                    button(text("Approve and post  Alt+P")).on_press_maybe((!self.busy).then_some(Message::Approve)),
+                    button(text(approve_label)).on_press_maybe((!self.busy).then_some(Message::Approve)),
                     button(text("Reject  Alt+R"))
                         .style(button::danger)
                         .on_press_maybe((!self.busy).then_some(Message::Reject)),

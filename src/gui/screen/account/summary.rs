@@ -121,7 +121,7 @@ pub(super) fn requests(requests: &[RequestView]) -> Element<'_, Message> {
             list.push(
                 row![
                     text(format!("#{}", r.row.id)).font(Font::MONOSPACE).width(60),
-                    text(format!("{} by {}", r.row.action, r.row.requested_by_name)).width(220),
+                    text(format!("{} by {}", r.row.action, r.row.requested_by_full_name)).width(220),
                     money(r.row.amount),
                     text(format!("{} business days", r.age_business_days)).width(140),
                     text(r.row.reason.clone()).style(theme::muted).width(Fill),
