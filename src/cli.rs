@@ -9,6 +9,7 @@ mod documents;
 mod import;
 mod money;
 mod orders;
+mod rows;
 mod show;
 mod sign_in;
 mod users;

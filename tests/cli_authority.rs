@@ -638,3 +638,33 @@ fn a_payment_file_is_posted_only_by_a_signed_in_person_with_payment_authority() 
     let refusal = refused_as(&db, "batch", &["credit", &account, "5.00", "--reason", "goodwill", "--note", "x"]);
     assert!(refusal.contains("automated-jobs role"), "{refusal}");
 }
+
+/// One reader for every file: a bad row is named by the line an editor
+/// shows, whether the file's lines end in LF or, saved on Windows, CR LF
+/// (and with Excel's byte-order mark in front).
+#[test]
+fn a_bad_row_is_named_by_its_line_whatever_the_line_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = small_demo(dir.path());
+    let accounts = quiet_accounts(&db);
+    for (name, end, bom) in [("lf.csv", "\n", ""), ("crlf.csv", "\r\n", ""), ("excel.csv", "\r\n", "\u{feff}")] {
+        let rows = [
+            "key,kind,account,bill,line,direction,amount,reason,note".to_string(),
+            format!("{name}-1,credit,{},,,,5.00,goodwill,fine", accounts[0]),
+            format!("{name}-2,credit,{},,,,5.001,goodwill,three decimals", accounts[1]),
+        ];
+        let file = dir.path().join(name);
+        std::fs::write(&file, format!("{bom}{}{end}", rows.join(end))).unwrap();
+        let refusal = refused_as(&db, "rep2", &["adjust", "--batch", file.to_str().unwrap()]);
+        assert!(refusal.contains("line 3: amount") && !refusal.contains("line 2"), "{name}: {refusal}");
+        let payments = dir.path().join(format!("pay-{name}"));
+        let rows = [
+            "key,account,amount,received_on,method,reference".to_string(),
+            format!("p-{name}-1,{},5.00,2026-11-02,check,", accounts[0]),
+            format!("p-{name}-2,{},5.001,2026-11-02,check,", accounts[0]),
+        ];
+        std::fs::write(&payments, format!("{bom}{}{end}", rows.join(end))).unwrap();
+        let refusal = refused_as(&db, "batch", &["payments", "import", payments.to_str().unwrap()]);
+        assert!(refusal.contains("line 3: ") && !refusal.contains("line 2"), "{name}: {refusal}");
+    }
+}

@@ -49,13 +49,9 @@ struct Checked {
 
 /// Applies a batch file; see the module comment.
 pub fn adjust_file(desk: &mut Desk, out: &mut impl Write, sign_in: &SignIn, file: &Path) -> Result<(), DeskError> {
-    let cannot_read = |e: csv::Error| DeskError::Invalid(format!("cannot read {}: {e}", file.display()));
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(file).map_err(cannot_read)?;
-    let headers = reader.headers().map_err(cannot_read)?.clone();
-    let missing: Vec<&str> = ["key", "kind", "amount", "reason", "note"]
-        .into_iter()
-        .filter(|column| !headers.iter().any(|h| h == *column))
-        .collect();
+    let csv = super::rows::CsvFile::read(file, true)?;
+    let missing: Vec<&str> =
+        ["key", "kind", "amount", "reason", "note"].into_iter().filter(|column| !csv.has(column)).collect();
     if !missing.is_empty() {
         return Err(DeskError::Invalid(format!(
             "{} has no {} column: the columns are key,kind,account,bill,line,direction,amount,reason,note",
@@ -66,17 +62,8 @@ pub fn adjust_file(desk: &mut Desk, out: &mut impl Write, sign_in: &SignIn, file
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut keys: HashMap<String, usize> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map_or_else(|| "?".to_string(), |p| p.line().to_string());
-                problems.push(format!("line {line}: {error}"));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-        let row: Row = match record.deserialize(Some(&headers)) {
+    for (line, row) in csv.rows::<Row>() {
+        let row = match row {
             Ok(row) => row,
             Err(error) => {
                 problems.push(format!("line {line}: {error}"));

@@ -25,18 +25,18 @@ struct Row {
 /// Posts a payment file; see `PaymentsCommand::Import`.
 pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, sign_in: &SignIn) -> Result<(), DeskError> {
     let actor = sign_in.actor(desk, Utc::now())?;
-    let mut reader =
-        csv::Reader::from_path(file).map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", file.display())))?;
+    let csv = super::rows::CsvFile::read(file, false)?;
     let mut requests: Vec<PaymentRequest> = Vec::new();
     let mut problems = Vec::new();
     let mut keys = std::collections::HashMap::new();
-    for (index, row) in reader.deserialize::<Row>().enumerate() {
-        let line = index + 2;
-        let checked = row.map_err(|e| e.to_string()).and_then(|row| request(desk, row)).and_then(|request| match keys
-            .insert(request.key.trim().to_string(), line)
-        {
-            Some(first) => Err(format!("the key \"{}\" is used earlier in the file (row {first})", request.key.trim())),
-            None => Ok(request),
+    for (line, row) in csv.rows::<Row>() {
+        let checked = row.and_then(|row| request(desk, row)).and_then(|request| {
+            match keys.insert(request.key.trim().to_string(), line) {
+                Some(first) => {
+                    Err(format!("the key \"{}\" is used earlier in the file (row {first})", request.key.trim()))
+                }
+                None => Ok(request),
+            }
         });
         match checked {
             Ok(request) => requests.push(request),
