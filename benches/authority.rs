@@ -39,7 +39,7 @@ fn main() {
     let accounts = env("BENCH_ACCOUNTS", 2_000) as u32;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.db");
-    let mut desk = Desk::open(&path).unwrap();
+    let mut desk = Desk::create(&path).unwrap();
     println!("Making a {accounts}-account, 12-month demo for the audit chain ...");
     let made = Instant::now();
     demo::generate(&mut desk, &DemoOptions { accounts, seed: 1, months: 12 }, Utc::now(), |_, _| {}).unwrap();

@@ -205,12 +205,12 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
     match cli.command {
         None => open_window(path),
         Some(Command::Demo { accounts, seed, months }) => {
-            let mut desk = Desk::open(&path)?;
+            let mut desk = Desk::create(&path)?;
             let summary = make_demo(&mut desk, &DemoOptions { accounts, seed, months })?;
             show::demo_summary(&mut out, &path, &summary)
         }
         Some(Command::Init { admin, name, password_stdin }) => {
-            if path.exists() && !Desk::open(&path)?.users()?.is_empty() {
+            if path.exists() && !Desk::create(&path)?.users()?.is_empty() {
                 return Err(DeskError::Invalid(format!(
                     "{} already has users: init is for a new database",
                     path.display()
@@ -218,7 +218,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             }
             let password = read_password(password_stdin, &format!("Password for {admin}: "))?;
             crate::desk::hash_password(&password)?;
-            let mut desk = Desk::open(&path)?;
+            let mut desk = Desk::create(&path)?;
             desk.add_user(now, &admin, &name, Role::Admin)?;
             desk.set_password(None, now, &admin, &password)?;
             writeln!(out, "Created {} with Administrator {admin}.", path.display()).map_err(show::io)

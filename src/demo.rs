@@ -158,7 +158,7 @@ pub fn create_at(
     for leftover in [partial.clone(), partial.with_extension("partial-wal"), partial.with_extension("partial-shm")] {
         let _ = std::fs::remove_file(leftover);
     }
-    let mut desk = Desk::open(&partial)?;
+    let mut desk = Desk::create(&partial)?;
     desk.begin_bulk_load()?;
     let summary = generate(&mut desk, options, now, progress)?;
     desk.end_bulk_load()?;

@@ -96,9 +96,15 @@ pub struct Desk {
 }
 
 impl Desk {
-    /// Opens the ledger at `path`, creating and initializing it if needed.
+    /// Opens the ledger at `path`, which must be one (see [`Store::open`]).
     pub fn open(path: &Path) -> Result<Desk> {
         Desk::with_store(Store::open(path)?)
+    }
+
+    /// Makes the ledger at `path` if there is none, or opens it: for `init`
+    /// and `demo` only (see [`Store::create`]).
+    pub fn create(path: &Path) -> Result<Desk> {
+        Desk::with_store(Store::create(path)?)
     }
 
     /// A desk on a private in-memory database, for tests.
@@ -109,7 +115,50 @@ impl Desk {
     fn with_store(mut store: Store) -> Result<Desk> {
         let rates = RateBook::builtin()?;
         let now = Utc::now();
-        let time_zone = store.write(|db| -> Result<String> {
+        // What this build puts in every ledger (the chart of accounts, the
+        // rate schedules, a limits table, the time zone), named by a digest:
+        // a ledger that already holds it is only read, so opening one takes
+        // no write lock (a read-only file opens; another desk's write does
+        // not hold this one up).
+        let setup = {
+            let mut hasher = Sha256::new();
+            for account in crate::domain::ledger::ChartAccount::all() {
+                hasher.update(account.code().as_bytes());
+                hasher.update(account.name().as_bytes());
+            }
+            for (_, source) in DEFAULT_SCHEDULES {
+                hasher.update(source.as_bytes());
+            }
+            crate::domain::audit::hex(&hasher.finalize())
+        };
+        let ready = store.read(|db| -> Result<Option<String>> {
+            match (db.meta("desk_setup")?, db.meta("time_zone")?) {
+                (Some(done), Some(zone)) if done == setup && db.read_policy_json(|body| body.is_some())? => {
+                    Ok(Some(zone))
+                }
+                _ => Ok(None),
+            }
+        })?;
+        let time_zone = match ready {
+            Some(zone) => zone,
+            // A ledger that can only be read here is read as it stands.
+            None if store.is_read_only() => store
+                .read(|db| Ok::<_, DeskError>(db.meta("time_zone")?))?
+                .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_string()),
+            None => Desk::set_up(&mut store, &setup, now)?,
+        };
+        let time_zone = time_zone
+            .parse::<Tz>()
+            .map_err(|_| DeskError::Invalid(format!("the stored time zone \"{time_zone}\" is not known")))?;
+        let calendar = crate::domain::calendar::Calendar::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
+        let levels = crate::domain::cases::ServiceLevels::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
+        Ok(Desk { store, rates, time_zone, clock: CaseClock { calendar, levels } })
+    }
+
+    /// Puts what this build needs in the ledger (see [`Desk::with_store`])
+    /// and returns its time zone.
+    fn set_up(store: &mut Store, setup: &str, now: DateTime<Utc>) -> Result<String> {
+        store.write(|db| -> Result<String> {
             db.ensure_chart()?;
             for (_, source) in DEFAULT_SCHEDULES {
                 let schedule = crate::domain::rates::RateSchedule::from_toml(source)?;
@@ -123,6 +172,7 @@ impl Desk {
                 db.save_policy_json(&body, now, None)?;
                 audit(db, now, None, "policy-init", "policy", None, &serde_json::json!({ "policy": policy }))?;
             }
+            db.set_meta("desk_setup", setup)?;
             match db.meta("time_zone")? {
                 Some(zone) => Ok(zone),
                 None => {
@@ -130,13 +180,7 @@ impl Desk {
                     Ok(DEFAULT_TIME_ZONE.to_string())
                 }
             }
-        })?;
-        let time_zone = time_zone
-            .parse::<Tz>()
-            .map_err(|_| DeskError::Invalid(format!("the stored time zone \"{time_zone}\" is not known")))?;
-        let calendar = crate::domain::calendar::Calendar::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
-        let levels = crate::domain::cases::ServiceLevels::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
-        Ok(Desk { store, rates, time_zone, clock: CaseClock { calendar, levels } })
+        })
     }
 
     /// Where the database lives, if it is a file.
@@ -195,6 +239,13 @@ impl Desk {
         Ok(self.store.end_bulk_load()?)
     }
 
+    /// What `rows` more postings need on the ledger's disk, and what it has:
+    /// said before a long run (a payment file, a batch), which is refused
+    /// if it does not fit.
+    pub fn room_for(&mut self, rows: u64) -> Result<crate::store::Room> {
+        Ok(self.store.room_for(rows)?)
+    }
+
     /// The journal mode and sync level in force (`("wal", 2)` in normal use).
     pub fn durability(&mut self) -> Result<(String, i64)> {
         Ok(self.store.durability()?)
@@ -214,13 +265,33 @@ impl Desk {
     /// (a record and its hash, kept outside the database from an earlier
     /// `verify`): a chain rewritten from before an anchor is seen.
     pub fn verify_with(&mut self, anchors: &[crate::store::AuditAnchor]) -> Result<VerifyReport> {
-        self.store.read(|db| {
+        let report = self.store.read(|db| {
             let mut report = db.verify_ledger()?;
-            for anchor in anchors {
-                report.checks.push(db.anchor_check(anchor)?);
+            if report.damage().is_none() {
+                for anchor in anchors {
+                    report.checks.push(db.anchor_check(anchor)?);
+                }
             }
             Ok(report)
-        })
+        });
+        match report {
+            // Damage found: no more is written to the file.
+            Ok(report) => {
+                if let Some(what) = report.damage() {
+                    let what = what.to_string();
+                    self.store.mark_damaged(&what);
+                }
+                Ok(report)
+            }
+            // So damaged SQLite would not read it: still a report.
+            Err(DeskError::Store(damaged @ StoreError::Damaged { .. })) => {
+                let mut check = crate::store::Check::passed(crate::store::INTEGRITY);
+                check.problem_count = 1;
+                check.problems.push(damaged.to_string());
+                Ok(VerifyReport::damaged(vec![check]))
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Runs `work` in one write transaction.
@@ -683,6 +754,15 @@ fn required_note(note: &str, what: &str) -> Result<String> {
 impl From<StoreError> for DeskError {
     fn from(error: StoreError) -> Self {
         DeskError::Store(error)
+    }
+}
+
+impl crate::store::StoreFailure for DeskError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            DeskError::Store(error) => Some(error),
+            _ => None,
+        }
     }
 }
 

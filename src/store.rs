@@ -81,6 +81,7 @@ mod convert;
 mod disputes;
 mod ledger;
 mod letters;
+mod open;
 mod orders;
 mod reports;
 mod search;
@@ -91,7 +92,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 pub use accounts::{AccountRow, NewAccount, ServiceAccount};
 pub use approvals::{NewRequest, RequestRow};
@@ -101,11 +102,12 @@ pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, Con
 pub use disputes::DisputeRow;
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use letters::{LetterRow, NewLetter};
+pub use open::Room;
 pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
 pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::UserRow;
-pub use verify::{AuditAnchor, LedgerCounts, VerifyReport};
+pub use verify::{AuditAnchor, Check, INTEGRITY, LedgerCounts, VerifyReport};
 
 /// The migrations, in order. The schema version is their count, kept in
 /// `PRAGMA user_version`.
@@ -152,6 +154,32 @@ pub enum StoreError {
     NewerSchema { path: String, found: i64, supported: i64 },
     #[error("cannot open the database {path}: {reason}")]
     Open { path: String, reason: String },
+    /// The file at the ledger's path is not a utility-desk ledger (empty,
+    /// another program's database, not a database at all).
+    #[error("{path} is not a utility-desk ledger ({why}): only `utility-desk init` or `utility-desk demo` makes one")]
+    NotALedger { path: String, why: String },
+    /// The file the store opened no longer has its name (deleted, moved or
+    /// replaced under a running desk): nothing more is written to it.
+    #[error(
+        "the ledger file {0} was deleted, moved or replaced while this desk had it open: nothing was written; \
+         close the desk and open it again, and find out what moved the file"
+    )]
+    FileReplaced(String),
+    /// SQLite found the file damaged: writes are refused from then on.
+    #[error(
+        "the ledger {path} is damaged ({what}): nothing more is written to it; restore it from the latest backup \
+         (`utility-desk verify` shows what is wrong; {marker} records the damage and must be removed once it is \
+         restored)"
+    )]
+    Damaged { path: String, what: String, marker: String },
+    /// The ledger can only be read here (its file, folder or disk).
+    #[error(
+        "the ledger {0} can only be read here (its file, its folder or its disk is read-only): nothing was written"
+    )]
+    ReadOnly(String),
+    /// The disk holding the ledger is full.
+    #[error("the disk holding {0} is full: nothing was written; free some space and try again")]
+    DiskFull(String),
     #[error("the database is busy: another workstation held it for over {0} seconds; try again")]
     Busy(u64),
     #[error("the database refused the change: {0}")]
@@ -187,13 +215,31 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// An error type that may carry a store error (the desk's does), so the
+/// store can see what SQLite said (a damaged file, a full disk) in a
+/// transaction whose work returned the caller's own error type.
+pub trait StoreFailure: From<StoreError> {
+    fn store_error(&self) -> Option<&StoreError>;
+}
+
+impl StoreFailure for StoreError {
+    fn store_error(&self) -> Option<&StoreError> {
+        Some(self)
+    }
+}
+
 /// An open ledger database.
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     /// Copies the write-ahead log into a file database off the writer's
-    /// path (none for a database in memory).
+    /// path (none for a database in memory, or one opened read-only).
     checkpointer: Option<checkpoint::Checkpointer>,
+    /// The file's identity when it was opened (device and inode), checked
+    /// before each commit: see `store/open.rs`.
+    identity: Option<open::Identity>,
+    /// Why the file is known to be damaged, if it is: writes are refused.
+    damaged: Option<String>,
 }
 
 /// A view of the database inside a read or a write transaction. Every query
@@ -212,70 +258,6 @@ impl<'a> Db<'a> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its
-    /// schema up to date. Refuses a database from a newer version.
-    pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
-        Store::setup(conn, Some(path.to_path_buf()))
-    }
-
-    /// A private in-memory database, for tests.
-    pub fn open_in_memory() -> Result<Store> {
-        Store::setup(Connection::open_in_memory()?, None)
-    }
-
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL lets readers work while one process writes; FULL sync makes an
-        // acknowledged commit survive power loss; foreign keys are checked.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "cache_size", CACHE_KIB)?;
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Query planner stability: without it, SQLite (built with STAT4)
-        // re-prepares a cached statement whenever a bound value changes,
-        // which made every cached query cost a full parse.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        conn.set_prepared_statement_cache_capacity(128);
-        let checkpointer = match &path {
-            Some(path) => Some(checkpoint::Checkpointer::start(&mut conn, path)?),
-            None => None,
-        };
-        let mut store = Store { conn, path, checkpointer };
-        store.migrate()?;
-        Ok(store)
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        let display = self.path.as_ref().map_or_else(|| ":memory:".to_string(), |p| p.display().to_string());
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema { path: display, found, supported: SCHEMA_VERSION });
-        }
-        for (_, sql) in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
-            tx.execute_batch(sql)?;
-            if sql.contains("PRAGMA writable_schema = ON") {
-                // A definition edited in place: a new schema cookie makes
-                // this connection and every other one parse it again.
-                let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
-                tx.pragma_update(None, "schema_version", cookie + 1)?;
-            }
-        }
-        if found < SCHEMA_VERSION {
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     /// Fills a brand-new database faster: the rollback journal in memory
     /// instead of the WAL, and no fsync at each commit. Savepoints and
     /// rollbacks still work; what is lost is only crash safety, so this is
@@ -334,19 +316,32 @@ impl Store {
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction: committed if it
     /// returns `Ok`, rolled back (the database exactly as it was) otherwise.
-    pub fn write<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let value = work(&Db::new(&tx))?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(value)
+    /// Refused, with nothing written, when the file is known to be damaged,
+    /// or when the path no longer names the file that was opened.
+    pub fn write<T, E: StoreFailure>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+        if let Some(damage) = self.damage() {
+            return Err(E::from(damage));
+        }
+        let Store { conn, path, identity, .. } = self;
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+            let value = work(&Db::new(&tx))?;
+            open::still_the_file(path.as_deref(), *identity)?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(value)
+        })();
+        self.noticed(result)
     }
 
     /// Runs `work` in one read transaction: a consistent snapshot.
-    pub fn read<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(StoreError::from)?;
-        let value = work(&Db::new(&tx))?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(value)
+    pub fn read<T, E: StoreFailure>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(StoreError::from)?;
+            let value = work(&Db::new(&tx))?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(value)
+        })();
+        self.noticed(result)
     }
 
     /// Runs raw SQL outside the store's rules. Only for tests that play an

@@ -1,6 +1,8 @@
 //! Invariant 10: after a process is killed at any point, the database opens,
 //! `verify` passes, and every acknowledged action is there. And two
-//! processes writing at once lose nothing.
+//! processes writing at once lose nothing. And the faults a file meets:
+//! not a ledger, read-only, locked by another desk, replaced under a running
+//! desk, damaged.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -265,4 +267,232 @@ fn a_demo_killed_midway_leaves_a_database_that_verifies_and_says_it_is_incomplet
     }
     let opened = verify_report(&opening).1["counts"]["accounts"].as_u64().unwrap();
     assert!(opened >= 2_000, "the kill came after the first batch of accounts was committed: {opened}");
+}
+
+/// A file at the ledger's path that is not a ledger (empty, text, another
+/// program's database) is refused by every command but `init` and `demo`,
+/// and left exactly as it was.
+#[test]
+fn a_file_that_is_not_a_ledger_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
+        .unwrap();
+    let files = [
+        (dir.path().join("empty.db"), Vec::new(), "the file is empty"),
+        (dir.path().join("text.db"), b"not a database at all\n".repeat(300), "it is not a database"),
+        (other.clone(), std::fs::read(&other).unwrap(), "it is another program's database"),
+    ];
+    for (path, bytes, why) in &files {
+        std::fs::write(path, bytes).unwrap();
+        for args in [vec!["search", "smith"], vec!["verify"], vec!["verify", "--json"], vec!["account", "10000001-7"]] {
+            let output = run(path, &args);
+            assert_eq!(output.status.code(), Some(1), "{args:?} on {}", path.display());
+            let said = stderr(&output);
+            assert!(said.contains("is not a utility-desk ledger") && said.contains(why), "{said}");
+        }
+        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{} was left as it was", path.display());
+        let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(!beside.iter().any(|n| n.to_string_lossy().ends_with("-wal")), "{beside:?}");
+        // init makes no ledger over it either.
+        let output = run_with_input(
+            path,
+            &["init", "--admin", "root", "--name", "Root", "--password-stdin"],
+            "Long-Enough-Pass-1\n",
+        );
+        if !bytes.is_empty() {
+            assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        }
+    }
+}
+
+/// Reads take no write lock: while another desk holds the ledger's write
+/// lock (a long transaction), search, an account and verify answer at once
+/// rather than after the 10-second busy wait.
+#[test]
+fn reads_do_not_wait_behind_another_desks_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 3, 2);
+    let number = account_numbers(&db).remove(0);
+    let mut lock = rusqlite::Connection::open(&db).unwrap();
+    let held = lock.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+    for args in [vec!["search", "tulsa"], vec!["account", number.as_str()], vec!["verify"]] {
+        let started = Instant::now();
+        let output = run(&db, &args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert!(started.elapsed() < Duration::from_secs(5), "{args:?} waited {:?}", started.elapsed());
+    }
+    held.rollback().unwrap();
+}
+
+/// A ledger on a read-only file and folder (another user's, a read-only
+/// disk) is searched and verified; a write says why it cannot be made.
+#[test]
+fn a_read_only_ledger_is_read_and_a_write_says_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 3, 2);
+    let number = account_numbers(&db).remove(0);
+    use std::os::unix::fs::PermissionsExt;
+    // Root reads and writes whatever the permissions say: then the checks
+    // run as the unprivileged `nobody`, with the binary linked beside them.
+    let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let binary = dir.path().join("utility-desk");
+    if std::fs::hard_link(bin(), &binary).is_err() {
+        std::fs::copy(bin(), &binary).unwrap();
+    }
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let run_as_reader = |args: &[&str], input: &str| {
+        use std::io::Write;
+        let mut command = if root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&binary);
+            c
+        } else {
+            std::process::Command::new(&binary)
+        };
+        let mut child = command
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("UTILITY_DESK_DB")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        child.wait_with_output().unwrap()
+    };
+    let found = run_as_reader(&["search", "tulsa", "--json"], "");
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    assert!(stdout(&found).contains(&number));
+    let verified = run_as_reader(&["verify"], "");
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    let credit = run_as_reader(
+        &["credit", &number, "5.00", "--reason", "goodwill", "--note", "x", "--as", "rep2", "--password-stdin"],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    assert_eq!(credit.status.code(), Some(1));
+    assert!(stderr(&credit).contains("can only be read here"), "{}", stderr(&credit));
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A ledger file deleted or replaced under a running desk: the desk's next
+/// write is refused, saying so, and neither file takes it.
+#[test]
+fn a_ledger_replaced_under_a_running_desk_takes_no_write() {
+    use utility_desk::desk::{CreditRequest, Desk, DeskError};
+    use utility_desk::store::StoreError;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 3, 2);
+    let mut desk = Desk::open(&db).unwrap();
+    let manager = desk.login(chrono::Utc::now(), "manager", DEMO_PASSWORD).unwrap().actor;
+    let account = desk.search("tulsa").unwrap()[0].account_id;
+    let credit = |key: &str| CreditRequest {
+        account,
+        amount: utility_desk::domain::Money::from_cents(500),
+        reason: utility_desk::domain::ledger::ReasonCode::Goodwill,
+        note: "courtesy".into(),
+        key: key.into(),
+    };
+    desk.issue_credit(&manager, chrono::Utc::now(), &credit("before")).unwrap();
+    let moved = dir.path().join("moved.db");
+    std::fs::rename(&db, &moved).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::rename(format!("{}{suffix}", db.display()), format!("{}{suffix}", moved.display()));
+    }
+    let postings = posting_count(&moved);
+    let error = desk.issue_credit(&manager, chrono::Utc::now(), &credit("after-move")).unwrap_err();
+    assert!(matches!(error, DeskError::Store(StoreError::FileReplaced(_))), "{error:?}");
+    assert!(error.to_string().contains("was deleted, moved or replaced while this desk had it open"), "{error}");
+    // A copy put back at the path is another file: still refused.
+    std::fs::copy(&moved, &db).unwrap();
+    let copied = posting_count(&db);
+    assert!(matches!(
+        desk.issue_credit(&manager, chrono::Utc::now(), &credit("after-copy")),
+        Err(DeskError::Store(StoreError::FileReplaced(_)))
+    ));
+    drop(desk);
+    assert_eq!(posting_count(&moved), postings, "the moved file took nothing");
+    assert_eq!(posting_count(&db), copied, "the copy took nothing");
+}
+
+/// A damaged ledger: verify still prints its JSON report (exit 1), and
+/// from then on no more is written to the file, by this process or the
+/// next, until it is restored and the mark beside it removed.
+#[test]
+fn a_damaged_ledger_takes_no_more_writes_and_verify_still_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 40, 3, 6);
+    let number = account_numbers(&db).remove(0);
+    // Garbage over pages in the middle of the file (past its first pages).
+    let mut bytes = std::fs::read(&db).unwrap();
+    let middle = bytes.len() / 2 / 4096 * 4096;
+    for b in &mut bytes[middle..middle + 3 * 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let (code, report) = verify_report(&db);
+    assert_eq!(code, Some(1));
+    assert!(failed_checks(&report).iter().any(|c| c.starts_with("database integrity")), "{report}");
+    let mark = dir.path().join("ledger.db.damaged");
+    assert!(mark.exists(), "verify marked the file damaged");
+    let credit =
+        run_signed_in(&db, &["credit", &number, "5.00", "--reason", "goodwill", "--note", "x", "--as", "manager"]);
+    assert_eq!(credit.status.code(), Some(1));
+    assert!(
+        stderr(&credit).contains("is damaged") && stderr(&credit).contains("restore it from the latest backup"),
+        "{}",
+        stderr(&credit)
+    );
+    // Verify in JSON still reports, and so does the next process's verify.
+    let (code, report) = verify_report(&db);
+    assert_eq!(code, Some(1), "{report}");
+}
+
+/// A long run of commits keeps the write-ahead log near its bound (a
+/// quarter of the ledger, at least 8 MB): in a demo made in place it grew
+/// past the ledger's own size (34 MB for a 20 MB ledger), because the log
+/// never restarted between back-to-back transactions.
+#[test]
+fn a_long_run_keeps_the_write_ahead_log_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let wal = dir.path().join("ledger.db-wal");
+    let mut child = command(&db, &["demo", "--accounts", "600", "--seed", "6", "--months", "12"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut largest = 0;
+    while child.try_wait().unwrap().is_none() {
+        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let ledger = std::fs::metadata(&db).unwrap().len();
+    assert!(ledger > 15_000_000, "the ledger is large enough to tell: {ledger} bytes");
+    // The bound (2,000 pages) and one month's transaction on top.
+    assert!(largest < 14_000_000, "the log grew to {largest} bytes for a {ledger}-byte ledger");
+    verify_passes(&db);
+}
+
+/// A run says first how much room it needs on the ledger's disk.
+#[test]
+fn a_run_says_what_room_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 20, 5, 2);
+    let numbers = account_numbers(&db);
+    let (rows, _) = payment_rows("room", 300, &numbers, 9);
+    let file = dir.path().join("room.csv");
+    write_payments(&file, &rows);
+    let args = import_args(&file);
+    let output = run_signed_in(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(said.contains("300 row(s) need up to ") && said.contains(" MB free"), "{said}");
+    verify_passes(&db);
 }

@@ -95,7 +95,7 @@ pub fn cached_demo(accounts: u32, months: u32) -> PathBuf {
     println!("Generating {} ({accounts} accounts x {months} months, seed {SEED}) ...", path.display());
     let started = Instant::now();
     let summary = {
-        let mut desk = Desk::open(&partial).expect("open the new bench database");
+        let mut desk = Desk::create(&partial).expect("open the new bench database");
         let options = DemoOptions { accounts, seed: SEED, months };
         let mut last_tenth = -1;
         demo::generate(&mut desk, &options, Utc::now(), |stage, fraction| {
@@ -141,7 +141,7 @@ fn schema_of(path: &Path) -> Vec<String> {
 fn current_schema() -> Vec<String> {
     let dir = tempfile::tempdir_in(bench_data_dir()).expect("temp dir");
     let path = dir.path().join("empty.db");
-    drop(Desk::open(&path).expect("create an empty database"));
+    drop(Desk::create(&path).expect("create an empty database"));
     schema_of(&path)
 }
 

@@ -105,6 +105,7 @@ pub fn adjust_file(desk: &mut Desk, out: &mut impl Write, sign_in: &SignIn, file
             shown.join("\n  ")
         )));
     }
+    super::rows::check_room(desk, rows.len())?;
     let (mut posted, mut replayed, mut pending, mut waiting, mut refused) = (0u64, 0u64, 0u64, 0u64, 0u64);
     for row in &rows {
         let text = match desk.submit(actor, Utc::now(), &row.request) {

@@ -52,6 +52,7 @@ pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, sign_in: &Si
             shown.join("\n  ")
         )));
     }
+    super::rows::check_room(desk, requests.len())?;
     let (mut posted, mut replayed) = (0u64, 0u64);
     for request in &requests {
         let result = desk.record_payment(&actor, Utc::now(), request)?;

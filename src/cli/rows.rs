@@ -74,6 +74,31 @@ impl CsvFile {
     }
 }
 
+/// Says on stderr how much room a run of `rows` postings needs on the
+/// ledger's disk, and refuses it, with nothing posted, if the disk has less.
+pub fn check_room(desk: &mut crate::desk::Desk, rows: usize) -> Result<(), DeskError> {
+    let room = desk.room_for(u64::try_from(rows).unwrap_or(u64::MAX))?;
+    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
+    let free = room.free.map_or_else(|| "free space unknown".to_string(), |f| format!("{} free", mb(f)));
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "{rows} row(s) need up to {} on the disk holding {} (the ledger's growth and its log); {free}",
+        mb(room.needed),
+        room.at
+    );
+    if room.fits() {
+        Ok(())
+    } else {
+        Err(DeskError::Invalid(format!(
+            "not enough room: {rows} row(s) need up to {} on the disk holding {}, and {}; nothing was posted",
+            mb(room.needed),
+            room.at,
+            free
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

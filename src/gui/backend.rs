@@ -104,7 +104,9 @@ mod tests {
     #[test]
     fn work_runs_on_the_desk_thread_and_answers() {
         let dir = tempfile::tempdir().unwrap();
-        let backend = Backend::open(&dir.path().join("ledger.db")).unwrap();
+        let path = dir.path().join("ledger.db");
+        drop(Desk::create(&path).unwrap());
+        let backend = Backend::open(&path).unwrap();
         let thread = block_on(backend.run(|_| Ok(std::thread::current().name().map(String::from))));
         assert_eq!(thread.unwrap().as_deref(), Some("utility-desk desk"));
         let refused = block_on(backend.run(|_| Err::<(), _>(DeskError::Invalid("no".into()))));
@@ -114,7 +116,9 @@ mod tests {
     #[test]
     fn an_overtaken_search_is_skipped() {
         let dir = tempfile::tempdir().unwrap();
-        let backend = Backend::open(&dir.path().join("ledger.db")).unwrap();
+        let path = dir.path().join("ledger.db");
+        drop(Desk::create(&path).unwrap());
+        let backend = Backend::open(&path).unwrap();
         // Generation 2 was asked for first: generation 1 arrives late and is skipped.
         assert!(block_on(backend.search(2, "smith".into())).is_ok());
         assert!(matches!(block_on(backend.search(1, "smit".into())), Err(SearchError::Superseded)));

@@ -24,8 +24,16 @@ const WAKE_AT_PAGES: i32 = 1_000;
 
 /// Log pages after which the writer checkpoints itself, in its commit: the
 /// checkpointer has fallen this far behind (readers holding old snapshots
-/// can also keep the log from being copied).
-const INLINE_AT_PAGES: i32 = 16_000;
+/// can also keep the log from being copied). It is a quarter of the
+/// ledger's own pages, between these bounds, so a small ledger's log stays
+/// small (it used to grow to 64 MB in any long run, whatever the ledger's
+/// size, and fill a nearly full disk part-way).
+const INLINE_AT_PAGES: std::ops::RangeInclusive<i32> = 2_000..=16_000;
+
+/// The log's bound for a ledger of `pages` pages: [`INLINE_AT_PAGES`].
+pub(super) fn log_bound_pages(pages: i64) -> i32 {
+    i32::try_from(pages / 4).unwrap_or(i32::MAX).clamp(*INLINE_AT_PAGES.start(), *INLINE_AT_PAGES.end())
+}
 
 enum Wake {
     Checkpoint,
@@ -49,6 +57,12 @@ impl Checkpointer {
     pub(super) fn start(conn: &mut Connection, path: &Path) -> Result<Checkpointer> {
         // One pending wake is enough: a checkpoint copies the whole log.
         let (wake, asleep) = sync_channel(1);
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let inline_at = log_bound_pages(pages);
+        // Once the log restarts, its file is cut back to that bound: it does
+        // not keep the size of its longest run.
+        conn.pragma_update(None, "journal_size_limit", i64::from(inline_at) * page_size)?;
         // By its full name, so a later change of directory cannot send the
         // thread to another file (the store has just opened it: it exists).
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -70,10 +84,13 @@ impl Checkpointer {
                 wake_at = WAKE_AT_PAGES;
             }
             last = pages;
-            if pages >= INLINE_AT_PAGES {
-                // The commit has happened: whatever the checkpoint meets
-                // (busy with the thread's own, say) is not its error.
-                let _ = wal.checkpoint();
+            if pages >= inline_at {
+                // The commit has happened: whatever the checkpoint meets is
+                // not its error. RESTART waits for the thread's checkpoint
+                // (a PASSIVE one here would give up at once, and the log
+                // would never restart in a long run: the writer's next
+                // snapshot always began before the thread had copied it).
+                let _ = wal.checkpoint_v2(CheckpointMode::RESTART);
             } else if pages >= wake_at {
                 // Full: a wake is already waiting. Disconnected: the store
                 // is closing. Either way there is nothing more to do.

@@ -75,7 +75,7 @@ impl std::str::FromStr for AuditAnchor {
 
 impl Check {
     /// A check with no problems found (yet).
-    pub(super) fn passed(name: &'static str) -> Self {
+    pub fn passed(name: &'static str) -> Self {
         Check { name, problem_count: 0, problems: Vec::new(), micros: 0 }
     }
 }
@@ -92,7 +92,34 @@ pub(super) fn micros(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
+/// The name of SQLite's own check of the file.
+pub const INTEGRITY: &str = "database integrity (PRAGMA integrity_check)";
+
 impl VerifyReport {
+    /// A report for a damaged file: the integrity check's findings (or
+    /// SQLite's refusal to read it) and a note that nothing else was checked.
+    pub fn damaged(mut checks: Vec<Check>) -> VerifyReport {
+        if checks.is_empty() {
+            checks.push(Check::passed(INTEGRITY));
+        }
+        checks.push(Check {
+            name: "the ledger checks (not run: the file is damaged; restore it from the latest backup)",
+            problem_count: 1,
+            problems: vec!["not run".to_string()],
+            micros: 0,
+        });
+        VerifyReport { checks, counts: LedgerCounts::default(), head: None }
+    }
+
+    /// SQLite's own findings of damage, if any.
+    pub fn damage(&self) -> Option<&str> {
+        self.checks
+            .iter()
+            .find(|c| c.name == INTEGRITY && c.problem_count > 0)
+            .and_then(|c| c.problems.first())
+            .map(String::as_str)
+    }
+
     /// Time spent on the ledger checks, without SQLite's page-level integrity check.
     pub fn ledger_check_micros(&self) -> u64 {
         self.checks
@@ -119,12 +146,18 @@ impl Db<'_> {
         let started = Instant::now();
         let integrity: Vec<String> = self.strings("PRAGMA integrity_check")?;
         let integrity_problems: Vec<String> = integrity.into_iter().filter(|r| r != "ok").collect();
+        let damaged = !integrity_problems.is_empty();
         checks.push(Check {
-            name: "database integrity (PRAGMA integrity_check)",
+            name: INTEGRITY,
             problem_count: integrity_problems.len() as u64,
             problems: integrity_problems.into_iter().take(MAX_LISTED).collect(),
             micros: micros(started),
         });
+        if damaged {
+            // The ledger checks would read the damaged pages: the report
+            // stops here, and says why.
+            return Ok(VerifyReport::damaged(checks));
+        }
         // The sums the ledger checks compare come from one sequential pass
         // over each table (entries, postings, accounts, bills, bill lines)
         // rather than a GROUP BY or a correlated subquery per check: at ten

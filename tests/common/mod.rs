@@ -86,7 +86,7 @@ pub fn fixture() -> Fixture {
 pub fn file_fixture() -> FileFixture {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("ledger.db");
-    let fixture = with_staff(Desk::open(&path).expect("a desk on a file"));
+    let fixture = with_staff(Desk::create(&path).expect("a desk on a file"));
     FileFixture { fixture, path, _dir: dir }
 }
 
