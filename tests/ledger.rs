@@ -710,3 +710,88 @@ fn a_client_key_cannot_use_the_prefix_of_the_desk_s_own_keys() {
     let report = f.desk.assess_late_fees(&actor, now(), day(2026, 10, 25)).unwrap();
     assert_eq!(report.assessed, 1);
 }
+
+/// A corrected read replaces the read it corrects for everything after it:
+/// the next bill, which started from the read corrected, is re-rated from
+/// the correction in the same action (previewed, and counted under the same
+/// limit), so no gallon goes unbilled or is billed twice; each bill opens on
+/// the reading the one before it closes on, and verify says so when not.
+#[test]
+fn a_corrected_read_re_rates_the_next_bill_too() {
+    let mut f = fixture();
+    let account = f.residential();
+    let august = f.bill_month(account, 2026, 8, 6_400); // 5,400 gal, read in error
+    let september = f.bill_month(account, 2026, 9, 11_800); // 5,400 gal from the wrong read
+    let balance = f.balance(account);
+
+    // August really read 4000: 3,000 gallons; September then used 7,800.
+    let review = f.desk.preview_rerate(august.bill, 4_000, false).unwrap();
+    assert_eq!(review.corrected_consumption_gal, 3_000);
+    let next = review.next.as_ref().expect("September started from the read corrected");
+    assert_eq!((next.bill.id, next.closing_reading, next.corrected_consumption_gal), (september.bill, 11_800, 7_800));
+    let by_service: Vec<(ServiceKind, i64)> = next.services.iter().map(|s| (s.service, s.difference.cents())).collect();
+    assert_eq!(
+        by_service,
+        [
+            (ServiceKind::Water, 4204 - 2911), // 7.800 kgal x $5.39 = 42.04
+            (ServiceKind::Sewer, 6012 - 5411), // capped at 6,000 gal: 60.12
+            (ServiceKind::Stormwater, 0),
+            (ServiceKind::Refuse, 0),
+            (ServiceKind::Emsacare, 0),
+        ]
+    );
+    assert_eq!(review.rewritten(), cents(3_699 + 1_894), "both bills count against the limit");
+
+    // A CAR III's $500 adjustment limit covers it: both post, in one action.
+    let car3 = f.staff.car3.clone();
+    let request = RerateRequest {
+        bill: august.bill,
+        corrected_reading: 4_000,
+        rollover: false,
+        reason: ReasonCode::MeterError,
+        note: "reader transposed digits".into(),
+        key: "rerate-aug".into(),
+    };
+    f.desk.adjust_bill_by_read(&car3, now(), &request).unwrap();
+    assert_eq!(f.balance(account), balance - cents(3_699) + cents(1_894));
+    let adjustments: Vec<_> = f
+        .desk
+        .overview(account, now())
+        .unwrap()
+        .entries
+        .iter()
+        .filter(|e| e.kind == PostingKind::Adjustment)
+        .map(|e| e.bill_id)
+        .collect();
+    assert_eq!(adjustments.len(), 2, "{adjustments:?}");
+    assert!(adjustments.contains(&Some(august.bill)) && adjustments.contains(&Some(september.bill)));
+    f.assert_verified();
+    // The next bill is billed from where September closes, as before.
+    let october = f.bill_month(account, 2026, 10, 14_000);
+    assert_eq!(
+        f.desk.overview(account, now()).unwrap().bills.iter().find(|b| b.id == october.bill).unwrap().consumption_gal,
+        2_200
+    );
+    f.assert_verified();
+
+    // Without the follow-on (as before this fix), verify names the gap.
+    f.desk
+        .store_for_tests()
+        .raw_sql_for_tests("DROP TRIGGER bill_openings_no_delete; DELETE FROM bill_openings;")
+        .unwrap();
+    let report = f.desk.verify().unwrap();
+    let named = &report
+        .checks
+        .iter()
+        .find(|c| c.name == "every bill opens on the reading the bill before it closes on")
+        .unwrap()
+        .problems;
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(
+        named[0].contains(&format!(
+            "bill {} opens on reading 6400, but bill {} before it closes on 4000",
+            september.bill, august.bill
+        )),
+        "{named:?}"
+    );
+}

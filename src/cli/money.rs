@@ -262,9 +262,28 @@ fn print_review(out: &mut impl Write, review: &RerateReview, reading: u64) -> Re
         ))?;
     }
     w(format!("  Difference: {}", review.difference))?;
-    if !review.later_bills.is_empty() {
-        let later: Vec<String> = review.later_bills.iter().map(ToString::to_string).collect();
-        w(format!("  Later bills started from this read and may need a look too: {}", later.join(", ")))?;
+    if let Some(next) = &review.next {
+        w(format!(
+            "Bill {} ({} to {}), which started from the read corrected, is re-rated from it too: reading {} → {}, \
+             {} gal → {} gal",
+            next.bill.id,
+            next.bill.period_start,
+            next.bill.period_end,
+            reading,
+            next.closing_reading,
+            next.bill.consumption_gal,
+            next.corrected_consumption_gal
+        ))?;
+        for s in &next.services {
+            w(format!(
+                "    {:<12} {:>12} → {:>12}  {:>12}",
+                s.service.to_string(),
+                s.before.to_string(),
+                s.after.to_string(),
+                s.difference.to_string()
+            ))?;
+        }
+        w(format!("  Difference: {}", next.difference))?;
     }
     Ok(())
 }

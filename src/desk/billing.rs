@@ -15,11 +15,13 @@ use super::{
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
 use crate::domain::authority::MoneyAction;
+use crate::domain::ids::ReadId;
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, merge_lines};
 use crate::domain::money::AmountError;
 use crate::domain::rates::{BillLine, RateBook, RatingInput};
 use crate::domain::reads::{ReadKind, consumption};
+use crate::store::ReadRow;
 use crate::store::{BillRow, Db, NewBill};
 
 /// Days from the bill date to the due date.
@@ -89,13 +91,38 @@ pub struct ServiceDifference {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RerateReview {
     pub bill: BillRow,
+    /// The reading the bill starts from (its own, or one a later correction
+    /// of the bill before it put in its place).
+    pub opening_reading: u64,
     pub corrected_consumption_gal: u64,
     pub after: Vec<BillLine>,
     pub services: Vec<ServiceDifference>,
     pub difference: Money,
-    /// Later bills that started from the read being corrected: their
-    /// consumption may need a look too.
-    pub later_bills: Vec<BillId>,
+    /// The next bill, which started from the read being corrected: a
+    /// corrected read replaces the read it corrects for everything after it,
+    /// so that bill is re-rated from the correction too, in the same action
+    /// and under the same limits.
+    pub next: Option<NextBill>,
+}
+
+/// The bill after a corrected one, re-rated from the corrected read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextBill {
+    pub bill: BillRow,
+    /// The reading it closes on (in force), unchanged.
+    pub closing_reading: u64,
+    pub corrected_consumption_gal: u64,
+    pub services: Vec<ServiceDifference>,
+    pub difference: Money,
+}
+
+impl RerateReview {
+    /// How much the re-rate rewrites, up or down, on both bills: what the
+    /// person's adjustment limit is checked against.
+    pub fn rewritten(&self) -> Money {
+        let both = self.services.iter().chain(self.next.iter().flat_map(|n| n.services.iter()));
+        both.map(|s| s.difference.abs()).sum()
+    }
 }
 
 /// Which way a line adjustment goes.
@@ -148,13 +175,13 @@ impl Batch<'_> {
             };
             bill_stands(db, request.bill)?;
             let review = rerate_review(db, rates, request.bill, request.corrected_reading, request.rollover)?;
-            if review.services.iter().all(|s| s.difference.is_zero()) {
+            let amount = review.rewritten();
+            if amount.is_zero() {
                 return Err(DeskError::NothingToAdjust);
             }
             open_account_row(db, review.bill.account_id)?;
-            // Every service's change counts, up or down: the authority is
-            // over how much of the bill is rewritten, not only its net.
-            let amount: Money = review.services.iter().map(|s| s.difference.abs()).sum();
+            // Every service's change counts, up or down, on both bills: the
+            // authority is over how much is rewritten, not only its net.
             self.authorize(
                 db,
                 actor,
@@ -167,13 +194,14 @@ impl Batch<'_> {
                     amount,
                 },
             )?;
+            let (_, closing) = reads_in_force(db, review.bill.id)?;
             let read = db.insert_read(
                 review.bill.account_id,
-                review.bill.current_read.read_on.min(today),
+                closing.read_on.min(today),
                 request.corrected_reading,
                 ReadKind::Actual,
                 request.rollover,
-                Some(review.bill.current_read.id),
+                Some(closing.id),
                 actor.user_id,
                 now,
             )?;
@@ -198,8 +226,61 @@ impl Batch<'_> {
                 Some((read, review.corrected_consumption_gal)),
                 &lines,
             )?;
+            if let Some(next) = &review.next {
+                self.rerate_next(db, actor, now, (posted, read), next, request.reason, &note, today)?;
+            }
             Ok(posted)
         })
+    }
+
+    /// Posts the next bill's re-rate from the corrected read (see
+    /// [`RerateReview::next`]), under a key made from the first posting's.
+    #[allow(clippy::too_many_arguments)]
+    fn rerate_next(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        (first, read): (Posted, ReadId),
+        next: &NextBill,
+        reason: ReasonCode,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
+        // The next bill starts from the correction, whether or not its
+        // charges change.
+        db.insert_bill_opening(next.bill.id, first.posting_id, read)?;
+        if next.services.iter().all(|s| s.difference.is_zero()) {
+            return Ok(());
+        }
+        let key = format!("{SYSTEM_KEY_PREFIX}next-bill:{}", first.posting_id);
+        let fresh =
+            super::FreshKey::new_system(&key, &(first.posting_id, next.bill.id, next.corrected_consumption_gal))?;
+        let memo = format!(
+            "Bill {} re-rated from corrected read {} (the bill before it, {}, was corrected): {note}",
+            next.bill.id, read, first.posting_id
+        );
+        let posted = self.post_money(
+            db,
+            actor,
+            now,
+            fresh,
+            adjustment_posting(&next.bill, &next.services, reason, memo, today),
+        )?;
+        let lines: Vec<_> = next
+            .services
+            .iter()
+            .filter(|s| !s.difference.is_zero())
+            .map(|s| (s.service, format!("{} re-rated from the corrected opening read", s.service), s.before, s.after))
+            .collect();
+        let (_, closing) = reads_in_force(db, next.bill.id)?;
+        db.insert_bill_adjustment(
+            posted.posting_id,
+            next.bill.id,
+            Some((closing.id, next.corrected_consumption_gal)),
+            &lines,
+        )?;
+        Ok(())
     }
 
     /// Adjusts one bill line by an amount, up or down.
@@ -451,19 +532,70 @@ pub(super) fn rerate_review(
 ) -> Result<RerateReview> {
     let bill = db.bill(bill)?.ok_or(DeskError::UnknownBill(bill))?;
     let row = db.account(bill.account_id)?.ok_or_else(|| DeskError::UnknownAccount(bill.account_id.to_string()))?;
-    let gallons = consumption(bill.previous_read.reading, corrected_reading, row.services.meter_dials, rollover)?;
+    let (opening, closing) = reads_in_force(db, bill.id)?;
+    let gallons = consumption(opening.reading, corrected_reading, row.services.meter_dials, rollover)?;
+    let (after, services) = rerated(db, rates, &row.services, &bill, gallons)?;
+    // The next bill started from the read corrected: it starts from the
+    // correction now.
+    let next = match db.bill_opening_on(bill.account_id, closing.id)? {
+        Some(next) if next != bill.id => {
+            let next = db.bill(next)?.ok_or(DeskError::UnknownBill(next))?;
+            let (_, next_closing) = reads_in_force(db, next.id)?;
+            let gallons =
+                consumption(corrected_reading, next_closing.reading, row.services.meter_dials, next_closing.rollover)
+                    .map_err(|e| {
+                    DeskError::Invalid(format!(
+                        "the corrected read {corrected_reading} does not fit before bill {}'s closing read {} \
+                             ({e}): check the reading",
+                        next.id, next_closing.reading
+                    ))
+                })?;
+            let (_, services) = rerated(db, rates, &row.services, &next, gallons)?;
+            Some(NextBill {
+                closing_reading: next_closing.reading,
+                corrected_consumption_gal: gallons,
+                difference: services.iter().map(|s| s.difference).sum(),
+                services,
+                bill: next,
+            })
+        }
+        _ => None,
+    };
+    Ok(RerateReview {
+        difference: services.iter().map(|s| s.difference).sum(),
+        opening_reading: opening.reading,
+        corrected_consumption_gal: gallons,
+        after,
+        services,
+        next,
+        bill,
+    })
+}
+
+/// The reads `bill` stands on now (see [`Db::bill_reads_in_force`]).
+fn reads_in_force(db: &Db, bill: BillId) -> Result<(ReadRow, ReadRow)> {
+    db.bill_reads_in_force(bill)?.ok_or(DeskError::UnknownBill(bill))
+}
+
+/// `bill` rated again for `gallons`, by the schedule and sewer cap it was
+/// rated with: its new lines, and each service before (as billed and
+/// adjusted since) and after.
+fn rerated(
+    db: &Db,
+    rates: &RateBook,
+    services: &crate::domain::account::Services,
+    bill: &BillRow,
+    gallons: u64,
+) -> Result<(Vec<BillLine>, Vec<ServiceDifference>)> {
     let schedule = rates.get(&bill.schedule_id).ok_or_else(|| {
         DeskError::Invalid(format!("bill {} was rated by schedule {}, which is not loaded", bill.id, bill.schedule_id))
     })?;
-    let after = schedule.rate(&RatingInput {
-        services: &row.services,
-        consumption_gal: gallons,
-        sewer_cap_gal: bill.sewer_cap_gal,
-    })?;
+    let after =
+        schedule.rate(&RatingInput { services, consumption_gal: gallons, sewer_cap_gal: bill.sewer_cap_gal })?;
     let original = service_totals(&bill.lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>());
     let prior = db.bill_adjusted_by_service(bill.id)?;
     let corrected = service_totals(&after);
-    let mut services = Vec::new();
+    let mut differences = Vec::new();
     for service in ServiceKind::ALL {
         let before =
             original.get(service).copied().unwrap_or_default() + prior.get(service).copied().unwrap_or_default();
@@ -471,22 +603,9 @@ pub(super) fn rerate_review(
         if before.is_zero() && new.is_zero() {
             continue;
         }
-        services.push(ServiceDifference { service: *service, before, after: new, difference: new - before });
+        differences.push(ServiceDifference { service: *service, before, after: new, difference: new - before });
     }
-    let later_bills = db
-        .recent_bills(bill.account_id, 1000)?
-        .into_iter()
-        .filter(|b| b.previous_read.id == bill.current_read.id)
-        .map(|b| b.id)
-        .collect();
-    Ok(RerateReview {
-        difference: services.iter().map(|s| s.difference).sum(),
-        corrected_consumption_gal: gallons,
-        after,
-        services,
-        later_bills,
-        bill,
-    })
+    Ok((after, differences))
 }
 
 /// The posting for per-service differences: the receivable moves by the

@@ -103,6 +103,35 @@ fn row_to_read(row: &Row, at: usize) -> rusqlite::Result<ReadRow> {
     })
 }
 
+/// The opening and closing reads of bill `b` in force (`opening`,
+/// `closing`): the latest standing re-rate's, else the bill's own. SQL
+/// over `b`, so `verify` reads them the same way.
+macro_rules! reads_in_force {
+    () => {
+        "COALESCE((SELECT o.read_id FROM bill_openings o
+                   WHERE o.bill_id = b.id
+                     AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = o.posting_id)
+                   ORDER BY o.posting_id DESC LIMIT 1), b.previous_read_id) AS opening,
+         COALESCE((SELECT a.corrected_read_id FROM bill_adjustments a
+                   WHERE a.bill_id = b.id AND a.method = 'rerate'
+                     AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = a.posting_id)
+                   ORDER BY a.posting_id DESC LIMIT 1), b.current_read_id) AS closing"
+    };
+}
+pub(super) use reads_in_force;
+
+const BILL_READS_IN_FORCE: &str = concat!("SELECT ", reads_in_force!(), " FROM bills b WHERE b.id = ?1");
+
+/// Account ?1's standing bill whose opening read in force is ?2.
+const BILL_OPENING_ON: &str = concat!(
+    "SELECT id FROM (SELECT b.id, ",
+    reads_in_force!(),
+    " FROM bills b WHERE b.account_id = ?1
+       AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                       WHERE p.bill_id = b.id AND p.kind = 'bill'))
+     WHERE opening = ?2 ORDER BY id LIMIT 1"
+);
+
 /// A standing bill of account ?1 whose period overlaps ?2 to ?3. Reads by
 /// `bills_account_end`: only the bills that end on or after ?2.
 pub(super) const OVERLAPPING_BILL: &str = "SELECT b.id FROM bills b
@@ -291,11 +320,13 @@ impl Db<'_> {
     }
 
     /// Records the detail of a bill adjustment posting.
+    /// Records an adjustment of `bill`: by amount (`rerate` none), or a
+    /// re-rate with the bill's closing read in force and its consumption.
     pub fn insert_bill_adjustment(
         &self,
         posting: PostingId,
         bill: BillId,
-        corrected_read: Option<(ReadId, u64)>,
+        rerate: Option<(ReadId, u64)>,
         lines: &[(ServiceKind, String, Money, Money)],
     ) -> Result<()> {
         self.conn
@@ -306,9 +337,9 @@ impl Db<'_> {
             .execute(params![
                 posting,
                 bill,
-                if corrected_read.is_some() { "rerate" } else { "amount" },
-                corrected_read.map(|r| r.0),
-                corrected_read.map(|r| r.1)
+                if rerate.is_some() { "rerate" } else { "amount" },
+                rerate.map(|r| r.0),
+                rerate.map(|r| r.1)
             ])?;
         let mut insert = self.conn.prepare_cached(
             "INSERT INTO bill_adjustment_lines (posting_id, seq, service, description, before_cents, after_cents)
@@ -318,6 +349,36 @@ impl Db<'_> {
             insert.execute(params![posting, seq + 1, service, description, before, after])?;
         }
         Ok(())
+    }
+
+    /// Records that `bill` now starts from `read`, which the re-rate
+    /// `posting` of the bill before it put in place of the read it corrects.
+    pub fn insert_bill_opening(&self, bill: BillId, posting: PostingId, read: ReadId) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO bill_openings (bill_id, posting_id, read_id) VALUES (?1, ?2, ?3)")?
+            .execute(params![bill, posting, read])?;
+        Ok(())
+    }
+
+    /// The reads `bill` stands on now: its opening and closing reads, or
+    /// those its latest standing re-rates replaced them with.
+    pub fn bill_reads_in_force(&self, bill: BillId) -> Result<Option<(ReadRow, ReadRow)>> {
+        let ids: Option<(ReadId, ReadId)> = self
+            .conn
+            .prepare_cached(BILL_READS_IN_FORCE)?
+            .query_row([bill], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((opening, closing)) = ids else { return Ok(None) };
+        match (self.read(opening)?, self.read(closing)?) {
+            (Some(opening), Some(closing)) => Ok(Some((opening, closing))),
+            _ => Err(super::StoreError::Corrupt(format!("bill {bill} stands on a read that is not there"))),
+        }
+    }
+
+    /// The account's standing bill that opens on `read` (in force), if any:
+    /// the one after the bill that closed on it.
+    pub fn bill_opening_on(&self, account: AccountId, read: ReadId) -> Result<Option<BillId>> {
+        Ok(self.conn.prepare_cached(BILL_OPENING_ON)?.query_row(params![account, read], |r| r.get(0)).optional()?)
     }
 
     pub fn read(&self, id: ReadId) -> Result<Option<ReadRow>> {

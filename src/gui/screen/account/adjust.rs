@@ -118,7 +118,7 @@ impl AdjustForm {
     fn weighed(&self) -> Option<Money> {
         match self.method {
             Method::Read => match &self.review {
-                Some(Ok(review)) => Some(review.services.iter().map(|s| s.difference.abs()).sum()),
+                Some(Ok(review)) => Some(review.rewritten()),
                 _ => None,
             },
             Method::Line => Money::parse(&self.amount).ok(),
@@ -355,11 +355,17 @@ impl AdjustForm {
                     row![text("The bill changes by").width(Fill), money(review.difference)],
                 ]
                 .spacing(4);
-                if !review.later_bills.is_empty() {
-                    let later: Vec<String> = review.later_bills.iter().map(ToString::to_string).collect();
+                if let Some(next) = &review.next {
                     shown = shown.push(
-                        text(format!("Later bills started from this read: {}. Check them too.", later.join(", ")))
-                            .style(text::warning),
+                        text(format!(
+                            "Bill {} started from the read corrected: it is re-rated from the correction too \
+                             ({} gallons, billed {}), changing by {}.",
+                            next.bill.id,
+                            crate::desk::explain::thousands(next.corrected_consumption_gal),
+                            crate::desk::explain::thousands(next.bill.consumption_gal),
+                            next.difference
+                        ))
+                        .style(text::warning),
                     );
                 }
                 shown.into()
