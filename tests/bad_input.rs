@@ -449,6 +449,7 @@ fn rerate(bill: BillId, corrected_reading: u64, note: &str) -> RerateRequest {
         reason: ReasonCode::MeterError,
         note: note.into(),
         key: format!("k-rerate-{bill}-{corrected_reading}"),
+        recompute_caps: false,
     }
 }
 

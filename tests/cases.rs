@@ -567,6 +567,7 @@ fn no_card_number_typed_into_any_field_is_stored_anywhere() {
         reason: ReasonCode::MeterError,
         note: next(),
         key: "card-5".into(),
+        recompute_caps: false,
     };
     desk.adjust_bill_by_read(&staff.manager, now(), &rerate).unwrap();
     let reverse = ReverseRequest { posting: posted.posting_id, note: next(), key: "card-6".into() };

@@ -27,6 +27,7 @@ fn populated(f: &mut Fixture) -> (AccountId, Posted, Posted) {
         reason: ReasonCode::MeterError,
         note: "misread".into(),
         key: "rerate-1".into(),
+        recompute_caps: false,
     };
     f.desk.adjust_bill_by_read(&actor, now(), &rerate).unwrap();
     let fees = f.desk.assess_late_fees(&actor, now(), day(2026, 10, 25)).unwrap();

@@ -290,6 +290,7 @@ fn a_reversed_bill_is_not_adjusted_again() {
         reason: ReasonCode::MeterError,
         note: "misread".into(),
         key: "rerate-reversed".into(),
+        recompute_caps: false,
     };
     let error = f.desk.adjust_bill_by_read(&actor, now(), &rerate).unwrap_err();
     assert!(matches!(&error, DeskError::Invalid(m) if m.contains("reversed")), "{error:?}");
@@ -503,6 +504,7 @@ fn re_rating_from_a_corrected_read_previews_then_posts_the_difference() {
         reason: ReasonCode::MeterError,
         note: "reader transposed digits; photo shows 0004000".into(),
         key: "rerate-sep".into(),
+        recompute_caps: false,
     };
     let posted = f.desk.adjust_bill_by_read(&actor, now(), &request).unwrap();
     assert!(!posted.replayed);
@@ -740,7 +742,7 @@ fn a_corrected_read_re_rates_the_next_bill_too() {
             (ServiceKind::Emsacare, 0),
         ]
     );
-    assert_eq!(review.rewritten(), cents(3_699 + 1_894), "both bills count against the limit");
+    assert_eq!(review.rewritten(false), cents(3_699 + 1_894), "both bills count against the limit");
 
     // A CAR III's $500 adjustment limit covers it: both post, in one action.
     let car3 = f.staff.car3.clone();
@@ -751,6 +753,7 @@ fn a_corrected_read_re_rates_the_next_bill_too() {
         reason: ReasonCode::MeterError,
         note: "reader transposed digits".into(),
         key: "rerate-aug".into(),
+        recompute_caps: false,
     };
     f.desk.adjust_bill_by_read(&car3, now(), &request).unwrap();
     assert_eq!(f.balance(account), balance - cents(3_699) + cents(1_894));
@@ -794,4 +797,81 @@ fn a_corrected_read_re_rates_the_next_bill_too() {
         )),
         "{named:?}"
     );
+}
+
+/// Sewer caps go on the readings in force. A winter bill corrected before
+/// the May recomputation counts as corrected; one corrected after it offers
+/// the cap's recomputation and the sewer re-rate of the bills rated with
+/// it, which the person takes (or not) in the same action.
+#[test]
+fn sewer_caps_go_on_the_readings_in_force_and_a_late_correction_offers_their_recomputation() {
+    let mut f = fixture();
+    let cap_now = |f: &mut common::Fixture, account| f.desk.overview(account, now()).unwrap().sewer_cap_gal;
+    // Two households, each billed 4,000 gallons a winter month (bill dates
+    // December, January, February: the November, December, January periods).
+    let (early, late) = (f.residential(), f.residential());
+    for account in [early, late] {
+        f.bill_month(account, 2025, 11, 5_000);
+        f.bill_month(account, 2025, 12, 9_000);
+    }
+    let january_early = f.bill_month(early, 2026, 1, 13_000);
+    let january_late = f.bill_month(late, 2026, 1, 13_000);
+    let manager = f.staff.manager.clone();
+    let correct = |bill, key: &str, recompute_caps| RerateRequest {
+        bill,
+        corrected_reading: 16_000,
+        rollover: false,
+        reason: ReasonCode::EstimatedRead,
+        note: "actual read received".into(),
+        key: key.into(),
+        recompute_caps,
+    };
+    // Corrected before May: January used 7,000; the cap averages 5,000.
+    f.desk.adjust_bill_by_read(&manager, now(), &correct(january_early.bill, "early", false)).unwrap();
+    f.desk.recompute_sewer_caps(2026).unwrap();
+    assert_eq!(cap_now(&mut f, early), Some(5_000), "the cap went on the corrected January");
+    assert_eq!(cap_now(&mut f, late), Some(4_000));
+
+    // The late household: February to September billed at 7,000 gallons a
+    // month, the sewer capped at 4,000 from May on; then January is corrected.
+    let mut reading = 20_000;
+    let mut rated = Vec::new();
+    for month in 2..=9 {
+        rated.push(f.bill_month(late, 2026, month, reading).bill);
+        reading += 7_000;
+    }
+    let review = f.desk.preview_rerate(january_late.bill, 16_000, false).unwrap();
+    assert_eq!(review.caps.len(), 1, "{:?}", review.caps);
+    let cap = &review.caps[0];
+    assert_eq!((cap.effective_from, cap.before_gal, cap.after_gal), (day(2026, 5, 1), 4_000, 5_000));
+    // The May to September bills were rated with it: 1,000 more gallons of
+    // sewer each, at $10.02 a thousand.
+    let offered: Vec<(utility_desk::domain::ids::BillId, i64)> =
+        cap.bills.iter().map(|b| (b.bill.id, b.difference.cents())).collect();
+    assert_eq!(offered, rated[3..].iter().map(|b| (*b, 1_002)).collect::<Vec<_>>());
+    let balance = f.balance(late);
+    // Not taken: the cap stays, and only the two bills' re-rates post.
+    let declined = RerateRequest { corrected_reading: 15_000, ..correct(january_late.bill, "late-declined", false) };
+    let declined_review = f.desk.preview_rerate(january_late.bill, 15_000, false).unwrap();
+    f.desk.adjust_bill_by_read(&manager, now(), &declined).unwrap();
+    assert_eq!(
+        f.balance(late),
+        balance + declined_review.difference + declined_review.next.as_ref().unwrap().difference
+    );
+    assert_eq!(cap_now(&mut f, late), Some(4_000));
+    // Taken (corrected again, to 16,000): the cap is recomputed and the
+    // sewer of May to September re-rated, all in one action.
+    let review = f.desk.preview_rerate(january_late.bill, 16_000, false).unwrap();
+    let before = f.balance(late);
+    f.desk.adjust_bill_by_read(&manager, now(), &correct(january_late.bill, "late-taken", true)).unwrap();
+    let caps: Money = review.caps.iter().flat_map(|c| c.bills.iter()).map(|b| b.difference).sum();
+    assert_eq!(f.balance(late), before + review.difference + review.next.as_ref().unwrap().difference + caps);
+    assert_eq!(cap_now(&mut f, late), Some(review.caps[0].after_gal));
+    // October is billed with the recomputed cap.
+    f.bill_month(late, 2026, 10, reading);
+    let october = f.desk.overview(late, now()).unwrap().bills[0].clone();
+    assert_eq!(october.sewer_cap_gal, review.caps[0].after_gal);
+    // And nothing is left to offer.
+    assert!(f.desk.preview_rerate(january_late.bill, 16_000, false).unwrap().caps.is_empty());
+    f.assert_verified();
 }

@@ -467,6 +467,7 @@ fn a_completed_reread_offers_the_re_rate_of_its_bill() {
         reason: ReasonCode::MeterError,
         note: format!("Re-read, order #{id}"),
         key: format!("order-{id}-rerate"),
+        recompute_caps: false,
     };
     f.fixture.desk.adjust_bill_by_read(&manager, now(), &rerate).unwrap();
     assert_eq!(f.fixture.balance(account), balance + preview.difference);

@@ -64,6 +64,11 @@ pub struct AdjustArgs {
     /// The corrected reading rolled over past the meter's last dial.
     #[arg(long, requires = "read")]
     rollover: bool,
+    /// Take the preview's offer: recompute the winter-average sewer caps the
+    /// corrected use went into, and re-rate the sewer of the bills rated
+    /// with them (all under the same adjustment limit).
+    #[arg(long, requires = "read")]
+    recompute_caps: bool,
     /// Why: leak, goodwill, service-outage, meter-error, estimated-read, billing-error, rate-error, other.
     #[arg(long, value_name = "CODE", required_unless_present = "batch", conflicts_with = "batch")]
     reason: Option<ReasonCode>,
@@ -159,6 +164,7 @@ pub fn adjust(desk: &mut Desk, out: &mut impl Write, args: AdjustArgs) -> Result
             reason,
             note,
             key: key_or_new(args.key, "rerate", now),
+            recompute_caps: args.recompute_caps,
         })
     } else {
         let (direction, text) = match (args.decrease, args.increase) {
@@ -284,6 +290,19 @@ fn print_review(out: &mut impl Write, review: &RerateReview, reading: u64) -> Re
             ))?;
         }
         w(format!("  Difference: {}", next.difference))?;
+    }
+    for cap in &review.caps {
+        w(format!(
+            "The winter-average sewer cap from {} went on the use as it was: {} gal, {} gal from the use in force \
+             (--recompute-caps recomputes it and re-rates the sewer of these bills too):",
+            cap.effective_from, cap.before_gal, cap.after_gal
+        ))?;
+        for bill in &cap.bills {
+            w(format!(
+                "    bill {} ({} to {}): {}",
+                bill.bill.id, bill.bill.period_start, bill.bill.period_end, bill.difference
+            ))?;
+        }
     }
     Ok(())
 }

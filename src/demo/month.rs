@@ -74,6 +74,7 @@ pub(super) fn simulate_month(
                 reason: ReasonCode::EstimatedRead,
                 note: "Actual read received; estimate was high".into(),
                 key: format!("demo-rerate-{bill}"),
+                recompute_caps: true,
             });
             match money(b, rng, staff, &staff.rep3, at(bill_date), &request, summary) {
                 Ok(true) => summary.adjustments += 1,

@@ -154,7 +154,8 @@ impl Desk {
         self.write(|db, _| {
             let mut set = 0;
             for account in db.open_account_ids()? {
-                if let Some(cap) = compute_cap(&db.winter_bills(account)?, on) {
+                let winter: Vec<_> = db.winter_bills(account)?.into_iter().map(|(_, bill)| bill).collect();
+                if let Some(cap) = compute_cap(&winter, on) {
                     set += u64::from(db.insert_sewer_cap_once(account, on, cap, "winter-average")?);
                 }
             }

@@ -75,6 +75,12 @@ pub struct RerateRequest {
     pub reason: ReasonCode,
     pub note: String,
     pub key: String,
+    /// Take the offer of [`RerateReview::caps`]: recompute the sewer caps
+    /// the corrected winter use went into, and re-rate the sewer of the
+    /// bills rated with them. Left out of the request's JSON when not
+    /// taken, so requests made before it hash as they did.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recompute_caps: bool,
 }
 
 /// One service's charges before and after re-rating.
@@ -103,6 +109,21 @@ pub struct RerateReview {
     /// so that bill is re-rated from the correction too, in the same action
     /// and under the same limits.
     pub next: Option<NextBill>,
+    /// Winter-average sewer caps the corrected use went into, already
+    /// computed from the use as it was: offered for recomputation, with the
+    /// sewer re-rate of the bills rated with each.
+    pub caps: Vec<CapChange>,
+}
+
+/// A sewer cap recomputed from the use in force, and what it changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CapChange {
+    /// The recomputation (1 May) whose cap changes.
+    pub effective_from: NaiveDate,
+    pub before_gal: u64,
+    pub after_gal: u64,
+    /// The bills rated with that cap, re-rated with the new one.
+    pub bills: Vec<NextBill>,
 }
 
 /// The bill after a corrected one, re-rated from the corrected read.
@@ -117,11 +138,14 @@ pub struct NextBill {
 }
 
 impl RerateReview {
-    /// How much the re-rate rewrites, up or down, on both bills: what the
+    /// How much the re-rate rewrites, up or down, on both bills (and, when
+    /// the caps' offer is taken, on the bills rated with them): what the
     /// person's adjustment limit is checked against.
-    pub fn rewritten(&self) -> Money {
+    pub fn rewritten(&self, with_caps: bool) -> Money {
         let both = self.services.iter().chain(self.next.iter().flat_map(|n| n.services.iter()));
-        both.map(|s| s.difference.abs()).sum()
+        let caps = self.caps.iter().flat_map(|c| c.bills.iter()).flat_map(|b| b.services.iter());
+        let caps = caps.filter(|_| with_caps);
+        both.chain(caps).map(|s| s.difference.abs()).sum()
     }
 }
 
@@ -175,7 +199,7 @@ impl Batch<'_> {
             };
             bill_stands(db, request.bill)?;
             let review = rerate_review(db, rates, request.bill, request.corrected_reading, request.rollover)?;
-            let amount = review.rewritten();
+            let amount = review.rewritten(request.recompute_caps);
             if amount.is_zero() {
                 return Err(DeskError::NothingToAdjust);
             }
@@ -229,8 +253,62 @@ impl Batch<'_> {
             if let Some(next) = &review.next {
                 self.rerate_next(db, actor, now, (posted, read), next, request.reason, &note, today)?;
             }
+            if request.recompute_caps {
+                for cap in &review.caps {
+                    db.insert_sewer_cap_correction(
+                        review.bill.account_id,
+                        cap.effective_from,
+                        posted.posting_id,
+                        cap.after_gal,
+                    )?;
+                    for bill in &cap.bills {
+                        self.rerate_for_cap(db, actor, now, posted, cap, bill, request.reason, today)?;
+                    }
+                }
+            }
             Ok(posted)
         })
+    }
+
+    /// Posts one bill's sewer re-rate for a recomputed cap (see
+    /// [`RerateReview::caps`]), under a key made from the re-rate's posting.
+    #[allow(clippy::too_many_arguments)]
+    fn rerate_for_cap(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        first: Posted,
+        cap: &CapChange,
+        bill: &NextBill,
+        reason: ReasonCode,
+        today: NaiveDate,
+    ) -> Result<()> {
+        if bill.services.iter().all(|s| s.difference.is_zero()) {
+            return Ok(());
+        }
+        let key = format!("{SYSTEM_KEY_PREFIX}sewer-cap:{}:{}", first.posting_id, bill.bill.id);
+        let fresh = super::FreshKey::new_system(&key, &(first.posting_id, bill.bill.id, cap.after_gal))?;
+        let memo = format!(
+            "Bill {} sewer re-rated: the winter-average cap from {} is {} gallons, not {} (a winter read was \
+             corrected by posting {})",
+            bill.bill.id, cap.effective_from, cap.after_gal, cap.before_gal, first.posting_id
+        );
+        let posted = self.post_money(
+            db,
+            actor,
+            now,
+            fresh,
+            adjustment_posting(&bill.bill, &bill.services, reason, memo, today),
+        )?;
+        let lines: Vec<_> = bill
+            .services
+            .iter()
+            .filter(|s| !s.difference.is_zero())
+            .map(|s| (s.service, format!("{} re-rated with the corrected sewer cap", s.service), s.before, s.after))
+            .collect();
+        db.insert_bill_adjustment(posted.posting_id, bill.bill.id, None, &lines)?;
+        Ok(())
     }
 
     /// Posts the next bill's re-rate from the corrected read (see
@@ -561,7 +639,9 @@ pub(super) fn rerate_review(
         }
         _ => None,
     };
+    let caps = cap_changes(db, rates, &row, (&bill, gallons), next.as_ref())?;
     Ok(RerateReview {
+        caps,
         difference: services.iter().map(|s| s.difference).sum(),
         opening_reading: opening.reading,
         corrected_consumption_gal: gallons,
@@ -569,6 +649,81 @@ pub(super) fn rerate_review(
         services,
         next,
         bill,
+    })
+}
+
+/// The winter-average caps that `corrected` (a bill and its corrected use)
+/// and the next bill's corrected use went into, already computed: each with
+/// its recomputation from the use in force and the sewer re-rate of the
+/// bills rated with it. Caps the corrections do not move are left out.
+fn cap_changes(
+    db: &Db,
+    rates: &RateBook,
+    row: &crate::store::AccountRow,
+    (bill, gallons): (&BillRow, u64),
+    next: Option<&NextBill>,
+) -> Result<Vec<CapChange>> {
+    use crate::domain::sewer_cap::{cap_in_effect_from, compute_cap};
+    let account = bill.account_id;
+    let winter = db.winter_bills(account)?;
+    let corrected: Vec<_> = winter
+        .iter()
+        .map(|(id, w)| {
+            let mut w = *w;
+            if *id == bill.id {
+                w.consumption_gal = gallons;
+            } else if let Some(next) = next.filter(|n| n.bill.id == *id) {
+                w.consumption_gal = next.corrected_consumption_gal;
+            }
+            w
+        })
+        .collect();
+    if corrected.iter().zip(&winter).all(|(c, (_, w))| c == w) {
+        return Ok(Vec::new());
+    }
+    let as_it_was: Vec<_> = winter.iter().map(|(_, w)| *w).collect();
+    let mut changes = Vec::new();
+    for (effective_from, before_gal) in db.winter_caps(account)? {
+        let (Some(after_gal), Some(was)) =
+            (compute_cap(&corrected, effective_from), compute_cap(&as_it_was, effective_from))
+        else {
+            continue;
+        };
+        if after_gal == was || after_gal == before_gal {
+            continue;
+        }
+        let mut bills = Vec::new();
+        for rated in db.recent_bills(account, 10_000)? {
+            let skip = rated.id == bill.id || next.is_some_and(|n| n.bill.id == rated.id);
+            if skip || cap_in_effect_from(rated.period_end) != effective_from || !bill_stands_now(db, rated.id)? {
+                continue;
+            }
+            if db.sewer_cap_row_on(account, rated.period_end)?.map(|(from, _, _)| from) != Some(effective_from) {
+                continue;
+            }
+            let rated = db.bill(rated.id)?.ok_or(DeskError::UnknownBill(rated.id))?;
+            let (opening, closing) = reads_in_force(db, rated.id)?;
+            let gallons = consumption(opening.reading, closing.reading, row.services.meter_dials, closing.rollover)?;
+            let (_, services) = rerated_with(db, rates, &row.services, &rated, gallons, Some(after_gal))?;
+            bills.push(NextBill {
+                closing_reading: closing.reading,
+                corrected_consumption_gal: gallons,
+                difference: services.iter().map(|s| s.difference).sum(),
+                services,
+                bill: rated,
+            });
+        }
+        bills.reverse();
+        changes.push(CapChange { effective_from, before_gal, after_gal, bills });
+    }
+    Ok(changes)
+}
+
+/// Whether the bill's own posting stands (it was not reversed).
+fn bill_stands_now(db: &Db, bill: BillId) -> Result<bool> {
+    Ok(match db.bill_posting(bill, PostingKind::Bill)? {
+        Some(posting) => db.posting(posting)?.is_some_and(|p| p.reversed_by.is_none()),
+        None => false,
     })
 }
 
@@ -587,11 +742,31 @@ fn rerated(
     bill: &BillRow,
     gallons: u64,
 ) -> Result<(Vec<BillLine>, Vec<ServiceDifference>)> {
+    rerated_with(db, rates, services, bill, gallons, None)
+}
+
+/// [`rerated`], with `cap` for the sewer cap (else the cap in force for the
+/// bill's period: as it was rated, or as a re-rate since corrected it).
+fn rerated_with(
+    db: &Db,
+    rates: &RateBook,
+    services: &crate::domain::account::Services,
+    bill: &BillRow,
+    gallons: u64,
+    cap: Option<u64>,
+) -> Result<(Vec<BillLine>, Vec<ServiceDifference>)> {
     let schedule = rates.get(&bill.schedule_id).ok_or_else(|| {
         DeskError::Invalid(format!("bill {} was rated by schedule {}, which is not loaded", bill.id, bill.schedule_id))
     })?;
-    let after =
-        schedule.rate(&RatingInput { services, consumption_gal: gallons, sewer_cap_gal: bill.sewer_cap_gal })?;
+    let cap = match cap {
+        Some(cap) => cap,
+        None => match db.sewer_cap_row_on(bill.account_id, bill.period_end)? {
+            // Corrected since the bill was rated: the correction.
+            Some((from, cap, _)) if db.winter_caps(bill.account_id)?.iter().any(|(f, _)| *f == from) => cap,
+            _ => bill.sewer_cap_gal,
+        },
+    };
+    let after = schedule.rate(&RatingInput { services, consumption_gal: gallons, sewer_cap_gal: cap })?;
     let original = service_totals(&bill.lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>());
     let prior = db.bill_adjusted_by_service(bill.id)?;
     let corrected = service_totals(&after);

@@ -288,24 +288,79 @@ impl Db<'_> {
 
     /// The sewer cap in effect for `account` on `date`.
     pub fn sewer_cap_on(&self, account: AccountId, date: NaiveDate) -> Result<Option<u64>> {
+        Ok(self.sewer_cap_row_on(account, date)?.map(|(_, cap, _)| cap))
+    }
+
+    /// The account's cap in effect on `date`: its effective date, the cap
+    /// (its latest standing correction's, if any) and its source.
+    pub fn sewer_cap_row_on(&self, account: AccountId, date: NaiveDate) -> Result<Option<(NaiveDate, u64, String)>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT cap_gal FROM sewer_caps WHERE account_id = ?1 AND effective_from <= ?2
-                 ORDER BY effective_from DESC LIMIT 1",
+                "SELECT s.effective_from,
+                        COALESCE((SELECT c.cap_gal FROM sewer_cap_corrections c
+                                  WHERE c.account_id = s.account_id AND c.effective_from = s.effective_from
+                                    AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = c.posting_id)
+                                  ORDER BY c.posting_id DESC LIMIT 1), s.cap_gal),
+                        s.source
+                 FROM sewer_caps s WHERE s.account_id = ?1 AND s.effective_from <= ?2
+                 ORDER BY s.effective_from DESC LIMIT 1",
             )?
-            .query_row(params![account, Day(date)], |r| r.get(0))
+            .query_row(params![account, Day(date)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?)
     }
 
-    /// Water billed in December, January and February (the cap's inputs).
-    pub fn winter_bills(&self, account: AccountId) -> Result<Vec<WinterBill>> {
+    /// The account's winter-average caps, by effective date (as computed,
+    /// or as last corrected).
+    pub fn winter_caps(&self, account: AccountId) -> Result<Vec<(NaiveDate, u64)>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT bill_date, consumption_gal FROM bills
-             WHERE account_id = ?1 AND CAST(strftime('%m', bill_date) AS INTEGER) IN (12, 1, 2)",
+            "SELECT s.effective_from,
+                    COALESCE((SELECT c.cap_gal FROM sewer_cap_corrections c
+                              WHERE c.account_id = s.account_id AND c.effective_from = s.effective_from
+                                AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = c.posting_id)
+                              ORDER BY c.posting_id DESC LIMIT 1), s.cap_gal)
+             FROM sewer_caps s WHERE s.account_id = ?1 AND s.source = 'winter-average' ORDER BY s.effective_from",
         )?;
-        let rows =
-            statement.query_map([account], |r| Ok(WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))?;
+        let rows = statement.query_map([account], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records a cap recomputed by the re-rate `posting`.
+    pub fn insert_sewer_cap_correction(
+        &self,
+        account: AccountId,
+        effective_from: NaiveDate,
+        posting: crate::domain::ids::PostingId,
+        cap_gal: u64,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sewer_cap_corrections (account_id, effective_from, posting_id, cap_gal)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![account, Day(effective_from), posting, cap_gal])?;
+        Ok(())
+    }
+
+    /// Water billed in December, January and February (the cap's inputs),
+    /// as it stands: the standing bills, each at its consumption in force
+    /// (its latest standing re-rate's, else as billed).
+    pub fn winter_bills(&self, account: AccountId) -> Result<Vec<(crate::domain::ids::BillId, WinterBill)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT b.bill_date,
+                    COALESCE((SELECT a.consumption_gal FROM bill_adjustments a
+                              WHERE a.bill_id = b.id AND a.method = 'rerate'
+                                AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = a.posting_id)
+                              ORDER BY a.posting_id DESC LIMIT 1), b.consumption_gal),
+                    b.id
+             FROM bills b
+             WHERE b.account_id = ?1 AND CAST(strftime('%m', b.bill_date) AS INTEGER) IN (12, 1, 2)
+               AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                               WHERE p.bill_id = b.id AND p.kind = 'bill')",
+        )?;
+        let rows = statement.query_map([account], |r| {
+            Ok((r.get(2)?, WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -40,6 +40,9 @@ pub struct AdjustForm {
     rollover: bool,
     /// The re-rate the corrected read gives, when it has been worked out.
     review: Option<Result<RerateReview, String>>,
+    /// The offer of the review's sewer caps is taken (see
+    /// [`RerateReview::caps`]).
+    recompute_caps: bool,
     line: u32,
     direction: LineDirection,
     amount: String,
@@ -57,11 +60,19 @@ pub struct AdjustForm {
 pub enum Message {
     Method(Method),
     Reading(String),
-    Reviewed { generation: u64, review: Result<Box<RerateReview>, DeskError> },
+    Reviewed {
+        generation: u64,
+        review: Result<Box<RerateReview>, DeskError>,
+    },
+    /// Take, or not, the offer to recompute the sewer caps the correction went into.
+    RecomputeCaps(bool),
     Line(u32),
     Direction(LineDirection),
     Amount(String),
-    Decided { generation: u64, decision: Result<Decision, DeskError> },
+    Decided {
+        generation: u64,
+        decision: Result<Decision, DeskError>,
+    },
     Reason(reason::Message),
     Note(String),
     Next,
@@ -83,6 +94,7 @@ impl AdjustForm {
             reading: String::new(),
             rollover: false,
             review: None,
+            recompute_caps: false,
             line: 1,
             direction: LineDirection::Decrease,
             amount: String::new(),
@@ -118,7 +130,7 @@ impl AdjustForm {
     fn weighed(&self) -> Option<Money> {
         match self.method {
             Method::Read => match &self.review {
-                Some(Ok(review)) => Some(review.rewritten()),
+                Some(Ok(review)) => Some(review.rewritten(self.recompute_caps)),
                 _ => None,
             },
             Method::Line => Money::parse(&self.amount).ok(),
@@ -159,6 +171,7 @@ impl AdjustForm {
                     reason,
                     note,
                     key,
+                    recompute_caps: self.recompute_caps && review_has_caps(&self.review),
                 }))
             }
             Method::Line => Ok(MoneyRequest::AdjustLine(LineAdjustRequest {
@@ -211,6 +224,11 @@ impl AdjustForm {
                 self.decide(backend, actor)
             }
             Message::Reviewed { .. } => Task::none(),
+            Message::RecomputeCaps(take) => {
+                self.recompute_caps = take;
+                self.generation += 1;
+                self.decide(backend, actor)
+            }
             Message::Line(line) => {
                 self.line = line;
                 Task::none()
@@ -355,6 +373,25 @@ impl AdjustForm {
                     row![text("The bill changes by").width(Fill), money(review.difference)],
                 ]
                 .spacing(4);
+                for cap in &review.caps {
+                    let bills: Vec<String> =
+                        cap.bills.iter().map(|b| format!("bill {} {}", b.bill.id, b.difference)).collect();
+                    shown = shown.push(text(format!(
+                        "The sewer cap from {} went on the use as it was: {} gallons; from the use in force, {}. \
+                         Bills rated with it: {}.",
+                        cap.effective_from,
+                        crate::desk::explain::thousands(cap.before_gal),
+                        crate::desk::explain::thousands(cap.after_gal),
+                        if bills.is_empty() { "none".to_string() } else { bills.join(", ") }
+                    )));
+                }
+                if !review.caps.is_empty() {
+                    shown = shown.push(
+                        iced::widget::checkbox(self.recompute_caps)
+                            .label("Recompute the cap and re-rate those bills' sewer too")
+                            .on_toggle(Message::RecomputeCaps),
+                    );
+                }
                 if let Some(next) = &review.next {
                     shown = shown.push(
                         text(format!(
@@ -449,4 +486,9 @@ impl AdjustForm {
 fn parse_reading(text: &str) -> Result<u64, String> {
     let digits: String = text.trim().chars().filter(|c| *c != ',').collect();
     digits.parse::<u64>().map_err(|_| format!("\"{}\" is not a meter read: digits only", text.trim()))
+}
+
+/// Whether the review offers caps to recompute.
+fn review_has_caps(review: &Option<Result<RerateReview, String>>) -> bool {
+    matches!(review, Some(Ok(r)) if !r.caps.is_empty())
 }
