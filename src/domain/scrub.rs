@@ -31,6 +31,9 @@ const ZEROS: &[u32] = &[
 
 /// The value of a decimal digit in any of [`ZEROS`]' scripts.
 fn digit(c: char) -> Option<u8> {
+    if c.is_ascii() {
+        return c.is_ascii_digit().then(|| c as u8 - b'0');
+    }
     let code = u32::from(c);
     ZEROS.iter().find(|&&zero| (zero..zero + 10).contains(&code)).map(|&zero| (code - zero) as u8)
 }
@@ -57,7 +60,16 @@ fn card_spans(chars: &[char]) -> Vec<(usize, usize)> {
             i += 1;
             continue;
         }
-        // The run: groups of digits with one separator between each.
+        // Where the run ends: groups of digits with one separator between
+        // each. A run glued to letters is part of a word, not a number typed
+        // on its own: a hash, a meter or order code ("W12345678", "7af3...").
+        let run_end = run_end(chars, i);
+        let alone =
+            (i == 0 || !chars[i - 1].is_alphanumeric()) && chars.get(run_end).is_none_or(|c| !c.is_alphanumeric());
+        if !alone || digit_count(&chars[i..run_end]) < *CARD_DIGITS.start() {
+            i = run_end;
+            continue;
+        }
         let mut groups: Vec<Group> = Vec::new();
         let mut j = i;
         loop {
@@ -73,17 +85,33 @@ fn card_spans(chars: &[char]) -> Vec<(usize, usize)> {
                 _ => break,
             }
         }
-        let run_end = groups.last().map_or(j, |g| g.end);
-        // A run glued to letters is part of a word, not a number typed on
-        // its own: a hash, a meter or order code ("W12345678", "7af3...").
-        let alone =
-            (i == 0 || !chars[i - 1].is_alphanumeric()) && chars.get(run_end).is_none_or(|c| !c.is_alphanumeric());
-        if alone && let Some(first) = card_start(&groups) {
+        debug_assert_eq!(groups.last().map(|g| g.end), Some(run_end));
+        if let Some(first) = card_start(&groups) {
             spans.push((groups[first].start, run_end));
         }
-        i = run_end.max(i + 1);
+        i = run_end;
     }
     spans
+}
+
+/// Where the run of digit groups starting at `start` (a digit) ends: after
+/// its last digit, groups being joined by one separator each.
+fn run_end(chars: &[char], start: usize) -> usize {
+    let mut j = start;
+    loop {
+        while chars.get(j).is_some_and(|&c| digit(c).is_some()) {
+            j += 1;
+        }
+        match (chars.get(j), chars.get(j + 1)) {
+            (Some(&s), Some(&next)) if separator(s) && digit(next).is_some() => j += 1,
+            _ => return j,
+        }
+    }
+}
+
+/// How many digits `chars` holds.
+fn digit_count(chars: &[char]) -> usize {
+    chars.iter().filter(|&&c| digit(c).is_some()).count()
 }
 
 /// The first group a card number starts at: whole groups, in a row, of 13
