@@ -163,9 +163,31 @@ pub fn create_at(
     let summary = generate(&mut desk, options, now, progress)?;
     desk.end_bulk_load()?;
     drop(desk);
-    std::fs::rename(&partial, path)
-        .map_err(|e| DeskError::Invalid(format!("cannot move the demo database into place: {e}")))?;
+    move_into_place(&partial, path)?;
     Ok(summary)
+}
+
+/// Moves the finished demo from `partial` to `path`, never over a file: a
+/// ledger made at `path` while the demo was being built (by `init` in
+/// another window) is left as it is, and the demo thrown away. A hard link
+/// refuses an existing name in the one step; where the file system has no
+/// hard links, the name is checked and then renamed.
+fn move_into_place(partial: &std::path::Path, path: &std::path::Path) -> Result<()> {
+    let occupied = || {
+        let _ = std::fs::remove_file(partial);
+        DeskError::Invalid(format!(
+            "a file appeared at {} while the demo was being made: it was left as it is, and the demo was not kept",
+            path.display()
+        ))
+    };
+    match std::fs::hard_link(partial, path) {
+        Ok(()) => std::fs::remove_file(partial)
+            .map_err(|e| DeskError::Invalid(format!("cannot remove the demo's temporary file: {e}"))),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(occupied()),
+        Err(_) if path.exists() => Err(occupied()),
+        Err(_) => std::fs::rename(partial, path)
+            .map_err(|e| DeskError::Invalid(format!("cannot move the demo database into place: {e}"))),
+    }
 }
 
 /// Makes demo data in an empty database through the desk's own actions.

@@ -340,6 +340,16 @@ impl Desk {
         result
     }
 
+    /// Passes `permitted` on, recording a refusal of `action` to `actor`
+    /// (a read their role may not make: the audit trail, a report) as
+    /// [`Desk::act`] records a refused write.
+    fn permitted(&mut self, actor: &Actor, now: DateTime<Utc>, action: &str, permitted: Result<()>) -> Result<()> {
+        if let Err(refusal) = &permitted {
+            self.record_refusal(actor, now, action, refusal);
+        }
+        permitted
+    }
+
     /// Records that `actor` was refused `action` (see [`Desk::act`]). Best
     /// effort: if the record cannot be written either, the refusal itself is
     /// still what the person is told.
@@ -685,13 +695,12 @@ fn audit(
     account: Option<crate::domain::ids::AccountId>,
     detail: &impl Serialize,
 ) -> Result<()> {
-    let mut text = serde_json::to_string(detail).map_err(|e| DeskError::Invalid(e.to_string()))?;
-    if crate::domain::scrub::holds_card_number(&text) {
-        let mut value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| DeskError::Invalid(e.to_string()))?;
-        scrub_strings(&mut value);
-        text = value.to_string();
-    }
+    // Each string is scrubbed as itself: the JSON text of a detail spells a
+    // tab or a quote as an escape, which would hide a card from a scrub of
+    // the whole text. The keys come out sorted, the same for every record.
+    let mut value = serde_json::to_value(detail).map_err(|e| DeskError::Invalid(e.to_string()))?;
+    scrub_strings(&mut value);
+    let text = value.to_string();
     let subject = crate::domain::scrub::scrub_card_numbers(subject).0;
     db.append_audit(now, actor.map(|a| a.user_id), action, &subject, account, &text)?;
     Ok(())

@@ -157,7 +157,7 @@ fn failed_sign_ins_and_refused_actions_are_found_by_the_user_they_named() {
     let supervisor = f.staff.supervisor.clone();
     let listing = |f: &mut common::Fixture, user: &str| {
         let query = AuditQuery { user: Some(user.to_string()), limit: 100, ..AuditQuery::default() };
-        f.desk.audit(&supervisor, &query).unwrap()
+        f.desk.audit(&supervisor, now(), &query).unwrap()
     };
     let car2 = listing(&mut f, "car2");
     assert!(
@@ -169,4 +169,27 @@ fn failed_sign_ins_and_refused_actions_are_found_by_the_user_they_named() {
     assert_eq!(refusal.record.subject, "action:record_payment");
     assert!(refusal.record.detail.contains("may not post payments"), "{}", refusal.record.detail);
     assert_eq!(f.counts().postings, 0, "nothing was posted");
+}
+
+/// Reads a role may not make are refused and recorded like refused writes:
+/// a representative reading the audit trail or a supervisor report, and a
+/// representative setting someone else's password.
+#[test]
+fn refused_reads_and_password_changes_are_recorded() {
+    let mut f = fixture();
+    let (car1, car3, supervisor) = (f.staff.car1.clone(), f.staff.car3.clone(), f.staff.supervisor.clone());
+    let query = AuditQuery { limit: 10, ..AuditQuery::default() };
+    assert!(matches!(f.desk.audit(&car1, now(), &query), Err(DeskError::NotPermitted(_))));
+    let from = common::day(2026, 1, 1);
+    assert!(matches!(f.desk.money_actions_report(&car3, from, from, now()), Err(DeskError::NotPermitted(_))));
+    assert!(matches!(f.desk.liaison_report(&car1, from, from, now()), Err(DeskError::NotPermitted(_))));
+    let error = f.desk.set_password(Some(&car3), now(), "supervisor", GOOD).unwrap_err();
+    assert!(matches!(error, DeskError::NotPermitted(_)), "{error:?}");
+    let refused = |f: &mut common::Fixture, user: &str| -> Vec<String> {
+        let query = AuditQuery { user: Some(user.to_string()), limit: 100, ..AuditQuery::default() };
+        let rows = f.desk.audit(&supervisor, now(), &query).unwrap();
+        rows.into_iter().filter(|r| r.record.action == "refused").map(|r| r.record.subject).collect()
+    };
+    assert_eq!(refused(&mut f, "car1"), ["action:liaison-report", "action:audit-trail"]);
+    assert_eq!(refused(&mut f, "car3"), ["action:user-password", "action:money-actions-report"]);
 }

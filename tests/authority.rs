@@ -557,3 +557,48 @@ fn a_refused_rejection_says_reject_and_a_request_speaks_of_its_requester() {
     );
     assert_eq!(row.row.requested_by_full_name, "Casey Three");
 }
+
+/// A re-rate is worked out again when it is approved; if the bill changed
+/// while the request waited and the re-rate now comes to more than was
+/// asked and approved, the approval posts nothing and says why.
+#[test]
+fn an_approved_re_rate_posts_no_more_than_was_approved() {
+    use utility_desk::desk::RerateRequest;
+    let (mut f, _, bill, _) = scene();
+    let (car1, manager, supervisor) = (f.staff.car1.clone(), f.staff.manager.clone(), f.staff.supervisor.clone());
+    // September's read was 36,400: 10,000 gallons less is the corrected read.
+    let rerate = MoneyRequest::AdjustByRead(RerateRequest {
+        bill,
+        corrected_reading: 26_400,
+        rollover: false,
+        reason: ReasonCode::MeterError,
+        note: "meter re-read lower".into(),
+        key: "rerate-1".into(),
+        recompute_caps: false,
+    });
+    let Outcome::Pending { request, .. } = f.desk.submit(&car1, now(), &rerate).unwrap() else {
+        panic!("a CAR I's re-rate waits for a supervisor")
+    };
+    let pending = |f: &mut Fixture| -> Vec<(i64, utility_desk::domain::money::Money)> {
+        let rows = f.desk.requests(now(), Some("pending"), None).unwrap();
+        rows.into_iter().map(|r| (r.row.id, r.row.amount)).collect()
+    };
+    let asked = pending(&mut f).into_iter().find(|&(id, _)| id == request).expect("the request waits").1;
+    // Meanwhile $20.00 is put onto the water line: the re-rate, which sets
+    // the bill to what the corrected read makes it, now takes $20.00 more off.
+    let onto = MoneyRequest::AdjustLine(LineAdjustRequest {
+        bill,
+        line: 2,
+        amount: cents(2_000),
+        direction: LineDirection::Increase,
+        reason: ReasonCode::BillingError,
+        note: "water line under-billed".into(),
+        key: "onto-1".into(),
+    });
+    assert!(matches!(f.desk.submit(&manager, now(), &onto).unwrap(), Outcome::Posted(_)));
+    let before = f.counts();
+    let error = f.desk.approve(&supervisor, now(), request, None, None).unwrap_err().to_string();
+    assert!(error.contains(&format!("more than the {asked} approved")), "{error}");
+    assert_eq!(f.counts(), before, "a refused approval writes nothing but its refusal");
+    assert_eq!(pending(&mut f), vec![(request, asked)], "the request still waits, as it was");
+}

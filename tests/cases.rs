@@ -55,7 +55,7 @@ fn a_contact_and_a_complaint_are_logged_shown_and_audited() {
     let audit = f
         .fixture
         .desk
-        .audit(&admin, &AuditQuery { account: Some(account), limit: 100, ..AuditQuery::default() })
+        .audit(&admin, now(), &AuditQuery { account: Some(account), limit: 100, ..AuditQuery::default() })
         .unwrap();
     let actions: Vec<&str> = audit.iter().map(|r| r.record.action.as_str()).collect();
     assert_eq!(actions.iter().filter(|a| **a == "contact").count(), 1, "{actions:?}");
@@ -112,7 +112,7 @@ fn council_referral(account: AccountId) -> ContactRequest {
 
 fn audit_actions(desk: &mut Desk, admin: &Actor, account: AccountId) -> Vec<String> {
     let query = AuditQuery { account: Some(account), limit: 100, ..AuditQuery::default() };
-    desk.audit(admin, &query).unwrap().into_iter().map(|r| r.record.action).collect()
+    desk.audit(admin, now(), &query).unwrap().into_iter().map(|r| r.record.action).collect()
 }
 
 #[test]
@@ -480,6 +480,9 @@ const CARDS: &[(&str, &str)] = &[
     ("４０１２８８８８８８８８１８８１", "4012888888881881"),
     ("3782-822463-10005 exp 11/28", "378282246310005"),
     ("6011111111111117", "6011111111111117"),
+    ("4111\t1111\t1111\t1111", "4111111111111111"),
+    ("VISA5555555555554444", "5555555555554444"),
+    ("6011  1111  1111  1117", "6011111111111117"),
 ];
 
 /// A sentence holding the `i`th card spelling.
@@ -642,6 +645,19 @@ fn no_card_number_typed_into_any_field_is_stored_anywhere() {
         assert!(
             desk.log_contact(&staff.car1, now(), &referral).unwrap_err().to_string().contains("holds a card number")
         );
+        // A service order's identifiers: the addresses, the meter number
+        // and the contact phone (an Amex number is 15 digits, as long as
+        // the longest phone number).
+        for fields in [
+            OrderFields { service_address: Some(format!("{typed} Main St")), ..OrderFields::default() },
+            OrderFields { forwarding_address: Some(typed.to_string()), ..OrderFields::default() },
+            OrderFields { meter_number: Some(typed.to_string()), ..OrderFields::default() },
+            OrderFields { contact_phone: Some(typed.to_string()), ..OrderFields::default() },
+        ] {
+            let order = OrderRequest { account, kind: OrderKind::StopService, fields, complaint: None };
+            let error = desk.draft_order(&staff.car1, now(), &order).unwrap_err().to_string();
+            assert!(error.contains("payment card number"), "{typed}: {error}");
+        }
     }
     f.fixture.assert_verified();
     drop(f.fixture);

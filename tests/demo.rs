@@ -84,3 +84,26 @@ fn the_first_run_demo_is_made_in_bulk_and_left_in_wal_with_full_sync() {
     assert!(error.contains("only for a new database") && error.contains("30 accounts"), "{error}");
     assert_eq!(desk.durability().unwrap(), ("wal".to_string(), 2));
 }
+
+/// The first-run demo never lands on a file that appeared at its path while
+/// it was being made (a ledger another window made with `init`): that file
+/// is left byte for byte, and the demo is thrown away.
+#[test]
+fn the_first_run_demo_never_replaces_a_file_that_appeared_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let theirs = b"a ledger made meanwhile".to_vec();
+    let mut made = false;
+    let options = DemoOptions { accounts: 20, seed: 5, months: 3 };
+    let error = demo::create_at(&path, &options, Utc::now(), |_, _| {
+        if !made {
+            std::fs::write(&path, &theirs).unwrap();
+            made = true;
+        }
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("a file appeared at") && error.contains("was left as it is"), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), theirs);
+    assert!(!path.with_extension("db.partial").exists(), "the demo was thrown away");
+}

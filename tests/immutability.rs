@@ -571,6 +571,80 @@ mod commitments {
         );
     }
 
+    /// The daily totals are summed by person and day: a CAR II's credit
+    /// moved to a CAR I, or a day back, with the kept sums made to agree,
+    /// would free the CAR II's limit for the day. The posting no longer
+    /// names whom and when its record does; and a kept day shrunk to leave
+    /// the credit out is named for its length.
+    #[test]
+    fn a_posting_moved_to_another_person_or_day_is_named() {
+        let (mut f, account, _, _) = history();
+        let car2 = f.staff.car2.clone();
+        let Outcome::Posted(credit) = f
+            .desk
+            .submit(
+                &car2,
+                now(),
+                &MoneyRequest::Credit(CreditRequest {
+                    account,
+                    amount: cents(4_000),
+                    reason: utility_desk::domain::ledger::ReasonCode::Goodwill,
+                    note: "missed visit".into(),
+                    key: "moved-1".into(),
+                }),
+            )
+            .unwrap()
+        else {
+            panic!("within the limit")
+        };
+        f.assert_verified();
+        let p = credit.posting_id.0;
+        for (change, undo) in [
+            (
+                format!("UPDATE postings SET user_id = {} WHERE id = {p}", f.staff.car1.user_id),
+                format!("UPDATE postings SET user_id = {} WHERE id = {p}", car2.user_id),
+            ),
+            (
+                format!("UPDATE postings SET posted_at = datetime(posted_at, '-1 day') WHERE id = {p}"),
+                format!("UPDATE postings SET posted_at = datetime(posted_at, '+1 day') WHERE id = {p}"),
+            ),
+        ] {
+            raw(&mut f, &change).unwrap();
+            raw(&mut f, "DELETE FROM authority_days").unwrap();
+            let report = f.desk.verify().unwrap();
+            assert_eq!(failing(&report), [POSTINGS], "{change}");
+            let record = audit_record_of(&mut f, p);
+            assert_eq!(
+                problems(&report, POSTINGS),
+                [format!(
+                    "posting {p} no longer names the person and time its audit record {record} does \
+                     (moved to another person or day after it was posted)"
+                )],
+                "{change}"
+            );
+            raw(&mut f, &undo).unwrap();
+        }
+        f.assert_verified();
+        // The kept sums deleted are made again by the next money action.
+        f.desk.issue_credit(&car2, now(), &common::credit(account, cents(100), "moved-2")).unwrap();
+        f.assert_verified();
+        raw(&mut f, "UPDATE authority_days SET day_end = datetime(day_start, '+1 hour'), used_cents = 0").unwrap();
+        let kept = "what each person used of their limits is kept as it was used";
+        let named = problems(&f.desk.verify().unwrap(), kept);
+        assert!(
+            !named.is_empty() && named.iter().all(|n| n.ends_with("is kept for 1.0 hours, not a day")),
+            "{named:?}"
+        );
+    }
+
+    /// The id of posting `id`'s audit record.
+    fn audit_record_of(f: &mut Fixture, id: i64) -> i64 {
+        let query = utility_desk::desk::AuditQuery { limit: 1000, ..Default::default() };
+        let admin = f.staff.admin.clone();
+        let rows = f.desk.audit(&admin, now(), &query).unwrap();
+        rows.iter().find(|r| r.record.subject == format!("posting:{id}")).expect("its record").record.id
+    }
+
     /// A posting (balanced, its balance moved) slipped in by hand has no
     /// record; a posting deleted with its lines leaves a record of nothing.
     #[test]

@@ -52,8 +52,9 @@ fn a_complaint_response_is_merged_edited_kept_as_sent_and_written_as_pdf() {
     assert_eq!((kept.subject.as_str(), kept.body.as_str()), (edited.subject.as_str(), edited.body.as_str()));
     assert_eq!(kept.about, Some(("complaint".to_string(), id)));
     assert_eq!(desk.letters(account).unwrap().len(), 1);
-    let audit =
-        desk.audit(&s.admin, &AuditQuery { account: Some(account), limit: 50, ..AuditQuery::default() }).unwrap();
+    let audit = desk
+        .audit(&s.admin, now(), &AuditQuery { account: Some(account), limit: 50, ..AuditQuery::default() })
+        .unwrap();
     assert!(audit.iter().any(|r| r.record.action == "letter-send" && r.record.subject == format!("letter:{letter}")));
 
     // Never changed, never removed.

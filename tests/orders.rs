@@ -82,7 +82,7 @@ fn sent(f: &mut Fixture, order: &OrderRequest) -> i64 {
 
 fn audit_actions(desk: &mut Desk, admin: &Actor, account: AccountId) -> Vec<String> {
     let query = AuditQuery { account: Some(account), limit: 1_000, ..AuditQuery::default() };
-    desk.audit(admin, &query).unwrap().into_iter().map(|r| r.record.action).collect()
+    desk.audit(admin, now(), &query).unwrap().into_iter().map(|r| r.record.action).collect()
 }
 
 #[test]
@@ -676,8 +676,12 @@ fn a_completed_stop_makes_the_account_final_and_no_bill_runs_past_its_last_day()
     assert_eq!((account_row.status, account_row.closed_on), (AccountStatus::Final, Some(last_day)));
     assert!(overview.flags.past_due && !overview.flags.cutoff_eligible, "still owed, but no service to cut off");
     let query = AuditQuery { account: Some(account), limit: 1_000, ..AuditQuery::default() };
-    let completions: Vec<_> =
-        desk.audit(&staff.admin, &query).unwrap().into_iter().filter(|r| r.record.action == "order-complete").collect();
+    let completions: Vec<_> = desk
+        .audit(&staff.admin, now(), &query)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.record.action == "order-complete")
+        .collect();
     assert_eq!(completions.len(), 1);
     assert!(completions[0].record.detail.contains(r#""after":"final""#), "{}", completions[0].record.detail);
 

@@ -41,7 +41,7 @@ pub fn audit(desk: &mut Desk, out: &mut impl Write, args: AuditArgs) -> Result<(
     let account = args.account.as_deref().map(|n| desk.account_by_number(n)).transpose()?.map(|a| a.account.id);
     let actor = args.sign_in.actor(desk, now)?;
     let query = AuditQuery { account, user: args.user, from: args.from, to: args.to, limit: args.limit };
-    let rows = desk.audit(&actor, &query)?;
+    let rows = desk.audit(&actor, now, &query)?;
     if args.json {
         return json(out, &rows);
     }

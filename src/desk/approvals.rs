@@ -53,7 +53,10 @@ impl MoneyRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Check {
     Limits,
-    Approved,
+    /// Approved for this amount: the action may post no more than it (a
+    /// re-rate is worked out again when approved, and the bill may have
+    /// changed since the request was sent).
+    Approved(Money),
 }
 
 /// A money action as authority sees it: what, on which account and thing, how much.
@@ -270,7 +273,16 @@ impl Batch<'_> {
 
     /// Checks `ask` against the actor's limits (unless already approved).
     pub(super) fn authorize(&self, db: &Db, actor: &Actor, now: DateTime<Utc>, check: Check, ask: Ask) -> Result<()> {
-        if check == Check::Approved {
+        if let Check::Approved(approved) = check {
+            if ask.amount > approved {
+                return Err(DeskError::Invalid(format!(
+                    "this {} now comes to {}, more than the {} approved: what it is about has changed since \
+                     the request was sent, so reject the request and send a new one",
+                    ask.action.label(),
+                    ask.amount,
+                    approved
+                )));
+            }
             return Ok(());
         }
         match self.decision(db, actor, now, (ask.action, ask.amount, Some(ask.account)))? {
@@ -386,7 +398,7 @@ impl Batch<'_> {
             // No longer pending: it leaves the requester's day; its posting
             // counts on the day it is posted.
             self.note_use(db, row.requested_by, row.requested_at, -row.amount)?;
-            let posted = self.run(&requester, now, &request, Check::Approved)?;
+            let posted = self.run(&requester, now, &request, Check::Approved(amount))?;
             let note =
                 note.map(str::trim).filter(|n| !n.is_empty()).map(|n| crate::domain::scrub::scrub_card_numbers(n).0);
             let note = note.as_deref();

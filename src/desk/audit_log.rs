@@ -27,12 +27,13 @@ impl Desk {
     /// Audit records matching `query`, newest first. The trail is for
     /// supervisors, managers and administrators: it holds every person's
     /// sign-ins and decisions.
-    pub fn audit(&mut self, by: &Actor, query: &AuditQuery) -> Result<Vec<AuditRow>> {
-        if !matches!(by.role, Role::Supervisor | Role::Manager | Role::Admin) {
-            return Err(DeskError::NotPermitted(
-                "only a Supervisor, Manager or Administrator may read the audit trail".into(),
-            ));
-        }
+    pub fn audit(&mut self, by: &Actor, now: DateTime<Utc>, query: &AuditQuery) -> Result<Vec<AuditRow>> {
+        let permitted = if matches!(by.role, Role::Supervisor | Role::Manager | Role::Admin) {
+            Ok(())
+        } else {
+            Err(DeskError::NotPermitted("only a Supervisor, Manager or Administrator may read the audit trail".into()))
+        };
+        self.permitted(by, now, "audit-trail", permitted)?;
         if let (Some(from), Some(to)) = (query.from, query.to)
             && to < from
         {

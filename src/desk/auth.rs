@@ -146,13 +146,15 @@ impl Desk {
             if let Err(refused) = check_password_in(db, now, &user, credentials.password_hash.as_deref(), current)? {
                 return Ok(Err(refused));
             }
+            let actor = Actor { user_id: user.id, username: user.username.clone(), role: user.role };
             if channel == Channel::Window
                 && let Err(why) = user.role.check(crate::domain::user::Duty::UseWindow)
             {
+                let detail = serde_json::json!({ "action": "user-password", "why": why });
+                audit(db, now, Some(&actor), "refused", "action:user-password", None, &detail)?;
                 return Ok(Err(DeskError::NotPermitted(why)));
             }
             db.set_password_hash(user.id, &hash, false)?;
-            let actor = Actor { user_id: user.id, username: user.username.clone(), role: user.role };
             let detail = serde_json::json!({
                 "username": user.username,
                 "change": "password chosen by the person",
@@ -178,7 +180,7 @@ impl Desk {
         password: &str,
     ) -> Result<()> {
         let hash = hash_password(password)?;
-        self.store.write(|db| {
+        let result = self.store.write(|db| {
             let user = db.user_by_name(username)?.ok_or_else(|| DeskError::UnknownUser(username.to_string()))?;
             if let Some(by) = by {
                 require_admin(by, &user)?;
@@ -188,7 +190,11 @@ impl Desk {
             let change = if temporary { "temporary password set" } else { "password set" };
             let detail = serde_json::json!({ "username": user.username, "change": change });
             audit(db, now, by, "user-password", &format!("user:{}", user.id), None, &detail)
-        })
+        });
+        if let (Err(refusal), Some(by)) = (&result, by) {
+            self.record_refusal(by, now, "user-password", refusal);
+        }
+        result
     }
 
     /// Unlocks a user locked by failed sign-ins (Administrators only).

@@ -312,22 +312,28 @@ impl Batch<'_> {
                 }
             }
             // A reversal's weight is what it moves on the customer's account
-            // (or, for a posting that touches none, its size).
+            // (or, for a posting that moves none, its size).
             let receivable = receivable_moved(&original.lines);
             let amount = if receivable.is_positive() {
                 receivable
             } else {
                 original.lines.iter().filter(|l| l.side == Side::Debit).map(|l| l.amount).sum()
             };
-            if let Some(account) = original.account_id {
-                self.authorize(
-                    db,
-                    actor,
-                    now,
-                    check,
-                    Ask { action: MoneyAction::Reversal, account, subject: format!("posting:{}", original.id), amount },
-                )?;
-            }
+            // Every money action passes the limits: a posting on no customer
+            // account has none to weigh it against, so it is not reversed here.
+            let Some(account) = original.account_id else {
+                return Err(DeskError::Invalid(format!(
+                    "posting {} is on no customer account: the desk reverses only postings on an account",
+                    original.id
+                )));
+            };
+            self.authorize(
+                db,
+                actor,
+                now,
+                check,
+                Ask { action: MoneyAction::Reversal, account, subject: format!("posting:{}", original.id), amount },
+            )?;
             self.post_money(
                 db,
                 actor,

@@ -167,7 +167,7 @@ impl Desk {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<MoneyActionsReport> {
-        check_supervisor(actor)?;
+        self.permitted(actor, now, "money-actions-report", check_supervisor(actor))?;
         let (start, end) = self.report_period(from, to, now)?;
         let (lines, requests) = self
             .store
@@ -183,7 +183,7 @@ impl Desk {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<ComplaintsReport> {
-        check_supervisor(actor)?;
+        self.permitted(actor, now, "complaints-report", check_supervisor(actor))?;
         let (start, end) = self.report_period(from, to, now)?;
         let today = self.today(now);
         let opened = self.store.read(|db| Ok::<_, DeskError>(db.opened_complaints(start, end)?))?;
@@ -214,7 +214,7 @@ impl Desk {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<ProductivityReport> {
-        check_supervisor(actor)?;
+        self.permitted(actor, now, "productivity-report", check_supervisor(actor))?;
         let (start, end) = self.report_period(from, to, now)?;
         let lines = self.store.read(|db| Ok::<_, DeskError>(db.productivity(start, end, from, to)?))?;
         Ok(ProductivityReport { from, to, lines })

@@ -113,7 +113,7 @@ impl Desk {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Statement> {
-        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        self.permitted(actor, now, "statement", check_case_worker(actor.role).map_err(DeskError::NotPermitted))?;
         let today = self.today(now);
         if to < from {
             return Err(DeskError::Invalid(format!("the statement ends ({to}) before it starts ({from})")));

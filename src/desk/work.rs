@@ -142,14 +142,18 @@ impl Desk {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<LiaisonReport> {
-        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
-        if !ranks_at_least(actor.role, Role::Car3) {
-            return Err(DeskError::NotPermitted(format!(
-                "the liaison follow-up report is run by a {} or above (you are a {})",
-                Role::Car3.title(),
-                actor.role.title()
-            )));
-        }
+        let permitted = check_case_worker(actor.role).map_err(DeskError::NotPermitted).and_then(|()| {
+            if ranks_at_least(actor.role, Role::Car3) {
+                Ok(())
+            } else {
+                Err(DeskError::NotPermitted(format!(
+                    "the liaison follow-up report is run by a {} or above (you are a {})",
+                    Role::Car3.title(),
+                    actor.role.title()
+                )))
+            }
+        });
+        self.permitted(actor, now, "liaison-report", permitted)?;
         let today = self.today(now);
         if to < from {
             return Err(DeskError::Invalid(format!("the report ends ({to}) before it starts ({from})")));

@@ -258,7 +258,8 @@ impl OrderFields {
     /// The fields as they are kept for an order of `kind`: text trimmed
     /// (blank is absent), meter numbers in capitals, card numbers scrubbed
     /// from free text. Refuses a field the kind does not have, text too
-    /// long, and a phone number that is not one.
+    /// long, an identifier holding a card number, and a phone number that
+    /// is not one.
     pub fn cleaned(&self, kind: OrderKind) -> Result<OrderFields, String> {
         let mut out = self.clone();
         for field in Field::ALL {
@@ -274,6 +275,14 @@ impl OrderFields {
                             *text = scrub_card_numbers(text).0;
                         }
                         _ => {}
+                    }
+                    // The rest are identifiers (addresses, a meter number, a
+                    // phone): one holding a card number is refused, not kept.
+                    if super::scrub::holds_card_number(text) {
+                        return Err(format!(
+                            "the {} holds what looks like a payment card number; card numbers are never kept",
+                            field.label()
+                        ));
                     }
                 }
             }

@@ -8,9 +8,9 @@
 //! (spaces, no-break spaces, dashes, dots, slashes), in full-width or other
 //! decimal digits, and often followed by its expiry (`12/29`) and its
 //! three- or four-digit code. The whole run of digits from the card's first
-//! digit on is removed, expiry and code with it. A run of digits glued to
-//! letters is part of a word (a hash such as a posting's digest, a code)
-//! and is left alone.
+//! digit on is removed, expiry and code with it. Digits glued to letters
+//! are read too ("VISA4111…"), except inside a hexadecimal digest (a
+//! posting's SHA-256 in the audit trail).
 
 use super::check_digit::luhn_valid;
 
@@ -44,6 +44,45 @@ fn separator(c: char) -> bool {
     !c.is_alphanumeric() && c != '\n' && c != '\r'
 }
 
+/// The most characters that stand between two groups of a card's digits.
+const WIDEST_GAP: usize = 3;
+
+/// How many characters at `at` stand between one group of digits and the
+/// next, if a group follows: any single separator, or two or three spaces
+/// (of any width, tabs too) with at most one dash, point or slash among
+/// them ("4111  1111", "4111 - 1111"). A comma with a space ("12, 13") or
+/// a line break ends the run: that is a list, not a card.
+fn gap(chars: &[char], at: usize) -> Option<usize> {
+    for width in 1..=WIDEST_GAP {
+        let between = chars.get(at..at + width)?;
+        if !between.iter().copied().all(separator) {
+            return None;
+        }
+        if chars.get(at + width).is_some_and(|&next| digit(next).is_some()) {
+            let plain = between.iter().all(|&c| c.is_whitespace() || matches!(c, '-' | '.' | '/'))
+                && between.iter().filter(|c| !c.is_whitespace()).count() <= 1;
+            return (width == 1 || plain).then_some(width);
+        }
+    }
+    None
+}
+
+/// Whether the word (letters and digits) around `at` is a hexadecimal
+/// digest, 32 characters or more with letters and digits mixed (a SHA-256
+/// the desk writes, a hash a person pastes): its digits are not a card.
+/// A card glued to letters ("VISA4111…", "…1111exp") is still a card.
+fn in_digest(chars: &[char], at: usize) -> Option<usize> {
+    let word = |c: &char| c.is_alphanumeric();
+    let start = chars[..at].iter().rposition(|c| !word(c)).map_or(0, |p| p + 1);
+    let end = chars[at..].iter().position(|c| !word(c)).map_or(chars.len(), |p| at + p);
+    let text = &chars[start..end];
+    let digest = text.len() >= 32
+        && text.iter().all(char::is_ascii_hexdigit)
+        && text.iter().any(char::is_ascii_alphabetic)
+        && text.iter().any(char::is_ascii_digit);
+    digest.then_some(end)
+}
+
 /// A group of digits: where it starts and ends (char indices) and its digits.
 struct Group {
     start: usize,
@@ -60,13 +99,13 @@ fn card_spans(chars: &[char]) -> Vec<(usize, usize)> {
             i += 1;
             continue;
         }
-        // Where the run ends: groups of digits with one separator between
-        // each. A run glued to letters is part of a word, not a number typed
-        // on its own: a hash, a meter or order code ("W12345678", "7af3...").
+        if let Some(end) = in_digest(chars, i) {
+            i = end;
+            continue;
+        }
+        // Where the run ends: groups of digits with a narrow gap between each.
         let run_end = run_end(chars, i);
-        let alone =
-            (i == 0 || !chars[i - 1].is_alphanumeric()) && chars.get(run_end).is_none_or(|c| !c.is_alphanumeric());
-        if !alone || digit_count(&chars[i..run_end]) < *CARD_DIGITS.start() {
+        if digit_count(&chars[i..run_end]) < *CARD_DIGITS.start() {
             i = run_end;
             continue;
         }
@@ -80,9 +119,9 @@ fn card_spans(chars: &[char]) -> Vec<(usize, usize)> {
                 j += 1;
             }
             groups.push(Group { start, end: j, digits });
-            match (chars.get(j), chars.get(j + 1)) {
-                (Some(&s), Some(&next)) if separator(s) && digit(next).is_some() => j += 1,
-                _ => break,
+            match gap(chars, j) {
+                Some(width) => j += width,
+                None => break,
             }
         }
         debug_assert_eq!(groups.last().map(|g| g.end), Some(run_end));
@@ -95,16 +134,16 @@ fn card_spans(chars: &[char]) -> Vec<(usize, usize)> {
 }
 
 /// Where the run of digit groups starting at `start` (a digit) ends: after
-/// its last digit, groups being joined by one separator each.
+/// its last digit, groups being joined by a [`gap`] each.
 fn run_end(chars: &[char], start: usize) -> usize {
     let mut j = start;
     loop {
         while chars.get(j).is_some_and(|&c| digit(c).is_some()) {
             j += 1;
         }
-        match (chars.get(j), chars.get(j + 1)) {
-            (Some(&s), Some(&next)) if separator(s) && digit(next).is_some() => j += 1,
-            _ => return j,
+        match gap(chars, j) {
+            Some(width) => j += width,
+            None => return j,
         }
     }
 }
@@ -189,6 +228,11 @@ mod tests {
             ("amex 378282246310005 and visa 4012888888881881", format!("amex {r} and visa {r}")),
             ("amex 3782 822463 10005", format!("amex {r}")),
             ("order 12 then 4111 1111 1111 1111", format!("order 12 then {r}")),
+            ("card 4111\t1111\t1111\t1111", format!("card {r}")),
+            ("card 4111  1111  1111  1111", format!("card {r}")),
+            ("card 4111 - 1111 - 1111 - 1111", format!("card {r}")),
+            ("VISA4111111111111111", format!("VISA{r}")),
+            ("card 4111 1111 1111 1111exp 12/29", format!("card {r}exp 12/29")),
         ];
         for (text, expected) in cases {
             let count = expected.matches(REMOVED).count();
@@ -206,6 +250,8 @@ mod tests {
             "1234 5678 9012",
             "paid $1,234.50 on 2026-11-20 at 10:30",
             "postings 12345, 12346, 12347, 12348",
+            "readings 468000,  470125,  471200 and 1234 ,5678 ,9012 ,3456",
+            "meter W12345678 read 2026-11-20T10:30:00",
             "line one 4111 1111\n1111 1111 across a line break",
             "",
             "ünïcödé text with no digits",

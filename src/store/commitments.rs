@@ -44,9 +44,10 @@ struct PostingStream<'s> {
 }
 
 impl PostingStream<'_> {
-    fn next(&mut self) -> Result<Option<(i64, String)>> {
+    fn next(&mut self) -> Result<Option<StreamedPosting>> {
         let Some(p) = self.postings.next()? else { return Ok(None) };
         let id: i64 = p.get(0)?;
+        let (user_id, posted_at): (i64, chrono::DateTime<chrono::Utc>) = (p.get(8)?, p.get(9)?);
         let (kind, effective_on): (String, String) = (p.get(1)?, p.get(3)?);
         let content = PostingContent {
             id,
@@ -79,8 +80,17 @@ impl PostingStream<'_> {
             &content,
             lines.iter().map(|(ledger, account, side, amount)| (ledger.as_str(), *account, side.as_str(), *amount)),
         );
-        Ok(Some((id, digest)))
+        Ok(Some(StreamedPosting { id, digest, user_id, posted_micros: posted_at.timestamp_micros() }))
     }
+}
+
+/// A posting as the walk of the trail meets it: its digest, and who posted
+/// it when (which its audit record names too).
+struct StreamedPosting {
+    id: i64,
+    digest: String,
+    user_id: i64,
+    posted_micros: i64,
 }
 
 /// The id in a subject such as `posting:42`.
@@ -169,7 +179,8 @@ impl Db<'_> {
         let digests_from: i64 = self.meta("posting_digests_from")?.and_then(|v| v.parse().ok()).unwrap_or(i64::MAX);
         let mut walk = self.conn.prepare(&format!("SELECT {} FROM audit_log ORDER BY id", super::audit::COLUMNS))?;
         let mut postings = self.conn.prepare(
-            "SELECT id, kind, account_id, effective_on, bill_id, reverses_id, waives_id, receivable_cents
+            "SELECT id, kind, account_id, effective_on, bill_id, reverses_id, waives_id, receivable_cents,
+                    user_id, posted_at
              FROM postings ORDER BY id",
         )?;
         let mut entries = self.conn.prepare(
@@ -199,16 +210,31 @@ impl Db<'_> {
                     note(&mut posted, format!("audit record {} names no posting ({})", record.id, record.subject));
                     continue;
                 };
-                while let Some((id, _)) = &next_posting
+                while let Some(StreamedPosting { id, .. }) = &next_posting
                     && *id < n
                 {
                     note(&mut posted, format!("posting {id} has no audit record"));
                     next_posting = stream.next()?;
                 }
                 match &next_posting {
-                    Some((id, digest)) if *id == n => {
+                    Some(found) if found.id == n => {
+                        // Who posted it and when: the daily totals are
+                        // summed by them, so moving a posting to another
+                        // person or day would free a limit.
+                        let recorded_at =
+                            chrono::DateTime::parse_from_rfc3339(&record.at).map(|at| at.timestamp_micros());
+                        if record.user_id != Some(found.user_id) || recorded_at != Ok(found.posted_micros) {
+                            note(
+                                &mut posted,
+                                format!(
+                                    "posting {n} no longer names the person and time its audit record {} does \
+                                     (moved to another person or day after it was posted)",
+                                    record.id
+                                ),
+                            );
+                        }
                         match recorded_digest(&record.detail) {
-                            Some(recorded) if recorded != digest => note(
+                            Some(recorded) if recorded != found.digest => note(
                                 &mut posted,
                                 format!(
                                     "posting {n} no longer matches its audit record {} (its lines, amounts or links \
@@ -236,7 +262,7 @@ impl Db<'_> {
             }
             last = Some((record.id, hash));
         }
-        while let Some((id, _)) = &next_posting {
+        while let Some(StreamedPosting { id, .. }) = &next_posting {
             note(&mut posted, format!("posting {id} has no audit record"));
             next_posting = stream.next()?;
         }

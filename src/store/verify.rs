@@ -338,13 +338,22 @@ impl Db<'_> {
         checks.push(self.check(
             "what each person used of their limits is kept as it was used",
             concat!(
-                "SELECT u.username, d.day_start, d.used_cents, d.actual FROM (SELECT d.*, (",
+                "SELECT u.username, d.day_start, d.used_cents, d.actual, d.hours FROM (SELECT d.*, (",
                 authority_used_between!("d.user_id", "d.day_start", "d.day_end"),
-                ") AS actual FROM authority_days d) d JOIN users u ON u.id = d.user_id WHERE d.used_cents <> d.actual"
+                ") AS actual, (julianday(d.day_end) - julianday(d.day_start)) * 24 AS hours FROM authority_days d) d
+                 JOIN users u ON u.id = d.user_id
+                 WHERE d.used_cents <> d.actual OR NOT d.hours BETWEEN 22.99 AND 25.01"
             ),
             |r| {
                 let (user, day, kept, actual) =
                     (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?);
+                let hours: f64 = r.get(4)?;
+                // A business day is 23 to 25 hours (the clocks change on two a year).
+                if !(22.99..=25.01).contains(&hours) {
+                    return Ok(format!(
+                        "{user}'s use of their limits from {day} is kept for {hours:.1} hours, not a day"
+                    ));
+                }
                 Ok(format!(
                     "{user}'s use of their limits from {day} is kept as {} but their actions add up to {}",
                     Money::from_cents(kept),
