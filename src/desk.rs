@@ -17,6 +17,7 @@ mod letters;
 mod money;
 mod orders;
 mod reports;
+pub mod settings;
 mod statement;
 mod users;
 mod work;
@@ -190,6 +191,11 @@ impl Desk {
 
     pub fn rates(&self) -> &RateBook {
         &self.rates
+    }
+
+    /// The utility's time zone: every time shown to a person is in it.
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
     }
 
     /// The utility's calendar date at `now`.

@@ -7,6 +7,8 @@
 pub mod alt_keys;
 pub mod app;
 pub mod backend;
+pub mod clock;
+pub mod focus;
 pub mod keys;
 pub mod screen;
 pub mod theme;

@@ -75,3 +75,26 @@ fn only_the_one_csv_reader_reads_files() {
     let others = users_of("csv::Reader::", &[]);
     assert!(others.is_empty(), "read CSV files through cli::rows::CsvFile: {others:?}");
 }
+
+/// Every button of the window is pressed through `gui/focus.rs`'s
+/// `action`, which puts it in the Tab order and lets Enter or Space press
+/// it: a button given iced's `on_press` directly could be reached only by
+/// the mouse.
+#[test]
+fn every_button_of_the_window_can_be_pressed_from_the_keyboard() {
+    for needle in [".on_press(", ".on_press_maybe(", ".on_press_with("] {
+        let others = users_of(needle, &["src/gui/focus.rs"]);
+        assert!(others.is_empty(), "press buttons through gui::focus::Action::action, not {needle}: {others:?}");
+    }
+    assert_eq!(users_of(".on_press_maybe(", &[]), ["src/gui/focus.rs"]);
+}
+
+/// Every time the window shows is in the utility's zone, through
+/// `gui/clock.rs`: no other file of the window formats a time.
+#[test]
+fn the_window_shows_times_only_through_its_clock() {
+    let others: Vec<String> =
+        users_of(".format(\"%", &["src/gui/clock.rs"]).into_iter().filter(|p| p.starts_with("src/gui")).collect();
+    assert!(others.is_empty(), "show times through gui::clock (the utility's zone), not .format: {others:?}");
+    assert!(users_of(".format(\"%", &[]).contains(&"src/gui/clock.rs".to_string()));
+}

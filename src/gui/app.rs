@@ -10,6 +10,7 @@ use iced::widget::{button, column, container, operation, progress_bar, row, rule
 use iced::{Center, Element, Fill, Subscription, Task, Theme};
 
 use super::backend::Backend;
+use super::focus;
 pub use super::keys::Shortcut;
 use super::keys::{help, on_event};
 use super::screen::{account, admin, approvals, login, reports, search, work};
@@ -19,6 +20,7 @@ use crate::demo::{self, DemoOptions};
 use crate::desk::{Channel, DeskError, Session};
 use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
+use crate::gui::focus::Action as _;
 
 /// Idle time after which the window locks (the desk's session lapses too).
 pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
@@ -72,7 +74,7 @@ pub enum Message {
     /// Demo creation moved on (stage, fraction done) or ended.
     Preparing(Preparation),
     /// The database is open; whether it is a demo (its users are listed at sign-in).
-    Opened(Result<bool, DeskError>),
+    Opened(Result<(bool, chrono_tz::Tz), DeskError>),
     Login(login::Message),
     SignedIn(Result<Session, DeskError>),
     Search(search::Message),
@@ -136,7 +138,7 @@ impl App {
                 let task = Task::perform(
                     {
                         let backend = backend.clone();
-                        async move { backend.run(|desk| Ok(desk.meta("demo")?.is_some())).await }
+                        async move { backend.run(|desk| Ok((desk.meta("demo")?.is_some(), desk.time_zone()))).await }
                     },
                     Message::Opened,
                 );
@@ -238,7 +240,11 @@ impl App {
             }
             message => {
                 let State::Ready(ready) = &mut self.state else { return Task::none() };
-                ready.update(message)
+                let by_key = matches!(message, Message::Key(_));
+                let task = ready.update(message);
+                // Wherever a key moved the focus, the focused field or button
+                // is scrolled into view.
+                if by_key { task.chain(focus::reveal()) } else { task }
             }
         }
     }
@@ -276,7 +282,8 @@ impl App {
 impl Ready {
     fn update(&mut self, message: Message) -> Task<Message> {
         match message {
-            Message::Opened(Ok(demo)) => {
+            Message::Opened(Ok((demo, zone))) => {
+                super::clock::set_zone(zone);
                 if let Some(login) = &mut self.login {
                     login.set_demo(demo);
                 }
@@ -368,6 +375,7 @@ impl Ready {
                 Message::Key(Shortcut::FocusPrevious) => operation::focus_previous(),
                 _ => Task::none(),
             },
+            Message::Key(Shortcut::Page(by)) => focus::page(by),
             message => {
                 let Some(workspace) = &mut self.workspace else { return Task::none() };
                 workspace.update(&self.backend, message)
@@ -514,7 +522,7 @@ impl Workspace {
         let actor = &self.session.actor;
         let approver = matches!(actor.role, Role::Supervisor | Role::Manager);
         let nav = |label: &'static str, selected: bool, message: Message| {
-            button(text(label)).on_press(message).style(theme::tab(selected)).padding([4, 10])
+            button(text(label)).action(message).style(theme::tab(selected)).padding([4, 10])
         };
         let top = row![
             text("Utility Desk").size(18),
@@ -540,8 +548,10 @@ impl Workspace {
             container(
                 row![
                     text(format!("{} · {}", actor.username, actor.role.short())).style(theme::muted),
-                    button(text("Lock  Ctrl+L")).on_press(Message::Lock).style(button::text),
-                    button(text("Sign out  Alt+Q")).on_press(Message::SignOut).style(button::text),
+                    // Whose clock the times on screen are read on.
+                    text(format!("times in {}", super::clock::abbreviation(Utc::now()))).style(theme::muted),
+                    button(text("Lock  Ctrl+L")).action(Message::Lock).style(button::text),
+                    button(text("Sign out  Alt+Q")).action(Message::SignOut).style(button::text),
                     key_hint("F1", "keys"),
                 ]
                 .spacing(8)

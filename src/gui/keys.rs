@@ -6,6 +6,7 @@ use iced::widget::{column, container, text};
 use iced::{Element, window};
 
 use super::app::Message;
+use super::focus::PageMove;
 use super::theme;
 use super::widget::key_hint;
 
@@ -41,6 +42,8 @@ pub enum Shortcut {
     Mnemonic(char),
     Lock,
     Theme,
+    /// PgUp, PgDn, and Home or End outside a text field: the long pane.
+    Page(PageMove),
 }
 
 /// The shortcut list (F1).
@@ -66,8 +69,9 @@ pub fn help<'a>() -> Element<'a, Message> {
         ),
         ("Alt+M", "administration: users and limits"),
         ("Alt+letter", "the button showing it, e.g. Approve and post  Alt+P"),
-        ("Tab  Shift+Tab", "next or previous field"),
-        ("Esc", "close a form, or back to search"),
+        ("Tab  Shift+Tab", "next or previous field, button or row; Enter or Space presses a button"),
+        ("PgUp PgDn Home End", "scroll the page you are reading"),
+        ("Esc", "close one thing: this list, a form, an explanation; then back to search"),
         ("Ctrl+L", "lock the window now; Alt+S at the lock: someone else signs in"),
         ("Alt+Q", "sign out"),
         ("F9", "light or dark"),
@@ -121,6 +125,11 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
         Key::Named(Named::ArrowDown) => return Some(Shortcut::Down),
         Key::Named(Named::Tab) if modifiers.shift() => return Some(Shortcut::FocusPrevious),
         Key::Named(Named::Tab) => return Some(Shortcut::FocusNext),
+        // Esc closes one layer even from a text field (which would
+        // otherwise keep the first press to let go of the focus).
+        Key::Named(Named::Escape) => return Some(Shortcut::Escape),
+        Key::Named(Named::PageUp) => return Some(Shortcut::Page(PageMove::Up)),
+        Key::Named(Named::PageDown) => return Some(Shortcut::Page(PageMove::Down)),
         _ => {}
     }
     if status == event::Status::Captured {
@@ -129,7 +138,8 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
     match key.as_ref() {
         Key::Character("/") => Some(Shortcut::Search),
         Key::Named(Named::Enter) => Some(Shortcut::Enter),
-        Key::Named(Named::Escape) => Some(Shortcut::Escape),
+        Key::Named(Named::Home) => Some(Shortcut::Page(PageMove::Top)),
+        Key::Named(Named::End) => Some(Shortcut::Page(PageMove::Bottom)),
         _ => None,
     }
 }

@@ -118,4 +118,22 @@ impl Db<'_> {
             .execute(params![user, active, locked])?;
         Ok(())
     }
+
+    /// A person's own settings, by name.
+    pub fn user_settings(&self, user: UserId) -> Result<Vec<(String, String)>> {
+        let mut statement = self.conn.prepare_cached("SELECT name, value FROM user_settings WHERE user_id = ?1")?;
+        let rows = statement.query_map([user], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Keeps one of a person's settings, replacing what was there.
+    pub fn set_user_setting(&self, user: UserId, name: &str, value: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO user_settings (user_id, name, value, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )?
+            .execute(params![user, name, value, now])?;
+        Ok(())
+    }
 }

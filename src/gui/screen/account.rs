@@ -15,7 +15,7 @@ mod summary;
 mod usage;
 
 use chrono::Utc;
-use iced::widget::{button, canvas, column, container, row, rule, scrollable, text};
+use iced::widget::{Id, button, canvas, column, container, operation, row, rule, scrollable, text};
 use iced::{Element, Fill, Task};
 
 pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE};
@@ -29,9 +29,22 @@ use crate::desk::explain::thousands;
 use crate::desk::{Actor, Cases, DeskError, Overview, RequestView};
 use crate::domain::ids::{AccountId, BillId};
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, labelled};
 use crate::store::BillRow;
+
+/// The account's action buttons, where the focus returns when their form closes.
+pub const CREDIT_BUTTON: Id = Id::new("account-credit");
+pub const CONTACT_BUTTON: Id = Id::new("account-contact");
+pub const ORDER_BUTTON: Id = Id::new("account-order");
+pub const STATEMENT_BUTTON: Id = Id::new("account-statement");
+pub const LETTER_BUTTON: Id = Id::new("account-letter");
+
+/// A tab's button.
+pub fn tab_id(tab: Tab) -> Id {
+    Id::from(format!("account-tab-{}", tab.label().to_lowercase()))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -242,9 +255,10 @@ impl Account {
             }
             Message::OpenOrderForm => {
                 self.close_forms();
-                self.order_form = Some(OrderForm::new(self.id));
+                let (form, focus) = OrderForm::open(self.id);
+                self.order_form = Some(form);
                 self.notice = None;
-                Task::none()
+                focus.map(Message::OrderForm)
             }
             Message::OrderForm(message) => {
                 let Some(form) = &mut self.order_form else { return Task::none() };
@@ -405,6 +419,23 @@ impl Account {
         self.letter = None;
     }
 
+    /// The button that opened the form open now.
+    fn opener(&self) -> Id {
+        if self.credit.is_some() {
+            CREDIT_BUTTON
+        } else if self.contact.is_some() {
+            CONTACT_BUTTON
+        } else if self.order_form.is_some() {
+            ORDER_BUTTON
+        } else if self.statement.is_some() {
+            STATEMENT_BUTTON
+        } else if self.letter.is_some() {
+            LETTER_BUTTON
+        } else {
+            tab_id(Tab::Bills)
+        }
+    }
+
     fn has_form(&self) -> bool {
         self.credit.is_some()
             || self.adjust.is_some()
@@ -461,8 +492,11 @@ impl Account {
                 }
             }
             Shortcut::Escape if self.has_form() => {
+                // The focus goes back to what opened the form, ringed, so
+                // the person sees where they are.
+                let back = self.opener();
                 self.close_forms();
-                Task::none()
+                operation::focus(back)
             }
             Shortcut::Escape if self.bills.is_explaining() => {
                 self.update(backend, actor, Message::Bills(bills::Message::Explain(false)))
@@ -491,9 +525,10 @@ impl Account {
             };
             tabs.push(
                 button(text(format!("{label}  Alt+{}", i + 1)))
-                    .on_press(Message::Tab(*tab))
+                    .action(Message::Tab(*tab))
                     .style(theme::tab(self.tab == *tab))
-                    .padding([4, 10]),
+                    .padding([4, 10])
+                    .id(tab_id(*tab)),
             )
         });
         // The most used first. They take what the tabs leave and wrap onto
@@ -502,19 +537,24 @@ impl Account {
             container(
                 row![
                     button(text("Issue credit  Alt+C"))
-                        .on_press_maybe(self.credit.is_none().then_some(Message::OpenCredit)),
+                        .action_maybe(self.credit.is_none().then_some(Message::OpenCredit))
+                        .id(CREDIT_BUTTON),
                     button(text("Log contact  Alt+L"))
                         .style(button::secondary)
-                        .on_press_maybe(self.contact.is_none().then_some(Message::OpenContact)),
+                        .action_maybe(self.contact.is_none().then_some(Message::OpenContact))
+                        .id(CONTACT_BUTTON),
                     button(text("Order  Alt+W"))
                         .style(button::secondary)
-                        .on_press_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm)),
+                        .action_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm))
+                        .id(ORDER_BUTTON),
                     button(text("Statement  Alt+S"))
                         .style(button::secondary)
-                        .on_press_maybe(self.statement.is_none().then_some(Message::OpenStatement)),
+                        .action_maybe(self.statement.is_none().then_some(Message::OpenStatement))
+                        .id(STATEMENT_BUTTON),
                     button(text("Letter  Alt+K"))
                         .style(button::secondary)
-                        .on_press_maybe(self.letter.is_none().then_some(Message::OpenLetter)),
+                        .action_maybe(self.letter.is_none().then_some(Message::OpenLetter))
+                        .id(LETTER_BUTTON),
                 ]
                 .spacing(6)
                 .wrap()

@@ -12,6 +12,7 @@ use crate::desk::{Actor, DeskError};
 use crate::domain::authority::{Figure, Limit, Policy};
 use crate::domain::user::Role;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 use crate::store::UserRow;
@@ -205,7 +206,7 @@ impl Admin {
                     ]
                     .spacing(8),
                 )
-                .on_press(Message::Select(i))
+                .action(Message::Select(i))
                 .width(Fill)
                 .padding([2, 6])
                 .style(theme::row_button(i == self.selected)),
@@ -225,8 +226,8 @@ impl Admin {
         let Some(user) = self.users.get(self.selected) else { return column![].into() };
         row![
             text(format!("{}:", user.username)).width(90),
-            button(text("Unlock  Alt+U")).on_press(Message::Unlock).style(button::secondary),
-            button(text("Disable  Alt+D")).on_press(Message::Disable).style(button::danger),
+            button(text("Unlock  Alt+U")).action(Message::Unlock).style(button::secondary),
+            button(text("Disable  Alt+D")).action(Message::Disable).style(button::danger),
             text_input("New password", &self.reset_password)
                 .id(RESET_PASSWORD)
                 .secure(true)
@@ -234,7 +235,7 @@ impl Admin {
                 .on_submit(Message::Reset)
                 .padding(6)
                 .width(200),
-            button(text("Reset password")).on_press(Message::Reset),
+            button(text("Reset password")).action(Message::Reset),
         ]
         .spacing(6)
         .align_y(Center)
@@ -245,7 +246,7 @@ impl Admin {
         let roles = ROLES.iter().fold(row![].spacing(4), |row, role| {
             row.push(
                 button(text(role.code()).size(13))
-                    .on_press(Message::NewRole(role.code().to_string()))
+                    .action(Message::NewRole(role.code().to_string()))
                     .style(theme::tab(matching_role(&self.new_role) == Some(*role)))
                     .padding([2, 8]),
             )
@@ -275,7 +276,7 @@ impl Admin {
                     .on_input(Message::NewPassword)
                     .on_submit(Message::Add)
                     .padding(6),
-                button(text("Add user")).on_press(Message::Add),
+                button(text("Add user")).action(Message::Add),
             ]
             .spacing(6),
         ]
@@ -293,7 +294,7 @@ impl Admin {
                 let shown = policy.figure(*role, *f).map_or("—".to_string(), |l| l.to_string());
                 row.push(
                     button(text(shown).font(Font::MONOSPACE).size(13).width(Fill).align_x(iced::Right))
-                        .on_press(Message::Edit(*role, *f))
+                        .action(Message::Edit(*role, *f))
                         .padding([1, 4])
                         .width(96)
                         .style(theme::row_button(false)),
@@ -312,7 +313,7 @@ impl Admin {
                 .on_input(Message::Limit)
                 .on_submit(Message::SaveLimit)
                 .padding(6),
-                button(text("Save limit")).on_press(Message::SaveLimit),
+                button(text("Save limit")).action(Message::SaveLimit),
             ]
             .spacing(6)
             .align_y(Center),

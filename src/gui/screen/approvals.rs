@@ -13,6 +13,7 @@ use crate::domain::Money;
 use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, labelled, money};
 
@@ -258,7 +259,7 @@ impl Approvals {
                     .spacing(8)
                     .align_y(Center),
                 )
-                .on_press(Message::Select(i))
+                .action(Message::Select(i))
                 .width(Fill)
                 .padding([3, 6])
                 .style(theme::row_button(i == self.selected)),
@@ -317,7 +318,7 @@ impl Approvals {
             row![
                 labelled("Account", text(r.account_number.to_string()).font(Font::MONOSPACE)),
                 labelled("Asked by", text(format!("{} ({})", r.requested_by_full_name, r.requested_by_name))),
-                labelled("Asked on", text(request.requested_local.format("%Y-%m-%d %H:%M").to_string())),
+                labelled("Asked on", text(crate::gui::clock::minute(request.row.requested_at))),
                 labelled("Age", text(format!("{} business days", request.age_business_days))),
                 labelled("Status", text(r.status.clone())),
             ]
@@ -337,7 +338,7 @@ impl Approvals {
                         labelled("Balance", widget::balance(a.balance)),
                         labelled("Past due", money(context.aging.late_fee_base)),
                         labelled("Bills on file", text(context.bills.len().to_string())),
-                        button(text("Open account  Alt+O")).on_press(Message::OpenAccount(r.account_id)),
+                        button(text("Open account  Alt+O")).action(Message::OpenAccount(r.account_id)),
                     ]
                     .spacing(24)
                     .align_y(Center),
@@ -374,10 +375,10 @@ impl Approvals {
                 .align_y(Center),
                 text_input("Note (required to reject)", &self.note).id(NOTE).on_input(Message::Note).padding(6),
                 row![
-                    button(text(approve_label)).on_press_maybe((!self.busy).then_some(Message::Approve)),
+                    button(text(approve_label)).action_maybe((!self.busy).then_some(Message::Approve)),
                     button(text("Reject  Alt+R"))
                         .style(button::danger)
-                        .on_press_maybe((!self.busy).then_some(Message::Reject)),
+                        .action_maybe((!self.busy).then_some(Message::Reject)),
                 ]
                 .spacing(8),
             ]
@@ -386,7 +387,7 @@ impl Approvals {
             column![
                 button(text("Withdraw this request  Alt+W"))
                     .style(button::secondary)
-                    .on_press_maybe((!self.busy).then_some(Message::Withdraw))
+                    .action_maybe((!self.busy).then_some(Message::Withdraw))
             ]
         };
         detail.push(actions).into()

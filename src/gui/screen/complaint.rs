@@ -12,6 +12,7 @@ use crate::domain::cases::{Queue, Resolution, ranks_at_least};
 use crate::domain::ids::AccountId;
 use crate::gui::app::Shortcut;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, labelled};
 
@@ -337,7 +338,7 @@ impl ComplaintPanel {
             };
             list.push(
                 row![
-                    text(e.at.format("%Y-%m-%d").to_string()).font(Font::MONOSPACE).width(100),
+                    text(crate::gui::clock::day(e.at)).font(Font::MONOSPACE).width(100),
                     text(e.kind.clone()).width(80),
                     text(what).width(Fill),
                     text(e.by.clone()).style(theme::muted),
@@ -348,7 +349,7 @@ impl ComplaintPanel {
         let contacts = self.view.contacts.iter().fold(column![text("Contacts").size(16)].spacing(3), |list, k| {
             list.push(
                 row![
-                    text(k.at.format("%Y-%m-%d").to_string()).font(Font::MONOSPACE).width(100),
+                    text(crate::gui::clock::day(k.at)).font(Font::MONOSPACE).width(100),
                     text(k.channel.label()).width(80),
                     text(k.summary.clone()).width(Fill),
                     text(k.by.clone()).style(theme::muted),
@@ -364,27 +365,28 @@ impl ComplaintPanel {
         let can_handle = ranks_at_least(actor.role, c.place().handled_by());
         let idle = !self.busy;
         let mut actions =
-            row![button(text("Note  Alt+N")).on_press_maybe(idle.then_some(Message::Start(Form::Note)))].spacing(8);
+            row![button(text("Note  Alt+N")).action_maybe(idle.then_some(Message::Start(Form::Note)))].spacing(8);
         if c.is_open() {
             let mine = c.assigned_to.as_deref() == Some(actor.username.as_str());
-            actions = actions
-                .push(
-                    (!mine && can_handle)
-                        .then(|| button(text("Take it  Alt+T")).on_press_maybe(idle.then_some(Message::Take))),
-                )
-                .push(can_handle.then(|| {
-                    button(text("Assign  Alt+G")).on_press_maybe(idle.then_some(Message::Start(Form::Assign)))
-                }))
-                .push((c.queue < Queue::Supervisor).then(|| {
-                    button(text("Escalate  Alt+E"))
-                        .style(button::secondary)
-                        .on_press_maybe(idle.then_some(Message::Start(Form::Escalate)))
-                }))
-                .push(can_handle.then(|| {
-                    button(text("Close  Alt+R"))
-                        .style(button::success)
-                        .on_press_maybe(idle.then_some(Message::Start(Form::Close)))
-                }));
+            actions =
+                actions
+                    .push(
+                        (!mine && can_handle)
+                            .then(|| button(text("Take it  Alt+T")).action_maybe(idle.then_some(Message::Take))),
+                    )
+                    .push(can_handle.then(|| {
+                        button(text("Assign  Alt+G")).action_maybe(idle.then_some(Message::Start(Form::Assign)))
+                    }))
+                    .push((c.queue < Queue::Supervisor).then(|| {
+                        button(text("Escalate  Alt+E"))
+                            .style(button::secondary)
+                            .action_maybe(idle.then_some(Message::Start(Form::Escalate)))
+                    }))
+                    .push(can_handle.then(|| {
+                        button(text("Close  Alt+R"))
+                            .style(button::success)
+                            .action_maybe(idle.then_some(Message::Start(Form::Close)))
+                    }));
             if !can_handle {
                 actions = actions.push(
                     text(format!("Closed by a {} or above.", c.place().handled_by().title()))
@@ -393,12 +395,12 @@ impl ComplaintPanel {
                 );
             }
         } else if can_handle {
-            actions = actions
-                .push(button(text("Reopen  Alt+O")).on_press_maybe(idle.then_some(Message::Start(Form::Reopen))));
+            actions =
+                actions.push(button(text("Reopen  Alt+O")).action_maybe(idle.then_some(Message::Start(Form::Reopen))));
         }
         if show_account {
             actions = actions
-                .push(button(text("Account  Alt+B")).style(button::text).on_press(Message::OpenAccount(c.account_id)));
+                .push(button(text("Account  Alt+B")).style(button::text).action(Message::OpenAccount(c.account_id)));
         }
         actions.align_y(Center).into()
     }
@@ -478,8 +480,8 @@ impl ComplaintPanel {
         }
         fields = fields.push(
             row![
-                button(text("Send")).on_press_maybe((!self.busy).then_some(Message::Send)),
-                button(text("Cancel  Esc")).on_press(Message::Cancel).style(button::secondary),
+                button(text("Send")).action_maybe((!self.busy).then_some(Message::Send)),
+                button(text("Cancel  Esc")).action(Message::Cancel).style(button::secondary),
             ]
             .spacing(8),
         );

@@ -16,6 +16,7 @@ use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
 use crate::gui::app::Shortcut;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, labelled, money};
 use crate::store::BillRow;
@@ -142,8 +143,8 @@ impl DisputeForm {
                 .size(13)
                 .style(theme::muted),
             row![
-                button(text("Record dispute")).on_press_maybe((!self.sending).then_some(FormMessage::Send)),
-                button(text("Cancel  Esc")).style(button::secondary).on_press(FormMessage::Cancel),
+                button(text("Record dispute")).action_maybe((!self.sending).then_some(FormMessage::Send)),
+                button(text("Cancel  Esc")).style(button::secondary).action(FormMessage::Cancel),
             ]
             .spacing(8),
         ]
@@ -257,7 +258,7 @@ impl DisputePanel {
                 self.note = typed;
                 Task::none()
             }
-            Message::Next => operation::focus_next(),
+            Message::Next => crate::gui::focus::next_field(),
             Message::Confirm if self.busy => Task::none(),
             Message::Confirm => match self.decision() {
                 Ok(decision) => self.decide(backend, actor, decision),
@@ -360,7 +361,7 @@ impl DisputePanel {
             .align_y(Center),
             row![
                 labelled("Disputed", money(d.amount)),
-                labelled("Recorded", text(format!("{} by {}", d.opened_at.format("%Y-%m-%d"), d.opened_by))),
+                labelled("Recorded", text(format!("{} by {}", crate::gui::clock::day(d.opened_at), d.opened_by))),
                 labelled("Complaint", text(d.complaint_id.map_or_else(|| "—".to_string(), |c| format!("#{c}")))),
             ]
             .spacing(20),
@@ -385,10 +386,10 @@ impl DisputePanel {
                 row![
                     button(text("Grant  Alt+G"))
                         .style(button::success)
-                        .on_press_maybe(idle.then_some(Message::Start(Decision::Grant))),
+                        .action_maybe(idle.then_some(Message::Start(Decision::Grant))),
                     button(text("Deny  Alt+N"))
                         .style(button::danger)
-                        .on_press_maybe(idle.then_some(Message::Start(Decision::Deny))),
+                        .action_maybe(idle.then_some(Message::Start(Decision::Deny))),
                 ]
                 .spacing(8),
             );
@@ -405,7 +406,7 @@ impl DisputePanel {
         let contacts = self.view.contacts.iter().fold(column![text("Contacts").size(16)].spacing(3), |list, k| {
             list.push(
                 row![
-                    text(k.at.format("%Y-%m-%d").to_string()).font(Font::MONOSPACE).width(100),
+                    text(crate::gui::clock::day(k.at)).font(Font::MONOSPACE).width(100),
                     text(k.channel.label()).width(80),
                     text(k.summary.clone()).width(Fill),
                     text(k.by.clone()).style(theme::muted),
@@ -455,8 +456,8 @@ impl DisputePanel {
                     .on_input(Message::Note)
                     .on_submit(Message::Confirm)
                     .padding(6),
-                button(text(confirm)).on_press_maybe((!self.busy).then_some(Message::Confirm)),
-                button(text("Back  Esc")).on_press(Message::Close).style(button::secondary),
+                button(text(confirm)).action_maybe((!self.busy).then_some(Message::Confirm)),
+                button(text("Back  Esc")).action(Message::Close).style(button::secondary),
             ]
             .spacing(8)
             .align_y(Center),

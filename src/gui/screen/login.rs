@@ -5,6 +5,7 @@ use iced::widget::{Id, button, column, container, operation, row, text, text_inp
 use iced::{Center, Element, Fill, Font, Task};
 
 use crate::demo::{DEMO_PASSWORD, DEMO_USERS};
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget;
 
@@ -209,15 +210,14 @@ impl Login {
         let submit = button(text(if self.busy { "Checking…" } else { "Sign in" }).width(Fill).align_x(Center))
             .width(Fill)
             .padding(8)
-            .on_press_maybe((!self.busy).then_some(Message::Submit));
+            .action_maybe((!self.busy).then_some(Message::Submit));
         let mut form = column![heading, username, password, submit].spacing(12).width(360);
         if let Some(error) = &self.error {
             form = form.push(widget::error(error));
         }
         if self.locked_for.is_some() {
-            form = form.push(
-                button(text("Sign in as someone else  Alt+S")).on_press(Message::SomeoneElse).style(button::text),
-            );
+            form = form
+                .push(button(text("Sign in as someone else  Alt+S")).action(Message::SomeoneElse).style(button::text));
         }
         if self.demo && self.locked_for.is_none() {
             form = form.push(demo_users());
@@ -254,7 +254,7 @@ impl Login {
         let submit = button(text(if self.busy { "Checking…" } else { "Save and sign in" }).width(Fill).align_x(Center))
             .width(Fill)
             .padding(8)
-            .on_press_maybe((!self.busy).then_some(Message::Submit));
+            .action_maybe((!self.busy).then_some(Message::Submit));
         let mut form = column![heading, new, again, submit].spacing(12).width(360);
         if let Some(error) = &self.error {
             form = form.push(widget::error(error));

@@ -15,6 +15,7 @@ use crate::domain::orders::{Field, OrderKind, OrderStatus};
 use crate::domain::user::Role;
 use crate::gui::app::Shortcut;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, labelled};
 use crate::store::OrderRow;
@@ -345,7 +346,7 @@ impl OrderPanel {
             row![text(named(o)).size(18), text(o.status.label()).style(theme::muted)].spacing(10).align_y(Center),
             row![
                 labelled("Account", text(format!("{} · {}", o.account_number, o.customer))),
-                labelled("Drafted", text(format!("{} by {}", o.created_at.format("%Y-%m-%d"), o.created_by))),
+                labelled("Drafted", text(format!("{} by {}", crate::gui::clock::day(o.created_at), o.created_by))),
                 labelled("Complaint", text(o.complaint_id.map_or_else(|| "—".to_string(), |c| format!("#{c}")))),
             ]
             .spacing(20),
@@ -390,7 +391,7 @@ impl OrderPanel {
         let history = self.view.events.iter().fold(column![text("History").size(16)].spacing(3), |list, e| {
             list.push(
                 row![
-                    text(e.at.format("%Y-%m-%d %H:%M").to_string()).font(Font::MONOSPACE).width(140),
+                    text(crate::gui::clock::minute(e.at)).font(Font::MONOSPACE).width(140),
                     text(e.to.label()).width(160),
                     text(e.note.clone().unwrap_or_default()).width(Fill),
                     text(e.by.clone()).style(theme::muted),
@@ -410,20 +411,20 @@ impl OrderPanel {
         match o.status {
             OrderStatus::Draft if self.may_edit(actor) => {
                 actions = actions
-                    .push(button(text("Submit for review  Alt+U")).on_press_maybe(on(Message::Submit)))
-                    .push(button(text("Edit  Alt+E")).style(button::secondary).on_press_maybe(on(Message::Edit)));
+                    .push(button(text("Submit for review  Alt+U")).action_maybe(on(Message::Submit)))
+                    .push(button(text("Edit  Alt+E")).style(button::secondary).action_maybe(on(Message::Edit)));
             }
             OrderStatus::Submitted if car3 => {
-                actions = actions.push(button(text("Review  Alt+V")).on_press_maybe(on(Message::Review)));
+                actions = actions.push(button(text("Review  Alt+V")).action_maybe(on(Message::Review)));
             }
             OrderStatus::Reviewed if car3 => {
-                actions = actions.push(button(text("Send to the field  Alt+D")).on_press_maybe(on(Message::Send)));
+                actions = actions.push(button(text("Send to the field  Alt+D")).action_maybe(on(Message::Send)));
             }
             OrderStatus::Sent => {
                 actions = actions.push(
                     button(text("Field result  Alt+F"))
                         .style(button::success)
-                        .on_press_maybe(on(Message::Start(Step::Complete))),
+                        .action_maybe(on(Message::Start(Step::Complete))),
                 );
             }
             OrderStatus::Submitted | OrderStatus::Reviewed => {
@@ -443,15 +444,15 @@ impl OrderPanel {
             actions = actions.push(
                 button(text("Cancel order  Alt+X"))
                     .style(button::danger)
-                    .on_press_maybe(on(Message::Start(Step::Cancel))),
+                    .action_maybe(on(Message::Start(Step::Cancel))),
             );
         }
         if self.rerate().is_some() {
-            actions = actions.push(button(text("Re-rate the bill  Alt+J")).on_press_maybe(on(Message::Rerate)));
+            actions = actions.push(button(text("Re-rate the bill  Alt+J")).action_maybe(on(Message::Rerate)));
         }
         if show_account {
             actions = actions
-                .push(button(text("Account  Alt+B")).style(button::text).on_press(Message::OpenAccount(o.account_id)));
+                .push(button(text("Account  Alt+B")).style(button::text).action(Message::OpenAccount(o.account_id)));
         }
         actions.into()
     }
@@ -501,8 +502,8 @@ impl OrderPanel {
         };
         form = form.push(
             row![
-                button(text(confirm)).on_press_maybe((!self.busy).then_some(Message::Confirm)),
-                button(text("Back  Esc")).on_press(Message::Close).style(button::secondary),
+                button(text(confirm)).action_maybe((!self.busy).then_some(Message::Confirm)),
+                button(text("Back  Esc")).action(Message::Close).style(button::secondary),
             ]
             .spacing(8),
         );
@@ -521,7 +522,7 @@ pub fn order_line<'a, M: Clone + 'a>(order: &'a OrderRow, chosen: bool, open: M)
                 text(format!("{} · {}", order.kind.label(), order.account_number)),
                 row![
                     text(order.status.label()).size(12),
-                    text(format!("since {}", when.format("%Y-%m-%d"))).size(12).style(theme::muted),
+                    text(format!("since {}", crate::gui::clock::day(when))).size(12).style(theme::muted),
                     text(order.created_by.clone()).size(12).style(theme::muted),
                 ]
                 .spacing(8),
@@ -531,7 +532,7 @@ pub fn order_line<'a, M: Clone + 'a>(order: &'a OrderRow, chosen: bool, open: M)
         .spacing(8)
         .align_y(Center),
     )
-    .on_press(open)
+    .action(open)
     .width(Fill)
     .padding([3, 6])
     .style(theme::row_button(chosen))

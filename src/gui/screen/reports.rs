@@ -14,6 +14,7 @@ use crate::desk::{Actor, ComplaintsReport, DeskError, MoneyActionsReport, Produc
 use crate::documents::reports as csv;
 use crate::gui::app::Shortcut;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, money};
 
@@ -246,22 +247,22 @@ impl Reports {
         let kinds = Kind::ALL.iter().fold(row![].spacing(4), |kinds, kind| {
             kinds.push(
                 button(text(kind.label()))
-                    .on_press(Message::Show(*kind))
+                    .action(Message::Show(*kind))
                     .style(theme::tab(self.kind == *kind))
                     .padding([4, 10]),
             )
         });
         let inputs =
             widget::period("From", (FROM, &self.from, Message::From), (TO, &self.to, Message::To), Message::Run)
-                .push(button(text("Run")).on_press(Message::Run))
+                .push(button(text("Run")).action(Message::Run))
                 .push(
                     text_input("Save to… (.csv; the PDF beside it)", &self.csv_path)
                         .id(CSV_PATH)
                         .on_input(Message::CsvPath)
                         .padding(6),
                 )
-                .push(button(text("Save CSV  Alt+V")).on_press(Message::SaveCsv))
-                .push(button(text("Save PDF  Alt+P")).style(button::secondary).on_press(Message::SavePdf));
+                .push(button(text("Save CSV  Alt+V")).action(Message::SaveCsv))
+                .push(button(text("Save PDF  Alt+P")).style(button::secondary).action(Message::SavePdf));
         let mut page = column![text("Supervisor reports").size(20), kinds, inputs].spacing(10);
         if let Some(notice) = &self.notice {
             page = page.push(widget::notice(notice));

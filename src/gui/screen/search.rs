@@ -7,6 +7,7 @@ use iced::{Center, Element, Fill, Font, Task};
 use super::super::app::Shortcut;
 use crate::domain::ids::AccountId;
 use crate::gui::backend::{Backend, SearchError};
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget;
 use crate::store::SearchHit;
@@ -166,7 +167,7 @@ fn result_row(hit: &SearchHit, selected: bool) -> Element<'_, Message> {
     .spacing(12)
     .align_y(Center);
     button(line)
-        .on_press(Message::Open(hit.account_id))
+        .action(Message::Open(hit.account_id))
         .width(Fill)
         .height(ROW_HEIGHT)
         .padding([4, 8])

@@ -19,6 +19,7 @@ use crate::domain::ids::AccountId;
 use crate::domain::orders::OrderStatus;
 use crate::gui::app::Shortcut;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 use crate::store::OrderRow;
@@ -449,7 +450,7 @@ impl Work {
         let tabs = Tab::ALL.iter().fold(row![].spacing(4), |tabs, tab| {
             tabs.push(
                 button(text(tab.label()))
-                    .on_press(Message::Show(*tab))
+                    .action(Message::Show(*tab))
                     .style(theme::tab(self.tab == *tab))
                     .padding([4, 10]),
             )
@@ -508,7 +509,7 @@ impl Work {
                     .spacing(8)
                     .align_y(Center),
                 )
-                .on_press(Message::Select(i))
+                .action(Message::Select(i))
                 .width(Fill)
                 .padding([3, 6])
                 .style(theme::row_button(i == self.selected && !self.left)),

@@ -14,6 +14,7 @@ use crate::desk::{
 use crate::domain::Money;
 use crate::domain::authority::{Decision, MoneyAction};
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, money};
 use crate::store::BillRow;
@@ -259,7 +260,7 @@ impl AdjustForm {
                 self.note = note;
                 Task::none()
             }
-            Message::Next => operation::focus_next(),
+            Message::Next => crate::gui::focus::next_field(),
             Message::Send if self.sending => Task::none(),
             Message::Send => match self.request() {
                 Err(why) => {
@@ -292,7 +293,7 @@ impl AdjustForm {
 
     pub fn view(&self) -> Element<'_, Message> {
         let method = |label: &'static str, m: Method| {
-            button(text(label)).on_press(Message::Method(m)).style(theme::tab(self.method == m)).padding([3, 10])
+            button(text(label)).action(Message::Method(m)).style(theme::tab(self.method == m)).padding([3, 10])
         };
         let body: Element<'_, Message> = match self.method {
             Method::Read => self.by_read(),
@@ -422,14 +423,14 @@ impl AdjustForm {
                     ]
                     .spacing(8),
                 )
-                .on_press(Message::Line(l.seq))
+                .action(Message::Line(l.seq))
                 .width(Fill)
                 .padding([2, 6])
                 .style(theme::row_button(self.line == l.seq)),
             )
         });
         let direction = |label: &'static str, d: LineDirection| {
-            button(text(label)).on_press(Message::Direction(d)).style(theme::tab(self.direction == d)).padding([3, 10])
+            button(text(label)).action(Message::Direction(d)).style(theme::tab(self.direction == d)).padding([3, 10])
         };
         let amount = text_input("Amount, e.g. 12.50", &self.amount)
             .id(AMOUNT)

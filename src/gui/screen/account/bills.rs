@@ -11,6 +11,7 @@ use crate::desk::explain::thousands;
 use crate::domain::ids::BillId;
 use crate::domain::reads::ReadKind;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, money};
 use crate::store::BillRow;
@@ -97,14 +98,14 @@ impl Bills {
             list.push(
                 button(
                     row![
-                        text(bill.period_end.format("%b %Y").to_string()).width(80),
+                        text(crate::gui::clock::month(bill.period_end)).width(80),
                         text(format!("{} gal{estimated}", thousands(bill.consumption_gal))).size(13).width(Fill),
                         money(bill.total),
                     ]
                     .spacing(8)
                     .align_y(Center),
                 )
-                .on_press(Message::Select(bill.id))
+                .action(Message::Select(bill.id))
                 .width(Fill)
                 .padding([3, 6])
                 .style(theme::row_button(selected)),
@@ -168,9 +169,9 @@ impl Bills {
             row![text("Total").width(Fill), money(bill.total)],
             row![
                 button(text(if self.explaining { "Hide the explanation" } else { "Explain this bill  (Enter)" }))
-                    .on_press(Message::Explain(!self.explaining)),
-                button(text("Adjust this bill  Alt+J")).on_press(Message::Adjust).style(button::secondary),
-                button(text("Dispute this bill  Alt+I")).on_press(Message::Dispute).style(button::secondary),
+                    .action(Message::Explain(!self.explaining)),
+                button(text("Adjust this bill  Alt+J")).action(Message::Adjust).style(button::secondary),
+                button(text("Dispute this bill  Alt+I")).action(Message::Dispute).style(button::secondary),
             ]
             .spacing(8),
         ]

@@ -7,6 +7,7 @@ use iced::{Element, Fill, Font, Task};
 use crate::desk::{Actor, Cases, ComplaintView, DeskError, DisputeView, OrderView};
 use crate::gui::app::Shortcut;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::screen::complaint::{self, ComplaintPanel};
 use crate::gui::screen::dispute::{self, DisputePanel};
 use crate::gui::screen::order::{self, OrderPanel, Rerate};
@@ -165,7 +166,7 @@ impl CasesTab {
                         ]
                         .spacing(10),
                     )
-                    .on_press(Message::OpenComplaint(c.id))
+                    .action(Message::OpenComplaint(c.id))
                     .width(Fill)
                     .padding([2, 4])
                     .style(theme::row_button(complaint == Some(c.id))),
@@ -187,7 +188,7 @@ impl CasesTab {
                         ]
                         .spacing(10),
                     )
-                    .on_press(Message::OpenDispute(d.id))
+                    .action(Message::OpenDispute(d.id))
                     .width(Fill)
                     .padding([2, 4])
                     .style(theme::row_button(dispute == Some(d.id))),
@@ -205,7 +206,7 @@ impl CasesTab {
                 let complaint = c.complaint_id.map(|id| format!(" (complaint #{id})")).unwrap_or_default();
                 list.push(
                     row![
-                        text(c.at.format("%Y-%m-%d").to_string()).font(Font::MONOSPACE).width(100),
+                        text(crate::gui::clock::day(c.at)).font(Font::MONOSPACE).width(100),
                         text(c.channel.label()).width(70),
                         text(format!("{}{complaint}", c.summary)).width(Fill),
                         text(c.by.clone()).style(theme::muted),

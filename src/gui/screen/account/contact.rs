@@ -10,6 +10,7 @@ use crate::desk::{Actor, ContactLogged, ContactRequest, DeskError, NewComplaint}
 use crate::domain::cases::{COUNCIL_DISTRICTS, Channel, ComplaintCategory, Priority, Source};
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 
@@ -47,6 +48,8 @@ pub enum Message {
     District(String),
     Reference(String),
     Priority(String),
+    /// Enter in a field before the last: on to the next field.
+    Next,
     Send,
     Sent(Result<ContactLogged, DeskError>),
     Cancel,
@@ -230,6 +233,7 @@ impl ContactForm {
                 self.error = Some(error.to_string());
                 Task::none()
             }
+            Message::Next => crate::gui::focus::next_field(),
             Message::Cancel => return (Task::none(), Some(Event::Closed(None))),
         };
         (task, None)
@@ -240,7 +244,7 @@ impl ContactForm {
             Channel::ALL.iter().fold(row![text("By (↑ ↓)").width(70)].spacing(4).align_y(Center), |row, c| {
                 row.push(
                     button(text(c.label()))
-                        .on_press(Message::Channel(*c))
+                        .action(Message::Channel(*c))
                         .style(theme::tab(self.channel == *c))
                         .padding([3, 10]),
                 )
@@ -248,14 +252,14 @@ impl ContactForm {
         let summary = text_input("What the customer said, and what you told them (required)", &self.summary)
             .id(SUMMARY)
             .on_input(Message::Summary)
-            .on_submit(Message::Send)
+            .on_submit(if self.complaint { Message::Next } else { Message::Send })
             .padding(6);
         let complaint = button(text(if self.complaint {
             "☑ This is a complaint  Alt+K"
         } else {
             "☐ This is a complaint  Alt+K"
         }))
-        .on_press(Message::Complaint(!self.complaint))
+        .action(Message::Complaint(!self.complaint))
         .style(button::text);
         let mut form = column![text("Log a contact").size(18), channels, summary, row![complaint].align_y(Center)]
             .spacing(8)
@@ -271,7 +275,7 @@ impl ContactForm {
                     text_input("About: type billing, high bill, meter, refuse…", &self.category_typed)
                         .id(CATEGORY)
                         .on_input(Message::Category)
-                        .on_submit(Message::Send)
+                        .on_submit(Message::Next)
                         .padding(6)
                         .width(320),
                     chosen
@@ -292,7 +296,7 @@ impl ContactForm {
                 text_input("From: customer, 311, mayor, council, agency", &self.source_typed)
                     .id(SOURCE)
                     .on_input(Message::Source)
-                    .on_submit(Message::Send)
+                    .on_submit(Message::Next)
                     .padding(6)
                     .width(300),
                 said(source.map(Source::label)),
@@ -304,7 +308,7 @@ impl ContactForm {
                     text_input("District (1–9)", &self.district)
                         .id(DISTRICT)
                         .on_input(Message::District)
-                        .on_submit(Message::Send)
+                        .on_submit(Message::Next)
                         .padding(6)
                         .width(120),
                 );
@@ -315,7 +319,7 @@ impl ContactForm {
                     text_input("Their reference (311 ticket, council no.)", &self.reference)
                         .id(REFERENCE)
                         .on_input(Message::Reference)
-                        .on_submit(Message::Send)
+                        .on_submit(Message::Next)
                         .padding(6)
                         .width(300),
                     text_input("Priority: normal", &self.priority_typed)

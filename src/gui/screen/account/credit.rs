@@ -126,7 +126,7 @@ impl CreditForm {
                 let picked = self.reason.update(message);
                 (if picked { operation::focus(NOTE) } else { Task::none() }, None)
             }
-            Message::Next => (operation::focus_next(), None),
+            Message::Next => (crate::gui::focus::next_field(), None),
             Message::Note(note) => {
                 self.note = note;
                 (Task::none(), None)

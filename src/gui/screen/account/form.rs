@@ -7,6 +7,7 @@ use iced::{Element, Length};
 
 use crate::desk::Outcome;
 use crate::domain::authority::Decision;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 
@@ -38,8 +39,8 @@ pub fn send_label(preview: &Preview, post: &'static str) -> &'static str {
 /// Send (disabled while sending) and Cancel.
 pub fn buttons<'a, M: Clone + 'a>(label: &'a str, sending: bool, send: M, cancel: M) -> Element<'a, M> {
     row![
-        button(text(label)).on_press_maybe((!sending).then_some(send)),
-        button(text("Cancel")).on_press(cancel).style(button::secondary),
+        button(text(label)).action_maybe((!sending).then_some(send)),
+        button(text("Cancel")).action(cancel).style(button::secondary),
     ]
     .spacing(8)
     .into()

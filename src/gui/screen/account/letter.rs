@@ -14,6 +14,7 @@ use super::form;
 use crate::desk::{Actor, DeskError, LetterAbout, LetterDraft};
 use crate::domain::ids::{AccountId, BillId, PostingId};
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::Notice;
 
@@ -247,7 +248,7 @@ impl LetterForm {
         let templates = TEMPLATES.iter().enumerate().fold(row![].spacing(4), |list, (i, (_, label, _))| {
             list.push(
                 button(text(*label).size(13))
-                    .on_press(Message::Template(i))
+                    .action(Message::Template(i))
                     .style(theme::tab(self.template == Some(i)))
                     .padding([3, 8]),
             )
@@ -263,15 +264,15 @@ impl LetterForm {
                         .on_submit(Message::Merge)
                         .padding(6)
                         .width(140),
-                    button(text("Merge")).on_press(Message::Merge),
+                    button(text("Merge")).action(Message::Merge),
                 ]
                 .spacing(8)
                 .align_y(Center),
             );
         }
         let send = row![
-            button(text("Send and keep")).on_press_maybe((self.draft.is_some() && !self.busy).then_some(Message::Send)),
-            button(text("Cancel  Esc")).style(button::secondary).on_press(Message::Cancel),
+            button(text("Send and keep")).action_maybe((self.draft.is_some() && !self.busy).then_some(Message::Send)),
+            button(text("Cancel  Esc")).style(button::secondary).action(Message::Cancel),
         ]
         .spacing(8);
         if self.draft.is_none() {

@@ -6,6 +6,7 @@ use iced::widget::{Id, button, column, row, text, text_input};
 use iced::{Center, Element};
 
 use crate::domain::ledger::ReasonCode;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget;
 
@@ -87,7 +88,7 @@ impl ReasonField {
                 button(text(reason.0.label()).size(12))
                     .padding([2, 6])
                     .style(theme::row_button(self.chosen == Some(reason)))
-                    .on_press(wrap(Message::Chosen(reason))),
+                    .action(wrap(Message::Chosen(reason))),
             )
         });
         (row![input, chosen].spacing(8).align_y(Center).into(), column![choices].into())

@@ -14,6 +14,7 @@ use crate::desk::{Actor, DeskError, Statement, twelve_months_to};
 use crate::documents;
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 
@@ -133,7 +134,7 @@ impl StatementForm {
                 self.path = typed;
                 Task::none()
             }
-            Message::Next => operation::focus_next(),
+            Message::Next => crate::gui::focus::next_field(),
             Message::Save(_) if self.busy => Task::none(),
             Message::Save(output) => {
                 match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
@@ -192,14 +193,14 @@ impl StatementForm {
                 .size(13)
                 .style(theme::muted),
                 row![
-                    button(text("Save PDF")).on_press_maybe(idle.then_some(Message::Save(Output::Pdf))),
+                    button(text("Save PDF")).action_maybe(idle.then_some(Message::Save(Output::Pdf))),
                     button(text("Save CSV"))
                         .style(button::secondary)
-                        .on_press_maybe(idle.then_some(Message::Save(Output::Csv))),
+                        .action_maybe(idle.then_some(Message::Save(Output::Csv))),
                     button(text("Print"))
                         .style(button::secondary)
-                        .on_press_maybe(idle.then_some(Message::Save(Output::Print))),
-                    button(text("Cancel  Esc")).style(button::text).on_press(Message::Cancel),
+                        .action_maybe(idle.then_some(Message::Save(Output::Print))),
+                    button(text("Cancel  Esc")).style(button::text).action(Message::Cancel),
                 ]
                 .spacing(8),
             ],

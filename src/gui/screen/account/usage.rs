@@ -31,7 +31,7 @@ impl UsageChart {
             .iter()
             .rev()
             .map(|b| Month {
-                label: b.period_end.format("%b %y").to_string(),
+                label: crate::gui::clock::short_month(b.period_end),
                 gallons: b.consumption_gal,
                 estimated: b.current_read.kind == crate::domain::reads::ReadKind::Estimated,
             })

@@ -11,6 +11,7 @@ use crate::desk::{Actor, DeskError, OrderRequest};
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::orders::{Field, OrderFields, OrderKind};
 use crate::gui::backend::Backend;
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 use crate::store::OrderRow;
@@ -29,6 +30,11 @@ pub fn field_id(field: Field) -> Id {
         Field::LeakLocation => Id::new("order-leak-location"),
         Field::Reason => Id::new("order-reason"),
     }
+}
+
+/// The button choosing a kind of order, where a new order's form puts the focus.
+pub fn kind_id(kind: OrderKind) -> Id {
+    Id::from(format!("order-kind-{}", kind.code()))
 }
 
 const KINDS: [OrderKind; 7] = [
@@ -93,6 +99,12 @@ impl OrderForm {
         OrderForm { account, draft: None, kind: None, values: Default::default(), error: None, sending: false }
     }
 
+    /// A new order's form, with the focus on its first kind (Tab moves
+    /// through the kinds, Enter or Space chooses one).
+    pub fn open(account: AccountId) -> (OrderForm, Task<FormMessage>) {
+        (OrderForm::new(account), operation::focus(kind_id(KINDS[0])))
+    }
+
     /// The draft, as it stands, to be changed.
     pub fn edit(order: &OrderRow) -> (OrderForm, Task<FormMessage>) {
         let mut form = OrderForm::new(order.account_id);
@@ -154,7 +166,7 @@ impl OrderForm {
                 self.values[slot(field)] = typed;
                 Task::none()
             }
-            FormMessage::Next => operation::focus_next(),
+            FormMessage::Next => crate::gui::focus::next_field(),
             FormMessage::Save { .. } if self.sending => Task::none(),
             FormMessage::Save { submit } => {
                 let Some(kind) = self.kind else {
@@ -237,17 +249,22 @@ impl OrderForm {
             let choose = (self.draft.is_none()).then_some(FormMessage::Kind(*kind));
             kinds.push(
                 button(text(kind.label()).size(13))
-                    .on_press_maybe(choose)
                     .style(theme::tab(self.kind == Some(*kind)))
-                    .padding([3, 8]),
+                    .padding([3, 8])
+                    .action_maybe(choose)
+                    .id(kind_id(*kind)),
             )
         });
-        let mut form = column![text(title).size(18), kinds].spacing(8);
+        let mut form = column![text(title).size(18), kinds.wrap()].spacing(8);
         match self.kind {
             None => form = form.push(text("What is the order for? Choose one above.").style(theme::muted)),
             Some(kind) => {
+                let last = OrderForm::shown(kind).last();
                 for field in OrderForm::shown(kind) {
                     let required = kind.required().contains(&field);
+                    // Enter moves on, and in the last field submits the order.
+                    let enter =
+                        if Some(field) == last { FormMessage::Save { submit: true } } else { FormMessage::Next };
                     let label = format!("{}{}", field.label(), if required { " *" } else { "" });
                     form = form.push(
                         row![
@@ -255,7 +272,7 @@ impl OrderForm {
                             text_input(hint(field), &self.values[slot(field)])
                                 .id(field_id(field))
                                 .on_input(move |typed| FormMessage::Value(field, typed))
-                                .on_submit(FormMessage::Next)
+                                .on_submit(enter)
                                 .padding(5),
                         ]
                         .spacing(8)
@@ -268,13 +285,14 @@ impl OrderForm {
         let idle = !self.sending && self.kind.is_some();
         form = form.push(
             row![
-                button(text("Submit for review")).on_press_maybe(idle.then_some(FormMessage::Save { submit: true })),
+                button(text("Submit for review")).action_maybe(idle.then_some(FormMessage::Save { submit: true })),
                 button(text("Save draft"))
                     .style(button::secondary)
-                    .on_press_maybe(idle.then_some(FormMessage::Save { submit: false })),
-                button(text("Cancel  Esc")).style(button::text).on_press(FormMessage::Cancel),
+                    .action_maybe(idle.then_some(FormMessage::Save { submit: false })),
+                button(text("Cancel  Esc")).style(button::text).action(FormMessage::Cancel),
             ]
-            .spacing(8),
+            .spacing(8)
+            .wrap(),
         );
         let form = form.push(self.error.as_deref().map(widget::error));
         container(form).padding(12).style(theme::panel).into()

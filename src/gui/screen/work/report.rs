@@ -8,6 +8,7 @@ use iced::{Center, Element, Fill, Font};
 
 use super::{CSV_PATH, FROM, Message, TO, Work};
 use crate::desk::{DeskError, LiaisonReport};
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 
@@ -20,7 +21,7 @@ impl Work {
     pub(super) fn report_view(&self) -> Element<'_, Message> {
         let inputs =
             widget::period("Opened from", (FROM, &self.from, Message::From), (TO, &self.to, Message::To), Message::Run)
-                .push(button(text("Run")).on_press(Message::Run));
+                .push(button(text("Run")).action(Message::Run));
         let mut page =
             column![text("Liaison follow-up: Mayor's office and City Council items").size(18), inputs].spacing(10);
         let Some(report) = &self.report else {
@@ -69,7 +70,7 @@ impl Work {
         });
         let save = row![
             text_input("Save the items as CSV to…", &self.csv_path).id(CSV_PATH).on_input(Message::CsvPath).padding(6),
-            button(text("Save CSV  Alt+V")).on_press(Message::SaveCsv),
+            button(text("Save CSV  Alt+V")).action(Message::SaveCsv),
         ]
         .spacing(8)
         .align_y(Center);

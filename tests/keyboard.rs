@@ -1,0 +1,364 @@
+//! The window by keys alone. A harness that keeps the widgets' state between
+//! keys (which field or button has the focus, how far a pane is scrolled),
+//! runs the widget operations the app asks for (focus, scroll) and sends
+//! every key through the app's keyboard subscription as iced's runtime does:
+//! a step that needs a click cannot be taken here, so each test fails where
+//! the window would need the mouse.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use iced::Task;
+use iced::keyboard::{self, Key, Modifiers, key::Named};
+use iced_test::core::widget::operation::{self, Focusable, Operation, Outcome};
+use iced_test::core::widget::{Id, operation::Scrollable};
+use iced_test::core::{Event, Font, Rectangle, Settings, Size, Vector, clipboard, mouse, window};
+use iced_test::futures::futures::{StreamExt, executor};
+use iced_test::renderer::Renderer;
+use iced_test::runtime::user_interface::{Cache, UserInterface};
+use iced_test::runtime::{self, task};
+use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
+use utility_desk::desk::Desk;
+use utility_desk::gui::keys::on_event;
+use utility_desk::gui::{App, Message};
+
+/// A window at `size`, on a demo database of 40 accounts.
+struct Window {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    app: App,
+    renderer: Renderer,
+    cache: Option<Cache>,
+    size: Size,
+    id: window::Id,
+}
+
+impl Window {
+    fn new(size: Size) -> Window {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        demo::create_at(&path, &DemoOptions { accounts: 40, seed: 7, months: 6 }, Utc::now(), |_, _| {}).unwrap();
+        let (app, boot) = App::boot(path.clone());
+        let renderer = executor::block_on(<Renderer as iced_test::core::renderer::Headless>::new(
+            Font::with_name("Fira Sans"),
+            Settings::default().default_text_size,
+            None,
+        ))
+        .expect("a headless renderer");
+        let mut window =
+            Window { _dir: dir, path, app, renderer, cache: Some(Cache::default()), size, id: window::Id::unique() };
+        window.run(boot);
+        window
+    }
+
+    /// Runs a task as the runtime would: its messages go to `update`, its
+    /// widget operations to the widgets as they stand.
+    fn run(&mut self, task: Task<Message>) {
+        let Some(mut stream) = task::into_stream(task) else { return };
+        // One action at a time: a widget operation's task waits for the
+        // operation to be run before it goes on.
+        while let Some(action) = executor::block_on(stream.next()) {
+            match action {
+                runtime::Action::Output(message) => self.apply(message),
+                runtime::Action::Widget(mut operation) => loop {
+                    let mut ui = UserInterface::build(
+                        self.app.view(),
+                        self.size,
+                        self.cache.take().unwrap_or_default(),
+                        &mut self.renderer,
+                    );
+                    ui.operate(&self.renderer, operation.as_mut());
+                    self.cache = Some(ui.into_cache());
+                    match operation.finish() {
+                        Outcome::Chain(next) => operation = next,
+                        _ => break,
+                    }
+                },
+                _ => {}
+            }
+        }
+    }
+
+    fn apply(&mut self, message: Message) {
+        let task = self.app.update(message);
+        self.run(task);
+    }
+
+    /// One event to the widgets, then to the keyboard subscription with
+    /// whether a widget used it.
+    fn event(&mut self, event: Event) {
+        let mut messages = Vec::new();
+        let status = {
+            let mut ui = UserInterface::build(
+                self.app.view(),
+                self.size,
+                self.cache.take().unwrap_or_default(),
+                &mut self.renderer,
+            );
+            let (_, statuses) = ui.update(
+                std::slice::from_ref(&event),
+                mouse::Cursor::Unavailable,
+                &mut self.renderer,
+                &mut clipboard::Null,
+                &mut messages,
+            );
+            self.cache = Some(ui.into_cache());
+            statuses.first().copied().unwrap_or(iced::event::Status::Ignored)
+        };
+        for message in messages {
+            self.apply(message);
+        }
+        if let Some(message) = on_event(event, status, self.id) {
+            self.apply(message);
+        }
+    }
+
+    fn key_with(&mut self, key: Key, modifiers: Modifiers, text: Option<&str>) {
+        let text = text.map(iced_test::core::SmolStr::new);
+        self.event(Event::Keyboard(keyboard::Event::KeyPressed {
+            key: key.clone(),
+            modified_key: key.clone(),
+            physical_key: keyboard::key::Physical::Unidentified(keyboard::key::NativeCode::Unidentified),
+            location: keyboard::Location::Standard,
+            modifiers,
+            repeat: false,
+            text,
+        }));
+        self.event(Event::Keyboard(keyboard::Event::KeyReleased {
+            key: key.clone(),
+            modified_key: key,
+            physical_key: keyboard::key::Physical::Unidentified(keyboard::key::NativeCode::Unidentified),
+            location: keyboard::Location::Standard,
+            modifiers,
+        }));
+    }
+
+    fn press(&mut self, named: Named) {
+        self.key_with(Key::Named(named), Modifiers::default(), None);
+    }
+
+    /// Alt and a letter or digit, as the shortcuts are typed.
+    fn alt(&mut self, c: char) {
+        let s = c.to_string();
+        self.key_with(Key::Character(s.as_str().into()), Modifiers::ALT, Some(&s));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let s = c.to_string();
+            self.key_with(Key::Character(s.as_str().into()), Modifiers::default(), Some(&s));
+        }
+    }
+
+    fn focus(&mut self) -> Focus {
+        let mut find = FindFocus::default();
+        let mut ui =
+            UserInterface::build(self.app.view(), self.size, self.cache.take().unwrap_or_default(), &mut self.renderer);
+        ui.operate(&self.renderer, &mut operation::black_box(&mut find));
+        self.cache = Some(ui.into_cache());
+        let label = find.focused.map(|bounds| {
+            find.texts
+                .iter()
+                .filter(|(at, _)| bounds.contains(at.center()))
+                .map(|(_, text)| text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        Focus { id: find.id, label, offsets: find.offsets }
+    }
+
+    /// Tab until the focus is on what shows `label` (or has id `label`),
+    /// failing if it is not reached within `most` presses.
+    fn tab_to(&mut self, label: &str, most: usize) {
+        for _ in 0..most {
+            self.press(Named::Tab);
+            if self.focus().is(label) {
+                return;
+            }
+        }
+        panic!("Tab never reached {label:?} in {most} presses; the focus is on {:?}", self.focus());
+    }
+
+    fn sees(&self, wanted: &str) -> bool {
+        let mut ui = iced_test::simulator(self.app.view());
+        ui.find(wanted).is_ok()
+    }
+
+    fn sign_in(&mut self, user: &str) {
+        // The sign-in screen puts the focus on the user name.
+        self.type_text(user);
+        self.press(Named::Tab);
+        self.type_text(DEMO_PASSWORD);
+        self.press(Named::Enter);
+        assert_eq!(self.app.signed_in(), Some(user), "signed in by keys alone");
+    }
+
+    /// The first account, found by its number and opened with Enter.
+    fn open_first_account(&mut self) -> String {
+        let mut desk = Desk::open(&self.path).unwrap();
+        let hit = desk.search("1000").unwrap().into_iter().next().unwrap();
+        self.type_text(&hit.number.to_string());
+        assert!(self.sees(&hit.name));
+        self.press(Named::Enter);
+        assert!(self.app.open_account().is_some(), "Enter opens the account");
+        hit.name
+    }
+}
+
+/// What has the focus: its id if it has one, the text shown inside it, and
+/// how far each pane is scrolled (in tree order).
+#[derive(Debug)]
+struct Focus {
+    id: Option<Id>,
+    label: Option<String>,
+    offsets: Vec<f32>,
+}
+
+impl Focus {
+    fn is(&self, wanted: &str) -> bool {
+        self.id.as_ref().is_some_and(|id| *id == Id::from(wanted.to_string()))
+            || self.label.as_deref().is_some_and(|label| label.contains(wanted))
+    }
+}
+
+#[derive(Default)]
+struct FindFocus {
+    focused: Option<Rectangle>,
+    id: Option<Id>,
+    texts: Vec<(Rectangle, String)>,
+    offsets: Vec<f32>,
+}
+
+impl Operation for FindFocus {
+    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
+        operate(self);
+    }
+
+    fn focusable(&mut self, id: Option<&Id>, bounds: Rectangle, state: &mut dyn Focusable) {
+        if state.is_focused() {
+            self.focused = Some(bounds);
+            self.id = id.cloned();
+        }
+    }
+
+    fn scrollable(
+        &mut self,
+        _id: Option<&Id>,
+        _bounds: Rectangle,
+        _content: Rectangle,
+        offset: Vector,
+        _state: &mut dyn Scrollable,
+    ) {
+        self.offsets.push(offset.y);
+    }
+
+    fn text(&mut self, _id: Option<&Id>, bounds: Rectangle, text: &str) {
+        self.texts.push((bounds, text.to_string()));
+    }
+}
+
+const LAPTOP: Size = Size::new(1024.0, 768.0);
+
+#[test]
+fn a_service_order_is_chosen_filled_and_submitted_without_the_mouse() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep2");
+    w.open_first_account();
+    w.alt('w');
+    assert!(
+        w.focus().is("order-kind-start-service"),
+        "the form opens with the focus on the first kind: {:?}",
+        w.focus()
+    );
+    w.tab_to("Meter re-read", 10);
+    w.press(Named::Space);
+    // The bill's field exists only once a kind that needs it is chosen.
+    assert!(
+        w.focus().is("order-bill"),
+        "Space chose the kind, and the focus is in its first required field: {:?}",
+        w.focus()
+    );
+    let bill = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let id = w.app.open_account().unwrap();
+        desk.overview(id, Utc::now()).unwrap().bills[0].id
+    };
+    w.type_text(&bill.to_string());
+    // Enter moves on from a field that is not the last.
+    w.press(Named::Enter);
+    assert!(w.focus().is("order-meter-number"), "Enter in the bill moves to the meter: {:?}", w.focus());
+    w.tab_to("order-access-notes", 4);
+    w.type_text("Meter in the alley");
+    w.tab_to("order-reason", 4);
+    w.type_text("Customer says the read is far above the dial");
+    // The reason is the last field: Enter there submits.
+    w.press(Named::Enter);
+    assert!(w.sees("Submitted for review."), "Enter in the last field submits the order");
+}
+
+#[test]
+fn one_escape_closes_a_form_even_from_inside_a_field() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep2");
+    w.open_first_account();
+    w.alt('c');
+    assert!(w.sees("Issue a credit"), "Alt+C opens the credit form");
+    w.type_text("12.00");
+    w.press(Named::Escape);
+    assert!(!w.sees("Issue a credit"), "one Esc closes the form, the amount field having the focus");
+    assert!(w.app.open_account().is_some(), "and only the form: the account stays open");
+    assert!(w.focus().is("account-credit"), "the focus is back on the button that opened it: {:?}", w.focus());
+    // That button, focused, opens the form again with Enter.
+    w.press(Named::Enter);
+    assert!(w.sees("Issue a credit"), "Enter presses the focused button");
+    w.press(Named::Escape);
+    w.press(Named::Escape);
+    assert!(w.app.open_account().is_none(), "the next Esc closes the next layer: the account, back to search");
+}
+
+#[test]
+fn enter_moves_through_a_complaint_and_sends_it_only_from_the_last_field() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep2");
+    w.open_first_account();
+    w.alt('l');
+    w.alt('k');
+    assert!(w.sees("☑ This is a complaint  Alt+K"));
+    w.tab_to("contact-summary", 30);
+    w.type_text("Bill far above usual, wants it looked at");
+    w.press(Named::Enter);
+    assert!(w.focus().is("contact-category"), "Enter in the summary goes to About: {:?}", w.focus());
+    w.type_text("high bill");
+    w.press(Named::Enter);
+    assert!(w.focus().is("contact-source"), "then From, past nothing in between: {:?}", w.focus());
+    w.press(Named::Enter);
+    assert!(w.focus().is("contact-reference"), "then Reference: {:?}", w.focus());
+    w.press(Named::Enter);
+    assert!(w.focus().is("contact-priority"), "then Priority: {:?}", w.focus());
+    assert!(w.sees("Log a contact"), "nothing was sent on the way");
+    w.type_text("high");
+    w.press(Named::Enter);
+    assert!(!w.sees("Log a contact"), "Enter in the last field logs it");
+    assert!(w.sees("Bill far above usual, wants it looked at"), "and the complaint is on the Cases tab");
+}
+
+#[test]
+fn page_down_and_end_scroll_the_explanation_of_a_bill() {
+    let mut w = Window::new(Size::new(1024.0, 600.0));
+    w.sign_in("rep2");
+    w.open_first_account();
+    w.alt('2');
+    w.press(Named::ArrowDown);
+    w.press(Named::Enter);
+    assert!(w.sees("Hide the explanation"), "Enter explains the chosen bill");
+    let before = w.focus().offsets;
+    w.press(Named::PageDown);
+    let after = w.focus().offsets;
+    assert!(after.iter().zip(&before).any(|(a, b)| a > b), "PgDn scrolls a pane down: {before:?} then {after:?}");
+    w.press(Named::End);
+    let end = w.focus().offsets;
+    assert!(end.iter().zip(&after).any(|(e, a)| e > a), "End goes to the bottom: {after:?} then {end:?}");
+    w.press(Named::Home);
+    assert!(w.focus().offsets.iter().all(|o| *o == 0.0), "Home back to the top");
+}
