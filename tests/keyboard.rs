@@ -144,6 +144,11 @@ impl Window {
         self.key_with(Key::Character(s.as_str().into()), Modifiers::ALT, Some(&s));
     }
 
+    fn ctrl(&mut self, c: char) {
+        let s = c.to_string();
+        self.key_with(Key::Character(s.as_str().into()), Modifiers::CTRL, Some(&s));
+    }
+
     fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             let s = c.to_string();
@@ -361,4 +366,33 @@ fn page_down_and_end_scroll_the_explanation_of_a_bill() {
     assert!(end.iter().zip(&after).any(|(e, a)| e > a), "End goes to the bottom: {after:?} then {end:?}");
     w.press(Named::Home);
     assert!(w.focus().offsets.iter().all(|o| *o == 0.0), "Home back to the top");
+}
+
+#[test]
+fn text_size_and_theme_are_set_by_keys_and_remembered_for_each_person() {
+    use utility_desk::desk::settings::ThemeChoice;
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep2");
+    assert_eq!(w.app.appearance(), (100, ThemeChoice::Light));
+    w.ctrl('=');
+    w.ctrl('=');
+    assert_eq!(w.app.appearance().0, 150, "Ctrl+= twice: 150 %");
+    assert_eq!(w.app.scale_factor(), 1.5, "and the window scales with it");
+    for _ in 0..5 {
+        w.ctrl('=');
+    }
+    assert_eq!(w.app.appearance().0, 200, "no larger than 200 %");
+    w.ctrl('-');
+    w.press(Named::F9);
+    w.press(Named::F9);
+    assert_eq!(w.app.appearance(), (175, ThemeChoice::HighContrast), "F9 goes light, dark, high contrast");
+    w.alt('q');
+    w.sign_in("rep1");
+    assert_eq!(w.app.appearance(), (100, ThemeChoice::Light), "rep1 has the standard desk");
+    w.ctrl('0');
+    w.alt('q');
+    w.sign_in("rep2");
+    assert_eq!(w.app.appearance(), (175, ThemeChoice::HighContrast), "rep2's own desk comes back at sign-in");
+    w.ctrl('0');
+    assert_eq!(w.app.appearance().0, 100, "Ctrl+0: the standard size");
 }

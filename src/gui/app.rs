@@ -14,9 +14,10 @@ use super::focus;
 pub use super::keys::Shortcut;
 use super::keys::{help, on_event};
 use super::screen::{account, admin, approvals, login, reports, search, work};
-use super::theme::{self, Themes};
+use super::theme::{self, ThemeChoice, Themes};
 use super::widget::key_hint;
 use crate::demo::{self, DemoOptions};
+use crate::desk::settings::{DeskSettings, Setting, TEXT_SCALE_MAX, TEXT_SCALE_MIN, TEXT_SCALE_STEP};
 use crate::desk::{Channel, DeskError, Session};
 use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
@@ -28,7 +29,9 @@ pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
 pub struct App {
     path: PathBuf,
     themes: Themes,
-    dark: bool,
+    theme: ThemeChoice,
+    /// Percent of the standard size: the whole window scales with it.
+    text_scale: u16,
     help: bool,
     state: State,
 }
@@ -96,6 +99,10 @@ pub enum Message {
     SignOut,
     Lock,
     ToggleTheme,
+    /// The signed-in person's own settings, read at sign-in.
+    Settings(Result<DeskSettings, DeskError>),
+    /// A setting kept (or not).
+    Remembered(Result<(), DeskError>),
     /// A key or shortcut pressed anywhere.
     Key(Shortcut),
     /// Any key or click: the person is still there.
@@ -121,14 +128,26 @@ impl App {
     /// missing (tests make a small one).
     pub fn boot_with_demo(path: PathBuf, demo: DemoOptions) -> (App, Task<Message>) {
         let themes = Themes::default();
+        let (app, task) = App::start(path, demo, themes);
+        (app, Task::batch([task, super::fit_to_screen()]))
+    }
+
+    fn start(path: PathBuf, demo: DemoOptions, themes: Themes) -> (App, Task<Message>) {
         if path.exists() {
-            let mut app = App { path, themes, dark: false, help: false, state: State::Failed(String::new()) };
+            let mut app = App {
+                path,
+                themes,
+                theme: ThemeChoice::Light,
+                text_scale: TEXT_SCALE_MIN,
+                help: false,
+                state: State::Failed(String::new()),
+            };
             let task = app.open();
             (app, task)
         } else {
             let state = State::Preparing { stage: "Starting".into(), fraction: 0.0, error: None };
             let task = Task::run(make_demo(path.clone(), demo), Message::Preparing);
-            (App { path, themes, dark: false, help: false, state }, task)
+            (App { path, themes, theme: ThemeChoice::Light, text_scale: TEXT_SCALE_MIN, help: false, state }, task)
         }
     }
 
@@ -165,7 +184,28 @@ impl App {
     }
 
     pub fn theme(&self) -> Theme {
-        self.themes.get(self.dark)
+        self.themes.get(self.theme)
+    }
+
+    /// The window's scale: the text size the person chose (Ctrl+= and Ctrl+-).
+    pub fn scale_factor(&self) -> f32 {
+        f32::from(self.text_scale) / 100.0
+    }
+
+    /// The text size, in percent, and the theme, for tests and the title.
+    pub fn appearance(&self) -> (u16, ThemeChoice) {
+        (self.text_scale, self.theme)
+    }
+
+    /// Keeps a setting for the person signed in (none while locked or signed out).
+    fn remember(&self, setting: Setting) -> Task<Message> {
+        let State::Ready(ready) = &self.state else { return Task::none() };
+        let (None, Some(workspace)) = (&ready.login, &ready.workspace) else { return Task::none() };
+        let (backend, actor) = (ready.backend.clone(), workspace.session.actor.clone());
+        Task::perform(
+            async move { backend.run(move |desk| desk.set_setting(&actor, Utc::now(), setting)).await },
+            Message::Remembered,
+        )
     }
 
     /// Who is signed in (and not locked out), for tests and the title.
@@ -227,9 +267,23 @@ impl App {
                 Task::none()
             }
             Message::ToggleTheme | Message::Key(Shortcut::Theme) => {
-                self.dark = !self.dark;
+                self.theme = self.theme.next();
+                self.remember(Setting::Theme(self.theme))
+            }
+            Message::Key(Shortcut::TextSize(change)) => {
+                self.text_scale = match change {
+                    0 => TEXT_SCALE_MIN,
+                    c if c > 0 => (self.text_scale + TEXT_SCALE_STEP).min(TEXT_SCALE_MAX),
+                    _ => self.text_scale.saturating_sub(TEXT_SCALE_STEP).max(TEXT_SCALE_MIN),
+                };
+                self.remember(Setting::TextScale(self.text_scale))
+            }
+            Message::Settings(Ok(settings)) => {
+                (self.theme, self.text_scale) = (settings.theme, settings.text_scale);
                 Task::none()
             }
+            // Settings are a comfort: one not read or kept leaves the window as it is.
+            Message::Settings(Err(_)) | Message::Remembered(_) => Task::none(),
             Message::Key(Shortcut::Help) => {
                 self.help = !self.help;
                 Task::none()
@@ -337,13 +391,19 @@ impl Ready {
                         Task::none()
                     }
                     _ => {
+                        let backend = self.backend.clone();
+                        let actor = session.actor.clone();
+                        let settings = Task::perform(
+                            async move { backend.run(move |desk| desk.settings(&actor)).await },
+                            Message::Settings,
+                        );
                         self.workspace = Some(Workspace {
                             session,
                             last_input: Instant::now(),
                             page: Page::Search,
                             search: search::Search::default(),
                         });
-                        search::focus()
+                        Task::batch([settings, search::focus()])
                     }
                 }
             }

@@ -234,9 +234,19 @@ impl<M: Clone> Widget<M, Theme, Renderer> for Keyed<'_, M> {
     }
 }
 
-/// The focus ring's colour: the strong action colour of the theme.
+/// The focus ring's colour: the theme's action colour (3:1 or more on
+/// every background, which theme.rs's contrast test checks).
 pub fn ring_colour(theme: &Theme) -> Color {
-    theme.extended_palette().primary.strong.color
+    let palette = theme.palette();
+    if theme.extended_palette().is_dark {
+        // A dark theme's action colour is deep enough for white text on
+        // buttons: the ring takes it halfway to the text colour.
+        let mix = |a: f32, b: f32| (a + b) / 2.0;
+        let (p, t) = (palette.primary, palette.text);
+        Color::from_rgb(mix(p.r, t.r), mix(p.g, t.g), mix(p.b, t.b))
+    } else {
+        palette.primary
+    }
 }
 
 /// A scrollable pane met on the way down the tree: its bounds, its

@@ -42,6 +42,8 @@ pub enum Shortcut {
     Mnemonic(char),
     Lock,
     Theme,
+    /// Ctrl+= or Ctrl++ (1), Ctrl+- (-1), Ctrl+0 (0, the standard size).
+    TextSize(i8),
     /// PgUp, PgDn, and Home or End outside a text field: the long pane.
     Page(PageMove),
 }
@@ -74,7 +76,8 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Esc", "close one thing: this list, a form, an explanation; then back to search"),
         ("Ctrl+L", "lock the window now; Alt+S at the lock: someone else signs in"),
         ("Alt+Q", "sign out"),
-        ("F9", "light or dark"),
+        ("Ctrl+=  Ctrl+-  Ctrl+0", "larger or smaller text, up to 200 %; back to 100 %"),
+        ("F9", "light, dark or high contrast"),
         ("F1", "show or hide this list"),
     ];
     let list = keys
@@ -100,6 +103,9 @@ pub fn shortcut_for(key: &Key, modifiers: Modifiers, status: event::Status) -> O
     match key.as_ref() {
         Key::Character("f") if modifiers.command() => return Some(Shortcut::Search),
         Key::Character("l") if modifiers.command() => return Some(Shortcut::Lock),
+        Key::Character("=" | "+") if modifiers.command() => return Some(Shortcut::TextSize(1)),
+        Key::Character("-") if modifiers.command() => return Some(Shortcut::TextSize(-1)),
+        Key::Character("0") if modifiers.command() => return Some(Shortcut::TextSize(0)),
         Key::Character("c") if modifiers.alt() => return Some(Shortcut::Credit),
         Key::Character("j") if modifiers.alt() => return Some(Shortcut::Adjust),
         Key::Character("l") if modifiers.alt() => return Some(Shortcut::Contact),

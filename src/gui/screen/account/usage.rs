@@ -75,7 +75,8 @@ fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
     // Round the scale up to a whole thousand gallons so the axis reads simply.
     let scale = (highest.div_ceil(1_000).max(1) * 1_000) as f32;
     let y = |gallons: u64| top + plot_height * (1.0 - gallons as f32 / scale);
-    let text_color = palette.background.strongest.color;
+    // The window's own text colour: the chart's labels read as its text does.
+    let text_color = theme.palette().text;
     let label = |frame: &mut Frame, content: String, position: Point, align: iced::widget::text::Alignment| {
         frame.fill_text(Text {
             content,
@@ -107,6 +108,15 @@ fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
         let top_y = y(month.gallons);
         let color = if month.estimated { palette.warning.base.color } else { palette.primary.base.color };
         frame.fill_rectangle(Point::new(x, top_y), Size::new(slot * 0.7, top + plot_height - top_y), color);
+        if month.estimated {
+            // Marked in words as well as in amber: readable without colour.
+            label(
+                frame,
+                "est.".into(),
+                Point::new(x + slot * 0.35, top_y - 14.0),
+                iced::widget::text::Alignment::Center,
+            );
+        }
         if chart.months.len() <= 12 || i % 3 == 0 {
             label(
                 frame,
@@ -116,18 +126,23 @@ fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
             );
         }
     }
-    let across = |frame: &mut Frame, gallons: u64, color: Color, width: f32| {
+    // The two lines differ in their stroke as well as their colour: the
+    // average dashed, the cap solid.
+    let across = |frame: &mut Frame, gallons: u64, color: Color, dashed: bool| {
         let at = y(gallons);
-        frame.stroke(
-            &Path::line(Point::new(left, at), Point::new(left + plot_width, at)),
-            Stroke::default().with_width(width).with_color(color),
-        );
+        let stroke = Stroke::default().with_width(2.0).with_color(color);
+        let stroke = if dashed {
+            Stroke { line_dash: canvas::LineDash { segments: &[8.0, 5.0], offset: 0 }, ..stroke }
+        } else {
+            stroke
+        };
+        frame.stroke(&Path::line(Point::new(left, at), Point::new(left + plot_width, at)), stroke);
     };
     if let Some(average) = chart.average {
-        across(frame, average, palette.success.base.color, 2.0);
+        across(frame, average, palette.success.base.color, true);
     }
     if let Some(cap) = chart.sewer_cap {
-        across(frame, cap, palette.danger.base.color, 2.0);
+        across(frame, cap, palette.danger.base.color, false);
     }
 }
 
