@@ -8,6 +8,7 @@ pub mod alt_keys;
 pub mod app;
 pub mod backend;
 pub mod clock;
+pub mod files;
 pub mod focus;
 pub mod keys;
 pub mod screen;

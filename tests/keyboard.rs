@@ -396,3 +396,42 @@ fn text_size_and_theme_are_set_by_keys_and_remembered_for_each_person() {
     w.ctrl('0');
     assert_eq!(w.app.appearance().0, 100, "Ctrl+0: the standard size");
 }
+
+#[test]
+fn a_statement_goes_to_the_persons_folder_by_keys_and_never_over_a_file_unasked() {
+    use utility_desk::desk::settings::Setting;
+    let mut w = Window::new(LAPTOP);
+    let folder = tempfile::tempdir().unwrap();
+    {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let rep2 = desk.login_window(Utc::now(), "rep2", DEMO_PASSWORD).unwrap().actor;
+        desk.set_setting(&rep2, Utc::now(), Setting::SaveFolder(folder.path().to_path_buf())).unwrap();
+    }
+    w.sign_in("rep2");
+    w.open_first_account();
+    w.alt('s');
+    assert!(w.sees(&format!("Your save folder: {}", folder.path().display())), "the form says where files go");
+    w.tab_to("Save PDF", 12);
+    w.press(Named::Enter);
+    let saved: Vec<_> = std::fs::read_dir(folder.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(saved.len(), 1, "one statement in rep2's folder: {saved:?}");
+    let name = saved[0].to_string_lossy().into_owned();
+    let number = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        desk.search("1000").unwrap()[0].number.to_string()
+    };
+    assert!(
+        name.starts_with(&format!("statement-{number}-")) && name.ends_with(".pdf"),
+        "named for the account and period: {name}"
+    );
+    let path = folder.path().join(&name);
+    std::fs::write(&path, b"a statement the customer was already sent").unwrap();
+
+    w.alt('s');
+    w.tab_to("Save PDF", 12);
+    w.press(Named::Enter);
+    assert!(w.sees(&format!("{name} is already there. Press the button again to replace it, or change the name.")));
+    assert_eq!(std::fs::read(&path).unwrap(), b"a statement the customer was already sent", "kept as it was");
+    w.press(Named::Enter);
+    assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"), "replaced once the person pressed again");
+}

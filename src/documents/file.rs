@@ -9,8 +9,32 @@ use std::path::Path;
 
 use crate::desk::DeskError;
 
-/// Writes `path` through `write`, whole or not at all (see the module).
+/// What to do where a file is already at the path asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Keep it and write nothing: the window asks before it replaces.
+    Keep,
+    /// Replace it (the person said so, or the command line was given the path).
+    Replace,
+}
+
+/// Writes `path` through `write`, whole or not at all (see the module),
+/// replacing a file already there.
 pub fn write_whole<T>(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<T, DeskError>) -> Result<T, DeskError> {
+    write_whole_as(path, Existing::Replace, write)
+}
+
+/// [`write_whole`], keeping a file already at `path` if `existing` says so
+/// (checked as the file is put in place, so one that appeared meanwhile is
+/// kept too).
+pub fn write_whole_as<T>(
+    path: &Path,
+    existing: Existing,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, DeskError>,
+) -> Result<T, DeskError> {
+    if existing == Existing::Keep && path.exists() {
+        return Err(already_there(path));
+    }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut file = tempfile::Builder::new()
         .prefix(".utility-desk-")
@@ -33,13 +57,33 @@ pub fn write_whole<T>(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<
         (Err(error), _) => return Err(error),
     };
     file.as_file().sync_all().map_err(|e| cannot_write(path, &e))?;
-    file.persist(path).map_err(|e| cannot_write(path, &e.error))?;
+    match existing {
+        Existing::Replace => file.persist(path).map(drop).map_err(|e| cannot_write(path, &e.error))?,
+        Existing::Keep => file.persist_noclobber(path).map(drop).map_err(|e| match e.error.kind() {
+            std::io::ErrorKind::AlreadyExists => already_there(path),
+            _ => cannot_write(path, &e.error),
+        })?,
+    }
     Ok(value)
+}
+
+/// A file is already at `path`, and it was not to be replaced.
+fn already_there(path: &Path) -> DeskError {
+    DeskError::Invalid(format!(
+        "{} is already there: it was kept as it was and nothing was written; choose another name, or say to replace it",
+        path.display()
+    ))
 }
 
 /// `bytes` into `path`, whole or not at all.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), DeskError> {
-    write_whole(path, |out| out.write_all(bytes).map_err(|e| cannot_write(path, &e)))
+    write_bytes_as(path, bytes, Existing::Replace)
+}
+
+/// `bytes` into `path`, whole or not at all, keeping a file already there
+/// if `existing` says so.
+pub fn write_bytes_as(path: &Path, bytes: &[u8], existing: Existing) -> Result<(), DeskError> {
+    write_whole_as(path, existing, |out| out.write_all(bytes).map_err(|e| cannot_write(path, &e)))
 }
 
 /// Why `path` could not be written, in words: a full disk is named as one.
@@ -87,6 +131,20 @@ impl<W: Write> Write for Recording<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_already_there_is_kept_unless_it_is_to_be_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("letter.pdf");
+        write_bytes_as(&path, b"first", Existing::Keep).unwrap();
+        let refused = write_bytes_as(&path, b"second", Existing::Keep).unwrap_err().to_string();
+        assert!(refused.contains("letter.pdf is already there: it was kept as it was"), "{refused}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no partial file is left beside it");
+        write_bytes_as(&path, b"second", Existing::Replace).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+    }
 
     #[test]
     fn a_failed_write_leaves_the_earlier_file_and_nothing_else() {

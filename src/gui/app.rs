@@ -280,6 +280,7 @@ impl App {
             }
             Message::Settings(Ok(settings)) => {
                 (self.theme, self.text_scale) = (settings.theme, settings.text_scale);
+                super::files::set_folder(settings.save_folder);
                 Task::none()
             }
             // Settings are a comfort: one not read or kept leaves the window as it is.
@@ -419,6 +420,7 @@ impl Ready {
             }
             Message::SignOut => {
                 self.workspace = None;
+                super::files::set_folder(None);
                 self.login = Some(login::Login::new(self.login.as_ref().is_some_and(login::Login::is_demo)));
                 login::focus()
             }

@@ -98,13 +98,6 @@ pub fn period<'a, M: Clone + 'a>(
     row![text(label), field(first), text("to"), field(last)].spacing(8).align_y(Center)
 }
 
-/// Where a file is saved unless the person says otherwise: their home
-/// folder (the temporary one where there is none).
-pub fn in_home(file_name: &str) -> String {
-    let dir = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    dir.join(file_name).display().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

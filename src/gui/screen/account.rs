@@ -307,8 +307,9 @@ impl Account {
                     order: self.cases_tab.order().map(|p| p.id()),
                     bill: self.bills.chosen().map(|b| b.id),
                 };
+                let number = self.overview.as_ref().map(|o| o.account.account.number.to_string()).unwrap_or_default();
                 self.close_forms();
-                self.letter = Some(letter::LetterForm::new(self.id, context));
+                self.letter = Some(letter::LetterForm::new(self.id, number, context));
                 self.notice = None;
                 Task::none()
             }

@@ -61,7 +61,7 @@ pub struct Reports {
     kind: Kind,
     from: String,
     to: String,
-    csv_path: String,
+    save: SaveTo,
     ran: Option<Ran>,
     notice: Option<Notice>,
     error: Option<String>,
@@ -80,32 +80,33 @@ pub enum Message {
     Saved(Result<Notice, DeskError>),
 }
 
-fn default_csv_path(kind: Kind, from: &str, to: &str) -> String {
-    widget::in_home(&format!("{}-{from}-to-{to}.csv", kind.file()))
+fn file_name(kind: Kind, from: &str, to: &str) -> String {
+    format!("{}-{from}-to-{to}.csv", kind.file())
 }
 
-use crate::documents::file::write_whole;
+use crate::documents::file::{Existing, write_bytes_as, write_whole_as};
+use crate::gui::files::SaveTo;
 
 /// Writes the report's table(s); the money actions' requests go beside
 /// the lines, in a file named "...-requests.csv".
-fn save(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
+fn save(ran: &Ran, path: &Path, existing: Existing) -> Result<Notice, DeskError> {
     if path.as_os_str().is_empty() {
         return Err(DeskError::Invalid("say where to save the CSV".into()));
     }
     let said = match ran {
         Ran::MoneyActions(report) => {
-            write_whole(path, |file| csv::write_money_actions_csv(report, file))?;
+            write_whole_as(path, existing, |file| csv::write_money_actions_csv(report, file))?;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let requests = path.with_file_name(format!("{stem}-requests.csv"));
-            write_whole(&requests, |file| csv::write_requests_csv(report, file))?;
+            write_whole_as(&requests, existing, |file| csv::write_requests_csv(report, file))?;
             format!("Saved {} lines and {} request rows as CSV.", report.lines.len(), report.requests.len())
         }
         Ran::Complaints(report) => {
-            write_whole(path, |file| csv::write_complaints_csv(report, file))?;
+            write_whole_as(path, existing, |file| csv::write_complaints_csv(report, file))?;
             format!("Saved {} rows as CSV.", report.groups.len())
         }
         Ran::Productivity(report) => {
-            write_whole(path, |file| csv::write_productivity_csv(report, file))?;
+            write_whole_as(path, existing, |file| csv::write_productivity_csv(report, file))?;
             format!("Saved {} people as CSV.", report.lines.len())
         }
     };
@@ -113,7 +114,7 @@ fn save(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
 }
 
 /// The report as PDF, beside where its CSV would go.
-fn save_pdf(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
+fn save_pdf(ran: &Ran, path: &Path, existing: Existing) -> Result<Notice, DeskError> {
     use crate::documents::pdf::Letterhead;
     let path = path.with_extension("pdf");
     let letterhead = Letterhead::standard()?;
@@ -122,18 +123,17 @@ fn save_pdf(ran: &Ran, path: &Path) -> Result<Notice, DeskError> {
         Ran::Complaints(r) => csv::complaints_pdf(r, &letterhead)?,
         Ran::Productivity(r) => csv::productivity_pdf(r, &letterhead)?,
     };
-    crate::documents::file::write_bytes(&path, &pdf)?;
+    write_bytes_as(&path, &pdf, existing)?;
     Ok(Notice::new("Saved the report as PDF.", path.display().to_string()))
 }
 
 impl Reports {
     pub fn new() -> (Reports, Task<Message>) {
-        let zone: chrono_tz::Tz = crate::desk::DEFAULT_TIME_ZONE.parse().unwrap_or(chrono_tz::UTC);
-        let today = Utc::now().with_timezone(&zone).date_naive();
+        let today = Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive();
         let (from, to) = (today.with_day(1).unwrap_or(today).to_string(), today.to_string());
         let reports = Reports {
             kind: Kind::MoneyActions,
-            csv_path: default_csv_path(Kind::MoneyActions, &from, &to),
+            save: SaveTo::new(&file_name(Kind::MoneyActions, &from, &to)),
             from,
             to,
             ran: None,
@@ -147,14 +147,26 @@ impl Reports {
         self.ran.as_ref()
     }
 
+    /// Whether `path` may be written (a file already there is asked about
+    /// first), or `None` with the question shown.
+    fn may_write(&mut self, path: &Path) -> Option<Existing> {
+        match self.save.check(path) {
+            Ok(existing) => Some(existing),
+            Err(question) => {
+                self.error = Some(question);
+                None
+            }
+        }
+    }
+
     pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> Task<Message> {
         match message {
             Message::Show(kind) => {
                 self.kind = kind;
                 self.ran = None;
                 self.error = None;
-                if self.csv_path.contains(&format!("-{}-to-", self.from)) {
-                    self.csv_path = default_csv_path(kind, &self.from, &self.to);
+                if self.save.typed.contains(&format!("-{}-to-", self.from)) {
+                    self.save = SaveTo::new(&file_name(kind, &self.from, &self.to));
                 }
                 operation::focus(FROM)
             }
@@ -167,7 +179,7 @@ impl Reports {
                 Task::none()
             }
             Message::CsvPath(typed) => {
-                self.csv_path = typed;
+                self.save.set(typed);
                 Task::none()
             }
             Message::Run => match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
@@ -215,16 +227,18 @@ impl Reports {
                     self.error = Some("run the report first (Enter in a date)".into());
                     return Task::none();
                 };
-                let path = PathBuf::from(self.csv_path.trim());
-                Task::perform(async move { save(&ran, &path) }, Message::Saved)
+                let path = PathBuf::from(self.save.typed.trim());
+                let Some(existing) = self.may_write(&path) else { return Task::none() };
+                Task::perform(async move { save(&ran, &path, existing) }, Message::Saved)
             }
             Message::SavePdf => {
                 let Some(ran) = self.ran.clone() else {
                     self.error = Some("run the report first (Enter in a date)".into());
                     return Task::none();
                 };
-                let path = PathBuf::from(self.csv_path.trim());
-                Task::perform(async move { save_pdf(&ran, &path) }, Message::Saved)
+                let path = PathBuf::from(self.save.typed.trim());
+                let Some(existing) = self.may_write(&path.with_extension("pdf")) else { return Task::none() };
+                Task::perform(async move { save_pdf(&ran, &path, existing) }, Message::Saved)
             }
             Message::Saved(Ok(notice)) => {
                 self.notice = Some(notice);
@@ -256,7 +270,7 @@ impl Reports {
             widget::period("From", (FROM, &self.from, Message::From), (TO, &self.to, Message::To), Message::Run)
                 .push(button(text("Run")).action(Message::Run))
                 .push(
-                    text_input("Save to… (.csv; the PDF beside it)", &self.csv_path)
+                    text_input("Save to… (.csv; the PDF beside it)", &self.save.typed)
                         .id(CSV_PATH)
                         .on_input(Message::CsvPath)
                         .padding(6),

@@ -23,7 +23,9 @@ use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 use crate::store::OrderRow;
-use report::{default_csv_path, save_csv};
+use report::{file_name, save_csv};
+
+use crate::gui::files::SaveTo;
 
 pub const FROM: Id = Id::new("report-from");
 pub const TO: Id = Id::new("report-to");
@@ -69,7 +71,7 @@ pub struct Work {
     left: bool,
     from: String,
     to: String,
-    csv_path: String,
+    save: SaveTo,
     report: Option<LiaisonReport>,
     notice: Option<Notice>,
     error: Option<String>,
@@ -141,7 +143,7 @@ impl Work {
             order: None,
             worked: None,
             left: false,
-            csv_path: default_csv_path(&from, &to),
+            save: SaveTo::new(&file_name(&from, &to)),
             from,
             to,
             report: None,
@@ -247,14 +249,14 @@ impl Work {
                 Task::none()
             }
             Message::CsvPath(typed) => {
-                self.csv_path = typed;
+                self.save.set(typed);
                 Task::none()
             }
             Message::Run => match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
                 (Ok(from), Ok(to)) => {
                     self.error = None;
-                    if self.csv_path.contains("liaison-") {
-                        self.csv_path = default_csv_path(&from.to_string(), &to.to_string());
+                    if self.save.typed.contains("liaison-") && !self.save.asking() {
+                        self.save = SaveTo::new(&file_name(&from.to_string(), &to.to_string()));
                     }
                     let (backend, actor) = (backend.clone(), actor.clone());
                     Task::perform(
@@ -285,8 +287,15 @@ impl Work {
                     self.error = Some("run the report first (Enter in a date)".into());
                     return (Task::none(), None);
                 };
-                let path = PathBuf::from(self.csv_path.trim());
-                Task::perform(async move { save_csv(&report, &path) }, Message::Saved)
+                let path = PathBuf::from(self.save.typed.trim());
+                let existing = match self.save.check(&path) {
+                    Ok(existing) => existing,
+                    Err(question) => {
+                        self.error = Some(question);
+                        return (Task::none(), None);
+                    }
+                };
+                Task::perform(async move { save_csv(&report, &path, existing) }, Message::Saved)
             }
             Message::Saved(Ok(notice)) => {
                 self.notice = Some(notice);

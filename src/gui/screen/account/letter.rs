@@ -4,8 +4,6 @@
 //! send it: it is kept on the account exactly as sent, and saved as PDF
 //! where asked.
 
-use std::path::PathBuf;
-
 use chrono::Utc;
 use iced::widget::{Id, button, column, row, text, text_editor, text_input};
 use iced::{Center, Element, Task};
@@ -14,6 +12,7 @@ use super::form;
 use crate::desk::{Actor, DeskError, LetterAbout, LetterDraft};
 use crate::domain::ids::{AccountId, BillId, PostingId};
 use crate::gui::backend::Backend;
+use crate::gui::files::SaveTo;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::Notice;
@@ -81,7 +80,9 @@ pub struct LetterForm {
     draft: Option<LetterDraft>,
     subject: String,
     body: text_editor::Content,
-    pdf_path: String,
+    pdf: SaveTo,
+    /// The account's number, for the file's name.
+    number: String,
     error: Option<String>,
     busy: bool,
 }
@@ -105,7 +106,7 @@ pub enum Event {
 }
 
 impl LetterForm {
-    pub fn new(account: AccountId, context: Context) -> LetterForm {
+    pub fn new(account: AccountId, number: String, context: Context) -> LetterForm {
         LetterForm {
             account,
             context,
@@ -114,7 +115,8 @@ impl LetterForm {
             draft: None,
             subject: String::new(),
             body: text_editor::Content::new(),
-            pdf_path: String::new(),
+            pdf: SaveTo::default(),
+            number,
             error: None,
             busy: false,
         }
@@ -178,9 +180,11 @@ impl LetterForm {
             Message::Merged(Ok(draft)) => {
                 self.subject = draft.subject.clone();
                 self.body = text_editor::Content::with_text(&draft.body);
-                if self.pdf_path.is_empty() {
-                    let dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-                    self.pdf_path = dir.join(format!("letter-{}.pdf", draft.template)).display().to_string();
+                if self.pdf.typed.is_empty() {
+                    // The template, the account and the day: one customer's
+                    // letter never lands on another's.
+                    let today = Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive();
+                    self.pdf = SaveTo::new(&format!("letter-{}-{}-{today}.pdf", draft.template, self.number));
                 }
                 self.draft = Some(draft);
                 self.error = None;
@@ -200,7 +204,7 @@ impl LetterForm {
                 Task::none()
             }
             Message::PdfPath(typed) => {
-                self.pdf_path = typed;
+                self.pdf.set(typed);
                 Task::none()
             }
             Message::Send if self.busy => Task::none(),
@@ -210,7 +214,18 @@ impl LetterForm {
                     return (Task::none(), None);
                 };
                 let letter = LetterDraft { subject: self.subject.clone(), body: self.body.text(), ..draft.clone() };
-                let pdf = Some(PathBuf::from(self.pdf_path.trim())).filter(|p| !p.as_os_str().is_empty());
+                // Blank: kept on the account only. A file already there is
+                // asked about before anything is sent.
+                let pdf = match self.pdf.path() {
+                    Err(_) => None,
+                    Ok(path) => match self.pdf.check(&path) {
+                        Ok(existing) => Some((path, existing)),
+                        Err(question) => {
+                            self.error = Some(question);
+                            return (Task::none(), None);
+                        }
+                    },
+                };
                 self.busy = true;
                 let (backend, actor) = (backend.clone(), actor.clone());
                 Task::perform(
@@ -218,14 +233,14 @@ impl LetterForm {
                         backend
                             .run(move |desk| {
                                 let id = desk.send_letter(&actor, Utc::now(), &letter)?;
-                                let Some(path) = pdf else {
+                                let Some((path, existing)) = pdf else {
                                     return Ok(Notice::new(
                                         "Letter sent and kept on the account.",
                                         format!("letter #{id}"),
                                     ));
                                 };
                                 let bytes = desk.letter_pdf(id)?;
-                                crate::documents::file::write_bytes(&path, &bytes).map_err(|e| {
+                                crate::documents::file::write_bytes_as(&path, &bytes, existing).map_err(|e| {
                                     DeskError::Invalid(format!("letter #{id} is kept on the account, but {e}"))
                                 })?;
                                 Ok(Notice::new(
@@ -284,7 +299,7 @@ impl LetterForm {
             .push(
                 row![
                     text("Save as PDF to"),
-                    text_input("blank: keep it on the account only", &self.pdf_path)
+                    text_input("blank: keep it on the account only", &self.pdf.typed)
                         .id(PDF_PATH)
                         .on_input(Message::PdfPath)
                         .padding(6),

@@ -12,8 +12,10 @@ use iced::{Element, Task};
 use super::form;
 use crate::desk::{Actor, DeskError, Statement, twelve_months_to};
 use crate::documents;
+use crate::documents::file::{Existing, write_bytes_as};
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
+use crate::gui::files::{self, SaveTo};
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
@@ -35,7 +37,9 @@ pub struct StatementForm {
     number: String,
     from: String,
     to: String,
-    path: String,
+    save: SaveTo,
+    /// The save folder just kept, said under the path.
+    kept: Option<String>,
     error: Option<String>,
     busy: bool,
 }
@@ -47,6 +51,9 @@ pub enum Message {
     Path(String),
     Next,
     Save(Output),
+    /// The folder typed becomes the person's save folder.
+    KeepFolder,
+    FolderKept(Result<PathBuf, DeskError>),
     Saved(Result<Notice, DeskError>),
     Cancel,
 }
@@ -55,46 +62,37 @@ pub enum Event {
     Closed(Option<Notice>),
 }
 
-/// Where a statement goes unless the person says otherwise.
-fn default_path(number: &str, from: &str, to: &str) -> String {
-    widget::in_home(&format!("statement-{number}-{from}-to-{to}.pdf"))
+/// A statement's file name: the account and the period it covers.
+fn file_name(number: &str, from: &str, to: &str) -> String {
+    format!("statement-{number}-{from}-to-{to}.pdf")
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), DeskError> {
-    crate::documents::file::write_bytes(path, bytes)
-}
-
-/// Sends the PDF to the default printer with `lp`, or says why it could not.
-fn print(path: &Path) -> Result<String, String> {
-    let output = std::process::Command::new("lp")
-        .arg(path)
-        .output()
-        .map_err(|e| format!("no printing system here (lp: {e})"))?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
-    } else {
-        Err(format!("lp: {}", String::from_utf8_lossy(&output.stderr).trim()))
+/// Where `output` of the statement saved as `path` goes (a CSV beside the PDF's name).
+fn target(output: Output, path: &Path) -> PathBuf {
+    match output {
+        Output::Csv => path.with_extension("csv"),
+        Output::Pdf | Output::Print => path.to_path_buf(),
     }
 }
 
-fn save(statement: &Statement, output: Output, path: &Path) -> Result<Notice, DeskError> {
+fn save(statement: &Statement, output: Output, path: &Path, existing: Existing) -> Result<Notice, DeskError> {
     let lines = statement.items.len();
     match output {
         Output::Csv => {
-            let path = path.with_extension("csv");
+            let path = target(output, path);
             let mut bytes = Vec::new();
             documents::statement::write_csv(statement, &mut bytes)?;
-            write(&path, &bytes)?;
+            write_bytes_as(&path, &bytes, existing)?;
             Ok(Notice::new(format!("Statement saved as CSV ({lines} lines)."), path.display().to_string()))
         }
         Output::Pdf | Output::Print => {
             let pdf = documents::statement::write_pdf(statement, &documents::pdf::Letterhead::standard()?)?;
-            write(path, &pdf)?;
+            write_bytes_as(path, &pdf, existing)?;
             let said = match output {
-                Output::Print => match print(path) {
+                Output::Print => match files::print(path) {
                     Ok(job) if job.is_empty() => "Statement sent to the printer and saved as PDF.".to_string(),
                     Ok(job) => format!("Statement sent to the printer ({job}) and saved as PDF."),
-                    Err(why) => format!("Not printed — {why}. The statement is saved as PDF."),
+                    Err(why) => format!("Not printed: {why}. The statement is saved as PDF."),
                 },
                 _ => format!("Statement saved as PDF ({lines} lines)."),
             };
@@ -105,12 +103,12 @@ fn save(statement: &Statement, output: Output, path: &Path) -> Result<Notice, De
 
 impl StatementForm {
     pub fn new(account: AccountId, number: String) -> (StatementForm, Task<Message>) {
-        let zone: chrono_tz::Tz = crate::desk::DEFAULT_TIME_ZONE.parse().unwrap_or(chrono_tz::UTC);
-        let (from, to) = twelve_months_to(Utc::now().with_timezone(&zone).date_naive());
+        let (from, to) = twelve_months_to(Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive());
         let (from, to) = (from.to_string(), to.to_string());
         let form = StatementForm {
             account,
-            path: default_path(&number, &from, &to),
+            save: SaveTo::new(&file_name(&number, &from, &to)),
+            kept: None,
             number,
             from,
             to,
@@ -131,7 +129,7 @@ impl StatementForm {
                 Task::none()
             }
             Message::Path(typed) => {
-                self.path = typed;
+                self.save.set(typed);
                 Task::none()
             }
             Message::Next => crate::gui::focus::next_field(),
@@ -139,14 +137,25 @@ impl StatementForm {
             Message::Save(output) => {
                 match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
                     (Ok(from), Ok(to)) => {
-                        if self.path.contains("statement-") {
-                            self.path = default_path(&self.number, &from.to_string(), &to.to_string());
+                        if self.save.typed.contains("statement-") && !self.save.asking() {
+                            let name = file_name(&self.number, &from.to_string(), &to.to_string());
+                            let path = PathBuf::from(self.save.typed.trim()).with_file_name(name);
+                            self.save.set(path.display().to_string());
                         }
-                        let path = PathBuf::from(self.path.trim());
-                        if path.as_os_str().is_empty() {
-                            self.error = Some("say where to save the statement".into());
-                            return (Task::none(), None);
-                        }
+                        let path = match self.save.path() {
+                            Ok(path) => path,
+                            Err(problem) => {
+                                self.error = Some(problem);
+                                return (Task::none(), None);
+                            }
+                        };
+                        let existing = match self.save.check(&target(output, &path)) {
+                            Ok(existing) => existing,
+                            Err(question) => {
+                                self.error = Some(question);
+                                return (Task::none(), None);
+                            }
+                        };
                         self.busy = true;
                         self.error = None;
                         let (backend, actor, account) = (backend.clone(), actor.clone(), self.account);
@@ -155,7 +164,7 @@ impl StatementForm {
                                 backend
                                     .run(move |desk| {
                                         let statement = desk.statement(&actor, account, from, to, Utc::now())?;
-                                        save(&statement, output, &path)
+                                        save(&statement, output, &path, existing)
                                     })
                                     .await
                             },
@@ -167,6 +176,16 @@ impl StatementForm {
                         Task::none()
                     }
                 }
+            }
+            Message::KeepFolder => files::keep_folder(backend, actor, &self.save.typed).map(Message::FolderKept),
+            Message::FolderKept(Ok(folder)) => {
+                self.error = None;
+                self.kept = Some(folder.display().to_string());
+                Task::none()
+            }
+            Message::FolderKept(Err(error)) => {
+                self.error = Some(error.to_string());
+                Task::none()
             }
             Message::Saved(Ok(notice)) => return (Task::none(), Some(Event::Closed(Some(notice)))),
             Message::Saved(Err(error)) => {
@@ -185,7 +204,22 @@ impl StatementForm {
             column![
                 text(format!("Itemized statement for {}", self.number)).size(18),
                 widget::period("From", (FROM, &self.from, Message::From), (TO, &self.to, Message::To), Message::Next),
-                text_input("Save to…", &self.path).id(PATH).on_input(Message::Path).padding(6),
+                row![
+                    text("Save to"),
+                    text_input("a file in your save folder", &self.save.typed)
+                        .id(PATH)
+                        .on_input(Message::Path)
+                        .padding(6),
+                    button(text("Save here from now on")).style(button::text).action(Message::KeepFolder),
+                ]
+                .spacing(8)
+                .align_y(iced::Center),
+                text(match &self.kept {
+                    Some(folder) => format!("Your files are saved in {folder} from now on."),
+                    None => format!("Your save folder: {}", files::folder().display()),
+                })
+                .size(13)
+                .style(theme::muted),
                 text(
                     "Checked against the ledger before it is written: a statement that does not reconcile \
                      is refused."

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use crate::documents::file::Existing;
+
 use iced::widget::{button, column, row, scrollable, text, text_input};
 use iced::{Center, Element, Fill, Font};
 
@@ -13,8 +15,8 @@ use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
 
 /// Where the report's CSV goes unless the person says otherwise.
-pub(super) fn default_csv_path(from: &str, to: &str) -> String {
-    widget::in_home(&format!("liaison-{from}-to-{to}.csv"))
+pub(super) fn file_name(from: &str, to: &str) -> String {
+    format!("liaison-{from}-to-{to}.csv")
 }
 
 impl Work {
@@ -69,7 +71,10 @@ impl Work {
             )
         });
         let save = row![
-            text_input("Save the items as CSV to…", &self.csv_path).id(CSV_PATH).on_input(Message::CsvPath).padding(6),
+            text_input("Save the items as CSV to…", &self.save.typed)
+                .id(CSV_PATH)
+                .on_input(Message::CsvPath)
+                .padding(6),
             button(text("Save CSV  Alt+V")).action(Message::SaveCsv),
         ]
         .spacing(8)
@@ -92,10 +97,12 @@ impl Work {
     }
 }
 
-pub(super) fn save_csv(report: &LiaisonReport, path: &Path) -> Result<Notice, DeskError> {
+pub(super) fn save_csv(report: &LiaisonReport, path: &Path, existing: Existing) -> Result<Notice, DeskError> {
     if path.as_os_str().is_empty() {
         return Err(DeskError::Invalid("say where to save the CSV".into()));
     }
-    crate::documents::file::write_whole(path, |file| crate::documents::reports::write_liaison_csv(report, file))?;
+    crate::documents::file::write_whole_as(path, existing, |file| {
+        crate::documents::reports::write_liaison_csv(report, file)
+    })?;
     Ok(Notice::new(format!("Saved {} items as CSV.", report.rows.len()), path.display().to_string()))
 }
