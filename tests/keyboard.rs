@@ -284,12 +284,8 @@ fn a_service_order_is_chosen_filled_and_submitted_without_the_mouse() {
         "Space chose the kind, and the focus is in its first required field: {:?}",
         w.focus()
     );
-    let bill = {
-        let mut desk = Desk::open(&w.path).unwrap();
-        let id = w.app.open_account().unwrap();
-        desk.overview(id, Utc::now()).unwrap().bills[0].id
-    };
-    w.type_text(&bill.to_string());
+    // The bill (required) is filled from the account, as are the meter,
+    // phone and address: the order goes through without typing them.
     // Enter moves on from a field that is not the last.
     w.press(Named::Enter);
     assert!(w.focus().is("order-meter-number"), "Enter in the bill moves to the meter: {:?}", w.focus());
@@ -300,6 +296,15 @@ fn a_service_order_is_chosen_filled_and_submitted_without_the_mouse() {
     // The reason is the last field: Enter there submits.
     w.press(Named::Enter);
     assert!(w.sees("Submitted for review."), "Enter in the last field submits the order");
+    let mut desk = Desk::open(&w.path).unwrap();
+    let id = w.app.open_account().unwrap();
+    let overview = desk.overview(id, Utc::now()).unwrap();
+    let cases = desk.cases(id).unwrap();
+    let order = cases.orders.iter().max_by_key(|o| o.id).expect("the order was kept");
+    assert_eq!(order.fields.bill, Some(overview.bills[0].id), "the newest bill was filled in");
+    assert_eq!(order.fields.meter_number.as_deref(), Some(overview.account.services.meter_number.as_str()));
+    assert_eq!(order.fields.contact_phone, overview.account.customer.phone);
+    assert_eq!(order.fields.service_address, Some(overview.account.premise.address.to_string()));
 }
 
 #[test]
@@ -434,4 +439,32 @@ fn a_statement_goes_to_the_persons_folder_by_keys_and_never_over_a_file_unasked(
     assert_eq!(std::fs::read(&path).unwrap(), b"a statement the customer was already sent", "kept as it was");
     w.press(Named::Enter);
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"), "replaced once the person pressed again");
+}
+
+#[test]
+fn the_account_shows_what_a_call_needs_on_one_screen() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep2");
+    let overview = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let hit = desk.search("1000").unwrap().into_iter().next().unwrap();
+        desk.overview(hit.account_id, Utc::now()).unwrap()
+    };
+    let a = &overview.account;
+    let phone = a.customer.phone.clone().expect("the demo's customers have phones");
+    w.type_text(&a.account.number.to_string());
+    assert!(w.sees(&phone), "the search result shows the phone to call back on");
+    w.press(Named::Enter);
+    assert!(w.sees(&phone), "and so does the account's header");
+    assert!(w.sees(&format!("{} ({})", a.services.meter_number, a.services.meter_size)), "the meter");
+    assert!(w.sees(&format!("{} (account holder)", a.customer.name)), "who may be spoken to");
+    let newest = &overview.entries[0];
+    assert!(w.sees(&format!("#{}", newest.posting_id)), "Activity gives each line its posting number");
+    // The balance after the line before the newest: today's, less the newest's effect.
+    let before_newest = match newest.side {
+        utility_desk::domain::ledger::Side::Debit => a.balance - newest.amount,
+        utility_desk::domain::ledger::Side::Credit => a.balance + newest.amount,
+    };
+    assert_ne!(before_newest, a.balance);
+    assert!(w.sees(&before_newest.to_string()), "and a running balance: {before_newest} after the second line");
 }

@@ -255,7 +255,17 @@ impl Account {
             }
             Message::OpenOrderForm => {
                 self.close_forms();
-                let (form, focus) = OrderForm::open(self.id);
+                let known = self
+                    .overview
+                    .as_ref()
+                    .map(|o| order::Known {
+                        service_address: o.account.premise.address.to_string(),
+                        meter_number: o.account.services.meter_number.clone(),
+                        phone: o.account.customer.phone.clone(),
+                        bill: self.bills.chosen().or(o.bills.first()).map(|b| b.id),
+                    })
+                    .unwrap_or_default();
+                let (form, focus) = OrderForm::open(self.id, known);
                 self.order_form = Some(form);
                 self.notice = None;
                 focus.map(Message::OrderForm)

@@ -31,7 +31,7 @@ fn named(order: &OrderRow) -> String {
 
 mod form;
 
-pub use form::{FormEvent, FormMessage, OrderForm, field_id};
+pub use form::{FormEvent, FormMessage, Known, OrderForm, field_id};
 
 /// A step being filled in on an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -161,6 +161,8 @@ fn result_row(hit: &SearchHit, selected: bool) -> Element<'_, Message> {
     let line = row![
         text(hit.number.to_string()).font(Font::MONOSPACE).width(110),
         column![text(hit.name.clone()), text(hit.service_address.clone()).size(13).style(theme::muted)].width(Fill),
+        // The number to call back on, as the command line's search shows it.
+        text(hit.phone.clone().unwrap_or_default()).font(Font::MONOSPACE).size(13).width(120),
         text(hit.status.to_string()).size(13).style(theme::muted).width(60),
         widget::balance(hit.balance),
     ]

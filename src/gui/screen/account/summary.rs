@@ -6,9 +6,11 @@ use iced::{Center, Element, Fill, Font};
 
 use super::Message;
 use crate::desk::{Overview, RequestView};
+use crate::domain::Money;
 use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::theme;
-use crate::gui::widget::{self, labelled_money, money};
+use crate::gui::widget::{self, labelled, labelled_money, money};
+use crate::store::EntryRow;
 
 /// Wide enough for $99,999.99 in the monospace font.
 const BUCKET_WIDTH: f32 = 108.0;
@@ -66,21 +68,60 @@ pub(super) fn header(overview: &Overview) -> Element<'_, Message> {
     let chips = alerts.into_iter().filter(|(on, _, _)| *on).fold(row![].spacing(6), |chips, (_, danger, label)| {
         chips.push(container(text(label).size(13)).padding([2, 10]).style(theme::alert(danger)))
     });
-    container(column![row![who, figures].spacing(16).align_y(Center), chips].spacing(8))
+    // What a call needs without opening anything: how to reach the
+    // customer, where their mail goes, the meter, and who may be spoken to.
+    let c = &a.customer;
+    let or_none =
+        |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty()).unwrap_or("none on file".into());
+    let mailing =
+        if c.mailing == a.premise.address { "the service address".to_string() } else { c.mailing.to_string() };
+    let reach = row![
+        labelled("Phone", text(or_none(&c.phone)).font(Font::MONOSPACE)),
+        labelled("Email", text(or_none(&c.email))),
+        labelled("Mail goes to", text(mailing)),
+        labelled("Meter", text(format!("{} ({})", a.services.meter_number, a.services.meter_size))),
+        labelled("May be spoken to", text(format!("{} (account holder)", c.name))),
+    ]
+    .spacing(24)
+    .wrap();
+    container(column![row![who, figures].spacing(16).align_y(Center), reach, chips].spacing(8))
         .padding(12)
         .style(theme::band)
         .into()
 }
 
+/// The balance after each entry, the newest first: the account's balance
+/// now, less each newer entry's effect going back.
+pub(super) fn running_balances(now: Money, entries: &[EntryRow]) -> Vec<Money> {
+    let mut after = now;
+    entries
+        .iter()
+        .map(|entry| {
+            let this = after;
+            after = match entry.side {
+                Side::Debit => after - entry.amount,
+                Side::Credit => after + entry.amount,
+            };
+            this
+        })
+        .collect()
+}
+
+/// Width of a posting number ("#1234567").
+const POSTING_WIDTH: f32 = 80.0;
+
 pub(super) fn activity(overview: &Overview) -> Element<'_, Message> {
     let head = row![
         text("Date").width(100),
+        text("Posting").width(POSTING_WIDTH),
         text("What").width(Fill),
         text("Charges").width(widget::MONEY_WIDTH).align_x(iced::Right),
-        text("Payments, credits").width(widget::MONEY_WIDTH + 20.0).align_x(iced::Right),
+        text("Payments, credits").width(widget::MONEY_WIDTH).align_x(iced::Right),
+        text("Balance").width(widget::MONEY_WIDTH + 20.0).align_x(iced::Right),
     ]
     .spacing(12);
-    let rows = overview.entries.iter().fold(column![].spacing(2), |list, entry| {
+    let balances = running_balances(overview.account.balance, &overview.entries);
+    let rows = overview.entries.iter().zip(balances).fold(column![].spacing(2), |list, (entry, balance)| {
         let (charge, credit) = match entry.side {
             Side::Debit => (Some(entry.amount), None),
             Side::Credit => (None, Some(entry.amount)),
@@ -95,9 +136,11 @@ pub(super) fn activity(overview: &Overview) -> Element<'_, Message> {
         list.push(
             row![
                 text(entry.effective_on.to_string()).font(Font::MONOSPACE).width(100),
+                text(format!("#{}", entry.posting_id)).font(Font::MONOSPACE).width(POSTING_WIDTH),
                 text(what).width(Fill),
                 charge.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
                 credit.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+                widget::balance(balance),
             ]
             .spacing(12),
         )
@@ -142,5 +185,36 @@ fn kind_label(kind: PostingKind) -> &'static str {
         PostingKind::Waiver => "Waiver",
         PostingKind::Reversal => "Reversal",
         PostingKind::Deposit => "Deposit",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, Utc};
+
+    use super::*;
+    use crate::domain::ids::PostingId;
+
+    fn entry(id: i64, side: Side, cents: i64) -> EntryRow {
+        EntryRow {
+            posting_id: PostingId(id),
+            kind: PostingKind::Bill,
+            effective_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default(),
+            posted_at: Utc::now(),
+            memo: String::new(),
+            reason: None,
+            bill_id: None,
+            side,
+            amount: Money::from_cents(cents),
+            reversed_by: None,
+        }
+    }
+
+    #[test]
+    fn each_line_shows_the_balance_after_it() {
+        // Oldest to newest: a $120.00 bill, a $100.00 payment, a $61.60 bill; now $81.60 owed.
+        let newest_first = [entry(3, Side::Debit, 6160), entry(2, Side::Credit, 10000), entry(1, Side::Debit, 12000)];
+        let balances = running_balances(Money::from_cents(8160), &newest_first);
+        assert_eq!(balances, [Money::from_cents(8160), Money::from_cents(2000), Money::from_cents(12000)]);
     }
 }

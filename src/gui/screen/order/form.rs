@@ -62,6 +62,16 @@ fn hint(field: Field) -> &'static str {
     }
 }
 
+/// What the desk knows of the account, to fill a new order's form with.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub service_address: String,
+    pub meter_number: String,
+    pub phone: Option<String>,
+    /// The bill on screen (chosen on the Bills tab), else the newest.
+    pub bill: Option<BillId>,
+}
+
 /// A new order, or a draft being edited.
 pub struct OrderForm {
     account: AccountId,
@@ -101,8 +111,14 @@ impl OrderForm {
 
     /// A new order's form, with the focus on its first kind (Tab moves
     /// through the kinds, Enter or Space chooses one).
-    pub fn open(account: AccountId) -> (OrderForm, Task<FormMessage>) {
-        (OrderForm::new(account), operation::focus(kind_id(KINDS[0])))
+    pub fn open(account: AccountId, known: Known) -> (OrderForm, Task<FormMessage>) {
+        let mut form = OrderForm::new(account);
+        // What the desk already knows goes in; the person checks it.
+        form.values[slot(Field::ServiceAddress)] = known.service_address;
+        form.values[slot(Field::MeterNumber)] = known.meter_number;
+        form.values[slot(Field::ContactPhone)] = known.phone.unwrap_or_default();
+        form.values[slot(Field::Bill)] = known.bill.map(|b| b.to_string()).unwrap_or_default();
+        (form, operation::focus(kind_id(KINDS[0])))
     }
 
     /// The draft, as it stands, to be changed.
