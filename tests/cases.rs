@@ -390,9 +390,16 @@ fn work_queues_hold_what_each_person_may_handle() {
     desk.work_complaint(&staff.car1, now(), escalated.complaint.unwrap(), &up).unwrap();
 
     let ids = |items: &[utility_desk::desk::WorkItem]| items.iter().map(|i| i.complaint.id).collect::<Vec<_>>();
-    // Today nothing unassigned is due yet: only what is assigned.
+    // Today the desk's own walk-in work is not due yet: a CAR I sees only
+    // what is assigned to them.
     let work = desk.my_work(&staff.car1, now()).unwrap();
     assert_eq!((ids(&work.assigned), ids(&work.waiting)), (vec![assigned], vec![]));
+    // What was escalated, and liaison work, is in its receivers' lists at
+    // once, not from its due date (it was missing until then).
+    let work = desk.my_work(&staff.supervisor, now()).unwrap();
+    assert_eq!(ids(&work.waiting), [council.complaint.unwrap(), escalated.complaint.unwrap()]);
+    let work = desk.my_work(&staff.car3, now()).unwrap();
+    assert_eq!(ids(&work.waiting), [council.complaint.unwrap()], "the council's item is liaison work");
 
     // Three weeks on, everything is overdue; each sees what they may handle.
     let later = noon_on(day(2026, 12, 14));

@@ -468,3 +468,60 @@ fn the_account_shows_what_a_call_needs_on_one_screen() {
     assert_ne!(before_newest, a.balance);
     assert!(w.sees(&before_newest.to_string()), "and a running balance: {before_newest} after the second line");
 }
+
+/// A $75.00 credit asked for by rep2 (over a CAR II's limit) on the `nth`
+/// account: its request number.
+fn credit_for_approval(w: &Window, key: &str, nth: usize) -> i64 {
+    use utility_desk::desk::{CreditRequest, MoneyRequest, Outcome};
+    let mut desk = Desk::open(&w.path).unwrap();
+    let rep2 = desk.login_window(Utc::now(), "rep2", DEMO_PASSWORD).unwrap().actor;
+    let account = desk.search("1000").unwrap()[nth].account_id;
+    let request = MoneyRequest::Credit(CreditRequest {
+        account,
+        amount: utility_desk::domain::Money::from_cents(7500),
+        reason: utility_desk::domain::ledger::ReasonCode::Goodwill,
+        note: "Missed appointment".into(),
+        key: key.into(),
+    });
+    match desk.submit(&rep2, Utc::now(), &request).unwrap() {
+        Outcome::Pending { request, .. } => request,
+        other => panic!("a $75.00 credit by a CAR II waits for approval: {other:?}"),
+    }
+}
+
+#[test]
+fn the_approval_queue_reads_itself_again_while_open_and_keeps_the_request_open() {
+    use utility_desk::gui::screen::approvals;
+    let mut w = Window::new(LAPTOP);
+    let first = credit_for_approval(&w, "K-1", 0);
+    w.sign_in("supervisor");
+    w.alt('a');
+    assert!(w.sees("Approval queue, oldest first"));
+    let refresh = || Message::Approvals(approvals::Message::Refresh);
+    let second = credit_for_approval(&w, "K-2", 1);
+    assert!(!w.sees(&format!("#{second}")), "not there until the queue is read again");
+    w.apply(refresh());
+    assert!(w.sees(&format!("#{second}")), "the refresh brings in the request made meanwhile");
+    let hit = Desk::open(&w.path).unwrap().search("1000").unwrap().remove(0);
+    let label = format!("Approve and post $75.00 credit to {} ({})  Alt+P", hit.number, hit.name);
+    assert!(w.sees(&label), "the first stays open, ready to decide");
+
+    // Decided by someone else meanwhile: said, never swapped silently.
+    {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let manager = desk.login_window(Utc::now(), "manager", DEMO_PASSWORD).unwrap().actor;
+        desk.approve(&manager, Utc::now(), first, None, Some("seen")).unwrap();
+    }
+    w.apply(refresh());
+    assert!(w.sees("The request you had open was decided or withdrawn elsewhere."));
+}
+
+#[test]
+fn a_report_shows_as_soon_as_it_is_opened_and_again_for_each_kind() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("supervisor");
+    w.press(Named::F3);
+    assert!(w.sees("Representative"), "F3 runs the month so far at once, with no Enter in a date");
+    w.alt('3');
+    assert!(!w.sees("Running the report…"), "and each kind chosen runs at once too");
+}

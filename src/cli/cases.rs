@@ -257,7 +257,11 @@ pub fn complaint(desk: &mut Desk, out: &mut impl Write, command: ComplaintComman
                     return json(out, &work);
                 }
                 list(out, &format!("Assigned to {}", actor.username), &work.assigned)?;
-                list(out, "Waiting in my queues, due today or overdue", &work.waiting)
+                list(
+                    out,
+                    "Waiting in my queues: escalated or liaison items, and desk work due today or overdue",
+                    &work.waiting,
+                )
             };
         }
         ComplaintCommand::Note { id, text, sign_in } => (id, ComplaintAction::Note { note: text }, sign_in),

@@ -24,7 +24,8 @@ pub struct WorkItem {
 }
 
 /// A person's work: what is assigned to them, and what waits unassigned in
-/// the queues they work, due today or overdue.
+/// the queues they work: escalated and liaison items at once, the desk's
+/// own work once it is due.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MyWork {
     pub assigned: Vec<WorkItem>,
@@ -105,7 +106,8 @@ impl Desk {
     }
 
     /// What `actor` has to do: assigned to them, and waiting unassigned in
-    /// their queues (only what they may handle) due today or overdue.
+    /// their queues (only what they may handle): escalated and liaison items
+    /// at once, the desk's own work due today or overdue.
     pub fn my_work(&mut self, actor: &Actor, now: DateTime<Utc>) -> Result<MyWork> {
         check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
         let today = self.today(now);

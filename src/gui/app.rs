@@ -308,7 +308,13 @@ impl App {
         let keys = event::listen_with(on_event);
         match &self.state {
             State::Ready(ready) if ready.workspace.is_some() => {
-                Subscription::batch([keys, iced::time::every(Duration::from_secs(5)).map(|_| Message::Tick)])
+                let tick = iced::time::every(Duration::from_secs(5)).map(|_| Message::Tick);
+                let queue_open = ready.login.is_none()
+                    && matches!(ready.workspace.as_ref().map(|w| &w.page), Some(Page::Approvals(_)));
+                let refresh = queue_open.then(|| {
+                    iced::time::every(approvals::REFRESH_EVERY).map(|_| Message::Approvals(approvals::Message::Refresh))
+                });
+                Subscription::batch([keys, tick].into_iter().chain(refresh))
             }
             _ => keys,
         }

@@ -100,7 +100,9 @@ pub struct ComplaintEvent {
 pub enum ComplaintFilter {
     /// Open, assigned to this person.
     AssignedTo(UserId),
-    /// Open, with no one assigned, in these queues, due on or before the date.
+    /// Open, with no one assigned, in these queues: everything escalated
+    /// or routed to a queue above the desk, and liaison items, at once;
+    /// the desk's own walk-in work once it is due on or before the date.
     Unassigned { queues: &'static [Queue], due_by: NaiveDate },
     /// From the Mayor's office or the Council: open, or closed since the instant.
     Liaison { closed_since: DateTime<Utc> },
@@ -289,7 +291,8 @@ impl Db<'_> {
             }
             ComplaintFilter::Unassigned { queues, due_by } => (
                 format!(
-                    "c.status = 'open' AND c.assigned_to IS NULL AND c.due_on <= ?1 AND c.queue IN ({})",
+                    "c.status = 'open' AND c.assigned_to IS NULL AND c.queue IN ({})
+                     AND (c.due_on <= ?1 OR c.queue <> 'desk' OR c.source IN ('mayor', 'council'))",
                     queues.iter().map(|q| format!("'{}'", q.code())).collect::<Vec<_>>().join(", ")
                 ),
                 vec![Value::Text(due_by.to_string())],

@@ -51,7 +51,14 @@ pub enum Message {
     Withdraw,
     Decided(Result<widget::Notice, DeskError>),
     OpenAccount(AccountId),
+    /// Every few seconds while the queue is open: what came in or was
+    /// decided elsewhere.
+    Refresh,
+    Refreshed(Result<Vec<RequestView>, DeskError>),
 }
+
+/// How often an open queue is read again.
+pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 pub enum Event {
     OpenAccount(AccountId),
@@ -152,6 +159,33 @@ impl Approvals {
                 Task::none()
             }
             Message::OpenAccount(id) => return (Task::none(), Some(Event::OpenAccount(id))),
+            Message::Refresh if self.busy => Task::none(),
+            Message::Refresh => load_as(backend, actor, Message::Refreshed),
+            // A decision under way reads the queue itself when it is done.
+            Message::Refreshed(_) if self.busy => Task::none(),
+            Message::Refreshed(Ok(requests)) => {
+                // The request open stays open, wherever new ones land in the
+                // list, and what was typed for it is kept; one decided
+                // elsewhere is said, never silently swapped for another.
+                let open = self.current().map(|r| r.row.id);
+                self.requests = requests;
+                match open.map(|id| (id, self.shown().iter().position(|r| r.row.id == id))) {
+                    Some((_, Some(index))) => {
+                        self.selected = index;
+                        Task::none()
+                    }
+                    Some((id, None)) => {
+                        self.notice = Some(widget::Notice::new(
+                            "The request you had open was decided or withdrawn elsewhere.",
+                            format!("request {id}"),
+                        ));
+                        self.select(backend, 0)
+                    }
+                    None => self.select(backend, 0),
+                }
+            }
+            // The queue on screen stays as it was; the next read may do better.
+            Message::Refreshed(Err(_)) => Task::none(),
         };
         (task, None)
     }
@@ -412,6 +446,14 @@ fn request_note(request: &MoneyRequest) -> String {
 }
 
 fn load(backend: &Backend, actor: &Actor) -> Task<Message> {
+    load_as(backend, actor, Message::Loaded)
+}
+
+fn load_as(
+    backend: &Backend,
+    actor: &Actor,
+    answer: fn(Result<Vec<RequestView>, DeskError>) -> Message,
+) -> Task<Message> {
     let (backend, actor) = (backend.clone(), actor.clone());
     let approver = is_approver(&actor);
     Task::perform(
@@ -429,7 +471,7 @@ fn load(backend: &Backend, actor: &Actor) -> Task<Message> {
                 })
                 .await
         },
-        Message::Loaded,
+        answer,
     )
 }
 

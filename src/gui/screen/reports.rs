@@ -140,7 +140,8 @@ impl Reports {
             notice: None,
             error: None,
         };
-        (reports, operation::focus(FROM))
+        // The month so far runs at once: a report needs no Enter to show.
+        (reports, Task::batch([operation::focus(FROM), Task::done(Message::Run)]))
     }
 
     pub fn ran(&self) -> Option<&Ran> {
@@ -168,7 +169,7 @@ impl Reports {
                 if self.save.typed.contains(&format!("-{}-to-", self.from)) {
                     self.save = SaveTo::new(&file_name(kind, &self.from, &self.to));
                 }
-                operation::focus(FROM)
+                Task::batch([operation::focus(FROM), Task::done(Message::Run)])
             }
             Message::From(typed) => {
                 self.from = typed;
@@ -285,7 +286,7 @@ impl Reports {
             page = page.push(widget::error(error));
         }
         let body: Element<'_, Message> = match &self.ran {
-            None => text("Enter in a date runs the report.").style(theme::muted).into(),
+            None => text("Running the report…").style(theme::muted).into(),
             Some(Ran::MoneyActions(r)) => money_actions(r),
             Some(Ran::Complaints(r)) => complaints(r),
             Some(Ran::Productivity(r)) => productivity(r),

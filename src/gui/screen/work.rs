@@ -1,5 +1,5 @@
-//! Work queues (F2): My work (assigned to me, and what waits in my queues
-//! due today or overdue), the liaison queue (Mayor's office and Council
+//! Work queues (F2): My work (assigned to me, and what waits in my queues:
+//! escalated and liaison items at once, desk work once due), the liaison queue (Mayor's office and Council
 //! items), the liaison follow-up report with its CSV, and the service
 //! orders past draft (waiting for review, to send, in the field). Choosing
 //! an item opens it beside the list to be worked.
@@ -491,7 +491,11 @@ impl Work {
                 list = list.push(text(format!("Assigned to me ({assigned})")).size(13).style(theme::muted));
             }
             if self.tab == Tab::Mine && i == assigned {
-                list = list.push(text("Waiting in my queues, due today or overdue").size(13).style(theme::muted));
+                list = list.push(
+                    text("Waiting in my queues: escalated or liaison items, and desk work due today or overdue")
+                        .size(13)
+                        .style(theme::muted),
+                );
             }
             let c = &item.complaint;
             let from = match c.council_district {
@@ -532,7 +536,7 @@ impl Work {
             let empty = match (loaded, self.tab) {
                 (false, _) => "Loading…",
                 (true, Tab::Mine) => {
-                    "Nothing assigned to you, and nothing due in your queues. ↑ ↓ move; Alt+2 the liaison queue."
+                    "Nothing assigned to you, and nothing waiting in your queues. ↑ ↓ move; Alt+2 the liaison queue."
                 }
                 (true, _) => "No open liaison items, and none closed in the last 30 days.",
             };
