@@ -15,7 +15,7 @@ use iced_test::runtime::{self, task};
 use iced_test::{Error, simulator};
 use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
 use utility_desk::desk::Desk;
-use utility_desk::desk::explain::explain_bill;
+use utility_desk::desk::explain::explain_bill_with_history;
 use utility_desk::gui::app::{IDLE_LOCK, Shortcut};
 use utility_desk::gui::screen::{account, complaint, dispute, login, order, search, work};
 use utility_desk::gui::{App, Message};
@@ -432,11 +432,13 @@ fn a_bill_is_itemized_and_explained_in_plain_words() {
     key(&mut app, Shortcut::Tab(2));
     key(&mut app, Shortcut::Down);
     let mut desk = Desk::open(&scene.path).unwrap();
-    let newest = desk.overview(id, Utc::now()).unwrap().bills[0].id;
-    let bill = desk.bill(newest).unwrap();
+    let bills = desk.overview(id, Utc::now()).unwrap().bills;
+    let bill = desk.bill(bills[0].id).unwrap();
     assert!(sees(&app, &bill.lines[0].line.description), "the newest bill's lines show");
     key(&mut app, Shortcut::Enter);
-    for paragraph in explain_bill(&bill) {
+    let said = explain_bill_with_history(&bill, &bills);
+    assert!(said[1].contains("this home's usual use"), "the use is set against the usual: {}", said[1]);
+    for paragraph in said {
         assert!(sees(&app, &paragraph), "missing: {paragraph}");
     }
 }

@@ -9,6 +9,69 @@ use crate::domain::account::ServiceKind;
 use crate::domain::reads::ReadKind;
 use crate::store::BillRow;
 
+/// How many earlier bills make a home's usual use.
+pub const USUAL_BILLS: usize = 12;
+
+/// A home's usual use before `bill`: the average gallons of up to
+/// [`USUAL_BILLS`] bills whose periods ended before it began, and how many
+/// there were. `bills` in any order; the bill itself is never counted, so a
+/// spike is compared with what came before it, not with itself.
+pub fn usual_use(bill: &BillRow, bills: &[BillRow]) -> Option<(u64, usize)> {
+    let mut earlier: Vec<&BillRow> = bills.iter().filter(|b| b.period_end < bill.period_start).collect();
+    earlier.sort_by_key(|b| std::cmp::Reverse(b.period_end));
+    earlier.truncate(USUAL_BILLS);
+    let count = earlier.len();
+    (count > 0).then(|| (earlier.iter().map(|b| b.consumption_gal).sum::<u64>() / count as u64, count))
+}
+
+/// The water used set against the usual, in words: "about 7 times", or
+/// "about the usual", or "well below".
+fn against_usual(used: u64, usual: u64, count: usize) -> Option<String> {
+    if usual == 0 {
+        return None;
+    }
+    let of = if count == 1 {
+        "the bill before it".to_string()
+    } else {
+        format!("the average of the {count} bills before it")
+    };
+    let ratio = used as f64 / usual as f64;
+    let said = if ratio >= 1.5 {
+        let times = if ratio >= 2.0 { format!("{:.0}", ratio) } else { format!("{ratio:.1}") };
+        format!("That is about {times} times this home's usual use of {} gallons a bill ({of}).", thousands(usual))
+    } else if ratio <= 0.67 {
+        format!("That is well below this home's usual use of {} gallons a bill ({of}).", thousands(usual))
+    } else {
+        format!("That is about this home's usual use of {} gallons a bill ({of}).", thousands(usual))
+    };
+    Some(said)
+}
+
+/// [`explain_bill`], with the water used set against the home's usual use
+/// from its earlier `bills`.
+pub fn explain_bill_with_history(bill: &BillRow, bills: &[BillRow]) -> Vec<String> {
+    let mut said = explain_bill(bill);
+    if let Some(sentence) =
+        usual_use(bill, bills).and_then(|(usual, count)| against_usual(bill.consumption_gal, usual, count))
+        && let Some(reads) = said.get_mut(1)
+    {
+        reads.push(' ');
+        reads.push_str(&sentence);
+    }
+    said
+}
+
+/// Whether a line's description only repeats its service's name ("EMSAcare
+/// ambulance membership" under "EMSAcare (ambulance membership)").
+fn repeats(description: &str, service: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    };
+    let named = words(service);
+    let described = words(description);
+    !described.is_empty() && described.iter().all(|w| named.contains(w))
+}
+
 /// The bill as paragraphs, in the order a person explains it: the period,
 /// the reads and the water used, each charge, the total and the due date.
 pub fn explain_bill(bill: &BillRow) -> Vec<String> {
@@ -49,6 +112,8 @@ pub fn explain_bill(bill: &BillRow) -> Vec<String> {
             .map(|l| {
                 if l.unit == "kgal" {
                     format!("{} gallons at ${} per 1,000 gallons is {}", thousands_kgal(l.quantity), l.rate, l.amount)
+                } else if repeats(&l.description, service_name(*service)) {
+                    l.amount.to_string()
                 } else {
                     format!("{}: {}", l.description, l.amount)
                 }
@@ -214,5 +279,40 @@ mod tests {
         assert!(said.contains("125,000 (estimated) on 31 May 2026"), "{said}");
         assert!(said.contains("The latest read was estimated"), "{said}");
         assert!(said.contains("charged on the water used, up to the sewer cap of 6,000 gallons"), "{said}");
+    }
+
+    #[test]
+    fn a_line_that_repeats_its_service_is_said_once() {
+        assert!(repeats("EMSAcare ambulance membership", "EMSAcare (ambulance membership)"));
+        assert!(!repeats("Base charge, 5/8 inch meter", "Water"));
+        assert!(!repeats("", "Water"));
+    }
+
+    #[test]
+    fn a_spike_is_set_against_the_use_before_it_not_against_itself() {
+        let mut spike = bill(32_552, 4_000, false);
+        let earlier: Vec<BillRow> = (1..=13)
+            .map(|months_back| {
+                let mut b = bill(4_500, 4_000, false);
+                b.period_start = spike.period_start - chrono::Duration::days(30 * months_back);
+                b.period_end = spike.period_start - chrono::Duration::days(30 * months_back - 29);
+                b
+            })
+            .collect();
+        let mut all = earlier.clone();
+        all.push(spike.clone());
+        // Twelve of the thirteen earlier bills, never the spike itself.
+        assert_eq!(usual_use(&spike, &all), Some((4_500, 12)));
+        let said = explain_bill_with_history(&spike, &all);
+        assert!(
+            said[1].ends_with("That is about 7 times this home's usual use of 4,500 gallons a bill (the average of the 12 bills before it)."),
+            "{}",
+            said[1]
+        );
+        spike.consumption_gal = 4_700;
+        assert!(explain_bill_with_history(&spike, &all)[1].ends_with(
+            "That is about this home's usual use of 4,500 gallons a bill (the average of the 12 bills before it)."
+        ));
+        assert_eq!(usual_use(&earlier[12], &earlier), None, "the oldest has nothing before it");
     }
 }

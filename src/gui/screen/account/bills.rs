@@ -6,7 +6,7 @@ use iced::{Center, Element, Fill, Font, Task};
 
 use super::find_bill;
 use crate::desk::DeskError;
-use crate::desk::explain::explain_bill;
+use crate::desk::explain::explain_bill_with_history;
 use crate::desk::explain::thousands;
 use crate::domain::ids::BillId;
 use crate::domain::reads::ReadKind;
@@ -113,7 +113,7 @@ impl Bills {
         });
         let detail: Element<'a, Message> = match (&self.detail, self.selected) {
             (_, None) => text("Choose a bill (↓) to see its lines.").style(theme::muted).into(),
-            (Some(bill), Some(id)) if bill.id == id => self.itemized(bill),
+            (Some(bill), Some(id)) if bill.id == id => self.itemized(bill, bills),
             _ => match &self.error {
                 Some(error) => widget::error(error),
                 None => text("Loading the bill…").style(theme::muted).into(),
@@ -132,7 +132,8 @@ impl Bills {
         .into()
     }
 
-    fn itemized<'a>(&'a self, bill: &'a BillRow) -> Element<'a, Message> {
+    /// The bill's lines, and its explanation against the account's other `bills`.
+    fn itemized<'a>(&'a self, bill: &'a BillRow, bills: &[BillRow]) -> Element<'a, Message> {
         let read = |label: &'static str, r: &crate::store::ReadRow| {
             let kind = if r.kind == ReadKind::Estimated { "estimated" } else { "actual" };
             row![
@@ -177,8 +178,9 @@ impl Bills {
         ]
         .spacing(6);
         if self.explaining {
-            let said =
-                explain_bill(bill).into_iter().fold(column![].spacing(6), |list, paragraph| list.push(text(paragraph)));
+            let said = explain_bill_with_history(bill, bills)
+                .into_iter()
+                .fold(column![].spacing(6), |list, paragraph| list.push(text(paragraph)));
             content = content.push(container(said).padding(10).style(theme::panel));
         }
         content.into()

@@ -19,7 +19,9 @@ pub struct Month {
 #[derive(Debug, Default)]
 pub struct UsageChart {
     pub months: Vec<Month>,
-    /// Average of the latest 12 months (or fewer, if the account is newer).
+    /// The usual use the latest month is set against: the average of the
+    /// 12 months before it (fewer for a newer account), never the latest
+    /// itself, so a spike does not raise the line it is compared with.
     pub average: Option<u64>,
     pub sewer_cap: Option<u64>,
 }
@@ -41,9 +43,9 @@ impl UsageChart {
     }
 }
 
-/// The average of the latest 12 months (fewer for a newer account).
+/// The average of the 12 months before the latest (fewer for a newer account).
 fn latest_average(months: &[Month]) -> Option<u64> {
-    let recent: Vec<u64> = months.iter().rev().take(12).map(|m| m.gallons).collect();
+    let recent: Vec<u64> = months.iter().rev().skip(1).take(12).map(|m| m.gallons).collect();
     (!recent.is_empty()).then(|| recent.iter().sum::<u64>() / recent.len() as u64)
 }
 
@@ -155,13 +157,15 @@ mod tests {
     }
 
     #[test]
-    fn the_average_is_of_the_latest_twelve_months() {
-        // Oldest first: twelve months at 1,000 gal, then twelve at 5,000 and one at 6,200.
+    fn the_average_is_of_the_twelve_months_before_the_latest() {
+        // Oldest first: twelve months at 1,000 gal, eleven at 5,000, then a spike of 32,552.
         let mut gallons = vec![1_000; 12];
         gallons.extend([5_000; 11]);
-        gallons.push(6_200);
-        assert_eq!(latest_average(&months(&gallons)), Some(5_100));
-        assert_eq!(latest_average(&months(&[3_000, 4_000])), Some(3_500));
+        gallons.push(32_552);
+        // One month at 1,000 and eleven at 5,000: the spike is left out.
+        assert_eq!(latest_average(&months(&gallons)), Some(4_666));
+        assert_eq!(latest_average(&months(&[3_000, 4_000])), Some(3_000));
+        assert_eq!(latest_average(&months(&[3_000])), None, "nothing before the only month");
         assert_eq!(latest_average(&[]), None);
     }
 }
