@@ -6,6 +6,7 @@ mod audit;
 mod batch;
 mod cases;
 mod documents;
+mod history;
 mod import;
 mod money;
 mod orders;
@@ -75,6 +76,17 @@ enum Command {
         number: String,
         #[arg(long)]
         json: bool,
+        /// Its contacts, complaints, disputes, orders and letters, newest first.
+        #[arg(long, conflicts_with = "usage")]
+        history: bool,
+        /// Its water use by bill, with the usual use and the sewer cap.
+        #[arg(long)]
+        usage: bool,
+    },
+    /// Bills: explain one in sentences, its use set against the usual.
+    Bill {
+        #[command(subcommand)]
+        command: history::BillCommand,
     },
     /// Check the database and the books; exits 1 naming the first problems.
     Verify {
@@ -228,12 +240,19 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let hits = desk.search(&query.join(" "))?;
             show::search(&mut out, &hits, json)
         }
-        Some(Command::Account { number, json }) => {
+        Some(Command::Account { number, json, history, usage }) => {
             let mut desk = open_existing(&path)?;
             let account = desk.account_by_number(&number)?;
             let overview = desk.overview(account.account.id, now)?;
-            show::overview(&mut out, &overview, json)
+            if history {
+                history::history(&mut desk, &mut out, &overview, json)
+            } else if usage && !json {
+                history::usage(&mut out, &overview)
+            } else {
+                show::overview(&mut out, &overview, json)
+            }
         }
+        Some(Command::Bill { command }) => history::bill(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Verify { json, anchor }) => {
             let mut desk = open_existing(&path)?;
             let started = std::time::Instant::now();

@@ -495,6 +495,7 @@ const READ_ONLY: &[&str] = &[
     "init",
     "search",
     "account",
+    "bill explain",
     "verify",
     "complaint show",
     "dispute show",

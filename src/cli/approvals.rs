@@ -10,7 +10,7 @@ use super::show::{io, json};
 use super::sign_in::SignIn;
 use crate::desk::{Desk, DeskError, RequestView};
 
-/// `requests [--status S] [--mine] [--json]`.
+/// `requests [--status S] [--mine] [--account NUMBER] [--json]`.
 #[derive(Debug, Args)]
 pub struct RequestsArgs {
     /// Which requests to list.
@@ -20,6 +20,9 @@ pub struct RequestsArgs {
     /// Only the requests I sent.
     #[arg(long)]
     mine: bool,
+    /// Only the requests on this account (its number, e.g. 10000421-7).
+    #[arg(long, value_name = "NUMBER")]
+    account: Option<String>,
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -113,7 +116,11 @@ pub fn requests(desk: &mut Desk, out: &mut impl Write, args: RequestsArgs) -> Re
     let now = Utc::now();
     let actor = args.sign_in.actor(desk, now)?;
     let status = (args.status != "all").then_some(args.status.as_str());
-    let views = desk.requests(now, status, args.mine.then_some(&actor))?;
+    let mut views = desk.requests(now, status, args.mine.then_some(&actor))?;
+    if let Some(number) = &args.account {
+        let account = desk.account_by_number(number)?.account.id;
+        views.retain(|v| v.row.account_id == account);
+    }
     if args.json {
         let listed: Vec<Listed> = views.iter().map(Listed::from).collect();
         return json(out, &listed);

@@ -1,7 +1,7 @@
 //! Documents on the command line: `statement`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
@@ -30,6 +30,10 @@ pub struct StatementArgs {
     /// Print the statement as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Send the statement to this computer's default printer (the PDF
+    /// goes to --pdf's file if given, else to a temporary one).
+    #[arg(long)]
+    pub print: bool,
     #[command(flatten)]
     pub sign_in: SignIn,
 }
@@ -45,9 +49,38 @@ pub fn statement(desk: &mut Desk, out: &mut impl Write, args: StatementArgs) -> 
     if let Some(path) = &args.csv {
         documents::file::write_whole(path, |file| documents::statement::write_csv(&statement, file))?;
     }
-    if let Some(path) = &args.pdf {
+    if args.pdf.is_some() || args.print {
         let pdf = documents::statement::write_pdf(&statement, &documents::pdf::Letterhead::standard()?)?;
-        documents::file::write_bytes(path, &pdf)?;
+        let temporary = match &args.pdf {
+            Some(path) => {
+                documents::file::write_bytes(path, &pdf)?;
+                None
+            }
+            None => {
+                let file = tempfile::Builder::new().prefix("statement-").suffix(".pdf").tempfile().map_err(io)?;
+                documents::file::write_bytes(file.path(), &pdf)?;
+                Some(file)
+            }
+        };
+        if args.print {
+            let path = args.pdf.as_deref().or(temporary.as_ref().map(|f| f.path())).unwrap_or(Path::new(""));
+            match documents::file::print(path) {
+                Ok(job) => writeln!(
+                    out,
+                    "Sent to the printer{}.",
+                    if job.is_empty() { String::new() } else { format!(" ({job})") }
+                )
+                .map_err(io)?,
+                Err(why) => {
+                    let kept = args
+                        .pdf
+                        .as_ref()
+                        .map(|p| format!(" The statement is saved as {}.", p.display()))
+                        .unwrap_or_default();
+                    return Err(DeskError::Invalid(format!("not printed: {why}.{kept}")));
+                }
+            }
+        }
     }
     if args.json {
         return json(out, &statement);

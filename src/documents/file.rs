@@ -86,6 +86,28 @@ pub fn write_bytes_as(path: &Path, bytes: &[u8], existing: Existing) -> Result<(
     write_whole_as(path, existing, |out| out.write_all(bytes).map_err(|e| cannot_write(path, &e)))
 }
 
+/// Sends `path` to the default printer with `lp` and returns what `lp`
+/// said (the job's name), or why it was not printed in words a
+/// representative can act on ("lp: No such file or directory" is not one).
+pub fn print(path: &Path) -> Result<String, String> {
+    let output = match std::process::Command::new("lp").arg(path).output() {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err("this computer has no printing set up; ask IT to add a printer".into());
+        }
+        Err(e) => return Err(format!("the printing system could not be started ({e})")),
+    };
+    if output.status.success() {
+        return Ok(String::from_utf8_lossy(&output.stdout).trim().to_string());
+    }
+    let said = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    if said.to_lowercase().contains("no default destination") {
+        Err("no printer is chosen as this computer's default; ask IT to set one".into())
+    } else {
+        Err(format!("the printer did not take it ({})", said.trim_start_matches("lp: ")))
+    }
+}
+
 /// Why `path` could not be written, in words: a full disk is named as one.
 pub fn cannot_write(path: &Path, error: &std::io::Error) -> DeskError {
     if error.kind() == std::io::ErrorKind::StorageFull {

@@ -59,24 +59,7 @@ pub fn keep_folder(
 }
 
 /// Printing through `lp`, said in words a representative can act on.
-pub fn print(path: &std::path::Path) -> Result<String, String> {
-    let output = match std::process::Command::new("lp").arg(path).output() {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err("this computer has no printing set up; ask IT to add a printer".into());
-        }
-        Err(e) => return Err(format!("the printing system could not be started ({e})")),
-    };
-    if output.status.success() {
-        return Ok(String::from_utf8_lossy(&output.stdout).trim().to_string());
-    }
-    let said = String::from_utf8_lossy(&output.stderr).trim().to_string();
-    if said.contains("No default destination") || said.contains("no default destination") {
-        Err("no printer is chosen as this computer's default; ask IT to set one".into())
-    } else {
-        Err(format!("the printer did not take it ({})", said.trim_start_matches("lp: ")))
-    }
-}
+pub use crate::documents::file::print;
 
 /// A file path typed in a form, and whether the person was asked about
 /// (and so agreed to replace) the file already at it.

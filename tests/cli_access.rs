@@ -1,0 +1,93 @@
+//! The command line as the desk of a representative who uses a screen
+//! reader: what the window shows and a screen reader cannot reach there, in
+//! plain lines read in order.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use serde_json::Value;
+use support::*;
+
+#[test]
+fn a_bill_is_explained_in_sentences_against_the_homes_usual_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 20, 5, 6);
+    let account = account_numbers(&db).remove(0);
+    let newest = overview(&db, &account)["bills"][0]["id"].as_i64().unwrap().to_string();
+    let said = ok(&db, &["bill", "explain", &newest]);
+    assert!(said.starts_with(&format!("Bill {newest} (")), "{said}");
+    assert!(said.contains("This bill covers "), "{said}");
+    assert!(said.contains("this home's usual use of "), "set against the usual: {said}");
+    assert!(said.contains("The total for this bill is "), "{said}");
+    let paragraphs: Value = serde_json::from_str(&ok(&db, &["bill", "explain", &newest, "--json"])).unwrap();
+    assert!(paragraphs.as_array().unwrap().len() >= 4);
+    assert!(refused(&db, &["bill", "explain", "999999"]).contains("999999"));
+}
+
+#[test]
+fn an_accounts_history_and_usage_are_plain_lines_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 20, 5, 6);
+    let account = account_numbers(&db).remove(0);
+    ok_as(&db, "rep1", &["contact", &account, "--summary", "Asked about the autopay date"]);
+    ok_as(&db, "rep1", &["complaint", "open", &account, "--category", "billing", "--summary", "Bill far above usual"]);
+    let history = ok(&db, &["account", &account, "--history"]);
+    let lines: Vec<&str> = history.lines().collect();
+    assert!(lines[0].starts_with(&format!("History of {account} (")), "{history}");
+    let complaint = lines
+        .iter()
+        .position(|l| l.contains("complaint #") && l.contains("Bill far above usual"))
+        .expect("the complaint");
+    let contact = lines.iter().position(|l| l.contains("Asked about the autopay date")).expect("the contact");
+    assert!(complaint < contact, "newest first: {history}");
+    assert!(lines[complaint].contains("Billing (open, in the Desk queue, due "), "{history}");
+    let listed: Value = serde_json::from_str(&ok(&db, &["account", &account, "--history", "--json"])).unwrap();
+    let kinds: Vec<&str> = listed.as_array().unwrap().iter().map(|h| h["what"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"complaint") && kinds.contains(&"contact"), "{kinds:?}");
+
+    let usage = ok(&db, &["account", &account, "--usage"]);
+    assert!(usage.contains(" gallons") && usage.contains("Usual use: "), "{usage}");
+}
+
+#[test]
+fn requests_are_listed_for_one_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 30, 5, 3);
+    let quiet: Vec<String> =
+        account_numbers(&db).into_iter().filter(|n| overview(&db, n)["flags"]["pending_items"] == 0).collect();
+    for account in &quiet[..2] {
+        let args = ["credit", account, "75.00", "--reason", "goodwill", "--note", "missed appointment"];
+        assert!(ok_as(&db, "rep2", &args).starts_with("sent for approval"));
+    }
+    let listed: Value =
+        serde_json::from_str(&ok_as(&db, "supervisor", &["requests", "--account", &quiet[0], "--json"])).unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 1, "only the one account's request");
+    assert_eq!(listed[0]["account"], quiet[0].as_str());
+    let said = refused_as(&db, "supervisor", &["requests", "--account", "10000000-0"]);
+    assert!(said.contains("10000000-0"), "an unknown account is named: {said}");
+}
+
+#[test]
+fn printing_a_statement_without_a_printer_says_so_in_plain_words() {
+    let no_printing =
+        std::process::Command::new("lp").arg("-h").output().is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    if !no_printing {
+        eprintln!("skipped: this machine has lp, and the test would print");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 5, 3);
+    let account = account_numbers(&db).remove(0);
+    let pdf = dir.path().join("statement.pdf");
+    let output = run_as(&db, "rep1", &["statement", &account, "--print", "--pdf", pdf.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not printed: this computer has no printing set up; ask IT to add a printer."),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("The statement is saved as "), "{}", stderr(&output));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+}
