@@ -11,6 +11,7 @@ mod import;
 mod money;
 mod orders;
 mod rows;
+mod session;
 mod show;
 mod sign_in;
 mod users;
@@ -82,6 +83,12 @@ enum Command {
         /// Its water use by bill, with the usual use and the sewer cap.
         #[arg(long)]
         usage: bool,
+    },
+    /// A sitting: sign in once, and the commands that follow need no password
+    /// until 15 minutes pass without one.
+    Session {
+        #[command(subcommand)]
+        command: session::SessionCommand,
     },
     /// Bills: explain one in sentences, its use set against the usual.
     Bill {
@@ -252,6 +259,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
                 show::overview(&mut out, &overview, json)
             }
         }
+        Some(Command::Session { command }) => session::session(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Bill { command }) => history::bill(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Verify { json, anchor }) => {
             let mut desk = open_existing(&path)?;

@@ -132,6 +132,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_bill_reads_in_force", include_str!("store/migrations/0018_bill_reads_in_force.sql")),
     ("0019_sewer_cap_corrections", include_str!("store/migrations/0019_sewer_cap_corrections.sql")),
     ("0020_user_settings", include_str!("store/migrations/0020_user_settings.sql")),
+    ("0021_cli_sessions", include_str!("store/migrations/0021_cli_sessions.sql")),
 ];
 
 /// The schema version this build writes.

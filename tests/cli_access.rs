@@ -91,3 +91,40 @@ fn printing_a_statement_without_a_printer_says_so_in_plain_words() {
     assert!(stderr(&output).contains("The statement is saved as "), "{}", stderr(&output));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }
+
+#[test]
+fn a_sitting_signs_in_once_and_is_its_persons_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 5, 3);
+    let account = account_numbers(&db).remove(0);
+    let started =
+        run_with_input(&db, &["session", "start", "--as", "rep1", "--password-stdin"], &format!("{DEMO_PASSWORD}\n"));
+    assert_eq!(started.status.code(), Some(0), "{}", stderr(&started));
+    let line = stdout(&started);
+    let token = line.trim().strip_prefix("export UTILITY_DESK_SESSION=").expect("the line for the shell");
+    assert_eq!(token.len(), 64, "{line}");
+    assert!(stderr(&started).contains("need no password until 15 minutes pass without one"));
+
+    // No password on standard input, none on a terminal: the session signs in.
+    let with_session = |args: &[&str]| command(&db, args).env("UTILITY_DESK_SESSION", token).output().unwrap();
+    let logged = with_session(&["contact", &account, "--summary", "Called about the due date", "--as", "rep1"]);
+    assert_eq!(logged.status.code(), Some(0), "{}", stderr(&logged));
+    // Another person's name with rep1's token is refused before anything is asked.
+    let other = with_session(&["contact", &account, "--summary", "x", "--as", "rep2"]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(stderr(&other).contains("this session is not rep2's"), "{}", stderr(&other));
+
+    // Only the token's digest is kept.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let kept: String = conn.query_row("SELECT token_sha256 FROM cli_sessions", [], |r| r.get(0)).unwrap();
+    assert_ne!(kept, token);
+    drop(conn);
+
+    let ended = with_session(&["session", "end", "--as", "rep1"]);
+    assert_eq!(ended.status.code(), Some(0), "{}", stderr(&ended));
+    assert!(stdout(&ended).contains("Session of rep1 ended."));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let open: i64 =
+        conn.query_row("SELECT count(*) FROM cli_sessions WHERE ended_at IS NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(open, 0, "ended in the database: the token signs nobody in again");
+}

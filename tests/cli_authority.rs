@@ -560,6 +560,8 @@ fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, V
         ("report complaints", s(&["report", "complaints"])),
         ("report productivity", s(&["report", "productivity"])),
         ("letter send", s(&["letter", "send", account, "--template", "high-bill-explanation"])),
+        ("session start", s(&["session", "start"])),
+        ("session end", s(&["session", "end"])),
     ]
 }
 

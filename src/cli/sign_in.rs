@@ -22,6 +22,19 @@ impl SignIn {
     /// Reads the password and signs in. A failure is the desk's message,
     /// which never repeats the password.
     pub fn actor(&self, desk: &mut Desk, now: DateTime<Utc>) -> Result<Actor, DeskError> {
+        // A sitting begun with `session start` goes on without the password
+        // (never for a script giving it on standard input).
+        if !self.password_stdin
+            && let Some(token) = super::session::token_in_shell()
+        {
+            match desk.resume_cli_session(now, &self.as_user, &token) {
+                Ok(session) => return Ok(session.actor),
+                Err(DeskError::SessionExpired) => {
+                    eprintln!("The session has ended (15 minutes without a command, or ended): sign in again.");
+                }
+                Err(error) => return Err(error),
+            }
+        }
         let password = read_password(self.password_stdin, &format!("Password for {}: ", self.as_user))?;
         match desk.login(now, &self.as_user, &password) {
             Ok(session) => Ok(session.actor),

@@ -58,6 +58,12 @@ impl Session {
     }
 }
 
+/// The SHA-256 of a session token, in hex: what the database keeps.
+fn token_digest(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Why a sign-in failed, kept vague on purpose: no hint whether the name exists.
 const BAD_SIGN_IN: &str = "the user name or password is not right";
 
@@ -117,6 +123,63 @@ impl Desk {
             Ok(Ok(actor))
         })?;
         outcome.map(|actor| Session { actor, last_active: now })
+    }
+
+    /// Begins a sitting on the command line: signs the person in with their
+    /// password and returns the session's token, which the following
+    /// commands give instead of the password until [`IDLE_TIMEOUT`] passes
+    /// without one. Only the token's SHA-256 is kept.
+    pub fn start_cli_session(
+        &mut self,
+        now: DateTime<Utc>,
+        username: &str,
+        password: &str,
+    ) -> Result<(Session, String)> {
+        let session = self.login(now, username, password)?;
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| DeskError::Invalid(format!("no randomness for a session: {e}")))?;
+        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let digest = token_digest(&token);
+        let user = session.actor.user_id;
+        self.store.write(|db| Ok::<_, DeskError>(db.insert_cli_session(&digest, user, now)?))?;
+        Ok((session, token))
+    }
+
+    /// Goes on with a sitting as `username`: refused if the token is not one
+    /// the desk gave, is another person's, was ended, or lay idle longer
+    /// than [`IDLE_TIMEOUT`] (it is ended then), or if the person has since
+    /// been locked or disabled or must choose a new password.
+    pub fn resume_cli_session(&mut self, now: DateTime<Utc>, username: &str, token: &str) -> Result<Session> {
+        let digest = token_digest(token.trim());
+        self.store.write(|db| -> Result<Session> {
+            let Some((user_id, last_used, ended)) = db.cli_session(&digest)? else {
+                return Err(DeskError::SessionExpired);
+            };
+            let idle = (now - last_used).to_std().unwrap_or_default();
+            if ended || idle > IDLE_TIMEOUT {
+                db.end_cli_session(&digest, now)?;
+                return Err(DeskError::SessionExpired);
+            }
+            let Some(user) = db.user_by_name(username)? else { return Err(bad_sign_in(None)) };
+            if user.id != user_id {
+                return Err(DeskError::Invalid(format!(
+                    "this session is not {username}'s: sign in as {username} with the password"
+                )));
+            }
+            if !user.active || user.locked || user.must_change_password {
+                db.end_cli_session(&digest, now)?;
+                return Err(DeskError::SessionExpired);
+            }
+            db.touch_cli_session(&digest, now)?;
+            let actor = Actor { user_id: user.id, username: user.username, role: user.role };
+            Ok(Session { actor, last_active: now })
+        })
+    }
+
+    /// Ends a sitting: its token signs nobody in again.
+    pub fn end_cli_session(&mut self, now: DateTime<Utc>, token: &str) -> Result<()> {
+        let digest = token_digest(token.trim());
+        self.store.write(|db| Ok::<_, DeskError>(db.end_cli_session(&digest, now)?))
     }
 
     /// A person chooses their own password, proving who they are with the
@@ -320,5 +383,33 @@ mod tests {
         assert!(!password_matches("correct horse batterY", &a));
         assert!(!a.contains("horse"));
         assert!(hash_password("short").is_err());
+    }
+
+    #[test]
+    fn a_command_line_sitting_lapses_after_fifteen_idle_minutes_and_once_ended() {
+        let mut desk = Desk::open_in_memory().unwrap();
+        let t0 = Utc::now();
+        desk.store
+            .write(|db| {
+                let id = db.insert_user("ann", "Ann", crate::domain::user::Role::Car1, t0)?;
+                db.set_password_hash(id, &hash_password("correct horse battery")?, false)?;
+                Ok::<_, DeskError>(())
+            })
+            .unwrap();
+        let (_, token) = desk.start_cli_session(t0, "ann", "correct horse battery").unwrap();
+        let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
+        // Each command moves the idle clock on.
+        assert_eq!(desk.resume_cli_session(minutes(14), "ann", &token).unwrap().actor.username, "ann");
+        assert!(desk.resume_cli_session(minutes(28), "ann", &token).is_ok());
+        assert!(matches!(desk.resume_cli_session(minutes(44), "ann", &token), Err(DeskError::SessionExpired)));
+        assert!(
+            matches!(desk.resume_cli_session(minutes(45), "ann", &token), Err(DeskError::SessionExpired)),
+            "ended for good once lapsed"
+        );
+        let (_, second) = desk.start_cli_session(minutes(50), "ann", "correct horse battery").unwrap();
+        assert_ne!(second, token);
+        desk.end_cli_session(minutes(51), &second).unwrap();
+        assert!(matches!(desk.resume_cli_session(minutes(52), "ann", &second), Err(DeskError::SessionExpired)));
+        assert!(matches!(desk.resume_cli_session(minutes(52), "ann", "made-up"), Err(DeskError::SessionExpired)));
     }
 }

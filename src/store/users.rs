@@ -136,4 +136,41 @@ impl Db<'_> {
             .execute(params![user, name, value, now])?;
         Ok(())
     }
+
+    /// A command-line sitting begun, by its token's digest.
+    pub fn insert_cli_session(&self, token_sha256: &str, user: UserId, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
+            )?
+            .execute(params![token_sha256, user, now])?;
+        Ok(())
+    }
+
+    /// A sitting by its token's digest: who, when last used, whether ended.
+    pub fn cli_session(&self, token_sha256: &str) -> Result<Option<(UserId, DateTime<Utc>, bool)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT user_id, last_used_at, ended_at IS NOT NULL FROM cli_sessions WHERE token_sha256 = ?1",
+            )?
+            .query_row([token_sha256], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .optional()?)
+    }
+
+    /// Marks a sitting used at `now`.
+    pub fn touch_cli_session(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE cli_sessions SET last_used_at = ?2 WHERE token_sha256 = ?1")?
+            .execute(params![token_sha256, now])?;
+        Ok(())
+    }
+
+    /// Ends a sitting (idle too long, or ended by its person).
+    pub fn end_cli_session(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE cli_sessions SET ended_at = ?2 WHERE token_sha256 = ?1 AND ended_at IS NULL")?
+            .execute(params![token_sha256, now])?;
+        Ok(())
+    }
 }
