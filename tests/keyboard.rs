@@ -525,3 +525,32 @@ fn a_report_shows_as_soon_as_it_is_opened_and_again_for_each_kind() {
     w.alt('3');
     assert!(!w.sees("Running the report…"), "and each kind chosen runs at once too");
 }
+
+#[test]
+fn a_complaint_is_escalated_to_the_queue_typed_by_keys_alone() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep3");
+    w.open_first_account();
+    w.alt('l');
+    w.alt('k');
+    w.tab_to("contact-summary", 30);
+    w.type_text("Wants a supervisor to call back");
+    w.press(Named::Enter);
+    w.type_text("billing");
+    for _ in 0..4 {
+        w.press(Named::Enter);
+    }
+    assert!(!w.sees("Log a contact"), "logged");
+    // On the Cases tab: Tab to the complaint's row, Enter opens it.
+    w.tab_to("Wants a supervisor to call back", 40);
+    w.press(Named::Enter);
+    w.alt('e');
+    assert!(w.focus().is("complaint-choice"), "Alt+E puts the focus in To, the form's first field: {:?}", w.focus());
+    w.type_text("supervisor");
+    assert!(w.sees("→ the Supervisor queue"), "the queue typed is named before anything is sent");
+    w.press(Named::Enter);
+    assert!(w.focus().is("complaint-text"), "Enter moves on to why: {:?}", w.focus());
+    w.type_text("Customer asked for a supervisor");
+    w.press(Named::Enter);
+    assert!(w.sees("Escalated to the Supervisor queue."), "escalated where it was told to go");
+}

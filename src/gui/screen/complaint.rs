@@ -168,8 +168,11 @@ impl ComplaintPanel {
                 self.text.clear();
                 self.choice.clear();
                 self.error = None;
+                // The first field of the form: where it goes (an escalation's
+                // queue, typed into the reason below it, sent the complaint
+                // to the wrong queue), then why.
                 match form {
-                    Form::Assign | Form::Close => operation::focus(CHOICE),
+                    Form::Assign | Form::Close | Form::Escalate => operation::focus(CHOICE),
                     _ => operation::focus(TEXT),
                 }
             }
