@@ -554,3 +554,53 @@ fn a_complaint_is_escalated_to_the_queue_typed_by_keys_alone() {
     w.press(Named::Enter);
     assert!(w.sees("Escalated to the Supervisor queue."), "escalated where it was told to go");
 }
+
+#[test]
+fn a_dispute_and_an_order_started_from_an_open_complaint_are_linked_to_it() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep3");
+    w.open_first_account();
+    w.alt('l');
+    w.alt('k');
+    w.tab_to("contact-summary", 30);
+    w.type_text("High bill, wants it checked");
+    w.press(Named::Enter);
+    w.type_text("high bill");
+    for _ in 0..4 {
+        w.press(Named::Enter);
+    }
+    w.tab_to("High bill, wants it checked", 40);
+    w.press(Named::Enter);
+    let account = w.app.open_account().unwrap();
+    let complaint = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        desk.cases(account).unwrap().complaints.iter().map(|c| c.id).max().unwrap()
+    };
+    // An order from here: linked.
+    w.alt('w');
+    assert!(w.sees(&format!("For complaint #{complaint}: linked to it when saved.")));
+    w.tab_to("Meter re-read", 10);
+    w.press(Named::Space);
+    w.tab_to("order-reason", 8);
+    w.type_text("Reading looks wrong");
+    w.press(Named::Enter);
+    assert!(w.sees("Submitted for review."));
+    // The saved order opened on the Cases tab; the complaint is opened
+    // again there, and a dispute of the newest bill started from the Bills tab.
+    w.alt('4');
+    w.tab_to("High bill, wants it checked", 40);
+    w.press(Named::Enter);
+    w.alt('2');
+    w.press(Named::ArrowDown);
+    w.alt('i');
+    assert!(w.sees(&format!("For complaint #{complaint}: linked to it when recorded.")));
+    w.tab_to("dispute-reason", 6);
+    w.type_text("Customer contests the read");
+    w.press(Named::Enter);
+    let mut desk = Desk::open(&w.path).unwrap();
+    let cases = desk.cases(account).unwrap();
+    let order = cases.orders.iter().max_by_key(|o| o.id).unwrap();
+    assert_eq!(order.complaint_id, Some(complaint), "the order names the complaint");
+    let dispute = cases.disputes.iter().max_by_key(|d| d.id).expect("the dispute was recorded");
+    assert_eq!(dispute.complaint_id, Some(complaint), "and so does the dispute");
+}

@@ -263,6 +263,7 @@ impl Account {
                         meter_number: o.account.services.meter_number.clone(),
                         phone: o.account.customer.phone.clone(),
                         bill: self.bills.chosen().or(o.bills.first()).map(|b| b.id),
+                        complaint: self.open_complaint(),
                     })
                     .unwrap_or_default();
                 let (form, focus) = OrderForm::open(self.id, known);
@@ -341,7 +342,7 @@ impl Account {
                     self.notice = Some(widget::Notice::new("Choose a bill first: Alt+2, then ↓.", ""));
                     return Task::none();
                 };
-                let (form, task) = DisputeForm::new(bill);
+                let (form, task) = DisputeForm::new(bill, self.open_complaint());
                 self.close_forms();
                 self.dispute = Some(form);
                 self.notice = None;
@@ -413,6 +414,12 @@ impl Account {
         self.adjust = Some(form);
         self.notice = None;
         task.map(Message::Adjust)
+    }
+
+    /// The complaint open on the Cases tab, if it is still open: a dispute,
+    /// order or letter started now is linked to it.
+    fn open_complaint(&self) -> Option<i64> {
+        self.cases_tab.complaint().filter(|p| p.is_open()).map(|p| p.id())
     }
 
     /// The Cases tab, with the case open there.

@@ -148,6 +148,11 @@ impl ComplaintPanel {
         }
     }
 
+    /// Whether the complaint is still open (what is started from it is linked to it).
+    pub fn is_open(&self) -> bool {
+        self.view.complaint.is_open()
+    }
+
     pub fn id(&self) -> i64 {
         self.view.complaint.id
     }

@@ -40,6 +40,8 @@ pub struct DisputeForm {
     bill: BillRow,
     amount: String,
     reason: String,
+    /// The open complaint it is started from, linked to it.
+    complaint: Option<i64>,
     error: Option<String>,
     sending: bool,
 }
@@ -61,8 +63,9 @@ pub enum FormEvent {
 }
 
 impl DisputeForm {
-    pub fn new(bill: BillRow) -> (DisputeForm, Task<FormMessage>) {
-        let form = DisputeForm { bill, amount: String::new(), reason: String::new(), error: None, sending: false };
+    pub fn new(bill: BillRow, complaint: Option<i64>) -> (DisputeForm, Task<FormMessage>) {
+        let form =
+            DisputeForm { bill, amount: String::new(), reason: String::new(), complaint, error: None, sending: false };
         (form, operation::focus(AMOUNT))
     }
 
@@ -91,8 +94,12 @@ impl DisputeForm {
                 Ok(amount) => {
                     self.sending = true;
                     self.error = None;
-                    let request =
-                        DisputeRequest { bill: self.bill.id, amount, reason: self.reason.clone(), complaint: None };
+                    let request = DisputeRequest {
+                        bill: self.bill.id,
+                        amount,
+                        reason: self.reason.clone(),
+                        complaint: self.complaint,
+                    };
                     let (backend, actor) = (backend.clone(), actor.clone());
                     Task::perform(
                         async move {
@@ -123,6 +130,11 @@ impl DisputeForm {
         let b = &self.bill;
         let form = column![
             text(format!("Dispute bill {} ({} to {}), total {}", b.id, b.period_start, b.period_end, b.total)).size(18),
+            text(match self.complaint {
+                Some(complaint) => format!("For complaint #{complaint}: linked to it when recorded."),
+                None => String::new(),
+            })
+            .style(theme::muted),
             row![
                 text("Amount disputed"),
                 text_input("blank: the whole bill", &self.amount)

@@ -70,6 +70,8 @@ pub struct Known {
     pub phone: Option<String>,
     /// The bill on screen (chosen on the Bills tab), else the newest.
     pub bill: Option<BillId>,
+    /// The open complaint it is started from, linked to it.
+    pub complaint: Option<i64>,
 }
 
 /// A new order, or a draft being edited.
@@ -77,6 +79,8 @@ pub struct OrderForm {
     account: AccountId,
     /// The draft being edited; `None` drafts a new order.
     draft: Option<i64>,
+    /// The complaint a new order is started from.
+    complaint: Option<i64>,
     kind: Option<OrderKind>,
     /// What is typed, by [`Field::ALL`]'s order.
     values: [String; 10],
@@ -106,7 +110,15 @@ fn slot(field: Field) -> usize {
 
 impl OrderForm {
     pub fn new(account: AccountId) -> OrderForm {
-        OrderForm { account, draft: None, kind: None, values: Default::default(), error: None, sending: false }
+        OrderForm {
+            account,
+            draft: None,
+            complaint: None,
+            kind: None,
+            values: Default::default(),
+            error: None,
+            sending: false,
+        }
     }
 
     /// A new order's form, with the focus on its first kind (Tab moves
@@ -118,6 +130,7 @@ impl OrderForm {
         form.values[slot(Field::MeterNumber)] = known.meter_number;
         form.values[slot(Field::ContactPhone)] = known.phone.unwrap_or_default();
         form.values[slot(Field::Bill)] = known.bill.map(|b| b.to_string()).unwrap_or_default();
+        form.complaint = known.complaint;
         (form, operation::focus(kind_id(KINDS[0])))
     }
 
@@ -222,7 +235,8 @@ impl OrderForm {
         fields: OrderFields,
         submit: bool,
     ) -> Task<FormMessage> {
-        let (backend, actor, account, draft) = (backend.clone(), actor.clone(), self.account, self.draft);
+        let (backend, actor, account, draft, complaint) =
+            (backend.clone(), actor.clone(), self.account, self.draft, self.complaint);
         Task::perform(
             async move {
                 backend
@@ -234,7 +248,7 @@ impl OrderForm {
                                 id
                             }
                             None => {
-                                let request = OrderRequest { account, kind, fields, complaint: None };
+                                let request = OrderRequest { account, kind, fields, complaint };
                                 desk.draft_order(&actor, now, &request)?
                             }
                         };
@@ -271,7 +285,11 @@ impl OrderForm {
                     .id(kind_id(*kind)),
             )
         });
-        let mut form = column![text(title).size(18), kinds.wrap()].spacing(8);
+        let mut form = column![text(title).size(18)].spacing(8);
+        if let Some(complaint) = self.complaint {
+            form = form.push(text(format!("For complaint #{complaint}: linked to it when saved.")).style(theme::muted));
+        }
+        let mut form = form.push(kinds.wrap());
         match self.kind {
             None => form = form.push(text("What is the order for? Choose one above.").style(theme::muted)),
             Some(kind) => {
