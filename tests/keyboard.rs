@@ -604,3 +604,39 @@ fn a_dispute_and_an_order_started_from_an_open_complaint_are_linked_to_it() {
     let dispute = cases.disputes.iter().max_by_key(|d| d.id).expect("the dispute was recorded");
     assert_eq!(dispute.complaint_id, Some(complaint), "and so does the dispute");
 }
+
+#[test]
+fn a_late_fee_is_waived_from_the_activity_line_by_keys_alone() {
+    use utility_desk::domain::ledger::PostingKind;
+    let mut w = Window::new(LAPTOP);
+    // An account whose recent activity holds a late fee not yet waived.
+    let (number, at, fee) = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let hits = desk.search("1000").unwrap();
+        hits.iter()
+            .find_map(|hit| {
+                let overview = desk.overview(hit.account_id, Utc::now()).unwrap();
+                let at =
+                    overview.entries.iter().position(|e| e.kind == PostingKind::LateFee && e.reversed_by.is_none())?;
+                Some((hit.number.to_string(), at, overview.entries[at].clone()))
+            })
+            .expect("the demo charges late fees")
+    };
+    w.sign_in("manager");
+    w.type_text(&number);
+    w.press(Named::Enter);
+    for _ in 0..=at {
+        w.press(Named::ArrowDown);
+    }
+    assert!(w.sees(&format!("Line #{} chosen", fee.posting_id)), "↓ chooses the line");
+    w.alt('v');
+    assert!(w.sees(&format!("Waive the late fee of {}", fee.amount)), "Alt+V opens the waiver on it");
+    assert!(w.focus().is("posting-note"), "{:?}", w.focus());
+    w.type_text("First late payment in years");
+    w.press(Named::Enter);
+    assert!(w.sees(&format!("Late fee of {} waived.", fee.amount)), "posted within a manager's limits");
+    let mut desk = Desk::open(&w.path).unwrap();
+    let overview = desk.overview(w.app.open_account().unwrap(), Utc::now()).unwrap();
+    let newest = &overview.entries[0];
+    assert_eq!((newest.kind, newest.amount), (PostingKind::Waiver, fee.amount), "the waiver is in the ledger");
+}

@@ -55,6 +55,7 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("↑ ↓  Enter", "move through results; open the account"),
         ("Alt+1 … Alt+5", "account tabs: activity, bills, usage, cases, requests"),
         ("Alt+C", "issue a credit on the open account"),
+        ("Alt+V  Alt+R", "on Activity, the line chosen (↑ ↓): waive a late fee, or reverse it"),
         ("Alt+J", "adjust the chosen bill (Bills tab)"),
         ("Alt+I", "dispute the chosen bill (Bills tab); Alt+G grant, Alt+N deny on a dispute"),
         ("Alt+L", "log a contact or complaint"),

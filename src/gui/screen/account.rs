@@ -9,6 +9,7 @@ pub mod contact;
 pub mod credit;
 mod form;
 pub mod letter;
+pub mod posting;
 pub mod reason;
 pub mod statement;
 mod summary;
@@ -27,7 +28,7 @@ use super::dispute::{self, DisputeForm};
 use super::order::{self, OrderForm, Rerate};
 use crate::desk::explain::thousands;
 use crate::desk::{Actor, Cases, DeskError, Overview, RequestView};
-use crate::domain::ids::{AccountId, BillId};
+use crate::domain::ids::{AccountId, BillId, PostingId};
 use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
@@ -91,6 +92,10 @@ pub struct Account {
     statement: Option<statement::StatementForm>,
     /// A letter being written.
     letter: Option<letter::LetterForm>,
+    /// A late fee being waived or a posting reversed, from Activity.
+    posting: Option<posting::PostingForm>,
+    /// The line chosen on the Activity tab.
+    chosen_entry: Option<PostingId>,
     /// A re-read's re-rate to open in the adjust form once the bills are loaded.
     pending_rerate: Option<Rerate>,
     /// What the last action did, shown until the next one.
@@ -116,6 +121,10 @@ pub enum Message {
     Statement(statement::Message),
     OpenLetter,
     Letter(letter::Message),
+    /// A line of Activity chosen (↑ ↓, or Enter on its row).
+    ChooseEntry(PostingId),
+    OpenPosting(posting::Act),
+    Posting(posting::Message),
     Back,
 }
 
@@ -144,6 +153,8 @@ impl Account {
             dispute: None,
             statement: None,
             letter: None,
+            posting: None,
+            chosen_entry: None,
             pending_rerate: None,
             notice: None,
         };
@@ -366,6 +377,46 @@ impl Account {
                     None => task.map(Message::DisputeForm),
                 }
             }
+            Message::ChooseEntry(id) => {
+                self.chosen_entry = Some(id);
+                Task::none()
+            }
+            Message::OpenPosting(act) => {
+                let entry = self
+                    .overview
+                    .as_ref()
+                    .and_then(|o| o.entries.iter().find(|e| Some(e.posting_id) == self.chosen_entry))
+                    .cloned();
+                let Some(entry) = entry else {
+                    self.notice = Some(widget::Notice::new("Choose a line first: Alt+1, then ↓.", ""));
+                    return Task::none();
+                };
+                match posting::PostingForm::new(backend, actor, act, self.id, &entry) {
+                    Ok((form, task)) => {
+                        self.close_forms();
+                        self.posting = Some(form);
+                        self.notice = None;
+                        task.map(Message::Posting)
+                    }
+                    Err(why) => {
+                        self.notice = Some(widget::Notice::new(why, ""));
+                        Task::none()
+                    }
+                }
+            }
+            Message::Posting(message) => {
+                let Some(form) = &mut self.posting else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(posting::Event::Closed(said)) => {
+                        self.posting = None;
+                        let reload = said.is_some();
+                        self.notice = said;
+                        if reload { load(backend, self.id) } else { Task::none() }
+                    }
+                    None => task.map(Message::Posting),
+                }
+            }
             Message::Back => Task::none(),
         }
     }
@@ -435,6 +486,7 @@ impl Account {
         self.dispute = None;
         self.statement = None;
         self.letter = None;
+        self.posting = None;
     }
 
     /// The button that opened the form open now.
@@ -449,6 +501,8 @@ impl Account {
             STATEMENT_BUTTON
         } else if self.letter.is_some() {
             LETTER_BUTTON
+        } else if self.posting.is_some() {
+            tab_id(Tab::Activity)
         } else {
             tab_id(Tab::Bills)
         }
@@ -462,6 +516,7 @@ impl Account {
             || self.dispute.is_some()
             || self.statement.is_some()
             || self.letter.is_some()
+            || self.posting.is_some()
     }
 
     fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
@@ -496,6 +551,23 @@ impl Account {
             Shortcut::Mnemonic('k') if !self.has_form() => self.update(backend, actor, Message::OpenLetter),
             Shortcut::Mnemonic('i') if self.tab == Tab::Bills && !self.has_form() => {
                 self.update(backend, actor, Message::OpenDispute)
+            }
+            Shortcut::Mnemonic('v') if self.tab == Tab::Activity && !self.has_form() => {
+                self.update(backend, actor, Message::OpenPosting(posting::Act::Waive))
+            }
+            Shortcut::Mnemonic('r') if self.tab == Tab::Activity && !self.has_form() => {
+                self.update(backend, actor, Message::OpenPosting(posting::Act::Reverse))
+            }
+            Shortcut::Up | Shortcut::Down if self.tab == Tab::Activity && !self.has_form() => {
+                let entries = self.overview.as_ref().map(|o| o.entries.as_slice()).unwrap_or_default();
+                let at = self.chosen_entry.and_then(|id| entries.iter().position(|e| e.posting_id == id));
+                let next = match (key, at) {
+                    (_, None) => 0,
+                    (Shortcut::Up, Some(i)) => i.saturating_sub(1),
+                    (_, Some(i)) => (i + 1).min(entries.len().saturating_sub(1)),
+                };
+                self.chosen_entry = entries.get(next).map(|e| e.posting_id);
+                Task::none()
             }
             key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.adjust.is_some() => {
                 match &mut self.adjust {
@@ -581,7 +653,7 @@ impl Account {
             .align_right(Fill),
         );
         let body: Element<'_, Message> = match self.tab {
-            Tab::Activity => activity(overview),
+            Tab::Activity => activity(overview, self.chosen_entry),
             Tab::Bills => self.bills.view(&overview.bills).map(Message::Bills),
             Tab::Usage => self.usage(overview),
             Tab::Cases => self.cases_tab.view(&self.cases, _actor).map(Message::Cases),
@@ -605,6 +677,8 @@ impl Account {
             Some(form.view().map(Message::Statement))
         } else if let Some(form) = &self.letter {
             Some(form.view().map(Message::Letter))
+        } else if let Some(form) = &self.posting {
+            Some(form.view().map(Message::Posting))
         } else {
             self.dispute.as_ref().map(|form| form.view().map(Message::DisputeForm))
         };

@@ -1,13 +1,15 @@
 //! The account's summary: the header band (who, where, status, balance,
 //! aging, alerts) and the Activity and Requests tabs.
 
-use iced::widget::{column, container, row, rule, scrollable, text};
+use iced::widget::{button, column, container, row, rule, scrollable, text};
 use iced::{Center, Element, Fill, Font};
 
 use super::Message;
 use crate::desk::{Overview, RequestView};
 use crate::domain::Money;
+use crate::domain::ids::PostingId;
 use crate::domain::ledger::{PostingKind, Side};
+use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, labelled, labelled_money, money};
 use crate::store::EntryRow;
@@ -110,7 +112,7 @@ pub(super) fn running_balances(now: Money, entries: &[EntryRow]) -> Vec<Money> {
 /// Width of a posting number ("#1234567").
 const POSTING_WIDTH: f32 = 80.0;
 
-pub(super) fn activity(overview: &Overview) -> Element<'_, Message> {
+pub(super) fn activity(overview: &Overview, chosen: Option<PostingId>) -> Element<'_, Message> {
     let head = row![
         text("Date").width(100),
         text("Posting").width(POSTING_WIDTH),
@@ -133,19 +135,44 @@ pub(super) fn activity(overview: &Overview) -> Element<'_, Message> {
         if let Some(by) = entry.reversed_by {
             what.push_str(&format!(" (reversed by {by})"));
         }
+        let line = row![
+            text(entry.effective_on.to_string()).font(Font::MONOSPACE).width(100),
+            text(format!("#{}", entry.posting_id)).font(Font::MONOSPACE).width(POSTING_WIDTH),
+            text(what).width(Fill),
+            charge.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+            credit.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+            widget::balance(balance),
+        ]
+        .spacing(12);
+        // A row is chosen by ↑ ↓, or by Tab and Enter, for Alt+V and Alt+R.
         list.push(
-            row![
-                text(entry.effective_on.to_string()).font(Font::MONOSPACE).width(100),
-                text(format!("#{}", entry.posting_id)).font(Font::MONOSPACE).width(POSTING_WIDTH),
-                text(what).width(Fill),
-                charge.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
-                credit.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
-                widget::balance(balance),
-            ]
-            .spacing(12),
+            button(line)
+                .padding([1, 0])
+                .style(theme::row_button(chosen == Some(entry.posting_id)))
+                .width(Fill)
+                .action(Message::ChooseEntry(entry.posting_id)),
         )
     });
+    let chosen_entry = chosen.and_then(|id| overview.entries.iter().find(|e| e.posting_id == id));
+    let can_waive = chosen_entry.is_some_and(|e| e.kind == PostingKind::LateFee && e.reversed_by.is_none());
+    let can_reverse = chosen_entry.is_some_and(|e| e.kind != PostingKind::Reversal && e.reversed_by.is_none());
+    let actions = row![
+        text(match chosen_entry {
+            Some(e) => format!("Line #{} chosen", e.posting_id),
+            None => "↑ ↓ choose a line".to_string(),
+        })
+        .style(theme::muted),
+        button(text("Waive late fee  Alt+V"))
+            .style(button::secondary)
+            .action_maybe(can_waive.then_some(Message::OpenPosting(super::posting::Act::Waive))),
+        button(text("Reverse  Alt+R"))
+            .style(button::secondary)
+            .action_maybe(can_reverse.then_some(Message::OpenPosting(super::posting::Act::Reverse))),
+    ]
+    .spacing(8)
+    .align_y(Center);
     column![
+        actions,
         head.padding(iced::Padding { right: 18.0, left: 4.0, ..iced::Padding::ZERO }),
         rule::horizontal(1),
         scrollable(rows.padding([0, 4])).spacing(6).height(Fill)
