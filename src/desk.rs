@@ -766,6 +766,15 @@ fn required_note(note: &str, what: &str) -> Result<String> {
     Ok(crate::domain::scrub::scrub_card_numbers(trimmed).0)
 }
 
+/// A note a person may leave (a review's comment): blank is none; else
+/// the same rules as a required one.
+fn optional_note(note: Option<&str>, what: &str) -> Result<Option<String>> {
+    match note.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(note) => required_note(note, what).map(Some),
+    }
+}
+
 impl From<StoreError> for DeskError {
     fn from(error: StoreError) -> Self {
         DeskError::Store(error)

@@ -75,8 +75,8 @@ fn submitted(desk: &mut Desk, by: &Actor, order: &OrderRequest) -> i64 {
 fn sent(f: &mut Fixture, order: &OrderRequest) -> i64 {
     let staff = f.staff.clone();
     let id = submitted(&mut f.desk, &staff.car1, order);
-    assert_eq!(f.desk.review_order(&staff.car3, now(), id).unwrap(), ReviewOutcome::Reviewed);
-    f.desk.send_order(&staff.car3, now(), id).unwrap();
+    assert_eq!(f.desk.review_order(&staff.car3, now(), id, None).unwrap(), ReviewOutcome::Reviewed);
+    f.desk.send_order(&staff.car3, now(), id, None).unwrap();
     id
 }
 
@@ -145,7 +145,7 @@ fn the_review_table() {
     ];
     for (name, kind, fields, expected) in table {
         let id = submitted(desk, rep, &request(account, kind, fields));
-        let outcome = desk.review_order(car3, now(), id).unwrap();
+        let outcome = desk.review_order(car3, now(), id, None).unwrap();
         let view = desk.order(id).unwrap();
         if expected.is_empty() {
             assert_eq!(outcome, ReviewOutcome::Reviewed, "{name}");
@@ -165,7 +165,7 @@ fn the_review_table() {
     let mut with_address = |typed: &str| {
         let fields = OrderFields { service_address: Some(typed.into()), ..leak() };
         let id = submitted(desk, rep, &request(neighbour, OrderKind::LeakInspection, fields));
-        let outcome = desk.review_order(car3, now(), id).unwrap();
+        let outcome = desk.review_order(car3, now(), id, None).unwrap();
         desk.cancel_order(car3, now(), id, "test case done").unwrap();
         outcome
     };
@@ -182,7 +182,7 @@ fn the_review_table() {
 
     // A start dated in the past, and an order on an account closed since it was drafted.
     let late = submitted(desk, rep, &request(neighbour, OrderKind::StartService, start_on(day(2026, 11, 19))));
-    let late_flags = desk.review_order(car3, now(), late).unwrap();
+    let late_flags = desk.review_order(car3, now(), late, None).unwrap();
     assert_eq!(
         late_flags,
         ReviewOutcome::ReturnedToDraft {
@@ -204,7 +204,7 @@ fn the_review_table() {
         &request(neighbour, OrderKind::MeterReread, OrderFields { bill: Some(bill.bill), ..reread }),
     );
     close_account(desk, neighbour);
-    let closed = desk.review_order(&staff.car3, now(), on_closing).unwrap();
+    let closed = desk.review_order(&staff.car3, now(), on_closing, None).unwrap();
     assert_eq!(closed, ReviewOutcome::ReturnedToDraft { flags: vec![ReviewFlag::AccountClosed] });
 }
 
@@ -248,7 +248,7 @@ fn authority_for_each_action() {
         (
             "review",
             OrderStatus::Submitted,
-            |d, a, id| d.review_order(a, now(), id).map(|_| ()),
+            |d, a, id| d.review_order(a, now(), id, None).map(|_| ()),
             &["car3", "supervisor", "manager"],
         ),
         (
@@ -257,7 +257,12 @@ fn authority_for_each_action() {
             |d, a, id| d.cancel_order(a, now(), id, "Customer fixed it"),
             &["car3", "supervisor", "manager"],
         ),
-        ("send", OrderStatus::Reviewed, |d, a, id| d.send_order(a, now(), id), &["car3", "supervisor", "manager"]),
+        (
+            "send",
+            OrderStatus::Reviewed,
+            |d, a, id| d.send_order(a, now(), id, None),
+            &["car3", "supervisor", "manager"],
+        ),
         (
             "complete",
             OrderStatus::Sent,
@@ -314,10 +319,10 @@ fn submit(desk: &mut Desk, staff: &Staff, id: i64) {
     desk.submit_order(&staff.car1, now(), id).unwrap();
 }
 fn review(desk: &mut Desk, staff: &Staff, id: i64) {
-    assert_eq!(desk.review_order(&staff.car3, now(), id).unwrap(), ReviewOutcome::Reviewed);
+    assert_eq!(desk.review_order(&staff.car3, now(), id, None).unwrap(), ReviewOutcome::Reviewed);
 }
 fn send(desk: &mut Desk, staff: &Staff, id: i64) {
-    desk.send_order(&staff.car3, now(), id).unwrap();
+    desk.send_order(&staff.car3, now(), id, None).unwrap();
 }
 
 #[test]
@@ -404,8 +409,8 @@ fn bad_input_is_refused_with_a_clear_message_and_writes_nothing() {
         (desk.submit_order(rep, now(), incomplete), lacks.as_str()),
         (desk.update_order(rep, now(), incomplete, &unchanged), "nothing changed"),
         (desk.update_order(rep, now(), waiting, &leak()), "only a draft's fields change"),
-        (desk.review_order(&staff.car3, now(), incomplete).map(|_| ()), "only a submitted order is reviewed"),
-        (desk.send_order(&staff.car3, now(), waiting), "only a reviewed order is sent"),
+        (desk.review_order(&staff.car3, now(), incomplete, None).map(|_| ()), "only a submitted order is reviewed"),
+        (desk.send_order(&staff.car3, now(), waiting, None), "only a reviewed order is sent"),
         (desk.complete_order(rep, now(), waiting, &done("Fixed", None)).map(|_| ()), "only an order sent to the field"),
         (
             desk.complete_order(rep, now(), reread_id, &done("Read it", None)).map(|_| ()),
@@ -626,7 +631,7 @@ fn the_review_queue_is_submitted_orders_longest_waiting_first() {
     desk.submit_order(&staff.car1, at(19), first).unwrap();
     let queue: Vec<i64> = desk.review_queue().unwrap().iter().map(|o| o.id).collect();
     assert_eq!(queue, [second, first]);
-    assert_eq!(desk.review_order(&staff.car3, now(), second).unwrap(), ReviewOutcome::Reviewed);
+    assert_eq!(desk.review_order(&staff.car3, now(), second, None).unwrap(), ReviewOutcome::Reviewed);
     let queue: Vec<i64> = desk.review_queue().unwrap().iter().map(|o| o.id).collect();
     assert_eq!(queue, [first], "reviewed orders leave the queue, drafts never join it");
 
@@ -643,11 +648,11 @@ fn the_review_queue_is_submitted_orders_longest_waiting_first() {
     assert_eq!(in_progress(desk), [first, second]);
     desk.submit_order(&staff.car1, at(19), never).unwrap();
     assert_eq!(in_progress(desk), [first, never, second], "submitted ones first, though drafted after it");
-    desk.send_order(&staff.car3, now(), second).unwrap();
+    desk.send_order(&staff.car3, now(), second, None).unwrap();
     assert_eq!(in_progress(desk), [first, never, second]);
     let on_third = OrderFields { service_address: Some("103 S Peoria Ave".into()), ..leak() };
     let reviewed = submitted(desk, &staff.car1, &request(third, OrderKind::LeakInspection, on_third));
-    assert_eq!(desk.review_order(&staff.car3, now(), reviewed).unwrap(), ReviewOutcome::Reviewed);
+    assert_eq!(desk.review_order(&staff.car3, now(), reviewed, None).unwrap(), ReviewOutcome::Reviewed);
     desk.cancel_order(&staff.car3, now(), never, "The same leak as the first").unwrap();
     assert_eq!(in_progress(desk), [first, reviewed, second], "reviewed before sent, though newer; cancelled gone");
 }
@@ -701,7 +706,7 @@ fn a_completed_stop_makes_the_account_final_and_no_bill_runs_past_its_last_day()
     let later = request(account, OrderKind::StopService, stop_on(day(2026, 11, 30)));
     let desk = &mut f.fixture.desk;
     let again = submitted(desk, &staff.car1, &later);
-    let outcome = desk.review_order(&staff.car3, now(), again).unwrap();
+    let outcome = desk.review_order(&staff.car3, now(), again, None).unwrap();
     assert_eq!(outcome, ReviewOutcome::ReturnedToDraft { flags: vec![ReviewFlag::ServiceEnded { on: last_day }] });
 }
 
@@ -710,8 +715,8 @@ fn sent_on(desk: &mut Desk, staff: &Staff, on: chrono::NaiveDate, order: &OrderR
     let at = noon_on(on);
     let id = desk.draft_order(&staff.car1, at, order).unwrap();
     desk.submit_order(&staff.car1, at, id).unwrap();
-    assert_eq!(desk.review_order(&staff.car3, at, id).unwrap(), ReviewOutcome::Reviewed);
-    desk.send_order(&staff.car3, at, id).unwrap();
+    assert_eq!(desk.review_order(&staff.car3, at, id, None).unwrap(), ReviewOutcome::Reviewed);
+    desk.send_order(&staff.car3, at, id, None).unwrap();
     id
 }
 

@@ -746,10 +746,26 @@ fn a_meter_reread_is_drafted_reviewed_sent_completed_and_offers_the_rerate_in_th
     assert!(sees_prefix(&app, "Waiting for review ("));
     let tag = format!("#{id}");
     act(&mut app, |ui| ui.click(tag.as_str()).map(drop));
+    // Review and send each ask for a comment and a confirmation first.
     key(&mut app, Shortcut::Mnemonic('v'));
+    assert!(sees_prefix(&app, "Review order #"), "Alt+V opens the review, it does not review at once");
+    assert!(!sees(&app, "Reviewed: nothing missing, ready to send."));
+    act(&mut app, |ui| {
+        ui.click(order::COMMENT)?;
+        ui.typewrite("Bill and meter checked against the account");
+        ui.click("Review")?;
+        Ok(())
+    });
     assert!(sees(&app, "Reviewed: nothing missing, ready to send."));
     key(&mut app, Shortcut::Mnemonic('d'));
+    assert!(sees_prefix(&app, "Send order #"));
+    act(&mut app, |ui| ui.click("Send to the field").map(drop));
     assert!(sees(&app, "Sent to the field."));
+    let events = Desk::open(&scene.path).unwrap().order(id).unwrap().events;
+    assert!(
+        events.iter().any(|e| e.note.as_deref() == Some("Bill and meter checked against the account")),
+        "the review's comment is kept with the order"
+    );
     key(&mut app, Shortcut::Mnemonic('f'));
     let found = bill.current_read.reading - (bill.current_read.reading - bill.previous_read.reading) / 2;
     act(&mut app, |ui| {

@@ -48,12 +48,18 @@ pub enum OrderCommand {
     /// Review a submitted order (CAR III and above): reviewed, or back to draft with what to fix.
     Review {
         id: i64,
+        /// A comment kept with the review (what was checked).
+        #[arg(long)]
+        comment: Option<String>,
         #[command(flatten)]
         sign_in: SignIn,
     },
     /// Send a reviewed order to the field (CAR III and above).
     Send {
         id: i64,
+        /// A comment for the field, kept with the order.
+        #[arg(long)]
+        comment: Option<String>,
         #[command(flatten)]
         sign_in: SignIn,
     },
@@ -186,9 +192,9 @@ pub fn order(desk: &mut Desk, out: &mut impl Write, command: OrderCommand) -> Re
             desk.submit_order(&actor, now, id)?;
             writeln!(out, "submitted: order #{id}, waiting for review").map_err(io)
         }
-        OrderCommand::Review { id, sign_in } => {
+        OrderCommand::Review { id, comment, sign_in } => {
             let actor = sign_in.actor(desk, now)?;
-            match desk.review_order(&actor, now, id)? {
+            match desk.review_order(&actor, now, id, comment.as_deref())? {
                 ReviewOutcome::Reviewed => writeln!(out, "reviewed: order #{id}, nothing flagged; send it").map_err(io),
                 ReviewOutcome::ReturnedToDraft { flags } => {
                     writeln!(out, "returned to draft: order #{id}, {} to fix:", flags.len()).map_err(io)?;
@@ -196,9 +202,9 @@ pub fn order(desk: &mut Desk, out: &mut impl Write, command: OrderCommand) -> Re
                 }
             }
         }
-        OrderCommand::Send { id, sign_in } => {
+        OrderCommand::Send { id, comment, sign_in } => {
             let actor = sign_in.actor(desk, now)?;
-            desk.send_order(&actor, now, id)?;
+            desk.send_order(&actor, now, id, comment.as_deref())?;
             writeln!(out, "sent: order #{id} to the field").map_err(io)
         }
         OrderCommand::Complete { id, outcome, reading, rollover, sign_in } => {

@@ -239,7 +239,7 @@ impl Work<'_, '_> {
         }
         // A stop drafted for tomorrow and reviewed the day after is late.
         let reviewed_on = if p.fate == Fate::Returned && p.kind == OrderKind::StopService { day(2) } else { day(1) };
-        match b.review_order(car3, at(reviewed_on), id)? {
+        match b.review_order(car3, at(reviewed_on), id, None)? {
             ReviewOutcome::Reviewed => {}
             ReviewOutcome::ReturnedToDraft { .. } => return self.after_return(p, id, author, reviewed_on, right),
         }
@@ -249,7 +249,7 @@ impl Work<'_, '_> {
         if p.fate == Fate::Cancelled && self.rng.chance(500) {
             return cancel(2, "Customer asked to hold off and call back when ready");
         }
-        b.send_order(car3, at(day(2)), id)?;
+        b.send_order(car3, at(day(2)), id, None)?;
         if p.fate == Fate::Cancelled {
             return cancel(3, "Crew could not get in twice; the customer asked to cancel and call back");
         }

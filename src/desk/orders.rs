@@ -212,8 +212,15 @@ impl Batch<'_> {
 
     /// Reviews a submitted order (CAR III and above): with nothing flagged
     /// it is reviewed; otherwise it goes back to draft with the flags.
-    pub fn review_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<ReviewOutcome> {
+    pub fn review_order(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        id: i64,
+        comment: Option<&str>,
+    ) -> Result<ReviewOutcome> {
         check_car3(actor, "reviews")?;
+        let comment = super::optional_note(comment, "review's comment")?;
         let today = self.today(now);
         self.atomic(|db, _| {
             let order = order_row(db, id)?;
@@ -239,11 +246,14 @@ impl Batch<'_> {
             let flags = review(order.kind, &order.fields, &context);
             if flags.is_empty() {
                 let detail = serde_json::json!({ "passed": true });
-                self.step(db, actor, now, &order, OrderStep::Review, None, "order-review", detail)?;
+                self.step(db, actor, now, &order, OrderStep::Review, comment.as_deref(), "order-review", detail)?;
                 return Ok(ReviewOutcome::Reviewed);
             }
-            let note =
+            let mut note =
                 format!("Returned to draft: {}", flags.iter().map(ReviewFlag::message).collect::<Vec<_>>().join("; "));
+            if let Some(comment) = &comment {
+                note.push_str(&format!(". {comment}"));
+            }
             let detail = serde_json::json!({ "passed": false, "flags": flags });
             let step = OrderStep::ReturnToDraft { flags: &flags };
             self.step(db, actor, now, &order, step, Some(&note), "order-review", detail)?;
@@ -252,12 +262,13 @@ impl Batch<'_> {
     }
 
     /// Sends a reviewed order to the field (CAR III and above).
-    pub fn send_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+    pub fn send_order(&self, actor: &Actor, now: DateTime<Utc>, id: i64, comment: Option<&str>) -> Result<()> {
         check_car3(actor, "sends")?;
+        let comment = super::optional_note(comment, "comment for the field")?;
         self.atomic(|db, _| {
             let order = order_row(db, id)?;
             must_be(&order, OrderStatus::Reviewed, "only a reviewed order is sent to the field")?;
-            self.step(db, actor, now, &order, OrderStep::Send, None, "order-send", serde_json::json!({}))
+            self.step(db, actor, now, &order, OrderStep::Send, comment.as_deref(), "order-send", serde_json::json!({}))
         })
     }
 
@@ -447,13 +458,19 @@ impl Desk {
     }
 
     /// See [`Batch::review_order`].
-    pub fn review_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<ReviewOutcome> {
-        self.act(actor, now, "review_order", |b| b.review_order(actor, now, id))
+    pub fn review_order(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        id: i64,
+        comment: Option<&str>,
+    ) -> Result<ReviewOutcome> {
+        self.act(actor, now, "review_order", |b| b.review_order(actor, now, id, comment))
     }
 
     /// See [`Batch::send_order`].
-    pub fn send_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
-        self.act(actor, now, "send_order", |b| b.send_order(actor, now, id))
+    pub fn send_order(&mut self, actor: &Actor, now: DateTime<Utc>, id: i64, comment: Option<&str>) -> Result<()> {
+        self.act(actor, now, "send_order", |b| b.send_order(actor, now, id, comment))
     }
 
     /// See [`Batch::complete_order`].

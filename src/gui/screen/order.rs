@@ -23,6 +23,7 @@ use crate::store::OrderRow;
 pub const OUTCOME: Id = Id::new("order-outcome");
 pub const READING: Id = Id::new("order-reading");
 pub const REASON: Id = Id::new("order-cancel-reason");
+pub const COMMENT: Id = Id::new("order-comment");
 
 /// "Meter re-read #12".
 fn named(order: &OrderRow) -> String {
@@ -36,6 +37,10 @@ pub use form::{FormEvent, FormMessage, Known, OrderForm, field_id};
 /// A step being filled in on an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// The review: a comment if wanted, then confirmed.
+    Review,
+    /// Sending to the field: a comment for the crew if wanted, then confirmed.
+    Send,
     /// The field's result.
     Complete,
     Cancel,
@@ -59,8 +64,8 @@ pub struct OrderPanel {
 #[derive(Debug, Clone)]
 enum Action {
     Submit,
-    Review,
-    Send,
+    Review(String),
+    Send(String),
     Complete(OrderCompletion),
     Cancel(String),
 }
@@ -173,8 +178,9 @@ impl OrderPanel {
     pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
         let task = match message {
             Message::Submit => self.act(backend, actor, Action::Submit),
-            Message::Review => self.act(backend, actor, Action::Review),
-            Message::Send => self.act(backend, actor, Action::Send),
+            // Review and send are asked for a comment and confirmed first.
+            Message::Review => return self.update(backend, actor, Message::Start(Step::Review)),
+            Message::Send => return self.update(backend, actor, Message::Start(Step::Send)),
             Message::Start(step) => {
                 self.step = Some(step);
                 self.text.clear();
@@ -185,6 +191,7 @@ impl OrderPanel {
                     Step::Complete if self.view.order.kind == OrderKind::MeterReread => operation::focus(READING),
                     Step::Complete => operation::focus(OUTCOME),
                     Step::Cancel => operation::focus(REASON),
+                    Step::Review | Step::Send => operation::focus(COMMENT),
                 }
             }
             Message::Text(typed) => {
@@ -240,6 +247,8 @@ impl OrderPanel {
         match self.step {
             None => Err("choose a step first".into()),
             Some(Step::Cancel) => Ok(Action::Cancel(self.text.clone())),
+            Some(Step::Review) => Ok(Action::Review(self.text.clone())),
+            Some(Step::Send) => Ok(Action::Send(self.text.clone())),
             Some(Step::Complete) => {
                 let reading = match self.reading.trim() {
                     "" => None,
@@ -273,7 +282,7 @@ impl OrderPanel {
                                 desk.submit_order(&actor, now, id)?;
                                 ("Submitted for review.".to_string(), None)
                             }
-                            Action::Review => match desk.review_order(&actor, now, id)? {
+                            Action::Review(comment) => match desk.review_order(&actor, now, id, Some(comment))? {
                                 ReviewOutcome::Reviewed => ("Reviewed: nothing missing, ready to send.".into(), None),
                                 ReviewOutcome::ReturnedToDraft { flags } => (
                                     format!(
@@ -283,8 +292,8 @@ impl OrderPanel {
                                     None,
                                 ),
                             },
-                            Action::Send => {
-                                desk.send_order(&actor, now, id)?;
+                            Action::Send(comment) => {
+                                desk.send_order(&actor, now, id, Some(comment))?;
                                 ("Sent to the field.".to_string(), None)
                             }
                             Action::Complete(completion) => {
@@ -486,6 +495,25 @@ impl OrderPanel {
                         .padding(6),
                 );
             }
+            Step::Review | Step::Send => {
+                let (title, hint) = match step {
+                    Step::Review => (
+                        format!("Review order #{}: its fields are checked against the account", self.id()),
+                        "Comment, if any: what you checked (Enter reviews)",
+                    ),
+                    _ => (
+                        format!("Send order #{} to the field", self.id()),
+                        "Comment for the crew, if any (Enter sends)",
+                    ),
+                };
+                form = form.push(text(title).size(16)).push(
+                    text_input(hint, &self.text)
+                        .id(COMMENT)
+                        .on_input(Message::Text)
+                        .on_submit(Message::Confirm)
+                        .padding(6),
+                );
+            }
             Step::Cancel => {
                 form = form.push(text("Cancel the order").size(16)).push(
                     text_input("Why it is cancelled (required)", &self.text)
@@ -497,6 +525,8 @@ impl OrderPanel {
             }
         }
         let confirm = match step {
+            Step::Review => "Review",
+            Step::Send => "Send to the field",
             Step::Complete => "Complete",
             Step::Cancel => "Cancel the order",
         };
