@@ -185,6 +185,16 @@ impl Window {
         panic!("Tab never reached {label:?} in {most} presses; the focus is on {:?}", self.focus());
     }
 
+    /// Whether a text containing `part` is on screen.
+    fn sees_part(&self, part: &str) -> bool {
+        let mut ui = iced_test::simulator(self.app.view());
+        ui.find(move |candidate: iced_test::selector::Candidate<'_>| match candidate {
+            iced_test::selector::Candidate::Text { content, .. } if content.contains(part) => Some(()),
+            _ => None,
+        })
+        .is_ok()
+    }
+
     fn sees(&self, wanted: &str) -> bool {
         let mut ui = iced_test::simulator(self.app.view());
         ui.find(wanted).is_ok()
@@ -639,4 +649,47 @@ fn a_late_fee_is_waived_from_the_activity_line_by_keys_alone() {
     let overview = desk.overview(w.app.open_account().unwrap(), Utc::now()).unwrap();
     let newest = &overview.entries[0];
     assert_eq!((newest.kind, newest.amount), (PostingKind::Waiver, fee.amount), "the waiver is in the ledger");
+}
+
+#[test]
+fn f2_finds_a_complaint_or_an_order_by_its_number() {
+    let mut w = Window::new(LAPTOP);
+    // A complaint and an order made for the test, by their numbers.
+    let (complaint, order) = {
+        use utility_desk::desk::{ContactRequest, NewComplaint, OrderRequest};
+        use utility_desk::domain::cases::{Channel, ComplaintCategory};
+        use utility_desk::domain::orders::{OrderFields, OrderKind};
+        let mut desk = Desk::open(&w.path).unwrap();
+        let rep1 = desk.login_window(Utc::now(), "rep1", DEMO_PASSWORD).unwrap().actor;
+        let account = desk.search("1000").unwrap()[0].account_id;
+        let contact = ContactRequest {
+            account,
+            channel: Channel::Phone,
+            summary: "Asks why the bill doubled".into(),
+            complaint: Some(NewComplaint::from_customer(ComplaintCategory::Billing)),
+            about: None,
+        };
+        let c = desk.log_contact(&rep1, Utc::now(), &contact).unwrap().complaint.unwrap();
+        let request =
+            OrderRequest { account, kind: OrderKind::MeterTest, fields: OrderFields::default(), complaint: None };
+        let o = desk.draft_order(&rep1, Utc::now(), &request).unwrap();
+        ((c, ComplaintCategory::Billing.label()), o)
+    };
+    w.sign_in("rep3");
+    w.press(Named::F2);
+    assert!(w.focus().is("work-find"), "F2 opens with the focus in Find: {:?}", w.focus());
+    w.type_text(&complaint.0.to_string());
+    w.press(Named::Enter);
+    assert!(w.sees(&format!("Complaint #{} · {}", complaint.0, complaint.1)), "a number opens its complaint");
+    w.tab_to("work-find", 60);
+    for _ in 0..complaint.0.to_string().len() {
+        w.press(Named::Backspace);
+    }
+    w.type_text(&format!("order {order}"));
+    w.press(Named::Enter);
+    assert!(w.sees_part(&format!(" #{order}")), "order N opens the order on the Service orders tab");
+    w.tab_to("work-find", 60);
+    w.type_text("x");
+    w.press(Named::Enter);
+    assert!(w.sees_part("is not a complaint or order number: type 12, or order 34"), "a bad number is said");
 }

@@ -9,7 +9,7 @@ mod report;
 use std::path::PathBuf;
 
 use chrono::{Datelike, Utc};
-use iced::widget::{Id, button, column, operation, row, rule, scrollable, text};
+use iced::widget::{Id, button, column, operation, row, rule, scrollable, text, text_input};
 use iced::{Center, Element, Fill, Font, Task};
 
 use super::complaint::{self, ComplaintPanel, due_text};
@@ -75,11 +75,16 @@ pub struct Work {
     report: Option<LiaisonReport>,
     notice: Option<Notice>,
     error: Option<String>,
+    /// What is typed in Find.
+    find: String,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Show(Tab),
+    /// What is typed in Find: "12" or "complaint 12", "order 34".
+    FindTyped(String),
+    Find,
     Mine(Result<MyWork, DeskError>),
     Liaison(Result<Vec<WorkItem>, DeskError>),
     Select(usize),
@@ -102,6 +107,31 @@ pub enum Message {
 enum Worked {
     Complaint(i64),
     Order(i64),
+}
+
+/// The field that finds a complaint or order by its number.
+pub const FIND: Id = Id::new("work-find");
+
+/// What Find was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Complaint(i64),
+    Order(i64),
+}
+
+/// "12", "#12" or "complaint 12" is a complaint; "order 34" or "o34" an order.
+fn found(typed: &str) -> Result<Found, String> {
+    let typed = typed.trim().to_lowercase();
+    let (order, number) = match typed.strip_prefix("order").or_else(|| typed.strip_prefix('o')) {
+        Some(rest) => (true, rest),
+        None => (false, typed.strip_prefix("complaint").unwrap_or(&typed)),
+    };
+    let number = number.trim().trim_start_matches('#').trim();
+    match number.parse::<i64>() {
+        Ok(id) if id > 0 && order => Ok(Found::Order(id)),
+        Ok(id) if id > 0 => Ok(Found::Complaint(id)),
+        _ => Err(format!("\"{}\" is not a complaint or order number: type 12, or order 34", typed.trim())),
+    }
 }
 
 pub enum Event {
@@ -129,8 +159,7 @@ fn queue_heading(status: OrderStatus) -> &'static str {
 
 impl Work {
     pub fn new(backend: &Backend, actor: &Actor) -> (Work, Task<Message>) {
-        let zone: chrono_tz::Tz = crate::desk::DEFAULT_TIME_ZONE.parse().unwrap_or(chrono_tz::UTC);
-        let today = Utc::now().with_timezone(&zone).date_naive();
+        let today = Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive();
         let from = today.with_day(1).unwrap_or(today).to_string();
         let to = today.to_string();
         let work = Work {
@@ -149,8 +178,10 @@ impl Work {
             report: None,
             notice: None,
             error: None,
+            find: String::new(),
         };
-        (work, load(backend, actor, Tab::Mine))
+        // The focus starts in Find: a number read out by a caller is typed at once.
+        (work, Task::batch([load(backend, actor, Tab::Mine), operation::focus(FIND)]))
     }
 
     /// The items the list shows, in order.
@@ -224,6 +255,11 @@ impl Work {
                 Task::none()
             }
             Message::Select(index) => return (self.select(backend, index), None),
+            Message::FindTyped(typed) => {
+                self.find = typed;
+                Task::none()
+            }
+            Message::Find => return self.find(backend, actor),
             Message::Opened(Ok(view)) => {
                 match &mut self.panel {
                     Some(panel) if panel.id() == view.complaint.id => panel.refresh(*view),
@@ -419,6 +455,34 @@ impl Work {
         complaint::load(backend, id).map(Message::Opened)
     }
 
+    /// Opens the complaint or order typed in Find, on the tab that shows it.
+    fn find(&mut self, backend: &Backend, actor: &Actor) -> (Task<Message>, Option<Event>) {
+        match found(&self.find) {
+            Err(problem) => {
+                self.error = Some(problem);
+                (Task::none(), None)
+            }
+            Ok(Found::Complaint(id)) => {
+                self.error = None;
+                let (shown, _) = if matches!(self.tab, Tab::Mine | Tab::Liaison) {
+                    (Task::none(), None)
+                } else {
+                    self.update(backend, actor, Message::Show(Tab::Mine))
+                };
+                (Task::batch([shown, complaint::load(backend, id).map(Message::Opened)]), None)
+            }
+            Ok(Found::Order(id)) => {
+                self.error = None;
+                let (shown, _) = if self.tab == Tab::Orders {
+                    (Task::none(), None)
+                } else {
+                    self.update(backend, actor, Message::Show(Tab::Orders))
+                };
+                (Task::batch([shown, order::load(backend, id).map(Message::OrderOpened)]), None)
+            }
+        }
+    }
+
     pub fn key(&mut self, backend: &Backend, actor: &Actor, key: Shortcut) -> (Task<Message>, Option<Event>) {
         if let Some(panel) = &mut self.panel
             && matches!(self.tab, Tab::Mine | Tab::Liaison)
@@ -469,7 +533,13 @@ impl Work {
             Tab::Orders => self.orders_view(actor),
             _ => self.queue_view(actor),
         };
-        let mut page = column![tabs].spacing(10);
+        let find = text_input("Find: a complaint or order number (order 34)", &self.find)
+            .id(FIND)
+            .on_input(Message::FindTyped)
+            .on_submit(Message::Find)
+            .padding(5)
+            .width(300);
+        let mut page = column![row![tabs, iced::widget::space().width(Fill), find].align_y(Center)].spacing(10);
         if let Some(notice) = &self.notice {
             page = page.push(widget::notice(notice));
         }
@@ -587,5 +657,25 @@ fn load(backend: &Backend, actor: &Actor, tab: Tab) -> Task<Message> {
             Task::perform(async move { backend.run(move |desk| desk.orders_in_progress()).await }, Message::Orders)
         }
         Tab::Report => Task::none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_reads_a_complaint_or_an_order_number() {
+        assert_eq!(found("12"), Ok(Found::Complaint(12)));
+        assert_eq!(found(" #12 "), Ok(Found::Complaint(12)));
+        assert_eq!(found("Complaint 12"), Ok(Found::Complaint(12)));
+        assert_eq!(found("order 34"), Ok(Found::Order(34)));
+        assert_eq!(found("o34"), Ok(Found::Order(34)));
+        assert_eq!(found("Order #34"), Ok(Found::Order(34)));
+        assert_eq!(
+            found("main st"),
+            Err("\"main st\" is not a complaint or order number: type 12, or order 34".into())
+        );
+        assert!(found("0").is_err() && found("").is_err());
     }
 }
