@@ -253,8 +253,8 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let overview = desk.overview(account.account.id, now)?;
             if history {
                 history::history(&mut desk, &mut out, &overview, json)
-            } else if usage && !json {
-                history::usage(&mut out, &overview)
+            } else if usage {
+                history::usage(&mut out, &overview, json)
             } else {
                 show::overview(&mut out, &overview, json)
             }

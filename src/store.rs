@@ -106,7 +106,7 @@ pub use open::Room;
 pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
 pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
-pub use users::UserRow;
+pub use users::{CliSession, UserRow};
 pub use verify::{AuditAnchor, Check, INTEGRITY, LedgerCounts, VerifyReport};
 
 /// The migrations, in order. The schema version is their count, kept in

@@ -48,6 +48,8 @@ fn an_accounts_history_and_usage_are_plain_lines_newest_first() {
 
     let usage = ok(&db, &["account", &account, "--usage"]);
     assert!(usage.contains(" gallons") && usage.contains("Usual use: "), "{usage}");
+    let usage: Value = serde_json::from_str(&ok(&db, &["account", &account, "--usage", "--json"])).unwrap();
+    assert!(usage["bills"].as_array().unwrap().len() >= 2 && usage["usual_gallons"].as_u64().is_some(), "{usage}");
 }
 
 #[test]
@@ -112,13 +114,49 @@ fn a_sitting_signs_in_once_and_is_its_persons_only() {
     // Another person's name with rep1's token is refused before anything is asked.
     let other = with_session(&["contact", &account, "--summary", "x", "--as", "rep2"]);
     assert_eq!(other.status.code(), Some(1));
-    assert!(stderr(&other).contains("this session is not rep2's"), "{}", stderr(&other));
+    assert!(stderr(&other).contains("is not rep2's: `unset UTILITY_DESK_SESSION`"), "{}", stderr(&other));
 
-    // Only the token's digest is kept.
+    // Only the token's SHA-256 is kept.
     let conn = rusqlite::Connection::open(&db).unwrap();
     let kept: String = conn.query_row("SELECT token_sha256 FROM cli_sessions", [], |r| r.get(0)).unwrap();
-    assert_ne!(kept, token);
+    let digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    assert_eq!(kept, digest);
     drop(conn);
+
+    // A script giving the password never rides on the session: a wrong one fails.
+    let scripted = command(&db, &["contact", &account, "--summary", "x", "--as", "rep1", "--password-stdin"])
+        .env("UTILITY_DESK_SESSION", token)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(b"not-the-password\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(scripted.status.code(), Some(1));
+    assert!(stderr(&scripted).contains("Sign-in failed"), "{}", stderr(&scripted));
+
+    // rep2 cannot end rep1's session.
+    let theirs = command(&db, &["session", "end", "--as", "rep2", "--password-stdin"])
+        .env("UTILITY_DESK_SESSION", token)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(format!("{DEMO_PASSWORD}\n").as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(theirs.status.code(), Some(1));
+    assert!(stderr(&theirs).contains("is not an open one of rep2's"), "{}", stderr(&theirs));
 
     let ended = with_session(&["session", "end", "--as", "rep1"]);
     assert_eq!(ended.status.code(), Some(0), "{}", stderr(&ended));

@@ -687,7 +687,7 @@ fn f2_finds_a_complaint_or_an_order_by_its_number() {
     }
     w.type_text(&format!("order {order}"));
     w.press(Named::Enter);
-    assert!(w.sees_part(&format!(" #{order}")), "order N opens the order on the Service orders tab");
+    assert!(w.sees(&format!("Meter test #{order}")), "order N opens the order on the Service orders tab");
     w.tab_to("work-find", 60);
     w.type_text("x");
     w.press(Named::Enter);

@@ -114,8 +114,44 @@ pub fn history(desk: &mut Desk, out: &mut impl Write, overview: &Overview, as_js
 }
 
 /// The account's use, month by month, with the usual and the sewer cap.
-pub fn usage(out: &mut impl Write, overview: &Overview) -> Result<(), DeskError> {
+pub fn usage(out: &mut impl Write, overview: &Overview, as_json: bool) -> Result<(), DeskError> {
     let a = &overview.account;
+    let usual = overview.bills.first().and_then(|latest| usual_use(latest, &overview.bills));
+    if as_json {
+        #[derive(Serialize)]
+        struct Month {
+            bill: i64,
+            from: chrono::NaiveDate,
+            to: chrono::NaiveDate,
+            gallons: u64,
+            estimated: bool,
+        }
+        #[derive(Serialize)]
+        struct Usage {
+            bills: Vec<Month>,
+            usual_gallons: Option<u64>,
+            usual_of_bills: Option<usize>,
+            sewer_cap_gallons: Option<u64>,
+        }
+        let bills = overview
+            .bills
+            .iter()
+            .map(|b| Month {
+                bill: b.id.0,
+                from: b.period_start,
+                to: b.period_end,
+                gallons: b.consumption_gal,
+                estimated: b.current_read.kind == crate::domain::reads::ReadKind::Estimated,
+            })
+            .collect();
+        let usage = Usage {
+            bills,
+            usual_gallons: usual.map(|u| u.0),
+            usual_of_bills: usual.map(|u| u.1),
+            sewer_cap_gallons: overview.sewer_cap_gal,
+        };
+        return json(out, &usage);
+    }
     writeln!(out, "Water used on {} ({}), newest first:", a.account.number, a.customer.name).map_err(io)?;
     for bill in &overview.bills {
         let estimated =
@@ -130,7 +166,7 @@ pub fn usage(out: &mut impl Write, overview: &Overview) -> Result<(), DeskError>
         .map_err(io)?;
     }
     if let Some(latest) = overview.bills.first()
-        && let Some((usual, count)) = usual_use(latest, &overview.bills)
+        && let Some((usual, count)) = usual
     {
         writeln!(
             out,

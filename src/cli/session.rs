@@ -60,7 +60,7 @@ pub fn session(desk: &mut Desk, out: &mut impl Write, command: SessionCommand) -
             let Some(token) = token_in_shell() else {
                 return Err(DeskError::Invalid(format!("no session to end: {SESSION_VARIABLE} is not set")));
             };
-            desk.end_cli_session(now, &token)?;
+            desk.end_cli_session(&actor, now, &token)?;
             writeln!(out, "Session of {} ended. In the shell: unset {SESSION_VARIABLE}", actor.username).map_err(io)
         }
     }

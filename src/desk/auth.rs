@@ -15,6 +15,9 @@ use crate::store::UserRow;
 pub const MAX_FAILED_LOGINS: u32 = 5;
 /// Idle time after which a session must sign in again.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// The longest a command-line sitting lasts, however busy: a working day.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(10 * 60 * 60);
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -152,22 +155,27 @@ impl Desk {
     pub fn resume_cli_session(&mut self, now: DateTime<Utc>, username: &str, token: &str) -> Result<Session> {
         let digest = token_digest(token.trim());
         self.store.write(|db| -> Result<Session> {
-            let Some((user_id, last_used, ended)) = db.cli_session(&digest)? else {
+            let Some(session) = db.cli_session(&digest)? else {
                 return Err(DeskError::SessionExpired);
             };
-            let idle = (now - last_used).to_std().unwrap_or_default();
-            if ended || idle > IDLE_TIMEOUT {
-                db.end_cli_session(&digest, now)?;
+            let idle = (now - session.last_used).to_std().unwrap_or_default();
+            let age = (now - session.started).to_std().unwrap_or_default();
+            if session.ended || idle > IDLE_TIMEOUT || age > SESSION_LIFETIME {
+                db.end_cli_session(&digest, session.user, now)?;
                 return Err(DeskError::SessionExpired);
             }
             let Some(user) = db.user_by_name(username)? else { return Err(bad_sign_in(None)) };
-            if user.id != user_id {
+            if user.id != session.user {
+                // Someone else's token under this name: refused and recorded
+                // under the name it was tried for, as a failed sign-in is.
+                let detail = serde_json::json!({ "username": user.username, "why": "another person's session" });
+                failed(db, now, &user, &detail)?;
                 return Err(DeskError::Invalid(format!(
-                    "this session is not {username}'s: sign in as {username} with the password"
+                    "the session in UTILITY_DESK_SESSION is not {username}'s: `unset UTILITY_DESK_SESSION`, then sign in as {username}"
                 )));
             }
             if !user.active || user.locked || user.must_change_password {
-                db.end_cli_session(&digest, now)?;
+                db.end_cli_session(&digest, user.id, now)?;
                 return Err(DeskError::SessionExpired);
             }
             db.touch_cli_session(&digest, now)?;
@@ -176,10 +184,19 @@ impl Desk {
         })
     }
 
-    /// Ends a sitting: its token signs nobody in again.
-    pub fn end_cli_session(&mut self, now: DateTime<Utc>, token: &str) -> Result<()> {
+    /// Ends `actor`'s own sitting: its token signs nobody in again. A token
+    /// that is not theirs (or not open) is said, and nothing is ended.
+    pub fn end_cli_session(&mut self, actor: &Actor, now: DateTime<Utc>, token: &str) -> Result<()> {
         let digest = token_digest(token.trim());
-        self.store.write(|db| Ok::<_, DeskError>(db.end_cli_session(&digest, now)?))
+        let ended = self.store.write(|db| Ok::<_, DeskError>(db.end_cli_session(&digest, actor.user_id, now)?))?;
+        if ended {
+            Ok(())
+        } else {
+            Err(DeskError::Invalid(format!(
+                "the session in UTILITY_DESK_SESSION is not an open one of {}'s",
+                actor.username
+            )))
+        }
     }
 
     /// A person chooses their own password, proving who they are with the
@@ -218,6 +235,8 @@ impl Desk {
                 return Ok(Err(DeskError::NotPermitted(why)));
             }
             db.set_password_hash(user.id, &hash, false)?;
+            // A new password ends the sittings begun with the old one.
+            db.end_cli_sessions_of(user.id, now)?;
             let detail = serde_json::json!({
                 "username": user.username,
                 "change": "password chosen by the person",
@@ -250,6 +269,7 @@ impl Desk {
             }
             let temporary = by.is_some();
             db.set_password_hash(user.id, &hash, temporary)?;
+            db.end_cli_sessions_of(user.id, now)?;
             let change = if temporary { "temporary password set" } else { "password set" };
             let detail = serde_json::json!({ "username": user.username, "change": change });
             audit(db, now, by, "user-password", &format!("user:{}", user.id), None, &detail)
@@ -289,6 +309,9 @@ impl Desk {
                 let user = db.user_by_name(username)?.ok_or_else(|| DeskError::UnknownUser(username.to_string()))?;
                 let (active, locked) = change(&user);
                 db.set_user_flags(user.id, active, locked)?;
+                if !active || locked {
+                    db.end_cli_sessions_of(user.id, now)?;
+                }
                 let detail = serde_json::json!({
                     "username": user.username,
                     "before": { "active": user.active, "locked": user.locked },
@@ -406,10 +429,28 @@ mod tests {
             matches!(desk.resume_cli_session(minutes(45), "ann", &token), Err(DeskError::SessionExpired)),
             "ended for good once lapsed"
         );
-        let (_, second) = desk.start_cli_session(minutes(50), "ann", "correct horse battery").unwrap();
+        let (ann, second) = desk.start_cli_session(minutes(50), "ann", "correct horse battery").unwrap();
         assert_ne!(second, token);
-        desk.end_cli_session(minutes(51), &second).unwrap();
+        desk.end_cli_session(&ann.actor, minutes(51), &second).unwrap();
         assert!(matches!(desk.resume_cli_session(minutes(52), "ann", &second), Err(DeskError::SessionExpired)));
         assert!(matches!(desk.resume_cli_session(minutes(52), "ann", "made-up"), Err(DeskError::SessionExpired)));
+
+        // A busy sitting still ends after a working day.
+        let (_, busy) = desk.start_cli_session(minutes(60), "ann", "correct horse battery").unwrap();
+        // A command every 14 minutes for 588 minutes keeps it going...
+        for k in 1..=42 {
+            assert!(desk.resume_cli_session(minutes(60 + 14 * k), "ann", &busy).is_ok(), "after {} minutes", 14 * k);
+        }
+        // ...and the next, 602 minutes after it began, is past ten hours.
+        assert!(matches!(desk.resume_cli_session(minutes(60 + 14 * 43), "ann", &busy), Err(DeskError::SessionExpired)));
+
+        // Locked by an Administrator: every sitting of hers ends.
+        let (_, third) = desk.start_cli_session(minutes(700), "ann", "correct horse battery").unwrap();
+        let id = desk.store.read(|db| Ok::<_, DeskError>(db.user_by_name("ann")?.map(|u| u.id))).unwrap().unwrap();
+        desk.store.write(|db| Ok::<_, DeskError>(db.set_user_flags(id, true, true)?)).unwrap();
+        assert!(
+            matches!(desk.resume_cli_session(minutes(701), "ann", &third), Err(DeskError::SessionExpired)),
+            "a locked person's sitting does not go on"
+        );
     }
 }

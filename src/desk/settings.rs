@@ -101,7 +101,8 @@ pub enum Setting {
     SaveFolder(PathBuf),
 }
 
-/// A text size kept within its ends and on a step.
+/// A text size within its ends (the window moves it in steps; any size
+/// between is kept as it is).
 pub fn text_scale_within(percent: u16) -> Option<u16> {
     (TEXT_SCALE_MIN..=TEXT_SCALE_MAX).contains(&percent).then_some(percent)
 }

@@ -19,9 +19,11 @@ pub fn set_folder(folder: Option<PathBuf>) {
     FOLDER.with(|f| *f.borrow_mut() = folder);
 }
 
-/// Where files are saved now.
+/// Where files are saved now: the person's folder, unless it is not a
+/// folder on this computer (kept on another desk, or a drive since taken
+/// out), then their documents folder.
 pub fn folder() -> PathBuf {
-    FOLDER.with(|f| f.borrow().clone()).unwrap_or_else(default_folder)
+    FOLDER.with(|f| f.borrow().clone()).filter(|f| f.is_dir()).unwrap_or_else(default_folder)
 }
 
 /// `name` in the save folder, as a form shows it.
@@ -98,17 +100,35 @@ impl SaveTo {
     /// once the person, asked, presses the button again. The first time
     /// the answer is the question.
     pub fn check(&mut self, path: &std::path::Path) -> Result<Existing, String> {
-        if !path.exists() {
+        self.check_all(&[path.to_path_buf()])
+    }
+
+    /// [`SaveTo::check`] for a save that writes several files (a report and
+    /// its requests beside it): one question names every file already there.
+    pub fn check_all(&mut self, paths: &[PathBuf]) -> Result<Existing, String> {
+        let there: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
+        let Some(first) = paths.first() else { return Ok(Existing::Keep) };
+        if there.is_empty() {
             return Ok(Existing::Keep);
         }
-        if self.asked.as_deref() == Some(path) {
+        if self.asked.as_ref() == Some(first) {
             return Ok(Existing::Replace);
         }
-        self.asked = Some(path.to_path_buf());
+        self.asked = Some(first.clone());
+        let names: Vec<String> = there
+            .iter()
+            .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string()))
+            .collect();
+        let (which, verb) = if names.len() == 1 { ("it", "is") } else { ("them", "are") };
         Err(format!(
-            "{} is already there. Press the button again to replace it, or change the name.",
-            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+            "{} {verb} already there. Press the button again to replace {which}, or change the name.",
+            names.join(" and ")
         ))
+    }
+
+    /// Forgets the question asked (what the file would hold changed).
+    pub fn forget_question(&mut self) {
+        self.asked = None;
     }
 }
 
@@ -136,6 +156,26 @@ mod tests {
         assert!(save.check(&path).is_err());
         save.set("  ".into());
         assert_eq!(save.path(), Err("say where to save it".into()));
+
+        // Two files in one save: one question names those already there.
+        let requests = dir.path().join("letter-requests.csv");
+        let both = [path.clone(), requests.clone()];
+        std::fs::write(&requests, b"kept").unwrap_or_else(|e| panic!("{e}"));
+        let mut save = SaveTo::new("letter.pdf");
+        assert_eq!(
+            save.check_all(&both),
+            Err("letter.pdf and letter-requests.csv are already there. Press the button again to replace them, or change the name.".into())
+        );
+        save.forget_question();
+        assert!(save.check_all(&both).is_err(), "forgotten: asked again");
+        assert_eq!(save.check_all(&both), Ok(Existing::Replace));
+        std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut save = SaveTo::new("letter.pdf");
+        assert!(save.check_all(&both).is_err(), "the second file alone is asked about too");
+
+        // A save folder that is not a folder here falls back to the documents folder.
+        set_folder(Some(dir.path().join("taken-out")));
+        assert_eq!(folder(), default_folder());
         set_folder(None);
     }
 }

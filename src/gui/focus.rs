@@ -108,6 +108,8 @@ impl FocusState for State {
 /// The ring drawn around what has the focus: the theme's action colour,
 /// two pixels, so it reads in the dark theme as in the light one.
 pub const RING_WIDTH: f32 = 2.0;
+/// The room between the button's edge and its ring.
+pub const RING_GAP: f32 = 1.0;
 
 impl<M: Clone> Widget<M, Theme, Renderer> for Keyed<'_, M> {
     fn tag(&self) -> tree::Tag {
@@ -151,10 +153,12 @@ impl<M: Clone> Widget<M, Theme, Renderer> for Keyed<'_, M> {
         self.content.as_widget().draw(&tree.children[0], renderer, theme, style, layout, cursor, viewport);
         if tree.state.downcast_ref::<State>().focused && self.on_press.is_some() {
             use iced::advanced::Renderer as _;
+            // Outside the button, a pixel away: a ring inside would vanish on
+            // a button filled with the same action colour.
             renderer.fill_quad(
                 renderer::Quad {
-                    bounds: layout.bounds(),
-                    border: Border { color: ring_colour(theme), width: RING_WIDTH, radius: 4.0.into() },
+                    bounds: layout.bounds().expand(RING_GAP + RING_WIDTH),
+                    border: Border { color: ring_colour(theme), width: RING_WIDTH, radius: 5.0.into() },
                     ..renderer::Quad::default()
                 },
                 Color::TRANSPARENT,
@@ -163,8 +167,13 @@ impl<M: Clone> Widget<M, Theme, Renderer> for Keyed<'_, M> {
     }
 
     fn operate(&mut self, tree: &mut Tree, layout: Layout<'_>, renderer: &Renderer, operation: &mut dyn Operation) {
+        let state = tree.state.downcast_mut::<State>();
         if self.on_press.is_some() {
-            operation.focusable(self.id.as_ref(), layout.bounds(), tree.state.downcast_mut::<State>());
+            operation.focusable(self.id.as_ref(), layout.bounds(), state);
+        } else {
+            // Disabled while it had the focus (busy, say): it lets go, so
+            // Enter meant for another widget never presses it later.
+            state.focused = false;
         }
         self.content.as_widget_mut().operate(&mut tree.children[0], layout, renderer, operation);
     }
@@ -181,6 +190,9 @@ impl<M: Clone> Widget<M, Theme, Renderer> for Keyed<'_, M> {
         viewport: &Rectangle,
     ) {
         let state = tree.state.downcast_mut::<State>();
+        if self.on_press.is_none() {
+            state.focused = false;
+        }
         if let Event::Mouse(mouse::Event::ButtonPressed(_)) = event {
             // A click moves the focus, as it does for a text field.
             let focused = self.on_press.is_some() && cursor.is_over(layout.bounds());
@@ -193,6 +205,7 @@ impl<M: Clone> Widget<M, Theme, Renderer> for Keyed<'_, M> {
             && matches!(named, Named::Enter | Named::Space)
             && !(modifiers.alt() || modifiers.control() || modifiers.logo())
             && state.focused
+            && !shell.is_event_captured()
             && let Some(message) = &self.on_press
         {
             shell.publish(message.clone());

@@ -22,6 +22,15 @@ pub struct UserRow {
     pub must_change_password: bool,
 }
 
+/// A command-line sitting as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliSession {
+    pub user: UserId,
+    pub started: DateTime<Utc>,
+    pub last_used: DateTime<Utc>,
+    pub ended: bool,
+}
+
 /// What signing in needs: the stored hash and the lock state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -147,15 +156,27 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// A sitting by its token's digest: who, when last used, whether ended.
-    pub fn cli_session(&self, token_sha256: &str) -> Result<Option<(UserId, DateTime<Utc>, bool)>> {
+    /// A sitting by its token's digest: who, when begun, when last used,
+    /// whether ended.
+    pub fn cli_session(&self, token_sha256: &str) -> Result<Option<CliSession>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT user_id, last_used_at, ended_at IS NOT NULL FROM cli_sessions WHERE token_sha256 = ?1",
+                "SELECT user_id, started_at, last_used_at, ended_at IS NOT NULL FROM cli_sessions WHERE token_sha256 = ?1",
             )?
-            .query_row([token_sha256], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .query_row([token_sha256], |row| {
+                Ok(CliSession { user: row.get(0)?, started: row.get(1)?, last_used: row.get(2)?, ended: row.get(3)? })
+            })
             .optional()?)
+    }
+
+    /// Ends every sitting of a person (their password changed, or they were
+    /// locked or disabled).
+    pub fn end_cli_sessions_of(&self, user: UserId, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE cli_sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS NULL")?
+            .execute(params![user, now])?;
+        Ok(())
     }
 
     /// Marks a sitting used at `now`.
@@ -166,11 +187,15 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Ends a sitting (idle too long, or ended by its person).
-    pub fn end_cli_session(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE cli_sessions SET ended_at = ?2 WHERE token_sha256 = ?1 AND ended_at IS NULL")?
-            .execute(params![token_sha256, now])?;
-        Ok(())
+    /// Ends a sitting (idle too long, or ended by its person); whether there
+    /// was one of `user`'s open under that digest.
+    pub fn end_cli_session(&self, token_sha256: &str, user: UserId, now: DateTime<Utc>) -> Result<bool> {
+        let ended = self
+            .conn
+            .prepare_cached(
+                "UPDATE cli_sessions SET ended_at = ?3 WHERE token_sha256 = ?1 AND user_id = ?2 AND ended_at IS NULL",
+            )?
+            .execute(params![token_sha256, user, now])?;
+        Ok(ended > 0)
     }
 }

@@ -18,7 +18,8 @@ pub fn bin() -> &'static str {
 /// `utility-desk --db DB ARGS...`, ready to run or spawn.
 pub fn command(db: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(bin());
-    command.arg("--db").arg(db).args(args).env_remove("UTILITY_DESK_DB");
+    // Neither a developer's database nor their live session reaches a test.
+    command.arg("--db").arg(db).args(args).env_remove("UTILITY_DESK_DB").env_remove("UTILITY_DESK_SESSION");
     command
 }
 

@@ -5,7 +5,7 @@
 //! which the account's adjust form posts under the authority rules.
 
 use chrono::Utc;
-use iced::widget::{Id, button, checkbox, column, container, operation, row, text, text_input};
+use iced::widget::{Id, button, column, container, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Font, Task};
 
 use crate::desk::{Actor, DeskError, OrderCompletion, OrderView, RerateOffer, ReviewOutcome};
@@ -481,7 +481,7 @@ impl OrderPanel {
                                 .on_submit(Message::Next)
                                 .padding(6)
                                 .width(140),
-                            checkbox(self.rollover).label("The register rolled over").on_toggle(Message::Rollover),
+                            widget::tick_box(self.rollover, "The register rolled over", Message::Rollover),
                         ]
                         .spacing(8)
                         .align_y(Center),

@@ -87,6 +87,12 @@ fn file_name(kind: Kind, from: &str, to: &str) -> String {
 use crate::documents::file::{Existing, write_bytes_as, write_whole_as};
 use crate::gui::files::SaveTo;
 
+/// Where the money actions' requests go: "...-requests.csv" beside the lines.
+fn requests_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!("{stem}-requests.csv"))
+}
+
 /// Writes the report's table(s); the money actions' requests go beside
 /// the lines, in a file named "...-requests.csv".
 fn save(ran: &Ran, path: &Path, existing: Existing) -> Result<Notice, DeskError> {
@@ -96,9 +102,7 @@ fn save(ran: &Ran, path: &Path, existing: Existing) -> Result<Notice, DeskError>
     let said = match ran {
         Ran::MoneyActions(report) => {
             write_whole_as(path, existing, |file| csv::write_money_actions_csv(report, file))?;
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let requests = path.with_file_name(format!("{stem}-requests.csv"));
-            write_whole_as(&requests, existing, |file| csv::write_requests_csv(report, file))?;
+            write_whole_as(&requests_path(path), existing, |file| csv::write_requests_csv(report, file))?;
             format!("Saved {} lines and {} request rows as CSV.", report.lines.len(), report.requests.len())
         }
         Ran::Complaints(report) => {
@@ -150,8 +154,8 @@ impl Reports {
 
     /// Whether `path` may be written (a file already there is asked about
     /// first), or `None` with the question shown.
-    fn may_write(&mut self, path: &Path) -> Option<Existing> {
-        match self.save.check(path) {
+    fn may_write(&mut self, paths: &[PathBuf]) -> Option<Existing> {
+        match self.save.check_all(paths) {
             Ok(existing) => Some(existing),
             Err(question) => {
                 self.error = Some(question);
@@ -171,12 +175,16 @@ impl Reports {
                 }
                 Task::batch([operation::focus(FROM), Task::done(Message::Run)])
             }
+            // A changed period is a different report: its generated name
+            // follows on the next run, and any question is asked afresh.
             Message::From(typed) => {
                 self.from = typed;
+                self.save.forget_question();
                 Task::none()
             }
             Message::To(typed) => {
                 self.to = typed;
+                self.save.forget_question();
                 Task::none()
             }
             Message::CsvPath(typed) => {
@@ -186,6 +194,12 @@ impl Reports {
             Message::Run => match (widget::typed_day(&self.from, "first"), widget::typed_day(&self.to, "last")) {
                 (Ok(from), Ok(to)) => {
                     self.error = None;
+                    // A name the desk made follows the period run.
+                    if self.save.typed.contains(&format!("{}-", self.kind.file())) && self.save.typed.contains("-to-") {
+                        let name = file_name(self.kind, &from.to_string(), &to.to_string());
+                        let path = PathBuf::from(self.save.typed.trim()).with_file_name(name);
+                        self.save.set(path.display().to_string());
+                    }
                     let (backend, actor, kind) = (backend.clone(), actor.clone(), self.kind);
                     Task::perform(
                         async move {
@@ -229,7 +243,12 @@ impl Reports {
                     return Task::none();
                 };
                 let path = PathBuf::from(self.save.typed.trim());
-                let Some(existing) = self.may_write(&path) else { return Task::none() };
+                // The money actions' requests go in a second file beside it.
+                let mut paths = vec![path.clone()];
+                if matches!(ran, Ran::MoneyActions(_)) {
+                    paths.push(requests_path(&path));
+                }
+                let Some(existing) = self.may_write(&paths) else { return Task::none() };
                 Task::perform(async move { save(&ran, &path, existing) }, Message::Saved)
             }
             Message::SavePdf => {
@@ -238,7 +257,7 @@ impl Reports {
                     return Task::none();
                 };
                 let path = PathBuf::from(self.save.typed.trim());
-                let Some(existing) = self.may_write(&path.with_extension("pdf")) else { return Task::none() };
+                let Some(existing) = self.may_write(&[path.with_extension("pdf")]) else { return Task::none() };
                 Task::perform(async move { save_pdf(&ran, &path, existing) }, Message::Saved)
             }
             Message::Saved(Ok(notice)) => {

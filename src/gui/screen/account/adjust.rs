@@ -387,11 +387,11 @@ impl AdjustForm {
                     )));
                 }
                 if !review.caps.is_empty() {
-                    shown = shown.push(
-                        iced::widget::checkbox(self.recompute_caps)
-                            .label("Recompute the cap and re-rate those bills' sewer too")
-                            .on_toggle(Message::RecomputeCaps),
-                    );
+                    shown = shown.push(crate::gui::widget::tick_box(
+                        self.recompute_caps,
+                        "Recompute the cap and re-rate those bills' sewer too",
+                        Message::RecomputeCaps,
+                    ));
                 }
                 if let Some(next) = &review.next {
                     shown = shown.push(

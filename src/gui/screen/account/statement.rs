@@ -120,12 +120,15 @@ impl StatementForm {
 
     pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
         let task = match message {
+            // A changed period is a different statement: asked about afresh.
             Message::From(typed) => {
                 self.from = typed;
+                self.save.forget_question();
                 Task::none()
             }
             Message::To(typed) => {
                 self.to = typed;
+                self.save.forget_question();
                 Task::none()
             }
             Message::Path(typed) => {
