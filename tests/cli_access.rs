@@ -109,6 +109,19 @@ fn a_sitting_signs_in_once_and_is_its_persons_only() {
 
     // No password on standard input, none on a terminal: the session signs in.
     let with_session = |args: &[&str]| command(&db, args).env("UTILITY_DESK_SESSION", token).output().unwrap();
+    // The same, with `input` on standard input (a password given by a script).
+    let with_session_and_input = |args: &[&str], input: &str| {
+        use std::io::Write as _;
+        let mut child = command(&db, args)
+            .env("UTILITY_DESK_SESSION", token)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
     let logged = with_session(&["contact", &account, "--summary", "Called about the due date", "--as", "rep1"]);
     assert_eq!(logged.status.code(), Some(0), "{}", stderr(&logged));
     // Another person's name with rep1's token is refused before anything is asked.
@@ -127,34 +140,16 @@ fn a_sitting_signs_in_once_and_is_its_persons_only() {
     drop(conn);
 
     // A script giving the password never rides on the session: a wrong one fails.
-    let scripted = command(&db, &["contact", &account, "--summary", "x", "--as", "rep1", "--password-stdin"])
-        .env("UTILITY_DESK_SESSION", token)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child.stdin.take().unwrap().write_all(b"not-the-password\n")?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let scripted = with_session_and_input(
+        &["contact", &account, "--summary", "x", "--as", "rep1", "--password-stdin"],
+        "not-the-password\n",
+    );
     assert_eq!(scripted.status.code(), Some(1));
     assert!(stderr(&scripted).contains("Sign-in failed"), "{}", stderr(&scripted));
 
     // rep2 cannot end rep1's session.
-    let theirs = command(&db, &["session", "end", "--as", "rep2", "--password-stdin"])
-        .env("UTILITY_DESK_SESSION", token)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child.stdin.take().unwrap().write_all(format!("{DEMO_PASSWORD}\n").as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let theirs =
+        with_session_and_input(&["session", "end", "--as", "rep2", "--password-stdin"], &format!("{DEMO_PASSWORD}\n"));
     assert_eq!(theirs.status.code(), Some(1));
     assert!(stderr(&theirs).contains("is not an open one of rep2's"), "{}", stderr(&theirs));
 

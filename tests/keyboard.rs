@@ -209,6 +209,21 @@ impl Window {
         assert_eq!(self.app.signed_in(), Some(user), "signed in by keys alone");
     }
 
+    /// A complaint logged on the open account by keys alone (Alt+L, Alt+K,
+    /// the summary, its category, Enter through the rest).
+    fn log_complaint(&mut self, summary: &str, category: &str) {
+        self.alt('l');
+        self.alt('k');
+        self.tab_to("contact-summary", 30);
+        self.type_text(summary);
+        self.press(Named::Enter);
+        self.type_text(category);
+        for _ in 0..4 {
+            self.press(Named::Enter);
+        }
+        assert!(!self.sees("Log a contact"), "the complaint was logged");
+    }
+
     /// The first account, found by its number and opened with Enter.
     fn open_first_account(&mut self) -> String {
         let mut desk = Desk::open(&self.path).unwrap();
@@ -541,16 +556,7 @@ fn a_complaint_is_escalated_to_the_queue_typed_by_keys_alone() {
     let mut w = Window::new(LAPTOP);
     w.sign_in("rep3");
     w.open_first_account();
-    w.alt('l');
-    w.alt('k');
-    w.tab_to("contact-summary", 30);
-    w.type_text("Wants a supervisor to call back");
-    w.press(Named::Enter);
-    w.type_text("billing");
-    for _ in 0..4 {
-        w.press(Named::Enter);
-    }
-    assert!(!w.sees("Log a contact"), "logged");
+    w.log_complaint("Wants a supervisor to call back", "billing");
     // On the Cases tab: Tab to the complaint's row, Enter opens it.
     w.tab_to("Wants a supervisor to call back", 40);
     w.press(Named::Enter);
@@ -570,15 +576,7 @@ fn a_dispute_and_an_order_started_from_an_open_complaint_are_linked_to_it() {
     let mut w = Window::new(LAPTOP);
     w.sign_in("rep3");
     w.open_first_account();
-    w.alt('l');
-    w.alt('k');
-    w.tab_to("contact-summary", 30);
-    w.type_text("High bill, wants it checked");
-    w.press(Named::Enter);
-    w.type_text("high bill");
-    for _ in 0..4 {
-        w.press(Named::Enter);
-    }
+    w.log_complaint("High bill, wants it checked", "high bill");
     w.tab_to("High bill, wants it checked", 40);
     w.press(Named::Enter);
     let account = w.app.open_account().unwrap();
