@@ -691,3 +691,37 @@ fn f2_finds_a_complaint_or_an_order_by_its_number() {
     w.press(Named::Enter);
     assert!(w.sees_part("is not a complaint or order number: type 12, or order 34"), "a bad number is said");
 }
+
+/// Not a test: draws the main screens at 1,024×768 and at 200 % text (a
+/// 512×384 window drawn at twice the scale) into `target/screens/`, to be
+/// looked at (`cargo test --test keyboard draw_the_screens -- --ignored`).
+/// iced reports no clipped text, so this is how a cut label is seen.
+#[test]
+#[ignore]
+fn draw_the_screens() {
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screens");
+    let _ = std::fs::remove_dir_all(&out);
+    for (name, size) in [("1024x768", LAPTOP), ("200-percent", Size::new(512.0, 384.0))] {
+        let mut w = Window::new(size);
+        let dir = out.join(name);
+        let draw = |w: &Window, screen: &str| {
+            let mut ui = iced_test::Simulator::with_size(Settings::default(), size, w.app.view());
+            let snapshot = ui.snapshot(&w.app.theme()).unwrap();
+            snapshot.matches_image(dir.join(screen)).unwrap();
+        };
+        w.sign_in("rep3");
+        w.open_first_account();
+        draw(&w, "1-account");
+        w.log_complaint("Bill far above usual, wants it looked at", "high bill");
+        w.tab_to("Bill far above usual, wants it looked at", 40);
+        w.press(Named::Enter);
+        draw(&w, "2-cases-complaint");
+        w.alt('2');
+        w.press(Named::ArrowDown);
+        w.press(Named::Enter);
+        draw(&w, "3-bill-explained");
+        w.press(Named::F2);
+        draw(&w, "4-my-work");
+    }
+    eprintln!("drawn in {}", out.display());
+}

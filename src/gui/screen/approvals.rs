@@ -331,7 +331,7 @@ impl Approvals {
                 .spacing(6)
                 .width(420),
                 rule::vertical(1),
-                scrollable(detail).height(Fill)
+                scrollable(detail).spacing(6).height(Fill)
             ]
             .spacing(12)
         ]

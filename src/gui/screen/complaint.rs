@@ -344,25 +344,33 @@ impl ComplaintPanel {
                 (Some(note), None) => note.clone(),
                 (None, None) => String::new(),
             };
+            // What was said has a line of its own under who and when: beside
+            // them it squeezed the name off the panel's edge.
             list.push(
-                row![
-                    text(crate::gui::clock::day(e.at)).font(Font::MONOSPACE).width(100),
-                    text(e.kind.clone()).width(80),
-                    text(what).width(Fill),
-                    text(e.by.clone()).style(theme::muted),
+                column![
+                    row![
+                        text(crate::gui::clock::day(e.at)).font(Font::MONOSPACE).width(100),
+                        text(e.kind.clone()).width(Fill),
+                        text(e.by.clone()).style(theme::muted),
+                    ]
+                    .spacing(10),
+                    text(what),
                 ]
-                .spacing(10),
+                .spacing(1),
             )
         });
         let contacts = self.view.contacts.iter().fold(column![text("Contacts").size(16)].spacing(3), |list, k| {
             list.push(
-                row![
-                    text(crate::gui::clock::day(k.at)).font(Font::MONOSPACE).width(100),
-                    text(k.channel.label()).width(80),
-                    text(k.summary.clone()).width(Fill),
-                    text(k.by.clone()).style(theme::muted),
+                column![
+                    row![
+                        text(crate::gui::clock::day(k.at)).font(Font::MONOSPACE).width(100),
+                        text(k.channel.label()).width(Fill),
+                        text(k.by.clone()).style(theme::muted),
+                    ]
+                    .spacing(10),
+                    text(k.summary.clone()),
                 ]
-                .spacing(10),
+                .spacing(1),
             )
         });
         detail.push(history).push(contacts).into()
@@ -410,7 +418,9 @@ impl ComplaintPanel {
             actions = actions
                 .push(button(text("Account  Alt+B")).style(button::text).action(Message::OpenAccount(c.account_id)));
         }
-        actions.align_y(Center).into()
+        // On a narrow panel the buttons go onto a second line rather than off
+        // its edge ("Close  Alt+R" was cut to "Cl Alt").
+        actions.align_y(Center).wrap().into()
     }
 
     fn form_view(&self, form: Form) -> Element<'_, Message> {

@@ -463,7 +463,7 @@ impl OrderPanel {
             actions = actions
                 .push(button(text("Account  Alt+B")).style(button::text).action(Message::OpenAccount(o.account_id)));
         }
-        actions.into()
+        actions.wrap().into()
     }
 
     fn step_view(&self, step: Step) -> Element<'_, Message> {

@@ -310,7 +310,7 @@ impl Reports {
             Some(Ran::Complaints(r)) => complaints(r),
             Some(Ran::Productivity(r)) => productivity(r),
         };
-        page.push(scrollable(body).height(Fill)).into()
+        page.push(scrollable(body).spacing(6).height(Fill)).into()
     }
 }
 

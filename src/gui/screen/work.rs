@@ -615,7 +615,7 @@ impl Work {
             scrollable(list).spacing(6).height(Fill).into()
         };
         let detail: Element<'_, Message> = match &self.panel {
-            Some(panel) => scrollable(panel.view(actor, true).map(Message::Complaint)).height(Fill).into(),
+            Some(panel) => scrollable(panel.view(actor, true).map(Message::Complaint)).spacing(6).height(Fill).into(),
             None => text("Choose an item (↑ ↓) to work it here.").style(theme::muted).into(),
         };
         row![column![list].width(440), rule::vertical(1), detail].spacing(12).into()
@@ -636,7 +636,7 @@ impl Work {
             list = list.push(order::order_line(o, i == self.selected && !self.left, Message::Select(i)));
         }
         let detail: Element<'_, Message> = match &self.order {
-            Some(panel) => scrollable(panel.view(actor, true).map(Message::Order)).height(Fill).into(),
+            Some(panel) => scrollable(panel.view(actor, true).map(Message::Order)).spacing(6).height(Fill).into(),
             None => text("Choose an order (↑ ↓) to work it here.").style(theme::muted).into(),
         };
         row![column![scrollable(list).spacing(6).height(Fill)].width(440), rule::vertical(1), detail].spacing(12).into()

@@ -143,7 +143,7 @@ impl CasesTab {
             Some(CasePanel::Order(panel)) => panel.view(actor, false).map(Message::Order),
             None => return list,
         };
-        row![container(list).width(Fill), rule::vertical(1), scrollable(panel).width(Fill).height(Fill)]
+        row![container(list).width(Fill), rule::vertical(1), scrollable(panel).spacing(6).width(Fill).height(Fill)]
             .spacing(12)
             .into()
     }
@@ -153,18 +153,23 @@ impl CasesTab {
         let dispute = self.dispute().map(DisputePanel::id);
         let order = self.order().map(OrderPanel::id);
         let complaints = cases.complaints.iter().fold(
-            column![text("Complaints (click to work one)").size(16)].spacing(2),
+            column![text("Complaints (Tab to one, Enter to work it)").size(16)].spacing(2),
             |list, c| {
+                // The summary has a line of its own: beside the other columns
+                // on a 1,024-pixel window it went one word per line.
                 list.push(
                     button(
-                        row![
-                            text(format!("#{}", c.id)).font(Font::MONOSPACE).width(60),
-                            text(if c.is_open() { "open" } else { "closed" }).width(60),
-                            text(c.category.label()).width(140),
-                            text(c.summary.clone()).width(Fill),
-                            text(format!("due {}", c.due_on)).style(theme::muted),
+                        column![
+                            row![
+                                text(format!("#{}", c.id)).font(Font::MONOSPACE).width(60),
+                                text(if c.is_open() { "open" } else { "closed" }).width(60),
+                                text(c.category.label()).width(Fill),
+                                text(format!("due {}", c.due_on)).style(theme::muted),
+                            ]
+                            .spacing(10),
+                            text(c.summary.clone()).style(theme::muted),
                         ]
-                        .spacing(10),
+                        .spacing(2),
                     )
                     .action(Message::OpenComplaint(c.id))
                     .width(Fill)
@@ -174,19 +179,22 @@ impl CasesTab {
             },
         );
         let disputes = cases.disputes.iter().fold(
-            column![text("Disputes (click to resolve one)").size(16)].spacing(2),
+            column![text("Disputes (Tab to one, Enter to resolve it)").size(16)].spacing(2),
             |list, d| {
                 let waiting = d.request_id.map(|r| format!(" · waiting on request {r}")).unwrap_or_default();
                 list.push(
                     button(
-                        row![
-                            text(format!("#{}", d.id)).font(Font::MONOSPACE).width(60),
-                            text(d.status.clone()).width(70),
-                            text(format!("bill {}", d.bill_id)).width(100),
-                            money(d.amount),
-                            text(format!("{}{waiting}", d.reason)).width(Fill),
+                        column![
+                            row![
+                                text(format!("#{}", d.id)).font(Font::MONOSPACE).width(60),
+                                text(d.status.clone()).width(70),
+                                text(format!("bill {}", d.bill_id)).width(Fill),
+                                money(d.amount),
+                            ]
+                            .spacing(10),
+                            text(format!("{}{waiting}", d.reason)).style(theme::muted),
                         ]
-                        .spacing(10),
+                        .spacing(2),
                     )
                     .action(Message::OpenDispute(d.id))
                     .width(Fill)
@@ -198,20 +206,23 @@ impl CasesTab {
         let orders = cases
             .orders
             .iter()
-            .fold(column![text("Service orders (click to work one)").size(16)].spacing(2), |list, o| {
+            .fold(column![text("Service orders (Tab to one, Enter to work it)").size(16)].spacing(2), |list, o| {
                 list.push(order::order_line(o, order == Some(o.id), Message::OpenOrder(o.id)))
             });
         let contacts =
             cases.contacts.iter().fold(column![text("Contacts, newest first").size(16)].spacing(3), |list, c| {
                 let complaint = c.complaint_id.map(|id| format!(" (complaint #{id})")).unwrap_or_default();
                 list.push(
-                    row![
-                        text(crate::gui::clock::day(c.at)).font(Font::MONOSPACE).width(100),
-                        text(c.channel.label()).width(70),
-                        text(format!("{}{complaint}", c.summary)).width(Fill),
-                        text(c.by.clone()).style(theme::muted),
+                    column![
+                        row![
+                            text(crate::gui::clock::day(c.at)).font(Font::MONOSPACE).width(100),
+                            text(c.channel.label()).width(Fill),
+                            text(c.by.clone()).style(theme::muted),
+                        ]
+                        .spacing(10),
+                        text(format!("{}{complaint}", c.summary)),
                     ]
-                    .spacing(10),
+                    .spacing(1),
                 )
             });
         let mut page = column![].spacing(12);

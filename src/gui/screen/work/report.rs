@@ -92,7 +92,7 @@ impl Work {
             )
             .push(groups)
             .push(save)
-            .push(scrollable(rows).height(Fill));
+            .push(scrollable(rows).spacing(6).height(Fill));
         page.into()
     }
 }
