@@ -28,6 +28,11 @@ pub fn minute(at: DateTime<Utc>) -> String {
     at.with_timezone(&zone()).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The utility's calendar day now: where a form's default period ends.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&zone()).date_naive()
+}
+
 /// "2026-11-20", the utility's calendar day.
 pub fn day(at: DateTime<Utc>) -> String {
     at.with_timezone(&zone()).format("%Y-%m-%d").to_string()

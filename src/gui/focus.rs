@@ -280,7 +280,50 @@ struct Found {
     pane: Pane,
 }
 
-/// Finds the focused widget's bounds and the pane it scrolls in.
+/// What is done to one pane.
+#[derive(Debug, Clone, Copy)]
+enum Move {
+    To(f32),
+    By(PageMove),
+}
+
+/// Moves the `index`th scrollable: the second half of [`reveal`] and [`page`].
+struct MoveNth {
+    index: usize,
+    seen: usize,
+    by: Move,
+}
+
+impl Operation for MoveNth {
+    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
+        operate(self);
+    }
+
+    fn scrollable(
+        &mut self,
+        _id: Option<&Id>,
+        bounds: Rectangle,
+        content: Rectangle,
+        _offset: Vector,
+        state: &mut dyn Scrollable,
+    ) {
+        if self.seen == self.index {
+            // A page is the pane's height less a line or two kept in view.
+            let page = (bounds.height - 2.0 * MARGIN).max(MARGIN);
+            match self.by {
+                Move::To(y) => state.scroll_to(AbsoluteOffset { x: None, y: Some(y) }),
+                Move::By(PageMove::Up) => state.scroll_by(AbsoluteOffset { x: 0.0, y: -page }, bounds, content),
+                Move::By(PageMove::Down) => state.scroll_by(AbsoluteOffset { x: 0.0, y: page }, bounds, content),
+                Move::By(PageMove::Top) => state.snap_to(RelativeOffset { x: None, y: Some(0.0) }),
+                Move::By(PageMove::Bottom) => state.snap_to(RelativeOffset { x: None, y: Some(1.0) }),
+            }
+        }
+        self.seen += 1;
+    }
+}
+
+/// Finds the focused widget's bounds and the pane it scrolls in, then
+/// scrolls that pane if the widget is not shown whole.
 #[derive(Default)]
 struct FindFocused {
     seen: usize,
@@ -290,8 +333,8 @@ struct FindFocused {
     found: Option<Found>,
 }
 
-impl Operation<Found> for FindFocused {
-    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation<Found>)) {
+impl Operation for FindFocused {
+    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
         let entered = self.entering.take();
         if let Some(pane) = entered {
             self.panes.push(pane);
@@ -322,8 +365,11 @@ impl Operation<Found> for FindFocused {
         }
     }
 
-    fn finish(&self) -> Outcome<Found> {
-        self.found.map_or(Outcome::None, Outcome::Some)
+    fn finish(&self) -> Outcome<()> {
+        match self.found.and_then(|found| offset_showing(found).map(|y| (found.pane.index, y))) {
+            Some((index, y)) => Outcome::Chain(Box::new(MoveNth { index, seen: 0, by: Move::To(y) })),
+            None => Outcome::None,
+        }
     }
 }
 
@@ -344,56 +390,15 @@ fn offset_showing(found: Found) -> Option<f32> {
     }
 }
 
-/// Scrolls the `index`th scrollable to `y`.
-struct ScrollNth {
-    index: usize,
-    seen: usize,
-    y: f32,
-}
-
-impl Operation for ScrollNth {
-    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
-        operate(self);
-    }
-
-    fn scrollable(
-        &mut self,
-        _id: Option<&Id>,
-        _bounds: Rectangle,
-        _content: Rectangle,
-        _offset: Vector,
-        state: &mut dyn Scrollable,
-    ) {
-        if self.seen == self.index {
-            state.scroll_to(AbsoluteOffset { x: None, y: Some(self.y) });
-        }
-        self.seen += 1;
-    }
-}
-
-/// An operation that does nothing (the focused widget was already shown).
-struct Done;
-
-impl Operation for Done {
-    fn traverse(&mut self, _operate: &mut dyn FnMut(&mut dyn Operation)) {}
-}
-
-fn scroll_to_found(found: Found) -> Box<dyn Operation> {
-    match offset_showing(found) {
-        Some(y) => Box::new(ScrollNth { index: found.pane.index, seen: 0, y }),
-        None => Box::new(Done),
-    }
-}
-
 /// Scrolls the pane holding the focused widget so the widget shows whole.
 pub fn reveal<M: Send + 'static>() -> Task<M> {
-    iced::advanced::widget::operate(operation::then(FindFocused::default(), scroll_to_found)).discard()
+    iced::advanced::widget::operate(FindFocused::default()).discard()
 }
 
-/// The focusable widgets in tree order: which has the focus, and which
-/// are text fields.
+/// Finds the text field after the focused one, past the buttons between,
+/// then focuses it (and no other).
 #[derive(Default)]
-struct Fields {
+struct NextField {
     seen: usize,
     focused: Option<usize>,
     fields: Vec<usize>,
@@ -401,12 +406,8 @@ struct Fields {
     field_next: bool,
 }
 
-/// The text field after the focused one, if any.
-#[derive(Debug, Clone, Copy)]
-struct NextField(Option<usize>);
-
-impl Operation<NextField> for Fields {
-    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation<NextField>)) {
+impl Operation for NextField {
+    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
         operate(self);
     }
 
@@ -424,27 +425,27 @@ impl Operation<NextField> for Fields {
         self.seen += 1;
     }
 
-    fn finish(&self) -> Outcome<NextField> {
-        let next = self.focused.and_then(|at| self.fields.iter().copied().find(|field| *field > at));
-        Outcome::Some(NextField(next))
+    fn finish(&self) -> Outcome<()> {
+        match self.focused.and_then(|at| self.fields.iter().copied().find(|field| *field > at)) {
+            Some(index) => Outcome::Chain(Box::new(FocusNth { index, seen: 0 })),
+            None => Outcome::None,
+        }
     }
 }
 
 /// Focuses the `index`th focusable widget, and no other.
 struct FocusNth {
-    index: Option<usize>,
+    index: usize,
     seen: usize,
 }
 
 impl Operation for FocusNth {
     fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
-        if self.index.is_some() {
-            operate(self);
-        }
+        operate(self);
     }
 
     fn focusable(&mut self, _id: Option<&Id>, _bounds: Rectangle, state: &mut dyn FocusState) {
-        if Some(self.seen) == self.index {
+        if self.seen == self.index {
             state.focus();
         } else {
             state.unfocus();
@@ -457,8 +458,7 @@ impl Operation for FocusNth {
 /// text field, past the buttons between (a check box pressed by the same
 /// Enter would change what the person did not mean to change).
 pub fn next_field<M: Send + 'static>() -> Task<M> {
-    let found = operation::then(Fields::default(), |NextField(index)| FocusNth { index, seen: 0 });
-    iced::advanced::widget::operate(found).discard().chain(reveal())
+    iced::advanced::widget::operate(NextField::default()).discard().chain(reveal())
 }
 
 /// A move through a long pane by the keyboard.
@@ -470,47 +470,16 @@ pub enum PageMove {
     Bottom,
 }
 
-/// Finds the largest pane that can scroll: the one the person reads.
-#[derive(Default)]
+/// Finds the largest pane that can scroll (the one the person reads), then
+/// moves it.
 struct FindPane {
-    seen: usize,
-    best: Option<(f32, Pane)>,
-}
-
-impl Operation<Pane> for FindPane {
-    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation<Pane>)) {
-        operate(self);
-    }
-
-    fn scrollable(
-        &mut self,
-        _id: Option<&Id>,
-        bounds: Rectangle,
-        content: Rectangle,
-        offset: Vector,
-        _state: &mut dyn Scrollable,
-    ) {
-        let area = bounds.width * bounds.height;
-        let scrolls = content.height > bounds.height;
-        if scrolls && self.best.is_none_or(|(best, _)| area > best) {
-            self.best = Some((area, Pane { index: self.seen, bounds, content, offset }));
-        }
-        self.seen += 1;
-    }
-
-    fn finish(&self) -> Outcome<Pane> {
-        self.best.map_or(Outcome::None, |(_, pane)| Outcome::Some(pane))
-    }
-}
-
-/// Scrolls the `index`th scrollable by a page, or to an end.
-struct MovePane {
-    index: usize,
-    seen: usize,
     by: PageMove,
+    seen: usize,
+    /// The largest so far: its area and index.
+    best: Option<(f32, usize)>,
 }
 
-impl Operation for MovePane {
+impl Operation for FindPane {
     fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
         operate(self);
     }
@@ -521,31 +490,26 @@ impl Operation for MovePane {
         bounds: Rectangle,
         content: Rectangle,
         _offset: Vector,
-        state: &mut dyn Scrollable,
+        _state: &mut dyn Scrollable,
     ) {
-        if self.seen == self.index {
-            // A page is the pane's height less a line or two kept in view.
-            let page = (bounds.height - 2.0 * MARGIN).max(MARGIN);
-            match self.by {
-                PageMove::Up => state.scroll_by(AbsoluteOffset { x: 0.0, y: -page }, bounds, content),
-                PageMove::Down => state.scroll_by(AbsoluteOffset { x: 0.0, y: page }, bounds, content),
-                PageMove::Top => state.snap_to(RelativeOffset { x: None, y: Some(0.0) }),
-                PageMove::Bottom => state.snap_to(RelativeOffset { x: None, y: Some(1.0) }),
-            }
+        let area = bounds.width * bounds.height;
+        if content.height > bounds.height && self.best.is_none_or(|(best, _)| area > best) {
+            self.best = Some((area, self.seen));
         }
         self.seen += 1;
+    }
+
+    fn finish(&self) -> Outcome<()> {
+        match self.best {
+            Some((_, index)) => Outcome::Chain(Box::new(MoveNth { index, seen: 0, by: Move::By(self.by) })),
+            None => Outcome::None,
+        }
     }
 }
 
 /// Scrolls the largest scrolling pane on screen by a page or to an end.
 pub fn page<M: Send + 'static>(by: PageMove) -> Task<M> {
-    let scroll: fn(Pane) -> MovePane = match by {
-        PageMove::Up => |pane| MovePane { index: pane.index, seen: 0, by: PageMove::Up },
-        PageMove::Down => |pane| MovePane { index: pane.index, seen: 0, by: PageMove::Down },
-        PageMove::Top => |pane| MovePane { index: pane.index, seen: 0, by: PageMove::Top },
-        PageMove::Bottom => |pane| MovePane { index: pane.index, seen: 0, by: PageMove::Bottom },
-    };
-    iced::advanced::widget::operate(operation::then(FindPane::default(), scroll)).discard()
+    iced::advanced::widget::operate(FindPane { by, seen: 0, best: None }).discard()
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ fn save_pdf(ran: &Ran, path: &Path, existing: Existing) -> Result<Notice, DeskEr
 
 impl Reports {
     pub fn new() -> (Reports, Task<Message>) {
-        let today = Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive();
+        let today = crate::gui::clock::today();
         let (from, to) = (today.with_day(1).unwrap_or(today).to_string(), today.to_string());
         let reports = Reports {
             kind: Kind::MoneyActions,

@@ -159,7 +159,7 @@ fn queue_heading(status: OrderStatus) -> &'static str {
 
 impl Work {
     pub fn new(backend: &Backend, actor: &Actor) -> (Work, Task<Message>) {
-        let today = Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive();
+        let today = crate::gui::clock::today();
         let from = today.with_day(1).unwrap_or(today).to_string();
         let to = today.to_string();
         let work = Work {

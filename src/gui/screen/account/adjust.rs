@@ -270,11 +270,7 @@ impl AdjustForm {
                 Ok(request) => {
                     self.sending = true;
                     self.error = None;
-                    let (backend, actor) = (backend.clone(), actor.clone());
-                    Task::perform(
-                        async move { backend.run(move |desk| desk.submit(&actor, Utc::now(), &request)).await },
-                        Message::Sent,
-                    )
+                    form::submit(backend, actor, request).map(Message::Sent)
                 }
             },
             Message::Sent(Ok(outcome)) => {

@@ -142,11 +142,7 @@ impl CreditForm {
                     }
                     Ok(request) => {
                         self.sending = true;
-                        let (backend, actor) = (backend.clone(), actor.clone());
-                        let task = Task::perform(
-                            async move { backend.run(move |desk| desk.submit(&actor, Utc::now(), &request)).await },
-                            Message::Sent,
-                        );
+                        let task = form::submit(backend, actor, request).map(Message::Sent);
                         (task, None)
                     }
                 }

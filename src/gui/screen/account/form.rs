@@ -52,6 +52,20 @@ pub fn panel<'a, M: 'a>(form: Column<'a, M>, error: Option<&'a str>) -> Element<
     container(form).padding(12).style(theme::panel).into()
 }
 
+/// Sends a money action through the desk's one door (`submit`: the
+/// signed-in person's limits, posted or sent for approval).
+pub fn submit(
+    backend: &crate::gui::backend::Backend,
+    actor: &crate::desk::Actor,
+    request: crate::desk::MoneyRequest,
+) -> iced::Task<Result<Outcome, crate::desk::DeskError>> {
+    let (backend, actor) = (backend.clone(), actor.clone());
+    iced::Task::perform(
+        async move { backend.run(move |desk| desk.submit(&actor, chrono::Utc::now(), &request)).await },
+        |sent| sent,
+    )
+}
+
 /// What a submitted money action did: `posted` when it posted.
 pub fn outcome_notice(outcome: Outcome, posted: String) -> Notice {
     match outcome {

@@ -183,7 +183,7 @@ impl LetterForm {
                 if self.pdf.typed.is_empty() {
                     // The template, the account and the day: one customer's
                     // letter never lands on another's.
-                    let today = Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive();
+                    let today = crate::gui::clock::today();
                     self.pdf = SaveTo::new(&format!("letter-{}-{}-{today}.pdf", draft.template, self.number));
                 }
                 self.draft = Some(draft);

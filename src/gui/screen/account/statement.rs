@@ -103,7 +103,7 @@ fn save(statement: &Statement, output: Output, path: &Path, existing: Existing) 
 
 impl StatementForm {
     pub fn new(account: AccountId, number: String) -> (StatementForm, Task<Message>) {
-        let (from, to) = twelve_months_to(Utc::now().with_timezone(&crate::gui::clock::zone()).date_naive());
+        let (from, to) = twelve_months_to(crate::gui::clock::today());
         let (from, to) = (from.to_string(), to.to_string());
         let form = StatementForm {
             account,
