@@ -701,6 +701,19 @@ fn audit(
     account: Option<crate::domain::ids::AccountId>,
     detail: &impl Serialize,
 ) -> Result<()> {
+    audit_id(db, now, actor, action, subject, account, detail).map(|_| ())
+}
+
+/// [`audit`], giving the record's id (for a row that points at its record).
+fn audit_id(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: Option<&Actor>,
+    action: &str,
+    subject: &str,
+    account: Option<crate::domain::ids::AccountId>,
+    detail: &impl Serialize,
+) -> Result<i64> {
     // Each string is scrubbed as itself: the JSON text of a detail spells a
     // tab or a quote as an escape, which would hide a card from a scrub of
     // the whole text. The keys come out sorted, the same for every record.
@@ -708,8 +721,7 @@ fn audit(
     scrub_strings(&mut value);
     let text = value.to_string();
     let subject = crate::domain::scrub::scrub_card_numbers(subject).0;
-    db.append_audit(now, actor.map(|a| a.user_id), action, &subject, account, &text)?;
-    Ok(())
+    Ok(db.append_audit(now, actor.map(|a| a.user_id), action, &subject, account, &text)?)
 }
 
 /// Scrubs card numbers from every string in a JSON value (its numbers are

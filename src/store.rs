@@ -133,6 +133,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0019_sewer_cap_corrections", include_str!("store/migrations/0019_sewer_cap_corrections.sql")),
     ("0020_user_settings", include_str!("store/migrations/0020_user_settings.sql")),
     ("0021_cli_sessions", include_str!("store/migrations/0021_cli_sessions.sql")),
+    ("0022_access_commitments", include_str!("store/migrations/0022_access_commitments.sql")),
 ];
 
 /// The schema version this build writes.

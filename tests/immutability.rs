@@ -757,6 +757,82 @@ mod commitments {
     }
 }
 
+/// Whoever can write the file could sign in as anyone by writing a session
+/// row for a token of their choosing, or a password hash they know, beside
+/// the desk: a session the audit trail does not record signs nobody in,
+/// and `verify` names both.
+#[test]
+fn a_session_or_a_password_written_outside_the_desk_signs_nobody_in_and_is_named() {
+    use sha2::Digest;
+    use utility_desk::desk::DeskError;
+    const ACCESS: &str = "the audit trail accounts for every password and command-line session";
+    let hex = |text: &str| sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut f = fixture();
+    f.desk.set_password(None, now(), "car2", "correct horse battery").unwrap();
+    let (_, token) = f.desk.start_cli_session(now(), "car2", "correct horse battery").unwrap();
+    assert_eq!(f.desk.resume_cli_session(now(), "car2", &token).unwrap().actor.username, "car2");
+    f.assert_verified();
+
+    // A token of the attacker's choosing, written in as the supervisor's,
+    // once with no audit record and once pointing at car2's real one.
+    let (supervisor, car2) = (f.staff.supervisor.user_id.0, f.staff.car2.user_id.0);
+    let forged = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let borrowed = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+    raw(
+        &mut f,
+        &format!(
+            "INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at)
+                 VALUES ('{}', {supervisor}, '{at}', '{at}');
+             INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at, audit_id)
+                 SELECT '{}', {supervisor}, '{at}', '{at}', audit_id FROM cli_sessions WHERE user_id = {car2};",
+            hex(forged),
+            hex(borrowed),
+            at = now().to_rfc3339(),
+        ),
+    )
+    .unwrap();
+    let failed_sign_ins = |f: &mut Fixture| {
+        let admin = f.staff.admin.clone();
+        let query =
+            utility_desk::desk::AuditQuery { user: Some("supervisor".into()), limit: 100, ..Default::default() };
+        f.desk.audit(&admin, now(), &query).unwrap().iter().filter(|r| r.record.action == "login-failed").count()
+    };
+    let failed_before = failed_sign_ins(&mut f);
+    for token in [forged, borrowed] {
+        let refused = f.desk.resume_cli_session(now(), "supervisor", token);
+        assert!(matches!(refused, Err(DeskError::SessionExpired)), "{refused:?}");
+    }
+    assert_eq!(
+        failed_sign_ins(&mut f),
+        failed_before + 2,
+        "each attempt is recorded, and kept although the sign-in was refused"
+    );
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), [ACCESS]);
+    let named = problems(&report, ACCESS);
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(named.iter().all(|p| p.contains(&format!("session of user {supervisor}"))), "{named:?}");
+
+    // The supervisor given car2's password hash; car2's own hash replaced.
+    raw(&mut f, &format!("DELETE FROM cli_sessions WHERE user_id = {supervisor}")).unwrap();
+    raw(
+        &mut f,
+        "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'car2')
+             WHERE username = 'supervisor';
+         UPDATE users SET password_hash = password_hash || 'x' WHERE username = 'car2';",
+    )
+    .unwrap();
+    let report = f.desk.verify().unwrap();
+    assert_eq!(failing(&report), [ACCESS]);
+    assert_eq!(
+        problems(&report, ACCESS),
+        [
+            "user car2's password is not the one its audited changes set (changed outside the desk)",
+            "user supervisor has a password no audited change set (written outside the desk)",
+        ]
+    );
+}
+
 /// The hash chain has no secret: someone who edits a record and computes
 /// every hash after it again (and the head row) leaves a chain that holds.
 /// An anchor kept outside the database from an earlier `verify` does not.

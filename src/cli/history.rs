@@ -170,7 +170,7 @@ pub fn usage(out: &mut impl Write, overview: &Overview, as_json: bool) -> Result
     {
         writeln!(
             out,
-            "Usual use: {} gallons a bill (the average of the {count} bills before the latest, which used {}).",
+            "Usual use: {} gallons a bill (the median of the {count} bills before the latest, which used {}).",
             thousands(usual),
             thousands(latest.consumption_gal)
         )

@@ -8,7 +8,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Utc};
 
-use super::{Actor, Desk, DeskError, Result, audit};
+use super::{Actor, Desk, DeskError, Result, audit, audit_id};
 use crate::store::UserRow;
 
 /// Failed sign-ins in a row that lock a user until an Administrator unlocks.
@@ -61,10 +61,12 @@ impl Session {
     }
 }
 
-/// The SHA-256 of a session token, in hex: what the database keeps.
-fn token_digest(token: &str) -> String {
+/// The SHA-256 of a session token or a stored password hash, in hex: what
+/// the database keeps of a token, and what an audit record of a password
+/// change commits to.
+pub(super) fn sha256_hex(text: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why a sign-in failed, kept vague on purpose: no hint whether the name exists.
@@ -142,52 +144,70 @@ impl Desk {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| DeskError::Invalid(format!("no randomness for a session: {e}")))?;
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let digest = token_digest(&token);
-        let user = session.actor.user_id;
-        self.store.write(|db| Ok::<_, DeskError>(db.insert_cli_session(&digest, user, now)?))?;
+        let digest = sha256_hex(&token);
+        let actor = session.actor.clone();
+        // The sitting and the record of its start in one transaction: a
+        // sitting is good only while it points at that record.
+        self.store.write(|db| {
+            let detail = serde_json::json!({ "username": actor.username, "token_sha256": digest });
+            let record =
+                audit_id(db, now, Some(&actor), "session-start", &format!("user:{}", actor.user_id), None, &detail)?;
+            Ok::<_, DeskError>(db.insert_cli_session(&digest, actor.user_id, now, record)?)
+        })?;
         Ok((session, token))
     }
 
     /// Goes on with a sitting as `username`: refused if the token is not one
-    /// the desk gave, is another person's, was ended, or lay idle longer
-    /// than [`IDLE_TIMEOUT`] (it is ended then), or if the person has since
-    /// been locked or disabled or must choose a new password.
+    /// the desk gave (a row written into the file outside the desk has no
+    /// audit record of its start), is another person's, was ended, or lay
+    /// idle longer than [`IDLE_TIMEOUT`] (it is ended then), or if the
+    /// person has since been locked or disabled or must choose a new
+    /// password. What a refusal ends or records is kept.
     pub fn resume_cli_session(&mut self, now: DateTime<Utc>, username: &str, token: &str) -> Result<Session> {
-        let digest = token_digest(token.trim());
-        self.store.write(|db| -> Result<Session> {
+        let digest = sha256_hex(token.trim());
+        self.store.write(|db| -> Result<Result<Session>> {
             let Some(session) = db.cli_session(&digest)? else {
-                return Err(DeskError::SessionExpired);
+                return Ok(Err(DeskError::SessionExpired));
             };
+            if !session.audited {
+                db.end_cli_session(&digest, session.user, now)?;
+                let detail = serde_json::json!({ "username": username, "why": "a session the audit trail does not record" });
+                match db.user_by_name(username)? {
+                    Some(user) => failed(db, now, &user, &detail)?,
+                    None => audit(db, now, None, "login-failed", &format!("login:{}", username.trim()), None, &detail)?,
+                }
+                return Ok(Err(DeskError::SessionExpired));
+            }
             let idle = (now - session.last_used).to_std().unwrap_or_default();
             let age = (now - session.started).to_std().unwrap_or_default();
             if session.ended || idle > IDLE_TIMEOUT || age > SESSION_LIFETIME {
                 db.end_cli_session(&digest, session.user, now)?;
-                return Err(DeskError::SessionExpired);
+                return Ok(Err(DeskError::SessionExpired));
             }
-            let Some(user) = db.user_by_name(username)? else { return Err(bad_sign_in(None)) };
+            let Some(user) = db.user_by_name(username)? else { return Ok(Err(bad_sign_in(None))) };
             if user.id != session.user {
                 // Someone else's token under this name: refused and recorded
                 // under the name it was tried for, as a failed sign-in is.
                 let detail = serde_json::json!({ "username": user.username, "why": "another person's session" });
                 failed(db, now, &user, &detail)?;
-                return Err(DeskError::Invalid(format!(
+                return Ok(Err(DeskError::Invalid(format!(
                     "the session in UTILITY_DESK_SESSION is not {username}'s: `unset UTILITY_DESK_SESSION`, then sign in as {username}"
-                )));
+                ))));
             }
             if !user.active || user.locked || user.must_change_password {
                 db.end_cli_session(&digest, user.id, now)?;
-                return Err(DeskError::SessionExpired);
+                return Ok(Err(DeskError::SessionExpired));
             }
             db.touch_cli_session(&digest, now)?;
             let actor = Actor { user_id: user.id, username: user.username, role: user.role };
-            Ok(Session { actor, last_active: now })
-        })
+            Ok(Ok(Session { actor, last_active: now }))
+        })?
     }
 
     /// Ends `actor`'s own sitting: its token signs nobody in again. A token
     /// that is not theirs (or not open) is said, and nothing is ended.
     pub fn end_cli_session(&mut self, actor: &Actor, now: DateTime<Utc>, token: &str) -> Result<()> {
-        let digest = token_digest(token.trim());
+        let digest = sha256_hex(token.trim());
         let ended = self.store.write(|db| Ok::<_, DeskError>(db.end_cli_session(&digest, actor.user_id, now)?))?;
         if ended {
             Ok(())
@@ -241,6 +261,7 @@ impl Desk {
                 "username": user.username,
                 "change": "password chosen by the person",
                 "was_temporary": user.must_change_password,
+                "password_sha256": sha256_hex(&hash),
             });
             audit(db, now, Some(&actor), "user-password", &format!("user:{}", user.id), None, &detail)?;
             Ok(Ok(actor))
@@ -271,7 +292,8 @@ impl Desk {
             db.set_password_hash(user.id, &hash, temporary)?;
             db.end_cli_sessions_of(user.id, now)?;
             let change = if temporary { "temporary password set" } else { "password set" };
-            let detail = serde_json::json!({ "username": user.username, "change": change });
+            let detail =
+                serde_json::json!({ "username": user.username, "change": change, "password_sha256": sha256_hex(&hash) });
             audit(db, now, by, "user-password", &format!("user:{}", user.id), None, &detail)
         });
         if let (Err(refusal), Some(by)) = (&result, by) {

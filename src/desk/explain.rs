@@ -12,16 +12,58 @@ use crate::store::BillRow;
 /// How many earlier bills make a home's usual use.
 pub const USUAL_BILLS: usize = 12;
 
-/// A home's usual use before `bill`: the average gallons of up to
+/// A home's usual use before `bill`: the median gallons of up to
 /// [`USUAL_BILLS`] bills whose periods ended before it began, and how many
 /// there were. `bills` in any order; the bill itself is never counted, so a
-/// spike is compared with what came before it, not with itself.
+/// spike is compared with what came before it, not with itself, and a
+/// median is not pulled up by one earlier spike as an average would be.
 pub fn usual_use(bill: &BillRow, bills: &[BillRow]) -> Option<(u64, usize)> {
     let mut earlier: Vec<&BillRow> = bills.iter().filter(|b| b.period_end < bill.period_start).collect();
     earlier.sort_by_key(|b| std::cmp::Reverse(b.period_end));
     earlier.truncate(USUAL_BILLS);
-    let count = earlier.len();
-    (count > 0).then(|| (earlier.iter().map(|b| b.consumption_gal).sum::<u64>() / count as u64, count))
+    median(earlier.iter().map(|b| b.consumption_gal).collect()).map(|m| (m, earlier.len()))
+}
+
+/// The middle value (halfway between the two middle ones, rounded down, for
+/// an even count); `None` for none.
+fn median(mut values: Vec<u64>) -> Option<u64> {
+    values.sort_unstable();
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some(values[n / 2 - 1].midpoint(values[n / 2])),
+    }
+}
+
+/// How a bill's use stands against the home's usual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Against {
+    /// At least twice the usual: the leak credit's threshold.
+    TwiceOrMore,
+    /// Half as much again, short of twice.
+    High,
+    About,
+    /// Two thirds of the usual or less.
+    Low,
+}
+
+/// Use at least this many times the usual qualifies for a leak credit once
+/// the repair is shown (operations.md: "at least 200 % of the customer's
+/// normal baseline").
+const LEAK_CREDIT_TIMES: f64 = 2.0;
+
+fn against(used: u64, usual: u64) -> Against {
+    let ratio = used as f64 / usual as f64;
+    if ratio >= LEAK_CREDIT_TIMES {
+        Against::TwiceOrMore
+    } else if ratio >= 1.5 {
+        Against::High
+    } else if ratio <= 0.67 {
+        Against::Low
+    } else {
+        Against::About
+    }
 }
 
 /// The water used set against the usual, in words: "about 7 times", or
@@ -33,16 +75,51 @@ fn against_usual(used: u64, usual: u64, count: usize) -> Option<String> {
     let of = if count == 1 {
         "the bill before it".to_string()
     } else {
-        format!("the average of the {count} bills before it")
+        format!("the median of the {count} bills before it")
     };
     let ratio = used as f64 / usual as f64;
-    let said = if ratio >= 1.5 {
-        let times = if ratio >= 2.0 { format!("{:.0}", ratio) } else { format!("{ratio:.1}") };
-        format!("That is about {times} times this home's usual use of {} gallons a bill ({of}).", thousands(usual))
-    } else if ratio <= 0.67 {
-        format!("That is well below this home's usual use of {} gallons a bill ({of}).", thousands(usual))
+    let said = match against(used, usual) {
+        Against::TwiceOrMore | Against::High => {
+            let times = if ratio >= 2.0 { format!("{:.0}", ratio) } else { format!("{ratio:.1}") };
+            format!("That is about {times} times this home's usual use of {} gallons a bill ({of}).", thousands(usual))
+        }
+        Against::Low => {
+            format!("That is well below this home's usual use of {} gallons a bill ({of}).", thousands(usual))
+        }
+        Against::About => format!("That is about this home's usual use of {} gallons a bill ({of}).", thousands(usual)),
+    };
+    Some(said)
+}
+
+/// How a customer checks for a leak, said to them.
+const LEAK_CHECK: &str = "check for a leak by turning off every tap and watching the meter for 15 minutes; if it \
+                          still moves, water is leaking (a running toilet is the usual cause).";
+
+/// What the customer can do about use that is not the usual, said plainly;
+/// `None` when the use is about the usual.
+fn what_to_do(bill: &BillRow, usual: u64) -> Option<String> {
+    if usual == 0 {
+        return None;
+    }
+    let estimated = bill.current_read.kind == ReadKind::Estimated;
+    let reread = if estimated {
+        "The latest read was estimated, so a re-read order can be sent to read the meter itself."
     } else {
-        format!("That is about this home's usual use of {} gallons a bill ({of}).", thousands(usual))
+        "If the reading looks wrong, a re-read order sends someone to read the meter again."
+    };
+    let said = match against(bill.consumption_gal, usual) {
+        Against::About => return None,
+        Against::Low => format!(
+            "What the customer can do: if the home was lived in as usual, the meter may be misread or stopped. {reread}"
+        ),
+        Against::High => format!(
+            "What the customer can do: {LEAK_CHECK} {reread} A leak credit needs use of at least twice the \
+             usual, which this bill does not reach."
+        ),
+        Against::TwiceOrMore => format!(
+            "What the customer can do: {LEAK_CHECK} {reread} Because this bill's use is at least twice the \
+             usual, the customer may apply for a leak credit once the leak is repaired, with proof of the repair."
+        ),
     };
     Some(said)
 }
@@ -57,6 +134,14 @@ pub fn explain_bill_with_history(bill: &BillRow, bills: &[BillRow]) -> Vec<Strin
     {
         reads.push(' ');
         reads.push_str(&sentence);
+    }
+    if let Some((usual, _)) = usual_use(bill, bills)
+        && let Some(advice) = what_to_do(bill, usual)
+    {
+        // Before the total, after the charges: the last thing said about
+        // the water before the money.
+        let at = said.len().saturating_sub(1);
+        said.insert(at, advice);
     }
     said
 }
@@ -288,31 +373,84 @@ mod tests {
         assert!(!repeats("", "Water"));
     }
 
-    #[test]
-    fn a_spike_is_set_against_the_use_before_it_not_against_itself() {
-        let mut spike = bill(32_552, 4_000, false);
-        let earlier: Vec<BillRow> = (1..=13)
-            .map(|months_back| {
-                let mut b = bill(4_500, 4_000, false);
+    /// `spike` with thirteen monthly bills before it, using `before` gallons
+    /// each (oldest last), and all of them together.
+    fn with_history(spike: &BillRow, before: &[u64]) -> Vec<BillRow> {
+        let mut all: Vec<BillRow> = before
+            .iter()
+            .zip(1..)
+            .map(|(&gallons, months_back)| {
+                let mut b = bill(gallons, 4_000, false);
                 b.period_start = spike.period_start - chrono::Duration::days(30 * months_back);
                 b.period_end = spike.period_start - chrono::Duration::days(30 * months_back - 29);
                 b
             })
             .collect();
-        let mut all = earlier.clone();
         all.push(spike.clone());
+        all
+    }
+
+    #[test]
+    fn a_spike_is_set_against_the_use_before_it_not_against_itself() {
+        let mut spike = bill(32_552, 4_000, false);
+        let all = with_history(&spike, &[4_500; 13]);
         // Twelve of the thirteen earlier bills, never the spike itself.
         assert_eq!(usual_use(&spike, &all), Some((4_500, 12)));
         let said = explain_bill_with_history(&spike, &all);
         assert!(
-            said[1].ends_with("That is about 7 times this home's usual use of 4,500 gallons a bill (the average of the 12 bills before it)."),
+            said[1].ends_with("That is about 7 times this home's usual use of 4,500 gallons a bill (the median of the 12 bills before it)."),
             "{}",
             said[1]
         );
         spike.consumption_gal = 4_700;
-        assert!(explain_bill_with_history(&spike, &all)[1].ends_with(
-            "That is about this home's usual use of 4,500 gallons a bill (the average of the 12 bills before it)."
+        let said = explain_bill_with_history(&spike, &all);
+        assert!(said[1].ends_with(
+            "That is about this home's usual use of 4,500 gallons a bill (the median of the 12 bills before it)."
         ));
-        assert_eq!(usual_use(&earlier[12], &earlier), None, "the oldest has nothing before it");
+        assert!(
+            !said.iter().any(|p| p.starts_with("What the customer can do")),
+            "nothing to do about the usual: {said:?}"
+        );
+        let oldest = &all[12];
+        assert_eq!(usual_use(oldest, &all[..13]), None, "the oldest has nothing before it");
+    }
+
+    #[test]
+    fn the_usual_is_a_median_that_one_earlier_spike_does_not_raise() {
+        let spike = bill(9_000, 4_000, false);
+        // One earlier leak of 40,000 among months of 4,000 to 5,000: an
+        // average would make the usual 7,542 and call 9,000 "about 1.2 times".
+        let before = [4_000, 40_000, 4_200, 4_400, 4_600, 4_800, 5_000, 4_100, 4_300, 4_500, 4_700, 4_900, 60_000];
+        let all = with_history(&spike, &before);
+        assert_eq!(usual_use(&spike, &all), Some((4_550, 12)), "the 13th bill back is not counted");
+        assert_eq!(median(vec![3, 1, 2]), Some(2));
+        assert_eq!(median(vec![4, 1, 2, 3]), Some(2));
+        assert_eq!(median(vec![u64::MAX, u64::MAX]), Some(u64::MAX), "no overflow");
+        assert_eq!(median(vec![]), None);
+    }
+
+    #[test]
+    fn unusual_use_says_what_the_customer_can_do() {
+        let all_at = |gallons: u64, estimated: bool| {
+            let spike = bill(gallons, 4_000, estimated);
+            let all = with_history(&spike, &[4_500; 12]);
+            explain_bill_with_history(&spike, &all)
+        };
+        let advice = |said: &[String]| said.iter().find(|p| p.starts_with("What the customer can do")).cloned();
+        // Seven times the usual: a leak check, a re-read, and the leak credit.
+        let said = all_at(32_552, false);
+        let twice = advice(&said).expect("advice for seven times the usual");
+        assert!(twice.contains("watching the meter for 15 minutes"), "{twice}");
+        assert!(twice.contains("re-read order"), "{twice}");
+        assert!(twice.contains("may apply for a leak credit"), "{twice}");
+        assert!(said.last().unwrap().starts_with("The total for this bill"), "the total is still said last: {said:?}");
+        // 1.6 times: a leak check, but no leak credit (it needs 200 %).
+        let high = advice(&all_at(7_200, false)).expect("advice for 1.6 times the usual");
+        assert!(high.contains("which this bill does not reach"), "{high}");
+        assert!(!high.contains("may apply"), "{high}");
+        // Well below, on an estimate: the meter is to be read.
+        let low = advice(&all_at(1_000, true)).expect("advice for well below the usual");
+        assert!(low.contains("estimated, so a re-read order"), "{low}");
+        assert!(advice(&all_at(4_400, false)).is_none());
     }
 }

@@ -82,7 +82,8 @@ pub(super) fn insert_user_in(
         (Some(_), None) => "set",
     };
     let detail = serde_json::json!({
-        "after": { "username": username, "full_name": full_name, "role": role, "password": password }
+        "after": { "username": username, "full_name": full_name, "role": role, "password": password },
+        "password_sha256": password_hash.map(super::auth::sha256_hex),
     });
     audit(db, now, by, "user-add", &format!("user:{id}"), None, &detail)?;
     Ok(id)

@@ -7,7 +7,8 @@
 //! to what that record says (a payment lowered consistently in its lines,
 //! its recorded amount and the balance is seen); every approval request and
 //! decision has its record; and every user's role and the limits table are
-//! what the audited changes made them. One pass over the audit trail, with
+//! what the audited changes made them, and every password hash and
+//! command-line sitting is one an audited change made. One pass over the audit trail, with
 //! the postings and their lines read alongside in the same order.
 
 use std::collections::{BTreeSet, HashMap};
@@ -120,6 +121,12 @@ struct Changes {
     decided: BTreeSet<i64>,
     /// Records that could not be read as their action says.
     unreadable: Vec<String>,
+    /// A command-line sitting's token digest to the person whose start the
+    /// trail records.
+    sessions: HashMap<String, i64>,
+    /// User id to the last record that set their password: its id, and the
+    /// digest of the hash it set (`None` where the record holds none).
+    passwords: HashMap<i64, (i64, Option<String>)>,
 }
 
 impl Changes {
@@ -129,9 +136,32 @@ impl Changes {
             "request" => id_in(subject, "request:").map(|n| self.requested.insert(n)).is_some(),
             "approve" | "reject" | "withdraw" => id_in(subject, "request:").map(|n| self.decided.insert(n)).is_some(),
             "user-add" | "user-role" => {
-                let role = json().and_then(|v| v["after"]["role"].as_str().and_then(|r| r.parse::<Role>().ok()));
+                let detail = json();
+                let role =
+                    detail.as_ref().and_then(|v| v["after"]["role"].as_str().and_then(|r| r.parse::<Role>().ok()));
                 match (id_in(subject, "user:"), role) {
-                    (Some(user), Some(role)) => self.roles.insert(user, role).is_none() || action == "user-role",
+                    (Some(user), Some(role)) => {
+                        if action == "user-add" {
+                            let set = detail.as_ref().and_then(|v| v["password_sha256"].as_str().map(str::to_string));
+                            self.passwords.insert(user, (id, set));
+                        }
+                        self.roles.insert(user, role).is_none() || action == "user-role"
+                    }
+                    _ => false,
+                }
+            }
+            "user-password" => match id_in(subject, "user:") {
+                Some(user) => {
+                    let set = json().and_then(|v| v["password_sha256"].as_str().map(str::to_string));
+                    self.passwords.insert(user, (id, set));
+                    true
+                }
+                None => false,
+            },
+            "session-start" => {
+                let digest = json().and_then(|v| v["token_sha256"].as_str().map(str::to_string));
+                match (id_in(subject, "user:"), digest) {
+                    (Some(user), Some(digest)) => self.sessions.insert(digest, user).is_none(),
                     _ => false,
                 }
             }
@@ -276,7 +306,8 @@ impl Db<'_> {
         checks.push(self.requests_check(&changes)?);
         checks.push(self.roles_check(&changes)?);
         checks.push(self.policy_check(&changes)?);
-        let share = micros(started) / 4;
+        checks.push(self.access_check(&changes)?);
+        let share = micros(started) / 5;
         for check in &mut checks[3..] {
             check.micros = share;
         }
@@ -355,6 +386,48 @@ impl Db<'_> {
                     format!("user {username} is {role}, but the audit trail made them {}", recorded.code()),
                 ),
                 Some(_) => {}
+            }
+        }
+        Ok(check)
+    }
+
+    /// Every stored password hash is the one the last audited change set,
+    /// and every command-line sitting has the audit record of its start: a
+    /// hash or a sitting written into the file outside the desk would sign
+    /// someone in as another person.
+    fn access_check(&self, changes: &Changes) -> Result<Check> {
+        use sha2::Digest;
+        let mut check = Check::passed("the audit trail accounts for every password and command-line session");
+        let digests_from: i64 = self.meta("password_digests_from")?.and_then(|v| v.parse().ok()).unwrap_or(i64::MAX);
+        let mut statement = self.conn.prepare("SELECT id, username, password_hash FROM users ORDER BY id")?;
+        let mut rows = statement.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, username, hash): (i64, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let stored = hash.map(|h| crate::domain::audit::hex(&sha2::Sha256::digest(h.as_bytes())));
+            match (changes.passwords.get(&id), stored) {
+                (Some((_, Some(recorded))), stored) if stored.as_ref() != Some(recorded) => note(
+                    &mut check,
+                    format!(
+                        "user {username}'s password is not the one its audited changes set (changed outside the desk)"
+                    ),
+                ),
+                (Some((record, None)), Some(_)) if *record >= digests_from => note(
+                    &mut check,
+                    format!("user {username} has a password no audited change set (written outside the desk)"),
+                ),
+                _ => {}
+            }
+        }
+        for (digest, user) in self.cli_session_owners()? {
+            if changes.sessions.get(&digest) != Some(&user) {
+                note(
+                    &mut check,
+                    format!(
+                        "a command-line session of user {user} (token digest {}…) has no audit record of its start \
+                         (written outside the desk)",
+                        &digest[..digest.len().min(12)]
+                    ),
+                );
             }
         }
         Ok(check)

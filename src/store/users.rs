@@ -29,6 +29,9 @@ pub struct CliSession {
     pub started: DateTime<Utc>,
     pub last_used: DateTime<Utc>,
     pub ended: bool,
+    /// Whether the audit trail records its start (a row written into the
+    /// file outside the desk has no such record).
+    pub audited: bool,
 }
 
 /// What signing in needs: the stored hash and the lock state.
@@ -147,27 +150,53 @@ impl Db<'_> {
     }
 
     /// A command-line sitting begun, by its token's digest.
-    pub fn insert_cli_session(&self, token_sha256: &str, user: UserId, now: DateTime<Utc>) -> Result<()> {
+    /// `audit_id` is the audit record of its start, which holds the digest.
+    pub fn insert_cli_session(
+        &self,
+        token_sha256: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        audit_id: i64,
+    ) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
+                "INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at, audit_id)
+                 VALUES (?1, ?2, ?3, ?3, ?4)",
             )?
-            .execute(params![token_sha256, user, now])?;
+            .execute(params![token_sha256, user, now, audit_id])?;
         Ok(())
     }
 
     /// A sitting by its token's digest: who, when begun, when last used,
-    /// whether ended.
+    /// whether ended, and whether the audit record it points at is the
+    /// record of its start (by its person, holding its digest).
     pub fn cli_session(&self, token_sha256: &str) -> Result<Option<CliSession>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT user_id, started_at, last_used_at, ended_at IS NOT NULL FROM cli_sessions WHERE token_sha256 = ?1",
+                "SELECT s.user_id, s.started_at, s.last_used_at, s.ended_at IS NOT NULL,
+                        coalesce(a.user_id = s.user_id AND a.action = 'session-start'
+                                 AND instr(a.detail, s.token_sha256) > 0, 0)
+                 FROM cli_sessions s LEFT JOIN audit_log a ON a.id = s.audit_id
+                 WHERE s.token_sha256 = ?1",
             )?
             .query_row([token_sha256], |row| {
-                Ok(CliSession { user: row.get(0)?, started: row.get(1)?, last_used: row.get(2)?, ended: row.get(3)? })
+                Ok(CliSession {
+                    user: row.get(0)?,
+                    started: row.get(1)?,
+                    last_used: row.get(2)?,
+                    ended: row.get(3)?,
+                    audited: row.get(4)?,
+                })
             })
             .optional()?)
+    }
+
+    /// Every sitting's digest and person, for `verify`.
+    pub(super) fn cli_session_owners(&self) -> Result<Vec<(String, i64)>> {
+        let mut statement = self.conn.prepare("SELECT token_sha256, user_id FROM cli_sessions ORDER BY started_at")?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Ends every sitting of a person (their password changed, or they were

@@ -692,7 +692,10 @@ impl Account {
         let gallons = |g: Option<u64>| g.map_or("—".to_string(), |g| format!("{} gal", thousands(g)));
         let summary = row![
             labelled("Months shown", text(self.chart.months.len().to_string())),
-            labelled("Usual: 12 months before the latest (dashed green line)", text(gallons(self.chart.average))),
+            labelled(
+                "Usual: median of the 12 bills before the latest (dashed green line)",
+                text(gallons(self.chart.usual))
+            ),
             labelled("Sewer cap (solid red line)", text(gallons(overview.sewer_cap_gal))),
             labelled(
                 "Estimated reads (amber bars marked est.)",

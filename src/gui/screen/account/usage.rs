@@ -1,5 +1,5 @@
-//! Usage: 24 months of consumption as bars, with the 12-month average and
-//! the sewer cap drawn across them.
+//! Usage: 24 months of consumption as bars, with the usual use (the median
+//! of the 12 bills before the latest) and the sewer cap drawn across them.
 
 use iced::widget::canvas::{self, Frame, Geometry, Path, Stroke, Text};
 use iced::{Color, Point, Rectangle, Renderer, Size, Theme, mouse};
@@ -19,10 +19,11 @@ pub struct Month {
 #[derive(Debug, Default)]
 pub struct UsageChart {
     pub months: Vec<Month>,
-    /// The usual use the latest month is set against: the average of the
-    /// 12 months before it (fewer for a newer account), never the latest
-    /// itself, so a spike does not raise the line it is compared with.
-    pub average: Option<u64>,
+    /// The usual use the latest month is set against, as "Explain this
+    /// bill" says it: the median of the 12 bills before it (fewer for a
+    /// newer account), never the latest itself, so a spike does not raise
+    /// the line it is compared with.
+    pub usual: Option<u64>,
     pub sewer_cap: Option<u64>,
 }
 
@@ -38,15 +39,9 @@ impl UsageChart {
                 estimated: b.current_read.kind == crate::domain::reads::ReadKind::Estimated,
             })
             .collect();
-        let average = latest_average(&months);
-        UsageChart { months, average, sewer_cap }
+        let usual = bills.first().and_then(|latest| crate::desk::explain::usual_use(latest, bills)).map(|(u, _)| u);
+        UsageChart { months, usual, sewer_cap }
     }
-}
-
-/// The average of the 12 months before the latest (fewer for a newer account).
-fn latest_average(months: &[Month]) -> Option<u64> {
-    let recent: Vec<u64> = months.iter().rev().skip(1).take(12).map(|m| m.gallons).collect();
-    (!recent.is_empty()).then(|| recent.iter().sum::<u64>() / recent.len() as u64)
 }
 
 impl<Message> canvas::Program<Message> for UsageChart {
@@ -73,7 +68,7 @@ fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
     let (left, bottom, top) = (76.0, 22.0, 8.0);
     let plot_height = (frame.height() - bottom - top).max(1.0);
     let plot_width = (frame.width() - left - 8.0).max(1.0);
-    let highest = chart.months.iter().map(|m| m.gallons).chain(chart.sewer_cap).chain(chart.average).max().unwrap_or(0);
+    let highest = chart.months.iter().map(|m| m.gallons).chain(chart.sewer_cap).chain(chart.usual).max().unwrap_or(0);
     // Round the scale up to a whole thousand gallons so the axis reads simply.
     let scale = (highest.div_ceil(1_000).max(1) * 1_000) as f32;
     let y = |gallons: u64| top + plot_height * (1.0 - gallons as f32 / scale);
@@ -129,7 +124,7 @@ fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
         }
     }
     // The two lines differ in their stroke as well as their colour: the
-    // average dashed, the cap solid.
+    // usual dashed, the cap solid.
     let across = |frame: &mut Frame, gallons: u64, color: Color, dashed: bool| {
         let at = y(gallons);
         let stroke = Stroke::default().with_width(2.0).with_color(color);
@@ -140,32 +135,10 @@ fn draw(chart: &UsageChart, frame: &mut Frame, theme: &Theme) {
         };
         frame.stroke(&Path::line(Point::new(left, at), Point::new(left + plot_width, at)), stroke);
     };
-    if let Some(average) = chart.average {
-        across(frame, average, palette.success.base.color, true);
+    if let Some(usual) = chart.usual {
+        across(frame, usual, palette.success.base.color, true);
     }
     if let Some(cap) = chart.sewer_cap {
         across(frame, cap, palette.danger.base.color, false);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn months(gallons: &[u64]) -> Vec<Month> {
-        gallons.iter().map(|&g| Month { label: String::new(), gallons: g, estimated: false }).collect()
-    }
-
-    #[test]
-    fn the_average_is_of_the_twelve_months_before_the_latest() {
-        // Oldest first: twelve months at 1,000 gal, eleven at 5,000, then a spike of 32,552.
-        let mut gallons = vec![1_000; 12];
-        gallons.extend([5_000; 11]);
-        gallons.push(32_552);
-        // One month at 1,000 and eleven at 5,000: the spike is left out.
-        assert_eq!(latest_average(&months(&gallons)), Some(4_666));
-        assert_eq!(latest_average(&months(&[3_000, 4_000])), Some(3_000));
-        assert_eq!(latest_average(&months(&[3_000])), None, "nothing before the only month");
-        assert_eq!(latest_average(&[]), None);
     }
 }
