@@ -11,6 +11,7 @@ pub mod clock;
 pub mod files;
 pub mod focus;
 pub mod keys;
+pub mod layout;
 pub mod screen;
 pub mod theme;
 pub mod widget;

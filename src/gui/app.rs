@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use iced::event;
-use iced::widget::{button, column, container, operation, progress_bar, row, rule, space, stack, text};
+use iced::widget::{button, column, container, operation, progress_bar, row, rule, scrollable, space, stack, text};
 use iced::{Center, Element, Fill, Subscription, Task, Theme};
 
 use super::backend::Backend;
@@ -586,15 +586,19 @@ impl Workspace {
         task.map(Message::Account)
     }
 
+    /// The workspace for the room the window has (see [`super::layout`]).
     fn view(&self) -> Element<'_, Message> {
+        super::layout::fitted(move || self.view_fitted())
+    }
+
+    fn view_fitted(&self) -> Element<'_, Message> {
+        let (compact, narrow) = (super::layout::compact(), super::layout::narrow());
         let actor = &self.session.actor;
         let approver = matches!(actor.role, Role::Supervisor | Role::Manager);
         let nav = |label: &'static str, selected: bool, message: Message| {
             button(text(label)).action(message).style(theme::tab(selected)).padding([4, 10])
         };
-        let top = row![
-            text("Utility Desk").size(18),
-            space().width(16),
+        let navigation = row![
             nav("Search", matches!(self.page, Page::Search), Message::ShowSearch),
             nav(
                 if approver { "Approvals" } else { "My requests" },
@@ -609,28 +613,41 @@ impl Workspace {
         .push(
             matches!(actor.role, Role::Admin | Role::Manager)
                 .then(|| nav("Administration", matches!(self.page, Page::Admin(_)), Message::ShowAdmin)),
-        )
-        .push(
-            // What is left of the bar, right-aligned; on a narrow window a
-            // Manager's (the longest bar) wraps onto a second line.
-            container(
-                row![
-                    text(format!("{} · {}", actor.username, actor.role.short())).style(theme::muted),
-                    // Whose clock the times on screen are read on.
-                    text(format!("times in {}", super::clock::abbreviation(Utc::now()))).style(theme::muted),
-                    button(text("Lock  Ctrl+L")).action(Message::Lock).style(button::text),
-                    button(text("Sign out  Alt+Q")).action(Message::SignOut).style(button::text),
-                    key_hint("F1", "keys"),
-                ]
+        );
+        let who = text(format!("{} · {}", actor.username, actor.role.short())).style(theme::muted);
+        // Whose clock the times on screen are read on.
+        let zone = text(format!("times in {}", super::clock::abbreviation(Utc::now()))).style(theme::muted);
+        let lock = button(text("Lock  Ctrl+L")).action(Message::Lock).style(button::text);
+        let sign_out = button(text("Sign out  Alt+Q")).action(Message::SignOut).style(button::text);
+        let top: Element<'_, Message> = if narrow {
+            // The name of the program gives its room to the buttons, which
+            // wrap; who is signed in and whose clock go on a line below.
+            column![
+                navigation.push(lock).push(sign_out).push(key_hint("F1", "keys")).spacing(8).align_y(Center).wrap(),
+                row![who, zone].spacing(12).wrap(),
+            ]
+            .spacing(4)
+            .into()
+        } else {
+            row![text("Utility Desk").size(18), space().width(16)]
+                .push(navigation.spacing(8).align_y(Center))
+                .push(
+                    // What is left of the bar, right-aligned; on a narrow
+                    // window a Manager's (the longest bar) wraps onto a
+                    // second line.
+                    container(
+                        row![who, zone, lock, sign_out, key_hint("F1", "keys")]
+                            .spacing(8)
+                            .align_y(Center)
+                            .wrap()
+                            .align_x(iced::Right),
+                    )
+                    .align_right(Fill),
+                )
                 .spacing(8)
                 .align_y(Center)
-                .wrap()
-                .align_x(iced::Right),
-            )
-            .align_right(Fill),
-        )
-        .spacing(8)
-        .align_y(Center);
+                .into()
+        };
         let page: Element<'_, Message> = match &self.page {
             Page::Search => self.search.view().map(Message::Search),
             Page::Account(account) => account.view(actor).map(Message::Account),
@@ -639,7 +656,17 @@ impl Workspace {
             Page::Work(work) => work.view(actor).map(Message::Work),
             Page::Reports(reports) => reports.view().map(Message::Reports),
         };
-        column![container(top).padding([6, 12]), rule::horizontal(1), container(page).padding(12).height(Fill)].into()
+        if compact {
+            // One column that scrolls as a whole: the panes inside take
+            // their content's height (see `layout`).
+            scrollable(column![container(top).padding([6, 12]), rule::horizontal(1), container(page).padding(12)])
+                .spacing(6)
+                .height(Fill)
+                .into()
+        } else {
+            column![container(top).padding([6, 12]), rule::horizontal(1), container(page).padding(12).height(Fill)]
+                .into()
+        }
     }
 }
 

@@ -322,8 +322,8 @@ impl Operation for MoveNth {
     }
 }
 
-/// Finds the focused widget's bounds and the pane it scrolls in, then
-/// scrolls that pane if the widget is not shown whole.
+/// Finds the focused widget's bounds and the innermost pane around it that
+/// can scroll, then scrolls that pane if the widget is not shown whole.
 #[derive(Default)]
 struct FindFocused {
     seen: usize,
@@ -358,8 +358,10 @@ impl Operation for FindFocused {
     }
 
     fn focusable(&mut self, _id: Option<&Id>, bounds: Rectangle, state: &mut dyn FocusState) {
+        // The innermost pane that scrolls: on a compact window the panes
+        // inside take their content's height, and the page scrolls.
         if state.is_focused()
-            && let Some(pane) = self.panes.last()
+            && let Some(pane) = self.panes.iter().rev().find(|p| p.content.height > p.bounds.height + 0.5)
         {
             self.found = Some(Found { focused: bounds, pane: *pane });
         }

@@ -622,36 +622,36 @@ impl Account {
             )
         });
         // The most used first. They take what the tabs leave and wrap onto
-        // a second line, right-aligned, on a narrow window.
-        let tabs = tabs.push(
-            container(
-                row![
-                    button(text("Issue credit  Alt+C"))
-                        .action_maybe(self.credit.is_none().then_some(Message::OpenCredit))
-                        .id(CREDIT_BUTTON),
-                    button(text("Log contact  Alt+L"))
-                        .style(button::secondary)
-                        .action_maybe(self.contact.is_none().then_some(Message::OpenContact))
-                        .id(CONTACT_BUTTON),
-                    button(text("Order  Alt+W"))
-                        .style(button::secondary)
-                        .action_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm))
-                        .id(ORDER_BUTTON),
-                    button(text("Statement  Alt+S"))
-                        .style(button::secondary)
-                        .action_maybe(self.statement.is_none().then_some(Message::OpenStatement))
-                        .id(STATEMENT_BUTTON),
-                    button(text("Letter  Alt+K"))
-                        .style(button::secondary)
-                        .action_maybe(self.letter.is_none().then_some(Message::OpenLetter))
-                        .id(LETTER_BUTTON),
-                ]
-                .spacing(6)
-                .wrap()
-                .align_x(iced::Right),
-            )
-            .align_right(Fill),
-        );
+        // a second line, right-aligned, on a narrow window; compact, the
+        // tabs wrap too, and the actions go on lines of their own.
+        let actions = row![
+            button(text("Issue credit  Alt+C"))
+                .action_maybe(self.credit.is_none().then_some(Message::OpenCredit))
+                .id(CREDIT_BUTTON),
+            button(text("Log contact  Alt+L"))
+                .style(button::secondary)
+                .action_maybe(self.contact.is_none().then_some(Message::OpenContact))
+                .id(CONTACT_BUTTON),
+            button(text("Order  Alt+W"))
+                .style(button::secondary)
+                .action_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm))
+                .id(ORDER_BUTTON),
+            button(text("Statement  Alt+S"))
+                .style(button::secondary)
+                .action_maybe(self.statement.is_none().then_some(Message::OpenStatement))
+                .id(STATEMENT_BUTTON),
+            button(text("Letter  Alt+K"))
+                .style(button::secondary)
+                .action_maybe(self.letter.is_none().then_some(Message::OpenLetter))
+                .id(LETTER_BUTTON),
+        ]
+        .spacing(6)
+        .wrap();
+        let tabs: Element<'_, Message> = if crate::gui::layout::narrow() {
+            column![tabs.wrap(), actions].spacing(6).into()
+        } else {
+            tabs.push(container(actions.align_x(iced::Right)).align_right(Fill)).into()
+        };
         let body: Element<'_, Message> = match self.tab {
             Tab::Activity => activity(overview, self.chosen_entry),
             Tab::Bills => self.bills.view(&overview.bills).map(Message::Bills),
@@ -703,7 +703,10 @@ impl Account {
             ),
         ]
         .spacing(32);
-        column![summary, canvas(&self.chart).width(Fill).height(Fill)].spacing(10).into()
+        // Compact, the whole page scrolls and the chart keeps a height of
+        // its own (a filled height there would be none).
+        let height = if crate::gui::layout::compact() { iced::Length::Fixed(260.0) } else { Fill };
+        column![summary.wrap(), canvas(&self.chart).width(Fill).height(height)].spacing(10).into()
     }
 }
 

@@ -4,7 +4,7 @@
 //! requests and what became of them; a pending one can be withdrawn.
 
 use chrono::Utc;
-use iced::widget::{Id, button, column, container, operation, row, rule, scrollable, text, text_input};
+use iced::widget::{Id, button, column, container, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Font, Task};
 
 use super::super::app::Shortcut;
@@ -306,7 +306,7 @@ impl Approvals {
                 .style(theme::muted)
                 .into()
         } else {
-            scrollable(list).spacing(6).height(Fill).into()
+            list.into()
         };
         let mut detail = column![].spacing(8).width(Fill);
         if let Some(notice) = &self.notice {
@@ -320,20 +320,12 @@ impl Approvals {
         }
         column![
             text(title).size(18),
-            row![
-                column![
-                    text_input("Filter (Alt+F): account number, name or action", &self.filter)
-                        .id(FILTER)
-                        .on_input(Message::Filter)
-                        .padding(6),
-                    list
-                ]
-                .spacing(6)
-                .width(420),
-                rule::vertical(1),
-                scrollable(detail).spacing(6).height(Fill)
-            ]
-            .spacing(12)
+            text_input("Filter (Alt+F): account number, name or action", &self.filter)
+                .id(FILTER)
+                .on_input(Message::Filter)
+                .padding(6)
+                .width(if crate::gui::layout::narrow() { Fill } else { iced::Length::Fixed(420.0) }),
+            crate::gui::layout::split(list, 420, detail)
         ]
         .spacing(8)
         .into()
@@ -356,7 +348,8 @@ impl Approvals {
                 labelled("Age", text(format!("{} business days", request.age_business_days))),
                 labelled("Status", text(r.status.clone())),
             ]
-            .spacing(24),
+            .spacing(24)
+            .wrap(),
             labelled("Why it needs approval", text(r.reason.clone())),
         ]
         .spacing(10);
@@ -375,7 +368,8 @@ impl Approvals {
                         button(text("Open account  Alt+O")).action(Message::OpenAccount(r.account_id)),
                     ]
                     .spacing(24)
-                    .align_y(Center),
+                    .align_y(Center)
+                    .wrap(),
                 )
                 .padding(10)
                 .style(theme::panel),

@@ -320,7 +320,8 @@ impl ComplaintPanel {
                 ),
                 labelled("With", text(with)),
             ]
-            .spacing(20),
+            .spacing(20)
+            .wrap(),
             labelled("Account", text(format!("{} · {}", c.account_number, c.customer))),
             labelled("What was said", text(c.summary.clone())),
         ]

@@ -376,7 +376,8 @@ impl DisputePanel {
                 labelled("Recorded", text(format!("{} by {}", crate::gui::clock::day(d.opened_at), d.opened_by))),
                 labelled("Complaint", text(d.complaint_id.map_or_else(|| "—".to_string(), |c| format!("#{c}")))),
             ]
-            .spacing(20),
+            .spacing(20)
+            .wrap(),
         ]
         .spacing(10)
         .width(Fill);

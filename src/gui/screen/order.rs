@@ -358,7 +358,8 @@ impl OrderPanel {
                 labelled("Drafted", text(format!("{} by {}", crate::gui::clock::day(o.created_at), o.created_by))),
                 labelled("Complaint", text(o.complaint_id.map_or_else(|| "—".to_string(), |c| format!("#{c}")))),
             ]
-            .spacing(20),
+            .spacing(20)
+            .wrap(),
         ]
         .spacing(10)
         .width(Fill);

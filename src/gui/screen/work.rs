@@ -9,7 +9,7 @@ mod report;
 use std::path::PathBuf;
 
 use chrono::{Datelike, Utc};
-use iced::widget::{Id, button, column, operation, row, rule, scrollable, text, text_input};
+use iced::widget::{Id, button, column, operation, row, text, text_input};
 use iced::{Center, Element, Fill, Font, Task};
 
 use super::complaint::{self, ComplaintPanel, due_text};
@@ -537,9 +537,14 @@ impl Work {
             .id(FIND)
             .on_input(Message::FindTyped)
             .on_submit(Message::Find)
-            .padding(5)
-            .width(300);
-        let mut page = column![row![tabs, iced::widget::space().width(Fill), find].align_y(Center)].spacing(10);
+            .padding(5);
+        // Narrow, the tabs wrap and the find field goes under them.
+        let top: Element<'_, Message> = if crate::gui::layout::narrow() {
+            column![tabs.wrap(), find].spacing(6).into()
+        } else {
+            row![tabs, iced::widget::space().width(Fill), find.width(300)].align_y(Center).into()
+        };
+        let mut page = column![top].spacing(10);
         if let Some(notice) = &self.notice {
             page = page.push(widget::notice(notice));
         }
@@ -612,13 +617,13 @@ impl Work {
             };
             text(empty).style(theme::muted).into()
         } else {
-            scrollable(list).spacing(6).height(Fill).into()
+            list.into()
         };
         let detail: Element<'_, Message> = match &self.panel {
-            Some(panel) => scrollable(panel.view(actor, true).map(Message::Complaint)).spacing(6).height(Fill).into(),
+            Some(panel) => panel.view(actor, true).map(Message::Complaint),
             None => text("Choose an item (↑ ↓) to work it here.").style(theme::muted).into(),
         };
-        row![column![list].width(440), rule::vertical(1), detail].spacing(12).into()
+        crate::gui::layout::split(list, 440, detail)
     }
 
     fn orders_view(&self, actor: &Actor) -> Element<'_, Message> {
@@ -636,10 +641,10 @@ impl Work {
             list = list.push(order::order_line(o, i == self.selected && !self.left, Message::Select(i)));
         }
         let detail: Element<'_, Message> = match &self.order {
-            Some(panel) => scrollable(panel.view(actor, true).map(Message::Order)).spacing(6).height(Fill).into(),
+            Some(panel) => panel.view(actor, true).map(Message::Order),
             None => text("Choose an order (↑ ↓) to work it here.").style(theme::muted).into(),
         };
-        row![column![scrollable(list).spacing(6).height(Fill)].width(440), rule::vertical(1), detail].spacing(12).into()
+        crate::gui::layout::split(list, 440, detail)
     }
 }
 

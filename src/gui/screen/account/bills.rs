@@ -1,7 +1,7 @@
 //! Bills: the list on the left (↑ ↓ to choose), the chosen bill itemized on
 //! the right with its reads and rate lines, and "Explain this bill".
 
-use iced::widget::{button, column, container, row, rule, scrollable, text};
+use iced::widget::{button, column, container, row, rule, text};
 use iced::{Center, Element, Fill, Font, Task};
 
 use super::find_bill;
@@ -123,13 +123,7 @@ impl Bills {
             .selected
             .and_then(|id| find_bill(bills, id))
             .map(|b| text(format!("Bill {} · due {}", b.id, b.due_date)).size(13).style(theme::muted));
-        row![
-            scrollable(list).spacing(6).width(340).height(Fill),
-            rule::vertical(1),
-            column![summary, scrollable(detail).spacing(6).height(Fill)].spacing(6).width(Fill),
-        ]
-        .spacing(12)
-        .into()
+        crate::gui::layout::split(list, 340, column![summary, detail].spacing(6).width(Fill))
     }
 
     /// The bill's lines, and its explanation against the account's other `bills`.
@@ -145,15 +139,15 @@ impl Bills {
             .spacing(8)
         };
         let lines = bill.lines.iter().fold(column![].spacing(3), |list, l| {
-            list.push(
+            list.push(crate::gui::layout::table_line(
+                text(l.line.description.clone()).width(Fill),
                 row![
-                    text(l.line.description.clone()).width(Fill),
                     text(format!("{} {}", l.line.quantity, l.line.unit)).font(Font::MONOSPACE).width(110),
                     text(format!("${}", l.line.rate)).font(Font::MONOSPACE).width(80),
                     money(l.line.amount),
                 ]
                 .spacing(8),
-            )
+            ))
         });
         let mut content = column![
             text(format!("{} to {}", bill.period_start, bill.period_end)).size(18),

@@ -1,7 +1,7 @@
 //! The account's Cases tab: its complaints, disputes, service orders and
 //! contacts, and beside them the one case chosen, worked in its panel.
 
-use iced::widget::{button, column, container, row, rule, scrollable, text};
+use iced::widget::{button, column, row, scrollable, text};
 use iced::{Element, Fill, Font, Task};
 
 use crate::desk::{Actor, Cases, ComplaintView, DeskError, DisputeView, OrderView};
@@ -141,11 +141,9 @@ impl CasesTab {
             Some(CasePanel::Complaint(panel)) => panel.view(actor, false).map(Message::Complaint),
             Some(CasePanel::Dispute(panel)) => panel.view(actor).map(Message::Dispute),
             Some(CasePanel::Order(panel)) => panel.view(actor, false).map(Message::Order),
-            None => return list,
+            None => return scrollable(list).spacing(6).height(crate::gui::layout::pane_height()).into(),
         };
-        row![container(list).width(Fill), rule::vertical(1), scrollable(panel).spacing(6).width(Fill).height(Fill)]
-            .spacing(12)
-            .into()
+        crate::gui::layout::split(list, Fill, panel)
     }
 
     fn list<'a>(&self, cases: &'a Cases) -> Element<'a, Message> {
@@ -235,7 +233,7 @@ impl CasesTab {
         if !cases.orders.is_empty() {
             page = page.push(orders);
         }
-        scrollable(page.push(contacts)).spacing(6).height(Fill).into()
+        page.push(contacts).into()
     }
 }
 

@@ -268,7 +268,7 @@ impl LetterForm {
                     .padding([3, 8]),
             )
         });
-        let mut page = column![text("Letter to the customer").size(18), templates];
+        let mut page = column![text("Letter to the customer").size(18), templates.wrap()];
         if let Some((_, _, kind)) = self.template.map(|i| TEMPLATES[i]) {
             page = page.push(
                 row![

@@ -86,10 +86,14 @@ pub(super) fn header(overview: &Overview) -> Element<'_, Message> {
     ]
     .spacing(24)
     .wrap();
-    container(column![row![who, figures].spacing(16).align_y(Center), reach, chips].spacing(8))
-        .padding(12)
-        .style(theme::band)
-        .into()
+    // Compact, the figures go under the name (beside it the name was
+    // squeezed to nothing) and wrap.
+    let top: Element<'_, Message> = if crate::gui::layout::narrow() {
+        column![who, figures.wrap()].spacing(8).into()
+    } else {
+        row![who, figures].spacing(16).align_y(Center).into()
+    };
+    container(column![top, reach, chips.wrap()].spacing(8)).padding(12).style(theme::band).into()
 }
 
 /// The balance after each entry, the newest first: the account's balance
@@ -112,16 +116,18 @@ pub(super) fn running_balances(now: Money, entries: &[EntryRow]) -> Vec<Money> {
 /// Width of a posting number ("#1234567").
 const POSTING_WIDTH: f32 = 80.0;
 
-pub(super) fn activity(overview: &Overview, chosen: Option<PostingId>) -> Element<'_, Message> {
-    let head = row![
-        text("Date").width(100),
-        text("Posting").width(POSTING_WIDTH),
-        text("What").width(Fill),
-        text("Charges").width(widget::MONEY_WIDTH).align_x(iced::Right),
-        text("Payments, credits").width(widget::MONEY_WIDTH).align_x(iced::Right),
-        text("Balance").width(widget::MONEY_WIDTH + 20.0).align_x(iced::Right),
-    ]
-    .spacing(12);
+pub(super) fn activity<'a>(overview: &'a Overview, chosen: Option<PostingId>) -> Element<'a, Message> {
+    // Narrow, each entry takes two lines: what it was, then its figures.
+    let two_lines = crate::gui::layout::table_line::<Message>;
+    let head = two_lines(
+        row![text("Date").width(100), text("Posting").width(POSTING_WIDTH), text("What").width(Fill)].spacing(12),
+        row![
+            text("Charges").width(widget::MONEY_WIDTH).align_x(iced::Right),
+            text("Payments, credits").width(widget::MONEY_WIDTH).align_x(iced::Right),
+            text("Balance").width(widget::MONEY_WIDTH + 20.0).align_x(iced::Right),
+        ]
+        .spacing(12),
+    );
     let balances = running_balances(overview.account.balance, &overview.entries);
     let rows = overview.entries.iter().zip(balances).fold(column![].spacing(2), |list, (entry, balance)| {
         let (charge, credit) = match entry.side {
@@ -135,15 +141,20 @@ pub(super) fn activity(overview: &Overview, chosen: Option<PostingId>) -> Elemen
         if let Some(by) = entry.reversed_by {
             what.push_str(&format!(" (reversed by {by})"));
         }
-        let line = row![
-            text(entry.effective_on.to_string()).font(Font::MONOSPACE).width(100),
-            text(format!("#{}", entry.posting_id)).font(Font::MONOSPACE).width(POSTING_WIDTH),
-            text(what).width(Fill),
-            charge.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
-            credit.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
-            widget::balance(balance),
-        ]
-        .spacing(12);
+        let line = two_lines(
+            row![
+                text(entry.effective_on.to_string()).font(Font::MONOSPACE).width(100),
+                text(format!("#{}", entry.posting_id)).font(Font::MONOSPACE).width(POSTING_WIDTH),
+                text(what).width(Fill),
+            ]
+            .spacing(12),
+            row![
+                charge.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+                credit.map_or_else(|| text("").width(widget::MONEY_WIDTH), money),
+                widget::balance(balance),
+            ]
+            .spacing(12),
+        );
         // A row is chosen by ↑ ↓, or by Tab and Enter, for Alt+V and Alt+R.
         list.push(
             button(line)
@@ -170,12 +181,19 @@ pub(super) fn activity(overview: &Overview, chosen: Option<PostingId>) -> Elemen
             .action_maybe(can_reverse.then_some(Message::OpenPosting(super::posting::Act::Reverse))),
     ]
     .spacing(8)
-    .align_y(Center);
+    .align_y(Center)
+    .wrap();
     column![
         actions,
-        head.padding(iced::Padding { right: 18.0, left: 4.0, ..iced::Padding::ZERO }),
+        // Past the list's scroll bar, where it has one (not on a compact
+        // window, where the page scrolls).
+        container(head).padding(iced::Padding {
+            right: if crate::gui::layout::compact() { 4.0 } else { 18.0 },
+            left: 4.0,
+            ..iced::Padding::ZERO
+        }),
         rule::horizontal(1),
-        scrollable(rows.padding([0, 4])).spacing(6).height(Fill)
+        scrollable(rows.padding([0, 4])).spacing(6).height(crate::gui::layout::pane_height())
     ]
     .spacing(4)
     .into()
