@@ -81,6 +81,23 @@ pub fn table_line<'a, M: 'a>(said: impl Into<Element<'a, M>>, figures: impl Into
     }
 }
 
+/// A table wider than the window may be (a report's columns): it scrolls
+/// sideways rather than squeeze a column to nothing, as WCAG's reflow
+/// allows for data tables, whose columns carry their meaning. On a wide
+/// window it scrolls down as well.
+pub fn wide_table<'a, M: 'a>(content: impl Into<Element<'a, M>>) -> Element<'a, M> {
+    let bar = scrollable::Scrollbar::default();
+    if compact() {
+        scrollable(content).direction(scrollable::Direction::Horizontal(bar)).spacing(6).into()
+    } else {
+        scrollable(content)
+            .direction(scrollable::Direction::Both { vertical: bar, horizontal: bar })
+            .spacing(6)
+            .height(Fill)
+            .into()
+    }
+}
+
 /// A pane's height: `Fill` on a wide window, where it scrolls on its own;
 /// its content's on a compact one, where the whole page scrolls.
 pub fn pane_height() -> Length {

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, Utc};
-use iced::widget::{Id, button, column, operation, row, scrollable, text, text_input};
-use iced::{Element, Fill, Font, Task};
+use iced::widget::{Id, button, column, operation, row, text, text_input};
+use iced::{Element, Font, Task};
 
 use crate::desk::{Actor, ComplaintsReport, DeskError, MoneyActionsReport, ProductivityReport};
 use crate::documents::reports as csv;
@@ -293,10 +293,12 @@ impl Reports {
                     text_input("Save to… (.csv; the PDF beside it)", &self.save.typed)
                         .id(CSV_PATH)
                         .on_input(Message::CsvPath)
-                        .padding(6),
+                        .padding(6)
+                        .width(320),
                 )
                 .push(button(text("Save CSV  Alt+V")).action(Message::SaveCsv))
-                .push(button(text("Save PDF  Alt+P")).style(button::secondary).action(Message::SavePdf));
+                .push(button(text("Save PDF  Alt+P")).style(button::secondary).action(Message::SavePdf))
+                .wrap();
         let mut page = column![text("Supervisor reports").size(20), kinds, inputs].spacing(10);
         if let Some(notice) = &self.notice {
             page = page.push(widget::notice(notice));
@@ -310,7 +312,7 @@ impl Reports {
             Some(Ran::Complaints(r)) => complaints(r),
             Some(Ran::Productivity(r)) => productivity(r),
         };
-        page.push(scrollable(body).spacing(6).height(Fill)).into()
+        page.push(crate::gui::layout::wide_table(body)).into()
     }
 }
 
@@ -327,7 +329,7 @@ fn money_actions(r: &MoneyActionsReport) -> Element<'_, Message> {
         text("Postings").width(80),
         text("Credited").width(widget::MONEY_WIDTH),
         text("Charged").width(widget::MONEY_WIDTH),
-        text("Approved above limit").width(Fill),
+        text("Approved above limit").width(170),
     ]
     .spacing(8);
     let lines = r.lines.iter().fold(column![head].spacing(2), |list, l| {
@@ -350,7 +352,7 @@ fn money_actions(r: &MoneyActionsReport) -> Element<'_, Message> {
         text("Raised, approved, pending, rejected, withdrawn").width(320),
         text("Asked").width(widget::MONEY_WIDTH),
         text("Approved").width(widget::MONEY_WIDTH),
-        text("Average turnaround").width(Fill),
+        text("Average turnaround").width(170),
     ]
     .spacing(8);
     let requests = r.requests.iter().fold(column![head].spacing(2), |list, q| {
@@ -366,7 +368,7 @@ fn money_actions(r: &MoneyActionsReport) -> Element<'_, Message> {
                 ),
                 money(q.asked),
                 money(q.approved_amount),
-                text(turnaround).width(Fill),
+                text(turnaround).width(170),
             ]
             .spacing(8),
         )
@@ -382,9 +384,13 @@ fn money_actions(r: &MoneyActionsReport) -> Element<'_, Message> {
 }
 
 fn complaints(r: &ComplaintsReport) -> Element<'_, Message> {
-    let head =
-        row![text("Source").width(260), text("Status").width(100), text("Complaints").width(100), text("Overdue")]
-            .spacing(8);
+    let head = row![
+        text("Source").width(260),
+        text("Status").width(100),
+        text("Complaints").width(100),
+        text("Overdue").width(100)
+    ]
+    .spacing(8);
     let rows = r.groups.iter().fold(column![head].spacing(2), |list, g| {
         list.push(
             row![
@@ -409,7 +415,7 @@ fn productivity(r: &ProductivityReport) -> Element<'_, Message> {
         text("closed").width(80),
         text("Orders drafted").width(120),
         text("reviewed").width(90),
-        text("Money actions"),
+        text("Money actions").width(120),
     ]
     .spacing(8);
     let rows = r.lines.iter().fold(column![head].spacing(2), |list, l| {
