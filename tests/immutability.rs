@@ -772,6 +772,14 @@ fn a_session_or_a_password_written_outside_the_desk_signs_nobody_in_and_is_named
     let (_, token) = f.desk.start_cli_session(now(), "car2", "correct horse battery").unwrap();
     assert_eq!(f.desk.resume_cli_session(now(), "car2", &token).unwrap().actor.username, "car2");
     f.assert_verified();
+    // Made young again by its row: its age is what its audit record says.
+    let later = now() + chrono::Duration::hours(11);
+    raw(&mut f, &format!("UPDATE cli_sessions SET started_at = '{0}', last_used_at = '{0}'", later.to_rfc3339()))
+        .unwrap();
+    let aged = f.desk.resume_cli_session(later, "car2", &token);
+    assert!(matches!(aged, Err(DeskError::SessionExpired)), "past the 10-hour lifetime: {aged:?}");
+    let (_, token) = f.desk.start_cli_session(now(), "car2", "correct horse battery").unwrap();
+    assert!(f.desk.resume_cli_session(now(), "car2", &token).is_ok());
 
     // A token of the attacker's choosing, written in as the supervisor's,
     // once with no audit record and once pointing at car2's real one.
@@ -784,7 +792,7 @@ fn a_session_or_a_password_written_outside_the_desk_signs_nobody_in_and_is_named
             "INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at)
                  VALUES ('{}', {supervisor}, '{at}', '{at}');
              INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at, audit_id)
-                 SELECT '{}', {supervisor}, '{at}', '{at}', audit_id FROM cli_sessions WHERE user_id = {car2};",
+                 SELECT '{}', {supervisor}, '{at}', '{at}', audit_id FROM cli_sessions WHERE user_id = {car2} LIMIT 1;",
             hex(forged),
             hex(borrowed),
             at = now().to_rfc3339(),
@@ -822,6 +830,19 @@ fn a_session_or_a_password_written_outside_the_desk_signs_nobody_in_and_is_named
          UPDATE users SET password_hash = password_hash || 'x' WHERE username = 'car2';",
     )
     .unwrap();
+    // The supervisor's account is not opened with car2's password, nor its
+    // password changed with it (which would make the forged one audited).
+    use utility_desk::desk::Channel;
+    let refused = f.desk.login(now(), "supervisor", "correct horse battery");
+    assert!(matches!(&refused, Err(DeskError::SignIn(why)) if why.contains("not set through the desk")), "{refused:?}");
+    let refused = f.desk.change_password(
+        now(),
+        "supervisor",
+        "correct horse battery",
+        "a fresh passphrase",
+        Channel::CommandLine,
+    );
+    assert!(matches!(&refused, Err(DeskError::SignIn(_))), "{refused:?}");
     let report = f.desk.verify().unwrap();
     assert_eq!(failing(&report), [ACCESS]);
     assert_eq!(

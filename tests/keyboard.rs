@@ -681,6 +681,36 @@ fn a_dispute_and_an_order_started_from_an_open_complaint_are_linked_to_it() {
     }
 }
 
+/// The dispute form shows which bill it is on and offers the newest beside
+/// it: a bill chosen earlier on the Bills tab is seen there, and the one
+/// the customer means is chosen instead, by keys.
+#[test]
+fn a_dispute_is_recorded_on_the_bill_chosen_in_its_form_by_keys() {
+    for size in [LAPTOP, TWICE] {
+        let mut w = Window::new(size);
+        w.sign_in("rep3");
+        w.open_first_account();
+        let account = w.app.open_account().unwrap();
+        let bills = Desk::open(&w.path).unwrap().overview(account, Utc::now()).unwrap().bills;
+        let (newest, earlier) = (&bills[0], &bills[1]);
+        w.alt('2');
+        w.press(Named::ArrowDown);
+        w.press(Named::ArrowDown);
+        w.alt('i');
+        assert!(w.sees_part(&format!("Dispute bill {} (", earlier.id)), "on the bill chosen on the tab");
+        let newest_label = format!("{} {}", utility_desk::gui::clock::month(newest.period_end), newest.total);
+        w.tab_to(&newest_label, 80);
+        w.press(Named::Space);
+        assert!(w.sees_part(&format!("Dispute bill {} (", newest.id)), "Space chose the newest instead");
+        w.tab_to("dispute-reason", 12);
+        w.type_text("Customer contests the newest bill's read");
+        w.press(Named::Enter);
+        let cases = Desk::open(&w.path).unwrap().cases(account).unwrap();
+        let dispute = cases.disputes.iter().max_by_key(|d| d.id).expect("the dispute was recorded");
+        assert_eq!(dispute.bill_id, newest.id, "on the bill chosen in the form");
+    }
+}
+
 #[test]
 fn a_late_fee_is_waived_from_the_activity_line_by_keys_alone() {
     // At 100 % and at 200 % text on 1,024×768.

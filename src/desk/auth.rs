@@ -184,7 +184,11 @@ impl Desk {
                 db.end_cli_session(&digest, session.user, now)?;
                 return Ok(Err(DeskError::SessionExpired));
             }
-            let Some(user) = db.user_by_name(username)? else { return Ok(Err(bad_sign_in(None))) };
+            let Some(user) = db.user_by_name(username)? else {
+                let detail = serde_json::json!({ "username": username, "why": "unknown user, with a session" });
+                audit(db, now, None, "login-failed", &format!("login:{}", username.trim()), None, &detail)?;
+                return Ok(Err(bad_sign_in(None)));
+            };
             if user.id != session.user {
                 // Someone else's token under this name: refused and recorded
                 // under the name it was tried for, as a failed sign-in is.
@@ -406,6 +410,22 @@ fn check_password_in(
     let matches = stored.is_some_and(|h| password_matches(password, h));
     db.record_login(user.id, matches, MAX_FAILED_LOGINS)?;
     if matches {
+        // The hash must be the one the last audited change set: one
+        // written into the file beside the desk (and put back afterwards,
+        // where `verify` would not see it) signs nobody in.
+        let audited = match db.audited_password(user.id)? {
+            None => true,
+            Some(digest) => digest == stored.map(sha256_hex),
+        };
+        if !audited {
+            let why = "a password the audit trail does not record";
+            failed(db, now, user, &serde_json::json!({ "username": user.username, "why": why }))?;
+            return Ok(Err(DeskError::SignIn(format!(
+                "{}'s password was not set through the desk (the audit trail records another): \
+                 an Administrator must set it again",
+                user.username
+            ))));
+        }
         return Ok(Ok(true));
     }
     let failures = user.failed_logins + 1;

@@ -80,7 +80,10 @@ fn against_usual(used: u64, usual: u64, count: usize) -> Option<String> {
     let ratio = used as f64 / usual as f64;
     let said = match against(used, usual) {
         Against::TwiceOrMore | Against::High => {
-            let times = if ratio >= 2.0 { format!("{:.0}", ratio) } else { format!("{ratio:.1}") };
+            // Rounded down, so that use just under twice the usual is never
+            // said as "2.0 times" beside "does not reach twice".
+            let times =
+                if ratio >= 2.0 { format!("{:.0}", ratio) } else { format!("{:.1}", (ratio * 10.0).floor() / 10.0) };
             format!("That is about {times} times this home's usual use of {} gallons a bill ({of}).", thousands(usual))
         }
         Against::Low => {

@@ -107,6 +107,13 @@ fn recorded_digest(detail: &str) -> Option<&str> {
     detail.get(at..at + 64)
 }
 
+/// What a record of a password change says it set: `Some(digest)` or
+/// `Some(None)` (no password); `None` if it says nothing (made before
+/// records did).
+fn password_said(detail: &serde_json::Value) -> Option<Option<String>> {
+    detail.get("password_sha256").map(|v| v.as_str().map(str::to_string))
+}
+
 /// What the records of user and policy changes said, in order.
 #[derive(Default)]
 struct Changes {
@@ -124,9 +131,10 @@ struct Changes {
     /// A command-line sitting's token digest to the person whose start the
     /// trail records.
     sessions: HashMap<String, i64>,
-    /// User id to the last record that set their password: its id, and the
-    /// digest of the hash it set (`None` where the record holds none).
-    passwords: HashMap<i64, (i64, Option<String>)>,
+    /// User id to what the last record that set their password said of
+    /// it: the digest of the hash it set, `Some(None)` for none, `None`
+    /// for a record made before records said (migration 0022).
+    passwords: HashMap<i64, Option<Option<String>>>,
 }
 
 impl Changes {
@@ -142,8 +150,7 @@ impl Changes {
                 match (id_in(subject, "user:"), role) {
                     (Some(user), Some(role)) => {
                         if action == "user-add" {
-                            let set = detail.as_ref().and_then(|v| v["password_sha256"].as_str().map(str::to_string));
-                            self.passwords.insert(user, (id, set));
+                            self.passwords.insert(user, detail.as_ref().and_then(password_said));
                         }
                         self.roles.insert(user, role).is_none() || action == "user-role"
                     }
@@ -152,8 +159,7 @@ impl Changes {
             }
             "user-password" => match id_in(subject, "user:") {
                 Some(user) => {
-                    let set = json().and_then(|v| v["password_sha256"].as_str().map(str::to_string));
-                    self.passwords.insert(user, (id, set));
+                    self.passwords.insert(user, json().as_ref().and_then(password_said));
                     true
                 }
                 None => false,
@@ -398,20 +404,19 @@ impl Db<'_> {
     fn access_check(&self, changes: &Changes) -> Result<Check> {
         use sha2::Digest;
         let mut check = Check::passed("the audit trail accounts for every password and command-line session");
-        let digests_from: i64 = self.meta("password_digests_from")?.and_then(|v| v.parse().ok()).unwrap_or(i64::MAX);
         let mut statement = self.conn.prepare("SELECT id, username, password_hash FROM users ORDER BY id")?;
         let mut rows = statement.query([])?;
         while let Some(r) = rows.next()? {
             let (id, username, hash): (i64, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let stored = hash.map(|h| crate::domain::audit::hex(&sha2::Sha256::digest(h.as_bytes())));
             match (changes.passwords.get(&id), stored) {
-                (Some((_, Some(recorded))), stored) if stored.as_ref() != Some(recorded) => note(
+                (Some(Some(Some(recorded))), stored) if stored.as_ref() != Some(recorded) => note(
                     &mut check,
                     format!(
                         "user {username}'s password is not the one its audited changes set (changed outside the desk)"
                     ),
                 ),
-                (Some((record, None)), Some(_)) if *record >= digests_from => note(
+                (Some(Some(None)), Some(_)) => note(
                     &mut check,
                     format!("user {username} has a password no audited change set (written outside the desk)"),
                 ),

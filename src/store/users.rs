@@ -167,16 +167,18 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// A sitting by its token's digest: who, when begun, when last used,
-    /// whether ended, and whether the audit record it points at is the
-    /// record of its start (by its person, holding its digest).
+    /// A sitting by its token's digest: who, when begun (as the audit
+    /// record of its start says, not the row, which could be edited to
+    /// make an old sitting young), when last used, whether ended, and
+    /// whether the audit record it points at is the record of its start
+    /// (by its person, holding its digest).
     pub fn cli_session(&self, token_sha256: &str) -> Result<Option<CliSession>> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT s.user_id, s.started_at, s.last_used_at, s.ended_at IS NOT NULL,
+                "SELECT s.user_id, coalesce(a.at, s.started_at), s.last_used_at, s.ended_at IS NOT NULL,
                         coalesce(a.user_id = s.user_id AND a.action = 'session-start'
-                                 AND instr(a.detail, s.token_sha256) > 0, 0)
+                                 AND json_extract(a.detail, '$.token_sha256') = s.token_sha256, 0)
                  FROM cli_sessions s LEFT JOIN audit_log a ON a.id = s.audit_id
                  WHERE s.token_sha256 = ?1",
             )?
@@ -190,6 +192,25 @@ impl Db<'_> {
                 })
             })
             .optional()?)
+    }
+
+    /// What the last audited change of `user`'s password set: `None` when
+    /// no record says (none made since migration 0022), `Some(None)` when it
+    /// set no password, `Some(Some(digest))` the SHA-256 of the hash it set.
+    pub fn audited_password(&self, user: UserId) -> Result<Option<Option<String>>> {
+        let said: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT json_type(detail, '$.password_sha256'), json_extract(detail, '$.password_sha256')
+                 FROM audit_log WHERE subject = ?1 AND action IN ('user-add', 'user-password')
+                 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([format!("user:{}", user.0)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match said {
+            None | Some((None, _)) => None,
+            Some((Some(_), digest)) => Some(digest),
+        })
     }
 
     /// Every sitting's digest and person, for `verify`.

@@ -353,7 +353,8 @@ impl Account {
                     self.notice = Some(widget::Notice::new("Choose a bill first: Alt+2, then ↓.", ""));
                     return Task::none();
                 };
-                let (form, task) = DisputeForm::new(bill, self.open_complaint());
+                let bills = self.overview.as_ref().map(|o| o.bills.as_slice()).unwrap_or_default();
+                let (form, task) = DisputeForm::new(bill, bills, self.open_complaint());
                 self.close_forms();
                 self.dispute = Some(form);
                 self.notice = None;

@@ -1,5 +1,6 @@
-//! Disputes in the window. [`DisputeForm`] records one on the bill chosen
-//! on the Bills tab (the whole bill or an amount of it); [`DisputePanel`]
+//! Disputes in the window. [`DisputeForm`] records one on a bill (the one
+//! chosen on the Bills tab, or another of the newest it offers; the whole
+//! bill or an amount of it); [`DisputePanel`]
 //! shows one and, for a CAR III and above, resolves it: granted by lowering
 //! a line of the bill or by a credit (under their limits; above them the
 //! adjustment waits for approval and the dispute stays held), or denied.
@@ -35,9 +36,18 @@ fn optional_amount(typed: &str) -> Result<Option<Money>, String> {
     }
 }
 
+/// How many of the newest bills the form offers to choose among.
+pub const BILLS_OFFERED: usize = 6;
+
 /// Records a dispute on a bill.
 pub struct DisputeForm {
-    bill: BillRow,
+    /// The bills it may be on, newest first; the one chosen on the Bills
+    /// tab among them.
+    bills: Vec<BillRow>,
+    /// Which of them it is on: shown, and changed by keys, before it is
+    /// recorded (a form that only named its bill in the title was once
+    /// seen recording on the bill chosen earlier, not the one in mind).
+    chosen: usize,
     amount: String,
     reason: String,
     /// The open complaint it is started from, linked to it.
@@ -48,6 +58,8 @@ pub struct DisputeForm {
 
 #[derive(Debug, Clone)]
 pub enum FormMessage {
+    /// The `n`th of the bills offered.
+    Bill(usize),
     Amount(String),
     Reason(String),
     Next,
@@ -63,10 +75,32 @@ pub enum FormEvent {
 }
 
 impl DisputeForm {
-    pub fn new(bill: BillRow, complaint: Option<i64>) -> (DisputeForm, Task<FormMessage>) {
-        let form =
-            DisputeForm { bill, amount: String::new(), reason: String::new(), complaint, error: None, sending: false };
+    /// On `chosen`, offering it beside the newest of the account's `bills`
+    /// (newest first).
+    pub fn new(chosen: BillRow, bills: &[BillRow], complaint: Option<i64>) -> (DisputeForm, Task<FormMessage>) {
+        let mut offered: Vec<BillRow> = bills.iter().take(BILLS_OFFERED).cloned().collect();
+        let at = match offered.iter().position(|b| b.id == chosen.id) {
+            Some(at) => at,
+            None => {
+                offered.push(chosen);
+                offered.len() - 1
+            }
+        };
+        let form = DisputeForm {
+            bills: offered,
+            chosen: at,
+            amount: String::new(),
+            reason: String::new(),
+            complaint,
+            error: None,
+            sending: false,
+        };
         (form, operation::focus(AMOUNT))
+    }
+
+    /// The bill it is on.
+    pub fn bill(&self) -> &BillRow {
+        &self.bills[self.chosen]
     }
 
     pub fn update(
@@ -76,6 +110,12 @@ impl DisputeForm {
         message: FormMessage,
     ) -> (Task<FormMessage>, Option<FormEvent>) {
         let task = match message {
+            FormMessage::Bill(n) => {
+                if n < self.bills.len() {
+                    self.chosen = n;
+                }
+                Task::none()
+            }
             FormMessage::Amount(typed) => {
                 self.amount = typed;
                 Task::none()
@@ -95,7 +135,7 @@ impl DisputeForm {
                     self.sending = true;
                     self.error = None;
                     let request = DisputeRequest {
-                        bill: self.bill.id,
+                        bill: self.bill().id,
                         amount,
                         reason: self.reason.clone(),
                         complaint: self.complaint,
@@ -127,9 +167,19 @@ impl DisputeForm {
     }
 
     pub fn view(&self) -> Element<'_, FormMessage> {
-        let b = &self.bill;
+        let b = self.bill();
+        let choices =
+            self.bills.iter().enumerate().fold(row![text("Bill")].spacing(4).align_y(Center), |row, (i, bill)| {
+                row.push(
+                    button(text(format!("{} {}", crate::gui::clock::month(bill.period_end), bill.total)).size(13))
+                        .action(FormMessage::Bill(i))
+                        .style(theme::tab(i == self.chosen))
+                        .padding([3, 8]),
+                )
+            });
         let form = column![
             text(format!("Dispute bill {} ({} to {}), total {}", b.id, b.period_start, b.period_end, b.total)).size(18),
+            choices.wrap(),
             text(match self.complaint {
                 Some(complaint) => format!("For complaint #{complaint}: linked to it when recorded."),
                 None => String::new(),
