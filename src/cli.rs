@@ -8,6 +8,7 @@ mod cases;
 mod documents;
 mod history;
 mod import;
+mod jobs;
 mod money;
 mod orders;
 mod rows;
@@ -104,6 +105,31 @@ enum Command {
         /// record must still have that hash. May be given more than once.
         #[arg(long, value_name = "RECORD:HASH")]
         anchor: Vec<crate::store::AuditAnchor>,
+    },
+    /// Copy the whole ledger to FILE while desks keep working (a new file,
+    /// never over one), then verify the copy.
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Make a new ledger at PATH from the backup FILE (never over an
+    /// existing file), then verify it; a backup that does not verify
+    /// restores nothing.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+    },
+    /// Late fees, for the scheduler: `late-fees run`.
+    LateFees {
+        #[command(subcommand)]
+        command: jobs::LateFeesCommand,
+    },
+    /// The May recomputation of sewer caps, for the scheduler.
+    SewerCaps {
+        #[command(subcommand)]
+        command: jobs::SewerCapsCommand,
     },
     /// Write the whole ledger for other accounting tools.
     Export {
@@ -272,6 +298,28 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
                 Err(DeskError::Invalid("verify found problems (listed above)".into()))
             }
         }
+        Some(Command::Backup { file }) => {
+            let desk = open_existing(&path)?;
+            let started = std::time::Instant::now();
+            let (copied, report) = desk.backup_to(&file)?;
+            show::copied(&mut out, "Backed up", &path, &file, copied, &report, started.elapsed())?;
+            if report.passed() {
+                Ok(())
+            } else {
+                Err(DeskError::Invalid(format!(
+                    "the copy at {} was written, but it does not verify (listed above): the ledger itself has \
+                     these problems",
+                    file.display()
+                )))
+            }
+        }
+        Some(Command::Restore { file, to }) => {
+            let started = std::time::Instant::now();
+            let (copied, report) = Desk::restore(&file, &to)?;
+            show::copied(&mut out, "Restored", &file, &to, copied, &report, started.elapsed())
+        }
+        Some(Command::LateFees { command }) => jobs::late_fees(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::SewerCaps { command }) => jobs::sewer_caps(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Export { hledger, sign_in }) => {
             let mut desk = open_existing(&path)?;
             let actor = sign_in.actor(&mut desk, now)?;

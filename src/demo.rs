@@ -276,7 +276,7 @@ pub fn generate(
         let bill_date = end + Days::new(2);
         let due = bill_date + Days::new(crate::desk::PAYMENT_TERMS_DAYS);
         if start.month() == 5 {
-            desk.recompute_sewer_caps(start.year())?;
+            desk.recompute_sewer_caps(&staff.batch, at(start), start.year())?;
         }
         desk.batch(|b| {
             month::simulate_month(

@@ -9,6 +9,7 @@ mod audit_log;
 mod auth;
 mod billing;
 mod cases;
+mod copies;
 mod disputes;
 mod error;
 pub mod explain;

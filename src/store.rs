@@ -73,6 +73,7 @@ macro_rules! authority_used_on_between {
 mod accounts;
 mod approvals;
 mod audit;
+mod backup;
 mod bills;
 mod cases;
 mod checkpoint;
@@ -97,6 +98,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use accounts::{AccountRow, NewAccount, ServiceAccount};
 pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
+pub use backup::Copied;
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow};
 pub use disputes::DisputeRow;
@@ -193,6 +195,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot write the output: {0}")]
     Io(String),
+    /// A copy of the ledger (a backup, a restore) was not made.
+    #[error("the copy {path} was not made: {reason}")]
+    Copy { path: String, reason: String },
     /// The transaction was rolled back whole because an action went wrong
     /// after it had written: a fault in the program, not in the data.
     #[error("nothing was kept: {0} (a fault in this program, not in the data: please report it)")]

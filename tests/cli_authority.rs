@@ -507,6 +507,10 @@ const READ_ONLY: &[&str] = &[
     "letter show",
     "letter list",
     "policy show",
+    // A copy of the ledger, or a new ledger from one: the file itself is
+    // left as it was (whoever can read it can copy it).
+    "backup",
+    "restore",
 ];
 
 /// Every command that acts (or shows what only some roles may see), with
@@ -560,6 +564,8 @@ fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, V
         ("report complaints", s(&["report", "complaints"])),
         ("report productivity", s(&["report", "productivity"])),
         ("letter send", s(&["letter", "send", account, "--template", "high-bill-explanation"])),
+        ("late-fees run", s(&["late-fees", "run"])),
+        ("sewer-caps recompute", s(&["sewer-caps", "recompute", "--year", "2026"])),
         ("session start", s(&["session", "start"])),
         ("session end", s(&["session", "end"])),
     ]

@@ -828,9 +828,21 @@ fn sewer_caps_go_on_the_readings_in_force_and_a_late_correction_offers_their_rec
     };
     // Corrected before May: January used 7,000; the cap averages 5,000.
     f.desk.adjust_bill_by_read(&manager, now(), &correct(january_early.bill, "early", false)).unwrap();
-    f.desk.recompute_sewer_caps(2026).unwrap();
+    assert_eq!(f.desk.recompute_sewer_caps(&manager, now(), 2026).unwrap(), 2, "both households' caps set");
     assert_eq!(cap_now(&mut f, early), Some(5_000), "the cap went on the corrected January");
     assert_eq!(cap_now(&mut f, late), Some(4_000));
+    // The May job run again (the scheduler retried it) sets nothing more;
+    // a representative may not run it; a year not yet begun is refused.
+    assert_eq!(f.desk.recompute_sewer_caps(&manager, now(), 2026).unwrap(), 0, "once per account and year");
+    let car1 = f.staff.car1.clone();
+    assert!(matches!(
+        f.desk.recompute_sewer_caps(&car1, now(), 2026),
+        Err(utility_desk::desk::DeskError::NotPermitted(_))
+    ));
+    assert!(matches!(
+        f.desk.recompute_sewer_caps(&manager, now(), 2027),
+        Err(utility_desk::desk::DeskError::FutureDate { .. })
+    ));
 
     // The late household: February to September billed at 7,000 gallons a
     // month, the sewer capped at 4,000 from May on; then January is corrected.

@@ -224,3 +224,26 @@ pub fn verify(out: &mut impl Write, report: &VerifyReport, elapsed: Duration, as
     }
     Ok(())
 }
+
+/// A copy of the ledger made (`backup`, `restore`) and what verifying it found.
+pub fn copied(
+    out: &mut impl Write,
+    what: &str,
+    from: &std::path::Path,
+    to: &std::path::Path,
+    copied: crate::store::Copied,
+    report: &VerifyReport,
+    elapsed: Duration,
+) -> Result<(), DeskError> {
+    writeln!(
+        out,
+        "{what} {} to {}: {:.1} MB ({} pages) in {:.2} s.",
+        from.display(),
+        to.display(),
+        copied.bytes as f64 / 1e6,
+        copied.pages,
+        elapsed.as_secs_f64()
+    )
+    .map_err(io)?;
+    verify(out, report, elapsed, false)
+}

@@ -147,10 +147,20 @@ impl Desk {
     }
 
     /// Recomputes every open account's sewer cap as of 1 May of `year`, from
-    /// its winter bills; accounts without winter bills keep their cap.
-    /// Returns how many caps were set.
-    pub fn recompute_sewer_caps(&mut self, year: i32) -> Result<u64> {
+    /// its winter bills (the May job: `sewer-caps recompute`); accounts
+    /// without winter bills keep their cap. Once per account and year: run
+    /// again, it sets none. One audit record says who ran it and how many
+    /// caps it set. Returns that count.
+    pub fn recompute_sewer_caps(&mut self, actor: &Actor, now: DateTime<Utc>, year: i32) -> Result<u64> {
+        super::require(actor, crate::domain::user::Duty::PostBills)?;
+        if !(2000..=2100).contains(&year) {
+            return Err(DeskError::Invalid(format!("the year {year} is not one sewer caps are recomputed for")));
+        }
         let on = recompute_date(year);
+        let today = self.today(now);
+        if on > today {
+            return Err(DeskError::FutureDate { what: "sewer-cap recomputation", date: on, today });
+        }
         self.write(|db, _| {
             let mut set = 0;
             for account in db.open_account_ids()? {
@@ -159,6 +169,8 @@ impl Desk {
                     set += u64::from(db.insert_sewer_cap_once(account, on, cap, "winter-average")?);
                 }
             }
+            let detail = serde_json::json!({ "year": year, "effective_on": on, "caps_set": set });
+            audit(db, now, Some(actor), "sewer-caps", &format!("year:{year}"), None, &detail)?;
             Ok(set)
         })
     }
