@@ -5,6 +5,7 @@ mod approvals;
 mod audit;
 mod batch;
 mod cases;
+mod convert;
 mod documents;
 mod history;
 mod import;
@@ -120,6 +121,11 @@ enum Command {
         file: PathBuf,
         #[arg(long, value_name = "PATH")]
         to: PathBuf,
+    },
+    /// Accounts brought in from the utility's old system: `accounts import`.
+    Accounts {
+        #[command(subcommand)]
+        command: convert::AccountsCommand,
     },
     /// Late fees, for the scheduler: `late-fees run`.
     LateFees {
@@ -318,6 +324,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let (copied, report) = Desk::restore(&file, &to)?;
             show::copied(&mut out, "Restored", &file, &to, copied, &report, started.elapsed())
         }
+        Some(Command::Accounts { command }) => convert::accounts(&mut open_existing(&path)?, &mut out, command),
         Some(Command::LateFees { command }) => jobs::late_fees(&mut open_existing(&path)?, &mut out, command),
         Some(Command::SewerCaps { command }) => jobs::sewer_caps(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Export { hledger, sign_in }) => {

@@ -9,6 +9,7 @@ mod audit_log;
 mod auth;
 mod billing;
 mod cases;
+mod conversion;
 mod copies;
 mod disputes;
 mod error;
@@ -49,6 +50,7 @@ pub use cases::{
     Assignee, CASE_CONTACTS, CaseClock, CaseLink, CaseRef, Cases, ComplaintAction, ComplaintView, ContactLogged,
     ContactRequest, Due, NewComplaint,
 };
+pub use conversion::{ConversionReport, ConvertedAccount, RowProblem};
 pub use disputes::{DisputeDecision, DisputeOutcome, DisputeRequest, DisputeView};
 pub use error::DeskError;
 pub use export::ExportSummary;

@@ -95,7 +95,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use accounts::{AccountRow, NewAccount, ServiceAccount};
+pub use accounts::{AccountRow, ConvertedRow, NewAccount, ServiceAccount};
 pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
 pub use backup::Copied;
@@ -136,6 +136,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0020_user_settings", include_str!("store/migrations/0020_user_settings.sql")),
     ("0021_cli_sessions", include_str!("store/migrations/0021_cli_sessions.sql")),
     ("0022_access_commitments", include_str!("store/migrations/0022_access_commitments.sql")),
+    ("0023_conversion", include_str!("store/migrations/0023_conversion.sql")),
 ];
 
 /// The schema version this build writes.

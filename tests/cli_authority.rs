@@ -564,6 +564,7 @@ fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, V
         ("report complaints", s(&["report", "complaints"])),
         ("report productivity", s(&["report", "productivity"])),
         ("letter send", s(&["letter", "send", account, "--template", "high-bill-explanation"])),
+        ("accounts import", s(&["accounts", "import", file])),
         ("late-fees run", s(&["late-fees", "run"])),
         ("sewer-caps recompute", s(&["sewer-caps", "recompute", "--year", "2026"])),
         ("session start", s(&["session", "start"])),

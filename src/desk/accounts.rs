@@ -76,7 +76,16 @@ impl Batch<'_> {
     /// Opens an account, with its customer and (new or existing) premise.
     pub fn open_account(&self, actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> Result<AccountId> {
         super::require(actor, crate::domain::user::Duty::OpenAccounts)?;
-        let today = self.today(now);
+        check_new_account(request, self.today(now))?;
+        self.atomic_checks_first(|db, _| open_account_in(db, actor, now, request, None))
+    }
+}
+
+/// What an account to be opened must be, before the database is asked:
+/// opened by today, named, no card number in its text, a tax id kept to its
+/// last four digits.
+pub(super) fn check_new_account(request: &NewAccountRequest, today: NaiveDate) -> Result<()> {
+    {
         if request.opened_on > today {
             return Err(DeskError::FutureDate { what: "opening", date: request.opened_on, today });
         }
@@ -99,7 +108,7 @@ impl Batch<'_> {
         {
             return Err(DeskError::Invalid("keep only the last four digits of a tax id".into()));
         }
-        self.atomic_checks_first(|db, _| open_account_in(db, actor, now, request))
+        Ok(())
     }
 }
 
@@ -230,7 +239,20 @@ pub(super) fn open_account_row(db: &Db, account: AccountId) -> Result<ServiceAcc
     Ok(row)
 }
 
-fn open_account_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> Result<AccountId> {
+/// Where a converted account came from: its number in the old system and
+/// its bill cycle.
+pub(super) struct Converted<'a> {
+    pub legacy_number: &'a str,
+    pub cycle: u8,
+}
+
+pub(super) fn open_account_in(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    request: &NewAccountRequest,
+    converted: Option<Converted>,
+) -> Result<AccountId> {
     let customer = &request.customer;
     let customer_id = db.insert_customer(
         customer.name.trim(),
@@ -254,8 +276,14 @@ fn open_account_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAcco
         opened_on: request.opened_on,
         deposit: request.deposit,
         services,
+        legacy_number: converted.as_ref().map(|c| c.legacy_number.to_string()),
+        cycle: converted.as_ref().map_or(1, |c| c.cycle),
     })?;
-    let detail = serde_json::json!({ "after": { "number": number, "customer": customer, "premise": request.premise, "services": request.services, "opened_on": request.opened_on } });
+    let detail = serde_json::json!({ "after": {
+        "number": number, "customer": customer, "premise": request.premise, "services": request.services,
+        "opened_on": request.opened_on,
+        "legacy_number": converted.as_ref().map(|c| c.legacy_number), "cycle": converted.as_ref().map(|c| c.cycle),
+    } });
     audit(db, now, Some(actor), "account-open", &format!("account:{account}"), Some(account), &detail)?;
     // A new customer keeps the premise's cap until the next May.
     db.insert_sewer_cap(account, request.opened_on, cap, "premise")?;

@@ -19,6 +19,20 @@ pub struct NewAccount {
     pub opened_on: NaiveDate,
     pub deposit: Money,
     pub services: Services,
+    /// Its number in the utility's old system, if it was brought in.
+    pub legacy_number: Option<String>,
+    /// The bill cycle (read and bill route) it belongs to.
+    pub cycle: u8,
+}
+
+/// An account brought in from the old system, as it was opened: enough to
+/// tell the same row in a file run again from a different one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvertedRow {
+    pub id: AccountId,
+    pub number: AccountNumber,
+    pub name: String,
+    pub meter_number: String,
 }
 
 /// What actions on an account need of it: no customer or address text,
@@ -161,13 +175,49 @@ impl Db<'_> {
     }
 
     /// Inserts the account and its services, and indexes it for search.
+    /// The account brought in under the old system's `legacy` number.
+    pub fn account_by_legacy_number(&self, legacy: &str) -> Result<Option<ConvertedRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.number, c.name, s.meter_number
+                 FROM accounts a JOIN customers c ON c.id = a.customer_id JOIN services s ON s.account_id = a.id
+                 WHERE a.legacy_number = ?1",
+            )?
+            .query_row([legacy], |r| {
+                Ok(ConvertedRow { id: r.get(0)?, number: r.get(1)?, name: r.get(2)?, meter_number: r.get(3)? })
+            })
+            .optional()?)
+    }
+
+    /// Whether an account with service (active or final) reads `meter`.
+    pub fn meter_in_service(&self, meter: &str) -> Result<Option<AccountNumber>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT a.number FROM services s JOIN accounts a ON a.id = s.account_id
+                 WHERE s.meter_number = ?1 AND a.status = 'active' LIMIT 1",
+            )?
+            .query_row([meter], |r| r.get(0))
+            .optional()?)
+    }
+
     pub fn insert_account(&self, new: &NewAccount) -> Result<AccountId> {
         self.conn
             .prepare_cached(
-                "INSERT INTO accounts (number, customer_id, premise_id, status, opened_on, deposit_cents)
-                 VALUES (?1, ?2, ?3, 'active', ?4, ?5)",
+                "INSERT INTO accounts (number, customer_id, premise_id, status, opened_on, deposit_cents,
+                     legacy_number, cycle)
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![new.number, new.customer, new.premise, new.opened_on, new.deposit])?;
+            .execute(params![
+                new.number,
+                new.customer,
+                new.premise,
+                new.opened_on,
+                new.deposit,
+                new.legacy_number,
+                new.cycle
+            ])?;
         let id = AccountId(self.conn.last_insert_rowid());
         let s = &new.services;
         self.conn

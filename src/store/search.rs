@@ -123,6 +123,10 @@ impl Db<'_> {
             found.extend(statement.query_map([&digits], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
         }
         if !trimmed.contains(char::is_whitespace) {
+            // The number in the utility's old system, which customers quote
+            // for years after the conversion.
+            let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE legacy_number = ?1")?;
+            found.extend(statement.query_map([trimmed], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
             let mut statement = self.conn.prepare_cached(
                 "SELECT account_id FROM services WHERE meter_number = ?1 ORDER BY account_id DESC LIMIT 50",
             )?;

@@ -1,0 +1,298 @@
+//! `accounts import FILE.csv --as USER [--dry-run]`: a utility's accounts
+//! from its old system (the columns are in the README and in
+//! `assets/samples/accounts.csv`). The whole file is read and every cell
+//! checked first, each bad one named by its line and column; then every
+//! row against the ledger; only a file with no problem is opened, in one
+//! transaction. Running the same file again opens nothing. Stdout gets the
+//! crosswalk: each legacy number with its new account number.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+use clap::Subcommand;
+use csv::StringRecord;
+
+use super::show::io;
+use super::sign_in::SignIn;
+use crate::desk::{ConvertedAccount, Desk, DeskError, NewAccountRequest, NewCustomer, PremiseChoice};
+use crate::domain::Money;
+use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Bring in the utility's accounts from its old system (Administrators
+    /// and Managers): the whole file is checked first, and nothing is
+    /// written unless every row is good; the same file again opens nothing.
+    Import {
+        #[arg(value_name = "FILE.csv")]
+        file: std::path::PathBuf,
+        /// Check the file against the ledger and say what would be opened,
+        /// writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+}
+
+/// The file's columns, in the order the sample has them; those marked
+/// `true` must have a value in every row.
+pub const COLUMNS: &[(&str, bool)] = &[
+    ("legacy_number", true),
+    ("name", true),
+    ("service_line1", true),
+    ("service_line2", false),
+    ("service_city", true),
+    ("service_state", true),
+    ("service_zip", true),
+    ("mailing_line1", false),
+    ("mailing_line2", false),
+    ("mailing_city", false),
+    ("mailing_state", false),
+    ("mailing_zip", false),
+    ("phone", false),
+    ("email", false),
+    ("tax_id_last4", false),
+    ("meter_number", true),
+    ("meter_size", true),
+    ("meter_dials", true),
+    ("meter_reading", true),
+    ("sewer", true),
+    ("stormwater", true),
+    ("refuse_cart", false),
+    ("refuse_frequency", false),
+    ("emsacare", true),
+    ("cycle", true),
+    ("opened_on", true),
+    ("sewer_cap_gal", true),
+];
+
+/// The most problems named in a refusal.
+const SHOWN_PROBLEMS: usize = 50;
+
+pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand) -> Result<(), DeskError> {
+    let AccountsCommand::Import { file, dry_run, sign_in } = command;
+    let now = Utc::now();
+    let actor = sign_in.actor(desk, now)?;
+    let (lines, accounts) = read(&file)?;
+    if accounts.len() >= 10_000 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {} rows read and checked; checking them against the ledger…",
+            file.display(),
+            accounts.len()
+        );
+    }
+    let problems = desk.check_conversion(&actor, now, &accounts)?;
+    if !problems.is_empty() {
+        let named: Vec<String> =
+            problems.iter().take(SHOWN_PROBLEMS).map(|(row, why)| format!("line {}: {why}", lines[*row])).collect();
+        return Err(DeskError::Invalid(format!(
+            "{} row(s) of {} cannot be converted; nothing was written:\n  {}",
+            problems.len(),
+            file.display(),
+            named.join("\n  ")
+        )));
+    }
+    if dry_run {
+        return writeln!(
+            out,
+            "{}: all {} rows are good (a dry run: nothing was written).",
+            file.display(),
+            accounts.len()
+        )
+        .map_err(io);
+    }
+    if accounts.len() >= 10_000 {
+        let _ = writeln!(std::io::stderr(), "opening {} accounts in one transaction…", accounts.len());
+    }
+    let report = desk.import_accounts(&actor, now, &accounts)?;
+    for (legacy, number) in &report.opened {
+        if let Some(number) = number {
+            writeln!(out, "{legacy} {number}").map_err(io)?;
+        }
+    }
+    writeln!(
+        out,
+        "done: {} accounts opened, {} converted before (the same legacy number, name and meter)",
+        report.opened.len(),
+        report.already
+    )
+    .map_err(io)
+}
+
+/// The file's rows, each as an account to open, with the line it starts on;
+/// refused whole, naming every bad cell by line and column, if any is bad.
+fn read(file: &Path) -> Result<(Vec<usize>, Vec<ConvertedAccount>), DeskError> {
+    let csv = super::rows::CsvFile::read(file, true)?;
+    let headers: Vec<String> = csv.headers.iter().map(|h| h.trim().to_string()).collect();
+    let missing: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).filter(|c| !headers.iter().any(|h| h == c)).collect();
+    let unknown: Vec<&str> =
+        headers.iter().map(String::as_str).filter(|h| !COLUMNS.iter().any(|(c, _)| c == h)).collect();
+    if !missing.is_empty() || !unknown.is_empty() {
+        let mut said = Vec::new();
+        if !missing.is_empty() {
+            said.push(format!("missing column(s): {}", missing.join(", ")));
+        }
+        if !unknown.is_empty() {
+            said.push(format!("unknown column(s): {}", unknown.join(", ")));
+        }
+        return Err(DeskError::Invalid(format!(
+            "{} is not an accounts file ({}); the columns are: {}",
+            file.display(),
+            said.join("; "),
+            COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",")
+        )));
+    }
+    let at: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+    let (mut lines, mut accounts, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    for (line, record) in &csv.records {
+        match record {
+            Err(why) => problems.push(format!("line {line}: {why}")),
+            Ok(record) => match account(record, &at) {
+                Ok(account) => {
+                    lines.push(*line);
+                    accounts.push(account);
+                }
+                Err(bad) => problems.extend(bad.into_iter().map(|why| format!("line {line}, {why}"))),
+            },
+        }
+    }
+    if !problems.is_empty() {
+        let shown: Vec<_> = problems.iter().take(SHOWN_PROBLEMS).cloned().collect();
+        return Err(DeskError::Invalid(format!(
+            "{} problem(s) in {}; nothing was written:\n  {}",
+            problems.len(),
+            file.display(),
+            shown.join("\n  ")
+        )));
+    }
+    if accounts.is_empty() {
+        return Err(DeskError::Invalid(format!("{} has no rows: nothing to convert", file.display())));
+    }
+    Ok((lines, accounts))
+}
+
+/// One row as an account, or every bad cell in it ("column meter_size: ...").
+fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<ConvertedAccount, Vec<String>> {
+    let mut bad = Vec::new();
+    let cell = |column: &str| record.get(at[column]).unwrap_or("").trim().to_string();
+    for (column, required) in COLUMNS {
+        if *required && cell(column).is_empty() {
+            bad.push(format!("column {column}: a value is needed"));
+        }
+        // A spreadsheet formula is data a person typed wrong, not a value.
+        if cell(column).starts_with(['=', '+', '@']) {
+            bad.push(format!("column {column}: \"{}\" looks like a spreadsheet formula", cell(column)));
+        }
+    }
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let optional = |column: &str| Some(cell(column)).filter(|v| !v.is_empty());
+    let mut parsed = |column: &str, what: Result<(), String>| {
+        if let Err(why) = what {
+            bad.push(format!("column {column}: {why}"));
+        }
+    };
+    let mut number = |column: &str, low: u64, high: u64| -> u64 {
+        match cell(column).replace(',', "").parse::<u64>() {
+            Ok(n) if (low..=high).contains(&n) => n,
+            _ => {
+                parsed(column, Err(format!("\"{}\" is not a whole number from {low} to {high}", cell(column))));
+                0
+            }
+        }
+    };
+    let meter_dials = number("meter_dials", 4, 10) as u32;
+    let meter_reading = number("meter_reading", 0, 9_999_999_999);
+    let cycle = number("cycle", 1, 99) as u8;
+    let sewer_cap_gal = number("sewer_cap_gal", 0, 1_000_000);
+    let mut flag = |column: &str| -> bool {
+        match cell(column).to_lowercase().as_str() {
+            "yes" | "y" | "true" | "1" => true,
+            "no" | "n" | "false" | "0" => false,
+            other => {
+                bad.push(format!("column {column}: \"{other}\" is not yes or no"));
+                false
+            }
+        }
+    };
+    let (sewer, stormwater, emsacare) = (flag("sewer"), flag("stormwater"), flag("emsacare"));
+    let meter_size = cell("meter_size").parse::<MeterSize>().map_err(|e| bad.push(format!("column meter_size: {e}")));
+    let refuse = match (optional("refuse_cart"), optional("refuse_frequency")) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err("column refuse_frequency: a pick-up frequency needs a refuse_cart".to_string()),
+        (Some(cart), frequency) => {
+            match (cart.parse::<CartSize>(), frequency.as_deref().unwrap_or("weekly").parse::<PickupFrequency>()) {
+                (Ok(cart), Ok(frequency)) => Ok(Some(Refuse { cart, frequency })),
+                (Err(e), _) => Err(format!("column refuse_cart: {e}")),
+                (_, Err(e)) => Err(format!("column refuse_frequency: {e}")),
+            }
+        }
+    }
+    .map_err(|why| bad.push(why));
+    let opened_on =
+        crate::domain::dates::parse_day(&cell("opened_on")).map_err(|e| bad.push(format!("column opened_on: {e}")));
+    let address = |prefix: &str| Address {
+        line1: cell(&format!("{prefix}_line1")),
+        line2: optional(&format!("{prefix}_line2")),
+        city: cell(&format!("{prefix}_city")),
+        state: cell(&format!("{prefix}_state")).to_uppercase(),
+        zip: cell(&format!("{prefix}_zip")),
+    };
+    let service = address("service");
+    let mailing_given =
+        ["mailing_line1", "mailing_city", "mailing_state", "mailing_zip"].map(|c| optional(c).is_some());
+    let mailing = if mailing_given.iter().all(|given| !given) {
+        service.clone()
+    } else if mailing_given.iter().all(|given| *given) {
+        address("mailing")
+    } else {
+        bad.push(
+            "columns mailing_*: a mailing address needs line1, city, state and zip (or all blank: the service address)"
+                .into(),
+        );
+        service.clone()
+    };
+    for (column, value) in [("service_state", &service.state), ("mailing_state", &mailing.state)] {
+        if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_alphabetic()) {
+            bad.push(format!("column {column}: \"{value}\" is not a two-letter state"));
+        }
+    }
+    let (Ok(meter_size), Ok(refuse), Ok(opened_on)) = (meter_size, refuse, opened_on) else {
+        return Err(bad);
+    };
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let opened_on: NaiveDate = opened_on;
+    Ok(ConvertedAccount {
+        legacy_number: cell("legacy_number"),
+        cycle,
+        request: NewAccountRequest {
+            customer: NewCustomer {
+                name: cell("name"),
+                mailing,
+                phone: optional("phone"),
+                email: optional("email"),
+                tax_id_last4: optional("tax_id_last4"),
+            },
+            premise: PremiseChoice::New { address: service, sewer_cap_gal: if sewer { sewer_cap_gal } else { 0 } },
+            opened_on,
+            deposit: Money::ZERO,
+            services: Services {
+                meter_number: cell("meter_number").to_uppercase(),
+                meter_size,
+                meter_dials,
+                sewer,
+                stormwater,
+                refuse,
+                emsacare,
+            },
+            opening_read: meter_reading,
+        },
+    })
+}
