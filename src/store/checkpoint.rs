@@ -30,6 +30,28 @@ const WAKE_AT_PAGES: i32 = 1_000;
 /// size, and fill a nearly full disk part-way).
 const INLINE_AT_PAGES: std::ops::RangeInclusive<i32> = 2_000..=16_000;
 
+/// The longest a writer's own checkpoint, in its commit, waits for readers
+/// and the thread's checkpoint. A reader holding an old snapshot (a backup,
+/// `verify`, a long report) keeps the log from restarting however long one
+/// waits: waiting the whole busy timeout stalled a payment for 10 s during
+/// a backup. The log then grows past its bound until the reader is done.
+const COMMIT_CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Waits a little for a lock (SQLite calls this with how many times it has
+/// already), as `busy_timeout` would, giving up once `limit` has passed.
+fn busy_wait(attempts: i32, limit: std::time::Duration) -> bool {
+    // Short waits first (a commit takes a millisecond or two), then 20 ms.
+    const STEPS_MS: [u64; 6] = [1, 2, 5, 10, 15, 20];
+    let attempts = usize::try_from(attempts).unwrap_or(0);
+    let waited: u64 = STEPS_MS.iter().take(attempts).sum::<u64>()
+        + attempts.saturating_sub(STEPS_MS.len()) as u64 * STEPS_MS[STEPS_MS.len() - 1];
+    if std::time::Duration::from_millis(waited) >= limit {
+        return false;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(STEPS_MS[attempts.min(STEPS_MS.len() - 1)]));
+    true
+}
+
 /// The log's bound for a ledger of `pages` pages: [`INLINE_AT_PAGES`].
 pub(super) fn log_bound_pages(pages: i64) -> i32 {
     i32::try_from(pages / 4).unwrap_or(i32::MAX).clamp(*INLINE_AT_PAGES.start(), *INLINE_AT_PAGES.end())
@@ -73,24 +95,41 @@ impl Checkpointer {
             .name("sqlite-checkpoint".into())
             .spawn(move || run(&path, &asleep, &counter, &stopping))
             .map_err(|e| super::StoreError::Io(format!("cannot start the checkpoint thread: {e}")))?;
+        // The writer's busy handler: the usual timeout, but a short one
+        // while it checkpoints itself in a commit (see COMMIT_CHECKPOINT_WAIT).
+        let checkpointing = Arc::new(AtomicBool::new(false));
+        let in_checkpoint = Arc::clone(&checkpointing);
+        conn.busy_handler(Some(move |attempts: i32| {
+            let limit = if in_checkpoint.load(Ordering::Relaxed) { COMMIT_CHECKPOINT_WAIT } else { BUSY_TIMEOUT };
+            busy_wait(attempts, limit)
+        }))?;
         let hook_wake = wake.clone();
         // The log length at which the next commit wakes the thread: every
         // WAKE_AT_PAGES pages, as SQLite's own checkpoint would run, and not
         // on every commit while a busy desk keeps the log from restarting.
-        let (mut wake_at, mut last) = (WAKE_AT_PAGES, 0);
+        // A writer's own checkpoint that a reader kept from restarting the
+        // log is tried again only after this many more log pages.
+        let (mut wake_at, mut last, mut restart_at) = (WAKE_AT_PAGES, 0, inline_at);
         conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
             if pages < last {
                 // The log restarted from its beginning.
-                wake_at = WAKE_AT_PAGES;
+                (wake_at, restart_at) = (WAKE_AT_PAGES, inline_at);
             }
             last = pages;
-            if pages >= inline_at {
+            if pages >= restart_at {
                 // The commit has happened: whatever the checkpoint meets is
-                // not its error. RESTART waits for the thread's checkpoint
-                // (a PASSIVE one here would give up at once, and the log
-                // would never restart in a long run: the writer's next
-                // snapshot always began before the thread had copied it).
-                let _ = wal.checkpoint_v2(CheckpointMode::RESTART);
+                // not its error. RESTART waits, briefly, for the thread's
+                // checkpoint (a PASSIVE one here would give up at once, and
+                // the log would never restart in a long run: the writer's
+                // next snapshot always began before the thread had copied
+                // it). Kept from restarting by a reader, it is tried again
+                // a while later, not in every commit.
+                checkpointing.store(true, Ordering::Relaxed);
+                let restarted = wal.checkpoint_v2(CheckpointMode::RESTART);
+                checkpointing.store(false, Ordering::Relaxed);
+                if restarted.is_err() {
+                    restart_at = pages + WAKE_AT_PAGES;
+                }
             } else if pages >= wake_at {
                 // Full: a wake is already waiting. Disconnected: the store
                 // is closing. Either way there is nothing more to do.
