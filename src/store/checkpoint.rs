@@ -35,7 +35,7 @@ const INLINE_AT_PAGES: std::ops::RangeInclusive<i32> = 2_000..=16_000;
 /// `verify`, a long report) keeps the log from restarting however long one
 /// waits: waiting the whole busy timeout stalled a payment for 10 s during
 /// a backup. The log then grows past its bound until the reader is done.
-const COMMIT_CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+const COMMIT_CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Waits a little for a lock (SQLite calls this with how many times it has
 /// already), as `busy_timeout` would, giving up once `limit` has passed.
@@ -108,12 +108,13 @@ impl Checkpointer {
         // WAKE_AT_PAGES pages, as SQLite's own checkpoint would run, and not
         // on every commit while a busy desk keeps the log from restarting.
         // A writer's own checkpoint that a reader kept from restarting the
-        // log is tried again only after this many more log pages.
-        let (mut wake_at, mut last, mut restart_at) = (WAKE_AT_PAGES, 0, inline_at);
+        // log is tried again only after more log pages, twice as many after
+        // each try (a backup or `verify` holds its snapshot for a minute).
+        let (mut wake_at, mut last, mut restart_at, mut gap) = (WAKE_AT_PAGES, 0, inline_at, WAKE_AT_PAGES);
         conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
             if pages < last {
                 // The log restarted from its beginning.
-                (wake_at, restart_at) = (WAKE_AT_PAGES, inline_at);
+                (wake_at, restart_at, gap) = (WAKE_AT_PAGES, inline_at, WAKE_AT_PAGES);
             }
             last = pages;
             if pages >= restart_at {
@@ -128,7 +129,8 @@ impl Checkpointer {
                 let restarted = wal.checkpoint_v2(CheckpointMode::RESTART);
                 checkpointing.store(false, Ordering::Relaxed);
                 if restarted.is_err() {
-                    restart_at = pages + WAKE_AT_PAGES;
+                    restart_at = pages.saturating_add(gap);
+                    gap = gap.saturating_mul(2).min(*INLINE_AT_PAGES.end());
                 }
             } else if pages >= wake_at {
                 // Full: a wake is already waiting. Disconnected: the store
