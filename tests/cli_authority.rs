@@ -437,37 +437,15 @@ fn re_rating_shows_the_preview_and_reversals_and_waivers_follow_the_limits() {
 /// bookkeeping a failed attempt is allowed to write (its audit record, the
 /// user's failure count).
 fn rows(db: &Path, but_sign_ins: bool) -> String {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut out = String::new();
-    for table in tables {
-        let sql = match table.as_str() {
-            _ if !but_sign_ins => format!("SELECT * FROM \"{table}\""),
-            "audit_log" => "SELECT * FROM audit_log WHERE action <> 'login-failed' ORDER BY id".to_string(),
-            "users" => "SELECT id, username, full_name, role, active, password_hash FROM users ORDER BY id".to_string(),
-            "audit_head" => "SELECT 'follows the records'".to_string(),
-            _ => format!("SELECT * FROM \"{table}\""),
-        };
-        let mut statement = conn.prepare(&sql).unwrap();
-        let columns = statement.column_count();
-        let mut rows: Vec<String> = statement
-            .query_map([], |row| {
-                let values: Vec<rusqlite::types::Value> = (0..columns).map(|i| row.get(i)).collect::<Result<_, _>>()?;
-                Ok(format!("{values:?}"))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
-        out.push_str(&format!("{table}: {}\n", rows.join("\n")));
-    }
-    out
+    all_rows(db, |table| match table {
+        _ if !but_sign_ins => None,
+        "audit_log" => Some(Some("SELECT * FROM audit_log WHERE action <> 'login-failed' ORDER BY id".to_string())),
+        "users" => {
+            Some(Some("SELECT id, username, full_name, role, active, password_hash FROM users ORDER BY id".to_string()))
+        }
+        "audit_head" => Some(Some("SELECT 'follows the records'".to_string())),
+        _ => None,
+    })
 }
 
 /// Every leaf subcommand, as the words that name it ("complaint open").

@@ -325,3 +325,38 @@ pub fn number_after(text: &str, marker: &str) -> i64 {
     let at = text.find(marker).unwrap_or_else(|| panic!("no \"{marker}\" in {text:?}")) + marker.len();
     text[at..].split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
 }
+
+/// Every row of every table of the ledger, sorted, to show that a refused
+/// command wrote nothing. `query` gives the SQL for a table, or `None` to
+/// leave it out; `SELECT *` for those it does not name.
+pub fn all_rows(db: &Path, query: impl Fn(&str) -> Option<Option<String>>) -> String {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for table in tables {
+        let sql = match query(&table) {
+            None => format!("SELECT * FROM \"{table}\""),
+            Some(None) => continue,
+            Some(Some(sql)) => sql,
+        };
+        let mut statement = conn.prepare(&sql).unwrap();
+        let columns = statement.column_count();
+        let mut rows: Vec<String> = statement
+            .query_map([], |row| {
+                let values: Vec<rusqlite::types::Value> = (0..columns).map(|i| row.get(i)).collect::<Result<_, _>>()?;
+                Ok(format!("{values:?}"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.push_str(&format!("{table}: {}\n", rows.join("\n")));
+    }
+    out
+}
