@@ -184,7 +184,7 @@ fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<Converted
             bad.push(format!("column {column}: a value is needed"));
         }
         // A spreadsheet formula is data a person typed wrong, not a value.
-        if cell(column).starts_with(['=', '+', '@']) {
+        if looks_like_a_formula(&cell(column)) {
             bad.push(format!("column {column}: \"{}\" looks like a spreadsheet formula", cell(column)));
         }
     }
@@ -295,4 +295,30 @@ fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<Converted
             opening_read: meter_reading,
         },
     })
+}
+
+/// Whether a cell is a spreadsheet formula rather than a value (OWASP's
+/// list): it starts with `=`, `@`, a tab or a carriage return, or with `+`
+/// or `-` not followed by a number ("+1 918 555 0142" is a value;
+/// "+HYPERLINK(...)" is not).
+fn looks_like_a_formula(cell: &str) -> bool {
+    match cell.strip_prefix(['+', '-']) {
+        Some(rest) => !rest.chars().all(|c| c.is_ascii_digit() || " ()-.".contains(c)),
+        None => cell.starts_with(['=', '@', '\t', '\r']),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_a_formula;
+
+    #[test]
+    fn a_formula_is_refused_but_an_international_phone_number_is_not() {
+        for formula in ["=1+1", "@SUM(A1)", "+HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "-2+3", "\t=1"] {
+            assert!(looks_like_a_formula(formula), "{formula}");
+        }
+        for value in ["+1 (918) 555-0142", "918-555-0142", "-42", "Melissa Harjo", ""] {
+            assert!(!looks_like_a_formula(value), "{value}");
+        }
+    }
 }
