@@ -50,7 +50,7 @@ pub use cases::{
     Assignee, CASE_CONTACTS, CaseClock, CaseLink, CaseRef, Cases, ComplaintAction, ComplaintView, ContactLogged,
     ContactRequest, Due, NewComplaint,
 };
-pub use conversion::{ConversionReport, ConvertedAccount, RowProblem};
+pub use conversion::{ConversionReport, ConvertedAccount, OpeningBalance, RowProblem};
 pub use disputes::{DisputeDecision, DisputeOutcome, DisputeRequest, DisputeView};
 pub use error::DeskError;
 pub use export::ExportSummary;

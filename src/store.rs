@@ -137,6 +137,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0021_cli_sessions", include_str!("store/migrations/0021_cli_sessions.sql")),
     ("0022_access_commitments", include_str!("store/migrations/0022_access_commitments.sql")),
     ("0023_conversion", include_str!("store/migrations/0023_conversion.sql")),
+    ("0024_opening_balances", include_str!("store/migrations/0024_opening_balances.sql")),
 ];
 
 /// The schema version this build writes.

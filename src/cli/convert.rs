@@ -10,15 +10,16 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use clap::Subcommand;
 use csv::StringRecord;
 
 use super::show::io;
 use super::sign_in::SignIn;
-use crate::desk::{ConvertedAccount, Desk, DeskError, NewAccountRequest, NewCustomer, PremiseChoice};
+use crate::desk::{ConvertedAccount, Desk, DeskError, NewAccountRequest, NewCustomer, OpeningBalance, PremiseChoice};
 use crate::domain::Money;
 use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
+use crate::domain::sewer_cap::{WinterBill, cap_in_effect_from, compute_cap};
 
 #[derive(Debug, Subcommand)]
 pub enum AccountsCommand {
@@ -66,7 +67,16 @@ pub const COLUMNS: &[(&str, bool)] = &[
     ("emsacare", true),
     ("cycle", true),
     ("opened_on", true),
-    ("sewer_cap_gal", true),
+    ("sewer_cap_gal", false),
+    ("winter_use", false),
+    ("deposit_held", false),
+    ("balance_current", false),
+    ("current_due_on", false),
+    ("balance_1_30", false),
+    ("balance_31_60", false),
+    ("balance_61_90", false),
+    ("balance_over_90", false),
+    ("credit_balance", false),
 ];
 
 /// The most problems named in a refusal.
@@ -76,7 +86,7 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
     let AccountsCommand::Import { file, dry_run, sign_in } = command;
     let now = Utc::now();
     let actor = sign_in.actor(desk, now)?;
-    let (lines, accounts) = read(&file)?;
+    let (lines, accounts) = read(&file, desk.today(now))?;
     if accounts.len() >= 10_000 {
         let _ = writeln!(
             std::io::stderr(),
@@ -85,7 +95,9 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
             accounts.len()
         );
     }
-    let problems = desk.check_conversion(&actor, now, &accounts)?;
+    let bar = progress_bar(accounts.len(), "checking");
+    let problems = desk.check_conversion(&actor, now, &accounts, &mut |done| bar.set_position(done))?;
+    bar.finish_and_clear();
     if !problems.is_empty() {
         let named: Vec<String> =
             problems.iter().take(SHOWN_PROBLEMS).map(|(row, why)| format!("line {}: {why}", lines[*row])).collect();
@@ -108,7 +120,9 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
     if accounts.len() >= 10_000 {
         let _ = writeln!(std::io::stderr(), "opening {} accounts in one transaction…", accounts.len());
     }
-    let report = desk.import_accounts(&actor, now, &accounts)?;
+    let bar = progress_bar(accounts.len(), "opening");
+    let report = desk.import_accounts(&actor, now, &accounts, &mut |done| bar.set_position(done))?;
+    bar.finish_and_clear();
     for (legacy, number) in &report.opened {
         if let Some(number) = number {
             writeln!(out, "{legacy} {number}").map_err(io)?;
@@ -116,16 +130,30 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
     }
     writeln!(
         out,
-        "done: {} accounts opened, {} converted before (the same legacy number, name and meter)",
+        "done: {} accounts opened, {} converted before (the same legacy number, name and meter); \
+         opening balances {} net, deposits held {}, both against equity:conversion",
         report.opened.len(),
-        report.already
+        report.already,
+        report.balances,
+        report.deposits
     )
     .map_err(io)
 }
 
+/// A bar on stderr for a file of `rows` rows (drawn only on a terminal).
+fn progress_bar(rows: usize, doing: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(rows as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{doing} {{bar:40}} {{pos}}/{{len}} rows, {{per_sec}}, {{eta}} left"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// The file's rows, each as an account to open, with the line it starts on;
 /// refused whole, naming every bad cell by line and column, if any is bad.
-fn read(file: &Path) -> Result<(Vec<usize>, Vec<ConvertedAccount>), DeskError> {
+fn read(file: &Path, today: NaiveDate) -> Result<(Vec<usize>, Vec<ConvertedAccount>), DeskError> {
     let csv = super::rows::CsvFile::read(file, true)?;
     let headers: Vec<String> = csv.headers.iter().map(|h| h.trim().to_string()).collect();
     let missing: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).filter(|c| !headers.iter().any(|h| h == c)).collect();
@@ -151,7 +179,7 @@ fn read(file: &Path) -> Result<(Vec<usize>, Vec<ConvertedAccount>), DeskError> {
     for (line, record) in &csv.records {
         match record {
             Err(why) => problems.push(format!("line {line}: {why}")),
-            Ok(record) => match account(record, &at) {
+            Ok(record) => match account(record, &at, today) {
                 Ok(account) => {
                     lines.push(*line);
                     accounts.push(account);
@@ -176,7 +204,11 @@ fn read(file: &Path) -> Result<(Vec<usize>, Vec<ConvertedAccount>), DeskError> {
 }
 
 /// One row as an account, or every bad cell in it ("column meter_size: ...").
-fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<ConvertedAccount, Vec<String>> {
+fn account(
+    record: &StringRecord,
+    at: &HashMap<&str, usize>,
+    today: NaiveDate,
+) -> Result<ConvertedAccount, Vec<String>> {
     let mut bad = Vec::new();
     let cell = |column: &str| record.get(at[column]).unwrap_or("").trim().to_string();
     for (column, required) in COLUMNS {
@@ -209,7 +241,33 @@ fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<Converted
     let meter_dials = number("meter_dials", 4, 10) as u32;
     let meter_reading = number("meter_reading", 0, 9_999_999_999);
     let cycle = number("cycle", 1, 99) as u8;
-    let sewer_cap_gal = number("sewer_cap_gal", 0, 1_000_000);
+    let winter_use = winter_use(&cell("winter_use"));
+    let sewer_cap_gal = match (optional("sewer_cap_gal"), &winter_use) {
+        (Some(_), _) => Some(number("sewer_cap_gal", 0, 1_000_000)),
+        // The cap in effect on the conversion day, from the winters given.
+        (None, Ok(winters)) => compute_cap(winters, cap_in_effect_from(today)),
+        (None, Err(_)) => None,
+    };
+    let winter_use = winter_use.map_err(|why| bad.push(format!("column winter_use: {why}")));
+    let mut amount = |column: &str| -> Money {
+        let text = cell(column);
+        let digits = text.trim_start_matches('$');
+        if digits.is_empty() || digits.chars().all(|c| matches!(c, '0' | '.' | ',')) {
+            return Money::ZERO;
+        }
+        Money::parse(&text).unwrap_or_else(|e| {
+            bad.push(format!("column {column}: {e}"));
+            Money::ZERO
+        })
+    };
+    let deposit = amount("deposit_held");
+    let [current, days_1_30, days_31_60, days_61_90, over_90, credit] =
+        ["balance_current", "balance_1_30", "balance_31_60", "balance_61_90", "balance_over_90", "credit_balance"]
+            .map(&mut amount);
+    let current_due_on = optional("current_due_on")
+        .map(|day| crate::domain::dates::parse_day(&day))
+        .transpose()
+        .map_err(|e| bad.push(format!("column current_due_on: {e}")));
     let mut flag = |column: &str| -> bool {
         match cell(column).to_lowercase().as_str() {
             "yes" | "y" | "true" | "1" => true,
@@ -262,7 +320,16 @@ fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<Converted
             bad.push(format!("column {column}: \"{value}\" is not a two-letter state"));
         }
     }
-    let (Ok(meter_size), Ok(refuse), Ok(opened_on)) = (meter_size, refuse, opened_on) else {
+    if sewer && sewer_cap_gal.is_none() && winter_use.is_ok() {
+        bad.push(format!(
+            "column sewer_cap_gal: a value is needed (or winter_use with a winter in the five averaged for the \
+             cap in effect since {})",
+            cap_in_effect_from(today)
+        ));
+    }
+    let (Ok(meter_size), Ok(refuse), Ok(opened_on), Ok(winter_use), Ok(current_due_on)) =
+        (meter_size, refuse, opened_on, winter_use, current_due_on)
+    else {
         return Err(bad);
     };
     if !bad.is_empty() {
@@ -280,9 +347,12 @@ fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<Converted
                 email: optional("email"),
                 tax_id_last4: optional("tax_id_last4"),
             },
-            premise: PremiseChoice::New { address: service, sewer_cap_gal: if sewer { sewer_cap_gal } else { 0 } },
+            premise: PremiseChoice::New {
+                address: service,
+                sewer_cap_gal: if sewer { sewer_cap_gal.unwrap_or(0) } else { 0 },
+            },
             opened_on,
-            deposit: Money::ZERO,
+            deposit,
             services: Services {
                 meter_number: cell("meter_number").to_uppercase(),
                 meter_size,
@@ -294,7 +364,35 @@ fn account(record: &StringRecord, at: &HashMap<&str, usize>) -> Result<Converted
             },
             opening_read: meter_reading,
         },
+        opening: OpeningBalance { current, current_due_on, days_1_30, days_31_60, days_61_90, over_90, credit },
+        winter_use,
     })
+}
+
+/// Winter use as the old system billed it: `YYYY-MM-DD=gallons` for each
+/// December, January or February bill, separated by spaces or semicolons
+/// ("2025-12-15=4800; 2026-01-14=5200").
+fn winter_use(cell: &str) -> Result<Vec<WinterBill>, String> {
+    let mut bills: Vec<WinterBill> = Vec::new();
+    for part in cell.split([';', ' ']).filter(|p| !p.is_empty()) {
+        let (day, gallons) =
+            part.split_once('=').ok_or_else(|| format!("\"{part}\" is not a bill date = gallons (2026-01-14=5200)"))?;
+        let bill_date = crate::domain::dates::parse_day(day).map_err(|e| e.to_string())?;
+        if !matches!(bill_date.month(), 12 | 1 | 2) {
+            return Err(format!("{bill_date} is not in December, January or February"));
+        }
+        let consumption_gal = gallons
+            .replace(',', "")
+            .parse::<u64>()
+            .ok()
+            .filter(|g| *g <= 10_000_000)
+            .ok_or_else(|| format!("\"{gallons}\" is not a whole number of gallons up to 10,000,000"))?;
+        if bills.iter().any(|b| b.bill_date == bill_date) {
+            return Err(format!("{bill_date} is given twice"));
+        }
+        bills.push(WinterBill { bill_date, consumption_gal });
+    }
+    Ok(bills)
 }
 
 /// Whether a cell is a spreadsheet formula rather than a value (OWASP's

@@ -239,11 +239,12 @@ pub(super) fn open_account_row(db: &Db, account: AccountId) -> Result<ServiceAcc
     Ok(row)
 }
 
-/// Where a converted account came from: its number in the old system and
-/// its bill cycle.
+/// Where a converted account came from: its number in the old system, its
+/// bill cycle, and the day it is brought in.
 pub(super) struct Converted<'a> {
     pub legacy_number: &'a str,
     pub cycle: u8,
+    pub on: NaiveDate,
 }
 
 pub(super) fn open_account_in(
@@ -299,20 +300,28 @@ pub(super) fn open_account_in(
     )?;
     if request.deposit.is_positive() {
         let key = format!("{SYSTEM_KEY_PREFIX}deposit:{}", number.digits());
+        // A deposit the old system held was paid there: it comes in against
+        // the conversion account, on the day it is brought in.
+        let (kind, effective_on, memo, from) = match &converted {
+            None => (PostingKind::Deposit, request.opened_on, "Service deposit received", ChartAccount::Cash),
+            Some(converted) => (
+                PostingKind::OpeningBalance,
+                converted.on,
+                "Service deposit held, converted from the old system",
+                ChartAccount::Conversion,
+            ),
+        };
         post_once(db, actor, now, &key, &(account, request.deposit), || {
             Ok(NewPosting {
-                kind: PostingKind::Deposit,
+                kind,
                 account_id: Some(account),
-                effective_on: request.opened_on,
-                memo: "Service deposit received".into(),
+                effective_on,
+                memo: memo.into(),
                 reason: None,
                 bill_id: None,
                 reverses: None,
                 waives: None,
-                lines: vec![
-                    Line::debit(ChartAccount::Cash, request.deposit),
-                    Line::credit(ChartAccount::Deposits, request.deposit),
-                ],
+                lines: vec![Line::debit(from, request.deposit), Line::credit(ChartAccount::Deposits, request.deposit)],
             })
         })?;
     }

@@ -670,9 +670,9 @@ fn cap_changes(
         .iter()
         .map(|(id, w)| {
             let mut w = *w;
-            if *id == bill.id {
+            if *id == Some(bill.id) {
                 w.consumption_gal = gallons;
-            } else if let Some(next) = next.filter(|n| n.bill.id == *id) {
+            } else if let Some(next) = next.filter(|n| Some(n.bill.id) == *id) {
                 w.consumption_gal = next.corrected_consumption_gal;
             }
             w

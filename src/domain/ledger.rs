@@ -48,6 +48,7 @@ code_enum!(
         Waiver => "waiver",
         Reversal => "reversal",
         Deposit => "deposit",
+        OpeningBalance => "opening-balance",
     }
 );
 
@@ -98,6 +99,9 @@ pub enum ChartAccount {
     Adjustments(ReasonCode),
     LateFeeWaivers,
     Deposits,
+    /// The other side of balances and deposits brought in from the old
+    /// system, so the books balance from the first day.
+    Conversion,
 }
 
 impl ChartAccount {
@@ -112,6 +116,7 @@ impl ChartAccount {
             ChartAccount::Adjustments(reason) => format!("contra:adjustments:{}", reason.code()),
             ChartAccount::LateFeeWaivers => "contra:late-fee-waivers".into(),
             ChartAccount::Deposits => "liabilities:deposits".into(),
+            ChartAccount::Conversion => "equity:conversion".into(),
         }
     }
 
@@ -122,7 +127,7 @@ impl ChartAccount {
         all.push(ChartAccount::LateFees);
         all.extend(ReasonCode::ALL.iter().map(|r| ChartAccount::Credits(*r)));
         all.extend(ReasonCode::ALL.iter().map(|r| ChartAccount::Adjustments(*r)));
-        all.extend([ChartAccount::LateFeeWaivers, ChartAccount::Deposits]);
+        all.extend([ChartAccount::LateFeeWaivers, ChartAccount::Deposits, ChartAccount::Conversion]);
         all
     }
 
@@ -136,6 +141,7 @@ impl ChartAccount {
             ChartAccount::Adjustments(reason) => format!("Bill adjustments: {}", reason.label()),
             ChartAccount::LateFeeWaivers => "Late fee waivers".into(),
             ChartAccount::Deposits => "Customer deposits held".into(),
+            ChartAccount::Conversion => "Opening balances converted from the old system".into(),
         }
     }
 }
@@ -173,6 +179,7 @@ impl FromStr for ChartAccount {
             "revenue:late-fees" => ChartAccount::LateFees,
             "contra:late-fee-waivers" => ChartAccount::LateFeeWaivers,
             "liabilities:deposits" => ChartAccount::Deposits,
+            "equity:conversion" => ChartAccount::Conversion,
             _ => {
                 if let Some(service) = code.strip_prefix("revenue:") {
                     ChartAccount::Revenue(service.parse().map_err(|_| unknown())?)

@@ -394,8 +394,9 @@ impl Db<'_> {
 
     /// Water billed in December, January and February (the cap's inputs),
     /// as it stands: the standing bills, each at its consumption in force
-    /// (its latest standing re-rate's, else as billed).
-    pub fn winter_bills(&self, account: AccountId) -> Result<Vec<(crate::domain::ids::BillId, WinterBill)>> {
+    /// (its latest standing re-rate's, else as billed), and the winter use
+    /// converted from the old system (no bill of its own here).
+    pub fn winter_bills(&self, account: AccountId) -> Result<Vec<(Option<crate::domain::ids::BillId>, WinterBill)>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT b.bill_date,
                     COALESCE((SELECT a.consumption_gal FROM bill_adjustments a
@@ -406,12 +407,25 @@ impl Db<'_> {
              FROM bills b
              WHERE b.account_id = ?1 AND CAST(strftime('%m', b.bill_date) AS INTEGER) IN (12, 1, 2)
                AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
-                               WHERE p.bill_id = b.id AND p.kind = 'bill')",
+                               WHERE p.bill_id = b.id AND p.kind = 'bill')
+             UNION ALL
+             SELECT bill_date, consumption_gal, NULL FROM converted_winter_use WHERE account_id = ?1",
         )?;
         let rows = statement.query_map([account], |r| {
             Ok((r.get(2)?, WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Keeps winter use billed by the old system for the sewer-cap
+    /// recomputation.
+    pub fn insert_converted_winter_use(&self, account: AccountId, bill: &WinterBill) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO converted_winter_use (account_id, bill_date, consumption_gal) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![account, Day(bill.bill_date), bill.consumption_gal])?;
+        Ok(())
     }
 
     /// Makes an active account final from `on`, the day its service ended.

@@ -95,7 +95,8 @@ fn row_to_posting(row: &Row) -> rusqlite::Result<PostingRow> {
 /// where they can find something (a dispute only on a bill's charge, a
 /// waiver only of a late fee): this runs for every account a late-fee
 /// assessment looks at.
-pub(crate) const AGING_ROWS: &str = "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, p.effective_on),
+pub(crate) const AGING_ROWS: &str =
+    "SELECT p.kind, e.side, e.amount_cents, COALESCE(b.due_date, o.due_on, p.effective_on),
             CASE WHEN b.id IS NULL OR e.side <> 'D' THEN 0
                  ELSE COALESCE((SELECT sum(d.amount_cents) FROM disputes d
                         WHERE d.bill_id = b.id AND d.status = 'open'), 0) END,
@@ -103,6 +104,7 @@ pub(crate) const AGING_ROWS: &str = "SELECT p.kind, e.side, e.amount_cents, COAL
      FROM entries e
      JOIN postings p ON p.id = e.posting_id
      LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
+     LEFT JOIN opening_balance_due o ON o.posting_id = p.id AND p.kind = 'opening-balance'
      WHERE e.account_id = ?1
        AND (?2 IS NULL OR p.effective_on <= ?2)
        AND p.kind <> 'reversal' AND p.kind <> 'waiver'
@@ -213,6 +215,14 @@ impl Db<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// When a converted balance's part fell due (aging reads it).
+    pub fn insert_opening_balance_due(&self, posting: PostingId, due_on: NaiveDate) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO opening_balance_due (posting_id, due_on) VALUES (?1, ?2)")?
+            .execute(params![posting, Day(due_on)])?;
+        Ok(())
     }
 
     /// The account's latest receivable entries, newest first.

@@ -292,6 +292,24 @@ impl Db<'_> {
         checks.push(bill_totals);
         checks.push(bill_postings);
         checks.push(self.check(
+            "every converted balance is aged from the day its posting names",
+            "SELECT p.id, o.due_on FROM postings p LEFT JOIN opening_balance_due o ON o.posting_id = p.id
+             WHERE p.kind = 'opening-balance'
+               AND EXISTS (SELECT 1 FROM entries e WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'
+                                                     AND e.side = 'D')
+               AND (o.due_on IS NULL OR substr(p.memo, -11) <> o.due_on || ')')
+             UNION ALL
+             SELECT o.posting_id, o.due_on FROM opening_balance_due o JOIN postings p ON p.id = o.posting_id
+             WHERE p.kind <> 'opening-balance'",
+            |r| {
+                Ok(format!(
+                    "posting {} is aged from {} but does not say so (changed outside the desk)",
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<String>>(1)?.unwrap_or_else(|| "no date".into())
+                ))
+            },
+        )?);
+        checks.push(self.check(
             "no bill runs past the day an account's service ended",
             "SELECT a.number, a.status, a.closed_on, b.id, b.period_end FROM accounts a JOIN bills b ON b.account_id = a.id
              WHERE a.status <> 'active' AND (a.closed_on IS NULL OR b.period_end > a.closed_on)

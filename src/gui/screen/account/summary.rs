@@ -230,6 +230,7 @@ fn kind_label(kind: PostingKind) -> &'static str {
         PostingKind::Waiver => "Waiver",
         PostingKind::Reversal => "Reversal",
         PostingKind::Deposit => "Deposit",
+        PostingKind::OpeningBalance => "Opening balance",
     }
 }
 
