@@ -165,9 +165,11 @@ fn a_file_with_any_bad_row_is_refused_whole_naming_each_cell_and_writes_nothing(
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     lines[1] = lines[1].replace("004-118220-01", "004-999999-01");
     lines[3] = lines[3].replace("004-118233-02", "004-118221-01");
-    // Line 3 owes and has a credit; line 6's current amount fell due long ago.
+    // Line 3 owes and has a credit; line 5 was read before it opened; line
+    // 6's current amount fell due long ago.
     lines[2] = with_tail(&lines[2], ["", "", "20.00", "", "", "", "", "", "15.00"]);
     lines[5] = with_tail(&lines[5], ["", "", "41.12", "2020-01-01", "", "", "", "", ""]);
+    lines[4] = lines[4].replace(",48820113,2026-11-17,", ",48820113,2001-01-01,");
     let clash = dir.path().join("clash.csv");
     std::fs::write(&clash, lines.join("\n")).unwrap();
     let before = everything(&db, true);
@@ -177,6 +179,7 @@ fn a_file_with_any_bad_row_is_refused_whole_naming_each_cell_and_writes_nothing(
     assert!(why.contains("line 2: the meter T10004211 is in service on account "), "{why}");
     assert!(why.contains("line 4: the legacy number 004-118221-01 is also on row 2 of the file"), "{why}");
     assert!(why.contains("line 3: both an amount owed and a credit balance"), "{why}");
+    assert!(why.contains("line 5: the meter was last read on 2001-01-01, not between the day service began"), "{why}");
     assert!(why.contains("line 6: the current amount is due on 2020-01-01, before the conversion day"), "{why}");
     assert_eq!(everything(&db, true), before, "nothing was written");
 

@@ -60,6 +60,7 @@ pub const COLUMNS: &[(&str, bool)] = &[
     ("meter_size", true),
     ("meter_dials", true),
     ("meter_reading", true),
+    ("meter_read_on", false),
     ("sewer", true),
     ("stormwater", true),
     ("refuse_cart", false),
@@ -264,6 +265,10 @@ fn account(
     let [current, days_1_30, days_31_60, days_61_90, over_90, credit] =
         ["balance_current", "balance_1_30", "balance_31_60", "balance_61_90", "balance_over_90", "credit_balance"]
             .map(&mut amount);
+    let meter_read_on = optional("meter_read_on")
+        .map(|day| crate::domain::dates::parse_day(&day))
+        .transpose()
+        .map_err(|e| bad.push(format!("column meter_read_on: {e}")));
     let current_due_on = optional("current_due_on")
         .map(|day| crate::domain::dates::parse_day(&day))
         .transpose()
@@ -327,8 +332,8 @@ fn account(
             cap_in_effect_from(today)
         ));
     }
-    let (Ok(meter_size), Ok(refuse), Ok(opened_on), Ok(winter_use), Ok(current_due_on)) =
-        (meter_size, refuse, opened_on, winter_use, current_due_on)
+    let (Ok(meter_size), Ok(refuse), Ok(opened_on), Ok(winter_use), Ok(current_due_on), Ok(meter_read_on)) =
+        (meter_size, refuse, opened_on, winter_use, current_due_on, meter_read_on)
     else {
         return Err(bad);
     };
@@ -366,6 +371,7 @@ fn account(
         },
         opening: OpeningBalance { current, current_due_on, days_1_30, days_31_60, days_61_90, over_90, credit },
         winter_use,
+        meter_read_on,
     })
 }
 

@@ -245,6 +245,9 @@ pub(super) struct Converted<'a> {
     pub legacy_number: &'a str,
     pub cycle: u8,
     pub on: NaiveDate,
+    /// The day of the meter's last read in the old system (the opening
+    /// read's date, from which the first bill's period runs).
+    pub read_on: NaiveDate,
 }
 
 pub(super) fn open_account_in(
@@ -290,7 +293,7 @@ pub(super) fn open_account_in(
     db.insert_sewer_cap(account, request.opened_on, cap, "premise")?;
     db.insert_read(
         account,
-        request.opened_on,
+        converted.as_ref().map_or(request.opened_on, |c| c.read_on),
         request.opening_read,
         ReadKind::Actual,
         false,

@@ -42,6 +42,9 @@ pub struct ConvertedAccount {
     pub opening: OpeningBalance,
     /// Winter water use the old system billed (for the sewer cap).
     pub winter_use: Vec<WinterBill>,
+    /// The day of the meter's last read (the request's opening read); `None`:
+    /// the conversion day.
+    pub meter_read_on: Option<NaiveDate>,
 }
 
 /// What an account owed on the conversion day, by how long past due, or
@@ -233,8 +236,12 @@ impl Desk {
                     progress(report.opened.len() as u64 + report.already);
                     continue;
                 }
-                let converted =
-                    Converted { legacy_number: account.legacy_number.trim(), cycle: account.cycle, on: today };
+                let converted = Converted {
+                    legacy_number: account.legacy_number.trim(),
+                    cycle: account.cycle,
+                    on: today,
+                    read_on: account.meter_read_on.unwrap_or(today),
+                };
                 let id = open_account_in(db, actor, now, &account.request, Some(converted))?;
                 let number = db.account(id)?.ok_or_else(|| DeskError::UnknownAccount(id.to_string()))?.account.number;
                 post_opening_balance(db, actor, now, id, &number, &account.opening, today)?;
@@ -302,6 +309,14 @@ fn problems(
             }
             if account.request.deposit.is_negative() {
                 return Ok(Some("the deposit held is negative".into()));
+            }
+            if let Some(read_on) = account.meter_read_on
+                && (read_on < account.request.opened_on || read_on > today)
+            {
+                return Ok(Some(format!(
+                    "the meter was last read on {read_on}, not between the day service began ({}) and today ({today})",
+                    account.request.opened_on
+                )));
             }
             if let Some(why) = account.opening.problem(today) {
                 return Ok(Some(why));
