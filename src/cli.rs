@@ -12,6 +12,7 @@ mod import;
 mod jobs;
 mod money;
 mod orders;
+mod reads;
 mod rows;
 mod session;
 mod show;
@@ -126,6 +127,12 @@ enum Command {
     Accounts {
         #[command(subcommand)]
         command: convert::AccountsCommand,
+    },
+    /// Meter reads: load a reading route's file, and decide the reads held
+    /// as exceptions.
+    Reads {
+        #[command(subcommand)]
+        command: reads::ReadsCommand,
     },
     /// Late fees, for the scheduler: `late-fees run`.
     LateFees {
@@ -325,6 +332,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             show::copied(&mut out, "Restored", &file, &to, copied, &report, started.elapsed())
         }
         Some(Command::Accounts { command }) => convert::accounts(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Reads { command }) => reads::reads(&mut open_existing(&path)?, &mut out, command),
         Some(Command::LateFees { command }) => jobs::late_fees(&mut open_existing(&path)?, &mut out, command),
         Some(Command::SewerCaps { command }) => jobs::sewer_caps(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Export { hledger, sign_in }) => {

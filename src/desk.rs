@@ -19,6 +19,7 @@ mod letters;
 mod money;
 mod orders;
 mod posting;
+mod reads;
 mod reports;
 pub mod settings;
 mod statement;
@@ -61,6 +62,7 @@ pub use money::{
 pub use orders::{OrderCompleted, OrderCompletion, OrderRequest, OrderView, RerateOffer, ReviewOutcome};
 use posting::{FreshKey, KeyCheck, append_posting, check_client_request, payload_hash, post_fresh, post_once};
 pub use posting::{SYSTEM_KEY_PREFIX, check_client_key, stored_key};
+pub use reads::{CycleLine, CycleRun, HeldOnLoad, LoadedRead, ReadChoice, ReadsReport};
 pub use reports::{
     ComplaintGroup, ComplaintsReport, MAX_REPORT_PERIOD_DAYS, MoneyActionsReport, ProductivityReport, RequestSummary,
 };

@@ -84,6 +84,7 @@ mod ledger;
 mod letters;
 mod open;
 mod orders;
+mod reads;
 mod reports;
 mod search;
 mod users;
@@ -106,6 +107,7 @@ pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use letters::{LetterRow, NewLetter};
 pub use open::Room;
 pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
+pub use reads::{CycleReadRow, MeterAccount, NewCycleRead, ReadDecision};
 pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::{CliSession, UserRow};
@@ -138,6 +140,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0022_access_commitments", include_str!("store/migrations/0022_access_commitments.sql")),
     ("0023_conversion", include_str!("store/migrations/0023_conversion.sql")),
     ("0024_opening_balances", include_str!("store/migrations/0024_opening_balances.sql")),
+    ("0025_cycle_reads", include_str!("store/migrations/0025_cycle_reads.sql")),
 ];
 
 /// The schema version this build writes.

@@ -6,14 +6,12 @@
 //! transaction. Running the same file again opens nothing. Stdout gets the
 //! crosswalk: each legacy number with its new account number.
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use clap::Subcommand;
-use csv::StringRecord;
 
+use super::rows::{Cells, progress_bar, read_columns, rows_refused};
 use super::show::io;
 use super::sign_in::SignIn;
 use crate::desk::{ConvertedAccount, Desk, DeskError, NewAccountRequest, NewCustomer, OpeningBalance, PremiseChoice};
@@ -80,14 +78,12 @@ pub const COLUMNS: &[(&str, bool)] = &[
     ("credit_balance", false),
 ];
 
-/// The most problems named in a refusal.
-const SHOWN_PROBLEMS: usize = 50;
-
 pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand) -> Result<(), DeskError> {
     let AccountsCommand::Import { file, dry_run, sign_in } = command;
     let now = Utc::now();
     let actor = sign_in.actor(desk, now)?;
-    let (lines, accounts) = read(&file, desk.today(now))?;
+    let today = desk.today(now);
+    let (lines, accounts) = read_columns(&file, "an accounts file", COLUMNS, |cells| account(cells, today))?;
     if accounts.len() >= 10_000 {
         let _ = writeln!(
             std::io::stderr(),
@@ -100,14 +96,7 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
     let problems = desk.check_conversion(&actor, now, &accounts, &mut |done| bar.set_position(done))?;
     bar.finish_and_clear();
     if !problems.is_empty() {
-        let named: Vec<String> =
-            problems.iter().take(SHOWN_PROBLEMS).map(|(row, why)| format!("line {}: {why}", lines[*row])).collect();
-        return Err(DeskError::Invalid(format!(
-            "{} row(s) of {} cannot be converted; nothing was written:\n  {}",
-            problems.len(),
-            file.display(),
-            named.join("\n  ")
-        )));
+        return Err(rows_refused(&file, &lines, &problems, "converted"));
     }
     if dry_run {
         return writeln!(
@@ -141,90 +130,11 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
     .map_err(io)
 }
 
-/// A bar on stderr for a file of `rows` rows (drawn only on a terminal).
-fn progress_bar(rows: usize, doing: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(rows as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
-        "{doing} {{bar:40}} {{pos}}/{{len}} rows, {{per_sec}}, {{eta}} left"
-    )) {
-        bar.set_style(style);
-    }
-    bar
-}
-
-/// The file's rows, each as an account to open, with the line it starts on;
-/// refused whole, naming every bad cell by line and column, if any is bad.
-fn read(file: &Path, today: NaiveDate) -> Result<(Vec<usize>, Vec<ConvertedAccount>), DeskError> {
-    let csv = super::rows::CsvFile::read(file, true)?;
-    let headers: Vec<String> = csv.headers.iter().map(|h| h.trim().to_string()).collect();
-    let missing: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).filter(|c| !headers.iter().any(|h| h == c)).collect();
-    let unknown: Vec<&str> =
-        headers.iter().map(String::as_str).filter(|h| !COLUMNS.iter().any(|(c, _)| c == h)).collect();
-    if !missing.is_empty() || !unknown.is_empty() {
-        let mut said = Vec::new();
-        if !missing.is_empty() {
-            said.push(format!("missing column(s): {}", missing.join(", ")));
-        }
-        if !unknown.is_empty() {
-            said.push(format!("unknown column(s): {}", unknown.join(", ")));
-        }
-        return Err(DeskError::Invalid(format!(
-            "{} is not an accounts file ({}); the columns are: {}",
-            file.display(),
-            said.join("; "),
-            COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",")
-        )));
-    }
-    let at: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
-    let (mut lines, mut accounts, mut problems) = (Vec::new(), Vec::new(), Vec::new());
-    for (line, record) in &csv.records {
-        match record {
-            Err(why) => problems.push(format!("line {line}: {why}")),
-            Ok(record) => match account(record, &at, today) {
-                Ok(account) => {
-                    lines.push(*line);
-                    accounts.push(account);
-                }
-                Err(bad) => problems.extend(bad.into_iter().map(|why| format!("line {line}, {why}"))),
-            },
-        }
-    }
-    if !problems.is_empty() {
-        let shown: Vec<_> = problems.iter().take(SHOWN_PROBLEMS).cloned().collect();
-        return Err(DeskError::Invalid(format!(
-            "{} problem(s) in {}; nothing was written:\n  {}",
-            problems.len(),
-            file.display(),
-            shown.join("\n  ")
-        )));
-    }
-    if accounts.is_empty() {
-        return Err(DeskError::Invalid(format!("{} has no rows: nothing to convert", file.display())));
-    }
-    Ok((lines, accounts))
-}
-
 /// One row as an account, or every bad cell in it ("column meter_size: ...").
-fn account(
-    record: &StringRecord,
-    at: &HashMap<&str, usize>,
-    today: NaiveDate,
-) -> Result<ConvertedAccount, Vec<String>> {
+fn account(cells: &Cells, today: NaiveDate) -> Result<ConvertedAccount, Vec<String>> {
     let mut bad = Vec::new();
-    let cell = |column: &str| record.get(at[column]).unwrap_or("").trim().to_string();
-    for (column, required) in COLUMNS {
-        if *required && cell(column).is_empty() {
-            bad.push(format!("column {column}: a value is needed"));
-        }
-        // A spreadsheet formula is data a person typed wrong, not a value.
-        if looks_like_a_formula(&cell(column)) {
-            bad.push(format!("column {column}: \"{}\" looks like a spreadsheet formula", cell(column)));
-        }
-    }
-    if !bad.is_empty() {
-        return Err(bad);
-    }
-    let optional = |column: &str| Some(cell(column)).filter(|v| !v.is_empty());
+    let cell = |column: &str| cells.get(column);
+    let optional = |column: &str| cells.optional(column);
     let mut parsed = |column: &str, what: Result<(), String>| {
         if let Err(why) = what {
             bad.push(format!("column {column}: {why}"));
@@ -273,17 +183,11 @@ fn account(
         .map(|day| crate::domain::dates::parse_day(&day))
         .transpose()
         .map_err(|e| bad.push(format!("column current_due_on: {e}")));
-    let mut flag = |column: &str| -> bool {
-        match cell(column).to_lowercase().as_str() {
-            "yes" | "y" | "true" | "1" => true,
-            "no" | "n" | "false" | "0" => false,
-            other => {
-                bad.push(format!("column {column}: \"{other}\" is not yes or no"));
-                false
-            }
-        }
-    };
-    let (sewer, stormwater, emsacare) = (flag("sewer"), flag("stormwater"), flag("emsacare"));
+    let (sewer, stormwater, emsacare) = (
+        cells.flag("sewer", None, &mut bad),
+        cells.flag("stormwater", None, &mut bad),
+        cells.flag("emsacare", None, &mut bad),
+    );
     let meter_size = cell("meter_size").parse::<MeterSize>().map_err(|e| bad.push(format!("column meter_size: {e}")));
     let refuse = match (optional("refuse_cart"), optional("refuse_frequency")) {
         (None, None) => Ok(None),
@@ -399,30 +303,4 @@ fn winter_use(cell: &str) -> Result<Vec<WinterBill>, String> {
         bills.push(WinterBill { bill_date, consumption_gal });
     }
     Ok(bills)
-}
-
-/// Whether a cell is a spreadsheet formula rather than a value (OWASP's
-/// list): it starts with `=`, `@`, a tab or a carriage return, or with `+`
-/// or `-` not followed by a number ("+1 918 555 0142" is a value;
-/// "+HYPERLINK(...)" is not).
-fn looks_like_a_formula(cell: &str) -> bool {
-    match cell.strip_prefix(['+', '-']) {
-        Some(rest) => !rest.chars().all(|c| c.is_ascii_digit() || " ()-.".contains(c)),
-        None => cell.starts_with(['=', '@', '\t', '\r']),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_a_formula;
-
-    #[test]
-    fn a_formula_is_refused_but_an_international_phone_number_is_not() {
-        for formula in ["=1+1", "@SUM(A1)", "+HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "-2+3", "\t=1"] {
-            assert!(looks_like_a_formula(formula), "{formula}");
-        }
-        for value in ["+1 (918) 555-0142", "918-555-0142", "-42", "Melissa Harjo", ""] {
-            assert!(!looks_like_a_formula(value), "{value}");
-        }
-    }
 }

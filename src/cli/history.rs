@@ -26,6 +26,10 @@ pub enum BillCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Bill a cycle from its loaded reads (the automated-jobs user or a
+    /// Manager): each active account with a read not held; every account
+    /// skipped is listed with the reason, and the bill register written.
+    Run(super::reads::BillRunArgs),
 }
 
 fn io(e: std::io::Error) -> DeskError {
@@ -33,7 +37,10 @@ fn io(e: std::io::Error) -> DeskError {
 }
 
 pub fn bill(desk: &mut Desk, out: &mut impl Write, command: BillCommand) -> Result<(), DeskError> {
-    let BillCommand::Explain { bill, json: as_json } = command;
+    let (bill, as_json) = match command {
+        BillCommand::Explain { bill, json } => (bill, json),
+        BillCommand::Run(args) => return super::reads::bill_run(desk, out, args),
+    };
     let bill = desk.bill(BillId(bill))?;
     let bills = desk.overview(bill.account_id, Utc::now())?.bills;
     let said = explain_bill_with_history(&bill, &bills);

@@ -9,8 +9,92 @@ code_enum!(
     ReadKind, "read kind" {
         Actual => "actual",
         Estimated => "estimated",
+        Customer => "customer",
     }
 );
+
+code_enum!(
+    /// Why a loaded read is held for a person instead of billed.
+    ReadException, "read exception" {
+        High => "high",
+        Low => "low",
+        Zero => "zero",
+        Estimates => "estimates",
+    }
+);
+
+impl ReadException {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReadException::High => "High use",
+            ReadException::Low => "Low use",
+            ReadException::Zero => "No use two cycles running",
+            ReadException::Estimates => "Third estimate in a row",
+        }
+    }
+}
+
+/// A read is high above this share of the 12-month average (in percent)...
+pub const HIGH_PERCENT: u64 = 200;
+/// ...and at least this many gallons above it.
+pub const HIGH_MIN_GALLONS: u64 = 5_000;
+/// A read is low under this share of the 12-month average (in percent).
+pub const LOW_PERCENT: u64 = 50;
+
+/// What the exception rules know of an account's use before a read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UsageHistory {
+    /// Water on each standing bill of the 12 months before the read.
+    pub last_12_months_gal: Vec<u64>,
+    /// Water on the account's last bill.
+    pub last_bill_gal: Option<u64>,
+    /// The kinds of the last two bills' closing reads, newest first.
+    pub last_read_kinds: Vec<ReadKind>,
+}
+
+impl UsageHistory {
+    /// The 12-month average, rounded half up (`None` without bills).
+    pub fn average_gal(&self) -> Option<u64> {
+        let n = self.last_12_months_gal.len() as u64;
+        (n > 0).then(|| (2 * self.last_12_months_gal.iter().sum::<u64>() + n) / (2 * n))
+    }
+}
+
+/// The exception a read of `gallons` (of `kind`) falls under, with the
+/// reason in words, or `None` when it may be billed (operations.md: the
+/// usual rules of the big systems' read validation). Checked in this
+/// order: a third estimate in a row, no use two cycles running on an
+/// active account, high use (more than 200 % of the 12-month average and
+/// at least 5,000 gallons more), low use (under 50 % of it).
+pub fn read_exception(gallons: u64, kind: ReadKind, history: &UsageHistory) -> Option<(ReadException, String)> {
+    let estimated = |k: &ReadKind| *k == ReadKind::Estimated;
+    if kind == ReadKind::Estimated
+        && history.last_read_kinds.len() >= 2
+        && history.last_read_kinds[..2].iter().all(estimated)
+    {
+        return Some((
+            ReadException::Estimates,
+            "the third estimated read in a row: the meter needs an actual read".into(),
+        ));
+    }
+    if gallons == 0 && history.last_bill_gal == Some(0) {
+        return Some((ReadException::Zero, "no water used this cycle or the last on an active account".into()));
+    }
+    let average = history.average_gal()?;
+    if gallons * 100 > average * HIGH_PERCENT && gallons >= average + HIGH_MIN_GALLONS {
+        return Some((
+            ReadException::High,
+            format!("{gallons} gal is {}% of the 12-month average of {average} gal", gallons * 100 / average.max(1)),
+        ));
+    }
+    if gallons * 100 < average * LOW_PERCENT {
+        return Some((
+            ReadException::Low,
+            format!("{gallons} gal is under half the 12-month average of {average} gal"),
+        ));
+    }
+    None
+}
 
 /// Why two reads do not give a consumption.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -45,6 +129,42 @@ pub fn consumption(previous: u64, current: u64, dials: u32, rollover: bool) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn history(months: &[u64], kinds: &[ReadKind]) -> UsageHistory {
+        UsageHistory {
+            last_12_months_gal: months.to_vec(),
+            last_bill_gal: months.last().copied(),
+            last_read_kinds: kinds.to_vec(),
+        }
+    }
+
+    #[test]
+    fn each_exception_rule_at_its_edge() {
+        use ReadKind::{Actual, Estimated};
+        let usual = history(&[4_000, 5_000, 6_000], &[Actual, Actual]);
+        assert_eq!(usual.average_gal(), Some(5_000));
+        let rule = |gallons, kind, h: &UsageHistory| read_exception(gallons, kind, h).map(|(e, _)| e);
+        // High: over 200 % and 5,000 gallons more (both).
+        assert_eq!(rule(10_000, Actual, &usual), None, "exactly 200 % is not over it");
+        assert_eq!(rule(10_001, Actual, &usual), Some(ReadException::High));
+        let small = history(&[1_000], &[]);
+        assert_eq!(rule(5_999, Actual, &small), None, "599 % but under 5,000 gallons more");
+        assert_eq!(rule(6_000, Actual, &small), Some(ReadException::High));
+        // Low: under half.
+        assert_eq!(rule(2_500, Actual, &usual), None, "half is not under half");
+        assert_eq!(rule(2_499, Actual, &usual), Some(ReadException::Low));
+        // Zero: this cycle and the last.
+        let idle = history(&[3_000, 0], &[Actual, Actual]);
+        assert_eq!(rule(0, Actual, &idle), Some(ReadException::Zero));
+        assert_eq!(rule(0, Actual, &usual), Some(ReadException::Low), "one cycle of zero is low use");
+        // Estimates: the third in a row, whatever the use.
+        let estimated = history(&[5_000, 5_000], &[Estimated, Estimated]);
+        assert_eq!(rule(5_000, Estimated, &estimated), Some(ReadException::Estimates));
+        assert_eq!(rule(5_000, Actual, &estimated), None);
+        assert_eq!(rule(5_000, Estimated, &history(&[5_000], &[Estimated, Actual])), None);
+        // No history: only the zero and estimate rules can hold a read.
+        assert_eq!(rule(900_000, Actual, &UsageHistory::default()), None);
+    }
 
     #[test]
     fn consumption_table() {

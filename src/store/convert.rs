@@ -10,7 +10,7 @@ use crate::domain::cases::{Channel, ComplaintCategory, ComplaintStatus, Priority
 use crate::domain::ids::{AccountId, AccountNumber, BillId, CustomerId, PostingId, PremiseId, ReadId, UserId};
 use crate::domain::ledger::{ChartAccount, PostingKind, ReasonCode, Side};
 use crate::domain::orders::{OrderKind, OrderStatus};
-use crate::domain::reads::ReadKind;
+use crate::domain::reads::{ReadException, ReadKind};
 use crate::domain::user::Role;
 
 macro_rules! integer_newtype {
@@ -71,6 +71,7 @@ code_column!(
     ReasonCode,
     Side,
     ReadKind,
+    ReadException,
     Role,
     MoneyAction,
     OrderKind,

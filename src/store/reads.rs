@@ -1,0 +1,268 @@
+//! Each cycle's loaded meter reads, the exceptions held among them, and
+//! what a person decided about each held read.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::convert::{Day, Moment};
+use super::{Db, Result};
+use crate::domain::account::AccountStatus;
+use crate::domain::ids::{AccountId, AccountNumber, UserId};
+use crate::domain::reads::{ReadException, ReadKind, UsageHistory};
+
+/// What a person decided about a held read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadDecision {
+    /// Billed as read.
+    Accepted,
+    /// Billed with a corrected reading.
+    Corrected { reading: u64, gallons: u64 },
+    /// Not billed: the meter is to be read again.
+    Reread,
+}
+
+/// A loaded read, with its decision if it was held and decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CycleReadRow {
+    pub id: i64,
+    pub account_id: AccountId,
+    pub account_number: AccountNumber,
+    pub name: String,
+    pub cycle: u8,
+    pub meter_number: String,
+    pub read_on: NaiveDate,
+    pub reading: u64,
+    pub kind: ReadKind,
+    pub rollover: bool,
+    pub reader: Option<String>,
+    pub consumption_gal: u64,
+    pub exception: Option<ReadException>,
+    pub exception_detail: Option<String>,
+    pub decision: Option<ReadDecision>,
+    pub decided_note: Option<String>,
+}
+
+impl CycleReadRow {
+    /// Held: an exception no one has decided.
+    pub fn held(&self) -> bool {
+        self.exception.is_some() && self.decision.is_none()
+    }
+
+    /// The reading and gallons a bill is to use (`None`: not to be billed).
+    pub fn to_bill(&self) -> Option<(u64, u64)> {
+        match (self.exception, self.decision) {
+            (None, _) | (Some(_), Some(ReadDecision::Accepted)) => Some((self.reading, self.consumption_gal)),
+            (Some(_), Some(ReadDecision::Corrected { reading, gallons })) => Some((reading, gallons)),
+            (Some(_), None | Some(ReadDecision::Reread)) => None,
+        }
+    }
+}
+
+/// A read to load.
+#[derive(Debug, Clone)]
+pub struct NewCycleRead<'a> {
+    pub account: AccountId,
+    pub meter_number: &'a str,
+    pub read_on: NaiveDate,
+    pub reading: u64,
+    pub kind: ReadKind,
+    pub rollover: bool,
+    pub reader: Option<&'a str>,
+    pub consumption_gal: u64,
+    pub exception: Option<(ReadException, &'a str)>,
+}
+
+/// The account a meter is in service on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeterAccount {
+    pub id: AccountId,
+    pub number: AccountNumber,
+    pub dials: u32,
+}
+
+const CYCLE_READ: &str = "SELECT c.id, c.account_id, a.number, cu.name, a.cycle, c.meter_number, c.read_on, c.reading,
+            c.kind, c.rollover, c.reader, c.consumption_gal, c.exception, c.exception_detail,
+            d.decision, d.corrected_reading, d.corrected_gal, d.note
+     FROM cycle_reads c
+     JOIN accounts a ON a.id = c.account_id
+     JOIN customers cu ON cu.id = a.customer_id
+     LEFT JOIN read_decisions d ON d.cycle_read_id = c.id";
+
+fn cycle_read_row(r: &Row) -> rusqlite::Result<CycleReadRow> {
+    let decision: Option<String> = r.get(14)?;
+    let decision = match decision.as_deref() {
+        None => None,
+        Some("accepted") => Some(ReadDecision::Accepted),
+        Some("corrected") => Some(ReadDecision::Corrected { reading: r.get(15)?, gallons: r.get(16)? }),
+        Some(_) => Some(ReadDecision::Reread),
+    };
+    Ok(CycleReadRow {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        account_number: r.get(2)?,
+        name: r.get(3)?,
+        cycle: r.get(4)?,
+        meter_number: r.get(5)?,
+        read_on: r.get(6)?,
+        reading: r.get(7)?,
+        kind: r.get(8)?,
+        rollover: r.get(9)?,
+        reader: r.get(10)?,
+        consumption_gal: r.get(11)?,
+        exception: r.get(12)?,
+        exception_detail: r.get(13)?,
+        decision,
+        decided_note: r.get(17)?,
+    })
+}
+
+/// Bills that stand (their posting was not reversed), as a condition on `b`.
+const STANDING: &str = "NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
+                                     WHERE p.bill_id = b.id AND p.kind = 'bill')";
+
+impl Db<'_> {
+    /// The active account a meter is in service on.
+    pub fn account_for_meter(&self, meter: &str) -> Result<Option<MeterAccount>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.number, s.meter_dials FROM services s JOIN accounts a ON a.id = s.account_id
+                 WHERE s.meter_number = ?1 AND a.status = 'active' LIMIT 1",
+            )?
+            .query_row([meter], |r| Ok(MeterAccount { id: r.get(0)?, number: r.get(1)?, dials: r.get(2)? }))
+            .optional()?)
+    }
+
+    /// The read loaded for `account` on `day`, if any.
+    pub fn cycle_read_on(&self, account: AccountId, day: NaiveDate) -> Result<Option<CycleReadRow>> {
+        let sql = format!("{CYCLE_READ} WHERE c.account_id = ?1 AND c.read_on = ?2");
+        Ok(self.conn.prepare_cached(&sql)?.query_row(params![account, Day(day)], cycle_read_row).optional()?)
+    }
+
+    /// The newest read loaded for `account`.
+    pub fn latest_cycle_read(&self, account: AccountId) -> Result<Option<CycleReadRow>> {
+        let sql = format!("{CYCLE_READ} WHERE c.account_id = ?1 ORDER BY c.read_on DESC LIMIT 1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([account], cycle_read_row).optional()?)
+    }
+
+    /// The newest read loaded for `account` after `after` and on or before
+    /// `through`: the one a bill run bills (or skips, if it is held).
+    pub fn cycle_read_between(
+        &self,
+        account: AccountId,
+        after: NaiveDate,
+        through: NaiveDate,
+    ) -> Result<Option<CycleReadRow>> {
+        let sql = format!(
+            "{CYCLE_READ} WHERE c.account_id = ?1 AND c.read_on > ?2 AND c.read_on <= ?3 ORDER BY c.read_on DESC LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![account, Day(after), Day(through)], cycle_read_row)
+            .optional()?)
+    }
+
+    pub fn cycle_read(&self, id: i64) -> Result<Option<CycleReadRow>> {
+        let sql = format!("{CYCLE_READ} WHERE c.id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], cycle_read_row).optional()?)
+    }
+
+    pub fn insert_cycle_read(&self, new: &NewCycleRead, user: UserId, now: DateTime<Utc>) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO cycle_reads (account_id, meter_number, read_on, reading, kind, rollover, reader,
+                     consumption_gal, exception, exception_detail, loaded_by, loaded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                new.account,
+                new.meter_number,
+                Day(new.read_on),
+                new.reading,
+                new.kind,
+                new.rollover,
+                new.reader,
+                new.consumption_gal,
+                new.exception.map(|(e, _)| e),
+                new.exception.map(|(_, why)| why),
+                user,
+                Moment(now),
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn insert_read_decision(
+        &self,
+        read: i64,
+        decision: ReadDecision,
+        note: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (code, reading, gallons) = match decision {
+            ReadDecision::Accepted => ("accepted", None, None),
+            ReadDecision::Corrected { reading, gallons } => ("corrected", Some(reading), Some(gallons)),
+            ReadDecision::Reread => ("reread", None, None),
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO read_decisions (cycle_read_id, decision, corrected_reading, corrected_gal, note,
+                     decided_by, decided_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![read, code, reading, gallons, note, user, Moment(now)])?;
+        Ok(())
+    }
+
+    /// Held reads not yet passed by a later read on their account, oldest
+    /// first (of one cycle, or all).
+    pub fn held_reads(&self, cycle: Option<u8>) -> Result<Vec<CycleReadRow>> {
+        let sql = format!(
+            "{CYCLE_READ} WHERE c.exception IS NOT NULL AND d.cycle_read_id IS NULL
+               AND (?1 IS NULL OR a.cycle = ?1)
+               AND NOT EXISTS (SELECT 1 FROM meter_reads m WHERE m.account_id = c.account_id AND m.read_on >= c.read_on)
+             ORDER BY c.read_on, c.id"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map([cycle], cycle_read_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the exception rules need of the account's bills before `day`.
+    pub fn usage_history(&self, account: AccountId, day: NaiveDate) -> Result<UsageHistory> {
+        let sql = format!(
+            "SELECT b.consumption_gal, b.period_end > date(?2, '-12 months'), m.kind
+             FROM bills b JOIN meter_reads m ON m.id = b.current_read_id
+             WHERE b.account_id = ?1 AND b.period_end <= ?2 AND {STANDING}
+             ORDER BY b.period_end DESC, b.id DESC LIMIT 24"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut rows = statement.query(params![account, Day(day)])?;
+        let mut history = UsageHistory::default();
+        while let Some(r) = rows.next()? {
+            let (gallons, recent, kind): (u64, bool, ReadKind) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            if history.last_bill_gal.is_none() {
+                history.last_bill_gal = Some(gallons);
+            }
+            if history.last_read_kinds.len() < 2 {
+                history.last_read_kinds.push(kind);
+            }
+            if recent {
+                history.last_12_months_gal.push(gallons);
+            }
+        }
+        Ok(history)
+    }
+
+    /// A cycle's accounts that are not closed, in number order.
+    pub fn cycle_accounts(&self, cycle: u8) -> Result<Vec<(AccountId, AccountNumber, AccountStatus)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, number, status FROM accounts WHERE cycle = ?1 AND status <> 'closed' ORDER BY number",
+        )?;
+        let rows = statement.query_map([cycle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
