@@ -291,39 +291,6 @@ fn init_creates_a_database_once_and_never_stores_the_password() {
     }
 }
 
-/// A tool finance uses on our journal. Missing on CI is a failure, so the
-/// check cannot be skipped there without anyone noticing.
-fn tool(name: &str) -> bool {
-    let found = Command::new("which").arg(name).output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var_os("CI").is_none(), "{name} is not installed, and CI is set: install it (see .ci/run)");
-        eprintln!("skipping the {name} check: {name} is not installed");
-    }
-    found
-}
-
-/// A journal amount as cents: "$-1,234.50", "-$5.00", "0".
-fn journal_cents(text: &str) -> i64 {
-    let clean: String = text.chars().filter(|c| !matches!(c, '$' | ',' | '"' | ' ')).collect();
-    let (negative, digits) = match clean.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, clean.as_str()),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    let fraction = format!("{fraction:0<2}");
-    assert_eq!(fraction.len(), 2, "amount {text:?}");
-    let cents = whole.parse::<i64>().unwrap() * 100 + fraction.parse::<i64>().unwrap();
-    if negative { -cents } else { cents }
-}
-
-fn run_tool(program: &str, args: &[&str]) -> String {
-    let output = Command::new(program).args(args).output().unwrap();
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{program} {args:?} failed: {err}");
-    assert!(!err.to_lowercase().contains("error"), "{program} {args:?}: {err}");
-    String::from_utf8(output.stdout).unwrap()
-}
-
 #[test]
 fn the_hledger_export_loads_and_agrees_with_the_balances() {
     let dir = tempfile::tempdir().unwrap();

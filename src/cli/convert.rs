@@ -84,21 +84,11 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
     let actor = sign_in.actor(desk, now)?;
     let today = desk.today(now);
     let (lines, accounts) = read_columns(&file, "an accounts file", COLUMNS, |cells| account(cells, today))?;
-    if accounts.len() >= 10_000 {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}: {} rows read and checked; checking them against the ledger…",
-            file.display(),
-            accounts.len()
-        );
-    }
-    let bar = progress_bar(accounts.len(), "checking");
-    let problems = desk.check_conversion(&actor, now, &accounts, &mut |done| bar.set_position(done))?;
-    bar.finish_and_clear();
-    if !problems.is_empty() {
-        return Err(rows_refused(&file, &lines, &problems, "converted"));
-    }
     if dry_run {
+        let problems = desk.check_conversion(&actor, now, &accounts, &mut |_| ())?;
+        if !problems.is_empty() {
+            return Err(rows_refused(&file, &lines, &problems, "converted"));
+        }
         return writeln!(
             out,
             "{}: all {} rows are good (a dry run: nothing was written).",
@@ -107,12 +97,14 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
         )
         .map_err(io);
     }
-    if accounts.len() >= 10_000 {
-        let _ = writeln!(std::io::stderr(), "opening {} accounts in one transaction…", accounts.len());
-    }
-    let bar = progress_bar(accounts.len(), "opening");
-    let report = desk.import_accounts(&actor, now, &accounts, &mut |done| bar.set_position(done))?;
+    // One bar for both passes: every row checked, then every row opened.
+    let bar = progress_bar(2 * accounts.len(), "checking, then opening");
+    let report = desk.import_accounts(&actor, now, &accounts, &mut |done| bar.set_position(done));
     bar.finish_and_clear();
+    let report = match report {
+        Err(DeskError::Rows { doing, problems }) => return Err(rows_refused(&file, &lines, &problems, doing)),
+        other => other?,
+    };
     for (legacy, number) in &report.opened {
         if let Some(number) = number {
             writeln!(out, "{legacy} {number}").map_err(io)?;

@@ -77,11 +77,11 @@ pub fn reads(desk: &mut Desk, out: &mut impl Write, command: ReadsCommand) -> Re
         ReadsCommand::Import { file, dry_run, sign_in } => {
             let actor = sign_in.actor(desk, now)?;
             let (lines, reads) = read_columns(&file, "a reads file", COLUMNS, read)?;
-            let problems = desk.check_reads(&actor, now, &reads)?;
-            if !problems.is_empty() {
-                return Err(rows_refused(&file, &lines, &problems, "loaded"));
-            }
             if dry_run {
+                let problems = desk.check_reads(&actor, now, &reads)?;
+                if !problems.is_empty() {
+                    return Err(rows_refused(&file, &lines, &problems, "loaded"));
+                }
                 return writeln!(
                     out,
                     "{}: all {} rows are good (a dry run: nothing was written).",
@@ -91,8 +91,12 @@ pub fn reads(desk: &mut Desk, out: &mut impl Write, command: ReadsCommand) -> Re
                 .map_err(io);
             }
             let bar = progress_bar(reads.len(), "loading");
-            let report = desk.import_reads(&actor, now, &reads, &mut |done| bar.set_position(done))?;
+            let report = desk.import_reads(&actor, now, &reads, &mut |done| bar.set_position(done));
             bar.finish_and_clear();
+            let report = match report {
+                Err(DeskError::Rows { doing, problems }) => return Err(rows_refused(&file, &lines, &problems, doing)),
+                other => other?,
+            };
             for held in &report.held {
                 writeln!(
                     out,

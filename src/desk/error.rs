@@ -101,6 +101,15 @@ pub enum DeskError {
     NotPermitted(String),
     #[error("{0}")]
     Invalid(String),
+    /// Rows of a file refused against the ledger, each by its place in the
+    /// file's rows (the command line names their lines); nothing was written.
+    #[error("{} row(s) cannot be {doing}{}; nothing was written", problems.len(), first_problem(problems))]
+    Rows { doing: &'static str, problems: Vec<(usize, String)> },
+}
+
+/// The first of [`DeskError::Rows`]'s problems, for its message.
+fn first_problem(problems: &[(usize, String)]) -> String {
+    problems.first().map_or_else(String::new, |(row, why)| format!(" (row {}: {why})", row + 1))
 }
 
 /// Words for [`DeskError::KeyInRequest`].

@@ -132,8 +132,9 @@ impl Desk {
         self.store.read(|db| Ok(plan(db, reads, today)?.1))
     }
 
-    /// Loads a reads file in one transaction, or none of it: refused, with
-    /// nothing written, if any row has a problem. See the module.
+    /// Loads a reads file in one transaction, or none of it: refused with
+    /// [`DeskError::Rows`], nothing written, if any row has a problem. See
+    /// the module.
     pub fn import_reads(
         &mut self,
         actor: &Actor,
@@ -145,12 +146,8 @@ impl Desk {
         let today = self.today(now);
         self.write(|db, _| {
             let (planned, problems) = plan(db, reads, today)?;
-            if let Some((row, why)) = problems.first() {
-                return Err(DeskError::Invalid(format!(
-                    "row {} of the file cannot be loaded ({why}){}; nothing was written",
-                    row + 1,
-                    if problems.len() > 1 { format!(", and {} more", problems.len() - 1) } else { String::new() }
-                )));
+            if !problems.is_empty() {
+                return Err(DeskError::Rows { doing: "loaded", problems });
             }
             let mut report = ReadsReport::default();
             for (row, planned) in planned.into_iter().enumerate() {
@@ -412,24 +409,24 @@ fn plan(db: &Db, reads: &[LoadedRead], today: NaiveDate) -> Result<(Vec<Planned>
             if read.read_on > today {
                 return Ok(Err(format!("the read is dated {}, after today ({today})", read.read_on)));
             }
-            if let Some(loaded) = db.cycle_read_on(account.id, read.read_on)? {
-                return Ok(if loaded.reading == read.reading {
+            if let Some((id, reading)) = db.cycle_reading_on(account.id, read.read_on)? {
+                return Ok(if reading == read.reading {
                     Ok(Planned::Already)
                 } else {
                     Err(format!(
-                        "the meter {meter} has a different reading ({}) loaded for {} (read #{}); a correction is a \
-                         decision on that read, not a second read",
-                        loaded.reading, read.read_on, loaded.id
+                        "the meter {meter} has a different reading ({reading}) loaded for {} (read #{id}); a \
+                         correction is a decision on that read, not a second read",
+                        read.read_on
                     ))
                 });
             }
             // The read before this one: the file's, a loaded one, or the
             // last read entered (an opening read or a bill's closing read).
             let mut before = db.last_read(account.id)?.map(|r| (r.read_on, r.reading));
-            if let Some(loaded) = db.latest_cycle_read(account.id)?
-                && before.is_none_or(|(day, _)| loaded.read_on > day)
+            if let Some((day, reading)) = db.latest_cycle_reading(account.id)?
+                && before.is_none_or(|(b, _)| day > b)
             {
-                before = Some((loaded.read_on, loaded.reading));
+                before = Some((day, reading));
             }
             if let Some(&(day, reading)) = in_file.get(&account.id)
                 && before.is_none_or(|(b, _)| day > b)

@@ -135,10 +135,24 @@ impl Db<'_> {
             .optional()?)
     }
 
-    /// The read loaded for `account` on `day`, if any.
-    pub fn cycle_read_on(&self, account: AccountId, day: NaiveDate) -> Result<Option<CycleReadRow>> {
-        let sql = format!("{CYCLE_READ} WHERE c.account_id = ?1 AND c.read_on = ?2");
-        Ok(self.conn.prepare_cached(&sql)?.query_row(params![account, Day(day)], cycle_read_row).optional()?)
+    /// The read loaded for `account` on `day`, if any: its id and reading.
+    pub fn cycle_reading_on(&self, account: AccountId, day: NaiveDate) -> Result<Option<(i64, u64)>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id, reading FROM cycle_reads WHERE account_id = ?1 AND read_on = ?2")?
+            .query_row(params![account, Day(day)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The newest read loaded for `account`: its day and reading.
+    pub fn latest_cycle_reading(&self, account: AccountId) -> Result<Option<(NaiveDate, u64)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT read_on, reading FROM cycle_reads WHERE account_id = ?1 ORDER BY read_on DESC LIMIT 1",
+            )?
+            .query_row([account], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
     }
 
     /// The newest read loaded for `account`.

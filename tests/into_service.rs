@@ -1,7 +1,8 @@
-//! A cycle's meter reads, from the reading route's file to its bills: the
-//! file loaded whole or not at all, exceptions held until a CAR III
-//! decides them, and the bill run billing what it may and naming what it
-//! skips.
+//! Going into service: from `init` to a working utility through the
+//! command line (the README's "Going into service"), and each cycle's
+//! meter reads from the reading route's file to its bills: the file loaded
+//! whole or not at all, exceptions held until a CAR III decides them, and
+//! the bill run billing what it may and naming what it skips.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,6 +16,7 @@ use support::*;
 const ADMIN: &str = "Tr0mbone-Quartz-Lantern";
 const NIGHTLY: &str = "Nightly-Jobs-Pass-1";
 const JDOE: &str = "Jane-Doe-Desk-Pass-1";
+const MGR: &str = "Finance-Manager-Pass-1";
 
 fn days_ago(n: u64) -> NaiveDate {
     Utc::now().date_naive() - Days::new(n)
@@ -39,9 +41,11 @@ fn utility(dir: &Path) -> (PathBuf, Vec<(String, String)>) {
         .filter_map(|l| l.split_once(' ').filter(|(legacy, _)| legacy.starts_with("004-")))
         .map(|(legacy, number)| (legacy.to_string(), number.to_string()))
         .collect();
-    for (user, role, first, own) in
-        [("nightly", "batch", "Nightly-Temp-1", NIGHTLY), ("jdoe", "car3", "Jdoe-Temp-1", JDOE)]
-    {
+    for (user, role, first, own) in [
+        ("nightly", "batch", "Nightly-Temp-1", NIGHTLY),
+        ("jdoe", "car3", "Jdoe-Temp-1", JDOE),
+        ("mgr", "manager", "Mgr-Temp-Pass-1", MGR),
+    ] {
         let add = ["user", "add", user, "--name", user, "--role", role];
         assert_eq!(run_as_with(&db, "root", &add, &[ADMIN, first]).status.code(), Some(0));
         assert_eq!(run_as_with(&db, user, &["user", "passwd", user], &[first, own]).status.code(), Some(0));
@@ -207,4 +211,116 @@ fn a_bad_reads_file_is_refused_whole_naming_each_line_and_loads_nothing() {
     }
     // The same file again is counted, not loaded twice.
     assert!(ok_nightly(&db, &["reads", "import", good.to_str().unwrap()]).contains("0 reads loaded"));
+}
+
+/// Every step a utility takes to go live, `verify` clean after each: the
+/// old system's accounts in, two months of reads (one held, then
+/// accepted), bill runs, the bank's payments, the late-fee job, a
+/// statement that reconciles, a backup restored, and books that balance
+/// in hledger.
+#[test]
+fn from_init_to_a_working_utility_with_verify_clean_at_every_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, crosswalk) = utility(dir.path());
+    verify_passes(&db);
+    let number = |legacy: &str| crosswalk.iter().find(|(l, _)| l == legacy).unwrap().1.clone();
+    let (harjo, bearpaw) = (number("004-118220-01"), number("004-120044-01"));
+    let converted: i64 = crosswalk.iter().map(|(_, n)| balance(&db, n)).sum();
+    assert_eq!(converted, 222_809, "the opening balances, net of a credit");
+
+    let months = [
+        (days_ago(40), [387_620, 96_431, 1_209_944, 49_120_113, 4_510]),
+        (days_ago(10), [417_620, 100_431, 1_216_944, 49_430_113, 4_610]),
+    ];
+    let meters = ["T10004211", "T10004212", "T10004233", "T20001001", "T10004244"];
+    for (month, (day, readings)) in months.iter().enumerate() {
+        let rows: Vec<_> = meters.iter().zip(readings).map(|(m, r)| (*m, *day, *r, "actual")).collect();
+        let file = reads_file(dir.path(), &format!("reads-{month}.csv"), &rows);
+        let said = ok_nightly(&db, &["reads", "import", file.to_str().unwrap()]);
+        verify_passes(&db);
+        if month == 1 {
+            assert!(said.contains("(1 held") && said.contains(&format!("account {harjo}: High use")), "{said}");
+            let (said, _) = bill_run(&db, dir.path(), "3");
+            assert!(said.contains("2 billed") && said.contains(&format!("skipped {harjo}: held")), "{said}");
+            let held = json(&db, &["reads", "held", "--json"]);
+            let id = held[0]["id"].as_i64().unwrap().to_string();
+            let note = ["--note", "Customer filled a pool; confirmed on the phone"];
+            let out = run_as_with(&db, "jdoe", &[&["reads", "accept", &id][..], &note].concat(), &[JDOE]);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        }
+        // Cycle 3's other two were billed before Harjo's read was accepted.
+        let expected = if month == 0 { [("3", 3), ("4", 2)] } else { [("3", 1), ("4", 2)] };
+        for (cycle, bills) in expected {
+            let (said, _) = bill_run(&db, dir.path(), cycle);
+            assert!(said.contains(&format!(": {bills} billed")) && !said.contains("held"), "{month}, {cycle}: {said}");
+        }
+        verify_passes(&db);
+    }
+    let billed = json(&db, &["account", &harjo, "--json"])["bills"].as_array().unwrap().len();
+    assert_eq!(billed, 2, "both months billed");
+
+    // The bank's payments file: Harjo pays in full, Bearpaw a part.
+    let owed = balance(&db, &harjo);
+    let payments = dir.path().join("payments.csv");
+    let received = days_ago(2);
+    let text = format!(
+        "key,account,amount,received_on,method,reference\nbank-1,{harjo},{}.{:02},{received},ach,ACH 1\nbank-2,{bearpaw},50.00,{received},check,CHK 204\n",
+        owed / 100,
+        owed % 100
+    );
+    std::fs::write(&payments, text).unwrap();
+    let before = balance(&db, &bearpaw);
+    ok_nightly(&db, &["payments", "import", payments.to_str().unwrap()]);
+    assert_eq!((balance(&db, &harjo), balance(&db, &bearpaw)), (0, before - 5_000));
+    verify_passes(&db);
+
+    // The month's late-fee job: the bills just run are not yet due, so it
+    // charges nothing (converted balances were charged by the old system).
+    let said = ok_nightly(&db, &["late-fees", "run"]);
+    assert!(said.contains(" 0 fees charged"), "{said}");
+    verify_passes(&db);
+
+    // Bearpaw's statement from the conversion reconciles to his balance.
+    let from = days_ago(71).to_string();
+    let out = run_as_with(&db, "jdoe", &["statement", &bearpaw, "--from", &from, "--json"], &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let statement: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let cents = |v: &serde_json::Value| v.as_i64().unwrap();
+    let totals = &statement["totals"];
+    assert_eq!(cents(&statement["balance_forward"]), 0, "nothing before the conversion");
+    let ending = cents(&statement["balance_forward"]) + cents(&totals["billed"]) + cents(&totals["late_fees"])
+        - cents(&totals["payments"])
+        - cents(&totals["credits_and_adjustments"]);
+    assert_eq!(ending, cents(&statement["ending_balance"]));
+    assert_eq!(ending, balance(&db, &bearpaw), "the statement ends at the balance");
+
+    // A backup, restored, is the same ledger.
+    let backup = dir.path().join("backup.db");
+    let restored = dir.path().join("restored.db");
+    assert_eq!(run(&db, &["backup", backup.to_str().unwrap()]).status.code(), Some(0));
+    let out = run(&db, &["restore", backup.to_str().unwrap(), "--to", restored.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (_, number) in &crosswalk {
+        assert_eq!(balance(&restored, number), balance(&db, number), "{number} restored");
+    }
+    verify_passes(&restored);
+
+    // Finance's books balance, and agree with the desk.
+    let journal = dir.path().join("books.journal");
+    let out = run_as_with(&db, "mgr", &["export", "--hledger", journal.to_str().unwrap()], &[MGR]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    if tool("hledger") {
+        let journal = journal.to_str().unwrap();
+        let total_of = |csv: &str| journal_cents(csv.lines().last().unwrap().split_once(',').unwrap().1);
+        run_tool("hledger", &["-f", journal, "check"]);
+        let all = run_tool("hledger", &["-f", journal, "balance", "-O", "csv"]);
+        assert_eq!(total_of(&all), 0, "{all}");
+        let owed = run_tool("hledger", &["-f", journal, "balance", "assets:receivable", "-O", "csv"]);
+        let total: i64 = crosswalk.iter().map(|(_, n)| balance(&db, n)).sum();
+        assert_eq!(total_of(&owed), total, "{owed}");
+        let equity = run_tool("hledger", &["-f", journal, "balance", "equity:conversion", "-O", "csv"]);
+        // Owed to the utility (credit side) less the deposits it owes back.
+        assert_eq!(total_of(&equity), -(222_809 - 37_500), "balances and deposits came in against it: {equity}");
+    }
+    verify_passes(&db);
 }
