@@ -485,6 +485,7 @@ const READ_ONLY: &[&str] = &[
     "letter show",
     "letter list",
     "policy show",
+    "reads held",
     // A copy of the ledger, or a new ledger from one: the file itself is
     // left as it was (whoever can read it can copy it).
     "backup",
@@ -544,6 +545,10 @@ fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, V
         ("letter send", s(&["letter", "send", account, "--template", "high-bill-explanation"])),
         ("accounts import", s(&["accounts", "import", file])),
         ("late-fees run", s(&["late-fees", "run"])),
+        ("reads import", s(&["reads", "import", file])),
+        ("reads accept", s(&["reads", "accept", "1", "--note", "x"])),
+        ("reads reread", s(&["reads", "reread", "1", "--note", "x"])),
+        ("bill run", s(&["bill", "run", "--cycle", "1", "--register", out])),
         ("sewer-caps recompute", s(&["sewer-caps", "recompute", "--year", "2026"])),
         ("session start", s(&["session", "start"])),
         ("session end", s(&["session", "end"])),

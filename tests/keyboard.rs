@@ -795,6 +795,46 @@ fn f2_finds_a_complaint_or_an_order_by_its_number() {
     assert!(w.sees_part("is not a complaint or order number: type 12, or order 34"), "a bad number is said");
 }
 
+#[test]
+fn a_held_read_is_decided_from_f2_with_its_usage_chart_one_key_away() {
+    let mut w = Window::new(LAPTOP);
+    // A read five times the account's use, loaded by the nightly job.
+    let account = {
+        use utility_desk::desk::LoadedRead;
+        use utility_desk::domain::reads::ReadKind;
+        let mut desk = Desk::open(&w.path).unwrap();
+        let batch = desk.actor("batch").unwrap();
+        let hit = desk.search("1000").unwrap()[0].account_id;
+        let overview = desk.overview(hit, Utc::now()).unwrap();
+        let last = &overview.bills[0].current_read;
+        let read = LoadedRead {
+            meter: overview.account.services.meter_number.clone(),
+            read_on: utility_desk::gui::clock::today(),
+            reading: last.reading + 5 * overview.bills[0].consumption_gal.max(2_000),
+            kind: ReadKind::Actual,
+            reader: Some("R7".into()),
+            rollover: false,
+        };
+        let report = desk.import_reads(&batch, Utc::now(), &[read], &mut |_| ()).unwrap();
+        assert_eq!(report.held.len(), 1, "the read is held");
+        overview.account.account.number.to_string()
+    };
+    w.sign_in("rep3");
+    w.press(Named::F2);
+    w.alt('5');
+    assert!(w.sees_part(&format!("{account} · High use")), "the held read is listed");
+    assert!(w.sees("Usage chart  Alt+U"), "and opened beside the list");
+    w.alt('u');
+    assert!(w.sees("Hide usage  Alt+U"), "the account's usage is one key away");
+    w.alt('p');
+    assert!(w.sees_part("say why in the note first"), "a decision needs its note");
+    w.tab_to("held-read-note", 60);
+    w.type_text("Customer filled a pool on the 12th");
+    w.alt('p');
+    assert!(w.sees_part("will be billed as read"), "decided by keys alone");
+    assert!(w.sees_part("No meter read is held"), "and off the list");
+}
+
 /// Every size the desk is used at: 1,024×768 and 1,366×768, with text at
 /// 100 %, 150 % and 200 % (the app scales the whole window, so 200 % on
 /// 1,024×768 lays out in 512×384). At each, the main screens of the call

@@ -63,7 +63,11 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Alt+S", "the open account's itemized statement: save as PDF or CSV, or print"),
         ("Alt+K", "a letter to the customer from a template, read and edited before it is sent"),
         ("Alt+A", "approvals (supervisors) or my requests"),
-        ("F2", "work queues: my work, liaison queue, liaison report, service orders (Alt+1 … Alt+4); Find by number"),
+        (
+            "F2",
+            "work queues: my work, liaison queue, liaison report, service orders, held reads (Alt+1 … Alt+5); Find by number",
+        ),
+        ("Alt+P E R U", "on a held read: bill as read, bill the corrected reading, read again; the usage chart"),
         ("Alt+N T G E R O", "on a complaint: note, take it, assign, escalate, close, reopen"),
         ("Alt+U V D F X E", "on an order: submit, review, send, field result, cancel, edit a draft"),
         (

@@ -21,7 +21,7 @@ use iced::{Element, Fill, Task};
 
 pub use credit::{AMOUNT as CREDIT_AMOUNT, NOTE as CREDIT_NOTE};
 use summary::{activity, header, requests};
-use usage::UsageChart;
+pub use usage::UsageChart;
 
 use super::super::app::Shortcut;
 use super::dispute::{self, DisputeForm};

@@ -4,6 +4,7 @@
 //! orders past draft (waiting for review, to send, in the field). Choosing
 //! an item opens it beside the list to be worked.
 
+mod reads;
 mod report;
 
 use std::path::PathBuf;
@@ -22,7 +23,9 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
-use crate::store::OrderRow;
+use crate::store::{CycleReadRow, OrderRow};
+use reads::ReadPanel;
+pub use reads::{NOTE as READ_NOTE, READING as READ_READING};
 use report::{file_name, save_csv};
 
 use crate::gui::files::SaveTo;
@@ -37,10 +40,11 @@ pub enum Tab {
     Liaison,
     Report,
     Orders,
+    Reads,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Mine, Tab::Liaison, Tab::Report, Tab::Orders];
+    const ALL: [Tab; 5] = [Tab::Mine, Tab::Liaison, Tab::Report, Tab::Orders, Tab::Reads];
 
     fn label(self) -> &'static str {
         match self {
@@ -48,6 +52,7 @@ impl Tab {
             Tab::Liaison => "Liaison queue  Alt+2",
             Tab::Report => "Liaison report  Alt+3",
             Tab::Orders => "Service orders  Alt+4",
+            Tab::Reads => "Held reads  Alt+5",
         }
     }
 }
@@ -61,6 +66,9 @@ pub struct Work {
     /// Orders past draft and not final: waiting for review, to send, in the field.
     orders: Option<Vec<OrderRow>>,
     order: Option<OrderPanel>,
+    /// Meter reads held as exceptions, waiting for a decision.
+    reads: Option<Vec<CycleReadRow>>,
+    read: Option<ReadPanel>,
     /// The complaint or order whose step reloads the list: chosen again
     /// wherever it now stands (the orders are grouped by status, and a
     /// complaint closed or escalated leaves My work).
@@ -93,6 +101,8 @@ pub enum Message {
     Orders(Result<Vec<OrderRow>, DeskError>),
     OrderOpened(Result<Box<OrderView>, DeskError>),
     Order(order::Message),
+    Reads(Result<Vec<CycleReadRow>, DeskError>),
+    Read(reads::Message),
     From(String),
     To(String),
     CsvPath(String),
@@ -107,6 +117,7 @@ pub enum Message {
 enum Worked {
     Complaint(i64),
     Order(i64),
+    Read(i64),
 }
 
 /// The field that finds a complaint or order by its number.
@@ -170,6 +181,8 @@ impl Work {
             panel: None,
             orders: None,
             order: None,
+            reads: None,
+            read: None,
             worked: None,
             left: false,
             save: SaveTo::new(&file_name(&from, &to)),
@@ -189,7 +202,7 @@ impl Work {
         match self.tab {
             Tab::Mine => self.mine.iter().flat_map(|w| w.assigned.iter().chain(&w.waiting)).collect(),
             Tab::Liaison => self.liaison.iter().flatten().collect(),
-            Tab::Report | Tab::Orders => Vec::new(),
+            Tab::Report | Tab::Orders | Tab::Reads => Vec::new(),
         }
     }
 
@@ -204,6 +217,11 @@ impl Work {
 
     pub fn order(&self) -> Option<&OrderPanel> {
         self.order.as_ref()
+    }
+
+    /// The held reads the Held reads tab lists, oldest first.
+    pub fn held_reads(&self) -> &[CycleReadRow] {
+        self.reads.as_deref().unwrap_or_default()
     }
 
     pub fn report(&self) -> Option<&LiaisonReport> {
@@ -235,6 +253,15 @@ impl Work {
                 self.orders = Some(orders);
                 return (self.listed(backend, Tab::Orders), None);
             }
+            Message::Reads(Ok(reads)) => {
+                self.reads = Some(reads);
+                return (self.listed(backend, Tab::Reads), None);
+            }
+            Message::Read(message) => {
+                let Some(panel) = &mut self.read else { return (Task::none(), None) };
+                let (task, event) = panel.update(backend, actor, message);
+                return self.read_event(backend, actor, task, event);
+            }
             Message::OrderOpened(Ok(view)) => {
                 match &mut self.order {
                     Some(panel) if panel.id() == view.order.id => panel.refresh(*view),
@@ -250,6 +277,7 @@ impl Work {
             Message::Mine(Err(error))
             | Message::Liaison(Err(error))
             | Message::Orders(Err(error))
+            | Message::Reads(Err(error))
             | Message::OrderOpened(Err(error)) => {
                 self.error = Some(error.to_string());
                 Task::none()
@@ -385,10 +413,29 @@ impl Work {
         }
     }
 
+    fn read_event(
+        &mut self,
+        backend: &Backend,
+        actor: &Actor,
+        task: Task<reads::Message>,
+        event: Option<reads::Event>,
+    ) -> (Task<Message>, Option<Event>) {
+        let task = task.map(Message::Read);
+        match event {
+            Some(reads::Event::Changed) => {
+                self.worked = self.read.as_ref().map(|p| Worked::Read(p.id()));
+                (Task::batch([task, load(backend, actor, self.tab)]), None)
+            }
+            Some(reads::Event::OpenAccount(id)) => (task, Some(Event::OpenAccount(id))),
+            None => (task, None),
+        }
+    }
+
     /// The ids of the list shown, in order.
     fn ids(&self) -> Vec<i64> {
         match self.tab {
             Tab::Orders => self.orders().iter().map(|o| o.id).collect(),
+            Tab::Reads => self.held_reads().iter().map(|r| r.id).collect(),
             _ => self.items().iter().map(|i| i.complaint.id).collect(),
         }
     }
@@ -404,7 +451,9 @@ impl Work {
             return Task::none();
         }
         let worked = match (self.worked, tab) {
-            (Some(Worked::Order(id)), Tab::Orders) | (Some(Worked::Complaint(id)), Tab::Mine | Tab::Liaison) => {
+            (Some(Worked::Order(id)), Tab::Orders)
+            | (Some(Worked::Read(id)), Tab::Reads)
+            | (Some(Worked::Complaint(id)), Tab::Mine | Tab::Liaison) => {
                 self.worked = None;
                 Some(id)
             }
@@ -431,6 +480,18 @@ impl Work {
 
     fn select(&mut self, backend: &Backend, index: usize) -> Task<Message> {
         self.left = false;
+        if self.tab == Tab::Reads {
+            self.selected = index.min(self.held_reads().len().saturating_sub(1));
+            let Some(read) = self.held_reads().get(self.selected).cloned() else {
+                self.read = None;
+                return Task::none();
+            };
+            if self.read.as_ref().is_some_and(|p| p.id() == read.id && p.is_editing()) {
+                return Task::none();
+            }
+            self.read = Some(ReadPanel::new(read));
+            return Task::none();
+        }
         if self.tab == Tab::Orders {
             let ids: Vec<i64> = self.orders().iter().map(|o| o.id).collect();
             self.selected = index.min(ids.len().saturating_sub(1));
@@ -496,12 +557,19 @@ impl Work {
         {
             return self.order_event(backend, actor, task, event);
         }
+        if let Some(panel) = &mut self.read
+            && self.tab == Tab::Reads
+            && let Some((task, event)) = panel.key(backend, actor, key)
+        {
+            return self.read_event(backend, actor, task, event);
+        }
         let editing = match self.tab {
             Tab::Orders => self.order.as_ref().is_some_and(OrderPanel::is_editing),
+            Tab::Reads => self.read.as_ref().is_some_and(ReadPanel::is_editing),
             _ => self.panel.as_ref().is_some_and(ComplaintPanel::is_editing),
         };
         let task = match key {
-            Shortcut::Tab(n @ 1..=4) => {
+            Shortcut::Tab(n @ 1..=5) => {
                 return self.update(backend, actor, Message::Show(Tab::ALL[usize::from(n) - 1]));
             }
             // Beside an item that left the list, the selection is the place
@@ -531,6 +599,7 @@ impl Work {
         let body = match self.tab {
             Tab::Report => self.report_view(),
             Tab::Orders => self.orders_view(actor),
+            Tab::Reads => self.reads_view(actor),
             _ => self.queue_view(actor),
         };
         let find = text_input("Find: a complaint or order number (order 34)", &self.find)
@@ -648,6 +717,27 @@ impl Work {
     }
 }
 
+impl Work {
+    fn reads_view(&self, actor: &Actor) -> Element<'_, Message> {
+        let Some(reads) = &self.reads else { return text("Loading…").style(theme::muted).into() };
+        let mut list = column![].spacing(1);
+        if reads.is_empty() {
+            list = list.push(
+                text("No meter read is held: every read loaded passed the exception rules or was decided.")
+                    .style(theme::muted),
+            );
+        }
+        for (i, read) in reads.iter().enumerate() {
+            list = list.push(reads::read_line(read, i == self.selected && !self.left, Message::Select(i)));
+        }
+        let detail: Element<'_, Message> = match &self.read {
+            Some(panel) => panel.view(actor).map(Message::Read),
+            None => text("Choose a held read (↑ ↓) to decide it here.").style(theme::muted).into(),
+        };
+        crate::gui::layout::split(list, 440, detail)
+    }
+}
+
 fn load(backend: &Backend, actor: &Actor, tab: Tab) -> Task<Message> {
     let (backend, actor) = (backend.clone(), actor.clone());
     match tab {
@@ -660,6 +750,9 @@ fn load(backend: &Backend, actor: &Actor, tab: Tab) -> Task<Message> {
         ),
         Tab::Orders => {
             Task::perform(async move { backend.run(move |desk| desk.orders_in_progress()).await }, Message::Orders)
+        }
+        Tab::Reads => {
+            Task::perform(async move { backend.run(move |desk| desk.held_reads(None)).await }, Message::Reads)
         }
         Tab::Report => Task::none(),
     }
