@@ -14,10 +14,21 @@ mod money;
 mod orders;
 mod reads;
 mod rows;
+mod service;
 mod session;
 mod show;
 mod sign_in;
 mod users;
+
+/// The file readers' entries for the fuzz targets (`tests/fuzz.rs`): each
+/// checks a file's bytes as its command does before it writes, writing
+/// nothing.
+pub mod fuzz {
+    pub use super::batch::check_bytes as adjustments;
+    pub use super::convert::check_bytes as accounts;
+    pub use super::import::check_bytes as payments;
+    pub use super::reads::check_bytes as reads;
+}
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -133,6 +144,11 @@ enum Command {
     Reads {
         #[command(subcommand)]
         command: reads::ReadsCommand,
+    },
+    /// Service at an account: `service stop` ends it, with the final bill.
+    Service {
+        #[command(subcommand)]
+        command: service::ServiceCommand,
     },
     /// Late fees, for the scheduler: `late-fees run`.
     LateFees {
@@ -333,6 +349,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         }
         Some(Command::Accounts { command }) => convert::accounts(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Reads { command }) => reads::reads(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Service { command }) => service::service(&mut open_existing(&path)?, &mut out, command),
         Some(Command::LateFees { command }) => jobs::late_fees(&mut open_existing(&path)?, &mut out, command),
         Some(Command::SewerCaps { command }) => jobs::sewer_caps(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Export { hledger, sign_in }) => {

@@ -21,6 +21,7 @@ mod orders;
 mod posting;
 mod reads;
 mod reports;
+mod service;
 pub mod settings;
 mod statement;
 mod users;
@@ -66,6 +67,7 @@ pub use reads::{CycleLine, CycleRun, HeldOnLoad, LoadedRead, ReadChoice, ReadsRe
 pub use reports::{
     ComplaintGroup, ComplaintsReport, MAX_REPORT_PERIOD_DAYS, MoneyActionsReport, ProductivityReport, RequestSummary,
 };
+pub use service::{StopRequest, Stopped};
 pub use statement::{
     DEFAULT_STATEMENT_MONTHS, MAX_STATEMENT_DAYS, Statement, StatementItem, StatementTotals, twelve_months_to,
 };

@@ -549,6 +549,7 @@ fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, V
         ("reads accept", s(&["reads", "accept", "1", "--note", "x"])),
         ("reads reread", s(&["reads", "reread", "1", "--note", "x"])),
         ("bill run", s(&["bill", "run", "--cycle", "1", "--register", out])),
+        ("service stop", s(&["service", "stop", account, "--on", "2026-11-01", "--reading", "1"])),
         ("sewer-caps recompute", s(&["sewer-caps", "recompute", "--year", "2026"])),
         ("session start", s(&["session", "start"])),
         ("session end", s(&["session", "end"])),

@@ -183,4 +183,29 @@ fn a_completed_stop_leaves_the_account_final() {
     assert!(completed.contains(&format!("account final from {today}")), "{completed}");
     let shown = ok(&db, &["account", &account]);
     assert!(shown.contains("(final)") && shown.contains(&format!("Service ended {today}")), "{shown}");
+
+    // Completed with the final read, a stop posts the final bill, its
+    // monthly charges prorated to the days since the last read.
+    let other = account_numbers(&db)
+        .into_iter()
+        .skip(1)
+        .find(|n| json(&db, &["order", "list", "--account", n, "--json"]).as_array().is_some_and(Vec::is_empty))
+        .expect("an account with no order");
+    let last = overview(&db, &other)["bills"][0]["current_read"].clone();
+    let line1 = overview(&db, &other)["account"]["premise"]["address"]["line1"].as_str().unwrap().to_string();
+    let args = ["order", "draft", &other, "--kind", "stop-service", "--date", &today, "--address", &line1];
+    let args = [&args[..], &["--forwarding-address", "9 W 5th St, Tulsa OK 74119"]].concat();
+    let id = number_after(&ok_as(&db, "rep1", &args), "order #").to_string();
+    ok_as(&db, "rep1", &["order", "submit", &id]);
+    let reviewed = ok_as(&db, "rep3", &["order", "review", &id]);
+    assert!(reviewed.contains("nothing flagged"), "{reviewed}");
+    ok_as(&db, "rep3", &["order", "send", &id]);
+    let reading = (last["reading"].as_u64().unwrap() + 1_500).to_string();
+    let args = ["order", "complete", &id, "--outcome", "Final read, locked off", "--reading", &reading];
+    let completed = ok_as(&db, "rep1", &args);
+    assert!(completed.contains(&format!("account final from {today}: final bill ")), "{completed}");
+    let bills = overview(&db, &other)["bills"].clone();
+    assert_eq!(bills[0]["period_end"], today.as_str(), "the final bill ends the day service ended");
+    assert_eq!(bills[0]["consumption_gal"], 1_500);
+    verify_passes(&db);
 }

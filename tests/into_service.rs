@@ -324,3 +324,108 @@ fn from_init_to_a_working_utility_with_verify_clean_at_every_step() {
     }
     verify_passes(&db);
 }
+
+/// The first month's reads of the sample, 40 days ago, billed.
+fn first_month_billed(db: &Path, dir: &Path) -> NaiveDate {
+    let first = days_ago(40);
+    let rows = [
+        ("T10004211", first, 387_620, "actual"),
+        ("T10004212", first, 96_431, "actual"),
+        ("T10004233", first, 1_209_944, "actual"),
+        ("T20001001", first, 49_120_113, "actual"),
+        ("T10004244", first, 4_410, "actual"),
+    ];
+    ok_nightly(db, &["reads", "import", reads_file(dir, "first.csv", &rows).to_str().unwrap()]);
+    for cycle in ["3", "4"] {
+        bill_run(db, dir, cycle);
+    }
+    first
+}
+
+/// The account's bills with their lines, from its statement since the
+/// conversion (newest last).
+fn bills_with_lines(db: &Path, number: &str) -> Vec<serde_json::Value> {
+    let from = days_ago(71).to_string();
+    let out = run_as_with(db, "jdoe", &["statement", number, "--from", &from, "--json"], &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let statement: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    statement["bills"].as_array().unwrap().clone()
+}
+
+/// A line's amount in cents, by the start of its description.
+fn line_cents(bill: &serde_json::Value, starts: &str) -> i64 {
+    let line = bill["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["line"]["description"].as_str().unwrap().starts_with(starts));
+    line.unwrap_or_else(|| panic!("{starts} in {bill}"))["line"]["amount"].as_i64().unwrap()
+}
+
+#[test]
+fn a_stop_ends_service_with_a_final_bill_prorated_to_its_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, crosswalk) = utility(dir.path());
+    let number = |legacy: &str| crosswalk.iter().find(|(l, _)| l == legacy).unwrap().1.clone();
+    let (harjo, bearpaw) = (number("004-118220-01"), number("004-120044-01"));
+    let first = first_month_billed(&db, dir.path());
+
+    // Refused, writing nothing: in the future, or not after the last read.
+    let before =
+        all_rows(&db, |t| if t == "audit_log" || t == "audit_head" || t == "users" { Some(None) } else { None });
+    for (on, said) in [(days_ago(0) + Days::new(3), "is in the future"), (first, "the meter was last read on")] {
+        let args = ["service", "stop", &harjo, "--on", &on.to_string(), "--reading", "390620"];
+        let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+        assert_eq!(out.status.code(), Some(1), "{on}");
+        assert!(stderr(&out).contains(said), "{said}: {}", stderr(&out));
+    }
+    let after =
+        all_rows(&db, |t| if t == "audit_log" || t == "audit_head" || t == "users" { Some(None) } else { None });
+    assert_eq!(after, before, "a refused stop writes nothing");
+
+    // Fifteen days after the last read: the monthly charges for 15 of 30 days.
+    let on = first + Days::new(15);
+    let args = ["service", "stop", &harjo, "--on", &on.to_string(), "--reading", "390620"];
+    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("service ended on {on}, 3000 gal since the last read")), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Final bill "), "{}", stdout(&out));
+    let bills = bills_with_lines(&db, &harjo);
+    let (month, last) = (&bills[bills.len() - 2], &bills[bills.len() - 1]);
+    assert_eq!(last["period_end"], on.to_string());
+    for charge in ["Water meter charge", "Stormwater", "Refuse", "EMSAcare"] {
+        let (whole, part) = (line_cents(month, charge), line_cents(last, charge));
+        assert!((2 * part - whole).abs() <= 1, "{charge}: {part} is half of {whole}");
+    }
+    let meter = last["lines"].as_array().unwrap()[0]["line"].clone();
+    assert!(meter["description"].as_str().unwrap().ends_with("15 of 30 days (final bill)"), "{meter}");
+    assert_eq!(meter["quantity"].as_str().unwrap().parse::<f64>().unwrap(), 0.5, "half a month: {meter}");
+    assert_eq!(overview(&db, &harjo)["account"]["account"]["status"], "final");
+
+    // Once ended, ended: a second stop is refused, and the bill run says why it skips it.
+    let args = ["service", "stop", &harjo, "--on", &days_ago(1).to_string(), "--reading", "391000"];
+    assert!(stderr(&run_as_with(&db, "jdoe", &args, &[JDOE])).contains("its service has already ended"));
+    let (said, _) = bill_run(&db, dir.path(), "3");
+    assert!(said.contains(&format!("skipped {harjo}: service ended on {on}; its final bill is done")), "{said}");
+
+    // A final read held (no use two cycles running) is billed by the run
+    // once a CAR III accepts it.
+    let args = ["service", "stop", &bearpaw, "--on", &on.to_string(), "--reading", "4410"];
+    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert!(stdout(&out).contains("The final read is held (No use two cycles running"), "{}", stdout(&out));
+    let (said, _) = bill_run(&db, dir.path(), "3");
+    assert!(said.contains(&format!("skipped {bearpaw}: held:")), "{said}");
+    let id = json(&db, &["reads", "held", "--json"])[0]["id"].as_i64().unwrap().to_string();
+    let accept = ["reads", "accept", &id, "--note", "House empty since the tenant left"];
+    assert_eq!(run_as_with(&db, "jdoe", &accept, &[JDOE]).status.code(), Some(0));
+    let (said, register) = bill_run(&db, dir.path(), "3");
+    assert!(said.contains(": 1 billed"), "{said}");
+    assert!(
+        register.contains(&format!("{bearpaw},")) && register.contains(&format!(",{on},4410,actual,0,")),
+        "{register}"
+    );
+    let bills = bills_with_lines(&db, &bearpaw);
+    let final_bill = bills.last().unwrap();
+    assert!(final_bill["lines"][0]["line"]["description"].as_str().unwrap().ends_with("(final bill)"), "{final_bill}");
+    verify_passes(&db);
+}

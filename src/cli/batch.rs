@@ -50,44 +50,7 @@ struct Checked {
 /// Applies a batch file; see the module comment.
 pub fn adjust_file(desk: &mut Desk, out: &mut impl Write, sign_in: &SignIn, file: &Path) -> Result<(), DeskError> {
     let csv = super::rows::CsvFile::read(file, true)?;
-    let missing: Vec<&str> =
-        ["key", "kind", "amount", "reason", "note"].into_iter().filter(|column| !csv.has(column)).collect();
-    if !missing.is_empty() {
-        return Err(DeskError::Invalid(format!(
-            "{} has no {} column: the columns are key,kind,account,bill,line,direction,amount,reason,note",
-            file.display(),
-            missing.join(", ")
-        )));
-    }
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    let mut keys: HashMap<String, usize> = HashMap::new();
-    for (line, row) in csv.rows::<Row>() {
-        let row = match row {
-            Ok(row) => row,
-            Err(error) => {
-                problems.push(format!("line {line}: {error}"));
-                continue;
-            }
-        };
-        let mut found = Vec::new();
-        if !row.key.is_empty()
-            && let Some(first) = keys.insert(row.key.clone(), line)
-        {
-            found.push(format!("the key \"{}\" is used earlier in the file (line {first})", row.key));
-        }
-        match check_row(desk, row) {
-            Ok((key, request)) if found.is_empty() => rows.push(Checked { line, key, request }),
-            Ok(_) => {}
-            Err(problem) => found.push(problem),
-        }
-        if !found.is_empty() {
-            problems.push(format!("line {line}: {}", found.join("; ")));
-        }
-    }
-    if rows.is_empty() && problems.is_empty() {
-        return Err(DeskError::Invalid(format!("{} has no rows: nothing was posted", file.display())));
-    }
+    let (rows, mut problems) = checked_rows(desk, &csv, file)?;
     // Signed in once the file reads well: the trial needs the person's limits.
     let actor = &sign_in.actor(desk, Utc::now())?;
     if problems.is_empty() {
@@ -145,6 +108,55 @@ pub fn adjust_file(desk: &mut Desk, out: &mut impl Write, sign_in: &SignIn, file
         return Err(DeskError::Invalid(format!("{refused} row(s) of {} were refused (listed above)", file.display())));
     }
     Ok(())
+}
+
+/// Every row of a batch file read and checked on its own (no sign-in, no
+/// trial of the person's limits, nothing written): the rows that read
+/// well, and each problem by its line.
+fn checked_rows(
+    desk: &mut Desk,
+    csv: &super::rows::CsvFile,
+    file: &Path,
+) -> Result<(Vec<Checked>, Vec<String>), DeskError> {
+    let missing: Vec<&str> =
+        ["key", "kind", "amount", "reason", "note"].into_iter().filter(|column| !csv.has(column)).collect();
+    if !missing.is_empty() {
+        return Err(DeskError::Invalid(format!(
+            "{} has no {} column: the columns are key,kind,account,bill,line,direction,amount,reason,note",
+            file.display(),
+            missing.join(", ")
+        )));
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    for (line, row) in csv.rows::<Row>() {
+        let row = match row {
+            Ok(row) => row,
+            Err(error) => {
+                problems.push(format!("line {line}: {error}"));
+                continue;
+            }
+        };
+        let mut found = Vec::new();
+        if !row.key.is_empty()
+            && let Some(first) = keys.insert(row.key.clone(), line)
+        {
+            found.push(format!("the key \"{}\" is used earlier in the file (line {first})", row.key));
+        }
+        match check_row(desk, row) {
+            Ok((key, request)) if found.is_empty() => rows.push(Checked { line, key, request }),
+            Ok(_) => {}
+            Err(problem) => found.push(problem),
+        }
+        if !found.is_empty() {
+            problems.push(format!("line {line}: {}", found.join("; ")));
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        return Err(DeskError::Invalid(format!("{} has no rows: nothing was posted", file.display())));
+    }
+    Ok((rows, problems))
 }
 
 /// Checks one row on its own and builds its request.
@@ -227,4 +239,16 @@ fn dry_run(desk: &mut Desk, actor: &Actor, rows: &[Checked]) -> Result<Vec<Strin
         Err(DeskError::Store(error)) => Err(DeskError::Store(error)),
         _ => Ok(problems),
     }
+}
+
+/// A batch file's bytes checked as `adjust_file` checks them before it
+/// signs anyone in: how many rows read well (the fuzz target's entry).
+pub fn check_bytes(desk: &mut Desk, bytes: &[u8]) -> Result<usize, DeskError> {
+    let file = Path::new("fuzz.csv");
+    let csv = super::rows::CsvFile::from_bytes(bytes, true, file)?;
+    let (rows, problems) = checked_rows(desk, &csv, file)?;
+    if let Some(problem) = problems.first() {
+        return Err(DeskError::Invalid(problem.clone()));
+    }
+    Ok(rows.len())
 }

@@ -7,14 +7,17 @@
 //! crosswalk: each legacy number with its new account number.
 
 use std::io::Write;
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use clap::Subcommand;
 
-use super::rows::{Cells, progress_bar, read_columns, rows_refused};
+use super::rows::{Cells, CsvFile, columns_of, progress_bar, read_columns, rows_refused};
 use super::show::io;
 use super::sign_in::SignIn;
-use crate::desk::{ConvertedAccount, Desk, DeskError, NewAccountRequest, NewCustomer, OpeningBalance, PremiseChoice};
+use crate::desk::{
+    Actor, ConvertedAccount, Desk, DeskError, NewAccountRequest, NewCustomer, OpeningBalance, PremiseChoice,
+};
 use crate::domain::Money;
 use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
 use crate::domain::sewer_cap::{WinterBill, cap_in_effect_from, compute_cap};
@@ -295,4 +298,19 @@ fn winter_use(cell: &str) -> Result<Vec<WinterBill>, String> {
         bills.push(WinterBill { bill_date, consumption_gal });
     }
     Ok(bills)
+}
+
+/// An accounts file's bytes checked as `accounts import --dry-run` checks
+/// them, writing nothing: how many accounts it holds (the fuzz target's
+/// entry; `actor` an Administrator or a Manager).
+pub fn check_bytes(desk: &mut Desk, actor: &Actor, bytes: &[u8]) -> Result<usize, DeskError> {
+    let (file, now) = (Path::new("fuzz.csv"), Utc::now());
+    let today = desk.today(now);
+    let csv = CsvFile::from_bytes(bytes, true, file)?;
+    let (lines, accounts) = columns_of(csv, file, "an accounts file", COLUMNS, |cells| account(cells, today))?;
+    let problems = desk.check_conversion(actor, now, &accounts, &mut |_| ())?;
+    if !problems.is_empty() {
+        return Err(rows_refused(file, &lines, &problems, "converted"));
+    }
+    Ok(accounts.len())
 }

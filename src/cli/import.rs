@@ -26,6 +26,30 @@ struct Row {
 pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, sign_in: &SignIn) -> Result<(), DeskError> {
     let actor = sign_in.actor(desk, Utc::now())?;
     let csv = super::rows::CsvFile::read(file, false)?;
+    let requests = checked_requests(desk, &csv, file)?;
+    super::rows::check_room(desk, requests.len())?;
+    let (mut posted, mut replayed) = (0u64, 0u64);
+    for request in &requests {
+        let result = desk.record_payment(&actor, Utc::now(), request)?;
+        if result.replayed {
+            replayed += 1;
+        } else {
+            posted += 1;
+        }
+        let verb = if result.replayed { "already-posted" } else { "posted" };
+        writeln!(out, "{verb} {} {}", request.key, result.posting_id).map_err(io)?;
+        out.flush().map_err(io)?;
+    }
+    writeln!(out, "done: {posted} posted, {replayed} already posted").map_err(io)
+}
+
+/// Every row of a payment file checked against the ledger, nothing posted:
+/// the requests, or a refusal naming each bad row by its line.
+fn checked_requests(
+    desk: &mut Desk,
+    csv: &super::rows::CsvFile,
+    file: &Path,
+) -> Result<Vec<PaymentRequest>, DeskError> {
     let mut requests: Vec<PaymentRequest> = Vec::new();
     let mut problems = Vec::new();
     let mut keys = std::collections::HashMap::new();
@@ -52,20 +76,15 @@ pub fn payments(desk: &mut Desk, out: &mut impl Write, file: &Path, sign_in: &Si
             shown.join("\n  ")
         )));
     }
-    super::rows::check_room(desk, requests.len())?;
-    let (mut posted, mut replayed) = (0u64, 0u64);
-    for request in &requests {
-        let result = desk.record_payment(&actor, Utc::now(), request)?;
-        if result.replayed {
-            replayed += 1;
-        } else {
-            posted += 1;
-        }
-        let verb = if result.replayed { "already-posted" } else { "posted" };
-        writeln!(out, "{verb} {} {}", request.key, result.posting_id).map_err(io)?;
-        out.flush().map_err(io)?;
-    }
-    writeln!(out, "done: {posted} posted, {replayed} already posted").map_err(io)
+    Ok(requests)
+}
+
+/// A payment file's bytes checked as `payments` checks them, posting
+/// nothing: how many payments it holds (the fuzz target's entry).
+pub fn check_bytes(desk: &mut Desk, bytes: &[u8]) -> Result<usize, DeskError> {
+    let file = Path::new("fuzz.csv");
+    let csv = super::rows::CsvFile::from_bytes(bytes, false, file)?;
+    Ok(checked_requests(desk, &csv, file)?.len())
 }
 
 fn request(desk: &mut Desk, row: Row) -> Result<PaymentRequest, String> {

@@ -211,9 +211,19 @@ pub fn order(desk: &mut Desk, out: &mut impl Write, command: OrderCommand) -> Re
             let actor = sign_in.actor(desk, now)?;
             let done = desk.complete_order(&actor, now, id, &OrderCompletion { outcome, reading, rollover })?;
             writeln!(out, "completed: order #{id}").map_err(io)?;
-            if let Some(on) = done.final_on {
-                writeln!(out, "account final from {on}: its final bill ends on or before that day").map_err(io)?;
+            match (done.final_on, done.final_bill, reading) {
+                (Some(on), Some(bill), _) => writeln!(out, "account final from {on}: final bill {bill} posted"),
+                (Some(on), None, Some(_)) => writeln!(
+                    out,
+                    "account final from {on}: the final read is held for a CAR III (`reads held`); the cycle's bill \
+                     run bills it once decided"
+                ),
+                (Some(on), None, None) => {
+                    writeln!(out, "account final from {on}: its final bill ends on or before that day")
+                }
+                (None, ..) => Ok(()),
             }
+            .map_err(io)?;
             match done.rerate {
                 Some(RerateOffer::Rerate(preview)) => {
                     let reading = reading.unwrap_or_default();

@@ -3,16 +3,16 @@
 //! its bills (see `desk::reads`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::rows::{Cells, progress_bar, read_columns, rows_refused};
+use super::rows::{Cells, CsvFile, columns_of, progress_bar, read_columns, rows_refused};
 use super::show::{io, json};
 use super::sign_in::SignIn;
-use crate::desk::{CycleRun, Desk, DeskError, LoadedRead, ReadChoice};
+use crate::desk::{Actor, CycleRun, Desk, DeskError, LoadedRead, ReadChoice};
 use crate::documents::file::write_whole;
 use crate::domain::dates::parse_day;
 use crate::domain::reads::ReadKind;
@@ -296,4 +296,17 @@ fn summary(out: &mut impl Write, run: &CycleRun) -> Result<(), DeskError> {
             .map_err(io)?;
     }
     Ok(())
+}
+
+/// A reads file's bytes checked as `reads import --dry-run` checks them,
+/// writing nothing: how many reads it holds (the fuzz target's entry;
+/// `actor` may post bills).
+pub fn check_bytes(desk: &mut Desk, actor: &Actor, bytes: &[u8]) -> Result<usize, DeskError> {
+    let file = Path::new("fuzz.csv");
+    let (lines, reads) = columns_of(CsvFile::from_bytes(bytes, true, file)?, file, "a reads file", COLUMNS, read)?;
+    let problems = desk.check_reads(actor, Utc::now(), &reads)?;
+    if !problems.is_empty() {
+        return Err(rows_refused(file, &lines, &problems, "loaded"));
+    }
+    Ok(reads.len())
 }

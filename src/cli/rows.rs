@@ -22,9 +22,15 @@ pub struct CsvFile {
 impl CsvFile {
     /// Reads `path` whole; cells trimmed of spaces when `trim`.
     pub fn read(path: &Path, trim: bool) -> Result<CsvFile, DeskError> {
+        let bytes =
+            std::fs::read(path).map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", path.display())))?;
+        CsvFile::from_bytes(&bytes, trim, path)
+    }
+
+    /// [`CsvFile::read`] of a file's bytes (`path` names it in messages).
+    pub fn from_bytes(bytes: &[u8], trim: bool, path: &Path) -> Result<CsvFile, DeskError> {
         let cannot = |e: &dyn std::fmt::Display| DeskError::Invalid(format!("cannot read {}: {e}", path.display()));
-        let bytes = std::fs::read(path).map_err(|e| cannot(&e))?;
-        let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut reader =
             csv::ReaderBuilder::new().trim(if trim { csv::Trim::All } else { csv::Trim::None }).from_reader(data);
         let headers = reader.headers().map_err(|e| cannot(&e))?.clone();
@@ -121,7 +127,17 @@ pub fn read_columns<T>(
     columns: &[(&str, bool)],
     parse: impl Fn(&Cells) -> Result<T, Vec<String>>,
 ) -> Result<(Vec<usize>, Vec<T>), DeskError> {
-    let csv = CsvFile::read(file, true)?;
+    columns_of(CsvFile::read(file, true)?, file, what, columns, parse)
+}
+
+/// [`read_columns`] of a file already read.
+pub fn columns_of<T>(
+    csv: CsvFile,
+    file: &Path,
+    what: &str,
+    columns: &[(&str, bool)],
+    parse: impl Fn(&Cells) -> Result<T, Vec<String>>,
+) -> Result<(Vec<usize>, Vec<T>), DeskError> {
     let headers: Vec<String> = csv.headers.iter().map(|h| h.trim().to_string()).collect();
     let missing: Vec<&str> = columns.iter().map(|(c, _)| *c).filter(|c| !headers.iter().any(|h| h == c)).collect();
     let unknown: Vec<&str> =

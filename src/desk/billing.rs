@@ -19,7 +19,7 @@ use crate::domain::ids::ReadId;
 use crate::domain::ids::{AccountId, BillId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonCode, Side, merge_lines};
 use crate::domain::money::AmountError;
-use crate::domain::rates::{BillLine, RateBook, RatingInput};
+use crate::domain::rates::{BillLine, MonthShare, RateBook, RatingInput};
 use crate::domain::reads::{ReadKind, consumption};
 use crate::store::ReadRow;
 use crate::store::{BillRow, Db, NewBill};
@@ -484,7 +484,7 @@ impl Desk {
     }
 }
 
-fn post_bill_in(
+pub(super) fn post_bill_in(
     db: &Db,
     rates: &RateBook,
     actor: &Actor,
@@ -531,8 +531,13 @@ fn post_bill_in(
         Some(cap) => cap,
         None => db.premise_sewer_cap(row.premise_id)?,
     };
-    let lines =
-        schedule.rate(&RatingInput { services: &row.services, consumption_gal: gallons, sewer_cap_gal: cap })?;
+    let month_share = final_share(row.service_ended_on, request.period_start, request.period_end);
+    let lines = schedule.rate(&RatingInput {
+        services: &row.services,
+        consumption_gal: gallons,
+        sewer_cap_gal: cap,
+        month_share,
+    })?;
     let current = db.insert_read(
         request.account,
         request.read.read_on,
@@ -577,6 +582,12 @@ fn post_bill_in(
     };
     let posted = post_fresh(db, actor, now, fresh, posting)?;
     Ok(BillPosted { bill, posted, total, ledger_lines })
+}
+
+/// A final bill (its period ends the day service ended) bills its monthly
+/// charges for the days of its period, out of a 30-day month.
+fn final_share(ended: Option<NaiveDate>, start: NaiveDate, end: NaiveDate) -> Option<MonthShare> {
+    (ended == Some(end)).then(|| MonthShare::of_days((end - start).num_days() + 1)).flatten()
 }
 
 /// Refuses to adjust a bill whose own posting was reversed: its charges are
@@ -766,7 +777,9 @@ fn rerated_with(
             _ => bill.sewer_cap_gal,
         },
     };
-    let after = schedule.rate(&RatingInput { services, consumption_gal: gallons, sewer_cap_gal: cap })?;
+    let ended = db.service_account(bill.account_id)?.and_then(|a| a.service_ended_on);
+    let month_share = final_share(ended, bill.period_start, bill.period_end);
+    let after = schedule.rate(&RatingInput { services, consumption_gal: gallons, sewer_cap_gal: cap, month_share })?;
     let original = service_totals(&bill.lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>());
     let prior = db.bill_adjusted_by_service(bill.id)?;
     let corrected = service_totals(&after);

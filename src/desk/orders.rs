@@ -10,13 +10,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::open_account_row;
-use super::billing::rerate_review;
+use super::billing::{NewRead, rerate_review};
 use super::{Actor, Batch, Desk, DeskError, RerateReview, Result, audit, required_note};
 use crate::domain::cases::{check_case_worker, ranks_at_least};
 use crate::domain::ids::{AccountId, BillId, PremiseId};
 use crate::domain::orders::{
     OpenOrder, OrderFields, OrderKind, OrderStatus, ReviewContext, ReviewFlag, missing, review,
 };
+use crate::domain::reads::ReadKind;
 use crate::domain::user::Role;
 use crate::store::{ContactRow, Db, NewOrderRow, OrderEvent, OrderRow, OrderStep};
 
@@ -71,6 +72,9 @@ pub struct OrderCompleted {
     /// A stop or a transfer: the day service ended, from which the account
     /// is final (`None` if it already was).
     pub final_on: Option<NaiveDate>,
+    /// A stop or transfer completed with the final read: its final bill
+    /// (`None` if the read is held for a CAR III, or none was given).
+    pub final_bill: Option<BillId>,
 }
 
 /// An order with its history, the contacts about it, and what it still lacks.
@@ -291,30 +295,67 @@ impl Batch<'_> {
                 (true, None) => {
                     return Err(DeskError::Invalid(format!("{} is completed with the reading found", named(&order))));
                 }
-                (false, Some(_)) => {
+                (false, Some(_)) if !order.kind.stops_service() => {
                     return Err(DeskError::Invalid(format!(
-                        "only a meter re-read is completed with a reading; {} is not one",
+                        "only a meter re-read, a stop or a transfer is completed with a reading; {} is not one",
                         named(&order)
                     )));
                 }
                 _ => {}
             }
+            // A stop or transfer completed with the final read: the read the
+            // final bill opens on, before the account is made final.
+            let final_read = match completion.reading {
+                Some(_) if order.kind.stops_service() => {
+                    let account = open_account_row(db, order.account_id)?;
+                    let last = db.last_read(order.account_id)?;
+                    Some((account, last))
+                }
+                _ => None,
+            };
             let note = match completion.reading {
                 Some(reading) => format!("{outcome} (reading {reading}{})", if completion.rollover { ", rolled over" } else { "" }),
                 None => outcome.clone(),
             };
-            let step = OrderStep::Complete { outcome: &outcome, reading: completion.reading };
+            // The order keeps a re-read's value; a final read is kept as a read.
+            let step = OrderStep::Complete { outcome: &outcome, reading: completion.reading.filter(|_| is_reread) };
             let mut detail = serde_json::json!({ "outcome": outcome, "reading": completion.reading, "rollover": completion.rollover });
-            let final_on = end_service(db, &order, self.today(now))?;
+            let today = self.today(now);
+            let final_on = end_service(db, &order, today)?;
             if let (Some(on), Some(map)) = (final_on, detail.as_object_mut()) {
                 map.insert("account".into(), serde_json::json!({ "before": "active", "after": "final", "final_on": on }));
             }
+            let final_bill = match (final_read, final_on, completion.reading) {
+                (Some((account, Some(last))), Some(on), Some(reading)) => {
+                    if on <= last.read_on {
+                        return Err(DeskError::Invalid(format!(
+                            "the meter was last read on {}: a final read for {on} cannot follow it",
+                            last.read_on
+                        )));
+                    }
+                    let read = NewRead { read_on: on, reading, kind: ReadKind::Actual, rollover: completion.rollover };
+                    let stopped =
+                        super::service::final_read_and_bill(db, rates, actor, now, today, &account, &last, read)?;
+                    if let Some(map) = detail.as_object_mut() {
+                        map.insert("final_bill".into(), serde_json::json!(stopped.bill.as_ref().map(|b| b.bill)));
+                        map.insert("final_read_held".into(), serde_json::json!(stopped.held));
+                    }
+                    stopped.bill.map(|b| b.bill)
+                }
+                (Some(_), _, Some(_)) => {
+                    return Err(DeskError::Invalid(format!(
+                        "{} ended service before: its final read is not taken again",
+                        named(&order)
+                    )));
+                }
+                _ => None,
+            };
             self.step(db, actor, now, &order, step, Some(&note), "order-complete", detail)?;
             let rerate = match (is_reread, completion.reading) {
                 (true, Some(reading)) => Some(rerate_offer(db, rates, order.fields.bill, reading, completion.rollover)?),
                 _ => None,
             };
-            Ok(OrderCompleted { order: id, rerate, final_on })
+            Ok(OrderCompleted { order: id, rerate, final_on, final_bill })
         })
     }
 

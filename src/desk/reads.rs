@@ -336,29 +336,55 @@ fn plan_cycle(
             skipped: None,
         };
         let skip = |line: &mut CycleLine, why: String| line.skipped = Some(why);
-        if status != AccountStatus::Active {
-            let ended = db.service_account(account)?.and_then(|a| a.service_ended_on);
-            let when = ended.map_or_else(String::new, |d| format!(" on {d}"));
-            skip(&mut line, format!("service ended{when}: its final bill comes from its stop"));
-            planned.push((line, None));
-            continue;
-        }
         let Some(last) = db.last_read(account)? else {
             skip(&mut line, "no opening read".into());
             planned.push((line, None));
             continue;
         };
-        let Some(read) = db.cycle_read_between(account, last.read_on, through)? else {
-            let why = match db.latest_cycle_read(account)? {
-                Some(newest) if newest.read_on <= last.read_on => {
-                    format!("already billed to its read of {}", last.read_on)
-                }
-                Some(newest) => format!("its next read ({}) is after {through}", newest.read_on),
-                None => format!("no read loaded after {}", last.read_on),
-            };
-            skip(&mut line, why);
-            planned.push((line, None));
-            continue;
+        // An active account bills its newest read up to `through`; a final
+        // one, its final bill: the read on the day its service ended.
+        let ended = match status {
+            AccountStatus::Active => None,
+            _ => Some(db.service_account(account)?.and_then(|a| a.service_ended_on)),
+        };
+        let until = match ended {
+            None => through,
+            Some(None) => {
+                skip(&mut line, "final with no day its service ended".into());
+                planned.push((line, None));
+                continue;
+            }
+            Some(Some(ended)) if last.read_on >= ended => {
+                skip(&mut line, format!("service ended on {ended}; its final bill is done"));
+                planned.push((line, None));
+                continue;
+            }
+            Some(Some(ended)) if ended > through => {
+                skip(&mut line, format!("service ended on {ended}, after {through}"));
+                planned.push((line, None));
+                continue;
+            }
+            Some(Some(ended)) => ended,
+        };
+        let read = match db.cycle_read_between(account, last.read_on, until)? {
+            Some(read) if ended.is_none() || read.read_on == until => read,
+            _ if ended.is_some() => {
+                skip(&mut line, format!("service ended on {until}; no final read for that day is loaded"));
+                planned.push((line, None));
+                continue;
+            }
+            _ => {
+                let why = match db.latest_cycle_read(account)? {
+                    Some(newest) if newest.read_on <= last.read_on => {
+                        format!("already billed to its read of {}", last.read_on)
+                    }
+                    Some(newest) => format!("its next read ({}) is after {through}", newest.read_on),
+                    None => format!("no read loaded after {}", last.read_on),
+                };
+                skip(&mut line, why);
+                planned.push((line, None));
+                continue;
+            }
         };
         line.period_start = Some(last.read_on + Days::new(1));
         line.period_end = Some(read.read_on);

@@ -186,6 +186,37 @@ pub struct RatingInput<'a> {
     pub consumption_gal: u64,
     /// The account's sewer cap in gallons (see `sewer_cap`).
     pub sewer_cap_gal: u64,
+    /// A final bill's part of a month: its monthly charges are billed for
+    /// that share (`None`: a whole month).
+    pub month_share: Option<MonthShare>,
+}
+
+/// Days a final bill's monthly charges are billed for, out of a month of
+/// [`PRORATION_MONTH_DAYS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthShare {
+    pub days: u32,
+    pub of: u32,
+}
+
+/// A month, for prorating a final bill: 30 days, whatever the calendar
+/// month (so the same days cost the same in February and in March).
+pub const PRORATION_MONTH_DAYS: u32 = 30;
+
+impl MonthShare {
+    /// A final bill's share for a period of `days` days (a whole month,
+    /// `None`, at 30 days or more).
+    pub fn of_days(days: i64) -> Option<MonthShare> {
+        let of = PRORATION_MONTH_DAYS;
+        u32::try_from(days.max(1)).ok().filter(|d| *d < of).map(|days| MonthShare { days, of })
+    }
+
+    /// The share as a month's fraction, to four places (printed as the
+    /// line's quantity; the amount is quantity × rate, rounded once).
+    pub fn fraction(self) -> Decimal {
+        (Decimal::from(self.days) / Decimal::from(self.of))
+            .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+    }
 }
 
 /// A bill's total: the sum of its printed lines, never a separate rounding.
@@ -257,7 +288,9 @@ impl RateSchedule {
         // below only keep this free of panics.
         let meter_fee = terms.water.meter_fee.get(&size).copied();
         let meter_fee = meter_fee.ok_or_else(|| self.invalid(format!("no meter fee for a {size}\" meter")))?;
-        lines.push(self.monthly_line(ServiceKind::Water, format!("Water meter charge, {size}\" meter"), meter_fee)?);
+        let share = input.month_share;
+        let description = format!("Water meter charge, {size}\" meter");
+        lines.push(self.monthly_line(ServiceKind::Water, description, meter_fee, share)?);
 
         for part in split(&terms.water.blocks, input.consumption_gal) {
             let (label, quantity, rate) = (&part.label, kgal(part.gallons), dollars(part.rate));
@@ -284,17 +317,17 @@ impl RateSchedule {
 
         if services.stormwater {
             let description = "Stormwater, flat monthly charge".to_string();
-            lines.push(self.monthly_line(ServiceKind::Stormwater, description, terms.stormwater.monthly)?);
+            lines.push(self.monthly_line(ServiceKind::Stormwater, description, terms.stormwater.monthly, share)?);
         }
         if let Some(refuse) = services.refuse {
             let description = format!("Refuse, {}-gallon cart, {} pick-up", refuse.cart, refuse.frequency);
             let price =
                 terms.refuse_price(refuse).ok_or_else(|| self.invalid(format!("no price for {description}")))?;
-            lines.push(self.monthly_line(ServiceKind::Refuse, description, price)?);
+            lines.push(self.monthly_line(ServiceKind::Refuse, description, price, share)?);
         }
         if services.emsacare {
             let description = "EMSAcare ambulance membership".to_string();
-            lines.push(self.monthly_line(ServiceKind::Emsacare, description, terms.emsacare.monthly)?);
+            lines.push(self.monthly_line(ServiceKind::Emsacare, description, terms.emsacare.monthly, share)?);
         }
         Ok(lines)
     }
@@ -317,9 +350,21 @@ impl RateSchedule {
             .unwrap_or(Money::ZERO)
     }
 
-    fn monthly_line(&self, service: ServiceKind, description: String, rate: Decimal) -> Result<BillLine, RateError> {
-        let amount = self.amount(Decimal::ONE, rate, service)?;
-        Ok(BillLine { service, description, quantity: Decimal::ONE, unit: "month".into(), rate, amount })
+    fn monthly_line(
+        &self,
+        service: ServiceKind,
+        description: String,
+        rate: Decimal,
+        share: Option<MonthShare>,
+    ) -> Result<BillLine, RateError> {
+        let (quantity, description) = match share {
+            None => (Decimal::ONE, description),
+            Some(share) => {
+                (share.fraction(), format!("{description}, {} of {} days (final bill)", share.days, share.of))
+            }
+        };
+        let amount = self.amount(quantity, rate, service)?;
+        Ok(BillLine { service, description, quantity, unit: "month".into(), rate, amount })
     }
 
     fn volume_line(&self, service: ServiceKind, description: String, part: &BlockUse) -> Result<BillLine, RateError> {

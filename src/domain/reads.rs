@@ -53,6 +53,20 @@ pub struct UsageHistory {
 }
 
 impl UsageHistory {
+    /// The history as it bears on a read covering only `days` days (a
+    /// final read after part of a month): each month's use scaled to that
+    /// many days of a 30-day month, so half a month of usual use is not
+    /// "low". A read covering 30 days or more is compared as it is.
+    pub fn for_days(mut self, days: i64) -> UsageHistory {
+        let month = i64::from(crate::domain::rates::PRORATION_MONTH_DAYS);
+        if let Ok(days) = u64::try_from(days.clamp(1, month)) {
+            for gallons in &mut self.last_12_months_gal {
+                *gallons = *gallons * days / month.unsigned_abs();
+            }
+        }
+        self
+    }
+
     /// The 12-month average, rounded half up (`None` without bills).
     pub fn average_gal(&self) -> Option<u64> {
         let n = self.last_12_months_gal.len() as u64;
@@ -162,6 +176,11 @@ mod tests {
         assert_eq!(rule(5_000, Estimated, &estimated), Some(ReadException::Estimates));
         assert_eq!(rule(5_000, Actual, &estimated), None);
         assert_eq!(rule(5_000, Estimated, &history(&[5_000], &[Estimated, Actual])), None);
+        // Half a month read against half a month's usual use.
+        let half = usual.clone().for_days(15);
+        assert_eq!(half.average_gal(), Some(2_500));
+        assert_eq!(rule(2_000, Actual, &half), None, "half a month of usual use is not low");
+        assert_eq!(rule(2_000, Actual, &usual), Some(ReadException::Low), "against a whole month it would be");
         // No history: only the zero and estimate rules can hold a read.
         assert_eq!(rule(900_000, Actual, &UsageHistory::default()), None);
     }

@@ -56,7 +56,7 @@ fn services(
 }
 
 fn rate(schedule: &RateSchedule, services: &Services, consumption_gal: u64, sewer_cap_gal: u64) -> Vec<BillLine> {
-    schedule.rate(&RatingInput { services, consumption_gal, sewer_cap_gal }).expect("rates")
+    schedule.rate(&RatingInput { services, consumption_gal, sewer_cap_gal, month_share: None }).expect("rates")
 }
 
 #[test]
@@ -165,7 +165,12 @@ fn lines_read_plainly() {
 #[test]
 fn absurd_consumption_is_an_error_not_a_panic() {
     let services = services(FiveEighths, true, true, None, true);
-    let result = builtin().rate(&RatingInput { services: &services, consumption_gal: u64::MAX, sewer_cap_gal: 5_000 });
+    let result = builtin().rate(&RatingInput {
+        services: &services,
+        consumption_gal: u64::MAX,
+        sewer_cap_gal: 5_000,
+        month_share: None,
+    });
     assert!(matches!(result, Err(RateError::Overflow { .. })), "{result:?}");
 }
 

@@ -1,0 +1,157 @@
+//! Service ended at the desk: `stop_service` ends an active account's
+//! service on a day, from the meter's final read, and bills it: the final
+//! bill runs from the day after the last read to the day service ended,
+//! its monthly charges prorated to those days (`rates::MonthShare`). A
+//! final read that fails an exception rule is held like any other, and the
+//! cycle's next bill run bills it once a CAR III has decided it.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::billing::{BillPosted, BillRequest, NewRead, post_bill_in};
+use super::{Actor, Desk, DeskError, Result, audit};
+use crate::domain::account::AccountStatus;
+use crate::domain::cases::check_case_worker;
+use crate::domain::ids::AccountId;
+use crate::domain::rates::RateBook;
+use crate::domain::reads::{ReadException, consumption, read_exception};
+use crate::store::{Db, NewCycleRead, ReadRow, ServiceAccount};
+
+/// Ending an account's service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StopRequest {
+    pub account: AccountId,
+    /// The last day of service: the final read is taken that day.
+    pub on: NaiveDate,
+    /// The final read (its day is `on`).
+    pub read: NewRead,
+}
+
+/// What a stop did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stopped {
+    pub on: NaiveDate,
+    pub gallons: u64,
+    /// The final bill, unless the final read is held.
+    pub bill: Option<BillPosted>,
+    /// Why the final read is held (the bill run bills it once decided).
+    pub held: Option<(ReadException, String)>,
+}
+
+impl Desk {
+    /// Ends an active account's service on `request.on` and bills it from
+    /// the final read (see the module). Any representative; refused, with
+    /// nothing written, on a day after today or not after the last read, a
+    /// bill already running past it, a reading that cannot follow the last.
+    pub fn stop_service(&mut self, actor: &Actor, now: DateTime<Utc>, request: &StopRequest) -> Result<Stopped> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        let today = self.today(now);
+        let on = request.on;
+        if on > today {
+            return Err(DeskError::FutureDate { what: "stop", date: on, today });
+        }
+        if request.read.read_on != on {
+            return Err(DeskError::Invalid(format!(
+                "the final read is taken the day service ends ({on}), not {}",
+                request.read.read_on
+            )));
+        }
+        self.write(|db, rates| {
+            let account = super::accounts::open_account_row(db, request.account)?;
+            if account.status != AccountStatus::Active {
+                let since = account.service_ended_on.map_or_else(String::new, |d| format!(" since {d}"));
+                return Err(DeskError::Invalid(format!(
+                    "account {} is {}{since}: its service has already ended",
+                    account.number, account.status
+                )));
+            }
+            let last = db
+                .last_read(account.id)?
+                .ok_or_else(|| DeskError::Invalid(format!("account {} has no opening read", account.number)))?;
+            if on <= last.read_on {
+                return Err(DeskError::Invalid(format!(
+                    "service cannot end on {on}: the meter was last read on {}, and the final bill runs from the day \
+                     after",
+                    last.read_on
+                )));
+            }
+            if let Some(bill) = db.overlapping_bill(account.id, on + Days::new(1), NaiveDate::MAX)? {
+                return Err(DeskError::Invalid(format!(
+                    "bill {bill} on account {} runs past {on}: reverse it first, then end the service",
+                    account.number
+                )));
+            }
+            let read = request.read;
+            // One transaction: a final read that cannot follow the last one
+            // refuses the stop with the account left active.
+            db.make_final(account.id, on)?;
+            let stopped = final_read_and_bill(db, rates, actor, now, today, &account, &last, read)?;
+            let detail = serde_json::json!({
+                "before": "active", "after": "final", "final_on": on, "final_read": read,
+                "gallons": stopped.gallons, "bill": stopped.bill.as_ref().map(|b| b.bill),
+                "held": stopped.held.as_ref().map(|(e, why)| serde_json::json!({ "exception": e, "why": why })),
+            });
+            audit(
+                db,
+                now,
+                Some(actor),
+                "service-stop",
+                &format!("account:{}", account.number),
+                Some(account.id),
+                &detail,
+            )?;
+            Ok(stopped)
+        })
+    }
+}
+
+/// The final read of an account whose service ends on `read.read_on`
+/// (`last` is the read its final bill opens on): loaded as a cycle read,
+/// held if it fails an exception rule (against the part of a month it
+/// covers), else billed at once as the final bill.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn final_read_and_bill(
+    db: &Db,
+    rates: &RateBook,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    account: &ServiceAccount,
+    last: &ReadRow,
+    read: NewRead,
+) -> Result<Stopped> {
+    let on = read.read_on;
+    let gallons = consumption(last.reading, read.reading, account.services.meter_dials, read.rollover)
+        .map_err(|e| DeskError::Invalid(e.to_string()))?;
+    let days = (on - last.read_on).num_days();
+    let held = read_exception(gallons, read.kind, &db.usage_history(account.id, on)?.for_days(days));
+    db.insert_cycle_read(
+        &NewCycleRead {
+            account: account.id,
+            meter_number: &account.services.meter_number,
+            read_on: on,
+            reading: read.reading,
+            kind: read.kind,
+            rollover: read.rollover,
+            reader: None,
+            consumption_gal: gallons,
+            exception: held.as_ref().map(|(e, why)| (*e, why.as_str())),
+        },
+        actor.user_id,
+        now,
+    )?;
+    let bill = match held {
+        Some(_) => None,
+        None => {
+            let bill = BillRequest {
+                account: account.id,
+                period_start: last.read_on + Days::new(1),
+                period_end: on,
+                bill_date: today,
+                read,
+            };
+            Some(post_bill_in(db, rates, actor, now, today, &bill)?)
+        }
+    };
+    Ok(Stopped { on, gallons, bill, held })
+}
