@@ -145,7 +145,8 @@ enum Command {
         #[command(subcommand)]
         command: reads::ReadsCommand,
     },
-    /// Service at an account: `service stop` ends it, with the final bill.
+    /// Service at a premise: `service start`, `service stop` (with the final
+    /// bill) and `service transfer`.
     Service {
         #[command(subcommand)]
         command: service::ServiceCommand,

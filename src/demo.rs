@@ -395,13 +395,14 @@ fn account_request(rng: &mut Rng, opened_on: NaiveDate) -> (NewAccountRequest, u
         format!("{}.{}{}@{}", clean(first), clean(last), rng.below(100), rng.pick(names::EMAIL_DOMAINS))
     });
     let request = NewAccountRequest {
-        customer: NewCustomer {
+        cycle: 1,
+        customer: crate::desk::CustomerChoice::New(NewCustomer {
             name: format!("{first} {last}"),
             mailing,
             phone: Some(phone),
             email,
             tax_id_last4: rng.chance(600).then(|| format!("{:04}", rng.below(10_000))),
-        },
+        }),
         premise: PremiseChoice::New { address, sewer_cap_gal: (base_gal * 97 / 100 / 100) * 100 },
         opened_on: opened_on - Days::new(rng.below(3_000)),
         deposit: if rng.chance(100) { Money::from_cents(10_000) } else { Money::ZERO },

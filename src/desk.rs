@@ -39,7 +39,7 @@ use crate::domain::rates::{DEFAULT_SCHEDULES, RateBook};
 use crate::domain::user::Role;
 use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
 
-pub use accounts::{NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
+pub use accounts::{CustomerChoice, NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
 pub use approvals::{MoneyRequest, Outcome, RequestView};
 pub use audit_log::{AuditQuery, MAX_AUDIT_RECORDS};
 pub use auth::{Channel, IDLE_TIMEOUT, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, Session, hash_password};
@@ -67,7 +67,7 @@ pub use reads::{CycleLine, CycleRun, HeldOnLoad, LoadedRead, ReadChoice, ReadsRe
 pub use reports::{
     ComplaintGroup, ComplaintsReport, MAX_REPORT_PERIOD_DAYS, MoneyActionsReport, ProductivityReport, RequestSummary,
 };
-pub use service::{StopRequest, Stopped};
+pub use service::{StopRequest, Stopped, TransferRequest, Transferred};
 pub use statement::{
     DEFAULT_STATEMENT_MONTHS, MAX_STATEMENT_DAYS, Statement, StatementItem, StatementTotals, twelve_months_to,
 };

@@ -474,13 +474,14 @@ fn new_account(opened_on: chrono::NaiveDate) -> NewAccountRequest {
         zip: "74103".into(),
     };
     NewAccountRequest {
-        customer: NewCustomer {
+        cycle: 1,
+        customer: utility_desk::desk::CustomerChoice::New(NewCustomer {
             name: "Future Customer".into(),
             mailing: address.clone(),
             phone: None,
             email: None,
             tax_id_last4: None,
-        },
+        }),
         premise: PremiseChoice::New { address, sewer_cap_gal: 6_000 },
         opened_on,
         deposit: Money::ZERO,

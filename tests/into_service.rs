@@ -429,3 +429,124 @@ fn a_stop_ends_service_with_a_final_bill_prorated_to_its_days() {
     assert!(final_bill["lines"][0]["line"]["description"].as_str().unwrap().ends_with("(final bill)"), "{final_bill}");
     verify_passes(&db);
 }
+
+#[test]
+fn service_starts_where_none_is_active_and_moves_with_its_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, crosswalk) = utility(dir.path());
+    let number = |legacy: &str| crosswalk.iter().find(|(l, _)| l == legacy).unwrap().1.clone();
+    let (harjo, tiger) = (number("004-118220-01"), number("004-118221-01"));
+    let first = first_month_billed(&db, dir.path());
+    let start = |extra: &[&str]| {
+        let mut args = vec!["service", "start", "--city", "Tulsa", "--state", "OK", "--meter-reading", "100"];
+        args.extend_from_slice(extra);
+        run_as_with(&db, "jdoe", &args, &[JDOE])
+    };
+
+    // Refused, writing nothing: a premise with active service, a meter in
+    // service, a new premise with sewer and no cap.
+    let everything =
+        || all_rows(&db, |t| if t == "audit_log" || t == "audit_head" || t == "users" { Some(None) } else { None });
+    let before = everything();
+    for (extra, said) in [
+        (
+            vec!["--name", "Ann Other", "--line1", "8309 w 16th st", "--zip", "74127", "--meter", "N0"],
+            format!("the premise has active service on account {harjo}"),
+        ),
+        (
+            vec!["--name", "Ann Other", "--line1", "77 E 5th St", "--zip", "74103", "--meter", "T10004212"],
+            format!("the meter T10004212 is in service on account {tiger}"),
+        ),
+        (
+            vec!["--name", "Ann Other", "--line1", "77 E 5th St", "--zip", "74103", "--meter", "N0", "--sewer"],
+            "needs its sewer cap".to_string(),
+        ),
+    ] {
+        let out = start(&extra);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        assert!(stderr(&out).contains(&said), "{said}: {}", stderr(&out));
+    }
+    assert_eq!(everything(), before, "a refused start writes nothing");
+
+    // A new customer at a new premise.
+    let out = start(&[
+        "--name",
+        "Ada Lovelace",
+        "--line1",
+        "77 E 5th St",
+        "--zip",
+        "74103",
+        "--meter",
+        "N1",
+        "--sewer",
+        "--sewer-cap",
+        "4000",
+        "--stormwater",
+        "--cycle",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ada = stdout(&out).trim().rsplit(' ').next().unwrap().trim_end_matches('.').to_string();
+    let shown = overview(&db, &ada);
+    assert_eq!(shown["account"]["customer"]["name"], "Ada Lovelace");
+    assert_eq!(shown["sewer_cap_gal"], 4000);
+
+    // Tiger moves: his final bill at the old premise, the same customer and
+    // services at the new one, in his cycle.
+    let on = (first + Days::new(10)).to_string();
+    let args = [
+        "service",
+        "transfer",
+        &tiger,
+        "--on",
+        &on,
+        "--reading",
+        "98431",
+        "--line1",
+        "500 S Boston Ave",
+        "--city",
+        "Tulsa",
+        "--state",
+        "OK",
+        "--zip",
+        "74103",
+        "--meter",
+        "N2",
+        "--meter-reading",
+        "50",
+        "--sewer-cap",
+        "3900",
+    ];
+    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains(&format!("service ended on {on}, 2000 gal")) && said.contains("Final bill "), "{said}");
+    let moved = said.trim().rsplit(' ').next().unwrap().trim_end_matches('.').to_string();
+    let (old, new) = (overview(&db, &tiger), overview(&db, &moved));
+    assert_eq!(old["account"]["account"]["status"], "final");
+    assert_eq!(new["account"]["account"]["status"], "active");
+    assert_eq!(new["account"]["customer"], old["account"]["customer"], "the same customer");
+    assert_eq!(new["account"]["services"]["refuse"], old["account"]["services"]["refuse"], "the same services");
+    assert_eq!(new["account"]["services"]["meter_number"], "N2");
+    let (said, _) = bill_run(&db, dir.path(), "3");
+    assert!(said.contains(&format!("skipped {moved}: no read loaded after")), "in the old cycle: {said}");
+
+    // The old premise is free again: a new tenant takes it, with its cap.
+    let out = start(&[
+        "--name",
+        "New Tenant",
+        "--line1",
+        "1420 N Cincinnati Ave",
+        "--zip",
+        "74106",
+        "--meter",
+        "N3",
+        "--sewer",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let tenant = stdout(&out).trim().rsplit(' ').next().unwrap().trim_end_matches('.').to_string();
+    let shown = overview(&db, &tenant);
+    assert_eq!(shown["account"]["premise"], old["account"]["premise"], "the premise served before");
+    assert_eq!(shown["sewer_cap_gal"], 3900, "its cap");
+    verify_passes(&db);
+}

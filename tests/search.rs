@@ -14,13 +14,14 @@ fn open(f: &mut common::Fixture, name: &str, street: &str, phone: &str, meter: &
     let address =
         Address { line1: street.into(), line2: None, city: "Tulsa".into(), state: "OK".into(), zip: "74105".into() };
     let request = NewAccountRequest {
-        customer: NewCustomer {
+        cycle: 1,
+        customer: utility_desk::desk::CustomerChoice::New(NewCustomer {
             name: name.into(),
             mailing: address.clone(),
             phone: Some(phone.into()),
             email: None,
             tax_id_last4: None,
-        },
+        }),
         premise: PremiseChoice::New { address, sewer_cap_gal: 5_000 },
         opened_on: opened_on(),
         deposit: Money::ZERO,

@@ -16,7 +16,8 @@ use super::rows::{Cells, CsvFile, columns_of, progress_bar, read_columns, rows_r
 use super::show::io;
 use super::sign_in::SignIn;
 use crate::desk::{
-    Actor, ConvertedAccount, Desk, DeskError, NewAccountRequest, NewCustomer, OpeningBalance, PremiseChoice,
+    Actor, ConvertedAccount, CustomerChoice, Desk, DeskError, NewAccountRequest, NewCustomer, OpeningBalance,
+    PremiseChoice,
 };
 use crate::domain::Money;
 use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
@@ -242,15 +243,15 @@ fn account(cells: &Cells, today: NaiveDate) -> Result<ConvertedAccount, Vec<Stri
     let opened_on: NaiveDate = opened_on;
     Ok(ConvertedAccount {
         legacy_number: cell("legacy_number"),
-        cycle,
         request: NewAccountRequest {
-            customer: NewCustomer {
+            cycle,
+            customer: CustomerChoice::New(NewCustomer {
                 name: cell("name"),
                 mailing,
                 phone: optional("phone"),
                 email: optional("email"),
                 tax_id_last4: optional("tax_id_last4"),
-            },
+            }),
             premise: PremiseChoice::New {
                 address: service,
                 sewer_cap_gal: if sewer { sewer_cap_gal.unwrap_or(0) } else { 0 },

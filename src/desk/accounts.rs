@@ -7,7 +7,7 @@ use super::{Actor, Batch, Desk, DeskError, Result, SYSTEM_KEY_PREFIX, audit, pos
 use crate::domain::Money;
 use crate::domain::account::{AccountStatus, Address, Services};
 use crate::domain::aging::{Aging, Charge, age};
-use crate::domain::ids::{AccountId, AccountNumber, PremiseId};
+use crate::domain::ids::{AccountId, AccountNumber, CustomerId, PremiseId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, Side};
 use crate::domain::reads::ReadKind;
 use crate::domain::sewer_cap::{compute_cap, recompute_date};
@@ -23,6 +23,16 @@ pub struct NewCustomer {
     pub tax_id_last4: Option<String>,
 }
 
+/// Whose account it is: a new customer, or one the utility already serves
+/// (a transfer, a second premise).
+// Made once per account opened and moved into its request: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, Serialize)]
+pub enum CustomerChoice {
+    New(NewCustomer),
+    Existing(CustomerId),
+}
+
 /// Where the account takes service.
 #[derive(Debug, Clone, Serialize)]
 pub enum PremiseChoice {
@@ -33,8 +43,10 @@ pub enum PremiseChoice {
 /// Opening an account: customer, premise, services, opening meter read.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewAccountRequest {
-    pub customer: NewCustomer,
+    pub customer: CustomerChoice,
     pub premise: PremiseChoice,
+    /// The bill cycle (read and bill route), 1 to 99.
+    pub cycle: u8,
     pub opened_on: NaiveDate,
     pub deposit: Money,
     pub services: Services,
@@ -89,7 +101,10 @@ pub(super) fn check_new_account(request: &NewAccountRequest, today: NaiveDate) -
         if request.opened_on > today {
             return Err(DeskError::FutureDate { what: "opening", date: request.opened_on, today });
         }
-        let customer = &request.customer;
+        if !(1..=99).contains(&request.cycle) {
+            return Err(DeskError::Invalid(format!("the cycle {} is not one of 1 to 99", request.cycle)));
+        }
+        let CustomerChoice::New(customer) = &request.customer else { return Ok(()) };
         required_note(&customer.name, "customer name")?;
         let mailing = &customer.mailing;
         for (what, text) in [
@@ -243,7 +258,6 @@ pub(super) fn open_account_row(db: &Db, account: AccountId) -> Result<ServiceAcc
 /// bill cycle, and the day it is brought in.
 pub(super) struct Converted<'a> {
     pub legacy_number: &'a str,
-    pub cycle: u8,
     pub on: NaiveDate,
     /// The day of the meter's last read in the old system (the opening
     /// read's date, from which the first bill's period runs).
@@ -257,18 +271,33 @@ pub(super) fn open_account_in(
     request: &NewAccountRequest,
     converted: Option<Converted>,
 ) -> Result<AccountId> {
-    let customer = &request.customer;
-    let customer_id = db.insert_customer(
-        customer.name.trim(),
-        &customer.mailing,
-        customer.phone.as_deref(),
-        customer.email.as_deref(),
-        customer.tax_id_last4.as_deref(),
-        now,
-    )?;
+    let customer_id = match &request.customer {
+        CustomerChoice::New(customer) => db.insert_customer(
+            customer.name.trim(),
+            &customer.mailing,
+            customer.phone.as_deref(),
+            customer.email.as_deref(),
+            customer.tax_id_last4.as_deref(),
+            now,
+        )?,
+        CustomerChoice::Existing(id) => {
+            if !db.customer_exists(*id)? {
+                return Err(DeskError::Invalid(format!("no customer {id}")));
+            }
+            *id
+        }
+    };
     let (premise, cap) = match &request.premise {
         PremiseChoice::New { address, sewer_cap_gal } => (db.insert_premise(address, *sewer_cap_gal)?, *sewer_cap_gal),
-        PremiseChoice::Existing(id) => (*id, db.premise_sewer_cap(*id)?),
+        PremiseChoice::Existing(id) => {
+            // One account takes service at a premise at a time.
+            if let Some(number) = db.active_account_at_premise(*id)? {
+                return Err(DeskError::Invalid(format!(
+                    "the premise has active service on account {number}: stop or transfer that service first"
+                )));
+            }
+            (*id, db.premise_sewer_cap(*id)?)
+        }
     };
     let number = AccountNumber::from_sequence(db.max_account_sequence()?.max(10_000_000) + 1);
     let mut services = request.services.clone();
@@ -281,12 +310,12 @@ pub(super) fn open_account_in(
         deposit: request.deposit,
         services,
         legacy_number: converted.as_ref().map(|c| c.legacy_number.to_string()),
-        cycle: converted.as_ref().map_or(1, |c| c.cycle),
+        cycle: request.cycle,
     })?;
     let detail = serde_json::json!({ "after": {
-        "number": number, "customer": customer, "premise": request.premise, "services": request.services,
+        "number": number, "customer": request.customer, "premise": request.premise, "services": request.services,
         "opened_on": request.opened_on,
-        "legacy_number": converted.as_ref().map(|c| c.legacy_number), "cycle": converted.as_ref().map(|c| c.cycle),
+        "legacy_number": converted.as_ref().map(|c| c.legacy_number), "cycle": request.cycle,
     } });
     audit(db, now, Some(actor), "account-open", &format!("account:{account}"), Some(account), &detail)?;
     // A new customer keeps the premise's cap until the next May.

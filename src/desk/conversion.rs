@@ -19,7 +19,7 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::accounts::{Converted, NewAccountRequest, check_new_account, open_account_in};
+use super::accounts::{Converted, CustomerChoice, NewAccountRequest, check_new_account, open_account_in};
 use super::billing::PAYMENT_TERMS_DAYS;
 use super::posting::post_once;
 use super::{Actor, Desk, DeskError, Result, SYSTEM_KEY_PREFIX, audit};
@@ -35,8 +35,6 @@ use crate::store::Db;
 pub struct ConvertedAccount {
     /// Its number in the old system: kept, and found by search.
     pub legacy_number: String,
-    /// Its bill cycle (read and bill route), 1 to 99.
-    pub cycle: u8,
     pub request: NewAccountRequest,
     /// What it owed, or had paid ahead, on the conversion day.
     pub opening: OpeningBalance,
@@ -234,7 +232,6 @@ impl Desk {
                 }
                 let converted = Converted {
                     legacy_number: account.legacy_number.trim(),
-                    cycle: account.cycle,
                     on: today,
                     read_on: account.meter_read_on.unwrap_or(today),
                 };
@@ -285,7 +282,10 @@ fn problems(
     for (row, account) in accounts.iter().enumerate() {
         let legacy = account.legacy_number.trim();
         let meter = account.request.services.meter_number.trim().to_uppercase();
-        let name = account.request.customer.name.trim();
+        let name = match &account.request.customer {
+            CustomerChoice::New(customer) => customer.name.trim(),
+            CustomerChoice::Existing(_) => "",
+        };
         let problem = (|| -> Result<Option<String>> {
             if legacy.is_empty() || legacy.chars().count() > 30 {
                 return Ok(Some("the legacy number needs 1 to 30 characters".into()));
@@ -299,9 +299,6 @@ fn problems(
             }
             if first_meter != row {
                 return Ok(Some(format!("the meter {meter} is also on row {} of the file", first_meter + 1)));
-            }
-            if !(1..=99).contains(&account.cycle) {
-                return Ok(Some(format!("the cycle {} is not one of 1 to 99", account.cycle)));
             }
             if account.request.deposit.is_negative() {
                 return Ok(Some("the deposit held is negative".into()));

@@ -1,20 +1,27 @@
-//! Service ended at the desk: `stop_service` ends an active account's
-//! service on a day, from the meter's final read, and bills it: the final
-//! bill runs from the day after the last read to the day service ended,
-//! its monthly charges prorated to those days (`rates::MonthShare`). A
-//! final read that fails an exception rule is held like any other, and the
-//! cycle's next bill run bills it once a CAR III has decided it.
+//! Service at the desk: started, ended, moved. `start_service` opens an
+//! account for a new or existing customer at a premise, refused where the
+//! premise has active service or the meter is in service elsewhere.
+//! `stop_service` ends an active account's service on a day, from the
+//! meter's final read, and bills it: the final bill runs from the day after
+//! the last read to the day service ended, its monthly charges prorated to
+//! those days (`rates::MonthShare`). A final read that fails an exception
+//! rule is held like any other, and the cycle's next bill run bills it once
+//! a CAR III has decided it. `transfer_service` does both in one
+//! transaction, for the same customer.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
+use super::accounts::{CustomerChoice, NewAccountRequest, PremiseChoice};
 use super::billing::{BillPosted, BillRequest, NewRead, post_bill_in};
 use super::{Actor, Desk, DeskError, Result, audit};
-use crate::domain::account::AccountStatus;
+use crate::domain::Money;
+use crate::domain::account::{AccountStatus, Services};
 use crate::domain::cases::check_case_worker;
 use crate::domain::ids::AccountId;
 use crate::domain::rates::RateBook;
 use crate::domain::reads::{ReadException, consumption, read_exception};
+use crate::domain::user::Duty;
 use crate::store::{Db, NewCycleRead, ReadRow, ServiceAccount};
 
 /// Ending an account's service.
@@ -46,63 +53,176 @@ impl Desk {
     pub fn stop_service(&mut self, actor: &Actor, now: DateTime<Utc>, request: &StopRequest) -> Result<Stopped> {
         check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
         let today = self.today(now);
-        let on = request.on;
-        if on > today {
-            return Err(DeskError::FutureDate { what: "stop", date: on, today });
-        }
-        if request.read.read_on != on {
+        self.write(|db, rates| stop_in(db, rates, actor, now, today, request))
+    }
+
+    /// Starts service: an account for a new or existing customer at a
+    /// premise (one already served at that address is used, with its sewer
+    /// cap). Any representative; refused, with nothing written, where the
+    /// premise has active service or the meter is in service on another
+    /// account, naming it.
+    pub fn start_service(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &NewAccountRequest,
+    ) -> Result<AccountId> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        super::require(actor, Duty::OpenAccounts)?;
+        super::accounts::check_new_account(request, self.today(now))?;
+        self.write(|db, _| start_in(db, actor, now, request))
+    }
+
+    /// Moves a customer's service: ends it at the account's premise on
+    /// `request.on` from the final read, with the final bill, and starts it
+    /// for the same customer at the new premise, in one transaction (all of
+    /// it, or nothing).
+    pub fn transfer_service(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &TransferRequest,
+    ) -> Result<Transferred> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        super::require(actor, Duty::OpenAccounts)?;
+        let today = self.today(now);
+        if request.starts_on < request.stop.on {
             return Err(DeskError::Invalid(format!(
-                "the final read is taken the day service ends ({on}), not {}",
-                request.read.read_on
+                "service at the new premise starts on {}, before it ends at the old one ({})",
+                request.starts_on, request.stop.on
             )));
         }
         self.write(|db, rates| {
-            let account = super::accounts::open_account_row(db, request.account)?;
-            if account.status != AccountStatus::Active {
-                let since = account.service_ended_on.map_or_else(String::new, |d| format!(" since {d}"));
-                return Err(DeskError::Invalid(format!(
-                    "account {} is {}{since}: its service has already ended",
-                    account.number, account.status
-                )));
-            }
-            let last = db
-                .last_read(account.id)?
-                .ok_or_else(|| DeskError::Invalid(format!("account {} has no opening read", account.number)))?;
-            if on <= last.read_on {
-                return Err(DeskError::Invalid(format!(
-                    "service cannot end on {on}: the meter was last read on {}, and the final bill runs from the day \
-                     after",
-                    last.read_on
-                )));
-            }
-            if let Some(bill) = db.overlapping_bill(account.id, on + Days::new(1), NaiveDate::MAX)? {
-                return Err(DeskError::Invalid(format!(
-                    "bill {bill} on account {} runs past {on}: reverse it first, then end the service",
-                    account.number
-                )));
-            }
-            let read = request.read;
-            // One transaction: a final read that cannot follow the last one
-            // refuses the stop with the account left active.
-            db.make_final(account.id, on)?;
-            let stopped = final_read_and_bill(db, rates, actor, now, today, &account, &last, read)?;
-            let detail = serde_json::json!({
-                "before": "active", "after": "final", "final_on": on, "final_read": read,
-                "gallons": stopped.gallons, "bill": stopped.bill.as_ref().map(|b| b.bill),
-                "held": stopped.held.as_ref().map(|(e, why)| serde_json::json!({ "exception": e, "why": why })),
-            });
+            let old = db
+                .account(request.stop.account)?
+                .ok_or_else(|| DeskError::UnknownAccount(request.stop.account.to_string()))?;
+            let stopped = stop_in(db, rates, actor, now, today, &request.stop)?;
+            let new = NewAccountRequest {
+                customer: CustomerChoice::Existing(old.account.customer_id),
+                premise: request.premise.clone(),
+                cycle: db.account_cycle(old.account.id)?,
+                opened_on: request.starts_on,
+                deposit: Money::ZERO,
+                services: request.services.clone(),
+                opening_read: request.opening_read,
+            };
+            super::accounts::check_new_account(&new, today)?;
+            let opened = start_in(db, actor, now, &new)?;
+            let number = db.account(opened)?.map(|a| a.account.number.to_string()).unwrap_or_default();
+            let detail = serde_json::json!({ "from": old.account.number, "to": number, "on": request.stop.on,
+                                             "starts_on": request.starts_on });
             audit(
                 db,
                 now,
                 Some(actor),
-                "service-stop",
-                &format!("account:{}", account.number),
-                Some(account.id),
+                "service-transfer",
+                &format!("account:{}", old.account.number),
+                Some(old.account.id),
                 &detail,
             )?;
-            Ok(stopped)
+            Ok(Transferred { stopped, opened })
         })
     }
+}
+
+/// Moving service: the stop at the old premise, and the new premise's
+/// service for the same customer (its customer, cycle and deposit come
+/// from the old account).
+#[derive(Debug, Clone, Serialize)]
+pub struct TransferRequest {
+    pub stop: StopRequest,
+    pub premise: PremiseChoice,
+    pub starts_on: NaiveDate,
+    pub services: Services,
+    /// The new meter's reading when service starts.
+    pub opening_read: u64,
+}
+
+/// What a transfer did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transferred {
+    pub stopped: Stopped,
+    pub opened: AccountId,
+}
+
+fn start_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> Result<AccountId> {
+    let meter = request.services.meter_number.trim().to_uppercase();
+    if let Some(number) = db.meter_in_service(&meter)? {
+        return Err(DeskError::Invalid(format!("the meter {meter} is in service on account {number}")));
+    }
+    let mut request = request.clone();
+    // An address already served is the same premise, whoever lived there.
+    if let PremiseChoice::New { address, .. } = &request.premise
+        && let Some(premise) = db.premise_at(&address.line1, &address.zip)?
+    {
+        request.premise = PremiseChoice::Existing(premise);
+    }
+    if let PremiseChoice::New { sewer_cap_gal: 0, .. } = request.premise
+        && request.services.sewer
+    {
+        return Err(DeskError::Invalid(
+            "a premise not served before, with sewer service, needs its sewer cap (the gallons its sewer is billed \
+             up to until the May recomputation)"
+                .into(),
+        ));
+    }
+    super::accounts::open_account_in(db, actor, now, &request, None)
+}
+
+fn stop_in(
+    db: &Db,
+    rates: &RateBook,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    request: &StopRequest,
+) -> Result<Stopped> {
+    let on = request.on;
+    if on > today {
+        return Err(DeskError::FutureDate { what: "stop", date: on, today });
+    }
+    if request.read.read_on != on {
+        return Err(DeskError::Invalid(format!(
+            "the final read is taken the day service ends ({on}), not {}",
+            request.read.read_on
+        )));
+    }
+    let account = super::accounts::open_account_row(db, request.account)?;
+    if account.status != AccountStatus::Active {
+        let since = account.service_ended_on.map_or_else(String::new, |d| format!(" since {d}"));
+        return Err(DeskError::Invalid(format!(
+            "account {} is {}{since}: its service has already ended",
+            account.number, account.status
+        )));
+    }
+    let last = db
+        .last_read(account.id)?
+        .ok_or_else(|| DeskError::Invalid(format!("account {} has no opening read", account.number)))?;
+    if on <= last.read_on {
+        return Err(DeskError::Invalid(format!(
+            "service cannot end on {on}: the meter was last read on {}, and the final bill runs from the day \
+                 after",
+            last.read_on
+        )));
+    }
+    if let Some(bill) = db.overlapping_bill(account.id, on + Days::new(1), NaiveDate::MAX)? {
+        return Err(DeskError::Invalid(format!(
+            "bill {bill} on account {} runs past {on}: reverse it first, then end the service",
+            account.number
+        )));
+    }
+    let read = request.read;
+    // One transaction: a final read that cannot follow the last one
+    // refuses the stop with the account left active.
+    db.make_final(account.id, on)?;
+    let stopped = final_read_and_bill(db, rates, actor, now, today, &account, &last, read)?;
+    let detail = serde_json::json!({
+        "before": "active", "after": "final", "final_on": on, "final_read": read,
+        "gallons": stopped.gallons, "bill": stopped.bill.as_ref().map(|b| b.bill),
+        "held": stopped.held.as_ref().map(|(e, why)| serde_json::json!({ "exception": e, "why": why })),
+    });
+    audit(db, now, Some(actor), "service-stop", &format!("account:{}", account.number), Some(account.id), &detail)?;
+    Ok(stopped)
 }
 
 /// The final read of an account whose service ends on `read.read_on`

@@ -191,6 +191,42 @@ impl Db<'_> {
     }
 
     /// Whether an account with service (active or final) reads `meter`.
+    /// The active account at a premise, if one is.
+    pub fn active_account_at_premise(&self, premise: PremiseId) -> Result<Option<AccountNumber>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT number FROM accounts WHERE premise_id = ?1 AND status = 'active' LIMIT 1")?
+            .query_row([premise], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The account's bill cycle.
+    pub fn account_cycle(&self, account: AccountId) -> Result<u8> {
+        Ok(self.conn.prepare_cached("SELECT cycle FROM accounts WHERE id = ?1")?.query_row([account], |r| r.get(0))?)
+    }
+
+    pub fn customer_exists(&self, customer: CustomerId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
+            .query_row([customer], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// The premise at an address already served (the same first line and
+    /// ZIP code, whatever the letters' case or the spaces).
+    pub fn premise_at(&self, line1: &str, zip: &str) -> Result<Option<PremiseId>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM premises WHERE lower(trim(line1)) = lower(trim(?1)) AND trim(zip) = trim(?2)
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row([line1, zip], |r| r.get(0))
+            .optional()?)
+    }
+
     pub fn meter_in_service(&self, meter: &str) -> Result<Option<AccountNumber>> {
         Ok(self
             .conn

@@ -138,13 +138,14 @@ impl Fixture {
         let n = self.next_meter;
         self.next_meter += 1;
         let request = NewAccountRequest {
-            customer: NewCustomer {
+            cycle: 1,
+            customer: utility_desk::desk::CustomerChoice::New(NewCustomer {
                 name: format!("Customer {n}"),
                 mailing: address(n),
                 phone: Some(format!("(918) 555-{n:04}")),
                 email: None,
                 tax_id_last4: Some("1234".into()),
-            },
+            }),
             premise: PremiseChoice::New { address: address(n), sewer_cap_gal: SEWER_CAP_GAL },
             opened_on: opened_on(),
             deposit,
