@@ -6,6 +6,7 @@ mod audit;
 mod batch;
 mod cases;
 mod convert;
+mod customers;
 mod documents;
 mod history;
 mod import;
@@ -144,6 +145,11 @@ enum Command {
     Reads {
         #[command(subcommand)]
         command: reads::ReadsCommand,
+    },
+    /// Customer information: `customer update`, `customer party add|end`.
+    Customer {
+        #[command(subcommand)]
+        command: customers::CustomerCommand,
     },
     /// Service at a premise: `service start`, `service stop` (with the final
     /// bill) and `service transfer`.
@@ -350,6 +356,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         }
         Some(Command::Accounts { command }) => convert::accounts(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Reads { command }) => reads::reads(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Customer { command }) => customers::customer(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Service { command }) => service::service(&mut open_existing(&path)?, &mut out, command),
         Some(Command::LateFees { command }) => jobs::late_fees(&mut open_existing(&path)?, &mut out, command),
         Some(Command::SewerCaps { command }) => jobs::sewer_caps(&mut open_existing(&path)?, &mut out, command),

@@ -11,6 +11,7 @@ mod billing;
 mod cases;
 mod conversion;
 mod copies;
+mod customers;
 mod disputes;
 mod error;
 pub mod explain;
@@ -53,6 +54,7 @@ pub use cases::{
     ContactRequest, Due, NewComplaint,
 };
 pub use conversion::{ConversionReport, ConvertedAccount, OpeningBalance, RowProblem};
+pub use customers::{Access, CustomerChanged, CustomerUpdate, NAME_AFTER_MAILING_DAYS, PartyRequest};
 pub use disputes::{DisputeDecision, DisputeOutcome, DisputeRequest, DisputeView};
 pub use error::DeskError;
 pub use export::ExportSummary;

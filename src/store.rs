@@ -79,6 +79,7 @@ mod cases;
 mod checkpoint;
 mod commitments;
 mod convert;
+mod customers;
 mod disputes;
 mod ledger;
 mod letters;
@@ -102,6 +103,7 @@ pub use audit::{AuditFilter, AuditRow};
 pub use backup::Copied;
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
 pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow};
+pub use customers::{NewParty, PartyRow};
 pub use disputes::DisputeRow;
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
 pub use letters::{LetterRow, NewLetter};
@@ -141,6 +143,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0023_conversion", include_str!("store/migrations/0023_conversion.sql")),
     ("0024_opening_balances", include_str!("store/migrations/0024_opening_balances.sql")),
     ("0025_cycle_reads", include_str!("store/migrations/0025_cycle_reads.sql")),
+    ("0026_customer_information", include_str!("store/migrations/0026_customer_information.sql")),
 ];
 
 /// The schema version this build writes.

@@ -550,3 +550,74 @@ fn service_starts_where_none_is_active_and_moves_with_its_customer() {
     assert_eq!(shown["sewer_cap_gal"], 3900, "its cap");
     verify_passes(&db);
 }
+
+#[test]
+fn customer_information_is_kept_current_with_who_may_be_spoken_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, crosswalk) = utility(dir.path());
+    let number = |legacy: &str| crosswalk.iter().find(|(l, _)| l == legacy).unwrap().1.clone();
+    let (harjo, tiger) = (number("004-118220-01"), number("004-118221-01"));
+    let as_user = |user: &str, password: &str, args: &[&str]| run_as_with(&db, user, args, &[password]);
+
+    let args = [
+        "customer",
+        "update",
+        &harjo,
+        "--mailing-line1",
+        "PO Box 33",
+        "--mailing-city",
+        "Tulsa",
+        "--mailing-state",
+        "ok",
+        "--mailing-zip",
+        "74101",
+        "--phone",
+        "(918) 555-7788",
+        "--paperless",
+        "yes",
+    ];
+    let out = as_user("jdoe", JDOE, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("mailing: 8309 W 16th St") && said.contains("-> PO Box 33"), "{said}");
+    assert!(said.contains("phone: (918) 555-0142 -> (918) 555-7788") && said.contains("paperless: false -> true"));
+    let shown = ok(&db, &["account", &harjo]);
+    assert!(shown.contains("PO Box 33, Tulsa, OK 74101") && shown.contains("Paperless billing"), "{shown}");
+    assert_eq!(json(&db, &["search", "918-555-7788", "--json"])[0]["number"], harjo.as_str(), "found by the new phone");
+    let again = as_user("jdoe", JDOE, &["customer", "update", &harjo, "--paperless", "yes"]);
+    assert!(stderr(&again).contains("nothing changed"), "{}", stderr(&again));
+
+    // A name soon after the mailing address: a Supervisor's, flagged.
+    let before = overview(&db, &harjo)["account"]["customer"].clone();
+    let out = as_user("jdoe", JDOE, &["customer", "update", &harjo, "--name", "Melissa Smith"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("a Supervisor makes it"), "{}", stderr(&out));
+    assert_eq!(overview(&db, &harjo)["account"]["customer"], before, "refused: nothing changed");
+    let out = as_user("mgr", MGR, &["customer", "update", &harjo, "--name", "Melissa Smith"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("flagged: the name changed within 30 days"), "{}", stdout(&out));
+    // With no mailing change lately, a representative changes a name.
+    let out = as_user("jdoe", JDOE, &["customer", "update", &tiger, "--name", "Raymond Tiger Jr"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // Who may be spoken to, on the account's first screen.
+    let until = days_ago(0) + Days::new(180);
+    let args = ["customer", "party", "add", &harjo, "--name", "John Smith", "--access", "full", "--until"];
+    let out = as_user("jdoe", JDOE, &[&args[..], &[until.to_string().as_str()]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let from = days_ago(10).to_string();
+    let args = ["customer", "party", "add", &harjo, "--name", "Ann Roe", "--access", "payments", "--from", &from];
+    let out = as_user("jdoe", JDOE, &args);
+    let ann = number_after(&stdout(&out), "party #").to_string();
+    let shown = ok(&db, &["account", &harjo]);
+    let expected = format!(
+        "May be spoken to: Melissa Smith (account holder); John Smith (full access until {until}); Ann Roe (payments only)"
+    );
+    assert!(shown.contains(&expected), "{shown}");
+    let out = as_user("jdoe", JDOE, &["customer", "party", "end", &ann, "--on", &days_ago(1).to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!ok(&db, &["account", &harjo]).contains("Ann Roe"), "her access ended yesterday");
+    let again = as_user("jdoe", JDOE, &["customer", "party", "end", &ann]);
+    assert!(stderr(&again).contains("was ended already"), "{}", stderr(&again));
+    verify_passes(&db);
+}

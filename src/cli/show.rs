@@ -108,6 +108,10 @@ pub fn overview(out: &mut impl Write, o: &Overview, as_json: bool) -> Result<(),
     if let Some(cap) = o.sewer_cap_gal {
         w(out, format!("Sewer cap: {cap} gal"))?;
     }
+    w(out, format!("May be spoken to: {}", o.spoken_to()))?;
+    if o.paperless {
+        w(out, "Paperless billing: bills by email only".to_string())?;
+    }
     let g = &o.aging;
     w(out, format!("Balance: {}   as of {}", a.balance, o.as_of))?;
     w(

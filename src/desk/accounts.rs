@@ -65,6 +65,25 @@ pub struct Overview {
     pub bills: Vec<BillRow>,
     /// The last 50 receivable entries, newest first.
     pub entries: Vec<EntryRow>,
+    /// Who may be spoken to today beside the account holder.
+    pub parties: Vec<crate::store::PartyRow>,
+    /// The customer takes bills by email only.
+    pub paperless: bool,
+}
+
+impl Overview {
+    /// Who may be spoken to about the account, as a call needs it said:
+    /// "Ann Lee (account holder); Bo Lee (full access until 2027-06-30);
+    /// Cy Lee (payments only)".
+    pub fn spoken_to(&self) -> String {
+        let mut said = vec![format!("{} (account holder)", self.account.customer.name)];
+        for party in &self.parties {
+            let access = if party.access == "full" { "full access" } else { "payments only" };
+            let until = party.ends_on.map_or_else(String::new, |d| format!(" until {d}"));
+            said.push(format!("{} ({access}{until})", party.name));
+        }
+        said.join("; ")
+    }
 }
 
 /// What a representative should notice first.
@@ -162,6 +181,8 @@ impl Desk {
                 sewer_cap_gal: db.sewer_cap_on(account, as_of)?,
                 bills: db.recent_bills(account, OVERVIEW_BILLS)?,
                 entries: db.recent_entries(account, OVERVIEW_ENTRIES)?,
+                parties: db.parties_on(account, as_of)?,
+                paperless: db.customer_paperless(row.customer.id)?,
                 account: row,
                 as_of,
                 aging,

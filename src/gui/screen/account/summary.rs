@@ -82,7 +82,7 @@ pub(super) fn header(overview: &Overview) -> Element<'_, Message> {
         labelled("Email", text(or_none(&c.email))),
         labelled("Mail goes to", text(mailing)),
         labelled("Meter", text(format!("{} ({})", a.services.meter_number, a.services.meter_size))),
-        labelled("May be spoken to", text(format!("{} (account holder)", c.name))),
+        labelled("May be spoken to", text(overview.spoken_to())),
     ]
     .spacing(24)
     .wrap();
