@@ -82,8 +82,9 @@ pub struct DemoSummary {
 }
 
 /// SplitMix64: tiny, fast and fixed forever, so a seed gives the same demo
-/// in every version (a library generator may change its stream).
-struct Rng(u64);
+/// in every version (a library generator may change its stream). The
+/// fuzz targets draw from it too.
+pub struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -95,7 +96,7 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
