@@ -795,30 +795,37 @@ fn f2_finds_a_complaint_or_an_order_by_its_number() {
     assert!(w.sees_part("is not a complaint or order number: type 12, or order 34"), "a bad number is said");
 }
 
+/// Loads, as the nightly job would, a read five times an account's use:
+/// held as high use. The account's number.
+fn held_read(w: &Window) -> String {
+    use utility_desk::desk::LoadedRead;
+    use utility_desk::domain::reads::ReadKind;
+    let mut desk = Desk::open(&w.path).unwrap();
+    let batch = desk.actor("batch").unwrap();
+    let hit = desk.search("1000").unwrap()[0].account_id;
+    let overview = desk.overview(hit, Utc::now()).unwrap();
+    let last = &overview.bills[0].current_read;
+    // Past the register's last dial, it rolls over.
+    let register = 10u64.pow(overview.account.services.meter_dials);
+    let next = last.reading + 5 * overview.bills[0].consumption_gal.max(2_000);
+    let read = LoadedRead {
+        meter: overview.account.services.meter_number.clone(),
+        read_on: utility_desk::gui::clock::today(),
+        reading: next % register,
+        kind: ReadKind::Actual,
+        reader: Some("R7".into()),
+        rollover: next >= register,
+    };
+    let report = desk.import_reads(&batch, Utc::now(), &[read], &mut |_| ()).unwrap();
+    assert_eq!(report.held.len(), 1, "the read is held");
+    overview.account.account.number.to_string()
+}
+
 #[test]
 fn a_held_read_is_decided_from_f2_with_its_usage_chart_one_key_away() {
     let mut w = Window::new(LAPTOP);
     // A read five times the account's use, loaded by the nightly job.
-    let account = {
-        use utility_desk::desk::LoadedRead;
-        use utility_desk::domain::reads::ReadKind;
-        let mut desk = Desk::open(&w.path).unwrap();
-        let batch = desk.actor("batch").unwrap();
-        let hit = desk.search("1000").unwrap()[0].account_id;
-        let overview = desk.overview(hit, Utc::now()).unwrap();
-        let last = &overview.bills[0].current_read;
-        let read = LoadedRead {
-            meter: overview.account.services.meter_number.clone(),
-            read_on: utility_desk::gui::clock::today(),
-            reading: last.reading + 5 * overview.bills[0].consumption_gal.max(2_000),
-            kind: ReadKind::Actual,
-            reader: Some("R7".into()),
-            rollover: false,
-        };
-        let report = desk.import_reads(&batch, Utc::now(), &[read], &mut |_| ()).unwrap();
-        assert_eq!(report.held.len(), 1, "the read is held");
-        overview.account.account.number.to_string()
-    };
+    let account = held_read(&w);
     w.sign_in("rep3");
     w.press(Named::F2);
     w.alt('5');
@@ -853,6 +860,7 @@ fn no_text_is_cut_off_or_drawn_over_at_any_size_or_text_scale() {
                 found.push(format!("{}×{} at {:.0} %, {what}: {problem}", screen.width, screen.height, scale * 100.0));
             }
         };
+        held_read(&w);
         w.sign_in("rep3");
         check(&mut w, "search");
         w.open_first_account();
@@ -881,6 +889,10 @@ fn no_text_is_cut_off_or_drawn_over_at_any_size_or_text_scale() {
             w.alt(tab);
             check(&mut w, what);
         }
+        w.alt('5');
+        check(&mut w, "a held read");
+        w.alt('u');
+        check(&mut w, "a held read with its usage chart");
 
         // A supervisor's: the approval queue with a request open, reports.
         let mut w = Window::new(size);
