@@ -544,6 +544,7 @@ fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, V
         ("report productivity", s(&["report", "productivity"])),
         ("letter send", s(&["letter", "send", account, "--template", "high-bill-explanation"])),
         ("accounts import", s(&["accounts", "import", file])),
+        ("accounts close-settled", s(&["accounts", "close-settled"])),
         ("late-fees run", s(&["late-fees", "run"])),
         ("reads import", s(&["reads", "import", file])),
         ("reads accept", s(&["reads", "accept", "1", "--note", "x"])),

@@ -427,6 +427,32 @@ fn a_stop_ends_service_with_a_final_bill_prorated_to_its_days() {
     let bills = bills_with_lines(&db, &bearpaw);
     let final_bill = bills.last().unwrap();
     assert!(final_bill["lines"][0]["line"]["description"].as_str().unwrap().ends_with("(final bill)"), "{final_bill}");
+
+    // Settled, a final account is closed by the month's job; owing, it stays final.
+    let owed = balance(&db, &harjo);
+    let payments = dir.path().join("final-payment.csv");
+    let text = format!(
+        "key,account,amount,received_on,method,reference\nfinal-1,{harjo},{}.{:02},{},check,CHK 9\n",
+        owed / 100,
+        owed % 100,
+        days_ago(1)
+    );
+    std::fs::write(&payments, text).unwrap();
+    ok_nightly(&db, &["payments", "import", payments.to_str().unwrap()]);
+    // An open complaint keeps it final until it is closed.
+    let args = ["complaint", "open", &harjo, "--category", "billing", "--summary", "Asks about the final bill"];
+    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let complaint = number_after(&stdout(&out), "#").to_string();
+    let said = ok_nightly(&db, &["accounts", "close-settled"]);
+    assert!(said.contains(&format!("kept final {harjo}: 1 complaint(s) open")), "{said}");
+    let args = ["complaint", "close", &complaint, "--resolution", "explained", "--note", "Explained the proration"];
+    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = ok_nightly(&db, &["accounts", "close-settled"]);
+    assert!(said.contains(&format!("closed {harjo}")) && !said.contains(&bearpaw), "{said}");
+    assert_eq!(overview(&db, &harjo)["account"]["account"]["status"], "closed");
+    assert!(ok_nightly(&db, &["accounts", "close-settled"]).contains("done: 0 closed"), "once");
     verify_passes(&db);
 }
 

@@ -38,6 +38,13 @@ pub enum AccountsCommand {
         #[command(flatten)]
         sign_in: SignIn,
     },
+    /// Close every final account that is settled: a zero balance, its final
+    /// bill done, no complaint, dispute, order or request open (the month's
+    /// job: the automated-jobs user or a Manager).
+    CloseSettled {
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
 }
 
 /// The file's columns, in the order the sample has them; those marked
@@ -83,7 +90,21 @@ pub const COLUMNS: &[(&str, bool)] = &[
 ];
 
 pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand) -> Result<(), DeskError> {
-    let AccountsCommand::Import { file, dry_run, sign_in } = command;
+    let (file, dry_run, sign_in) = match command {
+        AccountsCommand::Import { file, dry_run, sign_in } => (file, dry_run, sign_in),
+        AccountsCommand::CloseSettled { sign_in } => {
+            let now = Utc::now();
+            let actor = sign_in.actor(desk, now)?;
+            let (closed, kept) = desk.close_settled(&actor, now)?;
+            for number in &closed {
+                writeln!(out, "closed {number}").map_err(io)?;
+            }
+            for (number, why) in &kept {
+                writeln!(out, "kept final {number}: {why}").map_err(io)?;
+            }
+            return writeln!(out, "done: {} closed, {} kept final", closed.len(), kept.len()).map_err(io);
+        }
+    };
     let now = Utc::now();
     let actor = sign_in.actor(desk, now)?;
     let today = desk.today(now);

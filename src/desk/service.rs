@@ -125,6 +125,52 @@ impl Desk {
     }
 }
 
+impl Desk {
+    /// Closes every final account that is settled: nothing owed or owing,
+    /// its final bill done, and no complaint, dispute, order or request
+    /// open (the month's job, or a Manager). Each closing is audited; the
+    /// accounts closed, by number, and those kept final with why.
+    pub fn close_settled(&mut self, actor: &Actor, now: DateTime<Utc>) -> Result<(Vec<String>, Vec<(String, String)>)> {
+        super::require(actor, Duty::PostBills)?;
+        self.write(|db, _| {
+            let (mut closed, mut kept) = (Vec::new(), Vec::new());
+            for (account, number) in db.zero_balance_final_accounts()? {
+                let ended = db.service_account(account)?.and_then(|a| a.service_ended_on);
+                let last = db.last_read(account)?.map(|r| r.read_on);
+                let open = [
+                    (db.open_complaint_count(account)?, "complaint"),
+                    (db.open_dispute_count(account)?, "dispute"),
+                    (db.open_order_count(account)?, "service order"),
+                    (db.pending_count(account)?, "request for approval"),
+                ];
+                let why = if ended.is_some_and(|e| last.is_none_or(|l| l < e)) {
+                    Some("its final bill is not done (the final read is held or missing)".to_string())
+                } else {
+                    open.iter().find(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}(s) open"))
+                };
+                match why {
+                    Some(why) => kept.push((number.to_string(), why)),
+                    None => {
+                        db.close_account(account)?;
+                        let detail = serde_json::json!({ "before": "final", "after": "closed", "balance": 0 });
+                        audit(
+                            db,
+                            now,
+                            Some(actor),
+                            "account-close",
+                            &format!("account:{number}"),
+                            Some(account),
+                            &detail,
+                        )?;
+                        closed.push(number.to_string());
+                    }
+                }
+            }
+            Ok((closed, kept))
+        })
+    }
+}
+
 /// Moving service: the stop at the old premise, and the new premise's
 /// service for the same customer (its customer, cycle and deposit come
 /// from the old account).

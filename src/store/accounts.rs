@@ -464,6 +464,35 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Final accounts whose cached balance is zero, in number order (the
+    /// candidates for closing; the desk checks their cases).
+    pub fn zero_balance_final_accounts(&self) -> Result<Vec<(AccountId, AccountNumber)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, number FROM accounts WHERE status = 'final' AND balance_cents = 0 ORDER BY number",
+        )?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Orders on the account not yet completed or cancelled.
+    pub fn open_order_count(&self, account: AccountId) -> Result<u32> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM service_orders WHERE account_id = ?1 AND status <> 'completed' AND status <> 'cancelled'",
+            )?
+            .query_row([account], |r| r.get(0))?)
+    }
+
+    /// Closes a final account. Returns whether it changed.
+    pub fn close_account(&self, account: AccountId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("UPDATE accounts SET status = 'closed' WHERE id = ?1 AND status = 'final'")?
+            .execute([account])?
+            == 1)
+    }
+
     /// Makes an active account final from `on`, the day its service ended.
     /// Returns whether it changed: a final or closed account is left as it is.
     pub fn make_final(&self, account: AccountId, on: NaiveDate) -> Result<bool> {
