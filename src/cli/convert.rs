@@ -95,7 +95,7 @@ pub fn accounts(desk: &mut Desk, out: &mut impl Write, command: AccountsCommand)
         AccountsCommand::CloseSettled { sign_in } => {
             let now = Utc::now();
             let actor = sign_in.actor(desk, now)?;
-            let (closed, kept) = desk.close_settled(&actor, now)?;
+            let crate::desk::Settled { closed, kept } = desk.close_settled(&actor, now)?;
             for number in &closed {
                 writeln!(out, "closed {number}").map_err(io)?;
             }

@@ -130,7 +130,7 @@ impl Desk {
     /// its final bill done, and no complaint, dispute, order or request
     /// open (the month's job, or a Manager). Each closing is audited; the
     /// accounts closed, by number, and those kept final with why.
-    pub fn close_settled(&mut self, actor: &Actor, now: DateTime<Utc>) -> Result<(Vec<String>, Vec<(String, String)>)> {
+    pub fn close_settled(&mut self, actor: &Actor, now: DateTime<Utc>) -> Result<Settled> {
         super::require(actor, Duty::PostBills)?;
         self.write(|db, _| {
             let (mut closed, mut kept) = (Vec::new(), Vec::new());
@@ -166,9 +166,17 @@ impl Desk {
                     }
                 }
             }
-            Ok((closed, kept))
+            Ok(Settled { closed, kept })
         })
     }
+}
+
+/// What closing settled accounts did: those closed, and those kept final
+/// with why (by number).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Settled {
+    pub closed: Vec<String>,
+    pub kept: Vec<(String, String)>,
 }
 
 /// Moving service: the stop at the old premise, and the new premise's
