@@ -159,8 +159,10 @@ fn judged(input: &[u8], answer: Result<usize, DeskError>) -> Result<(), String> 
             if said.trim().is_empty() {
                 return Err("refused without a word".into());
             }
-            for (i, _) in said.match_indices("line ") {
-                let digits: String = said[i + 5..].chars().take_while(char::is_ascii_digit).collect();
+            // A refusal names a row where one of its lines starts "line N"
+            // (text of the file echoed back, a header's say, is not one).
+            for named in said.lines().filter_map(|l| l.trim_start().strip_prefix("line ")) {
+                let digits: String = named.chars().take_while(char::is_ascii_digit).collect();
                 if let Ok(n) = digits.parse::<usize>()
                     && n > lines
                 {
@@ -306,5 +308,7 @@ fn the_harness_names_an_input_that_panics_or_names_a_line_the_file_lacks() {
     assert!(said.contains("broke a rule") && said.contains("panicked: planted"), "{said}");
     assert!(judged(b"a\nb\n", Err(DeskError::Invalid("line 9: bad".into()))).is_err(), "line 9 of 3");
     assert!(judged(b"a\nb\n", Err(DeskError::Invalid("line 2: bad".into()))).is_ok());
+    assert!(judged(b"a\n", Err(DeskError::Invalid("unknown column mailing_[x]line 2".into()))).is_ok(), "a column");
+    assert!(judged(b"a\n", Err(DeskError::Invalid("2 problems:\n  line 7, column x: bad".into()))).is_err());
     assert!(judged(b"a\n", Ok(5)).is_err(), "more rows than lines");
 }
