@@ -10,7 +10,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use support::*;
 
 const ADMIN: &str = "Tr0mbone-Quartz-Lantern";
@@ -19,7 +19,7 @@ const JDOE: &str = "Jane-Doe-Desk-Pass-1";
 const MGR: &str = "Finance-Manager-Pass-1";
 
 fn days_ago(n: u64) -> NaiveDate {
-    Utc::now().date_naive() - Days::new(n)
+    utility_today() - Days::new(n)
 }
 
 /// A production ledger with the sample accounts, their meters last read 70

@@ -196,6 +196,13 @@ pub fn posting_count(db: &Path) -> u64 {
     json(db, &["verify", "--json"])["counts"]["postings"].as_u64().expect("a count")
 }
 
+/// The utility's date now, in the zone a new ledger keeps (the desk's
+/// "today"): just after midnight UTC it is still yesterday in Chicago.
+pub fn utility_today() -> NaiveDate {
+    let zone: chrono_tz::Tz = utility_desk::desk::DEFAULT_TIME_ZONE.parse().expect("a known zone");
+    Utc::now().with_timezone(&zone).date_naive()
+}
+
 /// A date a payment can be received on whatever the time zone: two days ago.
 pub fn recent_day() -> NaiveDate {
     Utc::now().date_naive() - Days::new(2)
