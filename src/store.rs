@@ -144,6 +144,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0024_opening_balances", include_str!("store/migrations/0024_opening_balances.sql")),
     ("0025_cycle_reads", include_str!("store/migrations/0025_cycle_reads.sql")),
     ("0026_customer_information", include_str!("store/migrations/0026_customer_information.sql")),
+    ("0027_balance_transfers", include_str!("store/migrations/0027_balance_transfers.sql")),
 ];
 
 /// The schema version this build writes.

@@ -647,3 +647,122 @@ fn customer_information_is_kept_current_with_who_may_be_spoken_to() {
     assert!(stderr(&again).contains("was ended already"), "{}", stderr(&again));
     verify_passes(&db);
 }
+
+/// Dollars as the desk prints them ("$1,234.56") in cents.
+fn cents_in(text: &str) -> i64 {
+    let dollars = text.split('$').nth(1).unwrap().split_whitespace().next().unwrap().replace(',', "");
+    let (whole, part) = dollars.split_once('.').unwrap();
+    whole.parse::<i64>().unwrap() * 100 + part.parse::<i64>().unwrap()
+}
+
+#[test]
+fn a_final_balance_moves_to_the_customers_other_account_and_nowhere_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, crosswalk) = utility(dir.path());
+    let number = |legacy: &str| crosswalk.iter().find(|(l, _)| l == legacy).unwrap().1.clone();
+    let (harjo, tiger) = (number("004-118220-01"), number("004-118221-01"));
+    let first = first_month_billed(&db, dir.path());
+    let on = (first + Days::new(10)).to_string();
+    let last_word = |out: &str| out.trim().rsplit(' ').next().unwrap().trim_end_matches('.').to_string();
+
+    // Tiger moves and takes his balance with him, final bill and all.
+    let owed_before = balance(&db, &tiger);
+    let args = [
+        "service",
+        "transfer",
+        &tiger,
+        "--on",
+        &on,
+        "--reading",
+        "98431",
+        "--line1",
+        "500 S Boston Ave",
+        "--city",
+        "Tulsa",
+        "--state",
+        "OK",
+        "--zip",
+        "74103",
+        "--meter",
+        "N2",
+        "--meter-reading",
+        "50",
+        "--sewer-cap",
+        "3900",
+        "--move-balance",
+    ];
+    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    let moved_line = said.lines().find(|l| l.starts_with("The balance of ")).unwrap_or_else(|| panic!("{said}"));
+    let new_tiger = last_word(moved_line);
+    let moved = cents_in(moved_line);
+    assert!(moved > owed_before, "what he owed plus the final bill: {said}");
+    assert_eq!(balance(&db, &tiger), 0, "nothing left on the final account");
+    assert_eq!(balance(&db, &new_tiger), moved, "all of it on the new one");
+
+    // Harjo stops and pays $20.00 more than she owes; she starts again elsewhere.
+    let args = ["service", "stop", &harjo, "--on", &on, "--reading", "390620"];
+    assert_eq!(run_as_with(&db, "jdoe", &args, &[JDOE]).status.code(), Some(0));
+    let owed = balance(&db, &harjo) + 2000;
+    let payments = dir.path().join("over.csv");
+    let text = format!(
+        "key,account,amount,received_on,method,reference\nover-1,{harjo},{}.{:02},{},check,CHK 12\n",
+        owed / 100,
+        owed % 100,
+        days_ago(1)
+    );
+    std::fs::write(&payments, text).unwrap();
+    ok_nightly(&db, &["payments", "import", payments.to_str().unwrap()]);
+    assert_eq!(balance(&db, &harjo), -2000, "a $20.00 credit");
+    let args = ["service", "start", "--customer-of", &harjo, "--line1", "12 E 3rd St", "--city", "Tulsa"];
+    let rest = ["--state", "OK", "--zip", "74103", "--meter", "N5", "--meter-reading", "0"];
+    let out = run_as_with(&db, "jdoe", &[&args[..], &rest[..]].concat(), &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let new_harjo = last_word(&stdout(&out));
+
+    // Refused, writing nothing: from an active account, from one with no
+    // balance, to another customer's account, to itself, and by a job.
+    let everything =
+        || all_rows(&db, |t| if t == "audit_log" || t == "audit_head" || t == "users" { Some(None) } else { None });
+    let before = everything();
+    for (user, password, from, to, said) in [
+        ("jdoe", JDOE, &new_tiger, &tiger, format!("account {new_tiger} is active: a balance moves only from a final")),
+        ("jdoe", JDOE, &tiger, &new_tiger, format!("account {tiger} has no balance to move")),
+        ("jdoe", JDOE, &harjo, &new_tiger, "a balance moves only between one customer's accounts".to_string()),
+        ("jdoe", JDOE, &harjo, &harjo, format!("account {harjo} cannot move its balance to itself")),
+        ("nightly", NIGHTLY, &harjo, &new_harjo, "the automated-jobs role posts bills".to_string()),
+    ] {
+        let out = run_as_with(&db, user, &["service", "move-balance", from, "--to", to], &[password]);
+        assert_eq!(out.status.code(), Some(1), "{from} -> {to}");
+        assert!(stderr(&out).to_lowercase().contains(&said.to_lowercase()), "{said}: {}", stderr(&out));
+    }
+    assert_eq!(everything(), before, "a refused move writes nothing");
+
+    // Her credit follows her, once.
+    let args = ["service", "move-balance", &harjo, "--to", &new_harjo];
+    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = format!("The credit of $20.00 moved from account {harjo} to account {new_harjo}.");
+    assert_eq!(stdout(&out).trim(), expected);
+    assert_eq!((balance(&db, &harjo), balance(&db, &new_harjo)), (0, -2000));
+    let again = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    assert!(stderr(&again).contains("has no balance to move"), "{}", stderr(&again));
+    let activity = ok(&db, &["account", &new_harjo]);
+    assert!(activity.contains(&format!("Credit balance moved from account {harjo}")), "{activity}");
+    verify_passes(&db);
+    let journal = dir.path().join("books.journal");
+    let out = run_as_with(&db, "mgr", &["export", "--hledger", journal.to_str().unwrap()], &[MGR]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    if tool("hledger") {
+        let journal = journal.to_str().unwrap();
+        let total_of = |csv: &str| journal_cents(csv.lines().last().unwrap().split_once(',').unwrap().1);
+        run_tool("hledger", &["-f", journal, "check"]);
+        assert_eq!(total_of(&run_tool("hledger", &["-f", journal, "balance", "-O", "csv"])), 0);
+        for (number, cents) in [(&harjo, 0), (&new_harjo, -2000), (&tiger, 0), (&new_tiger, moved)] {
+            let account = format!("assets:receivable:{number}");
+            let said = run_tool("hledger", &["-f", journal, "balance", &account, "-O", "csv"]);
+            assert_eq!(total_of(&said), cents, "{number}: {said}");
+        }
+    }
+}

@@ -10,7 +10,7 @@ use super::show::io;
 use super::sign_in::SignIn;
 use crate::desk::{
     CustomerChoice, Desk, DeskError, NewAccountRequest, NewCustomer, NewRead, PremiseChoice, StopRequest, Stopped,
-    TransferRequest,
+    TransferRequest, moved_balance_words,
 };
 use crate::domain::Money;
 use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
@@ -108,6 +108,21 @@ pub enum ServiceCommand {
         premise: PremiseArgs,
         #[command(flatten)]
         meter: MeterArgs,
+        /// Move the old account's balance after its final bill (owed or a
+        /// credit) to the new account, in one paired posting.
+        #[arg(long)]
+        move_balance: bool,
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+    /// Move a final account's balance (owed, or a credit) to another open
+    /// account of the same customer, in one paired posting.
+    MoveBalance {
+        /// The final account.
+        account: String,
+        /// The customer's other account.
+        #[arg(long, value_name = "NUMBER")]
+        to: String,
         #[command(flatten)]
         sign_in: SignIn,
     },
@@ -223,7 +238,17 @@ pub fn service(desk: &mut Desk, out: &mut impl Write, command: ServiceCommand) -
             let number = desk.overview(opened, now)?.account.account.number;
             writeln!(out, "Service started on {}: account {number}.", request.opened_on).map_err(io)
         }
-        ServiceCommand::Transfer { account, on, reading, rollover, starts_on, premise, meter, sign_in } => {
+        ServiceCommand::Transfer {
+            account,
+            on,
+            reading,
+            rollover,
+            starts_on,
+            premise,
+            meter,
+            move_balance,
+            sign_in,
+        } => {
             let actor = sign_in.actor(desk, now)?;
             let row = desk.account_by_number(&account)?;
             let mut services = row.services.clone();
@@ -240,12 +265,32 @@ pub fn service(desk: &mut Desk, out: &mut impl Write, command: ServiceCommand) -
                 starts_on: starts_on.unwrap_or(on + chrono::Days::new(1)),
                 services,
                 opening_read: meter.meter_reading,
+                move_balance,
             };
             let moved = desk.transfer_service(&actor, now, &request)?;
             said_stopped(out, &row.account.number, &moved.stopped)?;
             let number = desk.overview(moved.opened, now)?.account.account.number;
             writeln!(out, "Service started on {} for the same customer: account {number}.", request.starts_on)
-                .map_err(io)
+                .map_err(io)?;
+            match moved.balance_moved {
+                Some(amount) => {
+                    writeln!(out, "The {} moved to account {number}.", moved_balance_words(amount)).map_err(io)
+                }
+                None => Ok(()),
+            }
+        }
+        ServiceCommand::MoveBalance { account, to, sign_in } => {
+            let actor = sign_in.actor(desk, now)?;
+            let (from, to) = (desk.account_by_number(&account)?, desk.account_by_number(&to)?);
+            let amount = desk.move_balance(&actor, now, from.account.id, to.account.id)?;
+            writeln!(
+                out,
+                "The {} moved from account {} to account {}.",
+                moved_balance_words(amount),
+                from.account.number,
+                to.account.number
+            )
+            .map_err(io)
         }
     }
 }

@@ -14,11 +14,13 @@ use serde::Serialize;
 
 use super::accounts::{CustomerChoice, NewAccountRequest, PremiseChoice};
 use super::billing::{BillPosted, BillRequest, NewRead, post_bill_in};
+use super::posting::{SYSTEM_KEY_PREFIX, post_once};
 use super::{Actor, Desk, DeskError, Result, audit};
 use crate::domain::Money;
 use crate::domain::account::{AccountStatus, Services};
 use crate::domain::cases::check_case_worker;
 use crate::domain::ids::AccountId;
+use crate::domain::ledger::{Line, NewPosting, PostingKind, Side};
 use crate::domain::rates::RateBook;
 use crate::domain::reads::{ReadException, consumption, read_exception};
 use crate::domain::user::Duty;
@@ -109,6 +111,10 @@ impl Desk {
             super::accounts::check_new_account(&new, today)?;
             let opened = start_in(db, actor, now, &new)?;
             let number = db.account(opened)?.map(|a| a.account.number.to_string()).unwrap_or_default();
+            let balance_moved = match request.move_balance {
+                true => move_balance_in(db, actor, now, today, old.account.id, opened)?,
+                false => None,
+            };
             let detail = serde_json::json!({ "from": old.account.number, "to": number, "on": request.stop.on,
                                              "starts_on": request.starts_on });
             audit(
@@ -120,12 +126,35 @@ impl Desk {
                 Some(old.account.id),
                 &detail,
             )?;
-            Ok(Transferred { stopped, opened })
+            Ok(Transferred { stopped, opened, balance_moved })
         })
     }
 }
 
 impl Desk {
+    /// Moves a final account's whole balance, owed or a credit, to another
+    /// open account of the same customer, in one posting with a receivable
+    /// line on each (kind `balance-transfer`; no money comes in or goes
+    /// out, so no limit applies), audited. Refused, with nothing written,
+    /// unless `from` is final with a balance and `to` is another account of
+    /// its customer that is not closed. Returns the amount moved (what
+    /// `from` owed; negative for a credit).
+    pub fn move_balance(&mut self, actor: &Actor, now: DateTime<Utc>, from: AccountId, to: AccountId) -> Result<Money> {
+        check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
+        let today = self.today(now);
+        self.write(|db, _| {
+            let old = db.account(from)?.ok_or_else(|| DeskError::UnknownAccount(from.to_string()))?;
+            if old.account.status != AccountStatus::Final {
+                return Err(DeskError::Invalid(format!(
+                    "account {} is {}: a balance moves only from a final account (its service ended)",
+                    old.account.number, old.account.status
+                )));
+            }
+            move_balance_in(db, actor, now, today, from, to)?
+                .ok_or_else(|| DeskError::Invalid(format!("account {} has no balance to move", old.account.number)))
+        })
+    }
+
     /// Closes every final account that is settled: nothing owed or owing,
     /// its final bill done, and no complaint, dispute, order or request
     /// open (the month's job, or a Manager). Each closing is audited; the
@@ -190,6 +219,9 @@ pub struct TransferRequest {
     pub services: Services,
     /// The new meter's reading when service starts.
     pub opening_read: u64,
+    /// The old account's balance after its final bill, owed or a credit,
+    /// goes to the new account (see [`Desk::move_balance`]).
+    pub move_balance: bool,
 }
 
 /// What a transfer did.
@@ -197,6 +229,73 @@ pub struct TransferRequest {
 pub struct Transferred {
     pub stopped: Stopped,
     pub opened: AccountId,
+    /// The balance moved to the new account, if one was.
+    pub balance_moved: Option<Money>,
+}
+
+/// A moved balance in words: "balance of $12.00" when it was owed,
+/// "credit of $20.00" when the customer was owed.
+pub fn moved_balance_words(amount: Money) -> String {
+    match amount.is_negative() {
+        true => format!("credit of {}", amount.abs()),
+        false => format!("balance of {amount}"),
+    }
+}
+
+/// Moves `from`'s balance to `to` (another account of the same customer,
+/// not closed): `None` when there is none to move.
+fn move_balance_in(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    from: AccountId,
+    to: AccountId,
+) -> Result<Option<Money>> {
+    let old = db.account(from)?.ok_or_else(|| DeskError::UnknownAccount(from.to_string()))?;
+    let new = db.account(to)?.ok_or_else(|| DeskError::UnknownAccount(to.to_string()))?;
+    let (from_number, to_number) = (old.account.number, new.account.number);
+    if from == to {
+        return Err(DeskError::Invalid(format!("account {from_number} cannot move its balance to itself")));
+    }
+    if old.customer.id != new.customer.id {
+        return Err(DeskError::Invalid(format!(
+            "account {to_number} is {}'s, not {}'s: a balance moves only between one customer's accounts",
+            new.customer.name, old.customer.name
+        )));
+    }
+    if new.account.status == AccountStatus::Closed {
+        return Err(DeskError::Invalid(format!("account {to_number} is closed")));
+    }
+    let balance = old.balance;
+    if balance.is_zero() {
+        return Ok(None);
+    }
+    // Owed: credited off the old account, debited to the new; a credit the
+    // other way round.
+    let (side, amount) = if balance.is_positive() { (Side::Credit, balance) } else { (Side::Debit, -balance) };
+    let what = if balance.is_positive() { "Balance" } else { "Credit balance" };
+    // Keyed by the old account's last entry: a balance that comes back (a
+    // payment reversed) moves under a key of its own.
+    let last = db.recent_entries(from, 1)?.first().map(|e| e.posting_id.to_string()).unwrap_or_default();
+    let key =
+        format!("{SYSTEM_KEY_PREFIX}balance-transfer:{}:{}:after-{last}", from_number.digits(), to_number.digits());
+    post_once(db, actor, now, &key, &(from, to, balance), || {
+        Ok(NewPosting {
+            kind: PostingKind::BalanceTransfer,
+            account_id: Some(from),
+            effective_on: today,
+            memo: format!("{what} moved from account {from_number} to account {to_number}"),
+            reason: None,
+            bill_id: None,
+            reverses: None,
+            waives: None,
+            lines: vec![Line::receivable(from, side, amount), Line::receivable(to, side.opposite(), amount)],
+        })
+    })?;
+    let detail = serde_json::json!({ "from": from_number, "to": to_number, "amount": balance });
+    audit(db, now, Some(actor), "balance-transfer", &format!("account:{from_number}"), Some(from), &detail)?;
+    Ok(Some(balance))
 }
 
 fn start_in(db: &Db, actor: &Actor, now: DateTime<Utc>, request: &NewAccountRequest) -> Result<AccountId> {

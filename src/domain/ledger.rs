@@ -49,6 +49,7 @@ code_enum!(
         Reversal => "reversal",
         Deposit => "deposit",
         OpeningBalance => "opening-balance",
+        BalanceTransfer => "balance-transfer",
     }
 );
 

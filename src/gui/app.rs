@@ -13,7 +13,7 @@ use super::backend::Backend;
 use super::focus;
 pub use super::keys::Shortcut;
 use super::keys::{help, on_event};
-use super::screen::{account, admin, approvals, login, reports, search, work};
+use super::screen::{account, admin, approvals, login, reports, search, service, work};
 use super::theme::{self, ThemeChoice, Themes};
 use super::widget::key_hint;
 use crate::demo::{self, DemoOptions};
@@ -70,6 +70,8 @@ enum Page {
     Admin(Box<admin::Admin>),
     Work(Box<work::Work>),
     Reports(Box<reports::Reports>),
+    /// Service for a new customer, from search.
+    Service(Box<service::ServiceForm>),
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +88,7 @@ pub enum Message {
     Admin(admin::Message),
     Work(work::Message),
     Reports(reports::Message),
+    Service(service::Message),
     /// Supervisor reports (Supervisors and Managers).
     ShowReports,
     /// Work queues and the liaison report (everyone but Administrators).
@@ -477,7 +480,28 @@ impl Workspace {
                 let task = task.map(Message::Search);
                 match event {
                     Some(search::Event::Open(id)) => Task::batch([task, self.open_account(backend, id)]),
-                    None => task,
+                    Some(search::Event::StartService) if actor.role != Role::Admin => {
+                        let (form, focus) = service::ServiceForm::new_customer();
+                        self.page = Page::Service(Box::new(form));
+                        Task::batch([task, focus.map(Message::Service)])
+                    }
+                    Some(search::Event::StartService) | None => task,
+                }
+            }
+            Message::Service(message) => {
+                let Page::Service(form) = &mut self.page else { return Task::none() };
+                let (task, event) = form.update(backend, &actor, message);
+                match event {
+                    Some(service::Event::Done(Some(opened), notice)) => {
+                        let (account, task) = account::Account::open_with_notice(backend, opened, notice);
+                        self.page = Page::Account(Box::new(account));
+                        task.map(Message::Account)
+                    }
+                    Some(service::Event::Done(None, _) | service::Event::Closed) => {
+                        self.page = Page::Search;
+                        search::focus()
+                    }
+                    None => task.map(Message::Service),
                 }
             }
             Message::Account(message) => {
@@ -553,6 +577,11 @@ impl Workspace {
                 Page::Approvals(approvals) => approvals.key(backend, &actor, key).map(Message::Approvals),
                 Page::Admin(admin) => admin.key(backend, &actor, key).map(Message::Admin),
                 Page::Reports(reports) => reports.key(backend, &actor, key).map(Message::Reports),
+                Page::Service(_) if key == Shortcut::Escape => {
+                    self.page = Page::Search;
+                    search::focus()
+                }
+                Page::Service(_) => Task::none(),
                 Page::Work(work) => {
                     let (task, event) = work.key(backend, &actor, key);
                     self.work_event(backend, task, event)
@@ -655,6 +684,7 @@ impl Workspace {
             Page::Admin(admin) => admin.view(actor).map(Message::Admin),
             Page::Work(work) => work.view(actor).map(Message::Work),
             Page::Reports(reports) => reports.view().map(Message::Reports),
+            Page::Service(form) => scrollable(form.view().map(Message::Service)).spacing(6).height(Fill).into(),
         };
         if compact {
             // One column that scrolls as a whole: the panes inside take

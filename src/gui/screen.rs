@@ -10,4 +10,5 @@ pub mod login;
 pub mod order;
 pub mod reports;
 pub mod search;
+pub mod service;
 pub mod work;

@@ -52,7 +52,7 @@ pub fn key_hint<'a, M: 'a>(key: &'a str, what: &'a str) -> Element<'a, M> {
 /// A check box the keyboard reaches: a button showing ☑ or ☐ before its
 /// label, toggled by a click, or by Enter or Space once focused (iced's own
 /// check box takes no focus).
-pub fn tick_box<'a, M: Clone + 'a>(on: bool, label: &'a str, toggle: fn(bool) -> M) -> Element<'a, M> {
+pub fn tick_box<'a, M: Clone + 'a>(on: bool, label: &'a str, toggle: impl FnOnce(bool) -> M) -> Element<'a, M> {
     use super::focus::Action as _;
     iced::widget::button(text(format!("{} {label}", if on { "☑" } else { "☐" })))
         .style(iced::widget::button::text)

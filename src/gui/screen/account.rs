@@ -26,6 +26,7 @@ pub use usage::UsageChart;
 use super::super::app::Shortcut;
 use super::dispute::{self, DisputeForm};
 use super::order::{self, OrderForm, Rerate};
+use super::service::{self, ServiceForm};
 use crate::desk::explain::thousands;
 use crate::desk::{Actor, Cases, DeskError, Overview, RequestView};
 use crate::domain::ids::{AccountId, BillId, PostingId};
@@ -41,6 +42,7 @@ pub const CONTACT_BUTTON: Id = Id::new("account-contact");
 pub const ORDER_BUTTON: Id = Id::new("account-order");
 pub const STATEMENT_BUTTON: Id = Id::new("account-statement");
 pub const LETTER_BUTTON: Id = Id::new("account-letter");
+pub const SERVICE_BUTTON: Id = Id::new("account-service");
 
 /// A tab's button.
 pub fn tab_id(tab: Tab) -> Id {
@@ -70,6 +72,26 @@ impl Tab {
     }
 }
 
+/// A form on the account: one at a time, in place of the tabs.
+#[expect(clippy::large_enum_variant, reason = "one form is held at a time, by the one account screen")]
+enum Form {
+    Credit(credit::CreditForm),
+    Adjust(adjust::AdjustForm),
+    Contact(contact::ContactForm),
+    /// A new service order, or a draft being edited.
+    Order(OrderForm),
+    /// A dispute being recorded on the chosen bill.
+    Dispute(DisputeForm),
+    /// The itemized statement being asked for.
+    Statement(statement::StatementForm),
+    /// A letter being written.
+    Letter(letter::LetterForm),
+    /// A late fee being waived or a posting reversed, from Activity.
+    Posting(posting::PostingForm),
+    /// Service stopped, moved, or started at another premise.
+    Service(ServiceForm),
+}
+
 pub struct Account {
     id: AccountId,
     overview: Option<Overview>,
@@ -79,21 +101,10 @@ pub struct Account {
     error: Option<String>,
     tab: Tab,
     bills: bills::Bills,
-    credit: Option<credit::CreditForm>,
-    adjust: Option<adjust::AdjustForm>,
-    contact: Option<contact::ContactForm>,
     /// The Cases tab, with the case chosen there.
     cases_tab: cases::CasesTab,
-    /// A new service order, or a draft being edited.
-    order_form: Option<OrderForm>,
-    /// A dispute being recorded on the chosen bill.
-    dispute: Option<DisputeForm>,
-    /// The itemized statement being asked for.
-    statement: Option<statement::StatementForm>,
-    /// A letter being written.
-    letter: Option<letter::LetterForm>,
-    /// A late fee being waived or a posting reversed, from Activity.
-    posting: Option<posting::PostingForm>,
+    /// The form open, in place of the tabs.
+    form: Option<Form>,
     /// The line chosen on the Activity tab.
     chosen_entry: Option<PostingId>,
     /// A re-read's re-rate to open in the adjust form once the bills are loaded.
@@ -125,6 +136,8 @@ pub enum Message {
     ChooseEntry(PostingId),
     OpenPosting(posting::Act),
     Posting(posting::Message),
+    OpenService,
+    Service(service::Message),
     Back,
 }
 
@@ -145,20 +158,20 @@ impl Account {
             error: None,
             tab: Tab::Activity,
             bills: bills::Bills::default(),
-            credit: None,
-            adjust: None,
-            contact: None,
             cases_tab: cases::CasesTab::default(),
-            order_form: None,
-            dispute: None,
-            statement: None,
-            letter: None,
-            posting: None,
+            form: None,
             chosen_entry: None,
             pending_rerate: None,
             notice: None,
         };
         (account, load(backend, id))
+    }
+
+    /// The account, with what was just done on it said above its tabs.
+    pub fn open_with_notice(backend: &Backend, id: AccountId, notice: widget::Notice) -> (Account, Task<Message>) {
+        let (mut account, task) = Account::open(backend, id);
+        account.notice = Some(notice);
+        (account, task)
     }
 
     /// The account, opening the adjust form on a re-read's bill with its
@@ -203,11 +216,11 @@ impl Account {
             Message::Bills(bills::Message::Dispute) => self.update(backend, actor, Message::OpenDispute),
             Message::Bills(message) => self.bills.update(backend, message).map(Message::Bills),
             Message::Adjust(message) => {
-                let Some(form) = &mut self.adjust else { return Task::none() };
+                let Some(Form::Adjust(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(adjust::Event::Closed(said)) => {
-                        self.adjust = None;
+                        self.form = None;
                         let reload = said.is_some();
                         self.notice = said;
                         if reload { load(backend, self.id) } else { Task::none() }
@@ -218,16 +231,16 @@ impl Account {
             Message::OpenContact => {
                 let (form, task) = contact::ContactForm::new(self.id);
                 self.close_forms();
-                self.contact = Some(form);
+                self.form = Some(Form::Contact(form));
                 self.notice = None;
                 task.map(Message::Contact)
             }
             Message::Contact(message) => {
-                let Some(form) = &mut self.contact else { return Task::none() };
+                let Some(Form::Contact(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(contact::Event::Closed(said)) => {
-                        self.contact = None;
+                        self.form = None;
                         let reload = said.is_some();
                         self.notice = said;
                         if reload {
@@ -243,16 +256,16 @@ impl Account {
             Message::OpenCredit => {
                 let (form, task) = credit::CreditForm::new(self.id, actor);
                 self.close_forms();
-                self.credit = Some(form);
+                self.form = Some(Form::Credit(form));
                 self.notice = None;
                 task.map(Message::Credit)
             }
             Message::Credit(message) => {
-                let Some(form) = &mut self.credit else { return Task::none() };
+                let Some(Form::Credit(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(credit::Event::Closed(said)) => {
-                        self.credit = None;
+                        self.form = None;
                         let reload = said.is_some();
                         self.notice = said;
                         if reload { load(backend, self.id) } else { Task::none() }
@@ -278,23 +291,23 @@ impl Account {
                     })
                     .unwrap_or_default();
                 let (form, focus) = OrderForm::open(self.id, known);
-                self.order_form = Some(form);
+                self.form = Some(Form::Order(form));
                 self.notice = None;
                 focus.map(Message::OrderForm)
             }
             Message::OrderForm(message) => {
-                let Some(form) = &mut self.order_form else { return Task::none() };
+                let Some(Form::Order(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(order::FormEvent::Saved(id, notice)) => {
-                        self.order_form = None;
+                        self.form = None;
                         self.notice = Some(notice);
                         self.tab = Tab::Cases;
                         let open = self.update(backend, actor, Message::Cases(cases::Message::OpenOrder(id)));
                         Task::batch([load(backend, self.id), open])
                     }
                     Some(order::FormEvent::Closed) => {
-                        self.order_form = None;
+                        self.form = None;
                         Task::none()
                     }
                     None => task.map(Message::OrderForm),
@@ -306,16 +319,16 @@ impl Account {
                 };
                 let (form, task) = statement::StatementForm::new(self.id, number);
                 self.close_forms();
-                self.statement = Some(form);
+                self.form = Some(Form::Statement(form));
                 self.notice = None;
                 task.map(Message::Statement)
             }
             Message::Statement(message) => {
-                let Some(form) = &mut self.statement else { return Task::none() };
+                let Some(Form::Statement(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(statement::Event::Closed(said)) => {
-                        self.statement = None;
+                        self.form = None;
                         self.notice = said;
                         Task::none()
                     }
@@ -331,16 +344,16 @@ impl Account {
                 };
                 let number = self.overview.as_ref().map(|o| o.account.account.number.to_string()).unwrap_or_default();
                 self.close_forms();
-                self.letter = Some(letter::LetterForm::new(self.id, number, context));
+                self.form = Some(Form::Letter(letter::LetterForm::new(self.id, number, context)));
                 self.notice = None;
                 Task::none()
             }
             Message::Letter(message) => {
-                let Some(form) = &mut self.letter else { return Task::none() };
+                let Some(Form::Letter(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(letter::Event::Closed(said)) => {
-                        self.letter = None;
+                        self.form = None;
                         let reload = said.is_some();
                         self.notice = said;
                         if reload { load(backend, self.id) } else { Task::none() }
@@ -356,23 +369,23 @@ impl Account {
                 let bills = self.overview.as_ref().map(|o| o.bills.as_slice()).unwrap_or_default();
                 let (form, task) = DisputeForm::new(bill, bills, self.open_complaint());
                 self.close_forms();
-                self.dispute = Some(form);
+                self.form = Some(Form::Dispute(form));
                 self.notice = None;
                 task.map(Message::DisputeForm)
             }
             Message::DisputeForm(message) => {
-                let Some(form) = &mut self.dispute else { return Task::none() };
+                let Some(Form::Dispute(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(dispute::FormEvent::Recorded(id, notice)) => {
-                        self.dispute = None;
+                        self.form = None;
                         self.notice = Some(notice);
                         self.tab = Tab::Cases;
                         let open = self.update(backend, actor, Message::Cases(cases::Message::OpenDispute(id)));
                         Task::batch([load(backend, self.id), open])
                     }
                     Some(dispute::FormEvent::Closed) => {
-                        self.dispute = None;
+                        self.form = None;
                         Task::none()
                     }
                     None => task.map(Message::DisputeForm),
@@ -395,7 +408,7 @@ impl Account {
                 match posting::PostingForm::new(backend, actor, act, self.id, &entry) {
                     Ok((form, task)) => {
                         self.close_forms();
-                        self.posting = Some(form);
+                        self.form = Some(Form::Posting(form));
                         self.notice = None;
                         task.map(Message::Posting)
                     }
@@ -406,16 +419,45 @@ impl Account {
                 }
             }
             Message::Posting(message) => {
-                let Some(form) = &mut self.posting else { return Task::none() };
+                let Some(Form::Posting(form)) = &mut self.form else { return Task::none() };
                 let (task, event) = form.update(backend, actor, message);
                 match event {
                     Some(posting::Event::Closed(said)) => {
-                        self.posting = None;
+                        self.form = None;
                         let reload = said.is_some();
                         self.notice = said;
                         if reload { load(backend, self.id) } else { Task::none() }
                     }
                     None => task.map(Message::Posting),
+                }
+            }
+            Message::OpenService => {
+                let Some(overview) = &self.overview else { return Task::none() };
+                let (form, task) = ServiceForm::for_account(overview);
+                self.form = Some(Form::Service(form));
+                self.notice = None;
+                task.map(Message::Service)
+            }
+            Message::Service(message) => {
+                let Some(Form::Service(form)) = &mut self.form else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    // Service began or moved: the new account, saying so.
+                    Some(service::Event::Done(Some(opened), notice)) => {
+                        let (account, task) = Account::open_with_notice(backend, opened, notice);
+                        *self = account;
+                        task
+                    }
+                    Some(service::Event::Done(None, notice)) => {
+                        self.form = None;
+                        self.notice = Some(notice);
+                        load(backend, self.id)
+                    }
+                    Some(service::Event::Closed) => {
+                        self.form = None;
+                        operation::focus(SERVICE_BUTTON)
+                    }
+                    None => task.map(Message::Service),
                 }
             }
             Message::Back => Task::none(),
@@ -436,7 +478,7 @@ impl Account {
             Some(cases::Event::EditOrder(row)) => {
                 let (form, focus) = OrderForm::edit(&row);
                 self.close_forms();
-                self.order_form = Some(form);
+                self.form = Some(Form::Order(form));
                 Task::batch([task, focus.map(Message::OrderForm)])
             }
             Some(cases::Event::Rerate(rerate)) => Task::batch([task, self.open_rerate(backend, actor, rerate)]),
@@ -463,7 +505,7 @@ impl Account {
         };
         let (form, task) = adjust::AdjustForm::from_reread(backend, bill, actor, &rerate);
         self.close_forms();
-        self.adjust = Some(form);
+        self.form = Some(Form::Adjust(form));
         self.notice = None;
         task.map(Message::Adjust)
     }
@@ -480,44 +522,25 @@ impl Account {
     }
 
     fn close_forms(&mut self) {
-        self.credit = None;
-        self.adjust = None;
-        self.contact = None;
-        self.order_form = None;
-        self.dispute = None;
-        self.statement = None;
-        self.letter = None;
-        self.posting = None;
+        self.form = None;
     }
 
     /// The button that opened the form open now.
     fn opener(&self) -> Id {
-        if self.credit.is_some() {
-            CREDIT_BUTTON
-        } else if self.contact.is_some() {
-            CONTACT_BUTTON
-        } else if self.order_form.is_some() {
-            ORDER_BUTTON
-        } else if self.statement.is_some() {
-            STATEMENT_BUTTON
-        } else if self.letter.is_some() {
-            LETTER_BUTTON
-        } else if self.posting.is_some() {
-            tab_id(Tab::Activity)
-        } else {
-            tab_id(Tab::Bills)
+        match &self.form {
+            Some(Form::Credit(_)) => CREDIT_BUTTON,
+            Some(Form::Contact(_)) => CONTACT_BUTTON,
+            Some(Form::Order(_)) => ORDER_BUTTON,
+            Some(Form::Statement(_)) => STATEMENT_BUTTON,
+            Some(Form::Letter(_)) => LETTER_BUTTON,
+            Some(Form::Service(_)) => SERVICE_BUTTON,
+            Some(Form::Posting(_)) => tab_id(Tab::Activity),
+            Some(Form::Adjust(_) | Form::Dispute(_)) | None => tab_id(Tab::Bills),
         }
     }
 
     fn has_form(&self) -> bool {
-        self.credit.is_some()
-            || self.adjust.is_some()
-            || self.contact.is_some()
-            || self.order_form.is_some()
-            || self.dispute.is_some()
-            || self.statement.is_some()
-            || self.letter.is_some()
-            || self.posting.is_some()
+        self.form.is_some()
     }
 
     fn open_adjust(&mut self, actor: &Actor) -> Task<Message> {
@@ -527,7 +550,7 @@ impl Account {
         };
         let (form, task) = adjust::AdjustForm::new(bill, actor);
         self.close_forms();
-        self.adjust = Some(form);
+        self.form = Some(Form::Adjust(form));
         self.notice = None;
         task.map(Message::Adjust)
     }
@@ -544,12 +567,19 @@ impl Account {
                 Some(tab) => self.update(backend, actor, Message::Tab(*tab)),
                 None => Task::none(),
             },
-            Shortcut::Credit if self.credit.is_none() => self.update(backend, actor, Message::OpenCredit),
-            Shortcut::Adjust if self.adjust.is_none() => self.open_adjust(actor),
-            Shortcut::Contact if self.contact.is_none() => self.update(backend, actor, Message::OpenContact),
-            Shortcut::Order if self.order_form.is_none() => self.update(backend, actor, Message::OpenOrderForm),
+            Shortcut::Credit if !matches!(self.form, Some(Form::Credit(_))) => {
+                self.update(backend, actor, Message::OpenCredit)
+            }
+            Shortcut::Adjust if !matches!(self.form, Some(Form::Adjust(_))) => self.open_adjust(actor),
+            Shortcut::Contact if !matches!(self.form, Some(Form::Contact(_))) => {
+                self.update(backend, actor, Message::OpenContact)
+            }
+            Shortcut::Order if !matches!(self.form, Some(Form::Order(_))) => {
+                self.update(backend, actor, Message::OpenOrderForm)
+            }
             Shortcut::Mnemonic('s') if !self.has_form() => self.update(backend, actor, Message::OpenStatement),
             Shortcut::Mnemonic('k') if !self.has_form() => self.update(backend, actor, Message::OpenLetter),
+            Shortcut::Mnemonic('h') if !self.has_form() => self.update(backend, actor, Message::OpenService),
             Shortcut::Mnemonic('i') if self.tab == Tab::Bills && !self.has_form() => {
                 self.update(backend, actor, Message::OpenDispute)
             }
@@ -570,18 +600,11 @@ impl Account {
                 self.chosen_entry = entries.get(next).map(|e| e.posting_id);
                 Task::none()
             }
-            key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.adjust.is_some() => {
-                match &mut self.adjust {
-                    Some(form) => form.key(backend, actor, key).map(Message::Adjust),
-                    None => Task::none(),
-                }
-            }
-            key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.contact.is_some() => {
-                match &mut self.contact {
-                    Some(form) => form.key(backend, actor, key).map(Message::Contact),
-                    None => Task::none(),
-                }
-            }
+            key @ (Shortcut::Up | Shortcut::Down | Shortcut::Mnemonic(_)) if self.has_form() => match &mut self.form {
+                Some(Form::Adjust(form)) => form.key(backend, actor, key).map(Message::Adjust),
+                Some(Form::Contact(form)) => form.key(backend, actor, key).map(Message::Contact),
+                _ => Task::none(),
+            },
             Shortcut::Escape if self.has_form() => {
                 // The focus goes back to what opened the form, ringed, so
                 // the person sees where they are.
@@ -626,25 +649,15 @@ impl Account {
         // a second line, right-aligned, on a narrow window; compact, the
         // tabs wrap too, and the actions go on lines of their own.
         let actions = row![
-            button(text("Issue credit  Alt+C"))
-                .action_maybe(self.credit.is_none().then_some(Message::OpenCredit))
-                .id(CREDIT_BUTTON),
-            button(text("Log contact  Alt+L"))
-                .style(button::secondary)
-                .action_maybe(self.contact.is_none().then_some(Message::OpenContact))
-                .id(CONTACT_BUTTON),
-            button(text("Order  Alt+W"))
-                .style(button::secondary)
-                .action_maybe(self.order_form.is_none().then_some(Message::OpenOrderForm))
-                .id(ORDER_BUTTON),
+            button(text("Issue credit  Alt+C")).action(Message::OpenCredit).id(CREDIT_BUTTON),
+            button(text("Log contact  Alt+L")).style(button::secondary).action(Message::OpenContact).id(CONTACT_BUTTON),
+            button(text("Order  Alt+W")).style(button::secondary).action(Message::OpenOrderForm).id(ORDER_BUTTON),
             button(text("Statement  Alt+S"))
                 .style(button::secondary)
-                .action_maybe(self.statement.is_none().then_some(Message::OpenStatement))
+                .action(Message::OpenStatement)
                 .id(STATEMENT_BUTTON),
-            button(text("Letter  Alt+K"))
-                .style(button::secondary)
-                .action_maybe(self.letter.is_none().then_some(Message::OpenLetter))
-                .id(LETTER_BUTTON),
+            button(text("Letter  Alt+K")).style(button::secondary).action(Message::OpenLetter).id(LETTER_BUTTON),
+            button(text("Service  Alt+H")).style(button::secondary).action(Message::OpenService).id(SERVICE_BUTTON),
         ]
         .spacing(6)
         .wrap();
@@ -666,23 +679,17 @@ impl Account {
         }
         // A form takes the place of the tabs while it is open (Esc closes it):
         // the header stays, so the person keeps the account in view.
-        let form = if let Some(form) = &self.credit {
-            Some(form.view().map(Message::Credit))
-        } else if let Some(form) = &self.contact {
-            Some(form.view().map(Message::Contact))
-        } else if let Some(form) = &self.adjust {
-            Some(form.view().map(Message::Adjust))
-        } else if let Some(form) = &self.order_form {
-            Some(form.view().map(Message::OrderForm))
-        } else if let Some(form) = &self.statement {
-            Some(form.view().map(Message::Statement))
-        } else if let Some(form) = &self.letter {
-            Some(form.view().map(Message::Letter))
-        } else if let Some(form) = &self.posting {
-            Some(form.view().map(Message::Posting))
-        } else {
-            self.dispute.as_ref().map(|form| form.view().map(Message::DisputeForm))
-        };
+        let form = self.form.as_ref().map(|form| match form {
+            Form::Credit(form) => form.view().map(Message::Credit),
+            Form::Contact(form) => form.view().map(Message::Contact),
+            Form::Adjust(form) => form.view().map(Message::Adjust),
+            Form::Order(form) => form.view().map(Message::OrderForm),
+            Form::Statement(form) => form.view().map(Message::Statement),
+            Form::Letter(form) => form.view().map(Message::Letter),
+            Form::Posting(form) => form.view().map(Message::Posting),
+            Form::Dispute(form) => form.view().map(Message::DisputeForm),
+            Form::Service(form) => form.view().map(Message::Service),
+        });
         match form {
             Some(form) => page.push(scrollable(form).spacing(6).height(Fill)).into(),
             None => page.push(tabs).push(rule::horizontal(1)).push(container(body).height(Fill)).into(),

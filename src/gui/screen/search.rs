@@ -39,11 +39,17 @@ pub enum Message {
     Open(AccountId),
     /// Enter in the search box.
     Submit,
+    /// Service for a new customer: no account fits the caller.
+    StartService,
 }
 
 pub enum Event {
     Open(AccountId),
+    StartService,
 }
+
+/// The button that starts service for a new customer (Alt+N).
+pub const START_SERVICE: Id = Id::new("search-start-service");
 
 /// Focus the search box with its text selected, ready to type over.
 pub fn focus<T: Send + 'static>() -> Task<T> {
@@ -94,6 +100,7 @@ impl Search {
             }
             Message::Open(id) => (Task::none(), Some(Event::Open(id))),
             Message::Submit => (Task::none(), self.results.get(self.selected).map(|hit| Event::Open(hit.account_id))),
+            Message::StartService => (Task::none(), Some(Event::StartService)),
         }
     }
 
@@ -109,6 +116,7 @@ impl Search {
                     None => Task::none(),
                 };
             }
+            Shortcut::Mnemonic('n') => return Task::done(Message::StartService),
             Shortcut::Escape => {
                 self.query.clear();
                 self.results.clear();
@@ -139,7 +147,9 @@ impl Search {
             None if self.shown < self.generation && self.results.is_empty() => {
                 text("Searching…").style(theme::muted).into()
             }
-            None if self.results.is_empty() => text("No account matches.").style(theme::muted).into(),
+            None if self.results.is_empty() => {
+                text("No account matches. A new customer? Start service: Alt+N.").style(theme::muted).into()
+            }
             None => text(match self.results.len() {
                 1 => "1 account".to_string(),
                 n if n >= crate::store::MAX_SEARCH_RESULTS => format!("First {n} accounts: type more to narrow"),
@@ -153,7 +163,11 @@ impl Search {
             .iter()
             .enumerate()
             .fold(column![].spacing(1), |list, (index, hit)| list.push(result_row(hit, index == self.selected)));
-        column![input, status, scrollable(rows).id(RESULTS).spacing(6).height(Fill)].spacing(8).into()
+        let start = button(text("Start service for a new customer  Alt+N"))
+            .style(button::secondary)
+            .action(Message::StartService)
+            .id(START_SERVICE);
+        column![input, status, scrollable(rows).id(RESULTS).spacing(6).height(Fill), start].spacing(8).into()
     }
 }
 

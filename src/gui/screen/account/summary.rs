@@ -231,6 +231,7 @@ fn kind_label(kind: PostingKind) -> &'static str {
         PostingKind::Reversal => "Reversal",
         PostingKind::Deposit => "Deposit",
         PostingKind::OpeningBalance => "Opening balance",
+        PostingKind::BalanceTransfer => "Balance moved",
     }
 }
 
