@@ -10,7 +10,7 @@ use super::show::io;
 use super::sign_in::SignIn;
 use crate::desk::{
     CustomerChoice, Desk, DeskError, NewAccountRequest, NewCustomer, NewRead, PremiseChoice, StopRequest, Stopped,
-    TransferRequest, moved_balance_words,
+    TransferRequest, first_day_after, moved_balance_words,
 };
 use crate::domain::Money;
 use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
@@ -101,7 +101,8 @@ pub enum ServiceCommand {
         reading: u64,
         #[arg(long)]
         rollover: bool,
-        /// The first day at the new premise (default: the day after `--on`).
+        /// The first day at the new premise (default: the day after `--on`,
+        /// or today when that is tomorrow).
         #[arg(long, value_parser = crate::domain::dates::parse_day, value_name = "YYYY-MM-DD")]
         starts_on: Option<NaiveDate>,
         #[command(flatten)]
@@ -262,7 +263,7 @@ pub fn service(desk: &mut Desk, out: &mut impl Write, command: ServiceCommand) -
                     read: NewRead { read_on: on, reading, kind: ReadKind::Actual, rollover },
                 },
                 premise: premise.choice(),
-                starts_on: starts_on.unwrap_or(on + chrono::Days::new(1)),
+                starts_on: starts_on.unwrap_or_else(|| first_day_after(on, desk.today(now))),
                 services,
                 opening_read: meter.meter_reading,
                 move_balance,

@@ -296,7 +296,7 @@ pub(super) fn open_account_in(
         CustomerChoice::New(customer) => db.insert_customer(
             customer.name.trim(),
             &customer.mailing,
-            customer.phone.as_deref(),
+            customer.phone.as_deref().map(crate::domain::account::tidy_phone).as_deref(),
             customer.email.as_deref(),
             customer.tax_id_last4.as_deref(),
             now,

@@ -126,7 +126,8 @@ impl Desk {
                 db.set_customer_name(id, &name)?;
                 changed.fields.push(("name".into(), Some(customer.name.clone()), Some(name)));
             }
-            if let Some(phone) = update.phone.as_ref().map(text).filter(|p| *p != customer.phone) {
+            let phone = update.phone.as_ref().map(|p| text(p).map(|p| crate::domain::account::tidy_phone(&p)));
+            if let Some(phone) = phone.filter(|p| *p != customer.phone) {
                 db.set_customer_phone(id, phone.as_deref())?;
                 changed.fields.push(("phone".into(), customer.phone.clone(), phone));
             }

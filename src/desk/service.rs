@@ -233,6 +233,13 @@ pub struct Transferred {
     pub balance_moved: Option<Money>,
 }
 
+/// The first day at the new premise when none is given: the day after the
+/// last at the old one, or today when that is tomorrow (a move done on the
+/// day the customer moves).
+pub fn first_day_after(stop_on: NaiveDate, today: NaiveDate) -> NaiveDate {
+    (stop_on + chrono::Days::new(1)).min(today).max(stop_on)
+}
+
 /// A moved balance in words: "balance of $12.00" when it was owed,
 /// "credit of $20.00" when the customer was owed.
 pub fn moved_balance_words(amount: Money) -> String {

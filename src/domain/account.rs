@@ -185,6 +185,19 @@ pub fn phone_digits(phone: &str) -> String {
     }
 }
 
+/// A phone number as the desk writes it: ten digits, however they were
+/// typed ("918 555 0199", "918.555.0199", "+1 918-555-0199"), become
+/// "(918) 555-0199"; anything else (an extension, a number abroad) is kept
+/// as typed, trimmed.
+pub fn tidy_phone(typed: &str) -> String {
+    let digits = phone_digits(typed);
+    let punctuation_only = typed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
+    match digits.len() == 10 && punctuation_only {
+        true => format!("({}) {}-{}", &digits[..3], &digits[3..6], &digits[6..]),
+        false => typed.trim().to_string(),
+    }
+}
+
 /// Shows only the last four digits of identity data: "***-**-1234".
 pub fn mask_tax_id(last4: &str) -> String {
     format!("***-**-{last4}")
@@ -193,6 +206,16 @@ pub fn mask_tax_id(last4: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ten_digits_are_written_one_way_and_anything_else_as_typed() {
+        for typed in ["918 555 0199", "918.555.0199", "+1 918-555-0199", "(918)555-0199", " 9185550199 "] {
+            assert_eq!(tidy_phone(typed), "(918) 555-0199", "{typed:?}");
+        }
+        for typed in ["918 555 0199 x12", "555-0199", "+44 20 7946 0958"] {
+            assert_eq!(tidy_phone(typed), typed, "{typed:?}");
+        }
+    }
 
     #[test]
     fn codes_round_trip() {

@@ -53,6 +53,7 @@ pub fn help<'a>() -> Element<'a, Message> {
     let keys = [
         ("Ctrl+F or /", "search, from anywhere"),
         ("↑ ↓  Enter", "move through results; open the account"),
+        ("Alt+N", "on search: start service for a new customer"),
         ("Alt+1 … Alt+5", "account tabs: activity, bills, usage, cases, requests"),
         ("Alt+C", "issue a credit on the open account"),
         ("Alt+V  Alt+R", "on Activity, the line chosen (↑ ↓): waive a late fee, or reverse it"),
@@ -60,6 +61,7 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Alt+I", "dispute the chosen bill (Bills tab); Alt+G grant, Alt+N deny on a dispute"),
         ("Alt+L", "log a contact or complaint"),
         ("Alt+W", "draft a service order on the open account"),
+        ("Alt+H", "service on the open account: stop it, move it with the customer, or start another premise"),
         ("Alt+S", "the open account's itemized statement: save as PDF or CSV, or print"),
         ("Alt+K", "a letter to the customer from a template, read and edited before it is sent"),
         ("Alt+A", "approvals (supervisors) or my requests"),

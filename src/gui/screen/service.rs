@@ -6,13 +6,13 @@
 //! are shown, the required ones marked; Enter moves on and, in the last
 //! field, sends.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use iced::widget::{Id, button, column, container, operation, row, text, text_input};
 use iced::{Center, Element, Task};
 
 use crate::desk::{
     Actor, CustomerChoice, DeskError, NewAccountRequest, NewCustomer, NewRead, Overview, PremiseChoice, StopRequest,
-    Stopped, TransferRequest, moved_balance_words,
+    Stopped, TransferRequest, first_day_after, moved_balance_words,
 };
 use crate::domain::Money;
 use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
@@ -135,7 +135,8 @@ impl Field {
             Field::Name => "As on the customer's identification",
             Field::Phone => "e.g. (918) 555-0142",
             Field::Email => "For paperless bills",
-            Field::StopOn | Field::StartsOn => "YYYY-MM-DD",
+            Field::StopOn => "YYYY-MM-DD",
+            Field::StartsOn => "YYYY-MM-DD; blank: the day after, or today",
             Field::FinalReading | Field::OpeningReading => "As on the register, e.g. 48210",
             Field::Line1 => "e.g. 8309 W 16th St",
             Field::Line2 => "Optional",
@@ -362,7 +363,9 @@ impl ServiceForm {
                 let (services, opening_read) = self.meter(from.services.clone())?;
                 Ok(Request::Move(TransferRequest {
                     premise: self.premise()?,
-                    starts_on: self.day(Field::StartsOn)?.unwrap_or(stop.on + Days::new(1)),
+                    starts_on: self
+                        .day(Field::StartsOn)?
+                        .unwrap_or_else(|| first_day_after(stop.on, crate::gui::clock::today())),
                     stop,
                     services,
                     opening_read,

@@ -1,0 +1,176 @@
+//! Service started, moved and stopped in the window by keys alone: a new
+//! customer from search when no account fits (Alt+N), and from an account
+//! (Alt+H) its service stopped from the final read or moved with its
+//! customer, the final balance going across. Each step is a key a
+//! representative on the phone would press; a refusal shows in the form and
+//! writes nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod window;
+
+use chrono::Utc;
+use iced::keyboard::key::Named;
+use utility_desk::desk::{Desk, Overview};
+use utility_desk::domain::Money;
+use utility_desk::domain::account::AccountStatus;
+use utility_desk::domain::ids::AccountId;
+use window::*;
+
+/// The account as the desk has it now.
+fn overview(w: &Window, id: AccountId) -> Overview {
+    Desk::open(&w.path).unwrap().overview(id, Utc::now()).unwrap()
+}
+
+/// Types into the focused field and presses Enter (to the next field, or
+/// from the last one, send).
+fn fill(w: &mut Window, typed: &str) {
+    w.type_text(typed);
+    w.press(Named::Enter);
+}
+
+/// Clears the focused field.
+fn clear(w: &mut Window, length: usize) {
+    for _ in 0..length {
+        w.press(Named::Backspace);
+    }
+}
+
+#[test]
+fn a_new_customer_is_started_from_search_by_keys_alone() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep2");
+    let taken = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let hit = desk.search("1000").unwrap().remove(0);
+        (hit.number.to_string(), desk.overview(hit.account_id, Utc::now()).unwrap().account.premise.address)
+    };
+
+    // Nobody by that name: the search says what to do, and Alt+N does it.
+    w.type_text("Zebulon Quartermaine");
+    assert!(w.sees("No account matches. A new customer? Start service: Alt+N."));
+    w.alt('n');
+    assert!(w.sees("Start service for a new customer"));
+    assert!(w.focus().is("service-name"), "the focus starts in the name: {:?}", w.focus());
+
+    // Name, phone, no email; an address already served, with service on.
+    fill(&mut w, "Zebulon Quartermaine");
+    fill(&mut w, "918 555 0199");
+    w.press(Named::Enter);
+    assert!(w.focus().is("service-line1"), "{:?}", w.focus());
+    fill(&mut w, &taken.1.line1);
+    w.press(Named::Enter);
+    fill(&mut w, &taken.1.city);
+    fill(&mut w, &taken.1.state);
+    fill(&mut w, &taken.1.zip);
+    fill(&mut w, "4000");
+    fill(&mut w, "n77");
+    w.press(Named::Enter); // 5/8, as filled in
+    w.press(Named::Enter); // 7 dials
+    fill(&mut w, "0");
+    w.press(Named::Enter); // starts today
+    w.press(Named::Enter); // cycle 1
+    w.press(Named::Enter); // a 64-gallon cart
+    assert!(w.focus().is("service-deposit"), "{:?}", w.focus());
+    w.press(Named::Enter); // no deposit: sent
+    let said = format!("the premise has active service on account {}", taken.0);
+    assert!(w.sees_part(&said), "the refusal shows in the form");
+    assert!(w.app.open_account().is_none(), "still on the form");
+    assert!(Desk::open(&w.path).unwrap().search("Quartermaine").unwrap().is_empty(), "nothing written");
+
+    // Another address, and Enter from the last field sends it.
+    w.tab_to("service-line1", 40);
+    clear(&mut w, taken.1.line1.len());
+    w.type_text("77 E 5th St");
+    w.tab_to("service-deposit", 40);
+    w.press(Named::Enter);
+    let opened = w.app.open_account().expect("the new account is open");
+    assert!(w.sees_part("Service started on "), "the notice says so");
+    let shown = overview(&w, opened);
+    assert_eq!(shown.account.customer.name, "Zebulon Quartermaine");
+    assert_eq!(shown.account.customer.phone.as_deref(), Some("(918) 555-0199"));
+    assert_eq!(shown.account.services.meter_number, "N77");
+    assert_eq!(shown.account.premise.address.line1, "77 E 5th St");
+    assert_eq!(shown.sewer_cap_gal, Some(4000));
+    assert_eq!(shown.account.account.status, AccountStatus::Active);
+    assert!(w.sees_part(&shown.account.account.number.to_string()), "the account shows");
+}
+
+#[test]
+fn service_moves_with_its_customer_and_stops_from_the_account_by_keys_alone() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep3");
+    w.open_first_account();
+    let old = w.app.open_account().unwrap();
+    let before = overview(&w, old);
+    let last = &before.bills[0].current_read;
+    let today = utility_desk::gui::clock::today();
+    assert!(last.read_on < today, "the demo's last read is before today: {last:?}");
+
+    // Alt+H: what to do, the focus on Stop; Move is one Tab along.
+    w.alt('h');
+    assert!(w.focus().is("service-act-stop"), "{:?}", w.focus());
+    w.press(Named::Tab);
+    assert!(w.focus().is("service-act-move"), "{:?}", w.focus());
+    w.press(Named::Enter);
+    assert!(w.focus().is("service-stopon"), "the first field: {:?}", w.focus());
+    w.press(Named::Enter); // today
+    fill(&mut w, &(last.reading + 3000).to_string());
+    fill(&mut w, "500 S Boston Ave");
+    w.press(Named::Enter);
+    w.press(Named::Enter); // the account's city
+    w.press(Named::Enter); // and state
+    fill(&mut w, "74103");
+    fill(&mut w, "3900");
+    fill(&mut w, "m500");
+    w.press(Named::Enter);
+    w.press(Named::Enter);
+    fill(&mut w, "50");
+    assert!(w.focus().is("service-startson"), "{:?}", w.focus());
+    w.press(Named::Enter); // the day after: sent, the balance moved with it
+
+    let new = w.app.open_account().expect("an account is open");
+    assert_ne!(new, old, "the new account is open: {:?}", w.texts());
+    assert!(w.sees_part("Service starts at the new address on "), "the notice says so");
+    let (was, is) = (overview(&w, old), overview(&w, new));
+    assert_eq!(was.account.account.status, AccountStatus::Final);
+    assert_eq!(was.account.balance, Money::ZERO, "nothing left behind");
+    let final_bill = &was.bills[0];
+    assert_eq!(final_bill.current_read.reading, last.reading + 3000, "billed from the final read");
+    assert_eq!(is.account.balance, before.account.balance + final_bill.total, "all of it went across");
+    assert_eq!(is.account.customer.id, before.account.customer.id);
+    assert_eq!(is.account.services.meter_number, "M500");
+    assert_eq!(is.account.premise.address.city, before.account.premise.address.city);
+
+    // Another account stopped: Ctrl+F, its number, Enter, Alt+H, Enter on
+    // Stop, today, the final reading. Lower than the last read, it is
+    // refused in the form, writing nothing; corrected, it is sent.
+    let (other, number) = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let hit = desk.search("1000").unwrap().into_iter().find(|h| h.account_id != old).unwrap();
+        (hit.account_id, hit.number.to_string())
+    };
+    let before = overview(&w, other);
+    let last = before.bills[0].current_read.reading;
+    w.ctrl('f');
+    w.type_text(&number);
+    w.press(Named::Enter);
+    assert_eq!(w.app.open_account(), Some(other));
+    w.alt('h');
+    w.press(Named::Enter);
+    w.press(Named::Enter); // today
+    assert!(w.focus().is("service-finalreading"), "{:?}", w.focus());
+    let low = (last - 1).to_string();
+    fill(&mut w, &low);
+    assert!(w.sees_part("lower than"), "the refusal shows in the form");
+    let shown = overview(&w, other);
+    assert_eq!((shown.account.account.status, shown.bills.len()), (AccountStatus::Active, before.bills.len()));
+    clear(&mut w, low.len());
+    fill(&mut w, &(last + 1200).to_string());
+    assert_eq!(w.app.open_account(), Some(other), "still on the account");
+    assert!(w.sees_part(&format!("Service ended on {today}, 1200 gal since the last read.")));
+    let after = overview(&w, other);
+    assert_eq!(after.account.account.status, AccountStatus::Final);
+    assert_eq!(after.bills.len(), before.bills.len() + 1, "the final bill");
+    assert!(w.sees_part(&format!(": {}.", after.bills[0].total)) && w.sees_part("Final bill "), "the notice names it");
+}
