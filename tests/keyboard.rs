@@ -559,7 +559,9 @@ fn no_text_is_cut_off_or_drawn_over_at_any_size_or_text_scale() {
         check(&mut w, "a complaint on the Cases tab");
         w.alt('5');
         check(&mut w, "Requests");
-        for (key, form) in [('c', "credit"), ('l', "contact"), ('w', "order"), ('s', "statement"), ('k', "letter")] {
+        let forms =
+            [('c', "credit"), ('l', "contact"), ('w', "order"), ('s', "statement"), ('k', "letter"), ('u', "customer")];
+        for (key, form) in forms {
             w.alt(key);
             check(&mut w, &format!("the {form} form"));
             w.press(Named::Escape);

@@ -174,3 +174,74 @@ fn service_moves_with_its_customer_and_stops_from_the_account_by_keys_alone() {
     assert_eq!(after.bills.len(), before.bills.len() + 1, "the final bill");
     assert!(w.sees_part(&format!(": {}.", after.bills[0].total)) && w.sees_part("Final bill "), "the notice names it");
 }
+
+#[test]
+fn customer_information_is_kept_current_from_the_account_by_keys_alone() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep2");
+    w.open_first_account();
+    let id = w.app.open_account().unwrap();
+    let before = overview(&w, id);
+    let service = before.account.premise.address.clone();
+    assert_eq!(before.account.customer.mailing, service, "the demo's mail goes to the service address");
+
+    // Alt+U: the focus in the name. Mail to a PO box and a new phone,
+    // typed with dots; Enter in the last field saves.
+    w.alt('u');
+    assert!(w.focus().is("customer-name"), "{:?}", w.focus());
+    w.press(Named::Tab);
+    assert!(w.focus().is("Mail goes to the service address"), "{:?}", w.focus());
+    w.press(Named::Enter);
+    w.tab_to("customer-mailline1", 5);
+    clear(&mut w, service.line1.len());
+    fill(&mut w, "PO Box 33");
+    w.press(Named::Enter);
+    w.press(Named::Enter); // the city
+    w.press(Named::Enter); // the state
+    clear(&mut w, service.zip.len());
+    fill(&mut w, "74101");
+    assert!(w.focus().is("customer-phone"), "{:?}", w.focus());
+    clear(&mut w, before.account.customer.phone.as_deref().unwrap_or_default().len());
+    fill(&mut w, "918.555.7788");
+    assert!(w.focus().is("customer-email"), "{:?}", w.focus());
+    w.press(Named::Enter);
+    let after = overview(&w, id);
+    let customer = &after.account.customer;
+    assert_eq!(customer.mailing.line1, "PO Box 33");
+    assert_eq!(customer.mailing.zip, "74101");
+    assert_eq!(customer.phone.as_deref(), Some("(918) 555-7788"));
+    assert_eq!(
+        (customer.name.as_str(), &customer.email),
+        (before.account.customer.name.as_str(), &before.account.customer.email)
+    );
+    assert!(w.sees_part("phone ") && w.sees_part("→ (918) 555-7788"), "the notice says what changed: {:?}", w.texts());
+    assert!(w.sees_part("PO Box 33, Tulsa, OK 74101"), "the header shows where mail goes");
+    assert!(w.focus().is("account-customer"), "back on the button: {:?}", w.focus());
+
+    // A name now, so soon after the mailing address, is a Supervisor's:
+    // refused in the form, nothing changed.
+    w.alt('u');
+    clear(&mut w, customer.name.len());
+    w.type_text("Someone Else");
+    w.tab_to("Save changes", 20);
+    w.press(Named::Enter);
+    assert!(w.sees_part("a Supervisor makes it"), "{:?}", w.texts());
+    assert_eq!(overview(&w, id).account.customer, after.account.customer, "nothing changed");
+    w.press(Named::Escape);
+
+    // Someone else may be spoken to, until a day; then not.
+    let until = utility_desk::gui::clock::today() + chrono::Days::new(90);
+    w.alt('u');
+    w.tab_to("customer-partyname", 30);
+    fill(&mut w, "John Smith");
+    assert!(w.focus().is("customer-partyfrom"), "{:?}", w.focus());
+    w.press(Named::Enter); // from today
+    fill(&mut w, &until.to_string());
+    assert!(w.sees_part(&format!("John Smith (full access until {until})")), "the header: {:?}", w.texts());
+    w.alt('u');
+    w.tab_to("End John Smith's access now", 40);
+    w.press(Named::Enter);
+    assert!(w.sees_part("John Smith may no longer be spoken to about the account."));
+    assert!(!w.sees_part("John Smith (full"), "gone from the header");
+    assert!(overview(&w, id).parties.is_empty());
+}

@@ -183,7 +183,8 @@ impl Desk {
         })
     }
 
-    /// Ends someone's access to the account from the day after `on`.
+    /// Ends someone's access to the account from the day after `on` (at
+    /// the earliest the day before it began: it never did).
     pub fn end_party(&mut self, actor: &Actor, now: DateTime<Utc>, party: i64, on: NaiveDate) -> Result<()> {
         check_case_worker(actor.role).map_err(DeskError::NotPermitted)?;
         self.write(|db, _| {
@@ -192,9 +193,11 @@ impl Desk {
             if ended {
                 return Err(DeskError::Invalid(format!("{}'s access was ended already", row.name)));
             }
-            if on < row.starts_on {
+            // The day before the first is the earliest end: access that
+            // never began (ended "now" on the day it was added).
+            if on + Days::new(1) < row.starts_on {
                 return Err(DeskError::Invalid(format!(
-                    "{}'s access starts on {}, after {on}",
+                    "{}'s access starts on {}, more than a day after {on}",
                     row.name, row.starts_on
                 )));
             }

@@ -62,6 +62,7 @@ pub fn help<'a>() -> Element<'a, Message> {
         ("Alt+L", "log a contact or complaint"),
         ("Alt+W", "draft a service order on the open account"),
         ("Alt+H", "service on the open account: stop it, move it with the customer, or start another premise"),
+        ("Alt+U", "the customer's information: mailing address, phone, email, paperless, who may be spoken to"),
         ("Alt+S", "the open account's itemized statement: save as PDF or CSV, or print"),
         ("Alt+K", "a letter to the customer from a template, read and edited before it is sent"),
         ("Alt+A", "approvals (supervisors) or my requests"),

@@ -7,6 +7,7 @@ mod bills;
 pub mod cases;
 pub mod contact;
 pub mod credit;
+pub mod customer;
 mod form;
 pub mod letter;
 pub mod posting;
@@ -43,6 +44,8 @@ pub const ORDER_BUTTON: Id = Id::new("account-order");
 pub const STATEMENT_BUTTON: Id = Id::new("account-statement");
 pub const LETTER_BUTTON: Id = Id::new("account-letter");
 pub const SERVICE_BUTTON: Id = Id::new("account-service");
+/// The button that opens the customer's information (Alt+U).
+pub const CUSTOMER_BUTTON: Id = Id::new("account-customer");
 
 /// A tab's button.
 pub fn tab_id(tab: Tab) -> Id {
@@ -90,6 +93,8 @@ enum Form {
     Posting(posting::PostingForm),
     /// Service stopped, moved, or started at another premise.
     Service(ServiceForm),
+    /// The customer's information and who may be spoken to.
+    Customer(customer::CustomerForm),
 }
 
 pub struct Account {
@@ -138,6 +143,8 @@ pub enum Message {
     Posting(posting::Message),
     OpenService,
     Service(service::Message),
+    OpenCustomer,
+    Customer(customer::Message),
     Back,
 }
 
@@ -460,6 +467,29 @@ impl Account {
                     None => task.map(Message::Service),
                 }
             }
+            Message::OpenCustomer => {
+                let Some(overview) = &self.overview else { return Task::none() };
+                let (form, task) = customer::CustomerForm::new(overview);
+                self.form = Some(Form::Customer(form));
+                self.notice = None;
+                task.map(Message::Customer)
+            }
+            Message::Customer(message) => {
+                let Some(Form::Customer(form)) = &mut self.form else { return Task::none() };
+                let (task, event) = form.update(backend, actor, message);
+                match event {
+                    Some(customer::Event::Done(notice)) => {
+                        self.form = None;
+                        self.notice = Some(notice);
+                        Task::batch([load(backend, self.id), operation::focus(CUSTOMER_BUTTON)])
+                    }
+                    Some(customer::Event::Closed) => {
+                        self.form = None;
+                        operation::focus(CUSTOMER_BUTTON)
+                    }
+                    None => task.map(Message::Customer),
+                }
+            }
             Message::Back => Task::none(),
         }
     }
@@ -534,6 +564,7 @@ impl Account {
             Some(Form::Statement(_)) => STATEMENT_BUTTON,
             Some(Form::Letter(_)) => LETTER_BUTTON,
             Some(Form::Service(_)) => SERVICE_BUTTON,
+            Some(Form::Customer(_)) => CUSTOMER_BUTTON,
             Some(Form::Posting(_)) => tab_id(Tab::Activity),
             Some(Form::Adjust(_) | Form::Dispute(_)) | None => tab_id(Tab::Bills),
         }
@@ -580,6 +611,7 @@ impl Account {
             Shortcut::Mnemonic('s') if !self.has_form() => self.update(backend, actor, Message::OpenStatement),
             Shortcut::Mnemonic('k') if !self.has_form() => self.update(backend, actor, Message::OpenLetter),
             Shortcut::Mnemonic('h') if !self.has_form() => self.update(backend, actor, Message::OpenService),
+            Shortcut::Mnemonic('u') if !self.has_form() => self.update(backend, actor, Message::OpenCustomer),
             Shortcut::Mnemonic('i') if self.tab == Tab::Bills && !self.has_form() => {
                 self.update(backend, actor, Message::OpenDispute)
             }
@@ -658,6 +690,7 @@ impl Account {
                 .id(STATEMENT_BUTTON),
             button(text("Letter  Alt+K")).style(button::secondary).action(Message::OpenLetter).id(LETTER_BUTTON),
             button(text("Service  Alt+H")).style(button::secondary).action(Message::OpenService).id(SERVICE_BUTTON),
+            button(text("Customer  Alt+U")).style(button::secondary).action(Message::OpenCustomer).id(CUSTOMER_BUTTON),
         ]
         .spacing(6)
         .wrap();
@@ -689,6 +722,7 @@ impl Account {
             Form::Posting(form) => form.view().map(Message::Posting),
             Form::Dispute(form) => form.view().map(Message::DisputeForm),
             Form::Service(form) => form.view().map(Message::Service),
+            Form::Customer(form) => form.view().map(Message::Customer),
         });
         match form {
             Some(form) => page.push(scrollable(form).spacing(6).height(Fill)).into(),
