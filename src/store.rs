@@ -102,7 +102,9 @@ pub use approvals::{NewRequest, RequestRow};
 pub use audit::{AuditFilter, AuditRow};
 pub use backup::Copied;
 pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
-pub use cases::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow};
+pub use cases::{
+    ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow, NewContactRow,
+};
 pub use customers::{NewParty, PartyRow};
 pub use disputes::DisputeRow;
 pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
@@ -145,6 +147,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0025_cycle_reads", include_str!("store/migrations/0025_cycle_reads.sql")),
     ("0026_customer_information", include_str!("store/migrations/0026_customer_information.sql")),
     ("0027_balance_transfers", include_str!("store/migrations/0027_balance_transfers.sql")),
+    ("0028_contact_identity", include_str!("store/migrations/0028_contact_identity.sql")),
 ];
 
 /// The schema version this build writes.

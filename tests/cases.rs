@@ -18,6 +18,7 @@ fn contact(account: AccountId, summary: &str, complaint: Option<ComplaintCategor
         summary: summary.into(),
         complaint: complaint.map(NewComplaint::from_customer),
         about: None,
+        identity: None,
     }
 }
 
@@ -107,6 +108,7 @@ fn council_referral(account: AccountId) -> ContactRequest {
             ..NewComplaint::from_customer(ComplaintCategory::HighBill)
         }),
         about: None,
+        identity: None,
     }
 }
 
@@ -162,6 +164,7 @@ fn a_council_referral_goes_from_logging_to_closed_and_back_open() {
         summary: "Called the customer back; credit explained".into(),
         complaint: None,
         about: Some(CaseRef::Complaint(id)),
+        identity: None,
     };
     desk.log_contact(&staff.car3, now(), &call).unwrap();
 
@@ -255,6 +258,7 @@ fn complaint_work_that_cannot_be_done_is_refused_and_writes_nothing() {
         summary: "Asked about the complaint".into(),
         complaint: None,
         about: Some(CaseRef::Complaint(id)),
+        identity: None,
     };
     let error = desk.log_contact(&staff.car1, now(), &follow_up).unwrap_err();
     assert!(error.to_string().contains("is on account"), "{error}");
@@ -371,6 +375,7 @@ fn complaint_from(source: Source, district: Option<u8>, account: AccountId) -> C
             ..NewComplaint::from_customer(ComplaintCategory::Billing)
         }),
         about: None,
+        identity: None,
     }
 }
 

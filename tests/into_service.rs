@@ -645,6 +645,38 @@ fn customer_information_is_kept_current_with_who_may_be_spoken_to() {
     assert!(!ok(&db, &["account", &harjo]).contains("Ann Roe"), "her access ended yesterday");
     let again = as_user("jdoe", JDOE, &["customer", "party", "end", &ann]);
     assert!(stderr(&again).contains("was ended already"), "{}", stderr(&again));
+
+    // The identity check on a call, kept with the contact: who was spoken
+    // to (the holder, or a party who may be today) and what they proved.
+    let everything =
+        || all_rows(&db, |t| if t == "audit_log" || t == "audit_head" || t == "users" { Some(None) } else { None });
+    let before = everything();
+    for (extra, said) in [
+        (vec!["--verified", "account-number", "--caller-party", &ann], format!("party #{ann} may not be spoken to")),
+        (vec!["--verified", "shoe-size"], "shoe-size".to_string()),
+        (vec!["--caller-party", &ann], "--verified".to_string()),
+    ] {
+        let args = [&["contact", &harjo, "--summary", "Asked about the final bill"][..], &extra[..]].concat();
+        let out = as_user("jdoe", JDOE, &args);
+        assert_ne!(out.status.code(), Some(0), "{extra:?}");
+        assert!(stderr(&out).contains(&said), "{said}: {}", stderr(&out));
+    }
+    assert_eq!(everything(), before, "a refused contact writes nothing");
+    let john = json(&db, &["account", &harjo, "--json"])["parties"][0]["id"].as_i64().unwrap().to_string();
+    let checks = [
+        (
+            vec!["--verified", "service-address,account-number,account-number"],
+            "account holder; verified account number, service address",
+        ),
+        (vec!["--verified", "last-payment", "--caller-party", &john], "John Smith (party #"),
+    ];
+    for (extra, said) in checks {
+        let args = [&["contact", &harjo, "--summary", "Asked when the bill is due"][..], &extra[..]].concat();
+        let out = as_user("jdoe", JDOE, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let history = ok(&db, &["account", &harjo, "--history"]);
+        assert!(history.contains(&format!("[identity: {said}")), "{said}: {history}");
+    }
     verify_passes(&db);
 }
 

@@ -447,6 +447,7 @@ fn f2_finds_a_complaint_or_an_order_by_its_number() {
             summary: "Asks why the bill doubled".into(),
             complaint: Some(NewComplaint::from_customer(ComplaintCategory::Billing)),
             about: None,
+            identity: None,
         };
         let c = desk.log_contact(&rep1, Utc::now(), &contact).unwrap().complaint.unwrap();
         let request =

@@ -14,6 +14,7 @@ use iced::keyboard::key::Named;
 use utility_desk::desk::{Desk, Overview};
 use utility_desk::domain::Money;
 use utility_desk::domain::account::AccountStatus;
+use utility_desk::domain::cases::{Caller, Proof};
 use utility_desk::domain::ids::AccountId;
 use window::*;
 
@@ -238,6 +239,21 @@ fn customer_information_is_kept_current_from_the_account_by_keys_alone() {
     w.press(Named::Enter); // from today
     fill(&mut w, &until.to_string());
     assert!(w.sees_part(&format!("John Smith (full access until {until})")), "the header: {:?}", w.texts());
+
+    // A call from him: who was spoken to and what he proved, with the contact.
+    let john = overview(&w, id).parties[0].id;
+    w.alt('l');
+    w.type_text("Asked when the bill is due");
+    w.tab_to(&format!("contact-caller-{john}"), 10);
+    w.press(Named::Enter);
+    w.tab_to("last payment", 10);
+    w.press(Named::Enter);
+    w.tab_to("Log contact", 20);
+    w.press(Named::Enter);
+    let cases = Desk::open(&w.path).unwrap().cases(id).unwrap();
+    let check = cases.contacts[0].identity.clone().expect("the identity check was kept");
+    assert_eq!((check.caller, check.verified), (Caller::Party(john), vec![Proof::LastPayment]));
+    assert_eq!(check.party_name.as_deref(), Some("John Smith"));
     w.alt('u');
     w.tab_to("End John Smith's access now", 40);
     w.press(Named::Enter);

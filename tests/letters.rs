@@ -16,6 +16,7 @@ fn complaint(account: utility_desk::domain::ids::AccountId) -> ContactRequest {
         summary: "The October bill is twice the usual".into(),
         complaint: Some(NewComplaint::from_customer(ComplaintCategory::HighBill)),
         about: None,
+        identity: None,
     }
 }
 

@@ -346,6 +346,7 @@ fn bad_input_is_refused_with_a_clear_message_and_writes_nothing() {
                 summary: "High bill".into(),
                 complaint: Some(NewComplaint::from_customer(ComplaintCategory::HighBill)),
                 about: None,
+                identity: None,
             },
         )
         .unwrap()
@@ -571,6 +572,7 @@ fn contacts_and_complaints_follow_an_order() {
                 summary: "Water pooling in the yard".into(),
                 complaint: Some(NewComplaint::from_customer(ComplaintCategory::WaterService)),
                 about: None,
+                identity: None,
             },
         )
         .unwrap()
@@ -587,6 +589,7 @@ fn contacts_and_complaints_follow_an_order() {
         summary: "Customer asked when the crew comes".into(),
         complaint: None,
         about: Some(CaseRef::Order(about)),
+        identity: None,
     };
     let logged = desk.log_contact(&staff.car2, noon_on(day(2026, 11, 23)), &call(id, account)).unwrap();
     let view = desk.order(id).unwrap();

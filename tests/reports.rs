@@ -128,6 +128,7 @@ fn complaints_and_case_work_are_counted_per_source_and_person() {
             ..NewComplaint::from_customer(ComplaintCategory::HighBill)
         }),
         about: None,
+        identity: None,
     };
     desk.log_contact(&s.car1, now(), &log(Source::Customer, None)).unwrap();
     desk.log_contact(&s.car1, now(), &log(Source::Customer, None)).unwrap();

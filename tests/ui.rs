@@ -645,6 +645,7 @@ fn a_complaint_closed_in_my_work_stays_open_beside_the_list_and_down_goes_to_the
                 summary: summary.into(),
                 complaint: Some(complaint),
                 about: None,
+                identity: None,
             };
             desk.log_contact(&rep1, Utc::now(), &request).unwrap();
         }

@@ -14,7 +14,9 @@ use crate::desk::{
     Assignee, CaseLink, CaseRef, ComplaintAction, ComplaintView, ContactRequest, Desk, DeskError, DisputeDecision,
     DisputeOutcome, DisputeRequest, NewComplaint, WorkItem,
 };
-use crate::domain::cases::{Channel, ComplaintCategory, Priority, Queue, Resolution, Source};
+use crate::domain::cases::{
+    Caller, Channel, ComplaintCategory, IdentityCheck, Priority, Proof, Queue, Resolution, Source,
+};
 use crate::domain::ids::{BillId, PostingId};
 use crate::domain::ledger::ReasonCode;
 use crate::store::DisputeRow;
@@ -39,6 +41,15 @@ pub struct ContactArgs {
     /// The service order this contact follows up.
     #[arg(long, value_name = "ID")]
     order: Option<i64>,
+    /// What the caller proved before the account was discussed, comma
+    /// separated: account-number, service-address, mailing-address,
+    /// phone-on-file, last-payment, tax-id-last4, photo-id.
+    #[arg(long, value_delimiter = ',', value_name = "PROOF,...")]
+    verified: Vec<Proof>,
+    /// The caller was this authorized party (its number), not the account
+    /// holder.
+    #[arg(long, value_name = "PARTY", requires = "verified")]
+    caller_party: Option<i64>,
     #[command(flatten)]
     sign_in: SignIn,
 }
@@ -233,6 +244,11 @@ pub fn contact(desk: &mut Desk, out: &mut impl Write, args: ContactArgs) -> Resu
             .map(CaseRef::Complaint)
             .or(args.dispute.map(CaseRef::Dispute))
             .or(args.order.map(CaseRef::Order)),
+        identity: (!args.verified.is_empty()).then(|| IdentityCheck {
+            caller: args.caller_party.map_or(Caller::Holder, Caller::Party),
+            verified: args.verified,
+            party_name: None,
+        }),
     };
     let logged = desk.log_contact(&actor, now, &request)?;
     writeln!(out, "logged: contact {}", logged.contact).map_err(io)
@@ -316,6 +332,7 @@ fn open(desk: &mut Desk, out: &mut impl Write, args: OpenArgs, now: DateTime<Utc
             assign_to: args.assign,
         }),
         about: None,
+        identity: None,
     };
     let logged = desk.log_contact(&actor, now, &request)?;
     let id = logged.complaint.ok_or_else(|| DeskError::Invalid("no complaint was opened".into()))?;

@@ -71,7 +71,8 @@ pub fn history(desk: &mut Desk, out: &mut impl Write, overview: &Overview, as_js
     let letters = desk.letters(account)?;
     let mut all: Vec<(DateTime<Utc>, &'static str, i64, String)> = Vec::new();
     for c in &cases.contacts {
-        all.push((c.at, "contact", c.id, format!("{} by {}: {}", c.channel, c.by, c.summary)));
+        let identity = c.identity.as_ref().map(|check| format!(" [identity: {}]", check.said())).unwrap_or_default();
+        all.push((c.at, "contact", c.id, format!("{} by {}: {}{identity}", c.channel, c.by, c.summary)));
     }
     for c in &cases.complaints {
         let state = match (&c.resolution, &c.assigned_to) {

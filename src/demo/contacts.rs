@@ -71,6 +71,7 @@ pub(super) fn log_contacts(
                     summary: said.to_string(),
                     complaint: new.clone(),
                     about: None,
+                    identity: None,
                 };
                 let logged = b.log_contact(actor, at(day), &request)?;
                 summary.contacts += 1;

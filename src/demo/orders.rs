@@ -265,6 +265,7 @@ impl Work<'_, '_> {
                 summary: "Asked when the crew is coming; gave the order number and the usual window".into(),
                 complaint: None,
                 about: Some(CaseRef::Order(id)),
+                identity: None,
             };
             b.log_contact(author, at(day(2)), &request)?;
             self.summary.contacts += 1;

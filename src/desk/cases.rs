@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::{Actor, Batch, Desk, DeskError, Result, audit, required_note};
 use crate::domain::calendar::Calendar;
 use crate::domain::cases::{
-    COUNCIL_DISTRICTS, Channel, ComplaintCategory, MAX_DUE_DAYS, Priority, Queue, Resolution, ServiceLevels, Source,
-    check_case_worker, ranks_at_least,
+    COUNCIL_DISTRICTS, Caller, Channel, ComplaintCategory, IdentityCheck, MAX_DUE_DAYS, Priority, Queue, Resolution,
+    ServiceLevels, Source, check_case_worker, ranks_at_least,
 };
 use crate::domain::ids::{AccountId, PostingId};
-use crate::store::{ComplaintEvent, ComplaintRow, ContactAbout, ContactRow, Db, NewComplaintRow};
+use crate::store::{ComplaintEvent, ComplaintRow, ContactAbout, ContactRow, Db, NewComplaintRow, NewContactRow};
 
 /// The business-day clock and the service levels complaints are due by.
 #[derive(Debug, Clone)]
@@ -72,6 +72,9 @@ pub struct ContactRequest {
     pub complaint: Option<NewComplaint>,
     /// An open or closed case this contact follows up.
     pub about: Option<CaseRef>,
+    /// Who was spoken to and what they proved (a call about the account).
+    #[serde(default)]
+    pub identity: Option<IdentityCheck>,
 }
 
 /// What logging a contact wrote.
@@ -273,9 +276,24 @@ impl Batch<'_> {
                     _ => None,
                 },
             };
-            let contact = db.insert_contact(request.account, request.channel, &summary, links, actor.user_id, now)?;
+            let identity = match &request.identity {
+                Some(check) => Some(identity_checked(db, request.account, today, check)?),
+                None => None,
+            };
+            let identity_json = match &identity {
+                Some(check) => Some(serde_json::to_string(check).map_err(|e| DeskError::Invalid(e.to_string()))?),
+                None => None,
+            };
+            let row = NewContactRow {
+                account: request.account,
+                channel: request.channel,
+                summary: &summary,
+                about: links,
+                identity_json: identity_json.as_deref(),
+            };
+            let contact = db.insert_contact(&row, actor.user_id, now)?;
             let detail = serde_json::json!({
-                "channel": request.channel, "summary": summary, "about": about,
+                "channel": request.channel, "summary": summary, "about": about, "identity": identity,
                 "complaint": opened.map(|id| serde_json::json!({ "id": id, "new": request.complaint })),
             });
             let action = if opened.is_some() { "complaint-open" } else { "contact" };
@@ -539,4 +557,33 @@ impl Desk {
             Ok(ComplaintView { complaint, events, contacts, due, age_business_days })
         })
     }
+}
+
+/// The identity check as it will be kept: at least one proof, each once;
+/// a party who may be spoken to about this account today, named.
+fn identity_checked(db: &Db, account: AccountId, today: NaiveDate, check: &IdentityCheck) -> Result<IdentityCheck> {
+    let mut verified = check.verified.clone();
+    verified.sort_unstable();
+    verified.dedup();
+    if verified.is_empty() {
+        return Err(DeskError::Invalid(
+            "an identity check names what the caller verified (account number, service address...)".into(),
+        ));
+    }
+    let party_name = match check.caller {
+        Caller::Holder => None,
+        Caller::Party(id) => {
+            let party = db.parties_on(account, today)?.into_iter().find(|p| p.id == id);
+            match party {
+                Some(party) => Some(party.name),
+                None => {
+                    return Err(DeskError::Invalid(format!(
+                        "party #{id} may not be spoken to about this account today (not on it, not yet begun or \
+                         ended)"
+                    )));
+                }
+            }
+        }
+    };
+    Ok(IdentityCheck { caller: check.caller, verified, party_name })
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::account::code_enum;
 use super::calendar::Calendar;
@@ -26,6 +27,66 @@ impl Channel {
             Channel::Email => "Email",
             Channel::Letter => "Letter",
         }
+    }
+}
+
+code_enum!(
+    /// What the caller proved before the account was discussed (the class
+    /// spec: "verifying information received").
+    Proof, "identity proof" {
+        AccountNumber => "account-number",
+        ServiceAddress => "service-address",
+        MailingAddress => "mailing-address",
+        PhoneOnFile => "phone-on-file",
+        LastPayment => "last-payment",
+        TaxIdLast4 => "tax-id-last4",
+        PhotoId => "photo-id",
+    }
+);
+
+impl Proof {
+    pub fn label(self) -> &'static str {
+        match self {
+            Proof::AccountNumber => "account number",
+            Proof::ServiceAddress => "service address",
+            Proof::MailingAddress => "mailing address",
+            Proof::PhoneOnFile => "phone on file",
+            Proof::LastPayment => "last payment",
+            Proof::TaxIdLast4 => "last four of the tax id",
+            Proof::PhotoId => "photo id (in person)",
+        }
+    }
+}
+
+/// Who was spoken to: the account holder, or someone the holder allows
+/// (an authorized party, by its number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Caller {
+    Holder,
+    Party(i64),
+}
+
+/// The identity check done on a contact: who, and what they proved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityCheck {
+    pub caller: Caller,
+    pub verified: Vec<Proof>,
+    /// The party's name as it stood, kept with the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_name: Option<String>,
+}
+
+impl IdentityCheck {
+    /// "account holder; verified account number, service address".
+    pub fn said(&self) -> String {
+        let who = match (&self.caller, &self.party_name) {
+            (Caller::Holder, _) => "account holder".to_string(),
+            (Caller::Party(id), Some(name)) => format!("{name} (party #{id})"),
+            (Caller::Party(id), None) => format!("party #{id}"),
+        };
+        let proofs: Vec<&str> = self.verified.iter().map(|p| p.label()).collect();
+        format!("{who}; verified {}", proofs.join(", "))
     }
 }
 

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
 use crate::domain::cases::{
-    Channel, ComplaintCategory, ComplaintPlace, ComplaintStatus, Priority, Queue, Resolution, Source,
+    Channel, ComplaintCategory, ComplaintPlace, ComplaintStatus, IdentityCheck, Priority, Queue, Resolution, Source,
 };
 use crate::domain::ids::{AccountId, AccountNumber, UserId};
 
@@ -21,6 +21,8 @@ pub struct ContactRow {
     pub order_id: Option<i64>,
     pub by: String,
     pub at: DateTime<Utc>,
+    /// Who was spoken to and what they proved, where it was recorded.
+    pub identity: Option<IdentityCheck>,
 }
 
 /// A complaint as the desk shows it, with the names of the people on it.
@@ -66,6 +68,17 @@ pub struct ContactAbout {
     pub complaint: Option<i64>,
     pub dispute: Option<i64>,
     pub order: Option<i64>,
+}
+
+/// A new contact's row (who wrote it and when aside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContactRow<'a> {
+    pub account: AccountId,
+    pub channel: Channel,
+    pub summary: &'a str,
+    pub about: ContactAbout,
+    /// The identity check, as JSON.
+    pub identity_json: Option<&'a str>,
 }
 
 /// A new complaint's row.
@@ -131,6 +144,14 @@ fn row_to_contact(r: &Row) -> rusqlite::Result<ContactRow> {
         order_id: r.get(6)?,
         by: r.get(7)?,
         at: r.get(8)?,
+        identity: match r.get::<_, Option<String>>(9)? {
+            Some(json) => {
+                Some(serde_json::from_str(&json).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
+                })?)
+            }
+            None => None,
+        },
     })
 }
 
@@ -314,28 +335,33 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn insert_contact(
-        &self,
-        account: AccountId,
-        channel: Channel,
-        summary: &str,
-        about: ContactAbout,
-        user: UserId,
-        now: DateTime<Utc>,
-    ) -> Result<i64> {
+    pub fn insert_contact(&self, contact: &NewContactRow<'_>, user: UserId, now: DateTime<Utc>) -> Result<i64> {
+        let NewContactRow { account, channel, summary, about, identity_json } = contact;
         self.conn
             .prepare_cached(
-                "INSERT INTO contacts (account_id, channel, summary, complaint_id, dispute_id, order_id, user_id, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO contacts (account_id, channel, summary, complaint_id, dispute_id, order_id, user_id, at,
+                                       identity)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute(params![account, channel, summary, about.complaint, about.dispute, about.order, user, now])?;
+            .execute(params![
+                account,
+                channel,
+                summary,
+                about.complaint,
+                about.dispute,
+                about.order,
+                user,
+                now,
+                identity_json
+            ])?;
         Ok(self.conn.last_insert_rowid())
     }
 
     /// The account's contacts, newest first.
     pub fn contacts(&self, account: AccountId, limit: u32) -> Result<Vec<ContactRow>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at
+            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at,
+                    c.identity
              FROM contacts c JOIN users u ON u.id = c.user_id
              WHERE c.account_id = ?1 ORDER BY c.id DESC LIMIT ?2",
         )?;
@@ -360,7 +386,8 @@ impl Db<'_> {
 
     fn contacts_where(&self, condition: &str, id: i64) -> Result<Vec<ContactRow>> {
         let sql = format!(
-            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at
+            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at,
+                    c.identity
              FROM contacts c JOIN users u ON u.id = c.user_id WHERE {condition} ORDER BY c.id"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;

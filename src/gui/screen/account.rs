@@ -236,7 +236,9 @@ impl Account {
                 }
             }
             Message::OpenContact => {
-                let (form, task) = contact::ContactForm::new(self.id);
+                let parties = self.overview.as_ref().map(|o| o.parties.clone()).unwrap_or_default();
+                let parties = parties.into_iter().map(|p| (p.id, p.name)).collect();
+                let (form, task) = contact::ContactForm::new(self.id, parties);
                 self.close_forms();
                 self.form = Some(Form::Contact(form));
                 self.notice = None;

@@ -220,6 +220,11 @@ impl CasesTab {
                         .spacing(10),
                         text(format!("{}{complaint}", c.summary)),
                     ]
+                    .push(
+                        c.identity
+                            .as_ref()
+                            .map(|check| text(format!("Identity: {}", check.said())).size(13).style(theme::muted)),
+                    )
                     .spacing(1),
                 )
             });

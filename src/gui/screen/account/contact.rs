@@ -7,7 +7,9 @@ use iced::{Center, Element, Fill, Task};
 
 use super::form;
 use crate::desk::{Actor, ContactLogged, ContactRequest, DeskError, NewComplaint};
-use crate::domain::cases::{COUNCIL_DISTRICTS, Channel, ComplaintCategory, Priority, Source};
+use crate::domain::cases::{
+    COUNCIL_DISTRICTS, Caller, Channel, ComplaintCategory, IdentityCheck, Priority, Proof, Source,
+};
 use crate::domain::ids::AccountId;
 use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
@@ -34,8 +36,23 @@ pub struct ContactForm {
     reference: String,
     /// Empty: normal.
     priority_typed: String,
+    /// Who else may be spoken to about the account: (party, name).
+    parties: Vec<(i64, String)>,
+    /// Who was spoken to.
+    caller: Caller,
+    /// What the caller proved (none: no identity check recorded).
+    verified: Vec<Proof>,
     error: Option<String>,
     sending: bool,
+}
+
+/// The button choosing who was spoken to (`contact-caller-holder`,
+/// `contact-caller-3` for party #3).
+pub fn caller_id(caller: Caller) -> Id {
+    match caller {
+        Caller::Holder => Id::new("contact-caller-holder"),
+        Caller::Party(id) => Id::from(format!("contact-caller-{id}")),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +65,8 @@ pub enum Message {
     District(String),
     Reference(String),
     Priority(String),
+    Caller(Caller),
+    Verified(Proof, bool),
     /// Enter in a field before the last: on to the next field.
     Next,
     Send,
@@ -135,7 +154,7 @@ impl ContactForm {
         })
     }
 
-    pub fn new(account: AccountId) -> (ContactForm, Task<Message>) {
+    pub fn new(account: AccountId, parties: Vec<(i64, String)>) -> (ContactForm, Task<Message>) {
         let form = ContactForm {
             account,
             channel: Channel::Phone,
@@ -146,6 +165,9 @@ impl ContactForm {
             district: String::new(),
             reference: String::new(),
             priority_typed: String::new(),
+            parties,
+            caller: Caller::Holder,
+            verified: Vec::new(),
             error: None,
             sending: false,
         };
@@ -186,6 +208,17 @@ impl ContactForm {
                 self.priority_typed = typed;
                 Task::none()
             }
+            Message::Caller(caller) => {
+                self.caller = caller;
+                Task::none()
+            }
+            Message::Verified(proof, on) => {
+                self.verified.retain(|p| *p != proof);
+                if on {
+                    self.verified.push(proof);
+                }
+                Task::none()
+            }
             Message::Send if self.sending => Task::none(),
             Message::Send => {
                 let complaint = match (self.complaint, matching_category(&self.category_typed)) {
@@ -209,6 +242,11 @@ impl ContactForm {
                     summary: self.summary.clone(),
                     complaint,
                     about: None,
+                    identity: (!self.verified.is_empty()).then(|| IdentityCheck {
+                        caller: self.caller,
+                        verified: self.verified.clone(),
+                        party_name: None,
+                    }),
                 };
                 self.sending = true;
                 self.error = None;
@@ -261,9 +299,32 @@ impl ContactForm {
         }))
         .action(Message::Complaint(!self.complaint))
         .style(button::text);
-        let mut form = column![text("Log a contact").size(18), channels, summary, row![complaint].align_y(Center)]
-            .spacing(8)
-            .width(Fill);
+        let callers = std::iter::once((Caller::Holder, "the account holder".to_string()))
+            .chain(self.parties.iter().map(|(id, name)| (Caller::Party(*id), name.clone())))
+            .fold(row![text("Spoke with").width(90)].spacing(4).align_y(Center), |row, (caller, name)| {
+                row.push(
+                    button(text(name))
+                        .action(Message::Caller(caller))
+                        .style(theme::tab(self.caller == caller))
+                        .padding([3, 10])
+                        .id(caller_id(caller)),
+                )
+            })
+            .wrap();
+        let proofs = Proof::ALL.iter().fold(row![text("Verified").width(90)].spacing(10), |row, proof| {
+            let on = self.verified.contains(proof);
+            row.push(widget::tick_box(on, proof.label(), |on| Message::Verified(*proof, on)))
+        });
+        let mut form = column![
+            text("Log a contact").size(18),
+            channels,
+            summary,
+            callers,
+            proofs.wrap(),
+            row![complaint].align_y(Center)
+        ]
+        .spacing(8)
+        .width(Fill);
         if self.complaint {
             let chosen: Element<'_, Message> = match matching_category(&self.category_typed) {
                 Some(category) => text(format!("→ {}", category.label())).into(),
