@@ -13,6 +13,7 @@ mod import;
 mod jobs;
 mod money;
 mod orders;
+mod rates;
 mod reads;
 mod rows;
 mod service;
@@ -28,6 +29,7 @@ pub mod fuzz {
     pub use super::batch::check_bytes as adjustments;
     pub use super::convert::check_bytes as accounts;
     pub use super::import::check_bytes as payments;
+    pub use super::rates::schedule_text as rates;
     pub use super::reads::check_bytes as reads;
 }
 
@@ -139,6 +141,12 @@ enum Command {
     Accounts {
         #[command(subcommand)]
         command: convert::AccountsCommand,
+    },
+    /// Rate schedules: `rates list`, `rates show ID`, and `rates load
+    /// FILE.toml` (a Manager) for the utility's own.
+    Rates {
+        #[command(subcommand)]
+        command: rates::RatesCommand,
     },
     /// Meter reads: load a reading route's file, and decide the reads held
     /// as exceptions.
@@ -356,6 +364,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         }
         Some(Command::Accounts { command }) => convert::accounts(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Reads { command }) => reads::reads(&mut open_existing(&path)?, &mut out, command),
+        Some(Command::Rates { command }) => rates::rates(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Customer { command }) => customers::customer(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Service { command }) => service::service(&mut open_existing(&path)?, &mut out, command),
         Some(Command::LateFees { command }) => jobs::late_fees(&mut open_existing(&path)?, &mut out, command),

@@ -20,6 +20,7 @@ mod letters;
 mod money;
 mod orders;
 mod posting;
+mod rates;
 mod reads;
 mod reports;
 mod service;
@@ -65,6 +66,7 @@ pub use money::{
 pub use orders::{OrderCompleted, OrderCompletion, OrderRequest, OrderView, RerateOffer, ReviewOutcome};
 use posting::{FreshKey, KeyCheck, append_posting, check_client_request, payload_hash, post_fresh, post_once};
 pub use posting::{SYSTEM_KEY_PREFIX, check_client_key, stored_key};
+pub use rates::{FigureChange, PREVIEW_ACCOUNTS, PreviewLine, RatePreview, ScheduleSummary};
 pub use reads::{CycleLine, CycleRun, HeldOnLoad, LoadedRead, ReadChoice, ReadsReport};
 pub use reports::{
     ComplaintGroup, ComplaintsReport, MAX_REPORT_PERIOD_DAYS, MoneyActionsReport, ProductivityReport, RequestSummary,
@@ -101,7 +103,11 @@ pub struct Posted {
 /// The desk: a ledger store plus the rate book and the utility's settings.
 pub struct Desk {
     store: Store,
+    /// The ledger's rate schedules, read again inside a transaction when
+    /// another desk has loaded one (see [`fresh_rates`]).
     rates: RateBook,
+    /// How many schedules `rates` was read from.
+    rates_seen: i64,
     time_zone: Tz,
     /// Business days (weekdays less the city's holidays) and complaint service levels.
     clock: CaseClock,
@@ -125,7 +131,6 @@ impl Desk {
     }
 
     fn with_store(mut store: Store) -> Result<Desk> {
-        let rates = RateBook::builtin()?;
         let now = Utc::now();
         // What this build puts in every ledger (the chart of accounts, the
         // rate schedules, a limits table, the time zone), named by a digest:
@@ -164,7 +169,15 @@ impl Desk {
             .map_err(|_| DeskError::Invalid(format!("the stored time zone \"{time_zone}\" is not known")))?;
         let calendar = crate::domain::calendar::Calendar::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
         let levels = crate::domain::cases::ServiceLevels::city().map_err(|e| DeskError::Invalid(e.to_string()))?;
-        Ok(Desk { store, rates, time_zone, clock: CaseClock { calendar, levels } })
+        // The schedules the ledger holds: the shipped ones, seeded, and any
+        // the utility loaded (`rates load`). A ledger that can only be read
+        // and was never set up has none: the shipped ones stand in.
+        let (mut rates, mut rates_seen) = (RateBook::default(), 0);
+        store.read(|db| fresh_rates(db, &mut rates, &mut rates_seen))?;
+        if rates.schedules().is_empty() {
+            rates = RateBook::builtin()?;
+        }
+        Ok(Desk { store, rates, rates_seen, time_zone, clock: CaseClock { calendar, levels } })
     }
 
     /// Puts what this build needs in the ledger (see [`Desk::with_store`])
@@ -313,8 +326,11 @@ impl Desk {
 
     /// Runs `work` in one write transaction.
     fn write<T>(&mut self, work: impl FnOnce(&Db, &RateBook) -> Result<T>) -> Result<T> {
-        let rates = &self.rates;
-        self.store.write(|db| work(db, rates))
+        let (rates, seen) = (&mut self.rates, &mut self.rates_seen);
+        self.store.write(|db| {
+            fresh_rates(db, rates, seen)?;
+            work(db, rates)
+        })
     }
 
     /// Runs several actions in one transaction (bulk runs, batch files):
@@ -323,8 +339,11 @@ impl Desk {
     /// or if an action that runs without a savepoint was refused after it
     /// had written, even should `work` have caught that and gone on.
     pub fn batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
-        let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.write(|db| Batch::run_all(db, rates, time_zone, clock, Atomicity::Savepoints, work))
+        let (rates, seen, time_zone, clock) = (&mut self.rates, &mut self.rates_seen, self.time_zone, &self.clock);
+        self.store.write(|db| {
+            fresh_rates(db, rates, seen)?;
+            Batch::run_all(db, rates, time_zone, clock, Atomicity::Savepoints, work)
+        })
     }
 
     /// Runs one action as its own transaction. The transaction is the
@@ -334,8 +353,11 @@ impl Desk {
     /// `work` catch a refusal that came after a write and go on, the
     /// transaction is rolled back all the same.
     fn single<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
-        let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.write(|db| Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work))
+        let (rates, seen, time_zone, clock) = (&mut self.rates, &mut self.rates_seen, self.time_zone, &self.clock);
+        self.store.write(|db| {
+            fresh_rates(db, rates, seen)?;
+            Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work)
+        })
     }
 
     /// Runs one action by `actor` as its own transaction ([`Desk::single`])
@@ -383,8 +405,11 @@ impl Desk {
     /// Like [`Desk::batch`] in a read transaction: for previews that must
     /// see what an action would, and write nothing.
     fn read_batch<T>(&mut self, work: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
-        let (rates, time_zone, clock) = (&self.rates, self.time_zone, &self.clock);
-        self.store.read(|db| Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work))
+        let (rates, seen, time_zone, clock) = (&mut self.rates, &mut self.rates_seen, self.time_zone, &self.clock);
+        self.store.read(|db| {
+            fresh_rates(db, rates, seen)?;
+            Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work)
+        })
     }
 
     #[doc(hidden)]
@@ -635,6 +660,21 @@ impl crate::store::StoreFailure for DeskError {
             _ => None,
         }
     }
+}
+
+/// Reads the ledger's rate schedules again if their number changed since
+/// `seen` (another desk loaded one): inside a transaction, so what is rated
+/// there is rated by the schedules the transaction sees. One count per
+/// transaction otherwise.
+fn fresh_rates(db: &Db, rates: &mut RateBook, seen: &mut i64) -> Result<()> {
+    let count = db.rate_schedule_count()?;
+    if count != *seen {
+        let rows = db.rate_schedule_rows()?;
+        let schedules = rows.iter().map(|row| crate::domain::rates::RateSchedule::from_toml(&row.source));
+        *rates = RateBook::new(schedules.collect::<std::result::Result<_, _>>()?)?;
+        *seen = count;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -269,6 +269,9 @@ fn fuzz_batch_files() {
 
 #[test]
 fn fuzz_rate_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut desk, _) = desk(dir.path(), "manager");
+    let before = desk.verify().unwrap().counts;
     let services = |size| Services {
         meter_number: "M1".into(),
         meter_size: size,
@@ -279,7 +282,8 @@ fn fuzz_rate_files() {
         emsacare: true,
     };
     fuzz("rates", "toml", |bytes| {
-        let text = String::from_utf8_lossy(bytes);
+        // As `rates load` reads the file: UTF-8 or refused, a byte-order mark dropped.
+        let text = utility_desk::cli::fuzz::rates(bytes, std::path::Path::new("rates.toml"))?;
         let schedule = RateSchedule::from_toml(&text).map_err(|e| DeskError::Invalid(e.to_string()))?;
         // A schedule that loads rates every meter size, or says why not.
         for size in MeterSize::ALL {
@@ -295,8 +299,11 @@ fn fuzz_rate_files() {
             }
         }
         RateBook::new(vec![schedule]).map_err(|e| DeskError::Invalid(e.to_string()))?;
+        // And as `rates load --dry-run` checks and previews it on a ledger.
+        desk.preview_rates(&text)?;
         Ok(1)
     });
+    assert_eq!(desk.verify().unwrap().counts, before, "nothing was written");
 }
 
 #[test]

@@ -798,3 +798,101 @@ fn a_final_balance_moves_to_the_customers_other_account_and_nowhere_else() {
         }
     }
 }
+
+/// The shipped schedule with another id, first day and water price.
+fn schedule_file(dir: &Path, id: &str, from: NaiveDate, water: &str) -> PathBuf {
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/rates/residential-2024.toml"))
+            .unwrap();
+    let text = shipped
+        .replace("id = \"residential-2024\"", &format!("id = \"{id}\""))
+        .replace("name = \"Residential rates 2024\"", &format!("name = \"Residential rates {id}\""))
+        .replace("effective_from = 2024-01-01", &format!("effective_from = {from}"))
+        .replace("per_kgal = \"5.39\"", &format!("per_kgal = \"{water}\""));
+    let path = dir.join(format!("{id}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_manager_loads_the_utilitys_own_rates_which_bill_from_their_first_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, crosswalk) = utility(dir.path());
+    let harjo = crosswalk.iter().find(|(l, _)| l == "004-118220-01").unwrap().1.clone();
+    let shipped = ok(&db, &["rates", "list"]);
+    assert!(shipped.contains("residential-2024  from 2024-01-01") && shipped.contains("(in effect)"), "{shipped}");
+    let shown = ok(&db, &["rates", "show", "residential-2024"]);
+    assert!(shown.contains("water.blocks.1") && shown.contains("5.39"), "{shown}");
+    assert!(shown.contains("emsacare.monthly") && shown.contains("(stand-in, not a published figure)"), "{shown}");
+    let source = ok(&db, &["rates", "show", "residential-2024", "--source"]);
+    let file =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/rates/residential-2024.toml"));
+    assert_eq!(source, file.unwrap(), "kept exactly as shipped");
+    // A desk open before the load sees it in its next transaction.
+    let mut open_desk = utility_desk::desk::Desk::open(&db).unwrap();
+
+    // Refused, writing nothing: by a CAR III, a bare float, not UTF-8, an
+    // id in use, a first day taken.
+    let everything =
+        || all_rows(&db, |t| if t == "audit_log" || t == "audit_head" || t == "users" { Some(None) } else { None });
+    let before = everything();
+    let from = days_ago(60);
+    let new = schedule_file(dir.path(), "residential-2026", from, "5.65");
+    let float = dir.path().join("float.toml");
+    std::fs::write(&float, std::fs::read_to_string(&new).unwrap().replace("\"5.65\"", "5.65")).unwrap();
+    let latin1 = dir.path().join("latin1.toml");
+    std::fs::write(&latin1, b"id = \"caf\xe9\"\n").unwrap();
+    let taken = schedule_file(dir.path(), "residential-2024", from, "5.65");
+    let same_day =
+        schedule_file(dir.path(), "residential-2026-b", NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), "5.65");
+    let path = |p: &PathBuf| p.to_str().unwrap().to_string();
+    for (user, password, file, said) in [
+        ("jdoe", JDOE, path(&new), "loaded by a Manager".to_string()),
+        ("mgr", MGR, path(&float), "bare number; write figures in quotes".to_string()),
+        ("mgr", MGR, path(&latin1), "is not UTF-8 text (byte 10 is not)".to_string()),
+        ("mgr", MGR, path(&taken), "is in the ledger already".to_string()),
+        ("mgr", MGR, path(&same_day), "already starts on 2024-01-01".to_string()),
+    ] {
+        let out = run_as_with(&db, user, &["rates", "load", &file], &[password]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert!(stderr(&out).contains(&said), "{said}: {}", stderr(&out));
+    }
+    assert_eq!(everything(), before, "a refused schedule writes nothing");
+
+    // Previewed, then saved.
+    let out = run_as_with(&db, "mgr", &["rates", "load", &path(&new), "--dry-run"], &[MGR]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("1 figure(s) change:") && said.contains("water.blocks.1") && said.contains("5.65"), "{said}");
+    assert!(said.contains("following residential-2024") && said.contains("Dry run: nothing saved"), "{said}");
+    assert_eq!(everything(), before, "a dry run writes nothing");
+    let out = run_as_with(&db, "mgr", &["rates", "load", &path(&new)], &[MGR]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Saved: schedule residential-2026"), "{}", stdout(&out));
+    let listed = ok(&db, &["rates", "list"]);
+    assert!(listed.contains(&format!("residential-2026  from {from}")), "{listed}");
+    let error = open_desk.preview_rates(&std::fs::read_to_string(&new).unwrap()).unwrap_err();
+    assert!(error.to_string().contains("in the ledger already"), "the open desk reads it: {error}");
+
+    // The month billed after its first day is rated by it; bills then cover
+    // the days it starts, so it can no longer be replaced from that day.
+    first_month_billed(&db, dir.path());
+    let bills = bills_with_lines(&db, &harjo);
+    let bill = bills.last().unwrap();
+    assert_eq!(bill["schedule_id"], "residential-2026", "{bill}");
+    let water = line_cents(bill, "Water use");
+    let gallons = bill["consumption_gal"].as_i64().unwrap();
+    assert_eq!(water, (gallons * 565 + 500) / 1000, "{gallons} gal at $5.65 per 1,000: {bill}");
+    let later = schedule_file(dir.path(), "residential-2026-c", from + Days::new(1), "5.70");
+    let out = run_as_with(&db, "mgr", &["rates", "load", &path(&later)], &[MGR]);
+    assert!(stderr(&out).contains("bills already cover the days up to"), "{}", stderr(&out));
+    let audit = ok_as_mgr(&db, &["audit", "--user", "mgr"]);
+    assert!(audit.contains("rates:residential-2026"), "{audit}");
+    verify_passes(&db);
+}
+
+fn ok_as_mgr(db: &Path, args: &[&str]) -> String {
+    let out = run_as_with(db, "mgr", args, &[MGR]);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
