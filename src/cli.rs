@@ -205,6 +205,9 @@ enum Command {
     Adjust(money::AdjustArgs),
     /// Waive a late fee.
     Waive(money::WaiveArgs),
+    /// Refund a final account's credit balance, whole (under the same
+    /// limits and approvals as a credit of that amount).
+    Refund(money::RefundArgs),
     /// Reverse a posting.
     Reverse(money::ReverseArgs),
     /// The approval queue, oldest first, with age in business days.
@@ -388,6 +391,7 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
         Some(Command::Credit(args)) => money::credit(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Adjust(args)) => money::adjust(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Waive(args)) => money::waive(&mut open_existing(&path)?, &mut out, args),
+        Some(Command::Refund(args)) => money::refund(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Reverse(args)) => money::reverse(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Requests(args)) => approvals::requests(&mut open_existing(&path)?, &mut out, args),
         Some(Command::Approve(args)) => approvals::approve(&mut open_existing(&path)?, &mut out, args),

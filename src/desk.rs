@@ -61,7 +61,8 @@ pub use error::DeskError;
 pub use export::ExportSummary;
 pub use letters::{LetterAbout, LetterDraft};
 pub use money::{
-    CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, ReverseRequest, WaiveRequest, check_payment,
+    CreditRequest, LateFeeReport, PaymentMethod, PaymentRequest, RefundRequest, ReverseRequest, WaiveRequest,
+    check_payment,
 };
 pub use orders::{OrderCompleted, OrderCompletion, OrderRequest, OrderView, RerateOffer, ReviewOutcome};
 use posting::{FreshKey, KeyCheck, append_posting, check_client_request, payload_hash, post_fresh, post_once};

@@ -10,7 +10,7 @@
 /// that queries can be `concat!`ed into constants.
 macro_rules! money_action_kinds {
     () => {
-        "(p.kind = 'credit' OR p.kind = 'adjustment' OR p.kind = 'waiver' OR p.kind = 'reversal')"
+        "(p.kind = 'credit' OR p.kind = 'adjustment' OR p.kind = 'waiver' OR p.kind = 'reversal' OR p.kind = 'refund')"
     };
 }
 
@@ -150,6 +150,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0026_customer_information", include_str!("store/migrations/0026_customer_information.sql")),
     ("0027_balance_transfers", include_str!("store/migrations/0027_balance_transfers.sql")),
     ("0028_contact_identity", include_str!("store/migrations/0028_contact_identity.sql")),
+    ("0029_refunds", include_str!("store/migrations/0029_refunds.sql")),
 ];
 
 /// The schema version this build writes.

@@ -555,6 +555,7 @@ fn acting_commands(account: &str, file: &str, out: &str) -> Vec<(&'static str, V
         ("service stop", s(&["service", "stop", account, "--on", "2026-11-01", "--reading", "1"])),
         ("service move-balance", s(&["service", "move-balance", account, "--to", account])),
         ("rates load", s(&["rates", "load", file])),
+        ("refund", s(&["refund", account, "--note", "x"])),
         ("customer update", s(&["customer", "update", account, "--phone", "918 555 0100"])),
         ("customer party add", s(&["customer", "party", "add", account, "--name", "X", "--access", "full"])),
         ("customer party end", s(&["customer", "party", "end", "1"])),

@@ -896,3 +896,77 @@ fn ok_as_mgr(db: &Path, args: &[&str]) -> String {
     assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
     stdout(&out)
 }
+
+#[test]
+fn a_final_credit_is_refunded_under_the_limits_of_a_credit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, crosswalk) = utility(dir.path());
+    let number = |legacy: &str| crosswalk.iter().find(|(l, _)| l == legacy).unwrap().1.clone();
+    let (harjo, tiger, bearpaw) = (number("004-118220-01"), number("004-118221-01"), number("004-120044-01"));
+    let first = first_month_billed(&db, dir.path());
+    let on = (first + Days::new(10)).to_string();
+    for (account, reading) in [(&harjo, "390620"), (&tiger, "98431")] {
+        let args = ["service", "stop", account, "--on", &on, "--reading", reading];
+        let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // Harjo pays $20.00 more than she owes, Tiger $400.00 more.
+    let mut text = String::from("key,account,amount,received_on,method,reference\n");
+    for (key, account, over) in [("r-1", &harjo, 2000), ("r-2", &tiger, 40_000)] {
+        let owed = balance(&db, account) + over;
+        text.push_str(&format!("{key},{account},{}.{:02},{},check,CHK\n", owed / 100, owed % 100, days_ago(1)));
+    }
+    let payments = dir.path().join("over.csv");
+    std::fs::write(&payments, text).unwrap();
+    ok_nightly(&db, &["payments", "import", payments.to_str().unwrap()]);
+    assert_eq!((balance(&db, &harjo), balance(&db, &tiger)), (-2000, -40_000));
+
+    // Refused, writing nothing: an active account, a final one that owes,
+    // no note, the automated-jobs user.
+    let everything =
+        || all_rows(&db, |t| if t == "audit_log" || t == "audit_head" || t == "users" { Some(None) } else { None });
+    let before = everything();
+    let note = ["--note", "Check to the forwarding address"];
+    for (user, password, account, extra, said) in [
+        ("jdoe", JDOE, &bearpaw, &note[..], "is active: a credit balance is refunded once service has ended"),
+        ("jdoe", JDOE, &harjo, &["--note", " "][..], "note of how the refund is paid"),
+        ("nightly", NIGHTLY, &harjo, &note[..], "the automated-jobs role posts bills"),
+    ] {
+        let args = [&["refund", account.as_str()][..], extra].concat();
+        let out = run_as_with(&db, user, &args, &[password]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).to_lowercase().contains(&said.to_lowercase()), "{said}: {}", stderr(&out));
+    }
+    assert_eq!(everything(), before, "a refused refund writes nothing");
+
+    // $20.00 is within a CAR III's credit limit: posted.
+    let out = run_as_with(&db, "jdoe", &[&["refund", harjo.as_str()][..], &note[..]].concat(), &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("posted"), "{}", stdout(&out));
+    assert_eq!(balance(&db, &harjo), 0);
+    let again = run_as_with(&db, "jdoe", &[&["refund", harjo.as_str()][..], &note[..]].concat(), &[JDOE]);
+    assert!(stderr(&again).contains("has no credit balance to refund"), "{}", stderr(&again));
+
+    // $400.00 is above it: a request, and nothing moves until a Manager approves.
+    let out = run_as_with(&db, "jdoe", &[&["refund", tiger.as_str()][..], &note[..]].concat(), &[JDOE]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("sent for approval"), "{said}");
+    assert_eq!(balance(&db, &tiger), -40_000, "nothing moved yet");
+    let request = number_after(&said, "request ").to_string();
+    let out = run_as_with(&db, "mgr", &["approve", &request, "--note", "Forwarding address checked"], &[MGR]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(balance(&db, &tiger), 0, "refunded once approved");
+
+    // The books: refunds payable holds what is owed back.
+    let journal = dir.path().join("books.journal");
+    let out = run_as_with(&db, "mgr", &["export", "--hledger", journal.to_str().unwrap()], &[MGR]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    if tool("hledger") {
+        let journal = journal.to_str().unwrap();
+        let total_of = |csv: &str| journal_cents(csv.lines().last().unwrap().split_once(',').unwrap().1);
+        let owed = run_tool("hledger", &["-f", journal, "balance", "liabilities:refunds-payable", "-O", "csv"]);
+        assert_eq!(total_of(&owed), -42_000, "{owed}");
+    }
+    verify_passes(&db);
+}

@@ -12,8 +12,8 @@ use clap::{ArgGroup, Args};
 use super::show::io;
 use super::sign_in::SignIn;
 use crate::desk::{
-    CreditRequest, Desk, DeskError, LineAdjustRequest, LineDirection, MoneyRequest, Outcome, RerateRequest,
-    RerateReview, ReverseRequest, WaiveRequest,
+    CreditRequest, Desk, DeskError, LineAdjustRequest, LineDirection, MoneyRequest, Outcome, RefundRequest,
+    RerateRequest, RerateReview, ReverseRequest, WaiveRequest,
 };
 use crate::domain::Money;
 use crate::domain::ids::{BillId, PostingId};
@@ -93,6 +93,21 @@ pub struct WaiveArgs {
     /// The late fee's posting id.
     fee: i64,
     /// Why the fee is waived.
+    #[arg(long)]
+    note: String,
+    /// An idempotency key: the same command with the same key posts once (default: a new key).
+    #[arg(long)]
+    key: Option<String>,
+    #[command(flatten)]
+    sign_in: SignIn,
+}
+
+/// `refund ACCOUNT --note TEXT`.
+#[derive(Debug, Args)]
+pub struct RefundArgs {
+    /// The final account whose credit balance is paid back, e.g. 10000421-7.
+    account: String,
+    /// How it is paid, and to whom (e.g. "Check to the forwarding address").
     #[arg(long)]
     note: String,
     /// An idempotency key: the same command with the same key posts once (default: a new key).
@@ -198,6 +213,16 @@ pub fn waive(desk: &mut Desk, out: &mut impl Write, args: WaiveArgs) -> Result<(
         note: args.note,
         key: key_or_new(args.key, "waive", now),
     });
+    let outcome = submit_warned(desk, &actor, now, &request)?;
+    print_outcome(out, &outcome)
+}
+
+pub fn refund(desk: &mut Desk, out: &mut impl Write, args: RefundArgs) -> Result<(), DeskError> {
+    let now = Utc::now();
+    let actor = args.sign_in.actor(desk, now)?;
+    let account = desk.account_by_number(&args.account)?.account.id;
+    let request =
+        MoneyRequest::Refund(RefundRequest { account, note: args.note, key: key_or_new(args.key, "refund", now) });
     let outcome = submit_warned(desk, &actor, now, &request)?;
     print_outcome(out, &outcome)
 }

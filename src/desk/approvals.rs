@@ -10,8 +10,8 @@ use chrono::{DateTime, Days, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Actor, Batch, CreditRequest, Desk, DeskError, LineAdjustRequest, Posted, RerateRequest, Result, ReverseRequest,
-    WaiveRequest, audit, required_note,
+    Actor, Batch, CreditRequest, Desk, DeskError, LineAdjustRequest, Posted, RefundRequest, RerateRequest, Result,
+    ReverseRequest, WaiveRequest, audit, required_note,
 };
 use crate::domain::Money;
 use crate::domain::authority::{Decision, Figure, Limit, MoneyAction, Policy};
@@ -33,6 +33,7 @@ pub(super) fn asked_hash(row: &RequestRow) -> Result<String> {
         MoneyRequest::AdjustLine(r) => super::payload_hash(r),
         MoneyRequest::Waive(r) => super::payload_hash(r),
         MoneyRequest::Reverse(r) => super::payload_hash(r),
+        MoneyRequest::Refund(r) => super::payload_hash(r),
     }
 }
 
@@ -45,6 +46,7 @@ impl MoneyRequest {
             MoneyRequest::AdjustLine(r) => &r.key,
             MoneyRequest::Waive(r) => &r.key,
             MoneyRequest::Reverse(r) => &r.key,
+            MoneyRequest::Refund(r) => &r.key,
         }
     }
 }
@@ -90,6 +92,7 @@ pub enum MoneyRequest {
     AdjustLine(LineAdjustRequest),
     Waive(WaiveRequest),
     Reverse(ReverseRequest),
+    Refund(RefundRequest),
 }
 
 impl MoneyRequest {
@@ -103,6 +106,7 @@ impl MoneyRequest {
             MoneyRequest::AdjustLine(r) => (&mut r.note, &mut r.key),
             MoneyRequest::Waive(r) => (&mut r.note, &mut r.key),
             MoneyRequest::Reverse(r) => (&mut r.note, &mut r.key),
+            MoneyRequest::Refund(r) => (&mut r.note, &mut r.key),
         };
         let (text, removed) = crate::domain::scrub::scrub_card_numbers(note);
         *note = text;
@@ -144,6 +148,8 @@ pub(super) fn money_action(kind: crate::domain::ledger::PostingKind) -> Option<M
         PostingKind::Adjustment => Some(MoneyAction::Adjustment),
         PostingKind::Waiver => Some(MoneyAction::Waiver),
         PostingKind::Reversal => Some(MoneyAction::Reversal),
+        // A refund is paid under a credit's limits.
+        PostingKind::Refund => Some(MoneyAction::Credit),
         _ => None,
     }
 }
@@ -306,6 +312,7 @@ impl Batch<'_> {
             MoneyRequest::AdjustLine(r) => self.line_checked(actor, now, r, check),
             MoneyRequest::Waive(r) => self.waive_checked(actor, now, r, check),
             MoneyRequest::Reverse(r) => self.reverse_checked(actor, now, r, check),
+            MoneyRequest::Refund(r) => self.refund_checked(actor, now, r, check),
         }
     }
 

@@ -62,6 +62,16 @@ pub struct WaiveRequest {
     pub key: String,
 }
 
+/// Refunding a final account's credit balance, whole: the customer is paid
+/// back (by check, from refunds payable). Under the same limits and
+/// approvals as a credit of that amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRequest {
+    pub account: AccountId,
+    pub note: String,
+    pub key: String,
+}
+
 /// Reversing a posting (a correction; the original stays).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReverseRequest {
@@ -265,6 +275,69 @@ impl Batch<'_> {
                     lines: vec![
                         Line::debit(ChartAccount::LateFeeWaivers, amount),
                         Line::receivable(account, Side::Credit, amount),
+                    ],
+                },
+            )
+        })
+    }
+
+    /// Refunds a final account's whole credit balance (see [`RefundRequest`]).
+    pub(super) fn refund_checked(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: &RefundRequest,
+        check: Check,
+    ) -> Result<Posted> {
+        let note = required_note(&request.note, "note of how the refund is paid (check, to whom)")?;
+        let today = self.today(now);
+        self.atomic(|db, _| {
+            let fresh = match check_client_request(db, &request.key, request, check)? {
+                KeyCheck::Replay(posted) => return Ok(posted),
+                KeyCheck::Fresh(fresh) => fresh,
+            };
+            let row =
+                db.account(request.account)?.ok_or_else(|| DeskError::UnknownAccount(request.account.to_string()))?;
+            let number = row.account.number;
+            if row.account.status != crate::domain::account::AccountStatus::Final {
+                return Err(DeskError::Invalid(format!(
+                    "account {number} is {}: a credit balance is refunded once service has ended (until then it \
+                     goes against the next bill)",
+                    row.account.status
+                )));
+            }
+            if !row.balance.is_negative() {
+                return Err(DeskError::Invalid(format!(
+                    "account {number} has no credit balance to refund (its balance is {})",
+                    row.balance
+                )));
+            }
+            let amount = -row.balance;
+            let account = request.account;
+            self.authorize(
+                db,
+                actor,
+                now,
+                check,
+                Ask { action: MoneyAction::Credit, account, subject: format!("refund:account:{number}"), amount },
+            )?;
+            self.post_money(
+                db,
+                actor,
+                now,
+                fresh,
+                NewPosting {
+                    kind: PostingKind::Refund,
+                    account_id: Some(account),
+                    effective_on: today,
+                    memo: format!("Credit balance refunded: {note}"),
+                    reason: None,
+                    bill_id: None,
+                    reverses: None,
+                    waives: None,
+                    lines: vec![
+                        Line::receivable(account, Side::Debit, amount),
+                        Line::credit(ChartAccount::RefundsPayable, amount),
                     ],
                 },
             )

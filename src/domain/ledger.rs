@@ -50,6 +50,7 @@ code_enum!(
         Deposit => "deposit",
         OpeningBalance => "opening-balance",
         BalanceTransfer => "balance-transfer",
+        Refund => "refund",
     }
 );
 
@@ -103,6 +104,8 @@ pub enum ChartAccount {
     /// The other side of balances and deposits brought in from the old
     /// system, so the books balance from the first day.
     Conversion,
+    /// Credit balances of final accounts to be paid back to the customer.
+    RefundsPayable,
 }
 
 impl ChartAccount {
@@ -118,6 +121,7 @@ impl ChartAccount {
             ChartAccount::LateFeeWaivers => "contra:late-fee-waivers".into(),
             ChartAccount::Deposits => "liabilities:deposits".into(),
             ChartAccount::Conversion => "equity:conversion".into(),
+            ChartAccount::RefundsPayable => "liabilities:refunds-payable".into(),
         }
     }
 
@@ -128,7 +132,12 @@ impl ChartAccount {
         all.push(ChartAccount::LateFees);
         all.extend(ReasonCode::ALL.iter().map(|r| ChartAccount::Credits(*r)));
         all.extend(ReasonCode::ALL.iter().map(|r| ChartAccount::Adjustments(*r)));
-        all.extend([ChartAccount::LateFeeWaivers, ChartAccount::Deposits, ChartAccount::Conversion]);
+        all.extend([
+            ChartAccount::LateFeeWaivers,
+            ChartAccount::Deposits,
+            ChartAccount::Conversion,
+            ChartAccount::RefundsPayable,
+        ]);
         all
     }
 
@@ -143,6 +152,7 @@ impl ChartAccount {
             ChartAccount::LateFeeWaivers => "Late fee waivers".into(),
             ChartAccount::Deposits => "Customer deposits held".into(),
             ChartAccount::Conversion => "Opening balances converted from the old system".into(),
+            ChartAccount::RefundsPayable => "Refunds payable to customers".into(),
         }
     }
 }
@@ -181,6 +191,7 @@ impl FromStr for ChartAccount {
             "contra:late-fee-waivers" => ChartAccount::LateFeeWaivers,
             "liabilities:deposits" => ChartAccount::Deposits,
             "equity:conversion" => ChartAccount::Conversion,
+            "liabilities:refunds-payable" => ChartAccount::RefundsPayable,
             _ => {
                 if let Some(service) = code.strip_prefix("revenue:") {
                     ChartAccount::Revenue(service.parse().map_err(|_| unknown())?)

@@ -436,6 +436,7 @@ fn request_note(request: &MoneyRequest) -> String {
         MoneyRequest::AdjustLine(r) => format!("{}: {}", r.reason.label(), r.note),
         MoneyRequest::Waive(r) => r.note.clone(),
         MoneyRequest::Reverse(r) => r.note.clone(),
+        MoneyRequest::Refund(r) => format!("Refund of a final credit: {}", r.note),
     }
 }
 

@@ -232,6 +232,7 @@ fn kind_label(kind: PostingKind) -> &'static str {
         PostingKind::Deposit => "Deposit",
         PostingKind::OpeningBalance => "Opening balance",
         PostingKind::BalanceTransfer => "Balance moved",
+        PostingKind::Refund => "Refund",
     }
 }
 
