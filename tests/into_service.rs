@@ -783,6 +783,25 @@ fn a_final_balance_moves_to_the_customers_other_account_and_nowhere_else() {
     let activity = ok(&db, &["account", &new_harjo]);
     assert!(activity.contains(&format!("Credit balance moved from account {harjo}")), "{activity}");
     verify_passes(&db);
+
+    // Someone with the file gives the new account to another customer:
+    // the move no longer stays with one customer, and verify says so.
+    let tampered = dir.path().join("tampered.db");
+    std::fs::copy(&db, &tampered).unwrap();
+    let conn = rusqlite::Connection::open(&tampered).unwrap();
+    let other = "(SELECT customer_id FROM accounts WHERE number = ?2)"; // numbers are kept as digits
+    let changed = conn
+        .execute(
+            &format!("UPDATE accounts SET customer_id = {other} WHERE number = ?1"),
+            [new_harjo.replace('-', ""), tiger.replace('-', "")],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(conn);
+    let (code, report) = verify_report(&tampered);
+    assert_eq!(code, Some(1), "{report}");
+    let failed = failed_checks(&report);
+    assert!(failed.iter().any(|c| c.contains("every balance moved stays with one customer")), "{failed:?}");
     let journal = dir.path().join("books.journal");
     let out = run_as_with(&db, "mgr", &["export", "--hledger", journal.to_str().unwrap()], &[MGR]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -310,6 +310,32 @@ impl Db<'_> {
             },
         )?);
         checks.push(self.check(
+            "every balance moved stays with one customer, and every refund pays back a receivable",
+            "SELECT p.id, p.kind FROM postings p
+             WHERE p.kind = 'balance-transfer' AND NOT (
+                   (SELECT count(*) FROM entries e WHERE e.posting_id = p.id) = 2
+               AND (SELECT count(*) FROM entries e WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable') = 2
+               AND (SELECT count(DISTINCT e.account_id) FROM entries e WHERE e.posting_id = p.id) = 2
+               AND (SELECT count(DISTINCT e.side) FROM entries e WHERE e.posting_id = p.id) = 2
+               AND (SELECT count(DISTINCT a.customer_id) FROM entries e JOIN accounts a ON a.id = e.account_id
+                    WHERE e.posting_id = p.id) = 1)
+             UNION ALL
+             SELECT p.id, p.kind FROM postings p
+             WHERE p.kind = 'refund' AND NOT (
+                   (SELECT count(*) FROM entries e WHERE e.posting_id = p.id) = 2
+               AND EXISTS (SELECT 1 FROM entries e WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'
+                                                     AND e.side = 'D' AND e.account_id = p.account_id)
+               AND EXISTS (SELECT 1 FROM entries e WHERE e.posting_id = p.id
+                                                     AND e.ledger = 'liabilities:refunds-payable' AND e.side = 'C'))",
+            |r| {
+                let (id, kind) = (r.get::<_, i64>(0)?, r.get::<_, String>(1)?);
+                Ok(match kind.as_str() {
+                    "refund" => format!("refund {id} does not move a receivable to refunds payable"),
+                    _ => format!("balance transfer {id} does not move a balance between two accounts of one customer"),
+                })
+            },
+        )?);
+        checks.push(self.check(
             "no bill runs past the day an account's service ended",
             "SELECT a.number, a.status, a.closed_on, b.id, b.period_end FROM accounts a JOIN bills b ON b.account_id = a.id
              WHERE a.status <> 'active' AND (a.closed_on IS NULL OR b.period_end > a.closed_on)
