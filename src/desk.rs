@@ -72,7 +72,9 @@ pub use reads::{CycleLine, CycleRun, HeldOnLoad, LoadedRead, ReadChoice, ReadsRe
 pub use reports::{
     ComplaintGroup, ComplaintsReport, MAX_REPORT_PERIOD_DAYS, MoneyActionsReport, ProductivityReport, RequestSummary,
 };
-pub use service::{Settled, StopRequest, Stopped, TransferRequest, Transferred, first_day_after, moved_balance_words};
+pub use service::{
+    NewServiceAt, Settled, StopRequest, Stopped, TransferRequest, Transferred, first_day_after, moved_balance_words,
+};
 pub use statement::{
     DEFAULT_STATEMENT_MONTHS, MAX_STATEMENT_DAYS, Statement, StatementItem, StatementTotals, twelve_months_to,
 };

@@ -209,3 +209,68 @@ fn a_completed_stop_leaves_the_account_final() {
     assert_eq!(bills[0]["consumption_gal"], 1_500);
     verify_passes(&db);
 }
+
+#[test]
+fn a_completed_transfer_starts_service_at_the_new_premise() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 22, 1);
+    let account = account_numbers(&db).remove(0);
+    let before = overview(&db, &account);
+    let line1 = before["account"]["premise"]["address"]["line1"].as_str().unwrap().to_string();
+    let last = before["bills"][0]["current_read"]["reading"].as_u64().unwrap();
+    let zone: chrono_tz::Tz = utility_desk::desk::DEFAULT_TIME_ZONE.parse().unwrap();
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive().to_string();
+    let args = ["order", "draft", &account, "--kind", "transfer-service", "--date", &today, "--address", &line1];
+    let rest = ["--new-address", "500 S Boston Ave, Tulsa OK 74103", "--phone", "(918) 555-0199"];
+    let id = number_after(&ok_as(&db, "rep1", &[&args[..], &rest[..]].concat()), "order #").to_string();
+    ok_as(&db, "rep1", &["order", "submit", &id]);
+    let reviewed = ok_as(&db, "rep3", &["order", "review", &id]);
+    assert!(reviewed.contains("nothing flagged"), "{reviewed}");
+    ok_as(&db, "rep3", &["order", "send", &id]);
+    let new = [
+        "--new-line1",
+        "500 S Boston Ave",
+        "--new-city",
+        "Tulsa",
+        "--new-state",
+        "OK",
+        "--new-zip",
+        "74103",
+        "--new-sewer-cap",
+        "4000",
+        "--new-meter",
+        "n500",
+        "--new-meter-reading",
+        "12",
+        "--move-balance",
+    ];
+
+    // Without the final reading the new premise cannot start: refused,
+    // the order still in the field and the account as it was.
+    let (orders, accounts) = (order_rows(&db), account_numbers(&db).len());
+    let args = [&["order", "complete", &id, "--outcome", "Moved"][..], &new[..]].concat();
+    let refused = refused_as(&db, "rep1", &args);
+    assert!(refused.contains("only with the old meter's final reading"), "{refused}");
+    assert_eq!((order_rows(&db), account_numbers(&db).len()), (orders, accounts));
+
+    let reading = (last + 2_000).to_string();
+    let args =
+        [&["order", "complete", &id, "--outcome", "Final read; new meter set", "--reading", &reading][..], &new[..]]
+            .concat();
+    let completed = ok_as(&db, "rep1", &args);
+    assert!(completed.contains(&format!("account final from {today}: final bill ")), "{completed}");
+    let opened = completed
+        .lines()
+        .find_map(|l| l.strip_prefix("service started at the new premise for the same customer: account "))
+        .unwrap_or_else(|| panic!("{completed}"))
+        .to_string();
+    assert!(completed.contains(&format!("moved to account {opened}")), "{completed}");
+    let (old, moved) = (overview(&db, &account), overview(&db, &opened));
+    assert_eq!(old["account"]["account"]["status"], "final");
+    assert_eq!(old["account"]["balance"], 0, "the balance went across");
+    assert_eq!(moved["account"]["customer"], old["account"]["customer"]);
+    assert_eq!(moved["account"]["services"]["meter_number"], "N500");
+    assert_eq!(moved["account"]["premise"]["address"]["line1"], "500 S Boston Ave");
+    assert_eq!(moved["account"]["account"]["opened_on"], today.as_str(), "a move done today starts today");
+    verify_passes(&db);
+}

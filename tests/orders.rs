@@ -61,7 +61,7 @@ fn request(account: AccountId, kind: OrderKind, fields: OrderFields) -> OrderReq
 }
 
 fn done(outcome: &str, reading: Option<u64>) -> OrderCompletion {
-    OrderCompletion { outcome: outcome.into(), reading, rollover: false }
+    OrderCompletion { outcome: outcome.into(), reading, rollover: false, new_service: None }
 }
 
 /// Drafts as `by` and submits.

@@ -74,6 +74,8 @@ pub enum OrderCommand {
         #[arg(long)]
         rollover: bool,
         #[command(flatten)]
+        new: NewPremiseArgs,
+        #[command(flatten)]
         sign_in: SignIn,
     },
     /// Cancel an order, with the reason.
@@ -207,10 +209,20 @@ pub fn order(desk: &mut Desk, out: &mut impl Write, command: OrderCommand) -> Re
             desk.send_order(&actor, now, id, comment.as_deref())?;
             writeln!(out, "sent: order #{id} to the field").map_err(io)
         }
-        OrderCommand::Complete { id, outcome, reading, rollover, sign_in } => {
+        OrderCommand::Complete { id, outcome, reading, rollover, new, sign_in } => {
             let actor = sign_in.actor(desk, now)?;
-            let done = desk.complete_order(&actor, now, id, &OrderCompletion { outcome, reading, rollover })?;
+            let completion = OrderCompletion { outcome, reading, rollover, new_service: new.at() };
+            let done = desk.complete_order(&actor, now, id, &completion)?;
             writeln!(out, "completed: order #{id}").map_err(io)?;
+            if let Some((opened, moved)) = done.opened {
+                let number = desk.overview(opened, now)?.account.account.number;
+                writeln!(out, "service started at the new premise for the same customer: account {number}")
+                    .map_err(io)?;
+                if let Some(amount) = moved {
+                    writeln!(out, "the {} moved to account {number}", crate::desk::moved_balance_words(amount))
+                        .map_err(io)?;
+                }
+            }
             match (done.final_on, done.final_bill, reading) {
                 (Some(on), Some(bill), _) => writeln!(out, "account final from {on}: final bill {bill} posted"),
                 (Some(on), None, Some(_)) => writeln!(
@@ -347,4 +359,57 @@ fn list(desk: &Desk, out: &mut impl Write, title: &str, rows: &[OrderRow]) -> Re
         .map_err(io)?;
     }
     Ok(())
+}
+
+/// A transfer order's new premise, where service starts as it is completed.
+#[derive(Debug, clap::Args)]
+pub struct NewPremiseArgs {
+    /// A transfer: the new premise's first line (with --new-city,
+    /// --new-state, --new-zip, --new-meter and --new-meter-reading), where
+    /// service starts for the same customer as the old one ends.
+    #[arg(long, requires_all = ["new_city", "new_state", "new_zip", "new_meter", "new_meter_reading"])]
+    new_line1: Option<String>,
+    #[arg(long, requires = "new_line1")]
+    new_line2: Option<String>,
+    #[arg(long, requires = "new_line1")]
+    new_city: Option<String>,
+    #[arg(long, requires = "new_line1")]
+    new_state: Option<String>,
+    #[arg(long, requires = "new_line1")]
+    new_zip: Option<String>,
+    /// A premise not served before: its sewer cap in gallons.
+    #[arg(long, default_value_t = 0, requires = "new_line1")]
+    new_sewer_cap: u64,
+    #[arg(long, requires = "new_line1")]
+    new_meter: Option<String>,
+    /// 5/8, 3/4, 1, 1-1/2 or 2.
+    #[arg(long, default_value = "5/8")]
+    new_meter_size: crate::domain::account::MeterSize,
+    #[arg(long, default_value_t = 7)]
+    new_dials: u32,
+    #[arg(long, requires = "new_line1")]
+    new_meter_reading: Option<u64>,
+    /// Move the old account's balance after its final bill to the new one.
+    #[arg(long, requires = "new_line1")]
+    move_balance: bool,
+}
+
+impl NewPremiseArgs {
+    fn at(self) -> Option<crate::desk::NewServiceAt> {
+        let address = crate::domain::account::Address {
+            line1: self.new_line1?.trim().to_string(),
+            line2: self.new_line2.filter(|l| !l.trim().is_empty()),
+            city: self.new_city?.trim().to_string(),
+            state: self.new_state?.trim().to_uppercase(),
+            zip: self.new_zip?.trim().to_string(),
+        };
+        Some(crate::desk::NewServiceAt {
+            premise: crate::desk::PremiseChoice::New { address, sewer_cap_gal: self.new_sewer_cap },
+            meter_number: self.new_meter?,
+            meter_size: self.new_meter_size,
+            meter_dials: self.new_dials,
+            opening_read: self.new_meter_reading?,
+            move_balance: self.move_balance,
+        })
+    }
 }

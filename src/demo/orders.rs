@@ -396,7 +396,7 @@ impl Work<'_, '_> {
             }
             _ => ((*rng.pick(outcomes(kind))).to_string(), None),
         };
-        OrderCompletion { outcome, reading, rollover: false }
+        OrderCompletion { outcome, reading, rollover: false, new_service: None }
     }
 }
 

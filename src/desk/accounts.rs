@@ -34,7 +34,7 @@ pub enum CustomerChoice {
 }
 
 /// Where the account takes service.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum PremiseChoice {
     New { address: Address, sewer_cap_gal: u64 },
     Existing(PremiseId),

@@ -39,6 +39,10 @@ pub struct OrderCompletion {
     pub reading: Option<u64>,
     /// The register rolled over since the bill's previous read.
     pub rollover: bool,
+    /// A transfer completed with the final read: service starts at the new
+    /// premise for the same customer, as `service transfer` does.
+    #[serde(default)]
+    pub new_service: Option<super::NewServiceAt>,
 }
 
 /// What a review decided.
@@ -75,6 +79,9 @@ pub struct OrderCompleted {
     /// A stop or transfer completed with the final read: its final bill
     /// (`None` if the read is held for a CAR III, or none was given).
     pub final_bill: Option<BillId>,
+    /// A transfer completed with its new premise: the account opened there,
+    /// and the balance moved to it, if one was.
+    pub opened: Option<(AccountId, Option<crate::domain::Money>)>,
 }
 
 /// An order with its history, the contacts about it, and what it still lacks.
@@ -350,12 +357,38 @@ impl Batch<'_> {
                 }
                 _ => None,
             };
+            let opened = match (&completion.new_service, order.kind, final_on, completion.reading) {
+                (None, ..) => None,
+                (Some(at), OrderKind::TransferService, Some(on), Some(_)) => {
+                    super::require(actor, crate::domain::user::Duty::OpenAccounts)?;
+                    let starts_on = super::first_day_after(on, today);
+                    let opened = super::service::open_moved_in(db, actor, now, today, order.account_id, starts_on, at)?;
+                    if let Some(map) = detail.as_object_mut() {
+                        map.insert("opened".into(), serde_json::json!({ "account": opened.0, "starts_on": starts_on,
+                                                                         "balance_moved": opened.1 }));
+                    }
+                    Some(opened)
+                }
+                (Some(_), OrderKind::TransferService, ..) => {
+                    return Err(DeskError::Invalid(format!(
+                        "{} starts service at the new premise only with the old meter's final reading, as the \
+                         service ends",
+                        named(&order)
+                    )));
+                }
+                (Some(_), ..) => {
+                    return Err(DeskError::Invalid(format!(
+                        "only a transfer starts service at a new premise; {} is not one",
+                        named(&order)
+                    )));
+                }
+            };
             self.step(db, actor, now, &order, step, Some(&note), "order-complete", detail)?;
             let rerate = match (is_reread, completion.reading) {
                 (true, Some(reading)) => Some(rerate_offer(db, rates, order.fields.bill, reading, completion.rollover)?),
                 _ => None,
             };
-            Ok(OrderCompleted { order: id, rerate, final_on, final_bill })
+            Ok(OrderCompleted { order: id, rerate, final_on, final_bill, opened })
         })
     }
 

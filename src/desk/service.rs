@@ -224,6 +224,55 @@ pub struct TransferRequest {
     pub move_balance: bool,
 }
 
+/// Where service starts when a transfer order is completed: the new
+/// premise and meter (the services are the old account's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct NewServiceAt {
+    pub premise: PremiseChoice,
+    pub meter_number: String,
+    pub meter_size: crate::domain::account::MeterSize,
+    pub meter_dials: u32,
+    pub opening_read: u64,
+    /// The old account's balance after its final bill goes across.
+    pub move_balance: bool,
+}
+
+/// Opens the account at the new premise for `old`'s customer, with its
+/// services and cycle and the new meter, from `starts_on`; moves the
+/// balance if asked. The old account's service has ended in this
+/// transaction.
+pub(super) fn open_moved_in(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    old: AccountId,
+    starts_on: NaiveDate,
+    at: &NewServiceAt,
+) -> Result<(AccountId, Option<Money>)> {
+    let row = db.account(old)?.ok_or_else(|| DeskError::UnknownAccount(old.to_string()))?;
+    let mut services = row.services.clone();
+    services.meter_number = at.meter_number.trim().to_uppercase();
+    services.meter_size = at.meter_size;
+    services.meter_dials = at.meter_dials;
+    let new = NewAccountRequest {
+        customer: CustomerChoice::Existing(row.account.customer_id),
+        premise: at.premise.clone(),
+        cycle: db.account_cycle(old)?,
+        opened_on: starts_on,
+        deposit: Money::ZERO,
+        services,
+        opening_read: at.opening_read,
+    };
+    super::accounts::check_new_account(&new, today)?;
+    let opened = start_in(db, actor, now, &new)?;
+    let moved = match at.move_balance {
+        true => move_balance_in(db, actor, now, today, old, opened)?,
+        false => None,
+    };
+    Ok((opened, moved))
+}
+
 /// What a transfer did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transferred {

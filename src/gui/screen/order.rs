@@ -259,7 +259,12 @@ impl OrderPanel {
                             .map_err(|_| format!("the reading \"{typed}\" is not a whole number"))?,
                     ),
                 };
-                Ok(Action::Complete(OrderCompletion { outcome: self.text.clone(), reading, rollover: self.rollover }))
+                Ok(Action::Complete(OrderCompletion {
+                    outcome: self.text.clone(),
+                    reading,
+                    rollover: self.rollover,
+                    new_service: None,
+                }))
             }
         }
     }
