@@ -456,6 +456,14 @@ fn a_stop_ends_service_with_a_final_bill_prorated_to_its_days() {
     verify_passes(&db);
 }
 
+/// Raymond Tiger's service moved on `on` to 500 S Boston Ave (a new meter
+/// N2 reading 50, the premise's sewer cap 3,900 gal) by a CAR III.
+fn tiger_moves(db: &Path, tiger: &str, on: &str, extra: &[&str]) -> std::process::Output {
+    let args = ["service", "transfer", tiger, "--on", on, "--reading", "98431", "--line1", "500 S Boston Ave"];
+    let rest = ["--city", "Tulsa", "--state", "OK", "--zip", "74103", "--meter", "N2", "--meter-reading", "50"];
+    run_as_with(db, "jdoe", &[&args[..], &rest[..], &["--sewer-cap", "3900"], extra].concat(), &[JDOE])
+}
+
 #[test]
 fn service_starts_where_none_is_active_and_moves_with_its_customer() {
     let dir = tempfile::tempdir().unwrap();
@@ -520,30 +528,7 @@ fn service_starts_where_none_is_active_and_moves_with_its_customer() {
     // Tiger moves: his final bill at the old premise, the same customer and
     // services at the new one, in his cycle.
     let on = (first + Days::new(10)).to_string();
-    let args = [
-        "service",
-        "transfer",
-        &tiger,
-        "--on",
-        &on,
-        "--reading",
-        "98431",
-        "--line1",
-        "500 S Boston Ave",
-        "--city",
-        "Tulsa",
-        "--state",
-        "OK",
-        "--zip",
-        "74103",
-        "--meter",
-        "N2",
-        "--meter-reading",
-        "50",
-        "--sewer-cap",
-        "3900",
-    ];
-    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    let out = tiger_moves(&db, &tiger, &on, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let said = stdout(&out);
     assert!(said.contains(&format!("service ended on {on}, 2000 gal")) && said.contains("Final bill "), "{said}");
@@ -699,31 +684,7 @@ fn a_final_balance_moves_to_the_customers_other_account_and_nowhere_else() {
 
     // Tiger moves and takes his balance with him, final bill and all.
     let owed_before = balance(&db, &tiger);
-    let args = [
-        "service",
-        "transfer",
-        &tiger,
-        "--on",
-        &on,
-        "--reading",
-        "98431",
-        "--line1",
-        "500 S Boston Ave",
-        "--city",
-        "Tulsa",
-        "--state",
-        "OK",
-        "--zip",
-        "74103",
-        "--meter",
-        "N2",
-        "--meter-reading",
-        "50",
-        "--sewer-cap",
-        "3900",
-        "--move-balance",
-    ];
-    let out = run_as_with(&db, "jdoe", &args, &[JDOE]);
+    let out = tiger_moves(&db, &tiger, &on, &["--move-balance"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let said = stdout(&out);
     let moved_line = said.lines().find(|l| l.starts_with("The balance of ")).unwrap_or_else(|| panic!("{said}"));

@@ -329,23 +329,6 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Stores a rate schedule's source text (idempotent by id).
-    pub fn ensure_rate_schedule(
-        &self,
-        id: &str,
-        effective_from: NaiveDate,
-        source: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO rate_schedules (id, effective_from, source, loaded_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO NOTHING",
-            )?
-            .execute(params![id, effective_from, source, now])?;
-        Ok(())
-    }
-
     /// Every posting with its lines, for export: by effective date, and
     /// in posting order within a day (the order hledger's `check
     /// ordereddates` wants). The postings are sorted by date in memory (an

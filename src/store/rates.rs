@@ -64,11 +64,32 @@ impl Db<'_> {
         source: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO rate_schedules (id, effective_from, source, loaded_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![id, effective_from, source, now])?;
+        self.put_rate_schedule(id, effective_from, source, now, "")
+    }
+
+    /// Stores a shipped schedule unless its id is there already (seeding).
+    pub fn ensure_rate_schedule(
+        &self,
+        id: &str,
+        effective_from: NaiveDate,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.put_rate_schedule(id, effective_from, source, now, " ON CONFLICT (id) DO NOTHING")
+    }
+
+    fn put_rate_schedule(
+        &self,
+        id: &str,
+        effective_from: NaiveDate,
+        source: &str,
+        now: DateTime<Utc>,
+        on_conflict: &str,
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO rate_schedules (id, effective_from, source, loaded_at) VALUES (?1, ?2, ?3, ?4){on_conflict}"
+        );
+        self.conn.prepare_cached(&sql)?.execute(params![id, effective_from, source, now])?;
         Ok(())
     }
 
