@@ -261,3 +261,80 @@ fn customer_information_is_kept_current_from_the_account_by_keys_alone() {
     assert!(!w.sees_part("John Smith (full"), "gone from the header");
     assert!(overview(&w, id).parties.is_empty());
 }
+
+#[test]
+fn a_final_account_moves_its_balance_and_refunds_its_credit_by_keys_alone() {
+    let mut w = Window::new(LAPTOP);
+    w.sign_in("rep3");
+    w.open_first_account();
+    let first = w.app.open_account().unwrap();
+    let number = overview(&w, first).account.account.number.to_string();
+
+    // Another premise for the same customer: Alt+H, Start (two Tabs along).
+    w.alt('h');
+    w.tab_to("service-act-start", 3);
+    w.press(Named::Enter);
+    assert!(w.focus().is("service-line1"), "no name: the customer is known: {:?}", w.focus());
+    fill(&mut w, "12 E 3rd St");
+    w.press(Named::Enter);
+    w.press(Named::Enter); // the city
+    w.press(Named::Enter); // the state
+    fill(&mut w, "74103");
+    fill(&mut w, "3000");
+    fill(&mut w, "k12");
+    w.press(Named::Enter);
+    w.press(Named::Enter);
+    fill(&mut w, "0");
+    w.tab_to("service-deposit", 10);
+    w.press(Named::Enter);
+    let second = w.app.open_account().expect("the new account is open");
+    assert_ne!(second, first, "{:?}", w.texts());
+    let second_number = overview(&w, second).account.account.number.to_string();
+
+    // The first stopped today; its balance then moves to the second.
+    w.ctrl('f');
+    w.type_text(&number);
+    w.press(Named::Enter);
+    let last = overview(&w, first).bills[0].current_read.reading;
+    w.alt('h');
+    w.press(Named::Enter); // Stop
+    w.press(Named::Enter); // today
+    fill(&mut w, &(last + 1000).to_string());
+    let owed = overview(&w, first).account.balance;
+    assert_eq!(overview(&w, first).account.account.status, AccountStatus::Final);
+    assert!(owed.is_positive(), "{owed}");
+    w.alt('h');
+    assert!(w.focus().is("service-act-move-balance"), "a final account's first choice: {:?}", w.focus());
+    assert!(!w.sees("Stop service"), "its service has ended");
+    w.press(Named::Enter);
+    fill(&mut w, &second_number);
+    assert!(w.sees_part(&format!("The balance of {owed} moved to account {second_number}.")), "{:?}", w.texts());
+    assert_eq!(overview(&w, first).account.balance, Money::ZERO);
+
+    // Paid $300.00 too much, the credit is refunded: above a CAR III's
+    // credit limit it waits for a supervisor, and nothing moves yet.
+    {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let batch = desk.actor("batch").unwrap();
+        let payment = utility_desk::desk::PaymentRequest {
+            account: first,
+            amount: Money::from_cents(30_000),
+            received_on: utility_desk::gui::clock::today(),
+            method: utility_desk::desk::PaymentMethod::Check,
+            reference: Some("CHK 311".into()),
+            key: "overpaid-1".into(),
+        };
+        desk.record_payment(&batch, Utc::now(), &payment).unwrap();
+    }
+    w.ctrl('f');
+    w.type_text(&number);
+    w.press(Named::Enter);
+    w.alt('h');
+    assert!(w.focus().is("service-act-refund"), "{:?}", w.focus());
+    w.press(Named::Enter);
+    fill(&mut w, "Check to the forwarding address");
+    assert!(w.sees_part("Sent for approval."), "{:?}", w.texts());
+    assert_eq!(overview(&w, first).account.balance, Money::from_cents(-30_000), "nothing moved yet");
+    let pending = Desk::open(&w.path).unwrap().requests(Utc::now(), Some("pending"), None).unwrap();
+    assert!(pending.iter().any(|r| r.row.account_id == first && r.row.amount == Money::from_cents(30_000)));
+}

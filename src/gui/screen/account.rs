@@ -8,7 +8,7 @@ pub mod cases;
 pub mod contact;
 pub mod credit;
 pub mod customer;
-mod form;
+pub(in crate::gui::screen) mod form;
 pub mod letter;
 pub mod posting;
 pub mod reason;

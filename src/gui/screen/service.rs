@@ -10,12 +10,13 @@ use chrono::{NaiveDate, Utc};
 use iced::widget::{Id, button, column, container, operation, row, text, text_input};
 use iced::{Center, Element, Task};
 
+use super::account::form::outcome_notice;
 use crate::desk::{
-    Actor, CustomerChoice, DeskError, NewAccountRequest, NewCustomer, NewRead, Overview, PremiseChoice, StopRequest,
-    Stopped, TransferRequest, first_day_after, moved_balance_words,
+    Actor, CustomerChoice, DeskError, MoneyRequest, NewAccountRequest, NewCustomer, NewRead, Overview, PremiseChoice,
+    RefundRequest, StopRequest, Stopped, TransferRequest, first_day_after, moved_balance_words,
 };
 use crate::domain::Money;
-use crate::domain::account::{Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
+use crate::domain::account::{AccountStatus, Address, CartSize, MeterSize, PickupFrequency, Refuse, Services};
 use crate::domain::ids::{AccountId, CustomerId};
 use crate::domain::reads::ReadKind;
 use crate::gui::backend::Backend;
@@ -33,6 +34,10 @@ pub enum Act {
     Stop,
     /// Ended here and started at a new address for the same customer.
     Move,
+    /// A final account's credit paid back (a money action: a credit's limits).
+    Refund,
+    /// A final account's balance moved to another of its customer's accounts.
+    MoveBalance,
 }
 
 impl Act {
@@ -41,6 +46,8 @@ impl Act {
             Act::Start => "Start service",
             Act::Stop => "Stop service",
             Act::Move => "Move service",
+            Act::Refund => "Refund the credit",
+            Act::MoveBalance => "Move the balance",
         }
     }
 
@@ -49,6 +56,8 @@ impl Act {
             Act::Start => "start",
             Act::Stop => "stop",
             Act::Move => "move",
+            Act::Refund => "refund",
+            Act::MoveBalance => "move-balance",
         }
     }
 }
@@ -81,10 +90,14 @@ pub enum Field {
     Cycle,
     RefuseCart,
     Deposit,
+    /// How a refund is paid, and to whom.
+    RefundNote,
+    /// The account a balance moves to.
+    ToAccount,
 }
 
 impl Field {
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 21] = [
         Field::Name,
         Field::Phone,
         Field::Email,
@@ -104,6 +117,8 @@ impl Field {
         Field::Cycle,
         Field::RefuseCart,
         Field::Deposit,
+        Field::RefundNote,
+        Field::ToAccount,
     ];
 
     fn label(self) -> &'static str {
@@ -127,6 +142,8 @@ impl Field {
             Field::Cycle => "Bill cycle",
             Field::RefuseCart => "Refuse cart (gal)",
             Field::Deposit => "Deposit taken",
+            Field::RefundNote => "How it is paid",
+            Field::ToAccount => "To account",
         }
     }
 
@@ -150,6 +167,8 @@ impl Field {
             Field::Cycle => "1 to 99",
             Field::RefuseCart => "35, 64 or 96; blank for none",
             Field::Deposit => "e.g. 150.00; blank for none",
+            Field::RefundNote => "e.g. Check to the forwarding address",
+            Field::ToAccount => "Another account of this customer, e.g. 10000421-7",
         }
     }
 
@@ -171,6 +190,7 @@ struct From {
     name: String,
     services: Services,
     balance: Money,
+    status: AccountStatus,
 }
 
 /// Choices made with a tick.
@@ -258,12 +278,35 @@ impl ServiceForm {
             name: row.customer.name.clone(),
             services: row.services.clone(),
             balance: row.balance,
+            status: row.account.status,
         };
         let mut form = ServiceForm::blank(Some(from), None);
         form.values[Field::City.slot()] = row.premise.address.city.clone();
         form.values[Field::State.slot()] = row.premise.address.state.clone();
         form.move_balance = !row.balance.is_zero();
-        (form, operation::focus(act_id(Act::Stop)))
+        let first = form.acts().first().copied().unwrap_or(Act::Start);
+        (form, operation::focus(act_id(first)))
+    }
+
+    /// What may be done from the account: an active one's service stopped
+    /// or moved; a final one's credit refunded or its balance moved; and
+    /// another premise started for the customer.
+    fn acts(&self) -> Vec<Act> {
+        match &self.from {
+            None => vec![Act::Start],
+            Some(from) if from.status == AccountStatus::Active => vec![Act::Stop, Act::Move, Act::Start],
+            Some(from) => {
+                let mut acts = Vec::new();
+                if from.balance.is_negative() {
+                    acts.push(Act::Refund);
+                }
+                if !from.balance.is_zero() {
+                    acts.push(Act::MoveBalance);
+                }
+                acts.push(Act::Start);
+                acts
+            }
+        }
     }
 
     /// The fields the choice needs, in order, and whether each is required.
@@ -276,6 +319,8 @@ impl ServiceForm {
         match self.act {
             None => {}
             Some(Act::Stop) => shown.extend([(StopOn, true), (FinalReading, true)]),
+            Some(Act::Refund) => shown.push((RefundNote, true)),
+            Some(Act::MoveBalance) => shown.push((ToAccount, true)),
             Some(Act::Move) => {
                 shown.extend([(StopOn, true), (FinalReading, true)]);
                 shown.extend(premise);
@@ -358,6 +403,12 @@ impl ServiceForm {
         let act = self.act.ok_or("choose what to do first: stop, move or start")?;
         match (act, &self.from) {
             (Act::Stop, Some(from)) => Ok(Request::Stop(self.stop(from)?)),
+            (Act::Refund, Some(from)) => Ok(Request::Refund(RefundRequest {
+                account: from.account,
+                note: self.required(Field::RefundNote)?.to_string(),
+                key: format!("window:refund:{}:{}", from.account, Utc::now().timestamp_micros()),
+            })),
+            (Act::MoveBalance, Some(_)) => Ok(Request::MoveBalance(self.required(Field::ToAccount)?.to_string())),
             (Act::Move, Some(from)) => {
                 let stop = self.stop(from)?;
                 let (services, opening_read) = self.meter(from.services.clone())?;
@@ -481,7 +532,7 @@ impl ServiceForm {
         };
         let mut form = column![text(title).size(18)].spacing(8);
         if self.from.is_some() {
-            let acts = [Act::Stop, Act::Move, Act::Start].into_iter().fold(row![].spacing(4), |acts, act| {
+            let acts = self.acts().into_iter().fold(row![].spacing(4), |acts, act| {
                 let label = match act {
                     Act::Start => "Start at another premise",
                     other => other.label(),
@@ -520,7 +571,33 @@ impl ServiceForm {
         };
         match self.act {
             None => {
-                form = form.push(text("Stop, move, or start at another premise? Choose above.").style(theme::muted))
+                let asked = match self.from.as_ref().map(|f| f.status) {
+                    Some(AccountStatus::Active) | None => "Stop, move, or start at another premise? Choose above.",
+                    Some(_) => "Service here has ended: refund a credit, move the balance, or start another premise.",
+                };
+                form = form.push(text(asked).style(theme::muted))
+            }
+            Some(Act::Refund) => {
+                let amount = self.from.as_ref().map(|f| -f.balance).unwrap_or_default();
+                form = form.push(
+                    text(format!(
+                        "The whole credit of {amount} is paid back, under your credit limits: above them it goes to a \
+                         supervisor."
+                    ))
+                    .size(13)
+                    .style(theme::muted),
+                );
+            }
+            Some(Act::MoveBalance) => {
+                let amount = self.from.as_ref().map(|f| f.balance).unwrap_or_default();
+                form = form.push(
+                    text(format!(
+                        "The {} moves, in one paired posting, to another account of the same customer.",
+                        moved_balance_words(amount)
+                    ))
+                    .size(13)
+                    .style(theme::muted),
+                );
             }
             Some(Act::Stop | Act::Move) => {
                 form = form.push(tick(self.rollover, "The register rolled over past its last dial", Tick::Rollover));
@@ -579,6 +656,9 @@ enum Request {
     Start(Box<NewAccountRequest>),
     Stop(StopRequest),
     Move(TransferRequest),
+    Refund(RefundRequest),
+    /// To the account with this number.
+    MoveBalance(String),
 }
 
 fn send(backend: &Backend, actor: &Actor, request: Request, number: String) -> Task<Message> {
@@ -600,6 +680,17 @@ fn send(backend: &Backend, actor: &Actor, request: Request, number: String) -> T
                         Request::Stop(request) => {
                             let stopped = desk.stop_service(&actor, now, &request)?;
                             Ok((None, Notice::new(stopped_said(&stopped), format!("account {number}"))))
+                        }
+                        Request::Refund(request) => {
+                            let outcome = desk.submit(&actor, now, &MoneyRequest::Refund(request))?;
+                            Ok((None, outcome_notice(outcome, "Credit refunded.".to_string())))
+                        }
+                        Request::MoveBalance(to) => {
+                            let (from, to) = (desk.account_by_number(&number)?, desk.account_by_number(&to)?);
+                            let amount = desk.move_balance(&actor, now, from.account.id, to.account.id)?;
+                            let said =
+                                format!("The {} moved to account {}.", moved_balance_words(amount), to.account.number);
+                            Ok((None, Notice::new(said, format!("account {number}"))))
                         }
                         Request::Move(request) => {
                             let moved = desk.transfer_service(&actor, now, &request)?;
