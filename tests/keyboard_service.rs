@@ -338,3 +338,61 @@ fn a_final_account_moves_its_balance_and_refunds_its_credit_by_keys_alone() {
     let pending = Desk::open(&w.path).unwrap().requests(Utc::now(), Some("pending"), None).unwrap();
     assert!(pending.iter().any(|r| r.row.account_id == first && r.row.amount == Money::from_cents(30_000)));
 }
+
+#[test]
+fn a_transfer_order_completed_in_the_window_starts_service_at_the_new_premise() {
+    use utility_desk::desk::OrderRequest;
+    use utility_desk::domain::orders::{OrderFields, OrderKind};
+    let mut w = Window::new(LAPTOP);
+    // A transfer order on the first account, sent to the field.
+    let (order, account, last) = {
+        let mut desk = Desk::open(&w.path).unwrap();
+        let password = utility_desk::demo::DEMO_PASSWORD;
+        let rep1 = desk.login_window(Utc::now(), "rep1", password).unwrap().actor;
+        let rep3 = desk.login_window(Utc::now(), "rep3", password).unwrap().actor;
+        let account = desk.search("1000").unwrap()[0].account_id;
+        let shown = desk.overview(account, Utc::now()).unwrap();
+        let fields = OrderFields {
+            service_date: Some(utility_desk::gui::clock::today()),
+            service_address: Some(shown.account.premise.address.line1.clone()),
+            new_address: Some("500 S Boston Ave, Tulsa OK 74103".into()),
+            contact_phone: Some("(918) 555-0199".into()),
+            ..OrderFields::default()
+        };
+        let request = OrderRequest { account, kind: OrderKind::TransferService, fields, complaint: None };
+        let id = desk.draft_order(&rep1, Utc::now(), &request).unwrap();
+        desk.submit_order(&rep1, Utc::now(), id).unwrap();
+        desk.review_order(&rep3, Utc::now(), id, None).unwrap();
+        desk.send_order(&rep3, Utc::now(), id, None).unwrap();
+        (id, account, shown.bills[0].current_read.reading)
+    };
+    w.sign_in("rep3");
+    w.press(Named::F2);
+    w.type_text(&format!("order {order}"));
+    w.press(Named::Enter);
+    assert!(w.sees(&format!("Transfer service #{order}")), "{:?}", w.texts());
+
+    // Alt+F: the field's result, the focus in the final reading; Enter
+    // through the new premise; the outcome; Enter completes it.
+    w.alt('f');
+    assert!(w.focus().is("order-reading"), "{:?}", w.focus());
+    fill(&mut w, &(last + 800).to_string());
+    assert!(w.focus().is("order-new-0"), "{:?}", w.focus());
+    for typed in ["500 S Boston Ave", "Tulsa", "OK", "74103", "3500", "m77", "15"] {
+        fill(&mut w, typed);
+    }
+    assert!(w.focus().is("order-outcome"), "{:?}", w.focus());
+    fill(&mut w, "Final read taken; new meter set at the new address");
+    assert!(w.sees_part("Service starts at the new premise: account "), "{:?}", w.texts());
+    let old = overview(&w, account);
+    assert_eq!(old.account.account.status, AccountStatus::Final);
+    assert_eq!(old.bills[0].current_read.reading, last + 800, "the final bill from the final reading");
+    assert_eq!(old.account.balance, Money::ZERO, "the balance went across");
+    let mut desk = Desk::open(&w.path).unwrap();
+    let new = desk.search("500 S Boston").unwrap();
+    let new = new.iter().find(|h| h.meter_number == "M77").expect("the new account, found by its address");
+    let shown = desk.overview(new.account_id, Utc::now()).unwrap();
+    assert_eq!(shown.account.customer.id, old.account.customer.id);
+    assert_eq!(shown.account.services.meter_size, old.account.services.meter_size, "the old meter's size");
+    assert_eq!(shown.sewer_cap_gal, Some(3500));
+}

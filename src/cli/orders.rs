@@ -382,11 +382,12 @@ pub struct NewPremiseArgs {
     new_sewer_cap: u64,
     #[arg(long, requires = "new_line1")]
     new_meter: Option<String>,
-    /// 5/8, 3/4, 1, 1-1/2 or 2.
-    #[arg(long, default_value = "5/8")]
-    new_meter_size: crate::domain::account::MeterSize,
-    #[arg(long, default_value_t = 7)]
-    new_dials: u32,
+    /// 5/8, 3/4, 1, 1-1/2 or 2 (default: the old meter's).
+    #[arg(long, requires = "new_line1")]
+    new_meter_size: Option<crate::domain::account::MeterSize>,
+    /// The new register's dials (default: the old meter's, or 7 with a new size).
+    #[arg(long, requires = "new_meter_size")]
+    new_dials: Option<u32>,
     #[arg(long, requires = "new_line1")]
     new_meter_reading: Option<u64>,
     /// Move the old account's balance after its final bill to the new one.
@@ -406,8 +407,7 @@ impl NewPremiseArgs {
         Some(crate::desk::NewServiceAt {
             premise: crate::desk::PremiseChoice::New { address, sewer_cap_gal: self.new_sewer_cap },
             meter_number: self.new_meter?,
-            meter_size: self.new_meter_size,
-            meter_dials: self.new_dials,
+            meter_size: self.new_meter_size.map(|size| (size, self.new_dials.unwrap_or(7))),
             opening_read: self.new_meter_reading?,
             move_balance: self.move_balance,
         })

@@ -230,8 +230,8 @@ pub struct TransferRequest {
 pub struct NewServiceAt {
     pub premise: PremiseChoice,
     pub meter_number: String,
-    pub meter_size: crate::domain::account::MeterSize,
-    pub meter_dials: u32,
+    /// The new meter's size and dials (`None`: the same as the old one's).
+    pub meter_size: Option<(crate::domain::account::MeterSize, u32)>,
     pub opening_read: u64,
     /// The old account's balance after its final bill goes across.
     pub move_balance: bool,
@@ -253,8 +253,10 @@ pub(super) fn open_moved_in(
     let row = db.account(old)?.ok_or_else(|| DeskError::UnknownAccount(old.to_string()))?;
     let mut services = row.services.clone();
     services.meter_number = at.meter_number.trim().to_uppercase();
-    services.meter_size = at.meter_size;
-    services.meter_dials = at.meter_dials;
+    if let Some((size, dials)) = at.meter_size {
+        services.meter_size = size;
+        services.meter_dials = dials;
+    }
     let new = NewAccountRequest {
         customer: CustomerChoice::Existing(row.account.customer_id),
         premise: at.premise.clone(),

@@ -25,6 +25,23 @@ pub const READING: Id = Id::new("order-reading");
 pub const REASON: Id = Id::new("order-cancel-reason");
 pub const COMMENT: Id = Id::new("order-comment");
 
+/// A transfer's new premise, typed as it is completed: where service
+/// starts for the same customer (all blank: it ends service only).
+const NEW_PREMISE: [(&str, &str); 7] = [
+    ("New premise's address", "e.g. 500 S Boston Ave"),
+    ("City", "e.g. Tulsa"),
+    ("State", "e.g. OK"),
+    ("ZIP", "e.g. 74103"),
+    ("Sewer cap (gal)", "A premise not served before: its winter average"),
+    ("New meter", "As on the meter"),
+    ("New meter's reading", "e.g. 12"),
+];
+
+/// The id of a new-premise field: `order-new-0` (the address) to `order-new-6`.
+pub fn new_premise_id(slot: usize) -> Id {
+    Id::from(format!("order-new-{slot}"))
+}
+
 /// "Meter re-read #12".
 fn named(order: &OrderRow) -> String {
     format!("{} #{}", order.kind.label(), order.id)
@@ -53,6 +70,10 @@ pub struct OrderPanel {
     text: String,
     reading: String,
     rollover: bool,
+    /// A transfer's new premise (see [`NEW_PREMISE`]) and whether its
+    /// balance goes across.
+    new_premise: [String; 7],
+    move_balance: bool,
     /// What completing a re-read offered, this session.
     offer: Option<RerateOffer>,
     error: Option<String>,
@@ -79,6 +100,8 @@ pub enum Message {
     Text(String),
     Reading(String),
     Rollover(bool),
+    NewPremise(usize, String),
+    MoveBalance(bool),
     Next,
     Confirm,
     Done(Result<(Box<OrderView>, Notice, Option<RerateOffer>), DeskError>),
@@ -121,6 +144,8 @@ impl OrderPanel {
             text: String::new(),
             reading: String::new(),
             rollover: false,
+            new_premise: Default::default(),
+            move_balance: true,
             offer: None,
             error: None,
             notice: None,
@@ -186,9 +211,11 @@ impl OrderPanel {
                 self.text.clear();
                 self.reading.clear();
                 self.rollover = false;
+                self.new_premise = Default::default();
+                self.move_balance = true;
                 self.error = None;
                 match step {
-                    Step::Complete if self.view.order.kind == OrderKind::MeterReread => operation::focus(READING),
+                    Step::Complete if self.takes_reading() => operation::focus(READING),
                     Step::Complete => operation::focus(OUTCOME),
                     Step::Cancel => operation::focus(REASON),
                     Step::Review | Step::Send => operation::focus(COMMENT),
@@ -206,7 +233,17 @@ impl OrderPanel {
                 self.rollover = rolled;
                 Task::none()
             }
-            Message::Next => operation::focus(OUTCOME),
+            Message::NewPremise(slot, typed) => {
+                if let Some(field) = self.new_premise.get_mut(slot) {
+                    *field = typed;
+                }
+                Task::none()
+            }
+            Message::MoveBalance(on) => {
+                self.move_balance = on;
+                Task::none()
+            }
+            Message::Next => crate::gui::focus::next_field(),
             Message::Confirm => match self.step_action() {
                 Ok(action) => self.act(backend, actor, action),
                 Err(problem) => {
@@ -242,6 +279,45 @@ impl OrderPanel {
         (task, None)
     }
 
+    /// A re-read is completed with the reading found, a stop or transfer
+    /// with the final reading.
+    fn takes_reading(&self) -> bool {
+        self.view.order.kind == OrderKind::MeterReread || self.view.order.kind.stops_service()
+    }
+
+    /// A transfer's new premise as typed: none when every field is blank.
+    fn new_service(&self) -> Result<Option<crate::desk::NewServiceAt>, String> {
+        let typed: Vec<&str> = self.new_premise.iter().map(|t| t.trim()).collect();
+        if typed.iter().all(|t| t.is_empty()) {
+            return Ok(None);
+        }
+        let required = |slot: usize| match typed[slot] {
+            "" => Err(format!("the new premise needs its {}", NEW_PREMISE[slot].0.to_lowercase())),
+            t => Ok(t.to_string()),
+        };
+        let number = |slot: usize| -> Result<u64, String> {
+            match typed[slot] {
+                "" => Ok(0),
+                t => t.replace(',', "").parse().map_err(|_| format!("\"{t}\" is not a whole number")),
+            }
+        };
+        let address = crate::domain::account::Address {
+            line1: required(0)?,
+            line2: None,
+            city: required(1)?,
+            state: required(2)?.to_uppercase(),
+            zip: required(3)?,
+        };
+        required(6)?;
+        Ok(Some(crate::desk::NewServiceAt {
+            premise: crate::desk::PremiseChoice::New { address, sewer_cap_gal: number(4)? },
+            meter_number: required(5)?,
+            meter_size: None,
+            opening_read: number(6)?,
+            move_balance: self.move_balance,
+        }))
+    }
+
     /// The step the open form describes, or what is missing from it.
     fn step_action(&self) -> Result<Action, String> {
         match self.step {
@@ -263,7 +339,7 @@ impl OrderPanel {
                     outcome: self.text.clone(),
                     reading,
                     rollover: self.rollover,
-                    new_service: None,
+                    new_service: self.new_service()?,
                 }))
             }
         }
@@ -311,10 +387,23 @@ impl OrderPanel {
                                     Some(RerateOffer::NotOffered { reason }) => format!("Completed; {reason}."),
                                     None => "Completed.".to_string(),
                                 };
-                                let said = match done.final_on {
-                                    Some(on) => format!(
+                                let said = match (done.final_on, done.final_bill) {
+                                    (Some(on), Some(bill)) => {
+                                        format!("{said} The account is final from {on}: final bill {bill} posted.")
+                                    }
+                                    (Some(on), None) => format!(
                                         "{said} The account is final from {on}: its final bill ends on or before that day."
                                     ),
+                                    (None, _) => said,
+                                };
+                                let said = match done.opened {
+                                    Some((opened, moved)) => {
+                                        let number = desk.overview(opened, now)?.account.account.number;
+                                        let moved = moved.map_or(String::new(), |amount| {
+                                            format!(" The {} moved to it.", crate::desk::moved_balance_words(amount))
+                                        });
+                                        format!("{said} Service starts at the new premise: account {number}.{moved}")
+                                    }
                                     None => said,
                                 };
                                 (said, done.rerate)
@@ -477,10 +566,14 @@ impl OrderPanel {
         match step {
             Step::Complete => {
                 form = form.push(text("What the field found").size(16));
-                if self.view.order.kind == OrderKind::MeterReread {
+                if self.takes_reading() {
+                    let label = match self.view.order.kind {
+                        OrderKind::MeterReread => "Reading found",
+                        _ => "Final reading (the final bill follows; blank: none taken)",
+                    };
                     form = form.push(
                         row![
-                            text("Reading found"),
+                            text(label),
                             text_input("e.g. 123456", &self.reading)
                                 .id(READING)
                                 .on_input(Message::Reading)
@@ -490,8 +583,37 @@ impl OrderPanel {
                             widget::tick_box(self.rollover, "The register rolled over", Message::Rollover),
                         ]
                         .spacing(8)
-                        .align_y(Center),
+                        .align_y(Center)
+                        .wrap(),
                     );
+                }
+                if self.view.order.kind == OrderKind::TransferService {
+                    form = form.push(
+                        text(
+                            "Where service starts for the same customer (blank: start it later, Alt+H on the account)",
+                        )
+                        .size(13)
+                        .style(theme::muted),
+                    );
+                    for (slot, (label, hint)) in NEW_PREMISE.iter().enumerate() {
+                        form = form.push(
+                            row![
+                                text(*label).width(190),
+                                text_input(hint, &self.new_premise[slot])
+                                    .id(new_premise_id(slot))
+                                    .on_input(move |typed| Message::NewPremise(slot, typed))
+                                    .on_submit(Message::Next)
+                                    .padding(6),
+                            ]
+                            .spacing(8)
+                            .align_y(Center),
+                        );
+                    }
+                    form = form.push(widget::tick_box(
+                        self.move_balance,
+                        "Move the final balance to the new account",
+                        Message::MoveBalance,
+                    ));
                 }
                 form = form.push(
                     text_input("What was found and done (required)", &self.text)
