@@ -261,7 +261,7 @@ fn a_completed_transfer_starts_service_at_the_new_premise() {
     assert!(completed.contains(&format!("account final from {today}: final bill ")), "{completed}");
     let opened = completed
         .lines()
-        .find_map(|l| l.strip_prefix("service started at the new premise for the same customer: account "))
+        .find_map(|l| l.strip_prefix("service started for the same customer: account "))
         .unwrap_or_else(|| panic!("{completed}"))
         .to_string();
     assert!(completed.contains(&format!("moved to account {opened}")), "{completed}");
@@ -272,5 +272,47 @@ fn a_completed_transfer_starts_service_at_the_new_premise() {
     assert_eq!(moved["account"]["services"]["meter_number"], "N500");
     assert_eq!(moved["account"]["premise"]["address"]["line1"], "500 S Boston Ave");
     assert_eq!(moved["account"]["account"]["opened_on"], today.as_str(), "a move done today starts today");
+    verify_passes(&db);
+}
+
+#[test]
+fn a_completed_start_on_an_ended_account_starts_service_again_at_its_premise() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "ledger.db", 10, 23, 1);
+    let account = account_numbers(&db).remove(0);
+    let before = overview(&db, &account);
+    let line1 = before["account"]["premise"]["address"]["line1"].as_str().unwrap().to_string();
+    let last = &before["bills"][0]["current_read"];
+    let (reading, read_on) = (last["reading"].as_u64().unwrap(), last["read_on"].as_str().unwrap().to_string());
+    let zone: chrono_tz::Tz = utility_desk::desk::DEFAULT_TIME_ZONE.parse().unwrap();
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let yesterday = today - chrono::Days::new(1);
+    assert!(read_on < yesterday.to_string(), "the demo's last read {read_on} is before yesterday");
+    let stop = ["service", "stop", &account, "--on", &yesterday.to_string(), "--reading", &(reading + 500).to_string()];
+    ok_as(&db, "rep3", &stop);
+
+    // The customer comes back: a start order on the ended account.
+    let args = ["order", "draft", &account, "--kind", "start-service", "--date", &today.to_string()];
+    let rest = ["--address", &line1, "--phone", "(918) 555-0100"];
+    let id = number_after(&ok_as(&db, "rep1", &[&args[..], &rest[..]].concat()), "order #").to_string();
+    ok_as(&db, "rep1", &["order", "submit", &id]);
+    let reviewed = ok_as(&db, "rep3", &["order", "review", &id]);
+    assert!(reviewed.contains("nothing flagged"), "{reviewed}");
+    ok_as(&db, "rep3", &["order", "send", &id]);
+    let turned_on = (reading + 520).to_string();
+    let args = ["order", "complete", &id, "--outcome", "Turned on at the curb stop", "--reading", &turned_on];
+    let completed = ok_as(&db, "rep1", &args);
+    let opened = completed
+        .lines()
+        .find_map(|l| l.strip_prefix("service started for the same customer: account "))
+        .unwrap_or_else(|| panic!("{completed}"))
+        .to_string();
+    let (old, new) = (overview(&db, &account), overview(&db, &opened));
+    assert_eq!(old["account"]["account"]["status"], "final");
+    assert_eq!(new["account"]["account"]["status"], "active");
+    assert_eq!(new["account"]["customer"], old["account"]["customer"]);
+    assert_eq!(new["account"]["premise"], old["account"]["premise"], "the same premise");
+    assert_eq!(new["account"]["services"], old["account"]["services"], "the same services and meter");
+    assert_eq!(new["account"]["account"]["opened_on"], today.to_string().as_str());
     verify_passes(&db);
 }

@@ -383,7 +383,7 @@ fn a_transfer_order_completed_in_the_window_starts_service_at_the_new_premise() 
     }
     assert!(w.focus().is("order-outcome"), "{:?}", w.focus());
     fill(&mut w, "Final read taken; new meter set at the new address");
-    assert!(w.sees_part("Service starts at the new premise: account "), "{:?}", w.texts());
+    assert!(w.sees_part("Service starts for the same customer: account "), "{:?}", w.texts());
     let old = overview(&w, account);
     assert_eq!(old.account.account.status, AccountStatus::Final);
     assert_eq!(old.bills[0].current_read.reading, last + 800, "the final bill from the final reading");

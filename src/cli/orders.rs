@@ -216,8 +216,7 @@ pub fn order(desk: &mut Desk, out: &mut impl Write, command: OrderCommand) -> Re
             writeln!(out, "completed: order #{id}").map_err(io)?;
             if let Some((opened, moved)) = done.opened {
                 let number = desk.overview(opened, now)?.account.account.number;
-                writeln!(out, "service started at the new premise for the same customer: account {number}")
-                    .map_err(io)?;
+                writeln!(out, "service started for the same customer: account {number}").map_err(io)?;
                 if let Some(amount) = moved {
                     writeln!(out, "the {} moved to account {number}", crate::desk::moved_balance_words(amount))
                         .map_err(io)?;

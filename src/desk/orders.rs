@@ -302,9 +302,10 @@ impl Batch<'_> {
                 (true, None) => {
                     return Err(DeskError::Invalid(format!("{} is completed with the reading found", named(&order))));
                 }
-                (false, Some(_)) if !order.kind.stops_service() => {
+                (false, Some(_)) if !order.kind.stops_service() && order.kind != OrderKind::StartService => {
                     return Err(DeskError::Invalid(format!(
-                        "only a meter re-read, a stop or a transfer is completed with a reading; {} is not one",
+                        "only a meter re-read, a start, a stop or a transfer is completed with a reading; {} is not \
+                         one",
                         named(&order)
                     )));
                 }
@@ -358,6 +359,17 @@ impl Batch<'_> {
                 _ => None,
             };
             let opened = match (&completion.new_service, order.kind, final_on, completion.reading) {
+                // A start on an account whose service has ended: service
+                // starts again at its premise from the reading found.
+                (None, OrderKind::StartService, _, Some(reading)) => {
+                    super::require(actor, crate::domain::user::Duty::OpenAccounts)?;
+                    let on = order.fields.service_date.unwrap_or(today).min(today);
+                    let opened = super::service::restart_in(db, actor, now, today, order.account_id, on, reading)?;
+                    if let Some(map) = detail.as_object_mut() {
+                        map.insert("opened".into(), serde_json::json!({ "account": opened, "starts_on": on }));
+                    }
+                    Some((opened, None))
+                }
                 (None, ..) => None,
                 (Some(at), OrderKind::TransferService, Some(on), Some(_)) => {
                     super::require(actor, crate::domain::user::Duty::OpenAccounts)?;

@@ -275,6 +275,45 @@ pub(super) fn open_moved_in(
     Ok((opened, moved))
 }
 
+/// Starts service again at the premise of `old`, whose service has ended,
+/// for the same customer with the same services and meter, from `on` and
+/// the meter's `reading` (a start order completed in the field).
+pub(super) fn restart_in(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    old: AccountId,
+    on: NaiveDate,
+    reading: u64,
+) -> Result<AccountId> {
+    let row = db.account(old)?.ok_or_else(|| DeskError::UnknownAccount(old.to_string()))?;
+    let number = row.account.number;
+    if row.account.status == AccountStatus::Active {
+        return Err(DeskError::Invalid(format!(
+            "account {number} has service already: its start order is completed without a reading"
+        )));
+    }
+    if let Some(ended) = row.account.closed_on
+        && on <= ended
+    {
+        return Err(DeskError::Invalid(format!(
+            "account {number}'s service ended on {ended}: it starts again after that day, not on {on}"
+        )));
+    }
+    let new = NewAccountRequest {
+        customer: CustomerChoice::Existing(row.account.customer_id),
+        premise: PremiseChoice::Existing(row.account.premise_id),
+        cycle: db.account_cycle(old)?,
+        opened_on: on,
+        deposit: Money::ZERO,
+        services: row.services.clone(),
+        opening_read: reading,
+    };
+    super::accounts::check_new_account(&new, today)?;
+    start_in(db, actor, now, &new)
+}
+
 /// What a transfer did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transferred {

@@ -282,7 +282,8 @@ impl OrderPanel {
     /// A re-read is completed with the reading found, a stop or transfer
     /// with the final reading.
     fn takes_reading(&self) -> bool {
-        self.view.order.kind == OrderKind::MeterReread || self.view.order.kind.stops_service()
+        let kind = self.view.order.kind;
+        kind == OrderKind::MeterReread || kind == OrderKind::StartService || kind.stops_service()
     }
 
     /// A transfer's new premise as typed: none when every field is blank.
@@ -402,7 +403,7 @@ impl OrderPanel {
                                         let moved = moved.map_or(String::new(), |amount| {
                                             format!(" The {} moved to it.", crate::desk::moved_balance_words(amount))
                                         });
-                                        format!("{said} Service starts at the new premise: account {number}.{moved}")
+                                        format!("{said} Service starts for the same customer: account {number}.{moved}")
                                     }
                                     None => said,
                                 };
@@ -569,6 +570,7 @@ impl OrderPanel {
                 if self.takes_reading() {
                     let label = match self.view.order.kind {
                         OrderKind::MeterReread => "Reading found",
+                        OrderKind::StartService => "Reading at turn-on (an ended account: service starts again)",
                         _ => "Final reading (the final bill follows; blank: none taken)",
                     };
                     form = form.push(
