@@ -408,7 +408,9 @@ impl ServiceForm {
                 note: self.required(Field::RefundNote)?.to_string(),
                 key: format!("window:refund:{}:{}", from.account, Utc::now().timestamp_micros()),
             })),
-            (Act::MoveBalance, Some(_)) => Ok(Request::MoveBalance(self.required(Field::ToAccount)?.to_string())),
+            (Act::MoveBalance, Some(from)) => {
+                Ok(Request::MoveBalance(from.account, self.required(Field::ToAccount)?.to_string()))
+            }
             (Act::Move, Some(from)) => {
                 let stop = self.stop(from)?;
                 let (services, opening_read) = self.meter(from.services.clone())?;
@@ -657,8 +659,8 @@ enum Request {
     Stop(StopRequest),
     Move(TransferRequest),
     Refund(RefundRequest),
-    /// To the account with this number.
-    MoveBalance(String),
+    /// From the account, to the account with this number.
+    MoveBalance(AccountId, String),
 }
 
 fn send(backend: &Backend, actor: &Actor, request: Request, number: String) -> Task<Message> {
@@ -685,9 +687,9 @@ fn send(backend: &Backend, actor: &Actor, request: Request, number: String) -> T
                             let outcome = desk.submit(&actor, now, &MoneyRequest::Refund(request))?;
                             Ok((None, outcome_notice(outcome, "Credit refunded.".to_string())))
                         }
-                        Request::MoveBalance(to) => {
-                            let (from, to) = (desk.account_by_number(&number)?, desk.account_by_number(&to)?);
-                            let amount = desk.move_balance(&actor, now, from.account.id, to.account.id)?;
+                        Request::MoveBalance(from, to) => {
+                            let to = desk.account_by_number(&to)?;
+                            let amount = desk.move_balance(&actor, now, from, to.account.id)?;
                             let said =
                                 format!("The {} moved to account {}.", moved_balance_words(amount), to.account.number);
                             Ok((None, Notice::new(said, format!("account {number}"))))
