@@ -822,6 +822,9 @@ fn a_manager_loads_the_utilitys_own_rates_which_bill_from_their_first_day() {
     std::fs::write(&float, std::fs::read_to_string(&new).unwrap().replace("\"5.65\"", "5.65")).unwrap();
     let latin1 = dir.path().join("latin1.toml");
     std::fs::write(&latin1, b"id = \"caf\xe9\"\n").unwrap();
+    let card = dir.path().join("card.toml");
+    let commented = format!("# paid by 4111 1111 1111 1111\n{}", std::fs::read_to_string(&new).unwrap());
+    std::fs::write(&card, commented).unwrap();
     let taken = schedule_file(dir.path(), "residential-2024", from, "5.65");
     let same_day =
         schedule_file(dir.path(), "residential-2026-b", NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), "5.65");
@@ -830,6 +833,7 @@ fn a_manager_loads_the_utilitys_own_rates_which_bill_from_their_first_day() {
         ("jdoe", JDOE, path(&new), "loaded by a Manager".to_string()),
         ("mgr", MGR, path(&float), "bare number; write figures in quotes".to_string()),
         ("mgr", MGR, path(&latin1), "is not UTF-8 text (byte 10 is not)".to_string()),
+        ("mgr", MGR, path(&card), "looks like it holds a card number".to_string()),
         ("mgr", MGR, path(&taken), "is in the ledger already".to_string()),
         ("mgr", MGR, path(&same_day), "already starts on 2024-01-01".to_string()),
     ] {

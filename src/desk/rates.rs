@@ -143,6 +143,8 @@ impl Desk {
 
 /// The schedule in `source`, refused unless it can join the ledger's.
 fn check_new(db: &Db, rates: &RateBook, source: &str) -> Result<RateSchedule> {
+    // The text is kept whole, comments and all: no card number goes in.
+    super::no_card_number_in("rate file", source)?;
     let schedule = RateSchedule::from_toml(source)?;
     let (id, from) = (schedule.id(), schedule.effective_from());
     if rates.get(id).is_some() {
