@@ -120,7 +120,7 @@ enum Command {
         /// printed as the head and that was kept outside the database: the
         /// record must still have that hash. May be given more than once.
         #[arg(long, value_name = "RECORD:HASH")]
-        anchor: Vec<crate::store::AuditAnchor>,
+        anchor: Vec<crate::records::AuditAnchor>,
     },
     /// Copy the whole ledger to FILE while desks keep working (a new file,
     /// never over one), then verify the copy.

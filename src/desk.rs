@@ -39,7 +39,8 @@ use sha2::{Digest, Sha256};
 use crate::domain::ids::{PostingId, UserId};
 use crate::domain::rates::{DEFAULT_SCHEDULES, RateBook};
 use crate::domain::user::Role;
-use crate::store::{Db, Store, StoreError, UserRow, VerifyReport};
+use crate::records::{UserRow, VerifyReport};
+use crate::store::{Db, Store};
 
 pub use accounts::{CustomerChoice, NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
 pub use approvals::{MoneyRequest, Outcome, RequestView};
@@ -57,7 +58,7 @@ pub use cases::{
 pub use conversion::{ConversionReport, ConvertedAccount, OpeningBalance, RowProblem};
 pub use customers::{Access, CustomerChanged, CustomerUpdate, NAME_AFTER_MAILING_DAYS, PartyRequest};
 pub use disputes::{DisputeDecision, DisputeOutcome, DisputeRequest, DisputeView};
-pub use error::DeskError;
+pub use error::{DeskError, StoreError};
 pub use export::ExportSummary;
 pub use letters::{LetterAbout, LetterDraft};
 pub use money::{
@@ -275,7 +276,7 @@ impl Desk {
     /// What `rows` more postings need on the ledger's disk, and what it has:
     /// said before a long run (a payment file, a batch), which is refused
     /// if it does not fit.
-    pub fn room_for(&mut self, rows: u64) -> Result<crate::store::Room> {
+    pub fn room_for(&mut self, rows: u64) -> Result<crate::records::Room> {
         Ok(self.store.room_for(rows)?)
     }
 
@@ -285,7 +286,7 @@ impl Desk {
     }
 
     /// Sizes of the ledger (accounts, bills, postings, entries, totals).
-    pub fn verify_counts(&mut self) -> Result<crate::store::LedgerCounts> {
+    pub fn verify_counts(&mut self) -> Result<crate::records::LedgerCounts> {
         self.store.read(|db| Ok(db.ledger_counts()?))
     }
 
@@ -297,7 +298,7 @@ impl Desk {
     /// [`Desk::verify`], and that the audit trail still holds each anchor
     /// (a record and its hash, kept outside the database from an earlier
     /// `verify`): a chain rewritten from before an anchor is seen.
-    pub fn verify_with(&mut self, anchors: &[crate::store::AuditAnchor]) -> Result<VerifyReport> {
+    pub fn verify_with(&mut self, anchors: &[crate::records::AuditAnchor]) -> Result<VerifyReport> {
         let report = self.store.read(|db| {
             let mut report = db.verify_ledger()?;
             if report.damage().is_none() {
@@ -318,7 +319,7 @@ impl Desk {
             }
             // So damaged SQLite would not read it: still a report.
             Err(DeskError::Store(damaged @ StoreError::Damaged { .. })) => {
-                let mut check = crate::store::Check::passed(crate::store::INTEGRITY);
+                let mut check = crate::records::Check::passed(crate::records::INTEGRITY);
                 check.problem_count = 1;
                 check.problems.push(damaged.to_string());
                 Ok(VerifyReport::damaged(vec![check]))

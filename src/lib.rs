@@ -10,4 +10,5 @@ pub mod desk;
 pub mod documents;
 pub mod domain;
 pub mod gui;
+pub mod records;
 pub mod store;

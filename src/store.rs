@@ -98,27 +98,6 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use accounts::{AccountRow, ConvertedRow, NewAccount, ServiceAccount};
-pub use approvals::{NewRequest, RequestRow};
-pub use audit::{AuditFilter, AuditRow};
-pub use backup::Copied;
-pub use bills::{BillLineRow, BillRow, NewBill, ReadRow};
-pub use cases::{
-    ComplaintEvent, ComplaintFilter, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow, NewContactRow,
-};
-pub use customers::{NewParty, PartyRow};
-pub use disputes::DisputeRow;
-pub use ledger::{AgingRow, EntryRow, PostingRow, StoredPosting};
-pub use letters::{LetterRow, NewLetter};
-pub use open::Room;
-pub use orders::{NewOrderRow, OrderEvent, OrderRow, OrderStep};
-pub use rates::RateScheduleRow;
-pub use reads::{CycleReadRow, MeterAccount, NewCycleRead, ReadDecision};
-pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
-pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
-pub use users::{CliSession, UserRow};
-pub use verify::{AuditAnchor, Check, INTEGRITY, LedgerCounts, VerifyReport};
-
 /// The migrations, in order. The schema version is their count, kept in
 /// `PRAGMA user_version`.
 const MIGRATIONS: &[(&str, &str)] = &[

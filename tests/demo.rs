@@ -9,7 +9,7 @@ use chrono::Utc;
 use utility_desk::demo::{self, DemoOptions};
 use utility_desk::desk::Desk;
 use utility_desk::domain::orders::{OrderKind, OrderStatus};
-use utility_desk::store::OrderRow;
+use utility_desk::records::OrderRow;
 
 #[test]
 fn the_demo_has_orders_in_every_state_and_a_review_queue() {

@@ -10,7 +10,8 @@ use common::{Fixture, cents, day, file_fixture, fingerprint, fixture, now};
 use utility_desk::desk::{Posted, RerateRequest};
 use utility_desk::domain::ids::AccountId;
 use utility_desk::domain::ledger::ReasonCode;
-use utility_desk::store::{StoreError, VerifyReport};
+use utility_desk::records::VerifyReport;
+use utility_desk::store::StoreError;
 
 /// An account with a bill, a payment, a re-rate (with its corrected read),
 /// a late fee and a reversed payment: every history table has rows.
@@ -865,7 +866,7 @@ fn a_rewritten_audit_chain_is_caught_by_an_anchor_kept_outside() {
     let head = f.fixture.desk.verify().unwrap().head.expect("a head");
     let other = f.fixture.residential();
     f.fixture.credit(other, cents(500), "after-anchor");
-    let anchor: utility_desk::store::AuditAnchor = format!("{}:{}", head.record, head.hash).parse().unwrap();
+    let anchor: utility_desk::records::AuditAnchor = format!("{}:{}", head.record, head.hash).parse().unwrap();
     assert!(f.fixture.desk.verify_with(std::slice::from_ref(&anchor)).unwrap().passed());
 
     // Rewrite the payment's record (its memo) and every hash after it.
@@ -915,5 +916,5 @@ fn a_rewritten_audit_chain_is_caught_by_an_anchor_kept_outside() {
     assert_eq!(failing(&report), ["the audit trail still holds the anchored record"]);
     assert!(problems(&report, "the audit trail still holds the anchored record")[0].contains("rewritten"));
     // A bad anchor is refused with the reason.
-    assert!("12:abc".parse::<utility_desk::store::AuditAnchor>().unwrap_err().contains("64 hexadecimal digits"));
+    assert!("12:abc".parse::<utility_desk::records::AuditAnchor>().unwrap_err().contains("64 hexadecimal digits"));
 }

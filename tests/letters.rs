@@ -64,7 +64,8 @@ fn a_complaint_response_is_merged_edited_kept_as_sent_and_written_as_pdf() {
     assert!(update.to_string().contains("kept as sent"), "{update}");
     assert!(conn.execute("DELETE FROM letters", []).is_err());
 
-    let pdf = f.fixture.desk.letter_pdf(letter).unwrap();
+    let (kept, account) = f.fixture.desk.kept_letter(letter).unwrap();
+    let pdf = utility_desk::documents::letter::pdf(&kept, &account).unwrap();
     let document = lopdf::Document::load_mem(&pdf).unwrap();
     let pages: Vec<u32> = document.get_pages().keys().copied().collect();
     let text = document.extract_text(&pages).unwrap();

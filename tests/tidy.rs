@@ -99,3 +99,67 @@ fn the_window_shows_times_only_through_its_clock() {
     assert!(others.is_empty(), "show times through gui::clock (the utility's zone), not .format: {others:?}");
     assert!(users_of(".format(\"%", &[]).contains(&"src/gui/clock.rs".to_string()));
 }
+
+/// The files under `dir` (relative to the package) whose code names any of
+/// `needles`, with the first one each names.
+fn naming(dir: &str, needles: &[&str]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let code = |text: &str| text.split("#[cfg(test)]").next().unwrap_or_default().to_string();
+    let mut found = Vec::new();
+    for (path, text) in sources(&root.join(dir)) {
+        let code = code(&text);
+        if let Some(needle) = needles.iter().find(|n| code.contains(*n)) {
+            found.push(format!("{} ({needle})", path.strip_prefix(root).expect("under the package").display()));
+        }
+    }
+    // `src/desk.rs` beside `src/desk/`: a module's own file is part of it.
+    let own = root.join(format!("{dir}.rs"));
+    if let Ok(text) = std::fs::read_to_string(&own)
+        && let Some(needle) = needles.iter().find(|n| code(&text).contains(*n))
+    {
+        found.push(format!("{dir}.rs ({needle})"));
+    }
+    found
+}
+
+/// What names a database engine: its crates.
+const ENGINES: &[&str] = &["rusqlite", "postgres::", "postgres_", "tokio_postgres", "r2d2"];
+
+/// Only the store names a database engine: the desk, the window, the command
+/// line, the documents and the demo work through the store's interface and
+/// the records it returns, so another engine goes in under them.
+#[test]
+fn only_the_store_names_a_database_engine() {
+    for layer in ["src/desk", "src/gui", "src/cli", "src/documents", "src/demo", "src/domain", "src/records"] {
+        let found = naming(layer, ENGINES);
+        assert!(found.is_empty(), "{layer} names a database engine; keep it under src/store/: {found:?}");
+    }
+    for file in ["src/lib.rs", "src/main.rs"] {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        assert!(!ENGINES.iter().any(|e| text.contains(e)), "{file} names a database engine");
+    }
+    // The rule sees the store, which does name one.
+    assert!(!naming("src/store", &["rusqlite"]).is_empty());
+}
+
+/// The layers above the desk see the desk's types and the records, never
+/// the store's: no `store::` in the window, the command line, the documents
+/// or the demo (which open and act through `Desk`).
+#[test]
+fn nothing_above_the_desk_names_the_store() {
+    for layer in ["src/gui", "src/cli", "src/documents", "src/demo"] {
+        let found = naming(layer, &["store::", "store::{"]);
+        assert!(found.is_empty(), "{layer} names the store; go through the desk: {found:?}");
+    }
+    assert!(!naming("src/desk", &["store::"]).is_empty(), "the rule sees the desk's use of the store");
+}
+
+/// The desk decides and the documents render what it decided: `desk` never
+/// names `documents` (which names the desk's reports), so the two are not a
+/// circle.
+#[test]
+fn the_desk_makes_no_documents() {
+    let found = naming("src/desk", &["documents::", "crate::documents"]);
+    assert!(found.is_empty(), "the desk returns data; documents are made above it: {found:?}");
+    assert!(!naming("src/cli", &["documents::"]).is_empty(), "the rule sees a user of documents");
+}

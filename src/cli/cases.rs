@@ -19,7 +19,7 @@ use crate::domain::cases::{
 };
 use crate::domain::ids::{BillId, PostingId};
 use crate::domain::ledger::ReasonCode;
-use crate::store::DisputeRow;
+use crate::records::DisputeRow;
 
 /// `contact ACCOUNT --channel C --summary TEXT [--complaint N]`.
 #[derive(Debug, Args)]

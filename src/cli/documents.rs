@@ -367,7 +367,8 @@ pub enum LetterCommand {
 pub fn letter(desk: &mut Desk, out: &mut impl Write, command: LetterCommand) -> Result<(), DeskError> {
     let now = Utc::now();
     let write_pdf = |desk: &mut Desk, id: i64, path: &std::path::Path| -> Result<(), DeskError> {
-        let pdf = desk.letter_pdf(id)?;
+        let (letter, account) = desk.kept_letter(id)?;
+        let pdf = documents::letter::pdf(&letter, &account)?;
         documents::file::write_bytes(path, &pdf)
     };
     match command {

@@ -11,7 +11,7 @@ use super::sign_in::SignIn;
 use crate::desk::{Desk, DeskError, OrderCompletion, OrderRequest, OrderView, RerateOffer, ReviewOutcome};
 use crate::domain::ids::BillId;
 use crate::domain::orders::{OrderFields, OrderKind, OrderStatus};
-use crate::store::OrderRow;
+use crate::records::OrderRow;
 
 #[derive(Debug, Subcommand)]
 pub enum OrderCommand {

@@ -16,7 +16,7 @@ use crate::desk::{Actor, CycleRun, Desk, DeskError, LoadedRead, ReadChoice};
 use crate::documents::file::write_whole;
 use crate::domain::dates::parse_day;
 use crate::domain::reads::ReadKind;
-use crate::store::ReadDecision;
+use crate::records::ReadDecision;
 
 #[derive(Debug, Subcommand)]
 pub enum ReadsCommand {

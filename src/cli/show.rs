@@ -5,8 +5,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::demo::{DEMO_USERS, DemoSummary};
+use crate::desk::StoreError;
 use crate::desk::{DeskError, Overview};
-use crate::store::{SearchHit, StoreError, VerifyReport};
+use crate::records::{SearchHit, VerifyReport};
 
 pub fn io(error: std::io::Error) -> DeskError {
     DeskError::Store(StoreError::Io(error.to_string()))
@@ -235,7 +236,7 @@ pub fn copied(
     what: &str,
     from: &std::path::Path,
     to: &std::path::Path,
-    copied: crate::store::Copied,
+    copied: crate::records::Copied,
     report: &VerifyReport,
     elapsed: Duration,
 ) -> Result<(), DeskError> {

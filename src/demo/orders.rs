@@ -15,7 +15,7 @@ use crate::desk::{Actor, Batch, CaseRef, ContactRequest, Desk, OrderCompletion, 
 use crate::domain::cases::{Channel, ComplaintCategory};
 use crate::domain::ids::AccountId;
 use crate::domain::orders::{OrderFields, OrderKind};
-use crate::store::{AccountRow, BillRow};
+use crate::records::{AccountRow, BillRow};
 
 /// Where an order is left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

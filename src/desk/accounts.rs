@@ -11,7 +11,8 @@ use crate::domain::ids::{AccountId, AccountNumber, CustomerId, PremiseId};
 use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, Side};
 use crate::domain::reads::ReadKind;
 use crate::domain::sewer_cap::{compute_cap, recompute_date};
-use crate::store::{AccountRow, BillRow, Db, EntryRow, NewAccount, SearchHit, ServiceAccount};
+use crate::records::{AccountRow, BillRow, EntryRow, NewAccount, SearchHit, ServiceAccount};
+use crate::store::Db;
 
 /// A new customer's details. Identity data only as its last four digits.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +67,7 @@ pub struct Overview {
     /// The last 50 receivable entries, newest first.
     pub entries: Vec<EntryRow>,
     /// Who may be spoken to today beside the account holder.
-    pub parties: Vec<crate::store::PartyRow>,
+    pub parties: Vec<crate::records::PartyRow>,
     /// The customer takes bills by email only.
     pub paperless: bool,
 }

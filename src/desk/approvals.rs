@@ -17,7 +17,8 @@ use crate::domain::Money;
 use crate::domain::authority::{Decision, Figure, Limit, MoneyAction, Policy};
 use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
-use crate::store::{Db, NewRequest, RequestRow};
+use crate::records::{NewRequest, RequestRow};
+use crate::store::Db;
 
 /// Business days after which a pending request is flagged stale.
 pub const STALE_AFTER_BUSINESS_DAYS: i64 = 3;

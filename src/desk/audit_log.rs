@@ -5,7 +5,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use super::{Actor, Desk, DeskError, Result};
 use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
-use crate::store::{AuditFilter, AuditRow};
+use crate::records::{AuditFilter, AuditRow};
 
 /// The most records one listing returns.
 pub const MAX_AUDIT_RECORDS: u32 = 10_000;

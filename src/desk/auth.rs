@@ -9,7 +9,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Utc};
 
 use super::{Actor, Desk, DeskError, Result, audit, audit_id};
-use crate::store::UserRow;
+use crate::records::UserRow;
 
 /// Failed sign-ins in a row that lock a user until an Administrator unlocks.
 pub const MAX_FAILED_LOGINS: u32 = 5;

@@ -21,8 +21,9 @@ use crate::domain::ledger::{ChartAccount, Line, NewPosting, PostingKind, ReasonC
 use crate::domain::money::AmountError;
 use crate::domain::rates::{BillLine, MonthShare, RateBook, RatingInput};
 use crate::domain::reads::{ReadKind, consumption};
-use crate::store::ReadRow;
-use crate::store::{BillRow, Db, NewBill};
+use crate::records::ReadRow;
+use crate::records::{BillRow, NewBill};
+use crate::store::Db;
 
 /// Days from the bill date to the due date.
 pub const PAYMENT_TERMS_DAYS: u64 = 20;
@@ -670,7 +671,7 @@ pub(super) fn rerate_review(
 fn cap_changes(
     db: &Db,
     rates: &RateBook,
-    row: &crate::store::AccountRow,
+    row: &crate::records::AccountRow,
     (bill, gallons): (&BillRow, u64),
     next: Option<&NextBill>,
 ) -> Result<Vec<CapChange>> {

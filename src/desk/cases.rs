@@ -13,7 +13,8 @@ use crate::domain::cases::{
     ServiceLevels, Source, check_case_worker, ranks_at_least,
 };
 use crate::domain::ids::{AccountId, PostingId};
-use crate::store::{ComplaintEvent, ComplaintRow, ContactAbout, ContactRow, Db, NewComplaintRow, NewContactRow};
+use crate::records::{ComplaintEvent, ComplaintRow, ContactAbout, ContactRow, NewComplaintRow, NewContactRow};
+use crate::store::Db;
 
 /// The business-day clock and the service levels complaints are due by.
 #[derive(Debug, Clone)]
@@ -89,9 +90,9 @@ pub struct ContactLogged {
 pub struct Cases {
     pub complaints: Vec<ComplaintRow>,
     pub contacts: Vec<ContactRow>,
-    pub disputes: Vec<crate::store::DisputeRow>,
+    pub disputes: Vec<crate::records::DisputeRow>,
     /// Service orders, open first, newest first.
-    pub orders: Vec<crate::store::OrderRow>,
+    pub orders: Vec<crate::records::OrderRow>,
 }
 
 /// How many contacts the account's Cases tab lists.
@@ -468,7 +469,7 @@ fn complaint_row(db: &Db, id: i64) -> Result<ComplaintRow> {
 }
 
 /// An active user who may work a complaint that needs `at_least`.
-fn assignable_user(db: &Db, name: &str, at_least: crate::domain::user::Role) -> Result<crate::store::UserRow> {
+fn assignable_user(db: &Db, name: &str, at_least: crate::domain::user::Role) -> Result<crate::records::UserRow> {
     let user = db.user_by_name(name.trim())?.ok_or_else(|| DeskError::UnknownUser(name.trim().to_string()))?;
     if !user.active {
         return Err(DeskError::UserInactive(user.username));

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use super::{Desk, DeskError, Result};
-use crate::store::{Copied, Store, VerifyReport};
+use crate::records::{Copied, VerifyReport};
+use crate::store::Store;
 
 impl Desk {
     /// The copy alone, as [`Desk::backup_to`] makes it, without opening

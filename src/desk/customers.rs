@@ -17,7 +17,7 @@ use crate::domain::account::Address;
 use crate::domain::cases::{check_case_worker, ranks_at_least};
 use crate::domain::ids::AccountId;
 use crate::domain::user::Role;
-use crate::store::{NewParty, PartyRow};
+use crate::records::{NewParty, PartyRow};
 
 /// Days after a mailing-address change in which a name change is flagged.
 pub const NAME_AFTER_MAILING_DAYS: u64 = 30;

@@ -17,7 +17,8 @@ use crate::domain::cases::{check_case_worker, ranks_at_least};
 use crate::domain::ids::{AccountId, BillId, PostingId};
 use crate::domain::ledger::ReasonCode;
 use crate::domain::user::Role;
-use crate::store::{ContactRow, Db, DisputeRow};
+use crate::records::{ContactRow, DisputeRow};
+use crate::store::Db;
 
 /// A dispute to record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,8 @@ use crate::domain::ledger::LedgerError;
 use crate::domain::money::AmountError;
 use crate::domain::rates::RateError;
 use crate::domain::reads::ReadError;
-use crate::store::StoreError;
+/// The store's failures, which a desk error may carry (`DeskError::Store`).
+pub use crate::store::StoreError;
 
 /// Why an action did not happen. Nothing was written when one is returned.
 #[derive(Debug, Clone, thiserror::Error)]

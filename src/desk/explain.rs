@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::domain::Money;
 use crate::domain::account::ServiceKind;
 use crate::domain::reads::ReadKind;
-use crate::store::BillRow;
+use crate::records::BillRow;
 
 /// How many earlier bills make a home's usual use.
 pub const USUAL_BILLS: usize = 12;
@@ -276,7 +276,7 @@ mod tests {
     use super::*;
     use crate::domain::ids::{AccountId, BillId, ReadId};
     use crate::domain::rates::BillLine;
-    use crate::store::{BillLineRow, ReadRow};
+    use crate::records::{BillLineRow, ReadRow};
     use chrono::NaiveDate;
     use rust_decimal_macros::dec;
 

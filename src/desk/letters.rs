@@ -13,12 +13,12 @@ use sha2::{Digest, Sha256};
 
 use super::explain::{explain_bill, thousands};
 use super::{Actor, Desk, DeskError, Result, audit};
-use crate::documents::pdf::Letterhead;
 use crate::domain::cases::check_case_worker;
 use crate::domain::ids::{AccountId, BillId, PostingId};
 use crate::domain::ledger::Side;
-use crate::domain::letters::{LetterError, MAX_LETTER_CHARS, Template};
-use crate::store::{Db, LetterRow, NewLetter};
+use crate::domain::letters::{LetterError, Letterhead, MAX_LETTER_CHARS, Template};
+use crate::records::{AccountRow, LetterRow, NewLetter};
+use crate::store::Db;
 
 /// What a letter is about, beyond the account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,16 +274,16 @@ impl Desk {
         self.store.read(|db| db.letter(id)?.ok_or_else(|| DeskError::Invalid(format!("no letter #{id}"))))
     }
 
-    /// A letter kept, as PDF.
-    pub fn letter_pdf(&mut self, id: i64) -> Result<Vec<u8>> {
-        let (letter, account) = self.store.read(|db| {
+    /// A letter kept, with the account it was sent on (for its PDF:
+    /// the documents' letter writer).
+    pub fn kept_letter(&mut self, id: i64) -> Result<(LetterRow, AccountRow)> {
+        self.store.read(|db| {
             let letter = db.letter(id)?.ok_or_else(|| DeskError::Invalid(format!("no letter #{id}")))?;
             let account = db
                 .account(letter.account_id)?
                 .ok_or_else(|| DeskError::UnknownAccount(letter.account_id.to_string()))?;
-            Ok::<_, DeskError>((letter, account))
-        })?;
-        crate::documents::letter::write_pdf(&letter, &account, &Letterhead::standard()?)
+            Ok((letter, account))
+        })
     }
 
     /// The account's letters, newest first.

@@ -19,7 +19,8 @@ use crate::domain::orders::{
 };
 use crate::domain::reads::ReadKind;
 use crate::domain::user::Role;
-use crate::store::{ContactRow, Db, NewOrderRow, OrderEvent, OrderRow, OrderStep};
+use crate::records::{ContactRow, NewOrderRow, OrderEvent, OrderRow, OrderStep};
+use crate::store::Db;
 
 /// An order to draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,7 +26,8 @@ use crate::domain::cases::ranks_at_least;
 use crate::domain::ids::{AccountId, AccountNumber, BillId};
 use crate::domain::reads::{ReadException, ReadKind, consumption, read_exception};
 use crate::domain::user::{Duty, Role};
-use crate::store::{CycleReadRow, Db, NewCycleRead, ReadDecision};
+use crate::records::{CycleReadRow, NewCycleRead, ReadDecision};
+use crate::store::Db;
 
 /// One read of a reading route's file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use super::{Actor, Desk, DeskError, Result};
 use crate::domain::Money;
 use crate::domain::cases::{ComplaintStatus, Source};
 use crate::domain::user::Role;
-use crate::store::{MoneyActionLine, ProductivityLine};
+use crate::records::{MoneyActionLine, ProductivityLine};
 
 /// The longest period a report covers, in days.
 pub const MAX_REPORT_PERIOD_DAYS: i64 = 366;
@@ -92,7 +92,7 @@ fn check_supervisor(actor: &Actor) -> Result<()> {
     }
 }
 
-fn summarize(requests: Vec<crate::store::RaisedRequest>) -> Vec<RequestSummary> {
+fn summarize(requests: Vec<crate::records::RaisedRequest>) -> Vec<RequestSummary> {
     let mut by: BTreeMap<(String, String), (RequestSummary, Vec<i64>)> = BTreeMap::new();
     for r in requests {
         let key = (r.username.clone(), r.action.clone());

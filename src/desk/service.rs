@@ -24,7 +24,8 @@ use crate::domain::ledger::{Line, NewPosting, PostingKind, Side};
 use crate::domain::rates::RateBook;
 use crate::domain::reads::{ReadException, consumption, read_exception};
 use crate::domain::user::Duty;
-use crate::store::{Db, NewCycleRead, ReadRow, ServiceAccount};
+use crate::records::{NewCycleRead, ReadRow, ServiceAccount};
+use crate::store::Db;
 
 /// Ending an account's service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

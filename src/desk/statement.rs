@@ -16,7 +16,7 @@ use crate::domain::aging::Aging;
 use crate::domain::cases::check_case_worker;
 use crate::domain::ids::{AccountId, BillId, PostingId};
 use crate::domain::ledger::{PostingKind, ReasonCode, Side};
-use crate::store::{AccountRow, BillRow, DisputeRow, EntryRow};
+use crate::records::{AccountRow, BillRow, DisputeRow, EntryRow};
 
 /// A statement's default period: the twelve months to today.
 pub const DEFAULT_STATEMENT_MONTHS: u32 = 12;

@@ -8,7 +8,7 @@ use super::cases::Due;
 use super::{Actor, Desk, DeskError, Result};
 use crate::domain::cases::{Queue, Source, check_case_worker, ranks_at_least};
 use crate::domain::user::Role;
-use crate::store::{ComplaintFilter, ComplaintRow};
+use crate::records::{ComplaintFilter, ComplaintRow};
 
 /// The most items one work list shows.
 pub const MAX_WORK_ITEMS: u32 = 500;

@@ -3,7 +3,12 @@
 
 use super::pdf::{Cell, LEFT, Letterhead, Writer};
 use crate::desk::DeskError;
-use crate::store::{AccountRow, LetterRow};
+use crate::records::{AccountRow, LetterRow};
+
+/// A kept letter (`Desk::kept_letter`) on the standard letterhead.
+pub fn pdf(letter: &LetterRow, account: &AccountRow) -> Result<Vec<u8>, DeskError> {
+    write_pdf(letter, account, &Letterhead::standard()?)
+}
 
 pub fn write_pdf(letter: &LetterRow, account: &AccountRow, letterhead: &Letterhead) -> Result<Vec<u8>, DeskError> {
     let footer = format!("Account {} · letter #{}", account.account.number, letter.id);

@@ -14,13 +14,12 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
-use serde::Deserialize;
 
 use crate::desk::DeskError;
+pub use crate::domain::letters::Letterhead;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-const LETTERHEAD: &str = include_str!("../../assets/letterhead.toml");
 
 /// US Letter.
 pub const WIDTH: f32 = 612.0;
@@ -30,23 +29,6 @@ pub const RIGHT: f32 = WIDTH - 54.0;
 /// Where text may go down to before the page breaks (the footer is below).
 const BOTTOM: f32 = HEIGHT - 60.0;
 const FOOTER: f32 = HEIGHT - 36.0;
-
-/// The utility's name and where to reach it (`assets/letterhead.toml`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Letterhead {
-    pub name: String,
-    pub department: String,
-    pub address: String,
-    pub phone: String,
-    pub web: String,
-}
-
-impl Letterhead {
-    /// The letterhead built in from `assets/`.
-    pub fn standard() -> Result<Letterhead, DeskError> {
-        toml::from_str(LETTERHEAD).map_err(|e| DeskError::Invalid(format!("assets/letterhead.toml: {e}")))
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {

@@ -9,7 +9,7 @@ use super::pdf::{Cell, LEFT, Letterhead, RIGHT, Style, Writer, wrap};
 use crate::desk::explain::thousands;
 use crate::desk::{DeskError, Statement};
 use crate::domain::ledger::PostingKind;
-use crate::store::BillRow;
+use crate::records::BillRow;
 
 /// The activity table's columns.
 const DESCRIPTION: f32 = LEFT + 66.0;

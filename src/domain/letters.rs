@@ -39,6 +39,27 @@ pub enum LetterError {
     Unclosed(String),
     #[error("the letter template {template} needs {} that this letter has no value for: nothing was written", .missing.join(", "))]
     Missing { template: String, missing: Vec<String> },
+    #[error("assets/letterhead.toml: {0}")]
+    Letterhead(String),
+}
+
+const LETTERHEAD: &str = include_str!("../../assets/letterhead.toml");
+
+/// The utility's name and where to reach it (`assets/letterhead.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Letterhead {
+    pub name: String,
+    pub department: String,
+    pub address: String,
+    pub phone: String,
+    pub web: String,
+}
+
+impl Letterhead {
+    /// The letterhead built in from `assets/`.
+    pub fn standard() -> Result<Letterhead, LetterError> {
+        toml::from_str(LETTERHEAD).map_err(|e| LetterError::Letterhead(e.to_string()))
+    }
 }
 
 impl Template {

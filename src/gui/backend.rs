@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use iced::futures::channel::oneshot;
 
 use crate::desk::{Desk, DeskError};
-use crate::store::SearchHit;
+use crate::records::SearchHit;
 
 type Job = Box<dyn FnOnce(&mut Desk) + Send>;
 

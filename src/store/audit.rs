@@ -7,14 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Db, Result};
 use crate::domain::audit::{AuditRecord, GENESIS};
 use crate::domain::ids::{AccountId, UserId};
-
-/// A stored audit record.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AuditRow {
-    pub record: AuditRecord,
-    pub username: Option<String>,
-    pub hash: String,
-}
+use crate::records::{AuditFilter, AuditRow};
 
 pub(super) fn row_to_record(row: &Row) -> rusqlite::Result<(AuditRecord, String, String)> {
     Ok((
@@ -33,17 +26,6 @@ pub(super) fn row_to_record(row: &Row) -> rusqlite::Result<(AuditRecord, String,
 }
 
 pub(super) const COLUMNS: &str = "id, at, user_id, action, subject, account_id, detail, prev_hash, hash";
-
-/// Filters for listing audit records.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub account: Option<AccountId>,
-    pub user: Option<UserId>,
-    /// Inclusive RFC 3339 bounds on `at` (dates work: "2026-11-01").
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub limit: u32,
-}
 
 impl Db<'_> {
     /// Appends one audit record, chained to the last.

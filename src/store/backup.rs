@@ -12,13 +12,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
 use super::{Result, Store, StoreError};
-
-/// What a copy wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Copied {
-    pub bytes: u64,
-    pub pages: u64,
-}
+use crate::records::Copied;
 
 impl Store {
     /// Copies the ledger, as it stands at one moment, to a new file `to`.

@@ -14,12 +14,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
-use super::verify::{Check, micros, note};
+use super::verify::{micros, note};
 use super::{Db, Result};
 use crate::domain::audit::{ChainBreak, ChainWalker};
 use crate::domain::authority::{Figure, Limit, Policy};
 use crate::domain::ledger::{PostingContent, content_digest};
 use crate::domain::user::Role;
+use crate::records::Check;
 
 /// What the walk of the audit trail found.
 pub(super) struct AuditFindings {

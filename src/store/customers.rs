@@ -4,35 +4,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use super::convert::{Day, Moment};
 use super::{Db, Result};
 use crate::domain::account::{Address, phone_digits};
 use crate::domain::ids::{AccountId, CustomerId, UserId};
-
-/// Someone the account holder allows the desk to speak to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PartyRow {
-    pub id: i64,
-    pub name: String,
-    /// "full" or "payments".
-    pub access: String,
-    pub starts_on: NaiveDate,
-    /// The last day (an end given when added, or the day it was ended).
-    pub ends_on: Option<NaiveDate>,
-}
-
-/// Someone to allow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NewParty {
-    pub account: AccountId,
-    pub name: String,
-    /// "full" or "payments".
-    pub access: &'static str,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
-}
+use crate::records::{NewParty, PartyRow};
 
 impl Db<'_> {
     pub fn set_customer_name(&self, customer: CustomerId, name: &str) -> Result<()> {

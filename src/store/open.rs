@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::{BUSY_TIMEOUT, CACHE_KIB, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, StoreFailure, checkpoint};
+use crate::records::Room;
 use crate::store::Result;
 
 /// How a store is opened.
@@ -287,25 +288,6 @@ fn immutable_uri(path: &Path) -> String {
 /// Whether SQLite answered `code`.
 fn is(error: &rusqlite::Error, code: rusqlite::ffi::ErrorCode) -> bool {
     matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.code == code)
-}
-
-/// What a run of writes needs on the ledger's disk, and what it has.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Room {
-    /// The folder the ledger (and its log) is in.
-    pub at: String,
-    /// Bytes the run will take at most: the rows' growth of the ledger, and
-    /// the write-ahead log at its bound.
-    pub needed: u64,
-    /// Bytes free for this user on that disk, where the system says.
-    pub free: Option<u64>,
-}
-
-impl Room {
-    /// Whether the run fits (or the free space cannot be told).
-    pub fn fits(&self) -> bool {
-        self.free.is_none_or(|free| free >= self.needed)
-    }
 }
 
 /// Bytes free for an unprivileged user on the disk holding `dir`.

@@ -4,21 +4,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use super::{Db, Result};
 use crate::domain::ids::AccountId;
-
-/// A stored schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RateScheduleRow {
-    pub id: String,
-    pub effective_from: NaiveDate,
-    /// The file's text as loaded.
-    #[serde(skip)]
-    pub source: String,
-    pub loaded_at: DateTime<Utc>,
-}
+use crate::records::RateScheduleRow;
 
 impl Db<'_> {
     /// How many schedules the ledger holds (they are never removed, so a

@@ -4,29 +4,12 @@
 use rusqlite::params;
 
 use super::{Db, Result};
-use crate::domain::Money;
-use crate::domain::account::{AccountStatus, phone_digits};
+use crate::domain::account::phone_digits;
 use crate::domain::ids::{AccountId, AccountNumber};
+use crate::records::{MAX_SEARCH_RESULTS as MAX_RESULTS, SearchHit};
 
-/// At most this many results: a person refines the query rather than scroll.
-pub const MAX_RESULTS: usize = 50;
 /// Words beyond this many add nothing but cost.
 const MAX_TERMS: usize = 8;
-
-/// One search result, with what a person needs to pick the right account.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SearchHit {
-    pub account_id: AccountId,
-    pub number: AccountNumber,
-    pub name: String,
-    pub service_address: String,
-    pub phone: Option<String>,
-    pub meter_number: String,
-    pub status: AccountStatus,
-    pub balance: Money,
-    /// Found by an exact account, phone or meter number.
-    pub exact: bool,
-}
 
 /// The FTS5 query for what a person typed: each word becomes a quoted term,
 /// so quotes, `*`, `AND`, `NEAR` and punctuation are plain text and never a

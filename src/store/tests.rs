@@ -413,7 +413,7 @@ fn a_run_s_room_and_a_full_disk_are_told_in_words() {
     let room = store.room_for(1_000).unwrap();
     assert!(room.needed >= 1_000 * 2_048 + 2_000 * 4_096, "{room:?}");
     assert!(room.free.is_some_and(|f| f > 0) && room.fits(), "{room:?}");
-    assert!(!crate::store::Room { free: Some(10), ..room.clone() }.fits());
+    assert!(!crate::records::Room { free: Some(10), ..room.clone() }.fits());
     // What SQLite says of a full disk, as the store tells it.
     let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None);
     let told = store.noticed::<(), StoreError>(Err(StoreError::Sqlite(std::sync::Arc::new(full)))).unwrap_err();

@@ -18,7 +18,7 @@ use utility_desk::domain::ids::AccountId;
 use utility_desk::domain::ledger::ReasonCode;
 use utility_desk::domain::reads::ReadKind;
 use utility_desk::domain::user::Role;
-use utility_desk::store::LedgerCounts;
+use utility_desk::records::LedgerCounts;
 
 /// The fixed instant every test acts at: noon in Tulsa on 20 November 2026.
 pub fn now() -> DateTime<Utc> {

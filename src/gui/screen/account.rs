@@ -35,7 +35,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, labelled};
-use crate::store::BillRow;
+use crate::records::BillRow;
 
 /// The account's action buttons, where the focus returns when their form closes.
 pub const CREDIT_BUTTON: Id = Id::new("account-credit");

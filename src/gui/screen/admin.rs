@@ -15,7 +15,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
-use crate::store::UserRow;
+use crate::records::UserRow;
 
 pub const NEW_USERNAME: Id = Id::new("admin-new-username");
 pub const NEW_NAME: Id = Id::new("admin-new-name");

@@ -20,7 +20,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, labelled, money};
-use crate::store::BillRow;
+use crate::records::BillRow;
 
 pub const AMOUNT: Id = Id::new("dispute-amount");
 pub const REASON: Id = Id::new("dispute-reason");

@@ -18,7 +18,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, labelled};
-use crate::store::OrderRow;
+use crate::records::OrderRow;
 
 pub const OUTCOME: Id = Id::new("order-outcome");
 pub const READING: Id = Id::new("order-reading");

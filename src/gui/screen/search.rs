@@ -10,7 +10,7 @@ use crate::gui::backend::{Backend, SearchError};
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget;
-use crate::store::SearchHit;
+use crate::records::SearchHit;
 
 pub const INPUT: Id = Id::new("search-input");
 pub const RESULTS: Id = Id::new("search-results");
@@ -152,7 +152,7 @@ impl Search {
             }
             None => text(match self.results.len() {
                 1 => "1 account".to_string(),
-                n if n >= crate::store::MAX_SEARCH_RESULTS => format!("First {n} accounts: type more to narrow"),
+                n if n >= crate::records::MAX_SEARCH_RESULTS => format!("First {n} accounts: type more to narrow"),
                 n => format!("{n} accounts"),
             })
             .style(theme::muted)

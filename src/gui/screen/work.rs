@@ -23,7 +23,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
-use crate::store::{CycleReadRow, OrderRow};
+use crate::records::{CycleReadRow, OrderRow};
 use reads::ReadPanel;
 pub use reads::{NOTE as READ_NOTE, READING as READ_READING};
 use report::{file_name, save_csv};

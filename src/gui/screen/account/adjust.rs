@@ -17,7 +17,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice, money};
-use crate::store::BillRow;
+use crate::records::BillRow;
 
 pub const READING: Id = Id::new("adjust-reading");
 pub const AMOUNT: Id = Id::new("adjust-amount");

@@ -14,7 +14,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, money};
-use crate::store::BillRow;
+use crate::records::BillRow;
 
 #[derive(Debug, Default)]
 pub struct Bills {
@@ -128,7 +128,7 @@ impl Bills {
 
     /// The bill's lines, and its explanation against the account's other `bills`.
     fn itemized<'a>(&'a self, bill: &'a BillRow, bills: &[BillRow]) -> Element<'a, Message> {
-        let read = |label: &'static str, r: &crate::store::ReadRow| {
+        let read = |label: &'static str, r: &crate::records::ReadRow| {
             let kind = if r.kind == ReadKind::Estimated { "estimated" } else { "actual" };
             row![
                 text(label).width(120),

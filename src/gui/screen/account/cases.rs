@@ -13,7 +13,7 @@ use crate::gui::screen::dispute::{self, DisputePanel};
 use crate::gui::screen::order::{self, OrderPanel, Rerate};
 use crate::gui::theme;
 use crate::gui::widget::money;
-use crate::store::OrderRow;
+use crate::records::OrderRow;
 
 /// The case open beside the list.
 pub enum CasePanel {

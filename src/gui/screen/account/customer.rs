@@ -19,7 +19,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
-use crate::store::PartyRow;
+use crate::records::PartyRow;
 
 /// The form's inputs, in the order they show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

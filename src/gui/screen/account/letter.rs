@@ -239,7 +239,8 @@ impl LetterForm {
                                         format!("letter #{id}"),
                                     ));
                                 };
-                                let bytes = desk.letter_pdf(id)?;
+                                let (kept, account) = desk.kept_letter(id)?;
+                                let bytes = crate::documents::letter::pdf(&kept, &account)?;
                                 crate::documents::file::write_bytes_as(&path, &bytes, existing).map_err(|e| {
                                     DeskError::Invalid(format!("letter #{id} is kept on the account, but {e}"))
                                 })?;

@@ -15,7 +15,7 @@ use crate::domain::ids::AccountId;
 use crate::domain::ledger::PostingKind;
 use crate::gui::backend::Backend;
 use crate::gui::widget::Notice;
-use crate::store::EntryRow;
+use crate::records::EntryRow;
 
 pub const NOTE: Id = Id::new("posting-note");
 

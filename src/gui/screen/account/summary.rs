@@ -12,7 +12,7 @@ use crate::domain::ledger::{PostingKind, Side};
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, labelled, labelled_money, money};
-use crate::store::EntryRow;
+use crate::records::EntryRow;
 
 /// Wide enough for $99,999.99 in the monospace font.
 const BUCKET_WIDTH: f32 = 108.0;

@@ -4,7 +4,7 @@
 use iced::widget::canvas::{self, Frame, Geometry, Path, Stroke, Text};
 use iced::{Color, Point, Rectangle, Renderer, Size, Theme, mouse};
 
-use crate::store::BillRow;
+use crate::records::BillRow;
 
 /// One month's bar.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,7 @@ use crate::gui::backend::Backend;
 use crate::gui::focus::Action as _;
 use crate::gui::theme;
 use crate::gui::widget::{self, Notice};
-use crate::store::OrderRow;
+use crate::records::OrderRow;
 
 /// The input of one field of the order form, for focus and for tests.
 pub fn field_id(field: Field) -> Id {

@@ -17,7 +17,7 @@ use crate::gui::keys::Shortcut;
 use crate::gui::screen::account::UsageChart;
 use crate::gui::theme;
 use crate::gui::widget::{self, labelled};
-use crate::store::{CycleReadRow, ReadDecision};
+use crate::records::{CycleReadRow, ReadDecision};
 
 pub const NOTE: Id = Id::new("held-read-note");
 pub const READING: Id = Id::new("held-read-reading");
