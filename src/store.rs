@@ -89,6 +89,7 @@ mod rates;
 mod reads;
 mod reports;
 mod search;
+pub(crate) mod sql;
 mod users;
 mod verify;
 
@@ -363,7 +364,7 @@ impl Db<'_> {
     pub fn savepoint<T, E: From<StoreError>>(&self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         // Cached statements: a bulk run opens one savepoint per action.
         let run = |sql: &str| -> Result<()> {
-            self.conn.prepare_cached(sql)?.execute([])?;
+            self.execute(sql, sql::args![])?;
             Ok(())
         };
         run("SAVEPOINT row")?;
@@ -390,18 +391,14 @@ impl Db<'_> {
 
     /// A value from the `meta` table.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
+        self.optional("SELECT value FROM meta WHERE key = ?1", sql::args![key], |r| r.get(0))
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2")?
-            .execute([key, value])?;
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            sql::args![key, value],
+        )?;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Customers, premises, accounts, services and sewer caps.
 
+use super::sql::{Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::convert::Day;
 use super::{Db, Result};
@@ -22,7 +22,7 @@ const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.number, a.customer_id, a.premise_i
     JOIN services s ON s.account_id = a.id";
 
 /// An address from five consecutive columns starting at `at`.
-fn address_at(row: &Row, at: usize) -> rusqlite::Result<Address> {
+fn address_at(row: &Row, at: usize) -> Result<Address> {
     Ok(Address {
         line1: row.get(at)?,
         line2: row.get(at + 1)?,
@@ -35,7 +35,7 @@ fn address_at(row: &Row, at: usize) -> rusqlite::Result<Address> {
 /// Services from the eight service columns starting at `at`, in the order
 /// meter_number, meter_size, meter_dials, sewer, stormwater, refuse_cart,
 /// refuse_frequency, emsacare.
-fn services_at(row: &Row, at: usize) -> rusqlite::Result<Services> {
+fn services_at(row: &Row, at: usize) -> Result<Services> {
     let refuse = match (row.get(at + 5)?, row.get(at + 6)?) {
         (Some(cart), Some(frequency)) => Some(Refuse { cart, frequency }),
         _ => None,
@@ -51,7 +51,7 @@ fn services_at(row: &Row, at: usize) -> rusqlite::Result<Services> {
     })
 }
 
-fn row_to_account(row: &Row) -> rusqlite::Result<AccountRow> {
+fn row_to_account(row: &Row) -> Result<AccountRow> {
     Ok(AccountRow {
         account: Account {
             id: row.get(0)?,
@@ -87,13 +87,11 @@ impl Db<'_> {
         tax_id_last4: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<CustomerId> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO customers (name, mail_line1, mail_line2, mail_city, mail_state, mail_zip,
+        Ok(CustomerId(self.insert(
+            "INSERT INTO customers (name, mail_line1, mail_line2, mail_city, mail_state, mail_zip,
                      phone, phone_digits, email, tax_id_last4, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+            args![
                 name,
                 mailing.line1,
                 mailing.line2,
@@ -105,115 +103,82 @@ impl Db<'_> {
                 email,
                 tax_id_last4,
                 now
-            ])?;
-        Ok(CustomerId(self.conn.last_insert_rowid()))
+            ],
+        )?))
     }
 
     pub fn insert_premise(&self, address: &Address, sewer_cap_gal: u64) -> Result<PremiseId> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO premises (line1, line2, city, state, zip, sewer_cap_gal) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![address.line1, address.line2, address.city, address.state, address.zip, sewer_cap_gal])?;
-        Ok(PremiseId(self.conn.last_insert_rowid()))
+        Ok(PremiseId(self.insert("INSERT INTO premises (line1, line2, city, state, zip, sewer_cap_gal) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id", args![address.line1, address.line2, address.city, address.state, address.zip, sewer_cap_gal])?))
     }
 
     pub fn premise_sewer_cap(&self, premise: PremiseId) -> Result<u64> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT sewer_cap_gal FROM premises WHERE id = ?1")?
-            .query_row([premise], |r| r.get(0))?)
+        self.one("SELECT sewer_cap_gal FROM premises WHERE id = ?1", args![premise], |r| r.get(0))
     }
 
     /// Inserts the account and its services, and indexes it for search.
     /// The account brought in under the old system's `legacy` number.
     pub fn account_by_legacy_number(&self, legacy: &str) -> Result<Option<ConvertedRow>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.number, c.name, s.meter_number
+        self.optional(
+            "SELECT a.id, a.number, c.name, s.meter_number
                  FROM accounts a JOIN customers c ON c.id = a.customer_id JOIN services s ON s.account_id = a.id
                  WHERE a.legacy_number = ?1",
-            )?
-            .query_row([legacy], |r| {
-                Ok(ConvertedRow { id: r.get(0)?, number: r.get(1)?, name: r.get(2)?, meter_number: r.get(3)? })
-            })
-            .optional()?)
+            args![legacy],
+            |r| Ok(ConvertedRow { id: r.get(0)?, number: r.get(1)?, name: r.get(2)?, meter_number: r.get(3)? }),
+        )
     }
 
     /// Whether an account with service (active or final) reads `meter`.
     /// The active account at a premise, if one is.
     pub fn active_account_at_premise(&self, premise: PremiseId) -> Result<Option<AccountNumber>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT number FROM accounts WHERE premise_id = ?1 AND status = 'active' LIMIT 1")?
-            .query_row([premise], |r| r.get(0))
-            .optional()?)
+        self.optional(
+            "SELECT number FROM accounts WHERE premise_id = ?1 AND status = 'active' LIMIT 1",
+            args![premise],
+            |r| r.get(0),
+        )
     }
 
     /// The account's bill cycle.
     pub fn account_cycle(&self, account: AccountId) -> Result<u8> {
-        Ok(self.conn.prepare_cached("SELECT cycle FROM accounts WHERE id = ?1")?.query_row([account], |r| r.get(0))?)
+        self.one("SELECT cycle FROM accounts WHERE id = ?1", args![account], |r| r.get(0))
     }
 
     pub fn customer_exists(&self, customer: CustomerId) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
-            .query_row([customer], |_| Ok(()))
-            .optional()?
-            .is_some())
+        Ok(self.optional("SELECT 1 FROM customers WHERE id = ?1", args![customer], |_| Ok(()))?.is_some())
     }
 
     /// The premise at an address already served (the same first line and
     /// ZIP code, whatever the letters' case or the spaces).
     pub fn premise_at(&self, line1: &str, zip: &str) -> Result<Option<PremiseId>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM premises WHERE lower(trim(line1)) = lower(trim(?1)) AND trim(zip) = trim(?2)
+        self.optional(
+            "SELECT id FROM premises WHERE lower(trim(line1)) = lower(trim(?1)) AND trim(zip) = trim(?2)
                  ORDER BY id LIMIT 1",
-            )?
-            .query_row([line1, zip], |r| r.get(0))
-            .optional()?)
+            args![line1, zip],
+            |r| r.get(0),
+        )
     }
 
     pub fn meter_in_service(&self, meter: &str) -> Result<Option<AccountNumber>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT a.number FROM services s JOIN accounts a ON a.id = s.account_id
+        self.optional(
+            "SELECT a.number FROM services s JOIN accounts a ON a.id = s.account_id
                  WHERE s.meter_number = ?1 AND a.status = 'active' LIMIT 1",
-            )?
-            .query_row([meter], |r| r.get(0))
-            .optional()?)
+            args![meter],
+            |r| r.get(0),
+        )
     }
 
     pub fn insert_account(&self, new: &NewAccount) -> Result<AccountId> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO accounts (number, customer_id, premise_id, status, opened_on, deposit_cents,
+        let id = AccountId(self.insert(
+            "INSERT INTO accounts (number, customer_id, premise_id, status, opened_on, deposit_cents,
                      legacy_number, cycle)
-                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                new.number,
-                new.customer,
-                new.premise,
-                new.opened_on,
-                new.deposit,
-                new.legacy_number,
-                new.cycle
-            ])?;
-        let id = AccountId(self.conn.last_insert_rowid());
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?7) RETURNING id",
+            args![new.number, new.customer, new.premise, new.opened_on, new.deposit, new.legacy_number, new.cycle],
+        )?);
         let s = &new.services;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO services (account_id, meter_number, meter_size, meter_dials, sewer, stormwater,
+        self.execute(
+            "INSERT INTO services (account_id, meter_number, meter_size, meter_dials, sewer, stormwater,
                      refuse_cart, refuse_frequency, emsacare)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
+            args![
                 id,
                 s.meter_number,
                 s.meter_size,
@@ -223,35 +188,34 @@ impl Db<'_> {
                 s.refuse.map(|r| r.cart),
                 s.refuse.map(|r| r.frequency),
                 s.emsacare
-            ])?;
+            ],
+        )?;
         self.index_account(id)?;
         Ok(id)
     }
 
     /// Highest account sequence number in use (the eight digits before the check digit).
     pub fn max_account_sequence(&self) -> Result<u32> {
-        let number: Option<String> =
-            self.conn.prepare_cached("SELECT max(number) FROM accounts")?.query_row([], |r| r.get(0))?;
+        let number: Option<String> = self.one("SELECT max(number) FROM accounts", args![], |r| r.get(0))?;
         Ok(number.and_then(|n| n.get(..8).and_then(|s| s.parse().ok())).unwrap_or(0))
     }
 
     pub fn account(&self, id: AccountId) -> Result<Option<AccountRow>> {
         let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_account).optional()?)
+        self.optional(&sql, args![id], row_to_account)
     }
 
     pub fn account_by_number(&self, number: &AccountNumber) -> Result<Option<AccountRow>> {
         let sql = format!("{ACCOUNT_COLUMNS} WHERE a.number = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([number], row_to_account).optional()?)
+        self.optional(&sql, args![number], row_to_account)
     }
 
     /// Several accounts by id, in the order given (missing ids skipped).
     pub fn accounts(&self, ids: &[AccountId]) -> Result<Vec<AccountRow>> {
         let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id = ?1");
-        let mut statement = self.conn.prepare_cached(&sql)?;
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(row) = statement.query_row([id], row_to_account).optional()? {
+            if let Some(row) = self.optional(&sql, args![id], row_to_account)? {
                 rows.push(row);
             }
         }
@@ -260,14 +224,12 @@ impl Db<'_> {
 
     /// The account's number, status, premise and services.
     pub fn service_account(&self, id: AccountId) -> Result<Option<ServiceAccount>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.number, a.status, a.premise_id, s.meter_number, s.meter_size, s.meter_dials, s.sewer,
+        self.optional(
+            "SELECT a.id, a.number, a.status, a.premise_id, s.meter_number, s.meter_size, s.meter_dials, s.sewer,
                         s.stormwater, s.refuse_cart, s.refuse_frequency, s.emsacare, a.closed_on, a.opened_on
                  FROM accounts a JOIN services s ON s.account_id = a.id WHERE a.id = ?1",
-            )?
-            .query_row([id], |r| {
+            args![id],
+            |r| {
                 Ok(ServiceAccount {
                     id: r.get(0)?,
                     number: r.get(1)?,
@@ -277,35 +239,27 @@ impl Db<'_> {
                     service_ended_on: r.get(12)?,
                     opened_on: r.get(13)?,
                 })
-            })
-            .optional()?)
+            },
+        )
     }
 
     /// The account's cached balance, if the account exists.
     pub fn balance(&self, id: AccountId) -> Result<Option<Money>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT balance_cents FROM accounts WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+        self.optional("SELECT balance_cents FROM accounts WHERE id = ?1", args![id], |r| r.get(0))
     }
 
     /// Ids of accounts that are not closed, in id order.
     pub fn open_account_ids(&self) -> Result<Vec<AccountId>> {
-        let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE status != 'closed' ORDER BY id")?;
-        let rows = statement.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all("SELECT id FROM accounts WHERE status != 'closed' ORDER BY id", args![], |r| r.get(0))
     }
 
     /// Ids of accounts whose cached balance is above zero.
     pub fn accounts_owing(&self) -> Result<Vec<AccountId>> {
-        let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE balance_cents > 0 ORDER BY id")?;
-        let rows = statement.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all("SELECT id FROM accounts WHERE balance_cents > 0 ORDER BY id", args![], |r| r.get(0))
     }
 
     pub fn count_accounts(&self) -> Result<u64> {
-        Ok(self.conn.prepare_cached("SELECT count(*) FROM accounts")?.query_row([], |r| r.get(0))?)
+        self.one("SELECT count(*) FROM accounts", args![], |r| r.get(0))
     }
 
     pub fn insert_sewer_cap(
@@ -315,11 +269,10 @@ impl Db<'_> {
         cap_gal: u64,
         source: &str,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO sewer_caps (account_id, effective_from, cap_gal, source) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![account, effective_from, cap_gal, source])?;
+        self.execute(
+            "INSERT INTO sewer_caps (account_id, effective_from, cap_gal, source) VALUES (?1, ?2, ?3, ?4)",
+            args![account, effective_from, cap_gal, source],
+        )?;
         Ok(())
     }
 
@@ -331,10 +284,8 @@ impl Db<'_> {
     /// The account's cap in effect on `date`: its effective date, the cap
     /// (its latest standing correction's, if any) and its source.
     pub fn sewer_cap_row_on(&self, account: AccountId, date: NaiveDate) -> Result<Option<(NaiveDate, u64, String)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT s.effective_from,
+        self.optional(
+            "SELECT s.effective_from,
                         COALESCE((SELECT c.cap_gal FROM sewer_cap_corrections c
                                   WHERE c.account_id = s.account_id AND c.effective_from = s.effective_from
                                     AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = c.posting_id)
@@ -342,24 +293,24 @@ impl Db<'_> {
                         s.source
                  FROM sewer_caps s WHERE s.account_id = ?1 AND s.effective_from <= ?2
                  ORDER BY s.effective_from DESC LIMIT 1",
-            )?
-            .query_row(params![account, Day(date)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?)
+            args![account, Day(date)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     /// The account's winter-average caps, by effective date (as computed,
     /// or as last corrected).
     pub fn winter_caps(&self, account: AccountId) -> Result<Vec<(NaiveDate, u64)>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT s.effective_from,
                     COALESCE((SELECT c.cap_gal FROM sewer_cap_corrections c
                               WHERE c.account_id = s.account_id AND c.effective_from = s.effective_from
                                 AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = c.posting_id)
                               ORDER BY c.posting_id DESC LIMIT 1), s.cap_gal)
              FROM sewer_caps s WHERE s.account_id = ?1 AND s.source = 'winter-average' ORDER BY s.effective_from",
-        )?;
-        let rows = statement.query_map([account], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![account],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Records a cap recomputed by the re-rate `posting`.
@@ -370,12 +321,11 @@ impl Db<'_> {
         posting: crate::domain::ids::PostingId,
         cap_gal: u64,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO sewer_cap_corrections (account_id, effective_from, posting_id, cap_gal)
+        self.execute(
+            "INSERT INTO sewer_cap_corrections (account_id, effective_from, posting_id, cap_gal)
                  VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![account, Day(effective_from), posting, cap_gal])?;
+            args![account, Day(effective_from), posting, cap_gal],
+        )?;
         Ok(())
     }
 
@@ -384,7 +334,7 @@ impl Db<'_> {
     /// (its latest standing re-rate's, else as billed), and the winter use
     /// converted from the old system (no bill of its own here).
     pub fn winter_bills(&self, account: AccountId) -> Result<Vec<(Option<crate::domain::ids::BillId>, WinterBill)>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT b.bill_date,
                     COALESCE((SELECT a.consumption_gal FROM bill_adjustments a
                               WHERE a.bill_id = b.id AND a.method = 'rerate'
@@ -397,74 +347,61 @@ impl Db<'_> {
                                WHERE p.bill_id = b.id AND p.kind = 'bill')
              UNION ALL
              SELECT bill_date, consumption_gal, NULL FROM converted_winter_use WHERE account_id = ?1",
-        )?;
-        let rows = statement.query_map([account], |r| {
-            Ok((r.get(2)?, WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? }))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![account],
+            |r| Ok((r.get(2)?, WinterBill { bill_date: r.get(0)?, consumption_gal: r.get(1)? })),
+        )
     }
 
     /// Keeps winter use billed by the old system for the sewer-cap
     /// recomputation.
     pub fn insert_converted_winter_use(&self, account: AccountId, bill: &WinterBill) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO converted_winter_use (account_id, bill_date, consumption_gal) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![account, Day(bill.bill_date), bill.consumption_gal])?;
+        self.execute(
+            "INSERT INTO converted_winter_use (account_id, bill_date, consumption_gal) VALUES (?1, ?2, ?3)",
+            args![account, Day(bill.bill_date), bill.consumption_gal],
+        )?;
         Ok(())
     }
 
     /// Final accounts whose cached balance is zero, in number order (the
     /// candidates for closing; the desk checks their cases).
     pub fn zero_balance_final_accounts(&self) -> Result<Vec<(AccountId, AccountNumber)>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT id, number FROM accounts WHERE status = 'final' AND balance_cents = 0 ORDER BY number",
-        )?;
-        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Orders on the account not yet completed or cancelled.
     pub fn open_order_count(&self, account: AccountId) -> Result<u32> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM service_orders WHERE account_id = ?1 AND status <> 'completed' AND status <> 'cancelled'",
-            )?
-            .query_row([account], |r| r.get(0))?)
+        self.one("SELECT count(*) FROM service_orders WHERE account_id = ?1 AND status <> 'completed' AND status <> 'cancelled'", args![account], |r| r.get(0))
     }
 
     /// Closes a final account. Returns whether it changed.
     pub fn close_account(&self, account: AccountId) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("UPDATE accounts SET status = 'closed' WHERE id = ?1 AND status = 'final'")?
-            .execute([account])?
+        Ok(self.execute("UPDATE accounts SET status = 'closed' WHERE id = ?1 AND status = 'final'", args![account])?
             == 1)
     }
 
     /// Makes an active account final from `on`, the day its service ended.
     /// Returns whether it changed: a final or closed account is left as it is.
     pub fn make_final(&self, account: AccountId, on: NaiveDate) -> Result<bool> {
-        let changed = self
-            .conn
-            .prepare_cached("UPDATE accounts SET status = 'final', closed_on = ?2 WHERE id = ?1 AND status = 'active'")?
-            .execute(params![account, Day(on)])?;
+        let changed = self.execute(
+            "UPDATE accounts SET status = 'final', closed_on = ?2 WHERE id = ?1 AND status = 'active'",
+            args![account, Day(on)],
+        )?;
         Ok(changed > 0)
     }
 
     /// Adds a change to the cached balance (same transaction as the entries).
     pub(super) fn add_to_balance(&self, account: AccountId, change: Money) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE accounts SET balance_cents = balance_cents + ?2 WHERE id = ?1")?
-            .execute(params![account, change])?;
+        self.execute("UPDATE accounts SET balance_cents = balance_cents + ?2 WHERE id = ?1", args![account, change])?;
         Ok(())
     }
 
     /// Rewrites the account's row in the search index from the tables.
     pub fn index_account(&self, id: AccountId) -> Result<()> {
-        self.conn.prepare_cached("DELETE FROM account_search WHERE rowid = ?1")?.execute([id])?;
+        self.execute("DELETE FROM account_search WHERE rowid = ?1", args![id])?;
         let row = self.account(id)?;
         let Some(row) = row else { return Ok(()) };
         let digits = row.account.number.digits().to_string();
@@ -477,11 +414,10 @@ impl Db<'_> {
             10 => format!("{phone} {} {} {} {}", &phone[3..], &phone[..3], &phone[3..6], &phone[6..]),
             _ => phone,
         };
-        self.conn
-            .prepare_cached(
-                "INSERT INTO account_search (rowid, number, name, address, phone, meter) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![id, number, row.customer.name, address_text, phone_text, row.services.meter_number])?;
+        self.execute(
+            "INSERT INTO account_search (rowid, number, name, address, phone, meter) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            args![id, number, row.customer.name, address_text, phone_text, row.services.meter_number],
+        )?;
         Ok(())
     }
 }
@@ -496,13 +432,11 @@ impl Db<'_> {
         cap_gal: u64,
         source: &str,
     ) -> Result<bool> {
-        let added = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO sewer_caps (account_id, effective_from, cap_gal, source) VALUES (?1, ?2, ?3, ?4)
+        let added = self.execute(
+            "INSERT INTO sewer_caps (account_id, effective_from, cap_gal, source) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![account, effective_from, cap_gal, source])?;
+            args![account, effective_from, cap_gal, source],
+        )?;
         Ok(added > 0)
     }
 }

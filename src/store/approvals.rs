@@ -1,7 +1,7 @@
 //! The authority policy and approval requests.
 
+use super::sql::{Row, args};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
 use crate::domain::Money;
@@ -14,7 +14,7 @@ const REQUEST_QUERY: &str = "SELECT r.id, r.action, r.account_id, a.number, r.su
         r.decided_at, r.approved_cents, r.decision_note, r.posting_id, u.full_name
     FROM approval_requests r JOIN accounts a ON a.id = r.account_id JOIN users u ON u.id = r.requested_by";
 
-fn row_to_request(r: &Row) -> rusqlite::Result<RequestRow> {
+fn row_to_request(r: &Row) -> Result<RequestRow> {
     Ok(RequestRow {
         id: r.get(0)?,
         action: r.get(1)?,
@@ -43,26 +43,23 @@ impl Db<'_> {
     /// Hands the stored policy text (or None: the default table is in
     /// force) to `read` where SQLite holds it, without copying it out.
     pub fn read_policy_json<T>(&self, read: impl FnOnce(Option<&str>) -> T) -> Result<T> {
-        let mut statement = self.conn.prepare_cached("SELECT body FROM authority_policy WHERE id = 1")?;
-        let mut rows = statement.query([])?;
+        let mut statement = self.prepare("SELECT body FROM authority_policy WHERE id = 1")?;
+        let mut rows = statement.query(args![])?;
         Ok(match rows.next()? {
             Some(row) => {
-                let body = row.get_ref(0)?.as_str().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-                })?;
-                read(Some(body))
+                let body = row.text(0)?;
+                read(body)
             }
             None => read(None),
         })
     }
 
     pub fn save_policy_json(&self, body: &str, now: DateTime<Utc>, by: Option<UserId>) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO authority_policy (id, body, changed_at, changed_by) VALUES (1, ?1, ?2, ?3)
+        self.execute(
+            "INSERT INTO authority_policy (id, body, changed_at, changed_by) VALUES (1, ?1, ?2, ?3)
                  ON CONFLICT (id) DO UPDATE SET body = ?1, changed_at = ?2, changed_by = ?3",
-            )?
-            .execute(params![body, now, by])?;
+            args![body, now, by],
+        )?;
         Ok(())
     }
 
@@ -71,7 +68,7 @@ impl Db<'_> {
     /// still pending. A read of every action of the day: the desk keeps the
     /// sum in `authority_days` and reads this only to make that row.
     pub fn authority_used(&self, user: UserId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
-        Ok(self.conn.prepare_cached(AUTHORITY_USED)?.query_row(params![user, from, to], |r| r.get(0))?)
+        self.one(AUTHORITY_USED, args![user, from, to], |r| r.get(0))
     }
 
     /// What `user` has used on `account` of one money action between two
@@ -85,19 +82,16 @@ impl Db<'_> {
         account: AccountId,
         action: MoneyAction,
     ) -> Result<Money> {
-        Ok(self
-            .conn
-            .prepare_cached(AUTHORITY_USED_ON)?
-            .query_row(params![user, from, to, account, action], |r| r.get(0))?)
+        self.one(AUTHORITY_USED_ON, args![user, from, to, account, action], |r| r.get(0))
     }
 
     /// The kept sum for a person's business day starting at `from`.
     pub fn authority_day(&self, user: UserId, from: DateTime<Utc>) -> Result<Option<Money>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT used_cents FROM authority_days WHERE user_id = ?1 AND day_start = ?2")?
-            .query_row(params![user, from], |r| r.get(0))
-            .optional()?)
+        self.optional(
+            "SELECT used_cents FROM authority_days WHERE user_id = ?1 AND day_start = ?2",
+            args![user, from],
+            |r| r.get(0),
+        )
     }
 
     /// Keeps a person's day's sum (made from the source when first needed).
@@ -108,22 +102,19 @@ impl Db<'_> {
         to: DateTime<Utc>,
         used: Money,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO authority_days (user_id, day_start, day_end, used_cents) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![user, from, to, used])?;
+        self.execute(
+            "INSERT INTO authority_days (user_id, day_start, day_end, used_cents) VALUES (?1, ?2, ?3, ?4)",
+            args![user, from, to, used],
+        )?;
         Ok(())
     }
 
     /// Adds `change` (less, if negative) to a person's kept day, which must exist.
     pub fn add_authority_use(&self, user: UserId, from: DateTime<Utc>, change: Money) -> Result<()> {
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE authority_days SET used_cents = used_cents + ?3 WHERE user_id = ?1 AND day_start = ?2",
-            )?
-            .execute(params![user, from, change])?;
+        let changed = self.execute(
+            "UPDATE authority_days SET used_cents = used_cents + ?3 WHERE user_id = ?1 AND day_start = ?2",
+            args![user, from, change],
+        )?;
         if changed != 1 {
             return Err(super::StoreError::RolledBack(format!(
                 "the kept use of their limits for user {user} from {from} was not there to update"
@@ -134,23 +125,19 @@ impl Db<'_> {
 
     /// The pending request for the same action and subject, if any.
     pub fn pending_request_for(&self, action: MoneyAction, subject: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM approval_requests WHERE action = ?1 AND subject = ?2 AND status = 'pending'",
-            )?
-            .query_row(params![action, subject], |r| r.get(0))
-            .optional()?)
+        self.optional(
+            "SELECT id FROM approval_requests WHERE action = ?1 AND subject = ?2 AND status = 'pending'",
+            args![action, subject],
+            |r| r.get(0),
+        )
     }
 
     pub fn insert_request(&self, new: &NewRequest, now: DateTime<Utc>) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO approval_requests (action, account_id, subject, amount_cents, request, requested_by,
+        self.insert(
+            "INSERT INTO approval_requests (action, account_id, subject, amount_cents, request, requested_by,
                      requested_at, reason, reviewer_role, idempotency_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+            args![
                 new.action,
                 new.account,
                 new.subject,
@@ -161,19 +148,19 @@ impl Db<'_> {
                 new.reason,
                 new.reviewer,
                 new.key
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ],
+        )
     }
 
     /// The request made under an idempotency key, if any.
     pub fn request_by_key(&self, key: &str) -> Result<Option<RequestRow>> {
         let sql = format!("{REQUEST_QUERY} WHERE r.idempotency_key = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([key], row_to_request).optional()?)
+        self.optional(&sql, args![key], row_to_request)
     }
 
     pub fn request(&self, id: i64) -> Result<Option<RequestRow>> {
         let sql = format!("{REQUEST_QUERY} WHERE r.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_request).optional()?)
+        self.optional(&sql, args![id], row_to_request)
     }
 
     /// Requests by status (oldest first), optionally one requester's or one account's.
@@ -187,9 +174,7 @@ impl Db<'_> {
             "{REQUEST_QUERY} WHERE (?1 IS NULL OR r.status = ?1) AND (?2 IS NULL OR r.requested_by = ?2)
                AND (?3 IS NULL OR r.account_id = ?3) ORDER BY r.id LIMIT 500"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(params![status, requester, account], row_to_request)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![status, requester, account], row_to_request)
     }
 
     /// Ends a pending request. Returns false if it was no longer pending
@@ -205,23 +190,22 @@ impl Db<'_> {
         note: Option<&str>,
         posting: Option<PostingId>,
     ) -> Result<bool> {
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE approval_requests SET status = ?2, decided_by = ?3, decided_at = ?4, approved_cents = ?5,
+        let changed = self.execute(
+            "UPDATE approval_requests SET status = ?2, decided_by = ?3, decided_at = ?4, approved_cents = ?5,
                      decision_note = ?6, posting_id = ?7
                  WHERE id = ?1 AND status = 'pending'",
-            )?
-            .execute(params![id, status, by, now, approved, note, posting])?;
+            args![id, status, by, now, approved, note, posting],
+        )?;
         Ok(changed == 1)
     }
 
     /// How many requests are pending on an account.
     pub fn pending_count(&self, account: AccountId) -> Result<u32> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT count(*) FROM approval_requests WHERE account_id = ?1 AND status = 'pending'")?
-            .query_row([account], |r| r.get(0))?)
+        self.one(
+            "SELECT count(*) FROM approval_requests WHERE account_id = ?1 AND status = 'pending'",
+            args![account],
+            |r| r.get(0),
+        )
     }
 }
 

@@ -1,15 +1,15 @@
 //! The audit trail: appending chained records, reading them back, and
 //! walking the chain for `verify`.
 
+use super::sql::{Row, args};
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
 use crate::domain::audit::{AuditRecord, GENESIS};
 use crate::domain::ids::{AccountId, UserId};
 use crate::records::{AuditFilter, AuditRow};
 
-pub(super) fn row_to_record(row: &Row) -> rusqlite::Result<(AuditRecord, String, String)> {
+pub(super) fn row_to_record(row: &Row) -> Result<(AuditRecord, String, String)> {
     Ok((
         AuditRecord {
             id: row.get(0)?,
@@ -40,11 +40,9 @@ impl Db<'_> {
     ) -> Result<i64> {
         let mut head = self.chain_head.borrow_mut();
         if head.is_none() {
-            *head = self
-                .conn
-                .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
+            *head = self.optional("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", args![], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         }
         let (prev_id, prev_hash) = head.clone().unwrap_or((0, GENESIS.to_string()));
         let record = AuditRecord {
@@ -57,12 +55,10 @@ impl Db<'_> {
             detail: detail.to_string(),
         };
         let hash = record.chain_hash(&prev_hash);
-        self.conn
-            .prepare_cached(
-                "INSERT INTO audit_log (id, at, user_id, action, subject, account_id, detail, prev_hash, hash)
+        self.execute(
+            "INSERT INTO audit_log (id, at, user_id, action, subject, account_id, detail, prev_hash, hash)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
+            args![
                 record.id,
                 record.at,
                 record.user_id,
@@ -72,25 +68,25 @@ impl Db<'_> {
                 record.detail,
                 prev_hash,
                 hash
-            ])?;
+            ],
+        )?;
         *head = Some((record.id, hash));
         Ok(record.id)
     }
 
     /// Audit records matching `filter`, newest first.
     pub fn audit_records(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT l.id, l.at, l.user_id, l.action, l.subject, l.account_id, l.detail, l.prev_hash, l.hash, u.username
              FROM audit_log l LEFT JOIN users u ON u.id = l.user_id
              WHERE (?1 IS NULL OR l.account_id = ?1) AND (?2 IS NULL OR l.user_id = ?2)
                AND (?3 IS NULL OR l.at >= ?3) AND (?4 IS NULL OR l.at < ?4)
              ORDER BY l.id DESC LIMIT ?5",
-        )?;
-        let rows =
-            statement.query_map(params![filter.account, filter.user, filter.from, filter.to, filter.limit], |r| {
+            args![filter.account, filter.user, filter.from, filter.to, filter.limit],
+            |r| {
                 let (record, _, hash) = row_to_record(r)?;
                 Ok(AuditRow { record, username: r.get(9)?, hash })
-            })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            },
+        )
     }
 }

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use super::sql::{Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
 use super::convert::{Day, Moment};
@@ -36,7 +36,7 @@ pub(super) const LAST_READ: &str = "SELECT id, account_id, read_on, reading, kin
                            WHERE b.current_read_id = m.corrects_id))
      ORDER BY read_on DESC, id DESC LIMIT 1";
 
-fn row_to_read(row: &Row, at: usize) -> rusqlite::Result<ReadRow> {
+fn row_to_read(row: &Row, at: usize) -> Result<ReadRow> {
     Ok(ReadRow {
         id: row.get(at)?,
         account_id: row.get(at + 1)?,
@@ -105,7 +105,7 @@ const BILL_QUERY: &str = "SELECT b.id, b.account_id, b.period_start, b.period_en
     JOIN meter_reads p ON p.id = b.previous_read_id
     JOIN meter_reads c ON c.id = b.current_read_id";
 
-fn row_to_bill(row: &Row) -> rusqlite::Result<BillRow> {
+fn row_to_bill(row: &Row) -> Result<BillRow> {
     Ok(BillRow {
         id: row.get(0)?,
         account_id: row.get(1)?,
@@ -140,13 +140,8 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<ReadId> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO meter_reads (account_id, read_on, reading, kind, rollover, corrects_id, entered_by, entered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![account, Day(read_on), reading, kind, rollover, corrects, user, Moment(now)])?;
-        Ok(ReadId(self.conn.last_insert_rowid()))
+        Ok(ReadId(self.insert("INSERT INTO meter_reads (account_id, read_on, reading, kind, rollover, corrects_id, entered_by, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id", args![account, Day(read_on), reading, kind, rollover, corrects, user, Moment(now)])?))
     }
 
     /// The latest read on the account; a correction entered later for the
@@ -154,28 +149,22 @@ impl Db<'_> {
     /// reversed bill (and any correction of it) is passed over, so a rebill
     /// of that period starts from the read before it.
     pub fn last_read(&self, account: AccountId) -> Result<Option<ReadRow>> {
-        Ok(self.conn.prepare_cached(LAST_READ)?.query_row([account], |r| row_to_read(r, 0)).optional()?)
+        self.optional(LAST_READ, args![account], |r| row_to_read(r, 0))
     }
 
     /// A bill on the account whose period overlaps the given one and whose
     /// posting has not been reversed (a reversed bill may be billed again).
     pub fn overlapping_bill(&self, account: AccountId, start: NaiveDate, end: NaiveDate) -> Result<Option<BillId>> {
-        Ok(self
-            .conn
-            .prepare_cached(OVERLAPPING_BILL)?
-            .query_row(params![account, Day(start), Day(end)], |r| r.get(0))
-            .optional()?)
+        self.optional(OVERLAPPING_BILL, args![account, Day(start), Day(end)], |r| r.get(0))
     }
 
     pub fn insert_bill(&self, bill: &NewBill) -> Result<BillId> {
         let total: Money = bill.lines.iter().map(|l| l.amount).sum();
-        self.conn
-            .prepare_cached(
-                "INSERT INTO bills (account_id, period_start, period_end, bill_date, due_date, schedule_id,
+        let id = BillId(self.insert(
+            "INSERT INTO bills (account_id, period_start, period_end, bill_date, due_date, schedule_id,
                      previous_read_id, current_read_id, consumption_gal, sewer_cap_gal, total_cents)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+            args![
                 bill.account_id,
                 Day(bill.period_start),
                 Day(bill.period_end),
@@ -187,14 +176,14 @@ impl Db<'_> {
                 bill.consumption_gal,
                 bill.sewer_cap_gal,
                 total
-            ])?;
-        let id = BillId(self.conn.last_insert_rowid());
-        let mut insert = self.conn.prepare_cached(
+            ],
+        )?);
+        let mut insert = self.prepare(
             "INSERT INTO bill_lines (bill_id, seq, service, description, quantity, unit, rate, amount_cents)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for (seq, line) in bill.lines.iter().enumerate() {
-            insert.execute(params![
+            insert.execute(args![
                 id,
                 seq + 1,
                 line.service,
@@ -211,31 +200,31 @@ impl Db<'_> {
     /// A bill with its lines.
     pub fn bill(&self, id: BillId) -> Result<Option<BillRow>> {
         let sql = format!("{BILL_QUERY} WHERE b.id = ?1");
-        let bill = self.conn.prepare_cached(&sql)?.query_row([id], row_to_bill).optional()?;
+        let bill = self.optional(&sql, args![id], row_to_bill)?;
         let Some(mut bill) = bill else { return Ok(None) };
         bill.lines = self.bill_lines(id)?;
         Ok(Some(bill))
     }
 
     pub fn bill_lines(&self, id: BillId) -> Result<Vec<BillLineRow>> {
-        let mut statement = self.conn.prepare_cached(
+        let raw = self.all(
             "SELECT seq, service, description, quantity, unit, rate, amount_cents FROM bill_lines
              WHERE bill_id = ?1 ORDER BY seq",
+            args![id],
+            |r| {
+                Ok((
+                    r.get::<u32>(0)?,
+                    r.get::<ServiceKind>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<String>(4)?,
+                    r.get::<String>(5)?,
+                    r.get::<Money>(6)?,
+                ))
+            },
         )?;
-        let raw = statement.query_map([id], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, ServiceKind>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Money>(6)?,
-            ))
-        })?;
         let mut lines = Vec::new();
-        for row in raw {
-            let (seq, service, description, quantity, unit, rate, amount) = row?;
+        for (seq, service, description, quantity, unit, rate, amount) in raw {
             let line =
                 BillLine { service, description, quantity: decimal(quantity)?, unit, rate: decimal(rate)?, amount };
             lines.push(BillLineRow { seq, line });
@@ -246,22 +235,23 @@ impl Db<'_> {
     /// The account's latest bills, newest first, without lines.
     pub fn recent_bills(&self, account: AccountId, limit: u32) -> Result<Vec<BillRow>> {
         let sql = format!("{BILL_QUERY} WHERE b.account_id = ?1 ORDER BY b.period_start DESC, b.id DESC LIMIT ?2");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(params![account, limit], row_to_bill)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![account, limit], row_to_bill)
     }
 
     /// Per service, the net of earlier adjustments to the bill that stand
     /// (not reversed): what re-rating must take into account.
     pub fn bill_adjusted_by_service(&self, bill: BillId) -> Result<BTreeMap<ServiceKind, Money>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT l.service, SUM(l.after_cents - l.before_cents)
+        Ok(self
+            .all(
+                "SELECT l.service, SUM(l.after_cents - l.before_cents)
              FROM bill_adjustments a JOIN bill_adjustment_lines l ON l.posting_id = a.posting_id
              WHERE a.bill_id = ?1 AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = a.posting_id)
              GROUP BY l.service",
-        )?;
-        let rows = statement.query_map([bill], |r| Ok((r.get::<_, ServiceKind>(0)?, r.get::<_, Money>(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+                args![bill],
+                |r| Ok((r.get::<ServiceKind>(0)?, r.get::<Money>(1)?)),
+            )?
+            .into_iter()
+            .collect())
     }
 
     /// Records the detail of a bill adjustment posting.
@@ -274,24 +264,23 @@ impl Db<'_> {
         rerate: Option<(ReadId, u64)>,
         lines: &[(ServiceKind, String, Money, Money)],
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO bill_adjustments (posting_id, bill_id, method, corrected_read_id, consumption_gal)
+        self.execute(
+            "INSERT INTO bill_adjustments (posting_id, bill_id, method, corrected_read_id, consumption_gal)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
+            args![
                 posting,
                 bill,
                 if rerate.is_some() { "rerate" } else { "amount" },
                 rerate.map(|r| r.0),
                 rerate.map(|r| r.1)
-            ])?;
-        let mut insert = self.conn.prepare_cached(
+            ],
+        )?;
+        let mut insert = self.prepare(
             "INSERT INTO bill_adjustment_lines (posting_id, seq, service, description, before_cents, after_cents)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for (seq, (service, description, before, after)) in lines.iter().enumerate() {
-            insert.execute(params![posting, seq + 1, service, description, before, after])?;
+            insert.execute(args![posting, seq + 1, service, description, before, after])?;
         }
         Ok(())
     }
@@ -299,20 +288,18 @@ impl Db<'_> {
     /// Records that `bill` now starts from `read`, which the re-rate
     /// `posting` of the bill before it put in place of the read it corrects.
     pub fn insert_bill_opening(&self, bill: BillId, posting: PostingId, read: ReadId) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT INTO bill_openings (bill_id, posting_id, read_id) VALUES (?1, ?2, ?3)")?
-            .execute(params![bill, posting, read])?;
+        self.execute(
+            "INSERT INTO bill_openings (bill_id, posting_id, read_id) VALUES (?1, ?2, ?3)",
+            args![bill, posting, read],
+        )?;
         Ok(())
     }
 
     /// The reads `bill` stands on now: its opening and closing reads, or
     /// those its latest standing re-rates replaced them with.
     pub fn bill_reads_in_force(&self, bill: BillId) -> Result<Option<(ReadRow, ReadRow)>> {
-        let ids: Option<(ReadId, ReadId)> = self
-            .conn
-            .prepare_cached(BILL_READS_IN_FORCE)?
-            .query_row([bill], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let ids: Option<(ReadId, ReadId)> =
+            self.optional(BILL_READS_IN_FORCE, args![bill], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let Some((opening, closing)) = ids else { return Ok(None) };
         match (self.read(opening)?, self.read(closing)?) {
             (Some(opening), Some(closing)) => Ok(Some((opening, closing))),
@@ -323,12 +310,12 @@ impl Db<'_> {
     /// The account's standing bill that opens on `read` (in force), if any:
     /// the one after the bill that closed on it.
     pub fn bill_opening_on(&self, account: AccountId, read: ReadId) -> Result<Option<BillId>> {
-        Ok(self.conn.prepare_cached(BILL_OPENING_ON)?.query_row(params![account, read], |r| r.get(0)).optional()?)
+        self.optional(BILL_OPENING_ON, args![account, read], |r| r.get(0))
     }
 
     pub fn read(&self, id: ReadId) -> Result<Option<ReadRow>> {
         let sql = format!("SELECT {READ_COLUMNS} FROM meter_reads WHERE id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], |r| row_to_read(r, 0)).optional()?)
+        self.optional(&sql, args![id], |r| row_to_read(r, 0))
     }
 }
 
@@ -336,25 +323,21 @@ impl Db<'_> {
     /// The totals of the account's bills due on or after `date` and not
     /// reversed: charges not yet past due on that date.
     pub fn billed_not_yet_due(&self, account: AccountId, date: NaiveDate) -> Result<Money> {
-        Ok(self.conn.prepare_cached(BILLED_NOT_YET_DUE)?.query_row(params![account, Day(date)], |r| r.get(0))?)
+        self.one(BILLED_NOT_YET_DUE, args![account, Day(date)], |r| r.get(0))
     }
 
     /// The account's latest bill (not reversed) due before `date`.
     pub fn latest_bill_due_before(&self, account: AccountId, date: NaiveDate) -> Result<Option<BillId>> {
-        Ok(self
-            .conn
-            .prepare_cached(LATEST_BILL_DUE_BEFORE)?
-            .query_row(params![account, Day(date)], |r| r.get(0))
-            .optional()?)
+        self.optional(LATEST_BILL_DUE_BEFORE, args![account, Day(date)], |r| r.get(0))
     }
 
     /// Adjustments to the bill that have not been reversed.
     pub fn standing_adjustments(&self, bill: BillId) -> Result<Vec<PostingId>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT a.posting_id FROM bill_adjustments a WHERE a.bill_id = ?1
                AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = a.posting_id) ORDER BY a.posting_id",
-        )?;
-        let rows = statement.query_map([bill], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![bill],
+            |r| r.get(0),
+        )
     }
 }

@@ -1,9 +1,10 @@
 //! Contacts and complaints on an account.
 
+use super::sql::{Param, Row, Value, args};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Db, Result};
+use super::convert::{Day, Moment};
+use super::{Db, Result, StoreError};
 use crate::domain::cases::{Queue, Resolution};
 use crate::domain::ids::{AccountId, UserId};
 use crate::records::{ComplaintEvent, ComplaintFilter, ComplaintRow, ContactRow, NewComplaintRow, NewContactRow};
@@ -18,7 +19,7 @@ const COMPLAINT_COLUMNS: &str = "c.id, c.account_id, a.number, cu.name, c.catego
     LEFT JOIN users ua ON ua.id = c.assigned_to
     LEFT JOIN users uc ON uc.id = c.closed_by";
 
-fn row_to_contact(r: &Row) -> rusqlite::Result<ContactRow> {
+fn row_to_contact(r: &Row) -> Result<ContactRow> {
     Ok(ContactRow {
         id: r.get(0)?,
         account_id: r.get(1)?,
@@ -29,18 +30,14 @@ fn row_to_contact(r: &Row) -> rusqlite::Result<ContactRow> {
         order_id: r.get(6)?,
         by: r.get(7)?,
         at: r.get(8)?,
-        identity: match r.get::<_, Option<String>>(9)? {
-            Some(json) => {
-                Some(serde_json::from_str(&json).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
-                })?)
-            }
+        identity: match r.get::<Option<String>>(9)? {
+            Some(json) => Some(serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("column 9: {e}")))?),
             None => None,
         },
     })
 }
 
-fn row_to_complaint(r: &Row) -> rusqlite::Result<ComplaintRow> {
+fn row_to_complaint(r: &Row) -> Result<ComplaintRow> {
     Ok(ComplaintRow {
         id: r.get(0)?,
         account_id: r.get(1)?,
@@ -68,13 +65,11 @@ fn row_to_complaint(r: &Row) -> rusqlite::Result<ComplaintRow> {
 
 impl Db<'_> {
     pub fn insert_complaint(&self, new: &NewComplaintRow, user: UserId, now: DateTime<Utc>) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO complaints (account_id, category, summary, opened_by, opened_at, source, council_district,
+        let id = self.insert(
+            "INSERT INTO complaints (account_id, category, summary, opened_by, opened_at, source, council_district,
                      reference, channel, priority, due_on, queue, assigned_to)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
+            args![
                 new.account,
                 new.category,
                 new.summary,
@@ -88,8 +83,8 @@ impl Db<'_> {
                 new.due_on,
                 new.queue,
                 new.assigned_to
-            ])?;
-        let id = self.conn.last_insert_rowid();
+            ],
+        )?;
         self.insert_complaint_event(id, "opened", Some(new.summary), None, user, now)?;
         Ok(id)
     }
@@ -104,32 +99,30 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO complaint_events (complaint_id, kind, note, link_kind, link_id, user_id, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![complaint, kind, note, link.map(|l| l.0), link.map(|l| l.1), user, now])?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(
+            "INSERT INTO complaint_events (complaint_id, kind, note, link_kind, link_id, user_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            args![complaint, kind, note, link.map(|l| l.0), link.map(|l| l.1), user, now],
+        )
     }
 
     /// Whether the complaint is already linked to `link` (a kind and an id):
     /// one probe of the unique index `complaint_links_once`.
     pub fn complaint_linked(&self, complaint: i64, link: (&str, i64)) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM complaint_events
+        self.one(
+            "SELECT EXISTS (SELECT 1 FROM complaint_events
                      WHERE complaint_id = ?1 AND link_kind = ?2 AND link_id = ?3 AND kind = 'linked')",
-            )?
-            .query_row(params![complaint, link.0, link.1], |r| r.get(0))?)
+            args![complaint, link.0, link.1],
+            |r| r.get(0),
+        )
     }
 
     /// Moves a complaint to a queue and a person (or none).
     pub fn set_complaint_place(&self, complaint: i64, queue: Queue, assigned_to: Option<UserId>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE complaints SET queue = ?2, assigned_to = ?3 WHERE id = ?1")?
-            .execute(params![complaint, queue, assigned_to])?;
+        self.execute(
+            "UPDATE complaints SET queue = ?2, assigned_to = ?3 WHERE id = ?1",
+            args![complaint, queue, assigned_to],
+        )?;
         Ok(())
     }
 
@@ -141,59 +134,56 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE complaints SET status = 'closed', resolution = ?2, resolution_note = ?3, closed_by = ?4,
+        self.execute(
+            "UPDATE complaints SET status = 'closed', resolution = ?2, resolution_note = ?3, closed_by = ?4,
                      closed_at = ?5 WHERE id = ?1",
-            )?
-            .execute(params![complaint, resolution, note, user, now])?;
+            args![complaint, resolution, note, user, now],
+        )?;
         Ok(())
     }
 
     /// Reopens a closed complaint; its due date stands (the clock never pauses).
     pub fn reopen_complaint(&self, complaint: i64) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE complaints SET status = 'open', resolution = NULL, resolution_note = NULL, closed_by = NULL,
+        self.execute(
+            "UPDATE complaints SET status = 'open', resolution = NULL, resolution_note = NULL, closed_by = NULL,
                      closed_at = NULL WHERE id = ?1",
-            )?
-            .execute([complaint])?;
+            args![complaint],
+        )?;
         Ok(())
     }
 
     pub fn complaint(&self, id: i64) -> Result<Option<ComplaintRow>> {
         let sql = format!("SELECT {COMPLAINT_COLUMNS} WHERE c.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_complaint).optional()?)
+        self.optional(&sql, args![id], row_to_complaint)
     }
 
     /// A complaint's history, oldest first.
     pub fn complaint_events(&self, complaint: i64) -> Result<Vec<ComplaintEvent>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT e.id, e.kind, e.note, e.link_kind, e.link_id, u.username, e.at
              FROM complaint_events e JOIN users u ON u.id = e.user_id
              WHERE e.complaint_id = ?1 ORDER BY e.id",
-        )?;
-        let rows = statement.query_map([complaint], |r| {
-            let link_kind: Option<String> = r.get(3)?;
-            let link_id: Option<i64> = r.get(4)?;
-            Ok(ComplaintEvent {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                note: r.get(2)?,
-                link: link_kind.zip(link_id),
-                by: r.get(5)?,
-                at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![complaint],
+            |r| {
+                let link_kind: Option<String> = r.get(3)?;
+                let link_id: Option<i64> = r.get(4)?;
+                Ok(ComplaintEvent {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    note: r.get(2)?,
+                    link: link_kind.zip(link_id),
+                    by: r.get(5)?,
+                    at: r.get(6)?,
+                })
+            },
+        )
     }
 
     /// Complaints for a work list: open before closed, soonest due first.
     pub fn complaint_list(&self, filter: ComplaintFilter, limit: u32) -> Result<Vec<ComplaintRow>> {
-        use rusqlite::types::Value;
         let (condition, values): (String, Vec<Value>) = match filter {
             ComplaintFilter::AssignedTo(user) => {
-                ("c.status = 'open' AND c.assigned_to = ?1".into(), vec![user.0.into()])
+                ("c.status = 'open' AND c.assigned_to = ?1".into(), vec![Value::Int(user.0)])
             }
             ComplaintFilter::Unassigned { queues, due_by } => (
                 format!(
@@ -201,57 +191,40 @@ impl Db<'_> {
                      AND (c.due_on <= ?1 OR c.queue <> 'desk' OR c.source IN ('mayor', 'council'))",
                     queues.iter().map(|q| format!("'{}'", q.code())).collect::<Vec<_>>().join(", ")
                 ),
-                vec![Value::Text(due_by.to_string())],
+                vec![Value::Text(Day(due_by).text().into())],
             ),
             ComplaintFilter::Liaison { closed_since } => (
                 "c.source IN ('mayor', 'council') AND (c.status = 'open' OR c.closed_at >= ?1)".into(),
-                vec![Value::Text(sql_instant(closed_since)?)],
+                vec![Value::Text(Moment(closed_since).text().into())],
             ),
             ComplaintFilter::LiaisonOpened { from, until } => (
                 "c.source IN ('mayor', 'council') AND c.opened_at >= ?1 AND c.opened_at < ?2".into(),
-                vec![Value::Text(sql_instant(from)?), Value::Text(sql_instant(until)?)],
+                vec![Value::Text(Moment(from).text().into()), Value::Text(Moment(until).text().into())],
             ),
         };
         let sql = format!(
             "SELECT {COMPLAINT_COLUMNS} WHERE {condition} ORDER BY c.status = 'closed', c.due_on, c.id LIMIT {limit}"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values), row_to_complaint)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let params: Vec<&dyn Param> = values.iter().map(|v| v as &dyn Param).collect();
+        self.all(&sql, &params, row_to_complaint)
     }
 
     pub fn insert_contact(&self, contact: &NewContactRow<'_>, user: UserId, now: DateTime<Utc>) -> Result<i64> {
         let NewContactRow { account, channel, summary, about, identity_json } = contact;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO contacts (account_id, channel, summary, complaint_id, dispute_id, order_id, user_id, at,
+        self.insert(
+            "INSERT INTO contacts (account_id, channel, summary, complaint_id, dispute_id, order_id, user_id, at,
                                        identity)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                account,
-                channel,
-                summary,
-                about.complaint,
-                about.dispute,
-                about.order,
-                user,
-                now,
-                identity_json
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            args![account, channel, summary, about.complaint, about.dispute, about.order, user, now, identity_json],
+        )
     }
 
     /// The account's contacts, newest first.
     pub fn contacts(&self, account: AccountId, limit: u32) -> Result<Vec<ContactRow>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at,
+        self.all("SELECT c.id, c.account_id, c.channel, c.summary, c.complaint_id, c.dispute_id, c.order_id, u.username, c.at,
                     c.identity
              FROM contacts c JOIN users u ON u.id = c.user_id
-             WHERE c.account_id = ?1 ORDER BY c.id DESC LIMIT ?2",
-        )?;
-        let rows = statement.query_map(params![account, limit], row_to_contact)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+             WHERE c.account_id = ?1 ORDER BY c.id DESC LIMIT ?2", args![account, limit], row_to_contact)
     }
 
     /// The contacts about a complaint, oldest first.
@@ -275,33 +248,18 @@ impl Db<'_> {
                     c.identity
              FROM contacts c JOIN users u ON u.id = c.user_id WHERE {condition} ORDER BY c.id"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([id], row_to_contact)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![id], row_to_contact)
     }
 
     /// The account's complaints, open first, newest first.
     pub fn complaints(&self, account: AccountId) -> Result<Vec<ComplaintRow>> {
         let sql = format!("SELECT {COMPLAINT_COLUMNS} WHERE c.account_id = ?1 ORDER BY c.status = 'closed', c.id DESC");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([account], row_to_complaint)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![account], row_to_complaint)
     }
 
     pub fn open_complaint_count(&self, account: AccountId) -> Result<u32> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT count(*) FROM complaints WHERE account_id = ?1 AND status = 'open'")?
-            .query_row([account], |r| r.get(0))?)
-    }
-}
-
-/// An instant as rusqlite stores it, so text comparisons order correctly.
-fn sql_instant(at: DateTime<Utc>) -> rusqlite::Result<String> {
-    use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
-    match at.to_sql()? {
-        ToSqlOutput::Owned(Value::Text(text)) => Ok(text),
-        ToSqlOutput::Borrowed(ValueRef::Text(bytes)) => Ok(String::from_utf8_lossy(bytes).into_owned()),
-        _ => Err(rusqlite::Error::ToSqlConversionFailure("an instant is stored as text".into())),
+        self.one("SELECT count(*) FROM complaints WHERE account_id = ?1 AND status = 'open'", args![account], |r| {
+            r.get(0)
+        })
     }
 }

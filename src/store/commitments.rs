@@ -14,6 +14,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
+use super::sql::{Rows, args};
 use super::verify::{micros, note};
 use super::{Db, Result};
 use crate::domain::audit::{ChainBreak, ChainWalker};
@@ -39,8 +40,8 @@ type StoredLine = (String, Option<i64>, String, i64);
 /// The postings in id order, each with the digest of its stored content
 /// (its lines read alongside, in the same order).
 struct PostingStream<'s> {
-    postings: rusqlite::Rows<'s>,
-    entries: rusqlite::Rows<'s>,
+    postings: Rows<'s>,
+    entries: Rows<'s>,
     /// The entry read past the last posting's lines.
     ahead: Option<(i64, StoredLine)>,
 }
@@ -214,16 +215,17 @@ impl Db<'_> {
     pub(super) fn audit_findings(&self) -> Result<AuditFindings> {
         let started = Instant::now();
         let digests_from: i64 = self.meta("posting_digests_from")?.and_then(|v| v.parse().ok()).unwrap_or(i64::MAX);
-        let mut walk = self.conn.prepare(&format!("SELECT {} FROM audit_log ORDER BY id", super::audit::COLUMNS))?;
-        let mut postings = self.conn.prepare(
+        let mut walk = self.prepare(&format!("SELECT {} FROM audit_log ORDER BY id", super::audit::COLUMNS))?;
+        let mut postings = self.prepare(
             "SELECT id, kind, account_id, effective_on, bill_id, reverses_id, waives_id, receivable_cents,
                     user_id, posted_at
              FROM postings ORDER BY id",
         )?;
-        let mut entries = self.conn.prepare(
+        let mut entries = self.prepare(
             "SELECT posting_id, ledger, account_id, side, amount_cents FROM entries ORDER BY posting_id, line",
         )?;
-        let mut stream = PostingStream { postings: postings.query([])?, entries: entries.query([])?, ahead: None };
+        let mut stream =
+            PostingStream { postings: postings.query(args![])?, entries: entries.query(args![])?, ahead: None };
         let mut next_posting = stream.next()?;
 
         let mut chain = Check::passed("the audit trail's hash chain is intact");
@@ -232,9 +234,9 @@ impl Db<'_> {
         let mut broken: Option<ChainBreak> = None;
         let (mut records, mut refusals, mut last) = (0u64, 0u64, None::<(i64, String)>);
         let mut changes = Changes::default();
-        let mut rows = walk.query([])?;
+        let mut rows = walk.query(args![])?;
         while let Some(row) = rows.next()? {
-            let (record, prev_hash, hash) = super::audit::row_to_record(row)?;
+            let (record, prev_hash, hash) = super::audit::row_to_record(&row)?;
             records += 1;
             if broken.is_none()
                 && let Err(b) = walker.check(&record, &prev_hash, &hash)
@@ -323,14 +325,11 @@ impl Db<'_> {
 
     /// The trail ends where the head row says: its last record, hash and count.
     fn head_check(&self, records: u64, last: Option<(i64, String)>) -> Result<Check> {
-        use rusqlite::OptionalExtension;
         let mut check = Check::passed("the audit trail ends where its head row says");
-        let head: Option<(i64, String, i64)> = self
-            .conn
-            .query_row("SELECT last_id, last_hash, records FROM audit_head WHERE id = 1", [], |r| {
+        let head: Option<(i64, String, i64)> =
+            self.optional("SELECT last_id, last_hash, records FROM audit_head WHERE id = 1", args![], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
+            })?;
         let (last_id, last_hash) = last.unwrap_or((0, crate::domain::audit::GENESIS.to_string()));
         match head {
             None => note(&mut check, "the audit trail's head row is missing".to_string()),
@@ -356,8 +355,8 @@ impl Db<'_> {
     /// record of its decision (and a pending one none).
     fn requests_check(&self, changes: &Changes) -> Result<Check> {
         let mut check = Check::passed("the audit trail records every approval request and decision");
-        let mut statement = self.conn.prepare("SELECT id, status FROM approval_requests ORDER BY id")?;
-        let mut rows = statement.query([])?;
+        let mut statement = self.prepare("SELECT id, status FROM approval_requests ORDER BY id")?;
+        let mut rows = statement.query(args![])?;
         while let Some(r) = rows.next()? {
             let (id, status): (i64, String) = (r.get(0)?, r.get(1)?);
             if !changes.requested.contains(&id) {
@@ -382,8 +381,8 @@ impl Db<'_> {
         for problem in &changes.unreadable {
             note(&mut check, problem.clone());
         }
-        let mut statement = self.conn.prepare("SELECT id, username, role FROM users ORDER BY id")?;
-        let mut rows = statement.query([])?;
+        let mut statement = self.prepare("SELECT id, username, role FROM users ORDER BY id")?;
+        let mut rows = statement.query(args![])?;
         while let Some(r) = rows.next()? {
             let (id, username, role): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
             match changes.roles.get(&id) {
@@ -405,8 +404,8 @@ impl Db<'_> {
     fn access_check(&self, changes: &Changes) -> Result<Check> {
         use sha2::Digest;
         let mut check = Check::passed("the audit trail accounts for every password and command-line session");
-        let mut statement = self.conn.prepare("SELECT id, username, password_hash FROM users ORDER BY id")?;
-        let mut rows = statement.query([])?;
+        let mut statement = self.prepare("SELECT id, username, password_hash FROM users ORDER BY id")?;
+        let mut rows = statement.query(args![])?;
         while let Some(r) = rows.next()? {
             let (id, username, hash): (i64, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let stored = hash.map(|h| crate::domain::audit::hex(&sha2::Sha256::digest(h.as_bytes())));

@@ -1,7 +1,11 @@
 //! Conversions between domain types and SQLite values, kept here so the
 //! domain knows nothing of rusqlite.
 
+use std::borrow::Cow;
+
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+use super::sql::{Column, Param, Value, ValueRef as SqlRef};
 
 use crate::domain::Money;
 use crate::domain::account::{AccountStatus, CartSize, MeterSize, PickupFrequency, ServiceKind};
@@ -23,6 +27,16 @@ macro_rules! integer_newtype {
         impl FromSql for $name {
             fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
                 i64::column_result(value).map($make)
+            }
+        }
+        impl Param for $name {
+            fn value(&self) -> Value<'_> {
+                Value::Int(($get)(self))
+            }
+        }
+        impl Column for $name {
+            fn column(value: SqlRef<'_>) -> Result<Self, String> {
+                value.int().map($make)
             }
         }
     )*};
@@ -49,6 +63,16 @@ macro_rules! code_column {
         impl FromSql for $name {
             fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
                 value.as_str()?.parse().map_err(|e| FromSqlError::Other(Box::new(e)))
+            }
+        }
+        impl Param for $name {
+            fn value(&self) -> Value<'_> {
+                Value::Text(Cow::Borrowed(self.code()))
+            }
+        }
+        impl Column for $name {
+            fn column(value: SqlRef<'_>) -> Result<Self, String> {
+                value.text()?.parse().map_err(|e: <$name as std::str::FromStr>::Err| e.to_string())
             }
         }
     )*};
@@ -90,6 +114,30 @@ impl FromSql for ChartAccount {
     }
 }
 
+impl Param for ChartAccount {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Owned(self.code()))
+    }
+}
+
+impl Column for ChartAccount {
+    fn column(value: SqlRef<'_>) -> Result<Self, String> {
+        value.text()?.parse().map_err(|e: <ChartAccount as std::str::FromStr>::Err| e.to_string())
+    }
+}
+
+impl Param for AccountNumber {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self.digits()))
+    }
+}
+
+impl Column for AccountNumber {
+    fn column(value: SqlRef<'_>) -> Result<Self, String> {
+        AccountNumber::parse(value.text()?).map_err(|e| e.to_string())
+    }
+}
+
 impl ToSql for AccountNumber {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::from(self.digits()))
@@ -107,20 +155,32 @@ impl FromSql for AccountNumber {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Day(pub chrono::NaiveDate);
 
-impl ToSql for Day {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+impl Day {
+    /// The date as `YYYY-MM-DD`.
+    pub(crate) fn text(self) -> String {
         use chrono::Datelike;
         let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
-        let mut text = String::with_capacity(10);
-        if (0..=9999).contains(&y) {
-            let y = y as u32;
-            for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, 10, m / 10, m % 10, 10, d / 10, d % 10] {
-                text.push(if digit == 10 { '-' } else { char::from(b'0' + digit as u8) });
-            }
-        } else {
-            text = self.0.format("%F").to_string();
+        if !(0..=9999).contains(&y) {
+            return self.0.format("%F").to_string();
         }
-        Ok(ToSqlOutput::from(text))
+        let mut text = String::with_capacity(10);
+        let y = y as u32;
+        for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, 10, m / 10, m % 10, 10, d / 10, d % 10] {
+            text.push(if digit == 10 { '-' } else { char::from(b'0' + digit as u8) });
+        }
+        text
+    }
+}
+
+impl Param for Day {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Owned(self.text()))
+    }
+}
+
+impl ToSql for Day {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.text()))
     }
 }
 
@@ -131,14 +191,15 @@ impl ToSql for Day {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Moment(pub chrono::DateTime<chrono::Utc>);
 
-impl ToSql for Moment {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+impl Moment {
+    /// The moment as `YYYY-MM-DD HH:MM:SS[.fraction]+00:00`.
+    pub(crate) fn text(self) -> String {
         use chrono::{Datelike, Timelike};
         let (date, time) = (self.0.date_naive(), self.0.time());
         let nanos = time.nanosecond();
         if !(0..=9999).contains(&date.year()) || nanos >= 1_000_000_000 {
             // Far years and leap seconds: as rusqlite formats them.
-            return self.0.to_sql();
+            return self.0.format("%F %T%.f%:z").to_string();
         }
         let mut text = String::with_capacity(32);
         push_digits(&mut text, date.year() as u32, 4);
@@ -159,7 +220,19 @@ impl ToSql for Moment {
             push_digits(&mut text, fraction, width);
         }
         text.push_str("+00:00");
-        Ok(ToSqlOutput::from(text))
+        text
+    }
+}
+
+impl Param for Moment {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Owned(self.text()))
+    }
+}
+
+impl ToSql for Moment {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.text()))
     }
 }
 

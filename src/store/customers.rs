@@ -2,8 +2,8 @@
 //! change kept with its before and after, and the people the account
 //! holder allows the desk to speak to.
 
+use super::sql::args;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, params};
 
 use super::convert::{Day, Moment};
 use super::{Db, Result};
@@ -13,44 +13,39 @@ use crate::records::{NewParty, PartyRow};
 
 impl Db<'_> {
     pub fn set_customer_name(&self, customer: CustomerId, name: &str) -> Result<()> {
-        self.conn.prepare_cached("UPDATE customers SET name = ?2 WHERE id = ?1")?.execute(params![customer, name])?;
+        self.execute("UPDATE customers SET name = ?2 WHERE id = ?1", args![customer, name])?;
         Ok(())
     }
 
     pub fn set_customer_mailing(&self, customer: CustomerId, mailing: &Address) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE customers SET mail_line1 = ?2, mail_line2 = ?3, mail_city = ?4, mail_state = ?5, mail_zip = ?6
+        self.execute(
+            "UPDATE customers SET mail_line1 = ?2, mail_line2 = ?3, mail_city = ?4, mail_state = ?5, mail_zip = ?6
                  WHERE id = ?1",
-            )?
-            .execute(params![customer, mailing.line1, mailing.line2, mailing.city, mailing.state, mailing.zip])?;
+            args![customer, mailing.line1, mailing.line2, mailing.city, mailing.state, mailing.zip],
+        )?;
         Ok(())
     }
 
     pub fn set_customer_phone(&self, customer: CustomerId, phone: Option<&str>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE customers SET phone = ?2, phone_digits = ?3 WHERE id = ?1")?
-            .execute(params![customer, phone, phone.map(phone_digits)])?;
+        self.execute(
+            "UPDATE customers SET phone = ?2, phone_digits = ?3 WHERE id = ?1",
+            args![customer, phone, phone.map(phone_digits)],
+        )?;
         Ok(())
     }
 
     pub fn set_customer_email(&self, customer: CustomerId, email: Option<&str>) -> Result<()> {
-        self.conn.prepare_cached("UPDATE customers SET email = ?2 WHERE id = ?1")?.execute(params![customer, email])?;
+        self.execute("UPDATE customers SET email = ?2 WHERE id = ?1", args![customer, email])?;
         Ok(())
     }
 
     pub fn set_customer_paperless(&self, customer: CustomerId, paperless: bool) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE customers SET paperless = ?2 WHERE id = ?1")?
-            .execute(params![customer, paperless])?;
+        self.execute("UPDATE customers SET paperless = ?2 WHERE id = ?1", args![customer, paperless])?;
         Ok(())
     }
 
     pub fn customer_paperless(&self, customer: CustomerId) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT paperless FROM customers WHERE id = ?1")?
-            .query_row([customer], |r| r.get(0))?)
+        self.one("SELECT paperless FROM customers WHERE id = ?1", args![customer], |r| r.get(0))
     }
 
     pub fn insert_customer_change(
@@ -62,41 +57,30 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO customer_changes (customer_id, field, before, after, changed_by, changed_at)
+        self.execute(
+            "INSERT INTO customer_changes (customer_id, field, before, after, changed_by, changed_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![customer, field, before, after, user, Moment(now)])?;
+            args![customer, field, before, after, user, Moment(now)],
+        )?;
         Ok(())
     }
 
     /// When `field` of the customer was last changed at or after `since`.
     pub fn changed_since(&self, customer: CustomerId, field: &str, since: DateTime<Utc>) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT max(changed_at) FROM customer_changes WHERE customer_id = ?1 AND field = ?2 AND changed_at >= ?3",
-            )?
-            .query_row(params![customer, field, Moment(since)], |r| r.get(0))
-            .optional()?
+        Ok(self.optional("SELECT max(changed_at) FROM customer_changes WHERE customer_id = ?1 AND field = ?2 AND changed_at >= ?3", args![customer, field, Moment(since)], |r| r.get(0))?
             .flatten())
     }
 
     /// The accounts of a customer (their search rows hold the name and phone).
     pub fn customer_accounts(&self, customer: CustomerId) -> Result<Vec<AccountId>> {
-        let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE customer_id = ?1 ORDER BY id")?;
-        let rows = statement.query_map([customer], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all("SELECT id FROM accounts WHERE customer_id = ?1 ORDER BY id", args![customer], |r| r.get(0))
     }
 
     pub fn insert_party(&self, party: &NewParty, user: UserId, now: DateTime<Utc>) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO authorized_parties (account_id, name, access, starts_on, ends_on, added_by, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
+        self.insert(
+            "INSERT INTO authorized_parties (account_id, name, access, starts_on, ends_on, added_by, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            args![
                 party.account,
                 party.name,
                 party.access,
@@ -104,27 +88,26 @@ impl Db<'_> {
                 party.ends_on.map(Day),
                 user,
                 Moment(now)
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ],
+        )
     }
 
     pub fn end_party(&self, party: i64, on: NaiveDate, user: UserId, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT INTO party_ends (party_id, ended_on, ended_by, ended_at) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![party, Day(on), user, Moment(now)])?;
+        self.execute(
+            "INSERT INTO party_ends (party_id, ended_on, ended_by, ended_at) VALUES (?1, ?2, ?3, ?4)",
+            args![party, Day(on), user, Moment(now)],
+        )?;
         Ok(())
     }
 
     /// A party and the account it is on, with whether it was ended.
     pub fn party(&self, party: i64) -> Result<Option<(AccountId, PartyRow, bool)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT p.account_id, p.id, p.name, p.access, p.starts_on, coalesce(e.ended_on, p.ends_on),
+        self.optional(
+            "SELECT p.account_id, p.id, p.name, p.access, p.starts_on, coalesce(e.ended_on, p.ends_on),
                         e.party_id IS NOT NULL
                  FROM authorized_parties p LEFT JOIN party_ends e ON e.party_id = p.id WHERE p.id = ?1",
-            )?
-            .query_row([party], |r| {
+            args![party],
+            |r| {
                 Ok((
                     r.get(0)?,
                     PartyRow {
@@ -136,21 +119,27 @@ impl Db<'_> {
                     },
                     r.get(6)?,
                 ))
-            })
-            .optional()?)
+            },
+        )
     }
 
     /// The parties who may be spoken to on `day`.
     pub fn parties_on(&self, account: AccountId, day: NaiveDate) -> Result<Vec<PartyRow>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT p.id, p.name, p.access, p.starts_on, coalesce(e.ended_on, p.ends_on)
              FROM authorized_parties p LEFT JOIN party_ends e ON e.party_id = p.id
              WHERE p.account_id = ?1 AND p.starts_on <= ?2 AND coalesce(e.ended_on, p.ends_on, '9999-12-31') >= ?2
              ORDER BY p.id",
-        )?;
-        let rows = statement.query_map(params![account, Day(day)], |r| {
-            Ok(PartyRow { id: r.get(0)?, name: r.get(1)?, access: r.get(2)?, starts_on: r.get(3)?, ends_on: r.get(4)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![account, Day(day)],
+            |r| {
+                Ok(PartyRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    access: r.get(2)?,
+                    starts_on: r.get(3)?,
+                    ends_on: r.get(4)?,
+                })
+            },
+        )
     }
 }

@@ -1,7 +1,7 @@
 //! Disputes on bills.
 
+use super::sql::{Row, args};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
 use crate::domain::Money;
@@ -15,7 +15,7 @@ const DISPUTE_QUERY: &str = "SELECT d.id, d.account_id, a.number, d.bill_id, d.a
     JOIN users uo ON uo.id = d.opened_by
     LEFT JOIN users ur ON ur.id = d.resolved_by";
 
-fn row_to_dispute(r: &Row) -> rusqlite::Result<DisputeRow> {
+fn row_to_dispute(r: &Row) -> Result<DisputeRow> {
     Ok(DisputeRow {
         id: r.get(0)?,
         account_id: r.get(1)?,
@@ -47,43 +47,33 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO disputes (account_id, bill_id, amount_cents, reason, complaint_id, opened_by, opened_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![account, bill, amount, reason, complaint, user, now])?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(
+            "INSERT INTO disputes (account_id, bill_id, amount_cents, reason, complaint_id, opened_by, opened_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            args![account, bill, amount, reason, complaint, user, now],
+        )
     }
 
     pub fn dispute(&self, id: i64) -> Result<Option<DisputeRow>> {
         let sql = format!("{DISPUTE_QUERY} WHERE d.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_dispute).optional()?)
+        self.optional(&sql, args![id], row_to_dispute)
     }
 
     /// The open dispute on a bill, if any.
     pub fn open_dispute_on(&self, bill: BillId) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM disputes WHERE bill_id = ?1 AND status = 'open'")?
-            .query_row([bill], |r| r.get(0))
-            .optional()?)
+        self.optional("SELECT id FROM disputes WHERE bill_id = ?1 AND status = 'open'", args![bill], |r| r.get(0))
     }
 
     /// The account's disputes, open first, newest first.
     pub fn disputes(&self, account: AccountId) -> Result<Vec<DisputeRow>> {
         let sql = format!("{DISPUTE_QUERY} WHERE d.account_id = ?1 ORDER BY d.status != 'open', d.id DESC");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([account], row_to_dispute)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![account], row_to_dispute)
     }
 
     /// Every open dispute, oldest first.
     pub fn open_disputes(&self, limit: u32) -> Result<Vec<DisputeRow>> {
         let sql = format!("{DISPUTE_QUERY} WHERE d.status = 'open' ORDER BY d.id LIMIT ?1");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([limit], row_to_dispute)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![limit], row_to_dispute)
     }
 
     /// Resolves an open dispute; false if it was not open.
@@ -96,36 +86,29 @@ impl Db<'_> {
         note: &str,
         posting: Option<PostingId>,
     ) -> Result<bool> {
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE disputes SET status = ?2, resolved_by = ?3, resolved_at = ?4, resolution_note = ?5,
+        let changed = self.execute(
+            "UPDATE disputes SET status = ?2, resolved_by = ?3, resolved_at = ?4, resolution_note = ?5,
                      posting_id = ?6, request_id = NULL
                  WHERE id = ?1 AND status = 'open'",
-            )?
-            .execute(params![id, status, by, now, note, posting])?;
+            args![id, status, by, now, note, posting],
+        )?;
         Ok(changed == 1)
     }
 
     /// Notes the approval request an open dispute's adjustment waits on.
     pub fn set_dispute_request(&self, id: i64, request: Option<i64>) -> Result<()> {
-        self.conn.prepare_cached("UPDATE disputes SET request_id = ?2 WHERE id = ?1")?.execute(params![id, request])?;
+        self.execute("UPDATE disputes SET request_id = ?2 WHERE id = ?1", args![id, request])?;
         Ok(())
     }
 
     /// The open dispute whose adjustment waits on this request, if any.
     pub fn dispute_for_request(&self, request: i64) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM disputes WHERE request_id = ?1 AND status = 'open'")?
-            .query_row([request], |r| r.get(0))
-            .optional()?)
+        self.optional("SELECT id FROM disputes WHERE request_id = ?1 AND status = 'open'", args![request], |r| r.get(0))
     }
 
     pub fn open_dispute_count(&self, account: AccountId) -> Result<u32> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT count(*) FROM disputes WHERE account_id = ?1 AND status = 'open'")?
-            .query_row([account], |r| r.get(0))?)
+        self.one("SELECT count(*) FROM disputes WHERE account_id = ?1 AND status = 'open'", args![account], |r| {
+            r.get(0)
+        })
     }
 }

@@ -1,8 +1,8 @@
 //! Postings and their entries: appending, finding by idempotency key, and
 //! reading an account's history.
 
+use super::sql::{Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::convert::{Day, Moment};
 use super::{Db, Result};
@@ -17,7 +17,7 @@ const POSTING_COLUMNS: &str = "SELECT p.id, p.kind, p.account_id, p.effective_on
         (SELECT w.id FROM postings w WHERE w.waives_id = p.id)
     FROM postings p";
 
-fn row_to_posting(row: &Row) -> rusqlite::Result<PostingRow> {
+fn row_to_posting(row: &Row) -> Result<PostingRow> {
     Ok(PostingRow {
         id: row.get(0)?,
         kind: row.get(1)?,
@@ -66,11 +66,9 @@ pub(crate) const AGING_ROWS: &str =
 
 impl Db<'_> {
     pub fn posting_by_key(&self, key: &str) -> Result<Option<StoredPosting>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id, payload_sha256 FROM postings WHERE idempotency_key = ?1")?
-            .query_row([key], |r| Ok(StoredPosting { id: r.get(0)?, payload_sha256: r.get(1)? }))
-            .optional()?)
+        self.optional("SELECT id, payload_sha256 FROM postings WHERE idempotency_key = ?1", args![key], |r| {
+            Ok(StoredPosting { id: r.get(0)?, payload_sha256: r.get(1)? })
+        })
     }
 
     /// Appends a posting (already validated) with its entries, and moves the
@@ -83,13 +81,11 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<PostingId> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+        let id = PostingId(self.insert(
+            "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
                      user_id, memo, reason, bill_id, reverses_id, waives_id, receivable_cents)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
+            args![
                 key,
                 payload_sha256,
                 posting.kind,
@@ -103,13 +99,13 @@ impl Db<'_> {
                 posting.reverses,
                 posting.waives,
                 posting.receivable_moved()
-            ])?;
-        let id = PostingId(self.conn.last_insert_rowid());
-        let mut insert = self.conn.prepare_cached(
+            ],
+        )?);
+        let mut insert = self.prepare(
             "INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for (number, line) in (1..).zip(&posting.lines) {
-            insert.execute(params![id, number, line.ledger, line.account_id, line.side, line.amount])?;
+            insert.execute(args![id, number, line.ledger, line.account_id, line.side, line.amount])?;
             if let (ChartAccount::Receivable, Some(account)) = (line.ledger, line.account_id) {
                 self.add_to_balance(account, line.side.signed(line.amount))?;
             }
@@ -120,26 +116,24 @@ impl Db<'_> {
     /// A posting with its lines.
     pub fn posting(&self, id: PostingId) -> Result<Option<PostingRow>> {
         let sql = format!("{POSTING_COLUMNS} WHERE p.id = ?1");
-        let posting = self.conn.prepare_cached(&sql)?.query_row([id], row_to_posting).optional()?;
+        let posting = self.optional(&sql, args![id], row_to_posting)?;
         let Some(mut posting) = posting else { return Ok(None) };
-        let mut statement = self.conn.prepare_cached(
+        posting.lines = self.all(
             "SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = ?1 ORDER BY line",
+            args![id],
+            |r| Ok(Line { ledger: r.get(0)?, account_id: r.get(1)?, side: r.get(2)?, amount: r.get(3)? }),
         )?;
-        let lines = statement.query_map([id], |r| {
-            Ok(Line { ledger: r.get(0)?, account_id: r.get(1)?, side: r.get(2)?, amount: r.get(3)? })
-        })?;
-        posting.lines = lines.collect::<rusqlite::Result<_>>()?;
         Ok(Some(posting))
     }
 
     /// The posting of a given kind linked to a bill, if any (the bill's own
     /// posting, or its late fee).
     pub fn bill_posting(&self, bill: BillId, kind: PostingKind) -> Result<Option<PostingId>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM postings WHERE bill_id = ?1 AND kind = ?2 ORDER BY id LIMIT 1")?
-            .query_row(params![bill, kind], |r| r.get(0))
-            .optional()?)
+        self.optional(
+            "SELECT id FROM postings WHERE bill_id = ?1 AND kind = ?2 ORDER BY id LIMIT 1",
+            args![bill, kind],
+            |r| r.get(0),
+        )
     }
 
     /// The account's receivable entries that still stand, with due dates.
@@ -150,8 +144,7 @@ impl Db<'_> {
     /// The entries aging counts: all of them, or (for a statement that
     /// ends in the past) those effective on or before `through`.
     pub fn aging_rows(&self, account: AccountId, through: Option<NaiveDate>) -> Result<Vec<AgingRow>> {
-        let mut statement = self.conn.prepare_cached(AGING_ROWS)?;
-        let rows = statement.query_map(params![account, through.map(Day)], |r| {
+        self.all(AGING_ROWS, args![account, through.map(Day)], |r| {
             Ok(AgingRow {
                 kind: r.get(0)?,
                 side: r.get(1)?,
@@ -160,94 +153,92 @@ impl Db<'_> {
                 disputed: r.get(4)?,
                 bill: r.get(5)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     /// When a converted balance's part fell due (aging reads it).
     pub fn insert_opening_balance_due(&self, posting: PostingId, due_on: NaiveDate) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT INTO opening_balance_due (posting_id, due_on) VALUES (?1, ?2)")?
-            .execute(params![posting, Day(due_on)])?;
+        self.execute(
+            "INSERT INTO opening_balance_due (posting_id, due_on) VALUES (?1, ?2)",
+            args![posting, Day(due_on)],
+        )?;
         Ok(())
     }
 
     /// The account's latest receivable entries, newest first.
     pub fn recent_entries(&self, account: AccountId, limit: u32) -> Result<Vec<EntryRow>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT p.id, p.kind, p.effective_on, p.posted_at, p.memo, p.reason, p.bill_id, e.side, e.amount_cents,
                     (SELECT r.id FROM postings r WHERE r.reverses_id = p.id)
              FROM entries e JOIN postings p ON p.id = e.posting_id
              WHERE e.account_id = ?1
              ORDER BY e.posting_id DESC, e.line DESC LIMIT ?2",
-        )?;
-        let rows = statement.query_map(params![account, limit], |r| {
-            Ok(EntryRow {
-                posting_id: r.get(0)?,
-                kind: r.get(1)?,
-                effective_on: r.get(2)?,
-                posted_at: r.get(3)?,
-                memo: r.get(4)?,
-                reason: r.get(5)?,
-                bill_id: r.get(6)?,
-                side: r.get(7)?,
-                amount: r.get(8)?,
-                reversed_by: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![account, limit],
+            |r| {
+                Ok(EntryRow {
+                    posting_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    effective_on: r.get(2)?,
+                    posted_at: r.get(3)?,
+                    memo: r.get(4)?,
+                    reason: r.get(5)?,
+                    bill_id: r.get(6)?,
+                    side: r.get(7)?,
+                    amount: r.get(8)?,
+                    reversed_by: r.get(9)?,
+                })
+            },
+        )
     }
 
     /// The account's receivable entries effective `from` to `to` (both
     /// included), in date order, as a statement lists them.
     pub fn entries_between(&self, account: AccountId, from: NaiveDate, to: NaiveDate) -> Result<Vec<EntryRow>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT p.id, p.kind, p.effective_on, p.posted_at, p.memo, p.reason, p.bill_id, e.side, e.amount_cents,
                     (SELECT r.id FROM postings r WHERE r.reverses_id = p.id)
              FROM entries e JOIN postings p ON p.id = e.posting_id
              WHERE e.account_id = ?1 AND p.effective_on BETWEEN ?2 AND ?3
              ORDER BY p.effective_on, e.posting_id, e.line",
-        )?;
-        let rows = statement.query_map(params![account, Day(from), Day(to)], |r| {
-            Ok(EntryRow {
-                posting_id: r.get(0)?,
-                kind: r.get(1)?,
-                effective_on: r.get(2)?,
-                posted_at: r.get(3)?,
-                memo: r.get(4)?,
-                reason: r.get(5)?,
-                bill_id: r.get(6)?,
-                side: r.get(7)?,
-                amount: r.get(8)?,
-                reversed_by: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![account, Day(from), Day(to)],
+            |r| {
+                Ok(EntryRow {
+                    posting_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    effective_on: r.get(2)?,
+                    posted_at: r.get(3)?,
+                    memo: r.get(4)?,
+                    reason: r.get(5)?,
+                    bill_id: r.get(6)?,
+                    side: r.get(7)?,
+                    amount: r.get(8)?,
+                    reversed_by: r.get(9)?,
+                })
+            },
+        )
     }
 
     /// What the account owed at the end of `through` (charges less payments
     /// and credits effective on or before it), summed by the database.
     pub fn balance_through(&self, account: AccountId, through: NaiveDate) -> Result<Money> {
-        let cents: i64 = self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(sum(CASE e.side WHEN 'D' THEN e.amount_cents ELSE -e.amount_cents END), 0)
+        let cents: i64 = self.one(
+            "SELECT COALESCE(sum(CASE e.side WHEN 'D' THEN e.amount_cents ELSE -e.amount_cents END), 0)
              FROM entries e JOIN postings p ON p.id = e.posting_id
              WHERE e.account_id = ?1 AND p.effective_on <= ?2",
-            )?
-            .query_row(params![account, Day(through)], |r| r.get(0))?;
+            args![account, Day(through)],
+            |r| r.get(0),
+        )?;
         Ok(Money::from_cents(cents))
     }
 
     /// Whether the account has receivable entries effective after `date`.
     pub fn has_entries_after(&self, account: AccountId, date: NaiveDate) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM entries e JOIN postings p ON p.id = e.posting_id
+        self.one(
+            "SELECT EXISTS (SELECT 1 FROM entries e JOIN postings p ON p.id = e.posting_id
                                 WHERE e.account_id = ?1 AND p.effective_on > ?2)",
-            )?
-            .query_row(params![account, Day(date)], |r| r.get(0))?)
+            args![account, Day(date)],
+            |r| r.get(0),
+        )
     }
 
     pub fn insert_payment_detail(
@@ -257,21 +248,19 @@ impl Db<'_> {
         reference: Option<&str>,
         received_on: NaiveDate,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO payments (posting_id, method, reference, received_on) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![posting, method, reference, Day(received_on)])?;
+        self.execute(
+            "INSERT INTO payments (posting_id, method, reference, received_on) VALUES (?1, ?2, ?3, ?4)",
+            args![posting, method, reference, Day(received_on)],
+        )?;
         Ok(())
     }
 
     /// Seeds the chart of accounts (idempotent).
     pub fn ensure_chart(&self) -> Result<()> {
-        let mut insert = self
-            .conn
-            .prepare_cached("INSERT INTO ledger_accounts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
+        let mut insert =
+            self.prepare("INSERT INTO ledger_accounts (code, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
         for account in ChartAccount::all() {
-            insert.execute(params![account.code(), account.name()])?;
+            insert.execute(args![account.code(), account.name()])?;
         }
         Ok(())
     }
@@ -287,16 +276,15 @@ impl Db<'_> {
     ) -> Result<()> {
         let mut order: Vec<(NaiveDate, i64)> = Vec::new();
         {
-            let mut statement = self.conn.prepare("SELECT effective_on, id FROM postings")?;
-            let mut rows = statement.query([])?;
+            let mut statement = self.prepare("SELECT effective_on, id FROM postings")?;
+            let mut rows = statement.query(args![])?;
             while let Some(r) = rows.next()? {
                 order.push((r.get(0)?, r.get(1)?));
             }
         }
         order.sort_unstable();
-        let mut postings =
-            self.conn.prepare(&format!("{POSTING_COLUMNS} WHERE p.id BETWEEN ?1 AND ?2 ORDER BY p.id"))?;
-        let mut entries = self.conn.prepare(
+        let mut postings = self.prepare(&format!("{POSTING_COLUMNS} WHERE p.id BETWEEN ?1 AND ?2 ORDER BY p.id"))?;
+        let mut entries = self.prepare(
             "SELECT e.posting_id, e.ledger, e.account_id, e.side, e.amount_cents, a.number
              FROM entries e LEFT JOIN accounts a ON a.id = e.account_id
              WHERE e.posting_id BETWEEN ?1 AND ?2 ORDER BY e.posting_id, e.line",
@@ -309,11 +297,11 @@ impl Db<'_> {
             }
             let (first, last) = (order[at].1, order[end].1);
             at = end + 1;
-            let mut entry_rows = entries.query([first, last])?;
+            let mut entry_rows = entries.query(args![first, last])?;
             let mut pending: Option<(PostingId, Line, Option<String>)> = None;
-            let mut rows = postings.query([first, last])?;
+            let mut rows = postings.query(args![first, last])?;
             while let Some(row) = rows.next()? {
-                let posting = row_to_posting(row)?;
+                let posting = row_to_posting(&row)?;
                 let mut lines = Vec::new();
                 loop {
                     if pending.is_none()

@@ -1,6 +1,6 @@
 //! Letters sent, kept as sent.
 
-use rusqlite::{OptionalExtension, Row, params};
+use super::sql::{Row, args};
 
 use super::{Db, Result};
 use crate::domain::ids::AccountId;
@@ -10,7 +10,7 @@ const LETTER_QUERY: &str = "SELECT l.id, l.account_id, l.template, l.about_kind,
         l.sha256, u.username, u.full_name, l.sent_at
     FROM letters l JOIN users u ON u.id = l.sent_by";
 
-fn row_to_letter(r: &Row) -> rusqlite::Result<LetterRow> {
+fn row_to_letter(r: &Row) -> Result<LetterRow> {
     let kind: Option<String> = r.get(3)?;
     let id: Option<i64> = r.get(4)?;
     Ok(LetterRow {
@@ -29,12 +29,10 @@ fn row_to_letter(r: &Row) -> rusqlite::Result<LetterRow> {
 
 impl Db<'_> {
     pub fn insert_letter(&self, letter: &NewLetter) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO letters (account_id, template, about_kind, about_id, subject, body, sha256, sent_by, sent_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
+        self.insert(
+            "INSERT INTO letters (account_id, template, about_kind, about_id, subject, body, sha256, sent_by, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            args![
                 letter.account,
                 letter.template,
                 letter.about.map(|(kind, _)| kind),
@@ -44,20 +42,18 @@ impl Db<'_> {
                 letter.sha256,
                 letter.by,
                 letter.at
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ],
+        )
     }
 
     pub fn letter(&self, id: i64) -> Result<Option<LetterRow>> {
         let sql = format!("{LETTER_QUERY} WHERE l.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_letter).optional()?)
+        self.optional(&sql, args![id], row_to_letter)
     }
 
     /// The account's letters, newest first.
     pub fn letters(&self, account: AccountId) -> Result<Vec<LetterRow>> {
         let sql = format!("{LETTER_QUERY} WHERE l.account_id = ?1 ORDER BY l.id DESC");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([account], row_to_letter)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![account], row_to_letter)
     }
 }

@@ -1,7 +1,7 @@
 //! Service orders and their append-only history.
 
+use super::sql::{Param, Row, args};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::convert::Day;
 use super::{Db, Result, StoreError};
@@ -24,14 +24,12 @@ const ORDER_QUERY: &str = "SELECT o.id, o.account_id, a.number, cu.name, o.premi
     LEFT JOIN users ux ON ux.id = o.cancelled_by";
 
 /// A JSON column as its type; a row that does not parse is corrupt.
-fn json_column<T: serde::de::DeserializeOwned>(r: &Row, at: usize) -> rusqlite::Result<Option<T>> {
+fn json_column<T: serde::de::DeserializeOwned>(r: &Row, at: usize) -> Result<Option<T>> {
     let text: Option<String> = r.get(at)?;
-    text.map(|t| serde_json::from_str(&t))
-        .transpose()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(at, rusqlite::types::Type::Text, Box::new(e)))
+    text.map(|t| serde_json::from_str(&t)).transpose().map_err(|e| StoreError::Corrupt(format!("column {at}: {e}")))
 }
 
-fn row_to_order(r: &Row) -> rusqlite::Result<OrderRow> {
+fn row_to_order(r: &Row) -> Result<OrderRow> {
     Ok(OrderRow {
         id: r.get(0)?,
         account_id: r.get(1)?,
@@ -74,24 +72,12 @@ impl Db<'_> {
     /// Inserts a draft order and its first event.
     pub fn insert_order(&self, new: &NewOrderRow, user: UserId, now: DateTime<Utc>) -> Result<i64> {
         let (fields, service_date, bill) = field_columns(new.fields)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO service_orders (account_id, premise_id, kind, fields, service_date, bill_id, complaint_id,
+        let id = self.insert(
+            "INSERT INTO service_orders (account_id, premise_id, kind, fields, service_date, bill_id, complaint_id,
                      created_by, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                new.account,
-                new.premise,
-                new.kind,
-                fields,
-                service_date,
-                bill,
-                new.complaint,
-                user,
-                now
-            ])?;
-        let id = self.conn.last_insert_rowid();
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            args![new.account, new.premise, new.kind, fields, service_date, bill, new.complaint, user, now],
+        )?;
         self.insert_order_event(id, None, OrderStatus::Draft, None, user, now)?;
         Ok(id)
     }
@@ -106,25 +92,21 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO order_events (order_id, from_status, to_status, note, user_id, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![order, from, to, note, user, now])?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(
+            "INSERT INTO order_events (order_id, from_status, to_status, note, user_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            args![order, from, to, note, user, now],
+        )
     }
 
     /// Replaces a draft's fields; false if the order is not a draft.
     pub fn set_order_fields(&self, order: i64, fields: &OrderFields) -> Result<bool> {
         let (json, service_date, bill) = field_columns(fields)?;
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE service_orders SET fields = ?2, service_date = ?3, bill_id = ?4
+        let changed = self.execute(
+            "UPDATE service_orders SET fields = ?2, service_date = ?3, bill_id = ?4
                  WHERE id = ?1 AND status = 'draft'",
-            )?
-            .execute(params![order, json, service_date, bill])?;
+            args![order, json, service_date, bill],
+        )?;
         Ok(changed == 1)
     }
 
@@ -137,75 +119,71 @@ impl Db<'_> {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let run = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<bool> {
-            Ok(self.conn.prepare_cached(sql)?.execute(params)? == 1)
-        };
+        let run = |sql: &str, params: &[&dyn Param]| -> Result<bool> { Ok(self.execute(sql, params)? == 1) };
         match step {
             OrderStep::Submit => run(
                 "UPDATE service_orders SET status = 'submitted', submitted_by = ?3, submitted_at = ?4
                  WHERE id = ?1 AND status = ?2",
-                params![order, from, user, now],
+                args![order, from, user, now],
             ),
             OrderStep::Review => run(
                 "UPDATE service_orders SET status = 'reviewed', reviewed_by = ?3, reviewed_at = ?4, review_flags = '[]'
                  WHERE id = ?1 AND status = ?2",
-                params![order, from, user, now],
+                args![order, from, user, now],
             ),
             OrderStep::ReturnToDraft { flags } => run(
                 "UPDATE service_orders SET status = 'draft', review_flags = ?3 WHERE id = ?1 AND status = ?2",
-                params![order, from, to_json(&flags)?],
+                args![order, from, to_json(&flags)?],
             ),
             OrderStep::Send => run(
                 "UPDATE service_orders SET status = 'sent', sent_by = ?3, sent_at = ?4 WHERE id = ?1 AND status = ?2",
-                params![order, from, user, now],
+                args![order, from, user, now],
             ),
             OrderStep::Complete { outcome, reading } => run(
                 "UPDATE service_orders SET status = 'completed', completed_by = ?3, completed_at = ?4,
                      outcome_note = ?5, reread_value = ?6
                  WHERE id = ?1 AND status = ?2",
-                params![order, from, user, now, outcome, reading],
+                args![order, from, user, now, outcome, reading],
             ),
             OrderStep::Cancel { reason } => run(
                 "UPDATE service_orders SET status = 'cancelled', cancelled_by = ?3, cancelled_at = ?4,
                      outcome_note = ?5
                  WHERE id = ?1 AND status = ?2",
-                params![order, from, user, now, reason],
+                args![order, from, user, now, reason],
             ),
         }
     }
 
     pub fn order(&self, id: i64) -> Result<Option<OrderRow>> {
         let sql = format!("{ORDER_QUERY} WHERE o.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], row_to_order).optional()?)
+        self.optional(&sql, args![id], row_to_order)
     }
 
     /// An order's history, oldest first.
     pub fn order_events(&self, order: i64) -> Result<Vec<OrderEvent>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT e.id, e.from_status, e.to_status, e.note, u.username, e.at
              FROM order_events e JOIN users u ON u.id = e.user_id
              WHERE e.order_id = ?1 ORDER BY e.id",
-        )?;
-        let rows = statement.query_map([order], |r| {
-            Ok(OrderEvent {
-                id: r.get(0)?,
-                from: r.get(1)?,
-                to: r.get(2)?,
-                note: r.get(3)?,
-                by: r.get(4)?,
-                at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![order],
+            |r| {
+                Ok(OrderEvent {
+                    id: r.get(0)?,
+                    from: r.get(1)?,
+                    to: r.get(2)?,
+                    note: r.get(3)?,
+                    by: r.get(4)?,
+                    at: r.get(5)?,
+                })
+            },
+        )
     }
 
     /// The account's orders, open first, newest first.
     pub fn orders(&self, account: AccountId) -> Result<Vec<OrderRow>> {
         let sql =
             format!("{ORDER_QUERY} WHERE o.account_id = ?1 ORDER BY o.status IN ('completed', 'cancelled'), o.id DESC");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([account], row_to_order)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![account], row_to_order)
     }
 
     /// Orders at the premise not yet completed or cancelled, from any account, oldest first.
@@ -213,9 +191,7 @@ impl Db<'_> {
         let sql = format!(
             "{ORDER_QUERY} WHERE o.premise_id = ?1 AND o.status NOT IN ('completed', 'cancelled') ORDER BY o.id"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([premise], row_to_order)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![premise], row_to_order)
     }
 
     /// Orders in one status, longest waiting first (by when they reached it,
@@ -230,9 +206,7 @@ impl Db<'_> {
             OrderStatus::Draft => "o.created_at",
         };
         let sql = format!("{ORDER_QUERY} WHERE o.status = ?1 ORDER BY {since}, o.id LIMIT ?2");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(params![status, limit], row_to_order)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![status, limit], row_to_order)
     }
 
     /// The orders past draft and not final, as the F2 queue lists them:
@@ -244,16 +218,12 @@ impl Db<'_> {
             "{ORDER_QUERY} WHERE o.status IN ('submitted', 'reviewed', 'sent')
              ORDER BY CASE o.status WHEN 'submitted' THEN 0 WHEN 'reviewed' THEN 1 ELSE 2 END, o.id LIMIT ?1"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([limit], row_to_order)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![limit], row_to_order)
     }
 
     /// Every order not yet completed or cancelled, oldest first.
     pub fn open_orders(&self, limit: u32) -> Result<Vec<OrderRow>> {
         let sql = format!("{ORDER_QUERY} WHERE o.status NOT IN ('completed', 'cancelled') ORDER BY o.id LIMIT ?1");
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([limit], row_to_order)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![limit], row_to_order)
     }
 }

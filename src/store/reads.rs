@@ -1,8 +1,8 @@
 //! Each cycle's loaded meter reads, the exceptions held among them, and
 //! what a person decided about each held read.
 
+use super::sql::{Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::convert::{Day, Moment};
 use super::{Db, Result};
@@ -19,7 +19,7 @@ const CYCLE_READ: &str = "SELECT c.id, c.account_id, a.number, cu.name, a.cycle,
      JOIN customers cu ON cu.id = a.customer_id
      LEFT JOIN read_decisions d ON d.cycle_read_id = c.id";
 
-fn cycle_read_row(r: &Row) -> rusqlite::Result<CycleReadRow> {
+fn cycle_read_row(r: &Row) -> Result<CycleReadRow> {
     let decision: Option<String> = r.get(14)?;
     let decision = match decision.as_deref() {
         None => None,
@@ -54,40 +54,36 @@ const STANDING: &str = "NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON 
 impl Db<'_> {
     /// The active account a meter is in service on.
     pub fn account_for_meter(&self, meter: &str) -> Result<Option<MeterAccount>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.number, s.meter_dials FROM services s JOIN accounts a ON a.id = s.account_id
+        self.optional(
+            "SELECT a.id, a.number, s.meter_dials FROM services s JOIN accounts a ON a.id = s.account_id
                  WHERE s.meter_number = ?1 AND a.status = 'active' LIMIT 1",
-            )?
-            .query_row([meter], |r| Ok(MeterAccount { id: r.get(0)?, number: r.get(1)?, dials: r.get(2)? }))
-            .optional()?)
+            args![meter],
+            |r| Ok(MeterAccount { id: r.get(0)?, number: r.get(1)?, dials: r.get(2)? }),
+        )
     }
 
     /// The read loaded for `account` on `day`, if any: its id and reading.
     pub fn cycle_reading_on(&self, account: AccountId, day: NaiveDate) -> Result<Option<(i64, u64)>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id, reading FROM cycle_reads WHERE account_id = ?1 AND read_on = ?2")?
-            .query_row(params![account, Day(day)], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+        self.optional(
+            "SELECT id, reading FROM cycle_reads WHERE account_id = ?1 AND read_on = ?2",
+            args![account, Day(day)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// The newest read loaded for `account`: its day and reading.
     pub fn latest_cycle_reading(&self, account: AccountId) -> Result<Option<(NaiveDate, u64)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT read_on, reading FROM cycle_reads WHERE account_id = ?1 ORDER BY read_on DESC LIMIT 1",
-            )?
-            .query_row([account], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+        self.optional(
+            "SELECT read_on, reading FROM cycle_reads WHERE account_id = ?1 ORDER BY read_on DESC LIMIT 1",
+            args![account],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// The newest read loaded for `account`.
     pub fn latest_cycle_read(&self, account: AccountId) -> Result<Option<CycleReadRow>> {
         let sql = format!("{CYCLE_READ} WHERE c.account_id = ?1 ORDER BY c.read_on DESC LIMIT 1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([account], cycle_read_row).optional()?)
+        self.optional(&sql, args![account], cycle_read_row)
     }
 
     /// The newest read loaded for `account` after `after` and on or before
@@ -101,26 +97,20 @@ impl Db<'_> {
         let sql = format!(
             "{CYCLE_READ} WHERE c.account_id = ?1 AND c.read_on > ?2 AND c.read_on <= ?3 ORDER BY c.read_on DESC LIMIT 1"
         );
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row(params![account, Day(after), Day(through)], cycle_read_row)
-            .optional()?)
+        self.optional(&sql, args![account, Day(after), Day(through)], cycle_read_row)
     }
 
     pub fn cycle_read(&self, id: i64) -> Result<Option<CycleReadRow>> {
         let sql = format!("{CYCLE_READ} WHERE c.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], cycle_read_row).optional()?)
+        self.optional(&sql, args![id], cycle_read_row)
     }
 
     pub fn insert_cycle_read(&self, new: &NewCycleRead, user: UserId, now: DateTime<Utc>) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO cycle_reads (account_id, meter_number, read_on, reading, kind, rollover, reader,
+        self.insert(
+            "INSERT INTO cycle_reads (account_id, meter_number, read_on, reading, kind, rollover, reader,
                      consumption_gal, exception, exception_detail, loaded_by, loaded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+            args![
                 new.account,
                 new.meter_number,
                 Day(new.read_on),
@@ -133,8 +123,8 @@ impl Db<'_> {
                 new.exception.map(|(_, why)| why),
                 user,
                 Moment(now),
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ],
+        )
     }
 
     pub fn insert_read_decision(
@@ -150,13 +140,12 @@ impl Db<'_> {
             ReadDecision::Corrected { reading, gallons } => ("corrected", Some(reading), Some(gallons)),
             ReadDecision::Reread => ("reread", None, None),
         };
-        self.conn
-            .prepare_cached(
-                "INSERT INTO read_decisions (cycle_read_id, decision, corrected_reading, corrected_gal, note,
+        self.execute(
+            "INSERT INTO read_decisions (cycle_read_id, decision, corrected_reading, corrected_gal, note,
                      decided_by, decided_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![read, code, reading, gallons, note, user, Moment(now)])?;
+            args![read, code, reading, gallons, note, user, Moment(now)],
+        )?;
         Ok(())
     }
 
@@ -169,9 +158,7 @@ impl Db<'_> {
                AND NOT EXISTS (SELECT 1 FROM meter_reads m WHERE m.account_id = c.account_id AND m.read_on >= c.read_on)
              ORDER BY c.read_on, c.id"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([cycle], cycle_read_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(&sql, args![cycle], cycle_read_row)
     }
 
     /// What the exception rules need of the account's bills before `day`.
@@ -182,8 +169,8 @@ impl Db<'_> {
              WHERE b.account_id = ?1 AND b.period_end <= ?2 AND {STANDING}
              ORDER BY b.period_end DESC, b.id DESC LIMIT 24"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let mut rows = statement.query(params![account, Day(day)])?;
+        let mut statement = self.prepare(&sql)?;
+        let mut rows = statement.query(args![account, Day(day)])?;
         let mut history = UsageHistory::default();
         while let Some(r) = rows.next()? {
             let (gallons, recent, kind): (u64, bool, ReadKind) = (r.get(0)?, r.get(1)?, r.get(2)?);
@@ -202,10 +189,10 @@ impl Db<'_> {
 
     /// A cycle's accounts that are not closed, in number order.
     pub fn cycle_accounts(&self, cycle: u8) -> Result<Vec<(AccountId, AccountNumber, AccountStatus)>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT id, number, status FROM accounts WHERE cycle = ?1 AND status <> 'closed' ORDER BY number",
-        )?;
-        let rows = statement.query_map([cycle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![cycle],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 }

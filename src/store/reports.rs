@@ -3,8 +3,8 @@
 //! person's case work. Each query reads only the period, through the
 //! partial indexes of migration 0009.
 
+use super::sql::args;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::params;
 
 use super::convert::Day;
 use super::{Db, Result};
@@ -13,8 +13,7 @@ use crate::records::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedR
 impl Db<'_> {
     /// Money actions effective `from` to `to` (both included), by representative, kind and reason.
     pub fn money_action_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<MoneyActionLine>> {
-        let mut statement = self.conn.prepare_cached(MONEY_ACTION_LINES)?;
-        let rows = statement.query_map(params![Day(from), Day(to)], |r| {
+        self.all(MONEY_ACTION_LINES, args![Day(from), Day(to)], |r| {
             Ok(MoneyActionLine {
                 username: r.get(0)?,
                 full_name: r.get(1)?,
@@ -25,33 +24,32 @@ impl Db<'_> {
                 charged: r.get(6)?,
                 approved_above_limit: r.get(7)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     /// Approval requests raised in [from, until), oldest first.
     pub fn raised_requests(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<RaisedRequest>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT r.id, u.username, u.full_name, r.action, r.amount_cents, r.approved_cents, r.status,
                     r.requested_at, r.decided_at
              FROM approval_requests r JOIN users u ON u.id = r.requested_by
              WHERE r.requested_at >= ?1 AND r.requested_at < ?2
              ORDER BY r.id",
-        )?;
-        let rows = statement.query_map(params![from, until], |r| {
-            Ok(RaisedRequest {
-                id: r.get(0)?,
-                username: r.get(1)?,
-                full_name: r.get(2)?,
-                action: r.get(3)?,
-                amount: r.get(4)?,
-                approved_amount: r.get(5)?,
-                status: r.get(6)?,
-                requested_at: r.get(7)?,
-                decided_at: r.get(8)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![from, until],
+            |r| {
+                Ok(RaisedRequest {
+                    id: r.get(0)?,
+                    username: r.get(1)?,
+                    full_name: r.get(2)?,
+                    action: r.get(3)?,
+                    amount: r.get(4)?,
+                    approved_amount: r.get(5)?,
+                    status: r.get(6)?,
+                    requested_at: r.get(7)?,
+                    decided_at: r.get(8)?,
+                })
+            },
+        )
     }
 
     /// Each person's case work done in [from, until) (money actions by
@@ -85,8 +83,7 @@ impl Db<'_> {
              GROUP BY u.id
              ORDER BY u.username"
         );
-        let mut statement = self.conn.prepare_cached(SQL)?;
-        let rows = statement.query_map(params![from, until, Day(from_day), Day(to_day)], |r| {
+        self.all(SQL, args![from, until, Day(from_day), Day(to_day)], |r| {
             Ok(ProductivityLine {
                 username: r.get(0)?,
                 full_name: r.get(1)?,
@@ -98,28 +95,27 @@ impl Db<'_> {
                 orders_reviewed: r.get(7)?,
                 money_actions: r.get(8)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 }
 
 impl Db<'_> {
     /// Complaints opened in [from, until).
     pub fn opened_complaints(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<OpenedComplaint>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT source, council_district, status, due_on, closed_at FROM complaints
              WHERE opened_at >= ?1 AND opened_at < ?2",
-        )?;
-        let rows = statement.query_map(params![from, until], |r| {
-            Ok(OpenedComplaint {
-                source: r.get(0)?,
-                council_district: r.get(1)?,
-                status: r.get(2)?,
-                due_on: r.get(3)?,
-                closed_at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![from, until],
+            |r| {
+                Ok(OpenedComplaint {
+                    source: r.get(0)?,
+                    council_district: r.get(1)?,
+                    status: r.get(2)?,
+                    due_on: r.get(3)?,
+                    closed_at: r.get(4)?,
+                })
+            },
+        )
     }
 }
 

@@ -1,7 +1,7 @@
 //! Account search: exact number, phone and meter matches first, then the
 //! full-text index (prefix, case- and accent-insensitive, any word order).
 
-use rusqlite::params;
+use super::sql::args;
 
 use super::{Db, Result};
 use crate::domain::account::phone_digits;
@@ -58,21 +58,18 @@ impl Db<'_> {
             && text.split_whitespace().count() <= 3
             && text.chars().filter(char::is_ascii_digit).count() >= 7;
         if let Some(query) = fts_query(text).filter(|_| !exact_identifier) {
-            let broad: usize = self
-                .conn
-                .prepare_cached(
-                    "SELECT count(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2)",
-                )?
-                .query_row(params![query, RANK_AT_MOST + 1], |r| r.get(0))?;
+            let broad: usize = self.one(
+                "SELECT count(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2)",
+                args![query, RANK_AT_MOST + 1],
+                |r| r.get(0),
+            )?;
             let sql = if broad > RANK_AT_MOST {
                 "SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2"
             } else {
                 "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2"
             };
-            let mut statement = self.conn.prepare_cached(sql)?;
-            let found = statement.query_map(params![query, MAX_RESULTS], |r| r.get::<_, AccountId>(0))?;
+            let found = self.all(sql, args![query, MAX_RESULTS], |r| r.get::<AccountId>(0))?;
             for id in found {
-                let id = id?;
                 if ids.len() >= MAX_RESULTS {
                     break;
                 }
@@ -92,42 +89,46 @@ impl Db<'_> {
             return Ok(found);
         }
         if let Ok(number) = AccountNumber::parse(trimmed) {
-            let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE number = ?1")?;
-            found.extend(statement.query_map([number], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
+            found.extend(
+                self.all::<AccountId>("SELECT id FROM accounts WHERE number = ?1", args![number], |r| r.get(0))?,
+            );
         }
         let digits = phone_digits(trimmed);
         let only_phone_chars = trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
         if only_phone_chars && digits.len() == 10 {
-            let mut statement = self.conn.prepare_cached(
+            found.extend(self.all::<AccountId>(
                 "SELECT a.id FROM customers c JOIN accounts a ON a.customer_id = c.id
                  WHERE c.phone_digits = ?1
                  ORDER BY CASE a.status WHEN 'active' THEN 0 WHEN 'final' THEN 1 ELSE 2 END, a.id DESC LIMIT 50",
-            )?;
-            found.extend(statement.query_map([&digits], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
+                args![&digits],
+                |r| r.get(0),
+            )?);
         }
         if !trimmed.contains(char::is_whitespace) {
             // The number in the utility's old system, which customers quote
             // for years after the conversion.
-            let mut statement = self.conn.prepare_cached("SELECT id FROM accounts WHERE legacy_number = ?1")?;
-            found.extend(statement.query_map([trimmed], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
-            let mut statement = self.conn.prepare_cached(
-                "SELECT account_id FROM services WHERE meter_number = ?1 ORDER BY account_id DESC LIMIT 50",
-            )?;
+            found.extend(self.all::<AccountId>(
+                "SELECT id FROM accounts WHERE legacy_number = ?1",
+                args![trimmed],
+                |r| r.get(0),
+            )?);
             let meter = trimmed.to_uppercase();
-            found.extend(statement.query_map([meter], |r| r.get(0))?.collect::<rusqlite::Result<Vec<AccountId>>>()?);
+            found.extend(self.all::<AccountId>(
+                "SELECT account_id FROM services WHERE meter_number = ?1 ORDER BY account_id DESC LIMIT 50",
+                args![meter],
+                |r| r.get(0),
+            )?);
         }
         Ok(found)
     }
 
     fn hits(&self, ids: &[(AccountId, bool)]) -> Result<Vec<SearchHit>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT a.id, a.number, c.name, p.line1, p.line2, p.city, c.phone, s.meter_number, a.status, a.balance_cents
+        const HIT: &str = "SELECT a.id, a.number, c.name, p.line1, p.line2, p.city, c.phone, s.meter_number, a.status, a.balance_cents
              FROM accounts a JOIN customers c ON c.id = a.customer_id JOIN premises p ON p.id = a.premise_id
-             JOIN services s ON s.account_id = a.id WHERE a.id = ?1",
-        )?;
+             JOIN services s ON s.account_id = a.id WHERE a.id = ?1";
         let mut hits = Vec::with_capacity(ids.len());
         for (id, exact) in ids {
-            let hit = statement.query_row([id], |r| {
+            let hit = self.optional(HIT, args![id], |r| {
                 let line2: Option<String> = r.get(4)?;
                 let line1: String = r.get(3)?;
                 let city: String = r.get(5)?;
@@ -146,12 +147,8 @@ impl Db<'_> {
                     balance: r.get(9)?,
                     exact: *exact,
                 })
-            });
-            match hit {
-                Ok(hit) => hits.push(hit),
-                Err(rusqlite::Error::QueryReturnedNoRows) => {}
-                Err(e) => return Err(e.into()),
-            }
+            })?;
+            hits.extend(hit);
         }
         Ok(hits)
     }

@@ -1,7 +1,7 @@
 //! Users of the desk.
 
+use super::sql::{Row, args};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, Result};
 use crate::domain::ids::UserId;
@@ -15,7 +15,7 @@ pub struct Credentials {
     pub password_hash: Option<String>,
 }
 
-fn row_to_user(row: &Row) -> rusqlite::Result<UserRow> {
+fn row_to_user(row: &Row) -> Result<UserRow> {
     Ok(UserRow {
         id: row.get(0)?,
         username: row.get(1)?,
@@ -30,54 +30,49 @@ fn row_to_user(row: &Row) -> rusqlite::Result<UserRow> {
 
 impl Db<'_> {
     pub fn insert_user(&self, username: &str, full_name: &str, role: Role, now: DateTime<Utc>) -> Result<UserId> {
-        self.conn
-            .prepare_cached("INSERT INTO users (username, full_name, role, created_at) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![username, full_name, role, now])?;
-        Ok(UserId(self.conn.last_insert_rowid()))
+        Ok(UserId(self.insert(
+            "INSERT INTO users (username, full_name, role, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            args![username, full_name, role, now],
+        )?))
     }
 
     pub fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password
+        self.optional(
+            "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password
                  FROM users WHERE username = ?1",
-            )?
-            .query_row([username], row_to_user)
-            .optional()?)
+            args![username],
+            row_to_user,
+        )
     }
 
     pub fn users(&self) -> Result<Vec<UserRow>> {
-        let mut statement = self.conn.prepare_cached(
+        self.all(
             "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password
              FROM users ORDER BY username",
-        )?;
-        let rows = statement.query_map([], row_to_user)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![],
+            row_to_user,
+        )
     }
 }
 
 impl Db<'_> {
     pub fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password, password_hash
+        self.optional(
+            "SELECT id, username, full_name, role, active, locked, failed_logins, must_change_password, password_hash
                  FROM users WHERE username = ?1",
-            )?
-            .query_row([username], |r| Ok(Credentials { user: row_to_user(r)?, password_hash: r.get(8)? }))
-            .optional()?)
+            args![username],
+            |r| Ok(Credentials { user: row_to_user(r)?, password_hash: r.get(8)? }),
+        )
     }
 
     /// Sets a password's hash, unlocking the user; `temporary` when someone
     /// other than the person set it.
     pub fn set_password_hash(&self, user: UserId, hash: &str, temporary: bool) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE users SET password_hash = ?2, failed_logins = 0, locked = 0, must_change_password = ?3
+        self.execute(
+            "UPDATE users SET password_hash = ?2, failed_logins = 0, locked = 0, must_change_password = ?3
                  WHERE id = ?1",
-            )?
-            .execute(params![user, hash, temporary])?;
+            args![user, hash, temporary],
+        )?;
         Ok(())
     }
 
@@ -91,35 +86,32 @@ impl Db<'_> {
                  locked = CASE WHEN failed_logins + 1 >= ?2 THEN 1 ELSE locked END WHERE id = ?1"
         };
         if success {
-            self.conn.prepare_cached(sql)?.execute([user])?;
+            self.execute(sql, args![user])?;
         } else {
-            self.conn.prepare_cached(sql)?.execute(params![user, lock_after])?;
+            self.execute(sql, args![user, lock_after])?;
         }
         Ok(())
     }
 
     pub fn set_user_flags(&self, user: UserId, active: bool, locked: bool) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE users SET active = ?2, locked = ?3, failed_logins = CASE WHEN ?3 THEN failed_logins ELSE 0 END WHERE id = ?1")?
-            .execute(params![user, active, locked])?;
+        self.execute("UPDATE users SET active = ?2, locked = ?3, failed_logins = CASE WHEN ?3 THEN failed_logins ELSE 0 END WHERE id = ?1", args![user, active, locked])?;
         Ok(())
     }
 
     /// A person's own settings, by name.
     pub fn user_settings(&self, user: UserId) -> Result<Vec<(String, String)>> {
-        let mut statement = self.conn.prepare_cached("SELECT name, value FROM user_settings WHERE user_id = ?1")?;
-        let rows = statement.query_map([user], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all("SELECT name, value FROM user_settings WHERE user_id = ?1", args![user], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
     }
 
     /// Keeps one of a person's settings, replacing what was there.
     pub fn set_user_setting(&self, user: UserId, name: &str, value: &str, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO user_settings (user_id, name, value, updated_at) VALUES (?1, ?2, ?3, ?4)
+        self.execute(
+            "INSERT INTO user_settings (user_id, name, value, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )?
-            .execute(params![user, name, value, now])?;
+            args![user, name, value, now],
+        )?;
         Ok(())
     }
 
@@ -132,12 +124,11 @@ impl Db<'_> {
         now: DateTime<Utc>,
         audit_id: i64,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at, audit_id)
+        self.execute(
+            "INSERT INTO cli_sessions (token_sha256, user_id, started_at, last_used_at, audit_id)
                  VALUES (?1, ?2, ?3, ?3, ?4)",
-            )?
-            .execute(params![token_sha256, user, now, audit_id])?;
+            args![token_sha256, user, now, audit_id],
+        )?;
         Ok(())
     }
 
@@ -147,16 +138,14 @@ impl Db<'_> {
     /// whether the audit record it points at is the record of its start
     /// (by its person, holding its digest).
     pub fn cli_session(&self, token_sha256: &str) -> Result<Option<CliSession>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT s.user_id, coalesce(a.at, s.started_at), s.last_used_at, s.ended_at IS NOT NULL,
+        self.optional(
+            "SELECT s.user_id, coalesce(a.at, s.started_at), s.last_used_at, s.ended_at IS NOT NULL,
                         coalesce(a.user_id = s.user_id AND a.action = 'session-start'
                                  AND json_extract(a.detail, '$.token_sha256') = s.token_sha256, 0)
                  FROM cli_sessions s LEFT JOIN audit_log a ON a.id = s.audit_id
                  WHERE s.token_sha256 = ?1",
-            )?
-            .query_row([token_sha256], |row| {
+            args![token_sha256],
+            |row| {
                 Ok(CliSession {
                     user: row.get(0)?,
                     started: row.get(1)?,
@@ -164,23 +153,21 @@ impl Db<'_> {
                     ended: row.get(3)?,
                     audited: row.get(4)?,
                 })
-            })
-            .optional()?)
+            },
+        )
     }
 
     /// What the last audited change of `user`'s password set: `None` when
     /// no record says (none made since migration 0022), `Some(None)` when it
     /// set no password, `Some(Some(digest))` the SHA-256 of the hash it set.
     pub fn audited_password(&self, user: UserId) -> Result<Option<Option<String>>> {
-        let said: Option<(Option<String>, Option<String>)> = self
-            .conn
-            .prepare_cached(
-                "SELECT json_type(detail, '$.password_sha256'), json_extract(detail, '$.password_sha256')
+        let said: Option<(Option<String>, Option<String>)> = self.optional(
+            "SELECT json_type(detail, '$.password_sha256'), json_extract(detail, '$.password_sha256')
                  FROM audit_log WHERE subject = ?1 AND action IN ('user-add', 'user-password')
                  ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row([format!("user:{}", user.0)], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+            args![format!("user:{}", user.0)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok(match said {
             None | Some((None, _)) => None,
             Some((Some(_), digest)) => Some(digest),
@@ -189,37 +176,34 @@ impl Db<'_> {
 
     /// Every sitting's digest and person, for `verify`.
     pub(super) fn cli_session_owners(&self) -> Result<Vec<(String, i64)>> {
-        let mut statement = self.conn.prepare("SELECT token_sha256, user_id FROM cli_sessions ORDER BY started_at")?;
-        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all("SELECT token_sha256, user_id FROM cli_sessions ORDER BY started_at", args![], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
     }
 
     /// Ends every sitting of a person (their password changed, or they were
     /// locked or disabled).
     pub fn end_cli_sessions_of(&self, user: UserId, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE cli_sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS NULL")?
-            .execute(params![user, now])?;
+        self.execute(
+            "UPDATE cli_sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS NULL",
+            args![user, now],
+        )?;
         Ok(())
     }
 
     /// Marks a sitting used at `now`.
     pub fn touch_cli_session(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE cli_sessions SET last_used_at = ?2 WHERE token_sha256 = ?1")?
-            .execute(params![token_sha256, now])?;
+        self.execute("UPDATE cli_sessions SET last_used_at = ?2 WHERE token_sha256 = ?1", args![token_sha256, now])?;
         Ok(())
     }
 
     /// Ends a sitting (idle too long, or ended by its person); whether there
     /// was one of `user`'s open under that digest.
     pub fn end_cli_session(&self, token_sha256: &str, user: UserId, now: DateTime<Utc>) -> Result<bool> {
-        let ended = self
-            .conn
-            .prepare_cached(
-                "UPDATE cli_sessions SET ended_at = ?3 WHERE token_sha256 = ?1 AND user_id = ?2 AND ended_at IS NULL",
-            )?
-            .execute(params![token_sha256, user, now])?;
+        let ended = self.execute(
+            "UPDATE cli_sessions SET ended_at = ?3 WHERE token_sha256 = ?1 AND user_id = ?2 AND ended_at IS NULL",
+            args![token_sha256, user, now],
+        )?;
         Ok(ended > 0)
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use rusqlite::params;
+use super::sql::{Row, args};
 
 use super::{Db, Result};
 use crate::domain::Money;
@@ -62,9 +62,8 @@ impl Db<'_> {
         let recorded_from: i64 = self.meta("receivable_recorded_from")?.and_then(|v| v.parse().ok()).unwrap_or(0);
         let mut bill_posted = Tally::for_ids(sums.max_bill_id);
         {
-            let mut statement =
-                self.conn.prepare("SELECT id, kind = 'bill', bill_id, receivable_cents FROM postings")?;
-            let mut rows = statement.query([])?;
+            let mut statement = self.prepare("SELECT id, kind = 'bill', bill_id, receivable_cents FROM postings")?;
+            let mut rows = statement.query(args![])?;
             while let Some(r) = rows.next()? {
                 let (id, is_bill, bill, moved): (i64, bool, Option<i64>, Option<i64>) =
                     (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -97,8 +96,8 @@ impl Db<'_> {
         }
         let mut balances = Check::passed("cached balances equal their entries");
         {
-            let mut statement = self.conn.prepare("SELECT id, number, balance_cents FROM accounts")?;
-            let mut rows = statement.query([])?;
+            let mut statement = self.prepare("SELECT id, number, balance_cents FROM accounts")?;
+            let mut rows = statement.query(args![])?;
             while let Some(r) = rows.next()? {
                 let (id, cached): (i64, i64) = (r.get(0)?, r.get(2)?);
                 counts.accounts += 1;
@@ -119,8 +118,8 @@ impl Db<'_> {
         let mut bill_totals = Check::passed("every bill's total equals its lines");
         let mut bill_postings = Check::passed("every bill is posted for its total");
         {
-            let mut statement = self.conn.prepare("SELECT id, total_cents FROM bills")?;
-            let mut rows = statement.query([])?;
+            let mut statement = self.prepare("SELECT id, total_cents FROM bills")?;
+            let mut rows = statement.query(args![])?;
             while let Some(r) = rows.next()? {
                 let (id, total): (i64, i64) = (r.get(0)?, r.get(1)?);
                 counts.bills += 1;
@@ -172,7 +171,7 @@ impl Db<'_> {
                            FROM entries WHERE posting_id = r.id
                            EXCEPT SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = o.id)
                 OR (SELECT count(*) FROM entries WHERE posting_id = o.id) != (SELECT count(*) FROM entries WHERE posting_id = r.id)",
-            |r| Ok(format!("reversal {} does not mirror posting {}", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            |r| Ok(format!("reversal {} does not mirror posting {}", r.get::<i64>(0)?, r.get::<i64>(1)?)),
         )?);
         checks.push(bill_totals);
         checks.push(bill_postings);
@@ -189,8 +188,8 @@ impl Db<'_> {
             |r| {
                 Ok(format!(
                     "posting {} is aged from {} but does not say so (changed outside the desk)",
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<String>>(1)?.unwrap_or_else(|| "no date".into())
+                    r.get::<i64>(0)?,
+                    r.get::<Option<String>>(1)?.unwrap_or_else(|| "no date".into())
                 ))
             },
         )?);
@@ -213,7 +212,7 @@ impl Db<'_> {
                AND EXISTS (SELECT 1 FROM entries e WHERE e.posting_id = p.id
                                                      AND e.ledger = 'liabilities:refunds-payable' AND e.side = 'C'))",
             |r| {
-                let (id, kind) = (r.get::<_, i64>(0)?, r.get::<_, String>(1)?);
+                let (id, kind) = (r.get::<i64>(0)?, r.get::<String>(1)?);
                 Ok(match kind.as_str() {
                     "refund" => format!("refund {id} does not move a receivable to refunds payable"),
                     _ => format!("balance transfer {id} does not move a balance between two accounts of one customer"),
@@ -227,9 +226,9 @@ impl Db<'_> {
                AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
                                WHERE p.bill_id = b.id AND p.kind = 'bill')",
             |r| {
-                let (number, status) = (r.get::<_, String>(0)?, r.get::<_, String>(1)?);
-                let (bill, end) = (r.get::<_, i64>(3)?, r.get::<_, String>(4)?);
-                Ok(match r.get::<_, Option<String>>(2)? {
+                let (number, status) = (r.get::<String>(0)?, r.get::<String>(1)?);
+                let (bill, end) = (r.get::<i64>(3)?, r.get::<String>(4)?);
+                Ok(match r.get::<Option<String>>(2)? {
                     Some(ended) => format!("account {number} is {status} from {ended} but bill {bill} runs to {end}"),
                     None => format!("account {number} is {status} with no day its service ended (bill {bill})"),
                 })
@@ -256,8 +255,8 @@ impl Db<'_> {
                    AND o.reading <> k.reading"
             ),
             |r| {
-                let (number, bill, before) = (r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?);
-                let (opens, closed) = (r.get::<_, i64>(3)?, r.get::<_, i64>(4)?);
+                let (number, bill, before) = (r.get::<String>(0)?, r.get::<i64>(1)?, r.get::<i64>(2)?);
+                let (opens, closed) = (r.get::<i64>(3)?, r.get::<i64>(4)?);
                 Ok(format!(
                     "account {number}: bill {bill} opens on reading {opens}, but bill {before} before it closes on \
                      {closed} (a corrected read the next bill was not re-rated from)"
@@ -275,7 +274,7 @@ impl Db<'_> {
             ),
             |r| {
                 let (user, day, kept, actual) =
-                    (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?);
+                    (r.get::<String>(0)?, r.get::<String>(1)?, r.get::<i64>(2)?, r.get::<i64>(3)?);
                 let hours: f64 = r.get(4)?;
                 // A business day is 23 to 25 hours (the clocks change on two a year).
                 if !(22.99..=25.01).contains(&hours) {
@@ -321,12 +320,9 @@ impl Db<'_> {
     /// Whether the audit trail still holds `anchor`: that record, with that
     /// hash (the chain check says whether the records before it are whole).
     pub fn anchor_check(&self, anchor: &AuditAnchor) -> Result<Check> {
-        use rusqlite::OptionalExtension;
         let mut check = Check::passed("the audit trail still holds the anchored record");
-        let hash: Option<String> = self
-            .conn
-            .query_row("SELECT hash FROM audit_log WHERE id = ?1", [anchor.record], |r| r.get(0))
-            .optional()?;
+        let hash: Option<String> =
+            self.optional("SELECT hash FROM audit_log WHERE id = ?1", args![anchor.record], |r| r.get(0))?;
         match hash {
             None => note(&mut check, format!("audit record {} is gone", anchor.record)),
             Some(hash) if hash != anchor.hash => note(
@@ -343,13 +339,12 @@ impl Db<'_> {
 
     /// Sizes and totals of the ledger.
     pub fn ledger_counts(&self) -> Result<LedgerCounts> {
-        let count = |table: &str| -> Result<u64> {
-            Ok(self.conn.prepare(&format!("SELECT count(*) FROM {table}"))?.query_row([], |r| r.get(0))?)
-        };
-        let (debits, credits): (i64, i64) = self.conn.query_row(
+        let count =
+            |table: &str| -> Result<u64> { self.one(&format!("SELECT count(*) FROM {table}"), args![], |r| r.get(0)) };
+        let (debits, credits): (i64, i64) = self.one(
             "SELECT COALESCE(SUM(CASE side WHEN 'D' THEN amount_cents END), 0),
                     COALESCE(SUM(CASE side WHEN 'C' THEN amount_cents END), 0) FROM entries",
-            params![],
+            args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(LedgerCounts {
@@ -365,27 +360,20 @@ impl Db<'_> {
     }
 
     fn strings(&self, sql: &str) -> Result<Vec<String>> {
-        let mut statement = self.conn.prepare(sql)?;
-        let rows = statement.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.all(sql, args![], |r| r.get(0))
     }
 
     /// Runs a query whose rows are problems; lists the first few, counts all.
-    fn check(
-        &self,
-        name: &'static str,
-        sql: &str,
-        describe: impl Fn(&rusqlite::Row) -> rusqlite::Result<String>,
-    ) -> Result<Check> {
+    fn check(&self, name: &'static str, sql: &str, describe: impl Fn(&Row) -> Result<String>) -> Result<Check> {
         let started = Instant::now();
-        let mut statement = self.conn.prepare(sql)?;
-        let mut rows = statement.query([])?;
+        let mut statement = self.prepare(sql)?;
+        let mut rows = statement.query(args![])?;
         let mut problems = Vec::new();
         let mut problem_count = 0u64;
         while let Some(row) = rows.next()? {
             problem_count += 1;
             if problems.len() < MAX_LISTED {
-                problems.push(describe(row)?);
+                problems.push(describe(&row)?);
             }
         }
         Ok(Check { name, problem_count, problems, micros: micros(started) })
@@ -448,7 +436,7 @@ struct LedgerSums {
 impl Db<'_> {
     fn max_id(&self, table: &str) -> Result<i64> {
         let sql = format!("SELECT COALESCE(max(id), 0) FROM {table}");
-        Ok(self.conn.query_row(&sql, [], |r| r.get(0))?)
+        self.one(&sql, args![], |r| r.get(0))
     }
 
     /// One pass over the entries and one over the bill lines.
@@ -457,9 +445,8 @@ impl Db<'_> {
         let mut accounts = Tally::for_ids(self.max_id("accounts")?);
         let max_bill_id = self.max_id("bills")?;
         let (mut entries, mut debits, mut credits) = (0u64, 0i64, 0i64);
-        let mut statement =
-            self.conn.prepare("SELECT posting_id, account_id, side = 'D', amount_cents FROM entries")?;
-        let mut rows = statement.query([])?;
+        let mut statement = self.prepare("SELECT posting_id, account_id, side = 'D', amount_cents FROM entries")?;
+        let mut rows = statement.query(args![])?;
         while let Some(r) = rows.next()? {
             let (posting, account, debit, amount): (i64, Option<i64>, bool, i64) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -483,10 +470,10 @@ impl Db<'_> {
             }
         }
         let mut bill_lines = Tally::for_ids(max_bill_id);
-        let mut statement = self.conn.prepare("SELECT bill_id, amount_cents FROM bill_lines")?;
-        let mut rows = statement.query([])?;
+        let mut statement = self.prepare("SELECT bill_id, amount_cents FROM bill_lines")?;
+        let mut rows = statement.query(args![])?;
         while let Some(r) = rows.next()? {
-            bill_lines.slot(r.get(0)?).net += r.get::<_, i64>(1)?;
+            bill_lines.slot(r.get(0)?).net += r.get::<i64>(1)?;
         }
         Ok(LedgerSums { postings, accounts, bill_lines, max_bill_id, entries, debits, credits })
     }
