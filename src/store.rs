@@ -99,6 +99,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::records::{Copied, Room};
+
 /// The migrations, in order. The schema version is their count, kept in
 /// `PRAGMA user_version`.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -233,8 +235,17 @@ impl StoreFailure for StoreError {
     }
 }
 
-/// An open ledger database.
+/// An open ledger database, on whichever engine holds it.
 pub struct Store {
+    engine: Engine,
+}
+
+enum Engine {
+    Sqlite(Sqlite),
+}
+
+/// A ledger in an SQLite file (or in memory, for tests).
+pub(crate) struct Sqlite {
     conn: Connection,
     path: Option<PathBuf>,
     /// Copies the write-ahead log into a file database off the writer's
@@ -262,7 +273,7 @@ impl<'a> Db<'a> {
     }
 }
 
-impl Store {
+impl Sqlite {
     /// Fills a brand-new database faster: the rollback journal in memory
     /// instead of the WAL, and no fsync at each commit. Savepoints and
     /// rollbacks still work; what is lost is only crash safety, so this is
@@ -327,7 +338,7 @@ impl Store {
         if let Some(damage) = self.damage() {
             return Err(E::from(damage));
         }
-        let Store { conn, path, identity, .. } = self;
+        let Sqlite { conn, path, identity, .. } = self;
         let result = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
             let value = work(&Db::new(&tx))?;
@@ -355,6 +366,119 @@ impl Store {
     pub fn raw_sql_for_tests(&self, sql: &str) -> Result<()> {
         self.conn.execute_batch(sql)?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Makes the ledger at `path` if there is none, or opens it, and brings
+    /// its schema up to date: for `init` and `demo`.
+    pub fn create(path: &Path) -> Result<Store> {
+        Ok(Store { engine: Engine::Sqlite(Sqlite::create(path)?) })
+    }
+
+    /// Opens the ledger at `path`, which must be one, and brings an older
+    /// schema up to date (see `store/open.rs`).
+    pub fn open(path: &Path) -> Result<Store> {
+        Ok(Store { engine: Engine::Sqlite(Sqlite::open(path)?) })
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Ok(Store { engine: Engine::Sqlite(Sqlite::open_in_memory()?) })
+    }
+
+    /// Makes a new ledger at `to` from the backup `from`, which is only
+    /// read. What it holds is for the caller to check (open and verify).
+    pub fn restore(from: &Path, to: &Path) -> Result<Copied> {
+        Sqlite::restore(from, to)
+    }
+
+    /// Runs `work` in one write transaction: committed if it returns `Ok`,
+    /// rolled back (the database exactly as it was) otherwise.
+    pub fn write<T, E: StoreFailure>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+        match &mut self.engine {
+            Engine::Sqlite(sqlite) => sqlite.write(work),
+        }
+    }
+
+    /// Runs `work` in one read transaction: a consistent snapshot.
+    pub fn read<T, E: StoreFailure>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
+        match &mut self.engine {
+            Engine::Sqlite(sqlite) => sqlite.read(work),
+        }
+    }
+
+    /// Copies the ledger, as it stands at one moment, to a new file `to`.
+    pub fn copy_to(&self, to: &Path) -> Result<Copied> {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.copy_to(to),
+        }
+    }
+
+    /// Whether the ledger can only be read here.
+    pub fn is_read_only(&self) -> bool {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.is_read_only(),
+        }
+    }
+
+    /// Marks the ledger damaged (`what` the engine or `verify` said): no
+    /// more is written to it.
+    pub fn mark_damaged(&mut self, what: &str) {
+        match &mut self.engine {
+            Engine::Sqlite(sqlite) => sqlite.mark_damaged(what),
+        }
+    }
+
+    /// What a run of `rows` new rows needs on the ledger's disk, and what it has.
+    pub fn room_for(&self, rows: u64) -> Result<Room> {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.room_for(rows),
+        }
+    }
+
+    /// See [`Sqlite::begin_bulk_load`]: a new file filled fast (the demo).
+    pub fn begin_bulk_load(&mut self) -> Result<()> {
+        match &mut self.engine {
+            Engine::Sqlite(sqlite) => sqlite.begin_bulk_load(),
+        }
+    }
+
+    /// Back to durable writing after [`Store::begin_bulk_load`].
+    pub fn end_bulk_load(&mut self) -> Result<()> {
+        match &mut self.engine {
+            Engine::Sqlite(sqlite) => sqlite.end_bulk_load(),
+        }
+    }
+
+    /// The journal mode and sync level in force, as the engine names them.
+    pub fn durability(&self) -> Result<(String, i64)> {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.durability(),
+        }
+    }
+
+    /// Where the database lives, if it is a file.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.path(),
+        }
+    }
+
+    /// Checkpoints run off the writer's path so far (SQLite only).
+    pub fn background_checkpoints(&self) -> u64 {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.background_checkpoints(),
+        }
+    }
+
+    /// Runs raw SQL outside the store's rules. Only for tests that play an
+    /// attacker (dropping triggers, editing rows) and for maintenance.
+    #[doc(hidden)]
+    pub fn raw_sql_for_tests(&self, sql: &str) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.raw_sql_for_tests(sql),
+        }
     }
 }
 

@@ -11,10 +11,10 @@ use std::path::Path;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Result, Store, StoreError};
+use super::{Result, Sqlite, StoreError};
 use crate::records::Copied;
 
-impl Store {
+impl Sqlite {
     /// Copies the ledger, as it stands at one moment, to a new file `to`.
     pub fn copy_to(&self, to: &Path) -> Result<Copied> {
         copy(&self.conn, to)

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::{BUSY_TIMEOUT, CACHE_KIB, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, StoreFailure, checkpoint};
+use super::{BUSY_TIMEOUT, CACHE_KIB, MIGRATIONS, SCHEMA_VERSION, Sqlite, StoreError, StoreFailure, checkpoint};
 use crate::records::Room;
 use crate::store::Result;
 
@@ -66,10 +66,10 @@ fn damage_mark(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-impl Store {
+impl Sqlite {
     /// Makes the ledger at `path` if there is none (with its folder), or
     /// opens it, and brings its schema up to date: for `init` and `demo`.
-    pub fn create(path: &Path) -> Result<Store> {
+    pub fn create(path: &Path) -> Result<Sqlite> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
@@ -77,14 +77,14 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
-        Store::setup(conn, Some(path.to_path_buf()), Mode::Create)
+        Sqlite::setup(conn, Some(path.to_path_buf()), Mode::Create)
     }
 
     /// Opens the ledger at `path`, which must be one, and brings an older
     /// schema up to date. Refuses a database from a newer version, and a
     /// file that is not a ledger. A file that cannot be written is opened
     /// for reading.
-    pub fn open(path: &Path) -> Result<Store> {
+    pub fn open(path: &Path) -> Result<Sqlite> {
         let shown = path.display().to_string();
         let not_a_ledger = |why: &str| StoreError::NotALedger { path: shown.clone(), why: why.to_string() };
         match std::fs::metadata(path) {
@@ -99,7 +99,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), reason: e.to_string() })?;
-        let opened = match Store::setup(conn, Some(path.to_path_buf()), Mode::Existing) {
+        let opened = match Sqlite::setup(conn, Some(path.to_path_buf()), Mode::Existing) {
             // A ledger in WAL mode whose folder this user cannot write (a
             // read-only folder or disk) cannot even be read the usual way:
             // SQLite needs its shared-memory file beside it. Opened as
@@ -109,7 +109,7 @@ impl Store {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
                 let conn = Connection::open_with_flags(immutable_uri(path), flags)
                     .map_err(|e| StoreError::Open { path: shown.clone(), reason: e.to_string() })?;
-                Store::setup(conn, Some(path.to_path_buf()), Mode::Existing)
+                Sqlite::setup(conn, Some(path.to_path_buf()), Mode::Existing)
             }
             other => other,
         };
@@ -122,11 +122,11 @@ impl Store {
     }
 
     /// A private in-memory database, for tests.
-    pub fn open_in_memory() -> Result<Store> {
-        Store::setup(Connection::open_in_memory()?, None, Mode::Create)
+    pub fn open_in_memory() -> Result<Sqlite> {
+        Sqlite::setup(Connection::open_in_memory()?, None, Mode::Create)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>, mode: Mode) -> Result<Store> {
+    fn setup(mut conn: Connection, path: Option<PathBuf>, mode: Mode) -> Result<Sqlite> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let read_only = conn.is_readonly(rusqlite::MAIN_DB)?;
         // Whether it is a ledger at all, before anything is changed in it
@@ -158,7 +158,7 @@ impl Store {
             let said = std::fs::read_to_string(&m).unwrap_or_default();
             said.lines().next().unwrap_or("marked damaged").to_string()
         });
-        let mut store = Store { conn, path, checkpointer, identity, damaged };
+        let mut store = Sqlite { conn, path, checkpointer, identity, damaged };
         if version < SCHEMA_VERSION {
             store.migrate()?;
         }
@@ -304,7 +304,7 @@ fn free_bytes(dir: &Path) -> Option<u64> {
     }
 }
 
-impl Store {
+impl Sqlite {
     /// What `rows` more postings (with their lines, records and indexes)
     /// need on the ledger's disk: each row as large as the ledger's own
     /// average posting (at least 2 KB), and the write-ahead log at its

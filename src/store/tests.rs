@@ -8,11 +8,11 @@ use crate::domain::ids::UserId;
 #[test]
 fn a_newer_database_is_refused() {
     let (_dir, path) = new_file();
-    drop(Store::create(&path).unwrap());
+    drop(Sqlite::create(&path).unwrap());
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
     drop(conn);
-    let error = Store::create(&path).err().unwrap();
+    let error = Sqlite::create(&path).err().unwrap();
     assert!(matches!(error, StoreError::NewerSchema { .. }), "{error}");
     assert!(error.to_string().contains("newer version"));
 }
@@ -20,7 +20,7 @@ fn a_newer_database_is_refused() {
 #[test]
 fn pragmas_are_set() {
     let (_dir, path) = new_file();
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
     let fks: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
@@ -56,7 +56,7 @@ fn complaints_from_before_the_cases_work_get_a_due_date_and_their_opening() {
     )
     .unwrap();
     drop(conn);
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let (due, events, version): (String, i64, i64) = store
         .conn
         .query_row(
@@ -98,7 +98,7 @@ fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {
 #[test]
 fn the_last_read_builds_no_temporary_table() {
     let (_dir, path) = new_file();
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let plan = query_plan(&store.conn, bills::LAST_READ);
     assert!(plan.contains("INDEX meter_reads_account") && plan.contains("INDEX bills_current_read"), "{plan}");
     let program = opcodes(&store.conn, bills::LAST_READ);
@@ -108,7 +108,7 @@ fn the_last_read_builds_no_temporary_table() {
 #[test]
 fn the_hot_queries_read_by_their_indexes() {
     let (_dir, path) = new_file();
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let plan = query_plan(&store.conn, bills::OVERLAPPING_BILL);
     assert!(plan.contains("INDEX bills_account_end"), "{plan}");
     let plan = query_plan(&store.conn, bills::LATEST_BILL_DUE_BEFORE);
@@ -190,7 +190,7 @@ fn a_version_10_database_gets_the_hot_path_schema_and_keeps_its_rows() {
     assert!(table_sql(&conn, "postings").contains("kind IN ("), "version 10 had the IN list");
     drop(conn);
 
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let conn = &store.conn;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, SCHEMA_VERSION);
@@ -214,7 +214,7 @@ fn a_version_10_database_gets_the_hot_path_schema_and_keeps_its_rows() {
 }
 
 /// Fills `pages` pages of the log in one commit.
-fn write_pages(store: &mut Store, tag: &str, pages: usize) {
+fn write_pages(store: &mut Sqlite, tag: &str, pages: usize) {
     store
         .write(|db| {
             for i in 0..pages {
@@ -228,7 +228,7 @@ fn write_pages(store: &mut Store, tag: &str, pages: usize) {
 #[test]
 fn a_long_log_is_checkpointed_by_the_store_s_thread_not_the_commit() {
     let (_dir, path) = new_file();
-    let mut store = Store::create(&path).unwrap();
+    let mut store = Sqlite::create(&path).unwrap();
     // Short of the 1,000 pages that wake the checkpointer.
     write_pages(&mut store, "short", 200);
     std::thread::sleep(Duration::from_millis(200));
@@ -266,7 +266,7 @@ fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
     );
     drop(conn);
 
-    let mut store = Store::create(&path).unwrap();
+    let mut store = Sqlite::create(&path).unwrap();
     let (from, to) = ("2026-02-01T00:00:00Z".parse().unwrap(), "2026-02-02T00:00:00Z".parse().unwrap());
     store
         .read(|db| {
@@ -288,7 +288,7 @@ fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
 fn the_rewritten_rules_still_refuse_what_they_refused() {
     let (_dir, path) = new_file();
     older_database(&path, 10, "");
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let bad_kind = store.conn.execute(
         "INSERT INTO postings (idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at, user_id, memo)
          VALUES ('gift-1', printf('%064d', 0), 'gift', 1, '2026-02-01', '2026-02-01T10:00:00Z', 1, 'A gift')",
@@ -334,7 +334,7 @@ fn a_version_12_database_keeps_each_posting_s_entries_in_order_keyed_by_posting(
         });
     drop(conn);
 
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let conn = &store.conn;
     let after: Vec<(i64, i64, String, i64)> =
         rows(conn, "SELECT posting_id, line, side, amount_cents FROM entries ORDER BY posting_id, line", |r| {
@@ -390,7 +390,7 @@ fn requests_from_before_keys_were_kept_on_them_get_their_keys_the_first_of_a_reu
     )
     .unwrap();
     drop(conn);
-    let store = Store::create(&path).unwrap();
+    let store = Sqlite::create(&path).unwrap();
     let keys: Vec<(i64, Option<String>)> = store
         .conn
         .prepare("SELECT id, idempotency_key FROM approval_requests ORDER BY id")
@@ -409,7 +409,7 @@ fn requests_from_before_keys_were_kept_on_them_get_their_keys_the_first_of_a_reu
 #[test]
 fn a_run_s_room_and_a_full_disk_are_told_in_words() {
     let (_dir, path) = new_file();
-    let mut store = Store::create(&path).unwrap();
+    let mut store = Sqlite::create(&path).unwrap();
     let room = store.room_for(1_000).unwrap();
     assert!(room.needed >= 1_000 * 2_048 + 2_000 * 4_096, "{room:?}");
     assert!(room.free.is_some_and(|f| f > 0) && room.fits(), "{room:?}");
