@@ -40,4 +40,4 @@ pub use reads::{CycleReadRow, MeterAccount, NewCycleRead, ReadDecision};
 pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::{CliSession, UserRow};
-pub use verify::{AuditAnchor, Check, INTEGRITY, LedgerCounts, VerifyReport};
+pub use verify::{AuditAnchor, Check, INTEGRITY, INTEGRITY_SERVER, LedgerCounts, VerifyReport};

@@ -85,6 +85,7 @@ mod ledger;
 mod letters;
 mod open;
 mod orders;
+mod postgres;
 mod rates;
 mod reads;
 mod reports;
@@ -201,6 +202,19 @@ pub enum StoreError {
     RolledBack(String),
     #[error("database error: {0}")]
     Sqlite(Arc<rusqlite::Error>),
+    /// The connection to a database server went while it was used.
+    #[error(
+        "the connection to the database server was lost ({0}): what was being done is not acknowledged; the desk \
+         connects again at the next action, and an action sent again with the same key is not done twice"
+    )]
+    Lost(String),
+    /// Two desks' transactions could not both be kept (a serialization
+    /// failure or a deadlock, after the tries allowed).
+    #[error("the action met another desk's at the same moment and was not done (nothing was written): {0}; try again")]
+    Conflict(String),
+    /// The database server refused for a reason of its own.
+    #[error("the database server refused: {0}")]
+    Server(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -241,7 +255,13 @@ pub struct Store {
 }
 
 enum Engine {
-    Sqlite(Sqlite),
+    Sqlite(Box<Sqlite>),
+    Postgres(postgres::Postgres),
+}
+
+/// `path` as a PostgreSQL location, if it is one.
+fn server_location(path: &Path) -> Option<&str> {
+    path.to_str().filter(|text| postgres::is_location(text))
 }
 
 /// A ledger in an SQLite file (or in memory, for tests).
@@ -261,15 +281,38 @@ pub(crate) struct Sqlite {
 /// A view of the database inside a read or a write transaction. Every query
 /// is a method on it (in the submodules), so reads and writes share them.
 pub struct Db<'a> {
-    conn: &'a Connection,
+    conn: sql::Conn<'a>,
     /// The audit chain's last (id, hash), read once per write transaction:
-    /// only one writer holds the database, so it cannot change under us.
+    /// writers take turns (SQLite's write lock, PostgreSQL's lock on the
+    /// head row), so it cannot change under us.
     chain_head: std::cell::RefCell<Option<(i64, String)>>,
+    /// Rows this transaction's statements changed (for "nothing was
+    /// written" checks).
+    writes: std::cell::Cell<u64>,
 }
 
 impl<'a> Db<'a> {
     fn new(conn: &'a Connection) -> Db<'a> {
-        Db { conn, chain_head: std::cell::RefCell::new(None) }
+        Db { conn: sql::Conn::Sqlite(conn), chain_head: Default::default(), writes: Default::default() }
+    }
+
+    fn postgres(
+        tx: ::postgres::Transaction<'a>,
+        statements: &'a mut std::collections::HashMap<String, ::postgres::Statement>,
+    ) -> Db<'a> {
+        Db {
+            conn: sql::Conn::Postgres(Box::new(std::cell::RefCell::new(sql::Pg { tx: Some(tx), statements }))),
+            chain_head: Default::default(),
+            writes: Default::default(),
+        }
+    }
+
+    /// Ends a PostgreSQL transaction: committed, or rolled back.
+    fn finish(self, commit: bool) -> Result<()> {
+        match self.conn {
+            sql::Conn::Postgres(pg) => pg.finish(commit),
+            sql::Conn::Sqlite(_) => Ok(()),
+        }
     }
 }
 
@@ -373,18 +416,40 @@ impl Store {
     /// Makes the ledger at `path` if there is none, or opens it, and brings
     /// its schema up to date: for `init` and `demo`.
     pub fn create(path: &Path) -> Result<Store> {
-        Ok(Store { engine: Engine::Sqlite(Sqlite::create(path)?) })
+        if let Some(location) = server_location(path) {
+            return Ok(Store { engine: Engine::Postgres(postgres::Postgres::create(location)?) });
+        }
+        Ok(Store { engine: Engine::Sqlite(Box::new(Sqlite::create(path)?)) })
     }
 
     /// Opens the ledger at `path`, which must be one, and brings an older
     /// schema up to date (see `store/open.rs`).
     pub fn open(path: &Path) -> Result<Store> {
-        Ok(Store { engine: Engine::Sqlite(Sqlite::open(path)?) })
+        if let Some(location) = server_location(path) {
+            return Ok(Store { engine: Engine::Postgres(postgres::Postgres::open(location)?) });
+        }
+        Ok(Store { engine: Engine::Sqlite(Box::new(Sqlite::open(path)?)) })
+    }
+
+    /// Whether the ledger is on a database server (shared by many desks)
+    /// rather than in a file.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.engine, Engine::Postgres(_))
+    }
+
+    /// Grants the desk's role what it needs (a server ledger, as its owner).
+    pub fn grant_desk_role(&self, role: &str) -> Result<()> {
+        match &self.engine {
+            Engine::Postgres(pg) => pg.grant_desk_role(role),
+            Engine::Sqlite(_) => Err(StoreError::Constraint(
+                "a ledger file has no database roles: only a PostgreSQL ledger is granted to a desk role".into(),
+            )),
+        }
     }
 
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        Ok(Store { engine: Engine::Sqlite(Sqlite::open_in_memory()?) })
+        Ok(Store { engine: Engine::Sqlite(Box::new(Sqlite::open_in_memory()?)) })
     }
 
     /// Makes a new ledger at `to` from the backup `from`, which is only
@@ -398,6 +463,7 @@ impl Store {
     pub fn write<T, E: StoreFailure>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         match &mut self.engine {
             Engine::Sqlite(sqlite) => sqlite.write(work),
+            Engine::Postgres(pg) => pg.write(work),
         }
     }
 
@@ -405,6 +471,7 @@ impl Store {
     pub fn read<T, E: StoreFailure>(&mut self, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         match &mut self.engine {
             Engine::Sqlite(sqlite) => sqlite.read(work),
+            Engine::Postgres(pg) => pg.read(work),
         }
     }
 
@@ -412,6 +479,14 @@ impl Store {
     pub fn copy_to(&self, to: &Path) -> Result<Copied> {
         match &self.engine {
             Engine::Sqlite(sqlite) => sqlite.copy_to(to),
+            Engine::Postgres(pg) => Err(StoreError::Copy {
+                path: to.display().to_string(),
+                reason: format!(
+                    "the ledger at {} is on a PostgreSQL server, which is backed up with the server's own tools \
+                     (pg_dump, or pg_basebackup with the write-ahead log archived; see the README)",
+                    pg.shown()
+                ),
+            }),
         }
     }
 
@@ -419,6 +494,7 @@ impl Store {
     pub fn is_read_only(&self) -> bool {
         match &self.engine {
             Engine::Sqlite(sqlite) => sqlite.is_read_only(),
+            Engine::Postgres(_) => false,
         }
     }
 
@@ -427,6 +503,8 @@ impl Store {
     pub fn mark_damaged(&mut self, what: &str) {
         match &mut self.engine {
             Engine::Sqlite(sqlite) => sqlite.mark_damaged(what),
+            // The server keeps its own files; `verify` says what it found.
+            Engine::Postgres(_) => {}
         }
     }
 
@@ -434,6 +512,8 @@ impl Store {
     pub fn room_for(&self, rows: u64) -> Result<Room> {
         match &self.engine {
             Engine::Sqlite(sqlite) => sqlite.room_for(rows),
+            // The server's disk is its administrator's to watch.
+            Engine::Postgres(pg) => Ok(Room { at: pg.shown().to_string(), needed: 0, free: None }),
         }
     }
 
@@ -441,6 +521,7 @@ impl Store {
     pub fn begin_bulk_load(&mut self) -> Result<()> {
         match &mut self.engine {
             Engine::Sqlite(sqlite) => sqlite.begin_bulk_load(),
+            Engine::Postgres(_) => Ok(()),
         }
     }
 
@@ -448,6 +529,7 @@ impl Store {
     pub fn end_bulk_load(&mut self) -> Result<()> {
         match &mut self.engine {
             Engine::Sqlite(sqlite) => sqlite.end_bulk_load(),
+            Engine::Postgres(_) => Ok(()),
         }
     }
 
@@ -455,6 +537,7 @@ impl Store {
     pub fn durability(&self) -> Result<(String, i64)> {
         match &self.engine {
             Engine::Sqlite(sqlite) => sqlite.durability(),
+            Engine::Postgres(_) => Ok(("postgresql".to_string(), 2)),
         }
     }
 
@@ -462,6 +545,7 @@ impl Store {
     pub fn path(&self) -> Option<&Path> {
         match &self.engine {
             Engine::Sqlite(sqlite) => sqlite.path(),
+            Engine::Postgres(_) => None,
         }
     }
 
@@ -469,6 +553,7 @@ impl Store {
     pub fn background_checkpoints(&self) -> u64 {
         match &self.engine {
             Engine::Sqlite(sqlite) => sqlite.background_checkpoints(),
+            Engine::Postgres(_) => 0,
         }
     }
 
@@ -478,6 +563,7 @@ impl Store {
     pub fn raw_sql_for_tests(&self, sql: &str) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(sqlite) => sqlite.raw_sql_for_tests(sql),
+            Engine::Postgres(pg) => pg.raw_sql_for_tests(sql),
         }
     }
 }
@@ -494,6 +580,21 @@ impl Db<'_> {
         run("SAVEPOINT row")?;
         match work(self) {
             Ok(value) => {
+                // PostgreSQL checks each posting's balance at commit; checked
+                // here instead, one that does not balance fails its own
+                // action, not the whole run.
+                let checked = match self.engine() {
+                    sql::Engine::Postgres => {
+                        run("SET CONSTRAINTS ALL IMMEDIATE").and_then(|()| run("SET CONSTRAINTS ALL DEFERRED"))
+                    }
+                    sql::Engine::Sqlite => Ok(()),
+                };
+                if let Err(error) = checked {
+                    run("ROLLBACK TO row")?;
+                    run("RELEASE row")?;
+                    *self.chain_head.borrow_mut() = None;
+                    return Err(E::from(error));
+                }
                 run("RELEASE row")?;
                 Ok(value)
             }
@@ -508,9 +609,9 @@ impl Db<'_> {
         }
     }
 
-    /// Rows changed so far on this connection (for "nothing was written" checks).
+    /// Rows changed so far in this transaction (for "nothing was written" checks).
     pub fn total_changes(&self) -> u64 {
-        self.conn.total_changes()
+        self.writes.get()
     }
 
     /// A value from the `meta` table.

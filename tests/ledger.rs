@@ -780,7 +780,10 @@ fn a_corrected_read_re_rates_the_next_bill_too() {
     // Without the follow-on (as before this fix), verify names the gap.
     f.desk
         .store_for_tests()
-        .raw_sql_for_tests("DROP TRIGGER bill_openings_no_delete; DELETE FROM bill_openings;")
+        .raw_sql_for_tests(&format!(
+            "{} DELETE FROM bill_openings;",
+            common::engine::drop_trigger("bill_openings", "bill_openings_no_delete")
+        ))
         .unwrap();
     let report = f.desk.verify().unwrap();
     let named = &report

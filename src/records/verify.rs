@@ -51,6 +51,8 @@ pub struct AuditAnchor {
 
 /// The name of SQLite's own check of the file.
 pub const INTEGRITY: &str = "database integrity (PRAGMA integrity_check)";
+/// The same check on a PostgreSQL ledger: amcheck over its B-tree indexes.
+pub const INTEGRITY_SERVER: &str = "database integrity (PostgreSQL amcheck of the ledger's indexes)";
 
 impl std::str::FromStr for AuditAnchor {
     type Err = String;
@@ -94,7 +96,7 @@ impl VerifyReport {
     pub fn damage(&self) -> Option<&str> {
         self.checks
             .iter()
-            .find(|c| c.name == INTEGRITY && c.problem_count > 0)
+            .find(|c| (c.name == INTEGRITY || c.name == INTEGRITY_SERVER) && c.problem_count > 0)
             .and_then(|c| c.problems.first())
             .map(String::as_str)
     }

@@ -342,7 +342,7 @@ impl Db<'_> {
                               ORDER BY a.posting_id DESC LIMIT 1), b.consumption_gal),
                     b.id
              FROM bills b
-             WHERE b.account_id = ?1 AND CAST(strftime('%m', b.bill_date) AS INTEGER) IN (12, 1, 2)
+             WHERE b.account_id = ?1 AND substr(b.bill_date, 6, 2) IN ('12', '01', '02')
                AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
                                WHERE p.bill_id = b.id AND p.kind = 'bill')
              UNION ALL

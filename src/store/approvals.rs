@@ -171,8 +171,8 @@ impl Db<'_> {
         account: Option<AccountId>,
     ) -> Result<Vec<RequestRow>> {
         let sql = format!(
-            "{REQUEST_QUERY} WHERE (?1 IS NULL OR r.status = ?1) AND (?2 IS NULL OR r.requested_by = ?2)
-               AND (?3 IS NULL OR r.account_id = ?3) ORDER BY r.id LIMIT 500"
+            "{REQUEST_QUERY} WHERE (r.status = ?1 OR ?1 IS NULL) AND (r.requested_by = ?2 OR ?2 IS NULL)
+               AND (r.account_id = ?3 OR ?3 IS NULL) ORDER BY r.id LIMIT 500"
         );
         self.all(&sql, args![status, requester, account], row_to_request)
     }

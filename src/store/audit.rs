@@ -79,8 +79,8 @@ impl Db<'_> {
         self.all(
             "SELECT l.id, l.at, l.user_id, l.action, l.subject, l.account_id, l.detail, l.prev_hash, l.hash, u.username
              FROM audit_log l LEFT JOIN users u ON u.id = l.user_id
-             WHERE (?1 IS NULL OR l.account_id = ?1) AND (?2 IS NULL OR l.user_id = ?2)
-               AND (?3 IS NULL OR l.at >= ?3) AND (?4 IS NULL OR l.at < ?4)
+             WHERE (l.account_id = ?1 OR ?1 IS NULL) AND (l.user_id = ?2 OR ?2 IS NULL)
+               AND (l.at >= ?3 OR ?3 IS NULL) AND (l.at < ?4 OR ?4 IS NULL)
              ORDER BY l.id DESC LIMIT ?5",
             args![filter.account, filter.user, filter.from, filter.to, filter.limit],
             |r| {

@@ -73,7 +73,7 @@ const BILL_OPENING_ON: &str = concat!(
     reads_in_force!(),
     " FROM bills b WHERE b.account_id = ?1
        AND NOT EXISTS (SELECT 1 FROM postings p JOIN postings r ON r.reverses_id = p.id
-                       WHERE p.bill_id = b.id AND p.kind = 'bill'))
+                       WHERE p.bill_id = b.id AND p.kind = 'bill')) standing
      WHERE opening = ?2 ORDER BY id LIMIT 1"
 );
 

@@ -53,15 +53,15 @@ pub(crate) const AGING_ROWS: &str =
      LEFT JOIN bills b ON b.id = p.bill_id AND p.kind = 'bill'
      LEFT JOIN opening_balance_due o ON o.posting_id = p.id AND p.kind = 'opening-balance'
      WHERE e.account_id = ?1
-       AND (?2 IS NULL OR p.effective_on <= ?2)
+       AND (p.effective_on <= ?2 OR ?2 IS NULL)
        AND p.kind <> 'reversal' AND p.kind <> 'waiver'
        AND NOT EXISTS (SELECT 1 FROM postings r WHERE r.reverses_id = p.id
-               AND (?2 IS NULL OR r.effective_on <= ?2))
+               AND (r.effective_on <= ?2 OR ?2 IS NULL))
        AND (p.kind <> 'late-fee'
             OR NOT EXISTS (SELECT 1 FROM postings w WHERE w.waives_id = p.id
-                   AND (?2 IS NULL OR w.effective_on <= ?2)
+                   AND (w.effective_on <= ?2 OR ?2 IS NULL)
                    AND NOT EXISTS (SELECT 1 FROM postings rw WHERE rw.reverses_id = w.id
-                                   AND (?2 IS NULL OR rw.effective_on <= ?2))))
+                                   AND (rw.effective_on <= ?2 OR ?2 IS NULL))))
      ORDER BY e.posting_id, e.line";
 
 impl Db<'_> {

@@ -154,7 +154,7 @@ impl Db<'_> {
     pub fn held_reads(&self, cycle: Option<u8>) -> Result<Vec<CycleReadRow>> {
         let sql = format!(
             "{CYCLE_READ} WHERE c.exception IS NOT NULL AND d.cycle_read_id IS NULL
-               AND (?1 IS NULL OR a.cycle = ?1)
+               AND (a.cycle = ?1 OR ?1 IS NULL)
                AND NOT EXISTS (SELECT 1 FROM meter_reads m WHERE m.account_id = c.account_id AND m.read_on >= c.read_on)
              ORDER BY c.read_on, c.id"
         );
@@ -164,13 +164,16 @@ impl Db<'_> {
     /// What the exception rules need of the account's bills before `day`.
     pub fn usage_history(&self, account: AccountId, day: NaiveDate) -> Result<UsageHistory> {
         let sql = format!(
-            "SELECT b.consumption_gal, b.period_end > date(?2, '-12 months'), m.kind
+            "SELECT b.consumption_gal, b.period_end > ?3, m.kind
              FROM bills b JOIN meter_reads m ON m.id = b.current_read_id
              WHERE b.account_id = ?1 AND b.period_end <= ?2 AND {STANDING}
              ORDER BY b.period_end DESC, b.id DESC LIMIT 24"
         );
         let mut statement = self.prepare(&sql)?;
-        let mut rows = statement.query(args![account, Day(day)])?;
+        // The same day a year before (28 February for the 29th), worked out
+        // here rather than by each engine's date arithmetic.
+        let year_before = day.checked_sub_months(chrono::Months::new(12)).unwrap_or(day);
+        let mut rows = statement.query(args![account, Day(day), Day(year_before)])?;
         let mut history = UsageHistory::default();
         while let Some(r) = rows.next()? {
             let (gallons, recent, kind): (u64, bool, ReadKind) = (r.get(0)?, r.get(1)?, r.get(2)?);

@@ -62,8 +62,8 @@ impl Db<'_> {
         to_day: NaiveDate,
     ) -> Result<Vec<ProductivityLine>> {
         const SQL: &str = concat!(
-            "SELECT u.username, u.full_name, u.role, sum(w.what = 'contact'), sum(w.what = 'opened'),
-                    sum(w.what = 'closed'), sum(w.what = 'drafted'), sum(w.what = 'reviewed'), sum(w.what = 'money')
+            "SELECT u.username, u.full_name, u.role, sum(CASE WHEN w.what = 'contact' THEN 1 ELSE 0 END), sum(CASE WHEN w.what = 'opened' THEN 1 ELSE 0 END),
+                    sum(CASE WHEN w.what = 'closed' THEN 1 ELSE 0 END), sum(CASE WHEN w.what = 'drafted' THEN 1 ELSE 0 END), sum(CASE WHEN w.what = 'reviewed' THEN 1 ELSE 0 END), sum(CASE WHEN w.what = 'money' THEN 1 ELSE 0 END)
              FROM (SELECT user_id, 'contact' AS what FROM contacts WHERE at >= ?1 AND at < ?2
                    UNION ALL
                    SELECT opened_by, 'opened' FROM complaints WHERE opened_at >= ?1 AND opened_at < ?2
@@ -125,7 +125,7 @@ pub(super) const MONEY_ACTION_LINES: &str = concat!(
     "SELECT u.username, u.full_name, x.kind, x.reason, count(*), sum(x.credited), sum(x.charged),
                 sum(x.through_approval)
          FROM (SELECT p.kind, p.reason, COALESCE(r.requested_by, p.user_id) AS rep,
-                      r.id IS NOT NULL AS through_approval,
+                      CASE WHEN r.id IS NOT NULL THEN 1 ELSE 0 END AS through_approval,
                       (SELECT COALESCE(sum(e.amount_cents), 0) FROM entries e
                        WHERE e.posting_id = p.id AND e.account_id IS NOT NULL AND e.side = 'C') AS credited,
                       (SELECT COALESCE(sum(e.amount_cents), 0) FROM entries e
@@ -136,6 +136,6 @@ pub(super) const MONEY_ACTION_LINES: &str = concat!(
     money_action_kinds!(),
     " AND p.effective_on BETWEEN ?1 AND ?2) x
          JOIN users u ON u.id = x.rep
-         GROUP BY x.rep, x.kind, x.reason
+         GROUP BY u.id, x.kind, x.reason
          ORDER BY u.username, x.kind, x.reason"
 );

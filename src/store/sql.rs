@@ -14,6 +14,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rusqlite::types::{ToSqlOutput, ValueRef as SqliteRef};
 
 use super::convert::{Day, Moment};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::{Db, Result, StoreError};
 
 /// A value as a query binds it.
@@ -79,6 +82,100 @@ macro_rules! args {
 }
 pub(crate) use args;
 
+/// The connection a transaction's statements run on.
+pub(crate) enum Conn<'a> {
+    Sqlite(&'a rusqlite::Connection),
+    /// Behind a trait object, so that `Db` stays covariant in its lifetime.
+    Postgres(Box<dyn PgAccess + 'a>),
+}
+
+/// The PostgreSQL transaction of a `Db`, lent out one call at a time.
+pub(crate) trait PgAccess {
+    fn with_pg(&self, f: &mut dyn FnMut(&mut Pg<'_>) -> Result<()>) -> Result<()>;
+    /// Commits (or rolls back) the transaction.
+    fn finish(self: Box<Self>, commit: bool) -> Result<()>;
+}
+
+impl PgAccess for RefCell<Pg<'_>> {
+    fn with_pg(&self, f: &mut dyn FnMut(&mut Pg<'_>) -> Result<()>) -> Result<()> {
+        let mut pg = self.try_borrow_mut().map_err(|_| StoreError::RolledBack("the transaction is busy".into()))?;
+        f(&mut pg)
+    }
+
+    fn finish(self: Box<Self>, commit: bool) -> Result<()> {
+        let Some(tx) = self.into_inner().tx else { return Ok(()) };
+        if commit {
+            tx.commit()?
+        } else {
+            tx.rollback()?
+        }
+        Ok(())
+    }
+}
+
+/// `f` run on the transaction behind `access`.
+fn on_pg<T>(access: &dyn PgAccess, f: impl FnOnce(&mut Pg<'_>) -> Result<T>) -> Result<T> {
+    let (mut f, mut out) = (Some(f), None);
+    access.with_pg(&mut |pg| {
+        if let Some(f) = f.take() {
+            out = Some(f(pg)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| StoreError::RolledBack("the transaction was not reached".into()))
+}
+
+/// A PostgreSQL transaction and the statements prepared on its connection.
+pub(crate) struct Pg<'a> {
+    /// `None` once finished.
+    pub(crate) tx: Option<postgres::Transaction<'a>>,
+    pub(crate) statements: &'a mut HashMap<String, postgres::Statement>,
+}
+
+impl<'a> Pg<'a> {
+    fn tx(&mut self) -> Result<&mut postgres::Transaction<'a>> {
+        self.tx.as_mut().ok_or_else(|| StoreError::RolledBack("the transaction has ended".into()))
+    }
+
+    /// The statement for `sql`, prepared once per connection (its `?N`
+    /// placeholders written as PostgreSQL's `$N`).
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.tx()?.prepare(&placeholders(sql)).map_err(|e| match StoreError::from(e) {
+            // A statement the server cannot take is this program's fault:
+            // say which, for the report.
+            StoreError::Server(why) => {
+                let words: Vec<&str> = sql.split_whitespace().collect();
+                StoreError::Server(format!("{why} in \"{}\"", words.join(" ")))
+            }
+            other => other,
+        })?;
+        self.statements.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+}
+
+/// `sql` with SQLite's numbered placeholders `?N` as PostgreSQL's `$N`,
+/// leaving quoted text alone.
+pub(crate) fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted && chars.peek().is_some_and(char::is_ascii_digit) => out.push('$'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A row of a query's answer.
 pub(crate) struct Row<'r> {
     inner: Inner<'r>,
@@ -86,15 +183,20 @@ pub(crate) struct Row<'r> {
 
 enum Inner<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
+    Postgres(&'r postgres::Row),
 }
 
 impl Row<'_> {
+    fn value(&self, index: usize) -> Result<ValueRef<'_>> {
+        match &self.inner {
+            Inner::Sqlite(row) => from_sqlite(row.get_ref(index)?),
+            Inner::Postgres(row) => from_postgres(row, index),
+        }
+    }
+
     /// Column `index` as text where the row holds it, without copying it.
     pub(crate) fn text(&self, index: usize) -> Result<Option<&str>> {
-        let value = match &self.inner {
-            Inner::Sqlite(row) => from_sqlite(row.get_ref(index)?)?,
-        };
-        match value {
+        match self.value(index)? {
             ValueRef::Null => Ok(None),
             ValueRef::Text(text) => Ok(Some(text)),
             other => Err(StoreError::Corrupt(format!("column {index}: expected text, found {}", other.kind()))),
@@ -103,10 +205,7 @@ impl Row<'_> {
 
     /// Column `index` (from 0) as a `T`.
     pub(crate) fn get<T: Column>(&self, index: usize) -> Result<T> {
-        let value = match &self.inner {
-            Inner::Sqlite(row) => from_sqlite(row.get_ref(index)?)?,
-        };
-        T::column(value).map_err(|why| StoreError::Corrupt(format!("column {index}: {why}")))
+        T::column(self.value(index)?).map_err(|why| StoreError::Corrupt(format!("column {index}: {why}")))
     }
 }
 
@@ -120,6 +219,39 @@ fn from_sqlite(value: SqliteRef<'_>) -> Result<ValueRef<'_>> {
         ),
         SqliteRef::Blob(bytes) => ValueRef::Bytes(bytes),
     })
+}
+
+/// Column `index` of a PostgreSQL row as one of the five kinds: integers
+/// of every width, booleans as 0 or 1, `numeric` (what `sum` of a
+/// `bigint` gives) as an integer when it is whole.
+fn from_postgres(row: &postgres::Row, index: usize) -> Result<ValueRef<'_>> {
+    use postgres::types::Type;
+    let column = row.columns().get(index).ok_or_else(|| StoreError::Corrupt(format!("no column {index}")))?;
+    let ty = column.type_().clone();
+    let value = match ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(index)?.map(ValueRef::Int),
+        Type::INT4 => row.try_get::<_, Option<i32>>(index)?.map(|n| ValueRef::Int(n.into())),
+        Type::INT2 => row.try_get::<_, Option<i16>>(index)?.map(|n| ValueRef::Int(n.into())),
+        Type::BOOL => row.try_get::<_, Option<bool>>(index)?.map(|b| ValueRef::Int(b.into())),
+        Type::FLOAT8 => row.try_get::<_, Option<f64>>(index)?.map(ValueRef::Real),
+        Type::FLOAT4 => row.try_get::<_, Option<f32>>(index)?.map(|x| ValueRef::Real(x.into())),
+        Type::NUMERIC => match row.try_get::<_, Option<rust_decimal::Decimal>>(index)? {
+            None => None,
+            Some(d) if d.fract().is_zero() => Some(ValueRef::Int(
+                i64::try_from(d).map_err(|e| StoreError::Corrupt(format!("column {index}: {d}: {e}")))?,
+            )),
+            Some(d) => Some(ValueRef::Real(f64::try_from(d).unwrap_or(f64::NAN))),
+        },
+        Type::BYTEA => row.try_get::<_, Option<&[u8]>>(index)?.map(ValueRef::Bytes),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            row.try_get::<_, Option<&str>>(index)?.map(ValueRef::Text)
+        }
+        ref ty if ty.name() == "citext" => row.try_get::<_, Option<&str>>(index)?.map(ValueRef::Text),
+        other => {
+            return Err(StoreError::Corrupt(format!("column {index} ({}) is of type {other}", column.name())));
+        }
+    };
+    Ok(value.unwrap_or(ValueRef::Null))
 }
 
 /// A parameter as SQLite binds it.
@@ -137,6 +269,58 @@ impl rusqlite::ToSql for Bind<'_> {
     }
 }
 
+/// A parameter as PostgreSQL binds it: as the type the server inferred for
+/// its place (an integer into `int4`, `bigint`, `numeric` or `text`).
+#[derive(Debug)]
+struct PgBind<'a>(Value<'a>);
+
+impl postgres::types::ToSql for PgBind<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::{IsNull, Type};
+        let cannot = |what: &str| format!("{what} cannot be bound where the query has a {ty}").into();
+        match (&self.0, ty) {
+            (Value::Null, _) => Ok(IsNull::Yes),
+            (Value::Int(n), &Type::INT8) => n.to_sql(ty, out),
+            (Value::Int(n), &Type::INT4) => i32::try_from(*n)?.to_sql(ty, out),
+            (Value::Int(n), &Type::INT2) => i16::try_from(*n)?.to_sql(ty, out),
+            (Value::Int(n), &Type::BOOL) => (*n != 0).to_sql(ty, out),
+            (Value::Int(n), &Type::FLOAT8) => (*n as f64).to_sql(ty, out),
+            (Value::Int(n), &Type::NUMERIC) => rust_decimal::Decimal::from(*n).to_sql(ty, out),
+            (Value::Int(n), &Type::TEXT | &Type::VARCHAR | &Type::UNKNOWN) => n.to_string().as_str().to_sql(ty, out),
+            (Value::Real(x), &Type::FLOAT8) => x.to_sql(ty, out),
+            (Value::Real(x), &Type::FLOAT4) => (*x as f32).to_sql(ty, out),
+            (Value::Real(x), &Type::NUMERIC) => rust_decimal::Decimal::try_from(*x)?.to_sql(ty, out),
+            (Value::Text(text), &Type::TEXT | &Type::VARCHAR | &Type::BPCHAR | &Type::NAME | &Type::UNKNOWN) => {
+                text.as_ref().to_sql(ty, out)
+            }
+            (Value::Text(text), ty) if ty.name() == "citext" => text.as_ref().to_sql(ty, out),
+            (Value::Bytes(bytes), &Type::BYTEA) => bytes.to_sql(ty, out),
+            (Value::Int(_), _) => Err(cannot("an integer")),
+            (Value::Real(_), _) => Err(cannot("a real number")),
+            (Value::Text(_), _) => Err(cannot("text")),
+            (Value::Bytes(_), _) => Err(cannot("bytes")),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// Runs `f` with `params` as PostgreSQL binds them.
+fn with_pg_params<T>(params: &[&dyn Param], f: impl FnOnce(&[&(dyn postgres::types::ToSql + Sync)]) -> T) -> T {
+    let binds: Vec<PgBind> = params.iter().map(|p| PgBind(p.value())).collect();
+    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+        binds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect();
+    f(&refs)
+}
+
 /// A cached statement with `params` bound.
 fn bound<'c>(
     conn: &'c rusqlite::Connection,
@@ -150,42 +334,101 @@ fn bound<'c>(
     Ok(statement)
 }
 
+/// How many rows a PostgreSQL cursor fetches at a time.
+const FETCH_ROWS: i32 = 2_000;
+
 /// A statement prepared once and run many times, or run while another's
 /// rows are still being read (two cursors walked side by side: the export,
 /// `verify`).
 pub(crate) struct Statement<'c> {
-    inner: rusqlite::Statement<'c>,
+    inner: StatementInner<'c>,
+}
+
+enum StatementInner<'c> {
+    Sqlite(rusqlite::Statement<'c>),
+    Postgres { pg: &'c dyn PgAccess, sql: String },
 }
 
 impl Statement<'_> {
     /// Runs the statement with `params`: its rows, read one at a time.
     pub(crate) fn query(&mut self, params: &[&dyn Param]) -> Result<Rows<'_>> {
-        for (at, param) in params.iter().enumerate() {
-            self.inner.raw_bind_parameter(at + 1, Bind(param.value()))?;
+        match &mut self.inner {
+            StatementInner::Sqlite(statement) => {
+                for (at, param) in params.iter().enumerate() {
+                    statement.raw_bind_parameter(at + 1, Bind(param.value()))?;
+                }
+                Ok(Rows { inner: RowsInner::Sqlite(statement.raw_query()) })
+            }
+            StatementInner::Postgres { pg, sql } => {
+                let portal = on_pg(*pg, |pg| {
+                    let statement = pg.statement(sql)?;
+                    let tx = pg.tx()?;
+                    Ok(with_pg_params(params, |p| tx.bind(&statement, p))?)
+                })?;
+                Ok(Rows {
+                    inner: RowsInner::Postgres {
+                        pg: *pg,
+                        portal,
+                        buffer: std::collections::VecDeque::new(),
+                        current: None,
+                        done: false,
+                    },
+                })
+            }
         }
-        Ok(Rows { inner: self.inner.raw_query() })
     }
 
     /// Runs the statement with `params`, which returns no rows; how many
     /// rows it changed.
     pub(crate) fn execute(&mut self, params: &[&dyn Param]) -> Result<usize> {
-        for (at, param) in params.iter().enumerate() {
-            self.inner.raw_bind_parameter(at + 1, Bind(param.value()))?;
+        match &mut self.inner {
+            StatementInner::Sqlite(statement) => {
+                for (at, param) in params.iter().enumerate() {
+                    statement.raw_bind_parameter(at + 1, Bind(param.value()))?;
+                }
+                Ok(statement.raw_execute()?)
+            }
+            StatementInner::Postgres { pg, sql } => on_pg(*pg, |pg| {
+                let statement = pg.statement(sql)?;
+                let changed = with_pg_params(params, |p| pg.tx()?.execute(&statement, p).map_err(StoreError::from))?;
+                Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+            }),
         }
-        Ok(self.inner.raw_execute()?)
     }
 }
 
 /// The rows of a running statement.
 pub(crate) struct Rows<'s> {
-    inner: rusqlite::Rows<'s>,
+    inner: RowsInner<'s>,
+}
+
+enum RowsInner<'s> {
+    Sqlite(rusqlite::Rows<'s>),
+    Postgres {
+        pg: &'s dyn PgAccess,
+        portal: postgres::Portal,
+        buffer: std::collections::VecDeque<postgres::Row>,
+        current: Option<postgres::Row>,
+        done: bool,
+    },
 }
 
 impl Rows<'_> {
     /// The next row, or `None` at the end.
     #[allow(clippy::should_implement_trait)]
     pub(crate) fn next(&mut self) -> Result<Option<Row<'_>>> {
-        Ok(self.inner.next()?.map(|row| Row { inner: Inner::Sqlite(row) }))
+        match &mut self.inner {
+            RowsInner::Sqlite(rows) => Ok(rows.next()?.map(|row| Row { inner: Inner::Sqlite(row) })),
+            RowsInner::Postgres { pg, portal, buffer, current, done } => {
+                if buffer.is_empty() && !*done {
+                    let rows = on_pg(*pg, |pg| Ok(pg.tx()?.query_portal(portal, FETCH_ROWS)?))?;
+                    *done = rows.len() < FETCH_ROWS as usize;
+                    buffer.extend(rows);
+                }
+                *current = buffer.pop_front();
+                Ok(current.as_ref().map(|row| Row { inner: Inner::Postgres(row) }))
+            }
+        }
     }
 }
 
@@ -198,20 +441,51 @@ impl Param for Value<'_> {
     }
 }
 
+/// Which engine a transaction runs on, for the few queries that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Engine {
+    Sqlite,
+    Postgres,
+}
+
 impl Db<'_> {
+    /// The engine this transaction runs on.
+    pub(crate) fn engine(&self) -> Engine {
+        match self.conn {
+            Conn::Sqlite(_) => Engine::Sqlite,
+            Conn::Postgres(_) => Engine::Postgres,
+        }
+    }
+
     /// A statement to run with [`Statement::query`].
     pub(crate) fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
-        Ok(Statement { inner: self.conn.prepare(sql)? })
+        Ok(Statement {
+            inner: match &self.conn {
+                Conn::Sqlite(conn) => StatementInner::Sqlite(conn.prepare(sql)?),
+                Conn::Postgres(pg) => StatementInner::Postgres { pg: pg.as_ref(), sql: sql.to_string() },
+            },
+        })
     }
 
     /// Runs a statement that returns no rows; how many rows it changed.
     pub(crate) fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
-        Ok(bound(self.conn, sql, params)?.raw_execute()?)
+        let changed = match &self.conn {
+            Conn::Sqlite(conn) => bound(conn, sql, params)?.raw_execute()?,
+            Conn::Postgres(pg) => on_pg(pg.as_ref(), |pg| {
+                let statement = pg.statement(sql)?;
+                let changed = with_pg_params(params, |p| pg.tx()?.execute(&statement, p).map_err(StoreError::from))?;
+                Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+            })?,
+        };
+        self.writes.set(self.writes.get() + changed as u64);
+        Ok(changed)
     }
 
     /// Runs an `INSERT ... RETURNING id`: the new row's id.
     pub(crate) fn insert(&self, sql: &str, params: &[&dyn Param]) -> Result<i64> {
-        self.one(sql, params, |r| r.get(0))
+        let id = self.one(sql, params, |r| r.get(0))?;
+        self.writes.set(self.writes.get() + 1);
+        Ok(id)
     }
 
     /// The first row's `read`, or `None` if there is none.
@@ -221,11 +495,23 @@ impl Db<'_> {
         params: &[&dyn Param],
         read: impl FnOnce(&Row) -> Result<T>,
     ) -> Result<Option<T>> {
-        let mut statement = bound(self.conn, sql, params)?;
-        let mut rows = statement.raw_query();
-        match rows.next()? {
-            Some(row) => Ok(Some(read(&Row { inner: Inner::Sqlite(row) })?)),
-            None => Ok(None),
+        match &self.conn {
+            Conn::Sqlite(conn) => {
+                let mut statement = bound(conn, sql, params)?;
+                let mut rows = statement.raw_query();
+                match rows.next()? {
+                    Some(row) => Ok(Some(read(&Row { inner: Inner::Sqlite(row) })?)),
+                    None => Ok(None),
+                }
+            }
+            Conn::Postgres(pg) => {
+                let row = on_pg(pg.as_ref(), |pg| {
+                    let statement = pg.statement(sql)?;
+                    let rows = with_pg_params(params, |p| pg.tx()?.query(&statement, p).map_err(StoreError::from))?;
+                    Ok(rows.into_iter().next())
+                })?;
+                row.map(|row| read(&Row { inner: Inner::Postgres(&row) })).transpose()
+            }
         }
     }
 
@@ -250,19 +536,32 @@ impl Db<'_> {
         Ok(out)
     }
 
-    /// `visit` on every row, in order, without keeping them.
+    /// `visit` on every row, in order, without keeping them (PostgreSQL
+    /// fetches them a few thousand at a time).
     pub(crate) fn each(
         &self,
         sql: &str,
         params: &[&dyn Param],
         mut visit: impl FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
-        let mut statement = bound(self.conn, sql, params)?;
-        let mut rows = statement.raw_query();
-        while let Some(row) = rows.next()? {
-            visit(&Row { inner: Inner::Sqlite(row) })?;
+        match &self.conn {
+            Conn::Sqlite(conn) => {
+                let mut statement = bound(conn, sql, params)?;
+                let mut rows = statement.raw_query();
+                while let Some(row) = rows.next()? {
+                    visit(&Row { inner: Inner::Sqlite(row) })?;
+                }
+                Ok(())
+            }
+            Conn::Postgres(_) => {
+                let mut statement = self.prepare(sql)?;
+                let mut rows = statement.query(params)?;
+                while let Some(row) = rows.next()? {
+                    visit(&row)?;
+                }
+                Ok(())
+            }
         }
-        Ok(())
     }
 }
 

@@ -271,7 +271,7 @@ fn money_actions_posted_before_version_12_still_count_toward_the_daily_total() {
     store
         .read(|db| {
             let recorded: Option<i64> =
-                db.conn.query_row("SELECT receivable_cents FROM postings WHERE id = 2", [], |r| r.get(0))?;
+                db.one("SELECT receivable_cents FROM postings WHERE id = 2", sql::args![], |r| r.get(0))?;
             assert_eq!(recorded, None, "rows already written are not touched");
             assert_eq!(db.meta("receivable_recorded_from")?.as_deref(), Some("3"));
             // Read from its entries, as before the migration.

@@ -3,7 +3,7 @@
 use super::sql::{Row, args};
 use chrono::{DateTime, Utc};
 
-use super::{Db, Result};
+use super::{Db, Result, StoreError};
 use crate::domain::ids::UserId;
 use crate::domain::user::Role;
 use crate::records::{CliSession, UserRow};
@@ -94,7 +94,7 @@ impl Db<'_> {
     }
 
     pub fn set_user_flags(&self, user: UserId, active: bool, locked: bool) -> Result<()> {
-        self.execute("UPDATE users SET active = ?2, locked = ?3, failed_logins = CASE WHEN ?3 THEN failed_logins ELSE 0 END WHERE id = ?1", args![user, active, locked])?;
+        self.execute("UPDATE users SET active = ?2, locked = ?3, failed_logins = CASE WHEN CAST(?3 AS BIGINT) = 1 THEN failed_logins ELSE 0 END WHERE id = ?1", args![user, active, locked])?;
         Ok(())
     }
 
@@ -139,19 +139,25 @@ impl Db<'_> {
     /// (by its person, holding its digest).
     pub fn cli_session(&self, token_sha256: &str) -> Result<Option<CliSession>> {
         self.optional(
-            "SELECT s.user_id, coalesce(a.at, s.started_at), s.last_used_at, s.ended_at IS NOT NULL,
-                        coalesce(a.user_id = s.user_id AND a.action = 'session-start'
-                                 AND json_extract(a.detail, '$.token_sha256') = s.token_sha256, 0)
+            "SELECT s.user_id, coalesce(a.at, s.started_at), s.last_used_at,
+                        CASE WHEN s.ended_at IS NOT NULL THEN 1 ELSE 0 END,
+                        CASE WHEN a.user_id = s.user_id AND a.action = 'session-start' THEN a.detail END
                  FROM cli_sessions s LEFT JOIN audit_log a ON a.id = s.audit_id
                  WHERE s.token_sha256 = ?1",
             args![token_sha256],
             |row| {
+                // Audited: its start's record is this person's and names this token.
+                let start: Option<String> = row.get(4)?;
+                let audited = start.is_some_and(|detail| {
+                    serde_json::from_str::<serde_json::Value>(&detail)
+                        .is_ok_and(|d| d.get("token_sha256").and_then(|t| t.as_str()) == Some(token_sha256))
+                });
                 Ok(CliSession {
                     user: row.get(0)?,
                     started: row.get(1)?,
                     last_used: row.get(2)?,
                     ended: row.get(3)?,
-                    audited: row.get(4)?,
+                    audited,
                 })
             },
         )
@@ -161,16 +167,19 @@ impl Db<'_> {
     /// no record says (none made since migration 0022), `Some(None)` when it
     /// set no password, `Some(Some(digest))` the SHA-256 of the hash it set.
     pub fn audited_password(&self, user: UserId) -> Result<Option<Option<String>>> {
-        let said: Option<(Option<String>, Option<String>)> = self.optional(
-            "SELECT json_type(detail, '$.password_sha256'), json_extract(detail, '$.password_sha256')
-                 FROM audit_log WHERE subject = ?1 AND action IN ('user-add', 'user-password')
+        let detail: Option<String> = self.optional(
+            "SELECT detail FROM audit_log WHERE subject = ?1 AND action IN ('user-add', 'user-password')
                  ORDER BY id DESC LIMIT 1",
             args![format!("user:{}", user.0)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )?;
-        Ok(match said {
-            None | Some((None, _)) => None,
-            Some((Some(_), digest)) => Some(digest),
+        let Some(detail) = detail else { return Ok(None) };
+        let detail: serde_json::Value =
+            serde_json::from_str(&detail).map_err(|e| StoreError::Corrupt(format!("an audit record's detail: {e}")))?;
+        Ok(match detail.get("password_sha256") {
+            None => None,
+            Some(serde_json::Value::String(digest)) => Some(Some(digest.clone())),
+            Some(_) => Some(None),
         })
     }
 

@@ -5,9 +5,10 @@ use std::time::Instant;
 
 use super::sql::{Row, args};
 
+use super::sql::Engine;
 use super::{Db, Result};
 use crate::domain::Money;
-use crate::records::{AuditAnchor, Check, INTEGRITY, LedgerCounts, VerifyReport};
+use crate::records::{AuditAnchor, Check, INTEGRITY, INTEGRITY_SERVER, LedgerCounts, VerifyReport};
 
 /// How many problems of one kind are listed by name; the count is always exact.
 const MAX_LISTED: usize = 10;
@@ -29,11 +30,16 @@ impl Db<'_> {
     pub fn verify_ledger(&self) -> Result<VerifyReport> {
         let mut checks = Vec::new();
         let started = Instant::now();
-        let integrity: Vec<String> = self.strings("PRAGMA integrity_check")?;
-        let integrity_problems: Vec<String> = integrity.into_iter().filter(|r| r != "ok").collect();
+        let (name, integrity_problems) = match self.engine() {
+            Engine::Sqlite => {
+                let integrity: Vec<String> = self.strings("PRAGMA integrity_check")?;
+                (INTEGRITY, integrity.into_iter().filter(|r| r != "ok").collect::<Vec<String>>())
+            }
+            Engine::Postgres => (INTEGRITY_SERVER, self.server_index_check()?),
+        };
         let damaged = !integrity_problems.is_empty();
         checks.push(Check {
-            name: INTEGRITY,
+            name,
             problem_count: integrity_problems.len() as u64,
             problems: integrity_problems.into_iter().take(MAX_LISTED).collect(),
             micros: micros(started),
@@ -163,7 +169,7 @@ impl Db<'_> {
             "every reversal mirrors its original",
             "SELECT r.id, r.reverses_id FROM postings r JOIN postings o ON o.id = r.reverses_id
              WHERE o.kind = 'reversal'
-                OR o.account_id IS NOT r.account_id
+                OR o.account_id IS DISTINCT FROM r.account_id
                 OR EXISTS (SELECT ledger, account_id, side, amount_cents FROM entries WHERE posting_id = o.id
                            EXCEPT SELECT ledger, account_id, CASE side WHEN 'D' THEN 'C' ELSE 'D' END, amount_cents
                                   FROM entries WHERE posting_id = r.id)
@@ -181,7 +187,7 @@ impl Db<'_> {
              WHERE p.kind = 'opening-balance'
                AND EXISTS (SELECT 1 FROM entries e WHERE e.posting_id = p.id AND e.ledger = 'assets:receivable'
                                                      AND e.side = 'D')
-               AND (o.due_on IS NULL OR substr(p.memo, -11) <> o.due_on || ')')
+               AND (o.due_on IS NULL OR substr(p.memo, length(p.memo) - 10) <> o.due_on || ')')
              UNION ALL
              SELECT o.posting_id, o.due_on FROM opening_balance_due o JOIN postings p ON p.id = o.posting_id
              WHERE p.kind <> 'opening-balance'",
@@ -357,6 +363,40 @@ impl Db<'_> {
             audit_records: 0,
             refusals: 0,
         })
+    }
+
+    /// PostgreSQL's own check of the ledger's B-tree indexes against their
+    /// tables' pages (the amcheck extension, where the owner installed it):
+    /// each index found corrupt, by name.
+    fn server_index_check(&self) -> Result<Vec<String>> {
+        let installed: bool = self.one(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'amcheck')
+                    AND has_function_privilege('bt_index_check(regclass, boolean)', 'EXECUTE')",
+            args![],
+            |r| r.get(0),
+        )?;
+        if !installed {
+            return Ok(Vec::new());
+        }
+        let indexes: Vec<(i64, String)> = self.all(
+            "SELECT c.oid::bigint, c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+             JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE a.amname = 'btree' AND n.nspname = current_schema() ORDER BY c.relname",
+            args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut problems = Vec::new();
+        for (oid, name) in indexes {
+            let checked = self.savepoint(|db| {
+                db.one("SELECT bt_index_check(?1::bigint::oid::regclass, true) IS NULL", args![oid], |r| {
+                    r.get::<bool>(0)
+                })
+            });
+            if let Err(error) = checked {
+                problems.push(format!("index {name}: {error}"));
+            }
+        }
+        Ok(problems)
     }
 
     fn strings(&self, sql: &str) -> Result<Vec<String>> {

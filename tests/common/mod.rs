@@ -4,6 +4,9 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../engine/mod.rs"]
+pub mod engine;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
@@ -79,8 +82,20 @@ pub struct FileFixture {
     _dir: TempDir,
 }
 
+/// A desk on a new ledger with one person of each role: in memory, or on
+/// a new PostgreSQL database when the run is on PostgreSQL
+/// (`UTILITY_DESK_TEST_ENGINE=postgres`, see `tests/engine`).
 pub fn fixture() -> Fixture {
+    if engine::on_postgres() {
+        let location = engine::new_ledger_location();
+        return with_staff(Desk::create(Path::new(&location)).expect("a desk on PostgreSQL"));
+    }
     with_staff(Desk::open_in_memory().expect("an in-memory desk"))
+}
+
+/// A desk with one person of each role on the ledger `desk` holds.
+pub fn fixture_with(desk: Desk) -> Fixture {
+    with_staff(desk)
 }
 
 pub fn file_fixture() -> FileFixture {

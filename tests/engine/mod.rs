@@ -1,0 +1,192 @@
+//! Which engine a test's ledger is on, and a throwaway PostgreSQL server
+//! for the tests that use one.
+//!
+//! `UTILITY_DESK_TEST_ENGINE=postgres` runs the suites' ledgers on
+//! PostgreSQL (each test a database of its own on one server per test
+//! binary); unset, they are SQLite. The server is Debian's binaries
+//! (`/usr/lib/postgresql/N/bin`), started in a temporary folder on a Unix
+//! socket, as the `postgres` system user when the tests run as root
+//! (initdb refuses root), with fsync off (its files are thrown away). A
+//! watcher process stops it and removes the folder when the test binary
+//! exits. Without the binaries a test that needs them says it was
+//! skipped and why; under CI (`CI` set) it fails instead.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Whether the suites' ledgers are on PostgreSQL in this run.
+pub fn on_postgres() -> bool {
+    std::env::var("UTILITY_DESK_TEST_ENGINE").is_ok_and(|e| e.eq_ignore_ascii_case("postgres"))
+}
+
+/// A running throwaway server.
+pub struct Server {
+    /// The folder holding its data and its socket.
+    pub dir: PathBuf,
+    pub bin: PathBuf,
+    /// The system user it runs as (`None`: this user).
+    pub user: Option<String>,
+}
+
+impl Server {
+    /// A location for the database `name` on this server, as `user`.
+    pub fn location(&self, name: &str, user: &str) -> String {
+        format!("host={} user={user} dbname={name} sslmode=disable", self.dir.display())
+    }
+
+    /// Runs `psql` as the server's superuser on `database`; its output.
+    pub fn psql(&self, database: &str, sql: &str) -> Result<String, String> {
+        let output = Command::new(self.bin.join("psql"))
+            .args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(&self.dir)
+            .args(["-U", "postgres", "-d", database, "-c", sql])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+        }
+    }
+
+    /// Runs `pg_ctl ARGS` as the server's user.
+    pub fn pg_ctl(&self, args: &[&str]) -> bool {
+        let mut command = as_user(self.user.as_deref(), &self.bin.join("pg_ctl"));
+        command.arg("-D").arg(self.dir.join("data")).args(args);
+        command.output().is_ok_and(|o| o.status.success())
+    }
+
+    /// A new empty database, owned by the superuser.
+    pub fn new_database(&self) -> String {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let name = format!("ledger_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        self.psql("postgres", &format!("CREATE DATABASE {name}")).expect("a new database");
+        name
+    }
+}
+
+/// Where Debian keeps the server's binaries, the newest version first.
+fn binaries() -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists() && bin.join("pg_ctl").exists())
+        .collect();
+    versions.sort();
+    versions.pop()
+}
+
+fn as_user(user: Option<&str>, program: &Path) -> Command {
+    match user {
+        Some(user) => {
+            let mut command = Command::new("runuser");
+            command.args(["-u", user, "--"]).arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The server for this test binary, started on first use; `Err` says why
+/// there is none.
+pub fn server() -> Result<&'static Server, String> {
+    static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+    SERVER.get_or_init(start).as_ref().map_err(Clone::clone)
+}
+
+fn start() -> Result<Server, String> {
+    let bin = binaries().ok_or("no PostgreSQL server binaries under /usr/lib/postgresql (Debian's `postgresql`)")?;
+    let user = if is_root() { Some("postgres".to_string()) } else { None };
+    let dir = tempfile::Builder::new().prefix("utility-desk-pg-").tempdir().map_err(|e| e.to_string())?.keep();
+    if let Some(user) = &user {
+        let owned = Command::new("chown").arg(format!("{user}:{user}")).arg(&dir).status();
+        if !owned.is_ok_and(|s| s.success()) {
+            return Err(format!("cannot give {} to the {user} user", dir.display()));
+        }
+    }
+    let initdb = as_user(user.as_deref(), &bin.join("initdb"))
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !initdb.status.success() {
+        return Err(format!("initdb: {}", String::from_utf8_lossy(&initdb.stderr)));
+    }
+    let options = format!(
+        "-k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+         -c max_connections=200",
+        dir.display()
+    );
+    let started = as_user(user.as_deref(), &bin.join("pg_ctl"))
+        .arg("-D")
+        .arg(dir.join("data"))
+        .arg("-l")
+        .arg(dir.join("server.log"))
+        .args(["-w", "-o", &options, "start"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !started.status.success() {
+        let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+        return Err(format!("pg_ctl start: {}{log}", String::from_utf8_lossy(&started.stderr)));
+    }
+    // Stops the server and removes its folder once this process is gone.
+    let pg_ctl = bin.join("pg_ctl");
+    let stop = match &user {
+        Some(user) => format!("runuser -u {user} -- {} -D {}/data -m immediate stop", pg_ctl.display(), dir.display()),
+        None => format!("{} -D {}/data -m immediate stop", pg_ctl.display(), dir.display()),
+    };
+    let watcher = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        dir = dir.display()
+    );
+    Command::new("sh")
+        .args(["-c", &watcher])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    Ok(Server { dir, bin, user })
+}
+
+/// The server, or `None` after saying why the test is skipped; under CI a
+/// missing server fails the test.
+pub fn server_or_skip(test: &str) -> Option<&'static Server> {
+    match server() {
+        Ok(server) => Some(server),
+        Err(why) if std::env::var_os("CI").is_some() => panic!("{test} needs PostgreSQL under CI: {why}"),
+        Err(why) => {
+            eprintln!("skipped {test}: {why}");
+            None
+        }
+    }
+}
+
+/// A location for a new, empty database (the superuser's), for a suite
+/// running on PostgreSQL.
+pub fn new_ledger_location() -> String {
+    let server = server().unwrap_or_else(|why| panic!("UTILITY_DESK_TEST_ENGINE=postgres, but {why}"));
+    let name = server.new_database();
+    server.location(&name, "postgres")
+}
+
+/// The SQL that drops `trigger` of `table` on the run's engine.
+pub fn drop_trigger(table: &str, trigger: &str) -> String {
+    if on_postgres() { format!("DROP TRIGGER {trigger} ON {table};") } else { format!("DROP TRIGGER {trigger};") }
+}
+
+/// `sqlite` or `postgres`, whichever the run's engine takes (an attacker's
+/// SQL, which differs between them).
+pub fn pick(sqlite: String, postgres: String) -> String {
+    if on_postgres() { postgres } else { sqlite }
+}
