@@ -1,6 +1,6 @@
 //! Customers, premises, accounts, services and sewer caps.
 
-use super::sql::{Row, args};
+use super::sql::{Engine, Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::Day;
@@ -414,9 +414,18 @@ impl Db<'_> {
             10 => format!("{phone} {} {} {} {}", &phone[3..], &phone[..3], &phone[3..6], &phone[6..]),
             _ => phone,
         };
+        let mut columns = [number, row.customer.name, address_text, phone_text, row.services.meter_number];
+        if self.engine() == Engine::Postgres {
+            // FTS5 tokenizes and folds what it is given; PostgreSQL's index
+            // is of the words as the search compares them.
+            for column in &mut columns {
+                *column = super::search::folded_words(column);
+            }
+        }
+        let [number, name, address, phone, meter] = &columns;
         self.execute(
             "INSERT INTO account_search (rowid, number, name, address, phone, meter) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            args![id, number, row.customer.name, address_text, phone_text, row.services.meter_number],
+            args![id, number, name, address, phone, meter],
         )?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Account search: exact number, phone and meter matches first, then the
 //! full-text index (prefix, case- and accent-insensitive, any word order).
 
-use super::sql::args;
+use super::sql::{Engine, Param, args};
 
 use super::{Db, Result};
 use crate::domain::account::phone_digits;
@@ -39,6 +39,45 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Text as a search index compares it: lower case, accents removed (as
+/// FTS5's `remove_diacritics`), every run of other than letters and digits
+/// one space, with a space before and after, so that `LIKE '% smi%'` is a
+/// word prefix and `LIKE '% w %'` a whole word. For PostgreSQL's index.
+pub(crate) fn folded_words(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for c in text.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+/// The `LIKE` patterns for what a person typed, by the rules of
+/// [`fts_query`]: a word prefix each, a single character a whole word,
+/// phone-like text one run of digits. For PostgreSQL's index.
+fn like_patterns(text: &str) -> Vec<String> {
+    let trimmed = text.trim();
+    let phone_like = trimmed.chars().any(|c| c.is_ascii_digit())
+        && trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c))
+        && trimmed.chars().filter(char::is_ascii_digit).count() >= 7;
+    if phone_like {
+        return vec![format!("% {}%", phone_digits(trimmed))];
+    }
+    folded_words(text)
+        .split_whitespace()
+        .take(MAX_TERMS)
+        .map(|word| if word.chars().count() == 1 { format!("% {word} %") } else { format!("% {word}%") })
+        .collect()
+}
+
 /// Above this many matches a query is too broad to rank: the first matches
 /// are shown unranked and the person narrows it.
 const RANK_AT_MOST: usize = 200;
@@ -46,6 +85,9 @@ const RANK_AT_MOST: usize = 200;
 impl Db<'_> {
     /// Finds accounts for what a person typed. Never fails on odd input.
     pub fn search(&self, text: &str) -> Result<Vec<SearchHit>> {
+        // A NUL is no part of anything searched (and PostgreSQL's text
+        // cannot hold one).
+        let text = &text.replace('\0', "");
         let mut ids: Vec<(AccountId, bool)> = Vec::new();
         for id in self.exact_matches(text)? {
             if !ids.iter().any(|(i, _)| *i == id) {
@@ -57,7 +99,27 @@ impl Db<'_> {
         let exact_identifier = !ids.is_empty()
             && text.split_whitespace().count() <= 3
             && text.chars().filter(char::is_ascii_digit).count() >= 7;
-        if let Some(query) = fts_query(text).filter(|_| !exact_identifier) {
+        let found = match self.engine() {
+            _ if exact_identifier => Vec::new(),
+            Engine::Sqlite => self.search_fts(text)?,
+            Engine::Postgres => self.search_words(text)?,
+        };
+        for id in found {
+            if ids.len() >= MAX_RESULTS {
+                break;
+            }
+            if !ids.iter().any(|(i, _)| *i == id) {
+                ids.push((id, false));
+            }
+        }
+        ids.truncate(MAX_RESULTS);
+        self.hits(&ids)
+    }
+
+    /// SQLite: the FTS5 index, ranked unless the query is too broad.
+    fn search_fts(&self, text: &str) -> Result<Vec<AccountId>> {
+        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
+        {
             let broad: usize = self.one(
                 "SELECT count(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2)",
                 args![query, RANK_AT_MOST + 1],
@@ -68,18 +130,34 @@ impl Db<'_> {
             } else {
                 "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2"
             };
-            let found = self.all(sql, args![query, MAX_RESULTS], |r| r.get::<AccountId>(0))?;
-            for id in found {
-                if ids.len() >= MAX_RESULTS {
-                    break;
-                }
-                if !ids.iter().any(|(i, _)| *i == id) {
-                    ids.push((id, false));
-                }
-            }
+            self.all(sql, args![query, MAX_RESULTS], |r| r.get::<AccountId>(0))
         }
-        ids.truncate(MAX_RESULTS);
-        self.hits(&ids)
+    }
+
+    /// PostgreSQL: every typed word a word prefix of one of the account's
+    /// columns (the trigram indexes serve each `LIKE`), the names most like
+    /// what was typed first.
+    fn search_words(&self, text: &str) -> Result<Vec<AccountId>> {
+        let patterns = like_patterns(text);
+        if patterns.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = String::from("SELECT rowid FROM account_search WHERE ");
+        for at in 1..=patterns.len() {
+            if at > 1 {
+                sql.push_str(" AND ");
+            }
+            sql.push_str(&format!(
+                "(name LIKE ?{at} OR address LIKE ?{at} OR number LIKE ?{at} OR phone LIKE ?{at} OR meter LIKE ?{at})"
+            ));
+        }
+        let (typed, limit) = (patterns.len() + 1, patterns.len() + 2);
+        sql.push_str(&format!(" ORDER BY similarity(name, ?{typed}) DESC, rowid LIMIT ?{limit}"));
+        let typed = folded_words(text);
+        let mut params: Vec<&dyn Param> = patterns.iter().map(|p| p as &dyn Param).collect();
+        params.push(&typed);
+        params.push(&MAX_RESULTS);
+        self.all(&sql, &params, |r| r.get::<AccountId>(0))
     }
 
     fn exact_matches(&self, text: &str) -> Result<Vec<AccountId>> {
@@ -167,5 +245,16 @@ mod tests {
         assert_eq!(fts_query("(918) 555-0142").as_deref(), Some("\"9185550142\"*"));
         assert_eq!(fts_query("  ***  ").as_deref(), None);
         assert_eq!(fts_query("José").as_deref(), Some("\"josé\"*"));
+    }
+
+    #[test]
+    fn postgres_compares_folded_words_by_the_same_rules() {
+        assert_eq!(folded_words("José MUÑOZ, 1234 E. 41st St"), " jose munoz 1234 e 41st st ");
+        assert_eq!(folded_words(""), " ");
+        assert_eq!(like_patterns("Smith 41st"), ["% smith%", "% 41st%"]);
+        assert_eq!(like_patterns("1055 W"), ["% 1055%", "% w %"]);
+        assert_eq!(like_patterns("(918) 555-0142"), ["% 9185550142%"]);
+        assert_eq!(like_patterns("'; DROP TABLE--%_"), ["% drop%", "% table%"]);
+        assert!(like_patterns("  ***  ").is_empty());
     }
 }

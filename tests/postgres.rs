@@ -1,0 +1,130 @@
+//! The ledger on PostgreSQL as a city's IT department runs it: an owner
+//! role that makes the schema, and the desks' own role, which is not the
+//! owner and may do only what the desk does. History cannot be changed by
+//! the desks' role (the grants) nor by the owner (the triggers), and the
+//! database itself refuses a posting that does not balance. Skipped, saying
+//! why, without PostgreSQL's server binaries; required under CI.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::engine::{Server, server_or_skip};
+use common::{cents, fixture_with, today};
+use utility_desk::desk::Desk;
+
+/// The tables whose rows are never changed or removed once written.
+const APPEND_ONLY: &[&str] = &[
+    "postings",
+    "entries",
+    "bills",
+    "bill_lines",
+    "meter_reads",
+    "payments",
+    "bill_adjustments",
+    "bill_adjustment_lines",
+    "rate_schedules",
+    "sewer_caps",
+    "audit_log",
+    "contacts",
+    "complaint_events",
+    "order_events",
+    "letters",
+    "bill_openings",
+    "sewer_cap_corrections",
+    "opening_balance_due",
+    "converted_winter_use",
+    "cycle_reads",
+    "read_decisions",
+    "customer_changes",
+    "authorized_parties",
+    "party_ends",
+];
+
+/// A new database owned by a new owner role, the ledger made in it by that
+/// owner, and the desks' role granted: the database's name and the
+/// locations of both roles.
+fn ledger_with_roles(server: &Server) -> (String, String, String) {
+    let name = server.new_database();
+    let (owner, desk) = (format!("{name}_owner"), format!("{name}_desk"));
+    server.psql("postgres", &format!("CREATE ROLE {owner} LOGIN; CREATE ROLE {desk} LOGIN")).unwrap();
+    server.psql("postgres", &format!("ALTER DATABASE {name} OWNER TO {owner}")).unwrap();
+    server.psql(&name, &format!("ALTER SCHEMA public OWNER TO {owner}")).unwrap();
+    let (owner_at, desk_at) = (server.location(&name, &owner), server.location(&name, &desk));
+    let mut made = Desk::create(Path::new(&owner_at)).expect("the owner makes the ledger");
+    made.store_for_tests().grant_desk_role(&desk).expect("the owner grants the desks' role");
+    (name, owner_at, desk_at)
+}
+
+#[test]
+fn the_desks_role_works_the_ledger_but_cannot_change_its_history() {
+    let Some(server) = server_or_skip("the_desks_role_works_the_ledger_but_cannot_change_its_history") else {
+        return;
+    };
+    let (name, owner_at, desk_at) = ledger_with_roles(server);
+
+    // The desk, on its own role, does a day's work and the books verify.
+    let mut f = fixture_with(Desk::open(Path::new(&desk_at)).expect("the desks' role opens the ledger"));
+    let account = f.residential();
+    f.bill_month(account, 2026, 10, 6_000);
+    f.pay(account, cents(2_500), today(), "pay-1");
+    f.credit(account, cents(500), "credit-1");
+    f.assert_verified();
+    let before = f.counts();
+
+    for table in APPEND_ONLY {
+        let column = server
+            .psql(
+                &name,
+                &format!(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' \
+                     ORDER BY ordinal_position LIMIT 1"
+                ),
+            )
+            .unwrap();
+        for sql in [
+            format!("UPDATE {table} SET {column} = {column}"),
+            format!("DELETE FROM {table}"),
+            format!("TRUNCATE {table}"),
+        ] {
+            let refused = f.desk.store_for_tests().raw_sql_for_tests(&sql).expect_err(&sql).to_string();
+            assert!(refused.contains("permission denied"), "{sql}: {refused}");
+        }
+    }
+    // The owner holds every privilege; the triggers refuse it all the same.
+    let mut owner = Desk::open(Path::new(&owner_at)).unwrap();
+    for sql in ["UPDATE entries SET amount_cents = amount_cents + 1", "DELETE FROM audit_log", "TRUNCATE postings"] {
+        let refused = owner.store_for_tests().raw_sql_for_tests(sql).expect_err(sql).to_string();
+        assert!(!refused.contains("permission denied"), "the owner is refused by a trigger, not a grant: {refused}");
+    }
+    assert_eq!(f.counts(), before, "nothing changed");
+    f.assert_verified();
+}
+
+#[test]
+fn the_database_refuses_a_posting_that_does_not_balance() {
+    let Some(server) = server_or_skip("the_database_refuses_a_posting_that_does_not_balance") else { return };
+    let (_, _, desk_at) = ledger_with_roles(server);
+    let mut f = fixture_with(Desk::open(Path::new(&desk_at)).unwrap());
+    let account = f.residential();
+    f.assert_verified();
+    let before = f.counts();
+    let sql = format!(
+        "BEGIN;
+         INSERT INTO postings (id, idempotency_key, payload_sha256, kind, account_id, effective_on, posted_at,
+                               user_id, memo, reason, receivable_cents)
+             VALUES (900001, 'by-hand', '{zeros}', 'credit', {a}, '2026-11-02', '2026-11-02 10:00:00+00:00', 1,
+                     'Credit', 'goodwill', 2500);
+         INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents)
+             VALUES (900001, 1, 'contra:credits:goodwill', NULL, 'D', 2500),
+                    (900001, 2, 'assets:receivable', {a}, 'C', 2400);
+         COMMIT;",
+        zeros = "0".repeat(64),
+        a = account.0
+    );
+    let refused = f.desk.store_for_tests().raw_sql_for_tests(&sql).expect_err("an unbalanced posting").to_string();
+    assert!(refused.contains("900001"), "the refusal names the posting: {refused}");
+    assert_eq!(f.counts(), before);
+    f.assert_verified();
+}
