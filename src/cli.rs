@@ -80,6 +80,12 @@ enum Command {
         /// Read the password from the first line of standard input instead of asking.
         #[arg(long)]
         password_stdin: bool,
+        /// On PostgreSQL (run as the database's owner): the existing role the
+        /// desks connect as, granted what the desk needs and no more. Given
+        /// again on a ledger that has users, it only grants (after a new
+        /// version's migration).
+        #[arg(long, value_name = "ROLE")]
+        desk_role: Option<String>,
     },
     /// Find accounts by number, name, service address, phone or meter.
     Search {
@@ -301,19 +307,35 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let summary = make_demo(&mut desk, &DemoOptions { accounts, seed, months })?;
             show::demo_summary(&mut out, &path, &summary)
         }
-        Some(Command::Init { admin, name, password_stdin }) => {
-            if path.exists() && !Desk::create(&path)?.users()?.is_empty() {
-                return Err(DeskError::Invalid(format!(
-                    "{} already has users: init is for a new database",
-                    path.display()
-                )));
+        Some(Command::Init { admin, name, password_stdin, desk_role }) => {
+            let shared = crate::desk::is_server_location(&path);
+            if path.exists() || shared {
+                let mut desk = Desk::create(&path)?;
+                if !desk.users()?.is_empty() {
+                    if let Some(role) = &desk_role {
+                        desk.grant_desk_role(role)?;
+                        return writeln!(out, "Granted {role} what the desk needs on {}.", desk.location())
+                            .map_err(show::io);
+                    }
+                    return Err(DeskError::Invalid(format!(
+                        "{} already has users: init is for a new database",
+                        desk.location()
+                    )));
+                }
             }
             let password = read_password(password_stdin, &format!("Password for {admin}: "))?;
             crate::desk::hash_password(&password)?;
             let mut desk = Desk::create(&path)?;
+            if let Some(role) = &desk_role {
+                desk.grant_desk_role(role)?;
+            }
             desk.add_user(now, &admin, &name, Role::Admin)?;
             desk.set_password(None, now, &admin, &password)?;
-            writeln!(out, "Created {} with Administrator {admin}.", path.display()).map_err(show::io)
+            writeln!(out, "Created {} with Administrator {admin}.", desk.location()).map_err(show::io)?;
+            if let Some(role) = &desk_role {
+                writeln!(out, "The desks connect as {role}, granted what the desk needs.").map_err(show::io)?;
+            }
+            Ok(())
         }
         Some(Command::Search { query, json }) => {
             let mut desk = open_existing(&path)?;
@@ -430,7 +452,7 @@ pub fn read_password(from_stdin: bool, prompt: &str) -> Result<String, DeskError
 /// Opens a database that must already exist (a typo in --db should not
 /// silently create an empty ledger).
 fn open_existing(path: &std::path::Path) -> Result<Desk, DeskError> {
-    if !path.exists() {
+    if !path.exists() && !crate::desk::is_server_location(path) {
         return Err(DeskError::Invalid(format!(
             "no database at {}: run `utility-desk demo` or `utility-desk init` first",
             path.display()

@@ -42,6 +42,7 @@ use crate::domain::user::Role;
 use crate::records::{UserRow, VerifyReport};
 use crate::store::{Db, Store};
 
+pub use crate::store::is_server_location;
 pub use accounts::{CustomerChoice, NewAccountRequest, NewCustomer, Overview, OverviewFlags, PremiseChoice};
 pub use approvals::{MoneyRequest, Outcome, RequestView};
 pub use audit_log::{AuditQuery, MAX_AUDIT_RECORDS};
@@ -414,6 +415,18 @@ impl Desk {
             fresh_rates(db, rates, seen)?;
             Batch::run_all(db, rates, time_zone, clock, Atomicity::Transaction, work)
         })
+    }
+
+    /// Where the ledger is, as a person may be shown it (a server's
+    /// location without its password).
+    pub fn location(&self) -> String {
+        self.store.location()
+    }
+
+    /// Grants a PostgreSQL ledger's desk role what the desk needs (as the
+    /// database's owner); refused for a ledger file.
+    pub fn grant_desk_role(&mut self, role: &str) -> Result<()> {
+        Ok(self.store.grant_desk_role(role)?)
     }
 
     #[doc(hidden)]

@@ -40,4 +40,6 @@ pub use reads::{CycleReadRow, MeterAccount, NewCycleRead, ReadDecision};
 pub use reports::{MoneyActionLine, OpenedComplaint, ProductivityLine, RaisedRequest};
 pub use search::{MAX_RESULTS as MAX_SEARCH_RESULTS, SearchHit};
 pub use users::{CliSession, UserRow};
-pub use verify::{AuditAnchor, Check, INTEGRITY, INTEGRITY_SERVER, LedgerCounts, VerifyReport};
+pub use verify::{
+    AuditAnchor, Check, INTEGRITY, INTEGRITY_SERVER, INTEGRITY_SERVER_NOT_RUN, LedgerCounts, VerifyReport,
+};

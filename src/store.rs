@@ -259,6 +259,11 @@ enum Engine {
     Postgres(postgres::Postgres),
 }
 
+/// Whether `path` names a PostgreSQL database rather than a file.
+pub fn is_server_location(path: &Path) -> bool {
+    server_location(path).is_some()
+}
+
 /// `path` as a PostgreSQL location, if it is one.
 fn server_location(path: &Path) -> Option<&str> {
     path.to_str().filter(|text| postgres::is_location(text))
@@ -429,6 +434,14 @@ impl Store {
             return Ok(Store { engine: Engine::Postgres(postgres::Postgres::open(location)?) });
         }
         Ok(Store { engine: Engine::Sqlite(Box::new(Sqlite::open(path)?)) })
+    }
+
+    /// Where the ledger is, as a person may be shown it.
+    pub fn location(&self) -> String {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.path().map_or_else(|| ":memory:".to_string(), |p| p.display().to_string()),
+            Engine::Postgres(pg) => pg.shown().to_string(),
+        }
     }
 
     /// Whether the ledger is on a database server (shared by many desks)

@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 
 use common::engine::{Server, server_or_skip};
-use common::{cents, fixture_with, today};
+use common::{cents, fixture_with, now, today};
 use utility_desk::desk::Desk;
 
 /// The tables whose rows are never changed or removed once written.
@@ -127,4 +127,55 @@ fn the_database_refuses_a_posting_that_does_not_balance() {
     assert!(refused.contains("900001"), "the refusal names the posting: {refused}");
     assert_eq!(f.counts(), before);
     f.assert_verified();
+}
+
+/// `init` as the owner makes the ledger on the server, its first
+/// Administrator and the desks' grants; the desks' role then verifies it
+/// and signs in; `init` again refuses to make a second ledger there.
+#[test]
+fn init_on_the_server_makes_the_ledger_and_grants_the_desks_role() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let Some(server) = server_or_skip("init_on_the_server_makes_the_ledger_and_grants_the_desks_role") else {
+        return;
+    };
+    let name = server.new_database();
+    let (owner, desk) = (format!("{name}_owner"), format!("{name}_desk"));
+    server.psql("postgres", &format!("CREATE ROLE {owner} LOGIN; CREATE ROLE {desk} LOGIN")).unwrap();
+    server.psql("postgres", &format!("ALTER DATABASE {name} OWNER TO {owner}")).unwrap();
+    server.psql(&name, &format!("ALTER SCHEMA public OWNER TO {owner}")).unwrap();
+    let (owner_at, desk_at) = (server.location(&name, &owner), server.location(&name, &desk));
+    let init = |role: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_utility-desk"))
+            .args(["init", "--db", &owner_at, "--admin", "jdoe", "--name", "Jane Doe", "--password-stdin"])
+            .args(["--desk-role", role])
+            .env_remove("UTILITY_DESK_DB")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(b"correct horse battery staple\n").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let made = init(&desk);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let said = String::from_utf8_lossy(&made.stdout);
+    assert!(said.contains("with Administrator jdoe") && said.contains(&desk), "{said}");
+
+    let verified = Command::new(env!("CARGO_BIN_EXE_utility-desk"))
+        .args(["verify", "--db", &desk_at])
+        .env_remove("UTILITY_DESK_DB")
+        .output()
+        .unwrap();
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+    let mut desks = Desk::open(Path::new(&desk_at)).unwrap();
+    let channel = utility_desk::desk::Channel::CommandLine;
+    assert!(desks.sign_in(now(), "jdoe", "correct horse battery staple", channel).is_ok());
+
+    // A second init makes nothing; given the role again, it only grants.
+    let again = init(&desk);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("Granted"), "{again:?}");
+    assert_eq!(desks.users().unwrap().len(), 1);
 }

@@ -136,7 +136,7 @@ impl App {
     }
 
     fn start(path: PathBuf, demo: DemoOptions, themes: Themes) -> (App, Task<Message>) {
-        if path.exists() {
+        if path.exists() || crate::desk::is_server_location(&path) {
             let mut app = App {
                 path,
                 themes,

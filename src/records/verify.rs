@@ -53,6 +53,9 @@ pub struct AuditAnchor {
 pub const INTEGRITY: &str = "database integrity (PRAGMA integrity_check)";
 /// The same check on a PostgreSQL ledger: amcheck over its B-tree indexes.
 pub const INTEGRITY_SERVER: &str = "database integrity (PostgreSQL amcheck of the ledger's indexes)";
+/// Where amcheck is not installed, or not granted to the desks' role.
+pub const INTEGRITY_SERVER_NOT_RUN: &str =
+    "database integrity (PostgreSQL: not checked here, amcheck is not installed or not granted to this role)";
 
 impl std::str::FromStr for AuditAnchor {
     type Err = String;

@@ -8,7 +8,9 @@ use super::sql::{Row, args};
 use super::sql::Engine;
 use super::{Db, Result};
 use crate::domain::Money;
-use crate::records::{AuditAnchor, Check, INTEGRITY, INTEGRITY_SERVER, LedgerCounts, VerifyReport};
+use crate::records::{
+    AuditAnchor, Check, INTEGRITY, INTEGRITY_SERVER, INTEGRITY_SERVER_NOT_RUN, LedgerCounts, VerifyReport,
+};
 
 /// How many problems of one kind are listed by name; the count is always exact.
 const MAX_LISTED: usize = 10;
@@ -35,7 +37,10 @@ impl Db<'_> {
                 let integrity: Vec<String> = self.strings("PRAGMA integrity_check")?;
                 (INTEGRITY, integrity.into_iter().filter(|r| r != "ok").collect::<Vec<String>>())
             }
-            Engine::Postgres => (INTEGRITY_SERVER, self.server_index_check()?),
+            Engine::Postgres => match self.server_index_check()? {
+                Some(problems) => (INTEGRITY_SERVER, problems),
+                None => (INTEGRITY_SERVER_NOT_RUN, Vec::new()),
+            },
         };
         let damaged = !integrity_problems.is_empty();
         checks.push(Check {
@@ -367,8 +372,8 @@ impl Db<'_> {
 
     /// PostgreSQL's own check of the ledger's B-tree indexes against their
     /// tables' pages (the amcheck extension, where the owner installed it):
-    /// each index found corrupt, by name.
-    fn server_index_check(&self) -> Result<Vec<String>> {
+    /// each index found corrupt, by name; `None` where it cannot be run.
+    fn server_index_check(&self) -> Result<Option<Vec<String>>> {
         let installed: bool = self.one(
             "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'amcheck')
                     AND has_function_privilege('bt_index_check(regclass, boolean)', 'EXECUTE')",
@@ -376,7 +381,7 @@ impl Db<'_> {
             |r| r.get(0),
         )?;
         if !installed {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let indexes: Vec<(i64, String)> = self.all(
             "SELECT c.oid::bigint, c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -396,7 +401,7 @@ impl Db<'_> {
                 problems.push(format!("index {name}: {error}"));
             }
         }
-        Ok(problems)
+        Ok(Some(problems))
     }
 
     fn strings(&self, sql: &str) -> Result<Vec<String>> {
