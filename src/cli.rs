@@ -143,6 +143,20 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         to: PathBuf,
     },
+    /// Copy a whole ledger file into an empty PostgreSQL database (as its
+    /// owner), keeping ids, keys and the audit chain, then verify both and
+    /// compare them; refused into a database that holds data.
+    Migrate {
+        /// The ledger file to copy (it is only read).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The PostgreSQL database, as its owner: postgres://... or host=... dbname=...
+        #[arg(long, value_name = "LOCATION")]
+        to: PathBuf,
+        /// The desks' role, granted what the desk needs once the copy is in.
+        #[arg(long, value_name = "ROLE")]
+        desk_role: Option<String>,
+    },
     /// Accounts brought in from the utility's old system: `accounts import`.
     Accounts {
         #[command(subcommand)]
@@ -386,6 +400,19 @@ fn execute(cli: Cli) -> Result<(), DeskError> {
             let started = std::time::Instant::now();
             let (copied, report) = Desk::restore(&file, &to)?;
             show::copied(&mut out, "Restored", &file, &to, copied, &report, started.elapsed())
+        }
+        Some(Command::Migrate { from, to, desk_role }) => {
+            let started = std::time::Instant::now();
+            let migrated = Desk::migrate(&from, &to)?;
+            let mut server = Desk::open(&to)?;
+            if let Some(role) = &desk_role {
+                server.grant_desk_role(role)?;
+            }
+            show::migrated(&mut out, &from, &server.location(), &migrated, started.elapsed())?;
+            if let Some(role) = &desk_role {
+                writeln!(out, "The desks connect as {role}, granted what the desk needs.").map_err(show::io)?;
+            }
+            Ok(())
         }
         Some(Command::Accounts { command }) => convert::accounts(&mut open_existing(&path)?, &mut out, command),
         Some(Command::Reads { command }) => reads::reads(&mut open_existing(&path)?, &mut out, command),

@@ -57,6 +57,7 @@ pub use cases::{
     ContactRequest, Due, NewComplaint,
 };
 pub use conversion::{ConversionReport, ConvertedAccount, OpeningBalance, RowProblem};
+pub use copies::Migrated;
 pub use customers::{Access, CustomerChanged, CustomerUpdate, NAME_AFTER_MAILING_DAYS, PartyRequest};
 pub use disputes::{DisputeDecision, DisputeOutcome, DisputeRequest, DisputeView};
 pub use error::{DeskError, StoreError};

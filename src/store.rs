@@ -83,6 +83,7 @@ mod customers;
 mod disputes;
 mod ledger;
 mod letters;
+mod migrate;
 mod open;
 mod orders;
 mod postgres;
@@ -99,6 +100,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
+
+pub use migrate::Moved;
 
 use crate::records::{Copied, Room};
 
@@ -359,6 +362,11 @@ impl Sqlite {
             std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(|e| StoreError::Io(e.to_string()))?;
         }
         Ok(())
+    }
+
+    /// The connection, for a copy read from it (`store/migrate.rs`).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
     }
 
     /// The journal mode and sync level in force, as SQLite names them.

@@ -492,6 +492,9 @@ const READ_ONLY: &[&str] = &[
     // left as it was (whoever can read it can copy it).
     "backup",
     "restore",
+    // A copy of a ledger file into an empty PostgreSQL database, by the
+    // database's owner: the file is left as it was.
+    "migrate",
 ];
 
 /// Every command that acts (or shows what only some roles may see), with

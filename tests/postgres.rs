@@ -179,3 +179,60 @@ fn init_on_the_server_makes_the_ledger_and_grants_the_desks_role() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("Granted"), "{again:?}");
     assert_eq!(desks.users().unwrap().len(), 1);
 }
+
+/// `migrate` copies a demo ledger file into an empty PostgreSQL database:
+/// both verify, agree on counts, sums, balances and the chain's head, and
+/// export the same journal byte for byte; a second copy into the same
+/// database is refused, writing nothing.
+#[test]
+fn migrate_copies_a_ledger_file_whole_and_both_export_the_same_journal() {
+    use std::process::Command;
+    let Some(server) = server_or_skip("migrate_copies_a_ledger_file_whole_and_both_export_the_same_journal") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.db");
+    let bin = env!("CARGO_BIN_EXE_utility-desk");
+    let run = |args: &[&str]| Command::new(bin).args(args).env_remove("UTILITY_DESK_DB").output().unwrap();
+    let demo = run(&["demo", "--db", file.to_str().unwrap(), "--accounts", "150", "--months", "6"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let name = server.new_database();
+    let to = server.location(&name, "postgres");
+
+    let copied = run(&["migrate", "--from", file.to_str().unwrap(), "--to", &to]);
+    let said = String::from_utf8_lossy(&copied.stdout);
+    assert!(copied.status.success(), "{said}{}", String::from_utf8_lossy(&copied.stderr));
+    assert!(said.contains("Both agree") && said.contains("The audit chain ends at record"), "{said}");
+
+    let journal = |location: &Path| {
+        let mut desk = Desk::open(location).unwrap();
+        let manager = desk.actor("manager").unwrap();
+        let mut out = Vec::new();
+        desk.export_hledger(&manager, now(), "a test", &mut out).unwrap();
+        (out, desk.verify().unwrap())
+    };
+    let (from_journal, from_report) = journal(&file);
+    let (to_journal, to_report) = journal(Path::new(&to));
+    assert!(to_report.passed(), "{to_report:#?}");
+    assert_eq!(from_report.counts.postings, to_report.counts.postings);
+    assert!(from_journal.len() > 10_000);
+    assert!(from_journal == to_journal, "the two journals differ");
+
+    // The same search finds the same accounts on both.
+    let mut on_file = Desk::open(&file).unwrap();
+    let mut on_server = Desk::open(Path::new(&to)).unwrap();
+    let hit = on_file.search("a").unwrap().first().map(|h| h.name.clone()).unwrap_or_default();
+    let word = hit.split_whitespace().last().unwrap_or("smith").to_string();
+    let ids = |desk: &mut Desk| {
+        let mut ids: Vec<_> = desk.search(&word).unwrap().into_iter().map(|h| h.account_id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&mut on_file), ids(&mut on_server), "{word}");
+
+    let again = run(&["migrate", "--from", file.to_str().unwrap(), "--to", &to]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a ledger"), "{again:?}");
+    let (_, unchanged) = journal(Path::new(&to));
+    assert_eq!(unchanged.counts.postings, to_report.counts.postings);
+}

@@ -252,3 +252,33 @@ pub fn copied(
     .map_err(io)?;
     verify(out, report, elapsed, false)
 }
+
+/// What `migrate` copied, and that the two ledgers agree.
+pub fn migrated(
+    out: &mut impl Write,
+    from: &std::path::Path,
+    to: &str,
+    migrated: &crate::desk::Migrated,
+    took: std::time::Duration,
+) -> Result<(), DeskError> {
+    let rows: u64 = migrated.tables.iter().map(|(_, n)| n).sum();
+    writeln!(
+        out,
+        "Copied {} into {to}: {rows} rows in {} tables, in {:.1} s.",
+        from.display(),
+        migrated.tables.len(),
+        took.as_secs_f64()
+    )
+    .map_err(io)?;
+    let c = &migrated.counts;
+    writeln!(
+        out,
+        "Both agree: {} accounts (every balance compared), {} bills, {} postings, {} entries, debits {} and credits {}, {} audit records.",
+        c.accounts, c.bills, c.postings, c.entries, c.total_debits, c.total_credits, c.audit_records
+    )
+    .map_err(io)?;
+    if let Some(head) = &migrated.head {
+        writeln!(out, "The audit chain ends at record {} with hash {} on both.", head.record, head.hash).map_err(io)?;
+    }
+    writeln!(out, "verify passes on the copy.").map_err(io)
+}

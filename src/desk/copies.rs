@@ -56,3 +56,62 @@ fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
     name.push(suffix);
     name.into()
 }
+
+/// What `migrate` copied and what it found comparing the two ledgers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migrated {
+    /// Rows copied per table, in the order copied.
+    pub tables: Vec<(String, u64)>,
+    /// What `verify` counted on the server (the same as in the file).
+    pub counts: crate::records::LedgerCounts,
+    /// The audit trail's last record and hash on both.
+    pub head: Option<crate::records::AuditAnchor>,
+    /// Accounts whose balances were compared (all of them).
+    pub balances: usize,
+}
+
+impl Desk {
+    /// Copies the SQLite ledger `from` into the empty PostgreSQL database
+    /// `to` (making its schema if it has none), keeping ids, keys and the
+    /// audit chain; then verifies both and compares them (counts, sums,
+    /// every account's balance, the chain's head). Refused into a database
+    /// that already holds data; nothing is kept there unless the copy
+    /// itself committed whole.
+    pub fn migrate(from: &Path, to: &Path) -> Result<Migrated> {
+        if crate::store::is_server_location(from) || !crate::store::is_server_location(to) {
+            return Err(DeskError::Invalid(
+                "migrate copies a ledger file (--from FILE.db) into a PostgreSQL database (--to postgres://...)".into(),
+            ));
+        }
+        let mut source = Store::open(from)?;
+        let mut target = Store::create(to)?;
+        let moved = source.copy_into(&mut target)?;
+        let (from_balances, from_head) = source.balances_and_head()?;
+        let (to_balances, to_head) = target.balances_and_head()?;
+        let mut file = Desk::with_store(source)?;
+        let mut server = Desk::with_store(target)?;
+        let (before, after) = (file.verify()?, server.verify()?);
+        let mut differences = Vec::new();
+        if !after.passed() {
+            differences.push("the copy does not pass verify (run `utility-desk verify` on it)".to_string());
+        }
+        if before.counts != after.counts {
+            differences.push(format!("counted {:?} in the file but {:?} on the server", before.counts, after.counts));
+        }
+        if from_balances != to_balances {
+            let differ = from_balances.iter().zip(&to_balances).filter(|(a, b)| a != b).count();
+            differences.push(format!("{differ} account balances differ"));
+        }
+        if from_head != to_head || before.head != after.head {
+            differences
+                .push(format!("the audit chain ends at {from_head:?} in the file but {to_head:?} on the server"));
+        }
+        if !differences.is_empty() {
+            return Err(DeskError::Invalid(format!(
+                "the ledger was copied but the copy does not agree with the file: {}; do not use it",
+                differences.join("; ")
+            )));
+        }
+        Ok(Migrated { tables: moved.tables, counts: after.counts, head: after.head, balances: to_balances.len() })
+    }
+}

@@ -549,6 +549,24 @@ impl Postgres {
         }
     }
 
+    /// Runs `work` in one transaction on a connection as this location's
+    /// role (the owner, for a copy into the ledger), committed if it
+    /// returns `Ok`.
+    pub(crate) fn with_owner_transaction<T>(
+        &mut self,
+        work: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut connection = self.pool.take()?;
+        let result = (|| {
+            let mut tx = connection.client.transaction()?;
+            let value = work(&mut tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        self.pool.give_back(connection);
+        result.map_err(|e| self.named(e))
+    }
+
     /// Runs raw SQL outside the store's rules (tests playing an attacker).
     /// SQLite's `DROP TRIGGER name` is taken too: it drops the trigger of
     /// that name on whichever table has it.
