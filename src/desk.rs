@@ -418,6 +418,14 @@ impl Desk {
         })
     }
 
+    /// The ledger's version: the audit trail's last record, which every
+    /// desk's every change moves (one short read on either engine). The
+    /// window looks at it every second and reads its open queue again when
+    /// another desk has moved it.
+    pub fn ledger_version(&mut self) -> Result<i64> {
+        Ok(self.store.read(|db| db.audit_head_id())?)
+    }
+
     /// Where the ledger is, as a person may be shown it (a server's
     /// location without its password).
     pub fn location(&self) -> String {

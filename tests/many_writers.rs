@@ -177,3 +177,43 @@ fn eight_processes_on_one_sqlite_file_lose_nothing_and_pass_no_limit() {
     let dir = tempfile::tempdir().unwrap();
     run(dir.path().join("ledger.db").to_str().unwrap());
 }
+
+/// What the window watches (every second) to show another desk's work in
+/// its open queue: the ledger's version moves when any desk writes, and
+/// not when one only reads.
+fn version_moves(location: &str) {
+    let mut f = fixture_with(Desk::create(Path::new(location)).unwrap());
+    let account = f.residential();
+    let mut watcher = Desk::open(Path::new(location)).unwrap();
+    let before = watcher.ledger_version().unwrap();
+    watcher.search("smith").unwrap();
+    assert_eq!(watcher.ledger_version().unwrap(), before, "a read moves nothing");
+    let car1 = f.staff.car1.clone();
+    let request = MoneyRequest::Credit(CreditRequest {
+        account,
+        amount: cents(2_000),
+        reason: ReasonCode::Goodwill,
+        note: "seen by the supervisor's desk".into(),
+        key: "version-1".into(),
+    });
+    let Outcome::Pending { request: id, .. } = f.desk.submit(&car1, now(), &request).unwrap() else {
+        panic!("a CAR I's credit waits for approval")
+    };
+    assert!(watcher.ledger_version().unwrap() > before, "another desk's request moves it");
+    let queue = watcher.requests(now(), Some("pending"), None).unwrap();
+    assert_eq!(queue.iter().map(|r| r.row.id).collect::<Vec<_>>(), [id]);
+}
+
+#[test]
+fn the_ledger_version_moves_when_another_desk_writes_on_postgresql() {
+    let Some(server) = server_or_skip("the_ledger_version_moves_when_another_desk_writes_on_postgresql") else {
+        return;
+    };
+    version_moves(&server.location(&server.new_database(), "postgres"));
+}
+
+#[test]
+fn the_ledger_version_moves_when_another_desk_writes_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    version_moves(dir.path().join("ledger.db").to_str().unwrap());
+}

@@ -61,7 +61,13 @@ struct Workspace {
     last_input: Instant,
     page: Page,
     search: search::Search,
+    /// The ledger's version when last looked at (`Desk::ledger_version`):
+    /// when another desk's work moves it, the open queue is read again.
+    seen: Option<i64>,
 }
+
+/// How often the window looks whether another desk changed the ledger.
+pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 enum Page {
     Search,
@@ -112,6 +118,10 @@ pub enum Message {
     Activity,
     /// Every few seconds: time to lock?
     Tick,
+    /// Every second: has another desk changed the ledger?
+    Watch,
+    /// The ledger's version, as the watch read it.
+    Watched(Result<i64, DeskError>),
 }
 
 /// Demo creation, as its thread reports it.
@@ -312,12 +322,13 @@ impl App {
         match &self.state {
             State::Ready(ready) if ready.workspace.is_some() => {
                 let tick = iced::time::every(Duration::from_secs(5)).map(|_| Message::Tick);
+                let watch = ready.login.is_none().then(|| iced::time::every(WATCH_EVERY).map(|_| Message::Watch));
                 let queue_open = ready.login.is_none()
                     && matches!(ready.workspace.as_ref().map(|w| &w.page), Some(Page::Approvals(_)));
                 let refresh = queue_open.then(|| {
                     iced::time::every(approvals::REFRESH_EVERY).map(|_| Message::Approvals(approvals::Message::Refresh))
                 });
-                Subscription::batch([keys, tick].into_iter().chain(refresh))
+                Subscription::batch([keys, tick].into_iter().chain(refresh).chain(watch))
             }
             _ => keys,
         }
@@ -412,6 +423,7 @@ impl Ready {
                             last_input: Instant::now(),
                             page: Page::Search,
                             search: search::Search::default(),
+                            seen: None,
                         });
                         Task::batch([settings, search::focus()])
                     }
@@ -517,6 +529,25 @@ impl Workspace {
                     None => task,
                 }
             }
+            Message::Watch => {
+                let backend = backend.clone();
+                Task::perform(async move { backend.ledger_version().await }, Message::Watched)
+            }
+            Message::Watched(Ok(version)) => {
+                let changed = self.seen.is_some_and(|seen| seen != version);
+                self.seen = Some(version);
+                match &mut self.page {
+                    // Another desk sent a request, logged a complaint,
+                    // submitted an order: the open queue shows it.
+                    Page::Approvals(_) if changed => {
+                        self.update(backend, Message::Approvals(approvals::Message::Refresh))
+                    }
+                    Page::Work(_) if changed => self.update(backend, Message::Work(work::Message::Changed)),
+                    _ => Task::none(),
+                }
+            }
+            // A watch that could not read says nothing: the next one tries again.
+            Message::Watched(Err(_)) => Task::none(),
             Message::Work(message) => {
                 let Page::Work(work) = &mut self.page else { return Task::none() };
                 let (task, event) = work.update(backend, &actor, message);

@@ -79,6 +79,19 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The ledger's version ([`Desk::ledger_version`]), read on the search
+    /// thread so that it never waits behind a posting.
+    pub async fn ledger_version(&self) -> Result<i64, DeskError> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |desk| {
+            let _ = reply.send(desk.ledger_version());
+        });
+        self.searches.send(job).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
 fn stopped() -> DeskError {
     DeskError::Invalid("the database thread stopped: restart utility-desk".into())
 }

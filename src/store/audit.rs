@@ -74,6 +74,11 @@ impl Db<'_> {
         Ok(record.id)
     }
 
+    /// The audit trail's last record's id, from its head row (0: none yet).
+    pub fn audit_head_id(&self) -> Result<i64> {
+        Ok(self.optional("SELECT last_id FROM audit_head WHERE id = 1", args![], |r| r.get(0))?.unwrap_or(0))
+    }
+
     /// Audit records matching `filter`, newest first.
     pub fn audit_records(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
         self.all(

@@ -77,6 +77,9 @@ pub struct Work {
     /// open with what the step said, no row is marked, and ↓ goes to the row
     /// that moved up into its place.
     left: bool,
+    /// A reload because another desk changed the ledger, and the item
+    /// chosen before it (see [`Message::Changed`]).
+    keep: Option<Option<i64>>,
     from: String,
     to: String,
     save: SaveTo,
@@ -110,6 +113,9 @@ pub enum Message {
     Report(Result<Box<LiaisonReport>, DeskError>),
     SaveCsv,
     Saved(Result<Notice, DeskError>),
+    /// Another desk changed the ledger: the open list is read again, the
+    /// item chosen kept chosen and its panel left as it is.
+    Changed,
 }
 
 /// What a step was taken on: the list that holds it reselects it.
@@ -185,6 +191,7 @@ impl Work {
             read: None,
             worked: None,
             left: false,
+            keep: None,
             save: SaveTo::new(&file_name(&from, &to)),
             from,
             to,
@@ -230,6 +237,13 @@ impl Work {
 
     pub fn update(&mut self, backend: &Backend, actor: &Actor, message: Message) -> (Task<Message>, Option<Event>) {
         let task = match message {
+            Message::Changed => {
+                if self.tab == Tab::Report {
+                    return (Task::none(), None);
+                }
+                self.keep = Some(self.ids().get(self.selected).copied());
+                return (load(backend, actor, self.tab), None);
+            }
             Message::Show(tab) => {
                 self.tab = tab;
                 self.selected = 0;
@@ -448,6 +462,17 @@ impl Work {
     /// arrives after its tab was left only waits to be shown.
     fn listed(&mut self, backend: &Backend, tab: Tab) -> Task<Message> {
         if tab != self.tab {
+            return Task::none();
+        }
+        if let Some(kept) = self.keep.take() {
+            // Read again because another desk changed the ledger: the same
+            // item stays chosen wherever it now stands, and what is open
+            // beside the list (a note half typed) is left alone.
+            let ids = self.ids();
+            match kept.and_then(|id| ids.iter().position(|&i| i == id)) {
+                Some(at) => self.selected = at,
+                None => self.selected = self.selected.min(ids.len().saturating_sub(1)),
+            }
             return Task::none();
         }
         let worked = match (self.worked, tab) {
