@@ -17,6 +17,7 @@ use common::{
 };
 use utility_desk::desk::Desk;
 use utility_desk::domain::ids::AccountId;
+use utility_desk::store::fts_query;
 
 const TARGET_P95: Duration = Duration::from_millis(20);
 /// What a person would type without looking anything up.
@@ -72,18 +73,6 @@ struct Sample {
     number: String,
     phone: Option<String>,
     meter: String,
-}
-
-/// The FTS5 query the store builds (`store::search::fts_query` is private):
-/// each alphanumeric word becomes a quoted, lower-case prefix term.
-fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .map(|w| format!("\"{}\"*", w.to_lowercase()))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 fn main() {

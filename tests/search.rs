@@ -162,3 +162,20 @@ fn by_phone_active_accounts_come_before_final_and_closed_ones() {
     let found: Vec<AccountId> = f.desk.search(phone).unwrap().iter().map(|h| h.account_id).collect();
     assert_eq!(found, [newest, older, stopped, closed]);
 }
+
+/// Street types, directions and ordinals match however they are written:
+/// "West" or "W", "Street" or "St", "Sixteenth" or "16th", both in what is
+/// typed and in what is stored.
+#[test]
+fn street_types_directions_and_ordinals_match_however_written() {
+    let mut f = fixture();
+    let harjo = open(&mut f, "Melissa Harjo", "8309 W 16th St", "(918) 555-0160", "W16000001");
+    let main = open(&mut f, "Dale Kerns", "410 West Main Street", "(918) 555-0410", "W41000001");
+    let _other = open(&mut f, "Ruth Eastman", "8309 E 61st St", "(918) 555-0611", "W61000001");
+    for query in ["8309 west 16th street", "8309 W Sixteenth St", "8309 w 16th", "west sixteenth harjo"] {
+        assert_eq!(ids(&mut f.desk, query), [harjo], "{query}");
+    }
+    for query in ["410 w main st", "410 W. Main St.", "410 west main"] {
+        assert_eq!(ids(&mut f.desk, query), [main], "{query}");
+    }
+}

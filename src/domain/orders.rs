@@ -13,7 +13,7 @@ use super::account::{AccountStatus, Address, code_enum, phone_digits};
 use super::ids::{AccountId, BillId};
 use super::scrub::scrub_card_numbers;
 
-pub use address::{address_matches, normalize_address};
+pub use address::{address_matches, address_spellings, normalize_address};
 
 code_enum!(
     /// What the field crew or the meter shop is asked to do.

@@ -6,6 +6,7 @@ use super::sql::{Engine, Param, args};
 use super::{Db, Result};
 use crate::domain::account::phone_digits;
 use crate::domain::ids::{AccountId, AccountNumber};
+use crate::domain::orders::address_spellings;
 use crate::records::{MAX_SEARCH_RESULTS as MAX_RESULTS, SearchHit};
 
 /// Words beyond this many add nothing but cost.
@@ -27,16 +28,22 @@ pub fn fts_query(text: &str) -> Option<String> {
         let digits = crate::domain::account::phone_digits(trimmed);
         return Some(format!("\"{digits}\"*"));
     }
+    let term = |word: &str| if word.chars().count() == 1 { format!("\"{word}\"") } else { format!("\"{word}\"*") };
     let terms: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(MAX_TERMS)
         .map(|w| {
-            let word = w.to_lowercase();
-            if word.chars().count() == 1 { format!("\"{word}\"") } else { format!("\"{word}\"*") }
+            // "west" or "W", "Sixteenth" or "16th": any way it is written.
+            let spellings = address_spellings(&w.to_lowercase());
+            match spellings.as_slice() {
+                [word] => term(word),
+                _ => format!("({})", spellings.iter().map(|s| term(s)).collect::<Vec<_>>().join(" OR ")),
+            }
         })
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    // FTS5 takes a parenthesised group only with an explicit AND.
+    (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
 /// Text as a search index compares it: lower case, accents removed (as
@@ -63,18 +70,19 @@ pub(crate) fn folded_words(text: &str) -> String {
 /// The `LIKE` patterns for what a person typed, by the rules of
 /// [`fts_query`]: a word prefix each, a single character a whole word,
 /// phone-like text one run of digits. For PostgreSQL's index.
-fn like_patterns(text: &str) -> Vec<String> {
+fn like_patterns(text: &str) -> Vec<Vec<String>> {
     let trimmed = text.trim();
     let phone_like = trimmed.chars().any(|c| c.is_ascii_digit())
         && trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c))
         && trimmed.chars().filter(char::is_ascii_digit).count() >= 7;
     if phone_like {
-        return vec![format!("% {}%", phone_digits(trimmed))];
+        return vec![vec![format!("% {}%", phone_digits(trimmed))]];
     }
+    let pattern = |word: &str| if word.chars().count() == 1 { format!("% {word} %") } else { format!("% {word}%") };
     folded_words(text)
         .split_whitespace()
         .take(MAX_TERMS)
-        .map(|word| if word.chars().count() == 1 { format!("% {word} %") } else { format!("% {word}%") })
+        .map(|word| address_spellings(word).iter().map(|w| pattern(w)).collect())
         .collect()
 }
 
@@ -143,18 +151,24 @@ impl Db<'_> {
             return Ok(Vec::new());
         }
         let mut sql = String::from("SELECT rowid FROM account_search WHERE ");
-        for at in 1..=patterns.len() {
-            if at > 1 {
+        let mut params: Vec<&dyn Param> = Vec::new();
+        for (term, spellings) in patterns.iter().enumerate() {
+            if term > 0 {
                 sql.push_str(" AND ");
             }
-            sql.push_str(&format!(
-                "(name LIKE ?{at} OR address LIKE ?{at} OR number LIKE ?{at} OR phone LIKE ?{at} OR meter LIKE ?{at})"
-            ));
+            let mut any = Vec::new();
+            for spelling in spellings {
+                params.push(spelling);
+                let at = params.len();
+                any.push(format!(
+                    "name LIKE ?{at} OR address LIKE ?{at} OR number LIKE ?{at} OR phone LIKE ?{at} OR meter LIKE ?{at}"
+                ));
+            }
+            sql.push_str(&format!("({})", any.join(" OR ")));
         }
-        let (typed, limit) = (patterns.len() + 1, patterns.len() + 2);
+        let (typed, limit) = (params.len() + 1, params.len() + 2);
         sql.push_str(&format!(" ORDER BY similarity(name, ?{typed}) DESC, rowid LIMIT ?{limit}"));
         let typed = folded_words(text);
-        let mut params: Vec<&dyn Param> = patterns.iter().map(|p| p as &dyn Param).collect();
         params.push(&typed);
         params.push(&MAX_RESULTS);
         self.all(&sql, &params, |r| r.get::<AccountId>(0))
@@ -238,9 +252,16 @@ mod tests {
 
     #[test]
     fn typed_text_becomes_safe_prefix_terms() {
-        assert_eq!(fts_query("Smith 41st").as_deref(), Some("\"smith\"* \"41st\"*"));
-        assert_eq!(fts_query("\"o'brien\" AND * NEAR(").as_deref(), Some("\"o\" \"brien\"* \"and\"* \"near\"*"));
-        assert_eq!(fts_query("1055 W").as_deref(), Some("\"1055\"* \"w\""));
+        assert_eq!(fts_query("Smith 41st").as_deref(), Some("\"smith\"* AND \"41st\"*"));
+        assert_eq!(
+            fts_query("\"o'brien\" AND * NEAR(").as_deref(),
+            Some("\"o\" AND \"brien\"* AND \"and\"* AND \"near\"*")
+        );
+        assert_eq!(fts_query("1055 W").as_deref(), Some("\"1055\"* AND (\"w\" OR \"west\"*)"));
+        assert_eq!(
+            fts_query("west 16th street").as_deref(),
+            Some("(\"west\"* OR \"w\") AND (\"16th\"* OR \"sixteenth\"*) AND (\"street\"* OR \"st\"* OR \"str\"*)")
+        );
         assert_eq!(fts_query("555-0142").as_deref(), Some("\"5550142\"*"));
         assert_eq!(fts_query("(918) 555-0142").as_deref(), Some("\"9185550142\"*"));
         assert_eq!(fts_query("  ***  ").as_deref(), None);
@@ -251,10 +272,11 @@ mod tests {
     fn postgres_compares_folded_words_by_the_same_rules() {
         assert_eq!(folded_words("José MUÑOZ, 1234 E. 41st St"), " jose munoz 1234 e 41st st ");
         assert_eq!(folded_words(""), " ");
-        assert_eq!(like_patterns("Smith 41st"), ["% smith%", "% 41st%"]);
-        assert_eq!(like_patterns("1055 W"), ["% 1055%", "% w %"]);
-        assert_eq!(like_patterns("(918) 555-0142"), ["% 9185550142%"]);
-        assert_eq!(like_patterns("'; DROP TABLE--%_"), ["% drop%", "% table%"]);
+        assert_eq!(like_patterns("Smith 41st"), [vec!["% smith%"], vec!["% 41st%"]]);
+        assert_eq!(like_patterns("1055 W"), [vec!["% 1055%"], vec!["% w %", "% west%"]]);
+        assert_eq!(like_patterns("(918) 555-0142"), [vec!["% 9185550142%"]]);
+        assert_eq!(like_patterns("'; DROP TABLE--%_"), [vec!["% drop%"], vec!["% table%"]]);
+        assert_eq!(like_patterns("sixteenth"), [vec!["% sixteenth%", "% 16th%"]]);
         assert!(like_patterns("  ***  ").is_empty());
     }
 }

@@ -40,6 +40,55 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("oklahoma", "ok"),
 ];
 
+/// Ordinal street names spelled out, and as written on the map.
+const ORDINALS: &[(&str, &str)] = &[
+    ("first", "1st"),
+    ("second", "2nd"),
+    ("third", "3rd"),
+    ("fourth", "4th"),
+    ("fifth", "5th"),
+    ("sixth", "6th"),
+    ("seventh", "7th"),
+    ("eighth", "8th"),
+    ("ninth", "9th"),
+    ("tenth", "10th"),
+    ("eleventh", "11th"),
+    ("twelfth", "12th"),
+    ("thirteenth", "13th"),
+    ("fourteenth", "14th"),
+    ("fifteenth", "15th"),
+    ("sixteenth", "16th"),
+    ("seventeenth", "17th"),
+    ("eighteenth", "18th"),
+    ("nineteenth", "19th"),
+    ("twentieth", "20th"),
+    ("thirtieth", "30th"),
+    ("fortieth", "40th"),
+    ("fiftieth", "50th"),
+];
+
+/// The ways a typed word may be written in an address, for search: the word
+/// itself, its postal abbreviation and every long form of that
+/// abbreviation ("west", "w"; "street", "st", "str"), an ordinal in words
+/// and in figures ("sixteenth", "16th"). Lower-case words in; the first is
+/// the word as typed.
+pub fn address_spellings(word: &str) -> Vec<String> {
+    let short = ABBREVIATIONS.iter().chain(ORDINALS).find(|(long, _)| *long == word).map_or(word, |(_, short)| short);
+    let mut spellings = vec![word.to_string()];
+    let mut add = |w: &str| {
+        if !spellings.iter().any(|s| s == w) {
+            spellings.push(w.to_string());
+        }
+    };
+    add(short);
+    for (long, abbreviated) in ABBREVIATIONS.iter().chain(ORDINALS) {
+        if *abbreviated == short {
+            add(long);
+        }
+    }
+    spellings
+}
+
 /// Street types a person may leave off ("123 S Peoria" for "123 S Peoria Ave").
 const STREET_TYPES: &[&str] =
     &["st", "ave", "rd", "dr", "blvd", "ln", "pl", "ct", "cir", "pkwy", "hwy", "ter", "trl", "expy", "way"];
