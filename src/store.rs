@@ -140,6 +140,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0027_balance_transfers", include_str!("store/migrations/0027_balance_transfers.sql")),
     ("0028_contact_identity", include_str!("store/migrations/0028_contact_identity.sql")),
     ("0029_refunds", include_str!("store/migrations/0029_refunds.sql")),
+    ("0030_search_words", include_str!("store/migrations/0030_search_words.sql")),
 ];
 
 /// The schema version this build writes.

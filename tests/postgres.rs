@@ -40,6 +40,8 @@ const APPEND_ONLY: &[&str] = &[
     "customer_changes",
     "authorized_parties",
     "party_ends",
+    "search_words",
+    "search_word_variants",
 ];
 
 /// A new database owned by a new owner role, the ledger made in it by that
@@ -127,6 +129,41 @@ fn the_database_refuses_a_posting_that_does_not_balance() {
     assert!(refused.contains("900001"), "the refusal names the posting: {refused}");
     assert_eq!(f.counts(), before);
     f.assert_verified();
+}
+
+/// A ledger made by an older version (schema 29, before the search
+/// vocabulary): the desks are told to have the owner run `init`, which
+/// brings it up to date, fills the vocabulary from the accounts there and
+/// grants the desks' role its part of the new tables.
+#[test]
+fn an_older_schema_is_brought_up_to_date_by_the_owner() {
+    let Some(server) = server_or_skip("an_older_schema_is_brought_up_to_date_by_the_owner") else { return };
+    let (name, owner_at, desk_at) = ledger_with_roles(server);
+    let mut f = fixture_with(Desk::open(Path::new(&desk_at)).unwrap());
+    let account = f.residential();
+    let customer = f.desk.overview(account, now()).unwrap().account.customer.name;
+    drop(f);
+    server
+        .psql(
+            &name,
+            "ALTER TABLE schema_migrations DISABLE TRIGGER USER; DROP TABLE search_word_variants, search_words; \
+             DELETE FROM schema_migrations WHERE version = 30; ALTER TABLE schema_migrations ENABLE TRIGGER USER",
+        )
+        .unwrap();
+
+    let refused = Desk::open(Path::new(&desk_at)).err().expect("an older schema is refused to the desks").to_string();
+    assert!(refused.contains("version 29") && refused.contains("utility-desk init"), "{refused}");
+    Desk::create(Path::new(&owner_at)).expect("the owner brings the schema up to date");
+
+    let mut desk = Desk::open(Path::new(&desk_at)).expect("the desks open it again");
+    // The first word of the name with its second and third letters swapped.
+    let first = customer.split_whitespace().next().unwrap().to_lowercase();
+    let mut letters: Vec<char> = first.chars().collect();
+    letters.swap(1, 2);
+    let misspelt: String = letters.into_iter().collect();
+    let last = customer.split_whitespace().last().unwrap();
+    let found: Vec<_> = desk.search(&format!("{misspelt} {last}")).unwrap().into_iter().map(|h| h.account_id).collect();
+    assert!(found.contains(&account), "{misspelt} {last}: {found:?}");
 }
 
 /// `init` as the owner makes the ledger on the server, its first

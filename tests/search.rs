@@ -179,3 +179,41 @@ fn street_types_directions_and_ordinals_match_however_written() {
         assert_eq!(ids(&mut f.desk, query), [main], "{query}");
     }
 }
+
+#[test]
+fn a_name_or_street_with_a_letter_or_two_wrong_is_found_after_what_matches_as_typed() {
+    let mut f = fixture();
+    let melissa = open(&mut f, "Melissa Harjo", "8309 W 16th St", "(918) 555-0160", "W16000001");
+    let melina = open(&mut f, "Melina Harjo", "12 N Peoria Ave", "(918) 555-0161", "W16000002");
+    let _other = open(&mut f, "Marcus Whitfield", "4410 S Yale Ave", "(918) 555-0162", "W16000003");
+    let melisa = open(&mut f, "Melisa Tiger", "77 E Archer St", "(918) 555-0163", "W16000004");
+
+    // A letter missing, doubled, wrong, moved or two swapped; any order.
+    for query in ["mellisa harjo", "harjo melisa", "melissa harju", "melisa hrajo", "MELLISA HARJO"] {
+        let found = ids(&mut f.desk, query);
+        assert_eq!(found.first(), Some(&melissa), "{query}: {found:?}");
+    }
+    // What matches as typed comes first, corrections after it.
+    let found = ids(&mut f.desk, "melisa");
+    assert_eq!(found[0], melisa, "as typed first: {found:?}");
+    assert_eq!(found[1..].iter().copied().collect::<std::collections::BTreeSet<_>>(), [melissa, melina].into());
+    assert_eq!(ids(&mut f.desk, "melissa"), [melissa, melisa]);
+    let found = ids(&mut f.desk, "harjo meli");
+    assert!(found.contains(&melissa) && found.contains(&melina), "prefix: {found:?}");
+    let found = ids(&mut f.desk, "melinda harjo");
+    assert_eq!(found.first(), Some(&melina), "one letter extra: {found:?}");
+    // A misspelt street.
+    assert_eq!(ids(&mut f.desk, "peroia"), [melina]);
+    assert_eq!(ids(&mut f.desk, "whitfeild yael"), [ids(&mut f.desk, "whitfield yale")[0]]);
+    // Too far from anything, or too short to correct: nothing.
+    assert!(ids(&mut f.desk, "mxlxssx harjo").is_empty());
+    assert!(ids(&mut f.desk, "hrj").is_empty());
+}
+
+#[test]
+fn a_new_account_s_words_are_corrected_to_at_once() {
+    let mut f = fixture();
+    assert!(ids(&mut f.desk, "quenneville").is_empty());
+    let new = open(&mut f, "Anouk Quenneville", "5 E Archer St", "(918) 555-0170", "W17000001");
+    assert_eq!(ids(&mut f.desk, "quennevile anuok"), [new]);
+}

@@ -422,6 +422,9 @@ impl Db<'_> {
                 *column = super::search::folded_words(column);
             }
         }
+        // The words a misspelt name or street can be corrected to.
+        self.index_words(&columns[1])?;
+        self.index_words(&address.line1)?;
         let [number, name, address, phone, meter] = &columns;
         self.execute(
             "INSERT INTO account_search (rowid, number, name, address, phone, meter) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

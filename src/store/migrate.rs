@@ -12,11 +12,14 @@ use rusqlite::types::ValueRef;
 
 use super::{Db, Engine, Result, Store, StoreError};
 
-/// Tables not copied: SQLite's own, the full-text index (made again on
-/// the server from the accounts) and the schema's version (the server's
-/// baseline has its own).
+/// Tables not copied: SQLite's own, the search index and its vocabulary
+/// (made again on the server from the accounts) and the schema's version
+/// (the server's migrations have their own).
 fn copied(table: &str) -> bool {
-    !table.starts_with("sqlite_") && !table.starts_with("account_search") && table != "schema_migrations"
+    !table.starts_with("sqlite_")
+        && !table.starts_with("account_search")
+        && !table.starts_with("search_word")
+        && table != "schema_migrations"
 }
 
 /// Every account's (id, cached balance), in id order.
@@ -192,6 +195,6 @@ mod tests {
     fn the_search_index_and_schema_version_are_not_copied() {
         assert!(copied("postings") && copied("audit_log") && copied("meta"));
         assert!(!copied("account_search") && !copied("account_search_data") && !copied("sqlite_sequence"));
-        assert!(!copied("schema_migrations"));
+        assert!(!copied("schema_migrations") && !copied("search_words") && !copied("search_word_variants"));
     }
 }

@@ -179,6 +179,10 @@ impl Sqlite {
                 tx.pragma_update(None, "schema_version", cookie + 1)?;
             }
         }
+        if found < 30 {
+            // The search vocabulary (0030), from the accounts already there.
+            super::Db::new(&tx).index_all_words()?;
+        }
         if found < SCHEMA_VERSION {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }

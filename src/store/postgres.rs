@@ -35,6 +35,13 @@ const BASELINE: &str = include_str!("postgres/schema.sql");
 const COMPAT: &str = include_str!("postgres/compat.sql");
 /// The schema version the baseline brings a database to.
 const BASELINE_VERSION: i64 = 29;
+/// The schema's changes after the baseline, each with the version it
+/// brings the database to (the same numbers as SQLite's migrations).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(30, "0030_search_words", include_str!("postgres/0030_search_words.sql"))];
+const _: () = assert!(
+    BASELINE_VERSION + MIGRATIONS.len() as i64 == SCHEMA_VERSION,
+    "every SQLite migration after the baseline has its PostgreSQL counterpart"
+);
 /// What the desk's role may do, with `utility_desk_app` for its name.
 const GRANTS: &str = include_str!("postgres/roles.sql");
 /// The name `GRANTS` uses for the desk's role.
@@ -418,26 +425,53 @@ impl Postgres {
     /// Connects to `location` and makes the ledger's schema there if the
     /// database has none (`init`, `demo`), or brings it up to date.
     pub(crate) fn create(location: &str) -> Result<Postgres> {
-        let store = Postgres { pool: Pool::for_location(location)? };
+        let mut store = Postgres { pool: Pool::for_location(location)? };
         let mut connection = store.pool.take()?;
         let found = schema_version(&mut connection.client)?;
-        match found {
-            None => {
-                let mut tx = connection.client.transaction()?;
-                tx.batch_execute(COMPAT)?;
-                tx.batch_execute(BASELINE)?;
-                tx.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'baseline', $2)",
-                    &[&BASELINE_VERSION, &chrono::Utc::now().to_rfc3339()],
-                )?;
-                tx.commit()?;
-                // `verify`'s check of the indexes against their tables, where
-                // this owner may install it (a superuser's, in PostgreSQL 15).
-                let _ = connection.client.batch_execute("CREATE EXTENSION IF NOT EXISTS amcheck");
+        if let Some(version) = found
+            && version > SCHEMA_VERSION
+        {
+            store.check_version(version)?;
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        let mut tx = connection.client.transaction()?;
+        if found.is_none() {
+            tx.batch_execute(COMPAT)?;
+            tx.batch_execute(BASELINE)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'baseline', $2)",
+                &[&BASELINE_VERSION, &now],
+            )?;
+        }
+        let from = found.unwrap_or(BASELINE_VERSION);
+        for (version, name, sql) in MIGRATIONS.iter().filter(|(version, ..)| *version > from) {
+            tx.batch_execute(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                &[version, name, &now],
+            )?;
+        }
+        let granted: Option<String> = match found {
+            Some(version) if version < SCHEMA_VERSION => {
+                tx.query_opt("SELECT value FROM meta WHERE key = 'desks_role'", &[])?.map(|row| row.get(0))
             }
-            Some(version) => store.check_version(version)?,
+            _ => None,
+        };
+        tx.commit()?;
+        if found.is_none() {
+            // `verify`'s check of the indexes against their tables, where
+            // this owner may install it (a superuser's, in PostgreSQL 15).
+            let _ = connection.client.batch_execute("CREATE EXTENSION IF NOT EXISTS amcheck");
         }
         store.pool.give_back(connection);
+        if let Some(role) = granted {
+            // The desks' role, granted its part of the new tables.
+            store.grant_desk_role(&role)?;
+        }
+        if from < 30 {
+            // The search vocabulary, from the accounts already there.
+            store.write(|db: &Db| db.index_all_words())?;
+        }
         Ok(store)
     }
 
@@ -484,7 +518,9 @@ impl Postgres {
     }
 
     /// Grants the desk's role (`role`, an existing role that is not the
-    /// owner) what the desk needs and nothing more. Run as the owner.
+    /// owner) what the desk needs and nothing more, and notes its name in
+    /// `meta` so that `init` grants it the tables of a later migration
+    /// too. Run as the owner.
     pub(crate) fn grant_desk_role(&self, role: &str) -> Result<()> {
         if role.is_empty()
             || !role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -497,6 +533,10 @@ impl Postgres {
         let mut connection = self.pool.take()?;
         let mut tx = connection.client.transaction()?;
         tx.batch_execute(&GRANTS.replace(ROLE_PLACEHOLDER, role))?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('desks_role', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+            &[&role],
+        )?;
         tx.commit()?;
         self.pool.give_back(connection);
         Ok(())

@@ -20,30 +20,7 @@ const MAX_TERMS: usize = 8;
 /// digits and phone punctuation is one term ("555-0142" is 5550142).
 /// `None` when nothing searchable was typed.
 pub fn fts_query(text: &str) -> Option<String> {
-    let trimmed = text.trim();
-    let phone_like = trimmed.chars().any(|c| c.is_ascii_digit())
-        && trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c))
-        && trimmed.chars().filter(char::is_ascii_digit).count() >= 7;
-    if phone_like {
-        let digits = crate::domain::account::phone_digits(trimmed);
-        return Some(format!("\"{digits}\"*"));
-    }
-    let term = |word: &str| if word.chars().count() == 1 { format!("\"{word}\"") } else { format!("\"{word}\"*") };
-    let terms: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(MAX_TERMS)
-        .map(|w| {
-            // "west" or "W", "Sixteenth" or "16th": any way it is written.
-            let spellings = address_spellings(&w.to_lowercase());
-            match spellings.as_slice() {
-                [word] => term(word),
-                _ => format!("({})", spellings.iter().map(|s| term(s)).collect::<Vec<_>>().join(" OR ")),
-            }
-        })
-        .collect();
-    // FTS5 takes a parenthesised group only with an explicit AND.
-    (!terms.is_empty()).then(|| terms.join(" AND "))
+    Typed::of(text).map(|typed| typed.fts())
 }
 
 /// Text as a search index compares it: lower case, accents removed (as
@@ -67,23 +44,132 @@ pub(crate) fn folded_words(text: &str) -> String {
     out
 }
 
-/// The `LIKE` patterns for what a person typed, by the rules of
-/// [`fts_query`]: a word prefix each, a single character a whole word,
-/// phone-like text one run of digits. For PostgreSQL's index.
-fn like_patterns(text: &str) -> Vec<Vec<String>> {
-    let trimmed = text.trim();
-    let phone_like = trimmed.chars().any(|c| c.is_ascii_digit())
-        && trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c))
-        && trimmed.chars().filter(char::is_ascii_digit).count() >= 7;
-    if phone_like {
-        return vec![vec![format!("% {}%", phone_digits(trimmed))]];
+/// One way a typed word may be written in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Spelling {
+    word: String,
+    /// A word that starts so, or only this whole word.
+    prefix: bool,
+}
+
+/// What a person typed, as the index is searched for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Typed {
+    /// Digits and phone punctuation only: one run of digits.
+    Phone(String),
+    /// Every term must match one of its spellings (the typed word first).
+    Words(Vec<Vec<Spelling>>),
+}
+
+impl Typed {
+    fn of(text: &str) -> Option<Typed> {
+        let trimmed = text.trim();
+        let phone_like = trimmed.chars().any(|c| c.is_ascii_digit())
+            && trimmed.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c))
+            && trimmed.chars().filter(char::is_ascii_digit).count() >= 7;
+        if phone_like {
+            return Some(Typed::Phone(phone_digits(trimmed)));
+        }
+        let terms: Vec<Vec<Spelling>> = folded_words(text)
+            .split_whitespace()
+            .take(MAX_TERMS)
+            .map(|word| {
+                // "west" or "W", "Sixteenth" or "16th": any way it is written.
+                address_spellings(word)
+                    .into_iter()
+                    .map(|word| Spelling { prefix: word.chars().count() > 1, word })
+                    .collect()
+            })
+            .collect();
+        (!terms.is_empty()).then_some(Typed::Words(terms))
     }
-    let pattern = |word: &str| if word.chars().count() == 1 { format!("% {word} %") } else { format!("% {word}%") };
-    folded_words(text)
-        .split_whitespace()
-        .take(MAX_TERMS)
-        .map(|word| address_spellings(word).iter().map(|w| pattern(w)).collect())
-        .collect()
+
+    /// The FTS5 query: a term per word, its spellings a group.
+    fn fts(&self) -> String {
+        let term = |s: &Spelling| if s.prefix { format!("\"{}\"*", s.word) } else { format!("\"{}\"", s.word) };
+        match self {
+            Typed::Phone(digits) => format!("\"{digits}\"*"),
+            Typed::Words(terms) => terms
+                .iter()
+                .map(|spellings| match spellings.as_slice() {
+                    [one] => term(one),
+                    _ => format!("({})", spellings.iter().map(term).collect::<Vec<_>>().join(" OR ")),
+                })
+                .collect::<Vec<_>>()
+                // FTS5 takes a parenthesised group only with an explicit AND.
+                .join(" AND "),
+        }
+    }
+
+    /// The `LIKE` patterns on PostgreSQL's folded words, by the same rules:
+    /// for each term, any of its patterns.
+    fn like(&self) -> Vec<Vec<String>> {
+        match self {
+            Typed::Phone(digits) => vec![vec![format!("% {digits}%")]],
+            Typed::Words(terms) => terms
+                .iter()
+                .map(|spellings| {
+                    spellings
+                        .iter()
+                        .map(|s| if s.prefix { format!("% {}%", s.word) } else { format!("% {} %", s.word) })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The words a misspelling can be corrected to: those of four to 24
+/// letters (a shorter one a letter off is too many other words), folded.
+const CORRECTED_LENGTHS: std::ops::RangeInclusive<usize> = 4..=24;
+
+/// How many corrections of one typed word are searched for, the closest.
+const CORRECTIONS_PER_WORD: usize = 6;
+
+/// The words of a name or street `text` the search vocabulary keeps.
+fn vocabulary(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split_whitespace()
+        .filter(|word| CORRECTED_LENGTHS.contains(&word.chars().count()) && word.chars().all(char::is_alphabetic))
+}
+
+/// `word` and every form of it with one letter left out. Two words with one
+/// letter wrong, missing or extra, two letters swapped, or one letter moved
+/// by one, share one of these (SymSpell's symmetric deletes).
+fn variants(word: &str) -> Vec<String> {
+    let letters: Vec<char> = word.chars().collect();
+    let mut out = vec![word.to_string()];
+    for skip in 0..letters.len() {
+        let variant: String =
+            letters.iter().enumerate().filter(|(at, _)| *at != skip).map(|(_, letter)| *letter).collect();
+        if !out.contains(&variant) {
+            out.push(variant);
+        }
+    }
+    out
+}
+
+/// The edits a typed word of `letters` letters may be from the word meant:
+/// one in a short word, two ("mellisa" for Melissa) from six letters on.
+fn edits_allowed(letters: usize) -> usize {
+    if letters >= 6 { 2 } else { 1 }
+}
+
+/// How far a hit is from what was typed, to rank corrected matches: for each
+/// typed word, none if a word of the hit starts with it, else the fewest
+/// edits to one of the hit's words.
+fn distance(typed: &[&str], hit: &SearchHit) -> usize {
+    let text = folded_words(&format!("{} {}", hit.name, hit.service_address));
+    let words: Vec<&str> = text.split_whitespace().collect();
+    typed
+        .iter()
+        .map(|typed| {
+            if words.iter().any(|word| word.starts_with(typed)) {
+                0
+            } else {
+                words.iter().map(|word| strsim::osa_distance(typed, word)).min().unwrap_or(usize::MAX / 16)
+            }
+        })
+        .sum()
 }
 
 /// Above this many matches a query is too broad to rank: the first matches
@@ -92,61 +178,161 @@ const RANK_AT_MOST: usize = 200;
 
 impl Db<'_> {
     /// Finds accounts for what a person typed. Never fails on odd input.
+    /// Exact numbers first, then what the index finds as typed, then, while
+    /// there is room, what it finds with misspelt words corrected.
     pub fn search(&self, text: &str) -> Result<Vec<SearchHit>> {
         // A NUL is no part of anything searched (and PostgreSQL's text
         // cannot hold one).
         let text = &text.replace('\0', "");
         let mut ids: Vec<(AccountId, bool)> = Vec::new();
-        for id in self.exact_matches(text)? {
-            if !ids.iter().any(|(i, _)| *i == id) {
-                ids.push((id, true));
+        let add = |ids: &mut Vec<(AccountId, bool)>, found: Vec<AccountId>, exact: bool| {
+            for id in found {
+                if ids.len() >= MAX_RESULTS {
+                    break;
+                }
+                if !ids.iter().any(|(i, _)| *i == id) {
+                    ids.push((id, exact));
+                }
             }
-        }
+        };
+        add(&mut ids, self.exact_matches(text)?, true);
         // A number that matched exactly (account, phone, meter) is what the
         // person meant: full-text matches on its digit groups add only noise.
         let exact_identifier = !ids.is_empty()
             && text.split_whitespace().count() <= 3
             && text.chars().filter(char::is_ascii_digit).count() >= 7;
-        let found = match self.engine() {
-            _ if exact_identifier => Vec::new(),
-            Engine::Sqlite => self.search_fts(text)?,
-            Engine::Postgres => self.search_words(text)?,
+        let Some(typed) = Typed::of(text).filter(|_| !exact_identifier) else {
+            return self.hits(&ids);
         };
-        for id in found {
-            if ids.len() >= MAX_RESULTS {
-                break;
-            }
-            if !ids.iter().any(|(i, _)| *i == id) {
-                ids.push((id, false));
+        add(&mut ids, self.search_index(&typed, text)?, false);
+        let as_typed = ids.len();
+        if as_typed < MAX_RESULTS
+            && let Some(corrected) = self.corrected(&typed)?
+        {
+            add(&mut ids, self.search_index(&corrected, text)?, false);
+        }
+        let mut hits = self.hits(&ids[..as_typed])?;
+        let mut corrected = self.hits(&ids[as_typed..])?;
+        if !corrected.is_empty() {
+            let folded = folded_words(text);
+            let typed: Vec<&str> = folded.split_whitespace().take(MAX_TERMS).collect();
+            corrected.sort_by_cached_key(|hit| distance(&typed, hit));
+            hits.extend(corrected);
+        }
+        Ok(hits)
+    }
+
+    /// The accounts the index finds for `typed` (`text` as typed).
+    fn search_index(&self, typed: &Typed, text: &str) -> Result<Vec<AccountId>> {
+        match self.engine() {
+            Engine::Sqlite => self.search_fts(&typed.fts()),
+            Engine::Postgres => self.search_words(&typed.like(), text),
+        }
+    }
+
+    /// `typed` with each word's corrections as more spellings of it (whole
+    /// words), or `None` when no word has one.
+    fn corrected(&self, typed: &Typed) -> Result<Option<Typed>> {
+        let Typed::Words(terms) = typed else { return Ok(None) };
+        let mut terms = terms.clone();
+        let mut any = false;
+        for spellings in &mut terms {
+            for word in self.corrections(&spellings[0].word)? {
+                if !spellings.iter().any(|s| s.word == word) {
+                    spellings.push(Spelling { word, prefix: false });
+                    any = true;
+                }
             }
         }
-        ids.truncate(MAX_RESULTS);
-        self.hits(&ids)
+        Ok(any.then_some(Typed::Words(terms)))
+    }
+
+    /// The words of names and streets that `typed` (folded) may be a
+    /// misspelling of, closest first; none for a word too short or long,
+    /// and none that it begins (the search as typed found those).
+    fn corrections(&self, typed: &str) -> Result<Vec<String>> {
+        let letters = typed.chars().count();
+        if !CORRECTED_LENGTHS.contains(&letters) || !typed.chars().all(char::is_alphabetic) {
+            return Ok(Vec::new());
+        }
+        let variants = variants(typed);
+        let list = (1..=variants.len()).map(|at| format!("?{at}")).collect::<Vec<_>>().join(", ");
+        let params: Vec<&dyn Param> = variants.iter().map(|v| v as &dyn Param).collect();
+        let words: Vec<String> = self.all(
+            &format!("SELECT DISTINCT word FROM search_word_variants WHERE variant IN ({list})"),
+            &params,
+            |r| r.get(0),
+        )?;
+        let mut close: Vec<(usize, String)> = words
+            .into_iter()
+            .filter(|word| !word.starts_with(typed))
+            .map(|word| (strsim::osa_distance(typed, &word), word))
+            .filter(|(edits, _)| *edits <= edits_allowed(letters))
+            .collect();
+        close.sort();
+        close.truncate(CORRECTIONS_PER_WORD);
+        Ok(close.into_iter().map(|(_, word)| word).collect())
+    }
+
+    /// Adds the words of a name or street to the search vocabulary.
+    pub(crate) fn index_words(&self, text: &str) -> Result<()> {
+        let folded = folded_words(text);
+        for word in vocabulary(&folded) {
+            let new =
+                self.execute("INSERT INTO search_words (word) VALUES (?1) ON CONFLICT DO NOTHING", args![word])?;
+            if new > 0 {
+                for variant in variants(word) {
+                    self.execute(
+                        "INSERT INTO search_word_variants (variant, word) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                        args![variant, word],
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills the search vocabulary from every account's name and street
+    /// (after the migration that made it).
+    pub(crate) fn index_all_words(&self) -> Result<()> {
+        let mut words = std::collections::BTreeSet::new();
+        self.each(
+            "SELECT c.name, p.line1 FROM accounts a JOIN customers c ON c.id = a.customer_id
+             JOIN premises p ON p.id = a.premise_id",
+            args![],
+            |r| {
+                for column in [0, 1] {
+                    let folded = folded_words(r.text(column)?.unwrap_or_default());
+                    words.extend(vocabulary(&folded).map(str::to_string));
+                }
+                Ok(())
+            },
+        )?;
+        for word in words {
+            self.index_words(&word)?;
+        }
+        Ok(())
     }
 
     /// SQLite: the FTS5 index, ranked unless the query is too broad.
-    fn search_fts(&self, text: &str) -> Result<Vec<AccountId>> {
-        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
-        {
-            let broad: usize = self.one(
-                "SELECT count(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2)",
-                args![query, RANK_AT_MOST + 1],
-                |r| r.get(0),
-            )?;
-            let sql = if broad > RANK_AT_MOST {
-                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2"
-            } else {
-                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2"
-            };
-            self.all(sql, args![query, MAX_RESULTS], |r| r.get::<AccountId>(0))
-        }
+    fn search_fts(&self, query: &str) -> Result<Vec<AccountId>> {
+        let broad: usize = self.one(
+            "SELECT count(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2)",
+            args![query, RANK_AT_MOST + 1],
+            |r| r.get(0),
+        )?;
+        let sql = if broad > RANK_AT_MOST {
+            "SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2"
+        } else {
+            "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2"
+        };
+        self.all(sql, args![query, MAX_RESULTS], |r| r.get::<AccountId>(0))
     }
 
     /// PostgreSQL: every typed word a word prefix of one of the account's
     /// columns (the trigram indexes serve each `LIKE`), the names most like
-    /// what was typed first.
-    fn search_words(&self, text: &str) -> Result<Vec<AccountId>> {
-        let patterns = like_patterns(text);
+    /// what was typed (`text`) first.
+    fn search_words(&self, patterns: &[Vec<String>], text: &str) -> Result<Vec<AccountId>> {
         if patterns.is_empty() {
             return Ok(Vec::new());
         }
@@ -250,6 +436,10 @@ impl Db<'_> {
 mod tests {
     use super::*;
 
+    fn like_patterns(text: &str) -> Vec<Vec<String>> {
+        Typed::of(text).map(|typed| typed.like()).unwrap_or_default()
+    }
+
     #[test]
     fn typed_text_becomes_safe_prefix_terms() {
         assert_eq!(fts_query("Smith 41st").as_deref(), Some("\"smith\"* AND \"41st\"*"));
@@ -265,7 +455,7 @@ mod tests {
         assert_eq!(fts_query("555-0142").as_deref(), Some("\"5550142\"*"));
         assert_eq!(fts_query("(918) 555-0142").as_deref(), Some("\"9185550142\"*"));
         assert_eq!(fts_query("  ***  ").as_deref(), None);
-        assert_eq!(fts_query("José").as_deref(), Some("\"josé\"*"));
+        assert_eq!(fts_query("José").as_deref(), Some("\"jose\"*"));
     }
 
     #[test]
@@ -278,5 +468,31 @@ mod tests {
         assert_eq!(like_patterns("'; DROP TABLE--%_"), [vec!["% drop%"], vec!["% table%"]]);
         assert_eq!(like_patterns("sixteenth"), [vec!["% sixteenth%", "% 16th%"]]);
         assert!(like_patterns("  ***  ").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod typo_tests {
+    use super::*;
+
+    #[test]
+    fn words_one_edit_apart_share_a_variant() {
+        let shared = |a: &str, b: &str| variants(a).iter().any(|v| variants(b).contains(v));
+        assert!(shared("melisa", "melissa"), "a letter missing");
+        assert!(shared("harjo", "harja"), "a letter wrong");
+        assert!(shared("hrajo", "harjo"), "two letters swapped");
+        assert!(shared("mellisa", "melissa"), "a letter moved by one");
+        assert!(!shared("harjo", "smith"));
+        assert_eq!(variants("anna"), ["anna", "nna", "ana", "ann"]);
+    }
+
+    #[test]
+    fn the_vocabulary_is_of_letters_only_words_of_four_to_24() {
+        let folded = folded_words("Mary-Jo O'Neil, 8309 W 16th Street Apt 2B Schwarzenbergermeisterhausen");
+        let words: Vec<&str> = vocabulary(&folded).collect();
+        assert_eq!(words, ["mary", "neil", "street"], "from {folded:?}");
+        assert!(!words.contains(&"16th") && !words.contains(&"apt"));
+        assert_eq!(edits_allowed(5), 1);
+        assert_eq!(edits_allowed(7), 2);
     }
 }

@@ -44,6 +44,8 @@
 --     bill_adjustment_lines
 --   account_search         INSERT, DELETE             index_account rewrites an account's row:
 --                                                     DELETE ... WHERE rowid = ?1, then INSERT
+--   search_words,          INSERT                     index_account adds an account's new words (ON
+--     search_word_variants                            CONFLICT DO NOTHING): only ever added to
 --   audit_log              INSERT                     append-only, hash-chained
 --   audit_head             UPDATE (id) only           no change of its own: the head is moved by the
 --                                                     trigger audit_log_moves_its_head (SECURITY
@@ -123,7 +125,7 @@ GRANT SELECT ON TABLE
     complaint_events, disputes, service_orders, order_events, contacts, letters, authority_days,
     bill_openings, sewer_cap_corrections, user_settings, cli_sessions, opening_balance_due,
     converted_winter_use, cycle_reads, read_decisions, customer_changes, authorized_parties, party_ends,
-    schema_migrations
+    schema_migrations, search_words, search_word_variants
 TO "utility_desk_app";
 
 GRANT INSERT ON TABLE
@@ -132,7 +134,8 @@ GRANT INSERT ON TABLE
     account_search, audit_log, authority_policy, approval_requests, complaints, complaint_events,
     disputes, service_orders, order_events, contacts, letters, authority_days, bill_openings,
     sewer_cap_corrections, user_settings, cli_sessions, opening_balance_due, converted_winter_use,
-    cycle_reads, read_decisions, customer_changes, authorized_parties, party_ends
+    cycle_reads, read_decisions, customer_changes, authorized_parties, party_ends, search_words,
+    search_word_variants
 TO "utility_desk_app";
 
 GRANT UPDATE (value) ON TABLE meta TO "utility_desk_app";

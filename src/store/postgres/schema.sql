@@ -329,15 +329,16 @@ CREATE TABLE bill_adjustment_lines (
 --     `INSERT INTO account_search (rowid, number, name, address, phone,
 --     meter) VALUES (...)` run unchanged. A second row for an account is
 --     refused (primary key), as FTS5 refuses a rowid it holds.
---   * It holds its text (FTS5 was contentless: its columns read NULL).
---   * `account_search MATCH ?1` and `ORDER BY rank` do not exist here: the
---     search query is PostgreSQL's own, e.g. for each typed term t, one of
---     the columns ILIKE '%' || t || '%' (or `name % t` for a misspelt name,
---     ranked by similarity(name, t)). The GIN trigram indexes below serve
---     ILIKE and % on each column. Matching is then by substring, not by
---     word prefix; case-insensitive (ILIKE, in the database's LC_CTYPE) but
---     not accent-insensitive (FTS5 removed diacritics; `unaccent` would need
---     an IMMUTABLE wrapper and expression indexes).
+--   * It holds its text (FTS5 was contentless: its columns read NULL),
+--     folded by the store as FTS5 folds (store/search.rs, folded_words:
+--     lower case, accents removed, one space between words and one at
+--     each end).
+--   * `account_search MATCH ?1` and `ORDER BY rank` do not exist here: for
+--     each typed word w the search asks that some column be LIKE '% w%'
+--     (a word prefix; '% w %' for a whole word), ranked by
+--     similarity(name, typed). The GIN trigram indexes below serve LIKE on
+--     each column. Misspelt words are corrected through the search
+--     vocabulary (migration 0030) on both engines, not by `%`.
 --   * Its columns use the database's collation, not "C", so that ILIKE and
 --     the trigrams fold non-ASCII letters too. It is never sorted by text.
 CREATE TABLE account_search (
