@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 
 use common::engine::{Server, server_or_skip};
-use common::{cents, fixture_with, now, today};
+use common::{cents, fixture_with, now, payment, today};
 use utility_desk::desk::Desk;
 
 /// The tables whose rows are never changed or removed once written.
@@ -272,4 +272,62 @@ fn migrate_copies_a_ledger_file_whole_and_both_export_the_same_journal() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a ledger"), "{again:?}");
     let (_, unchanged) = journal(Path::new(&to));
     assert_eq!(unchanged.counts.postings, to_report.counts.postings);
+}
+
+/// The server stopped at once (as a crash or a failover stops it) in the
+/// middle of a desk's run of payments: every payment sent while it was down
+/// is refused with a message that says the connection was lost and that
+/// sending it again with its key is safe; once the server is back the desk
+/// connects again by itself; every payment acknowledged before is there,
+/// and sending every key again posts each exactly once.
+#[test]
+fn the_server_stopped_mid_run_loses_nothing_acknowledged() {
+    if server_or_skip("the_server_stopped_mid_run_loses_nothing_acknowledged").is_none() {
+        return;
+    }
+    // A server of this test's own: the others' is not stopped under them.
+    let server = common::engine::start_own().expect("a server of the test's own");
+    let name = server.new_database();
+    let mut f = fixture_with(Desk::create(Path::new(&server.location(&name, "postgres"))).unwrap());
+    let account = f.residential();
+    let before = f.balance(account);
+    let cashier = f.staff.cashier().clone();
+
+    let (mut acknowledged, mut refused) = (Vec::new(), Vec::new());
+    for n in 0..45 {
+        if n == 15 {
+            assert!(server.pg_ctl(&["-m", "immediate", "stop"]), "the server stops");
+        }
+        if n == 30 {
+            assert!(server.start_again(), "the server starts again");
+        }
+        let request = payment(account, cents(100), today(), &format!("outage-{n}"));
+        match f.desk.record_payment(&cashier, now(), &request) {
+            Ok(posted) => acknowledged.push((request, posted.posting_id)),
+            Err(error) => refused.push((n, request, error.to_string())),
+        }
+    }
+    // Up, down, up again: the first fifteen and the last fifteen went
+    // through, the middle fifteen were refused, each saying why.
+    let refused_at: Vec<i32> = refused.iter().map(|(n, ..)| *n).collect();
+    assert_eq!(refused_at, (15..30).collect::<Vec<_>>(), "{refused:#?}");
+    for (_, _, said) in &refused {
+        assert!(said.contains("lost") || said.contains("connect"), "says the server is gone: {said}");
+        assert!(said.contains(&name), "says which ledger: {said}");
+    }
+    assert!(refused[0].2.contains("sent again with the same key"), "{}", refused[0].2);
+
+    // Everything acknowledged is there: sent again, each is the posting
+    // it was, not a new one.
+    for (request, posting) in &acknowledged {
+        let again = f.desk.record_payment(&cashier, now(), request).unwrap();
+        assert_eq!(again.posting_id, *posting, "{} was kept", request.key);
+    }
+    // The refused ones, sent again, are posted once each.
+    for (_, request, _) in &refused {
+        f.desk.record_payment(&cashier, now(), request).unwrap();
+        f.desk.record_payment(&cashier, now(), request).unwrap();
+    }
+    assert_eq!(f.balance(account), before - cents(100 * 45), "45 payments, each once");
+    f.assert_verified();
 }

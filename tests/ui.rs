@@ -5,6 +5,9 @@
 //! and keys are sent the way the keyboard subscription sends them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "engine/mod.rs"]
+mod engine;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,7 +16,7 @@ use iced::Task;
 use iced_test::futures::futures::{StreamExt, executor};
 use iced_test::runtime::{self, task};
 use iced_test::{Error, simulator};
-use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
+use utility_desk::demo::{DEMO_PASSWORD, DemoOptions};
 use utility_desk::desk::Desk;
 use utility_desk::desk::explain::explain_bill_with_history;
 use utility_desk::gui::app::{IDLE_LOCK, Shortcut};
@@ -28,8 +31,7 @@ struct Scene {
 
 fn scene() -> Scene {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    demo::create_at(&path, &DemoOptions { accounts: 40, seed: 7, months: 6 }, Utc::now(), |_, _| {}).unwrap();
+    let path = engine::demo_ledger(dir.path(), &DemoOptions { accounts: 40, seed: 7, months: 6 });
     Scene { _dir: dir, path }
 }
 
@@ -334,6 +336,63 @@ fn an_over_limit_credit_says_so_first_and_a_supervisor_approves_it_lower() {
     let decided = desk.requests(Utc::now(), Some("approved"), None).unwrap();
     let approved = decided.iter().find(|r| r.row.id == request.row.id).unwrap();
     assert_eq!(approved.row.approved_amount, Some(utility_desk::domain::Money::from_cents(6_000)));
+}
+
+/// Two windows on two connections to one ledger (under
+/// `UTILITY_DESK_TEST_ENGINE=postgres`, one PostgreSQL database): the
+/// supervisor's approval queue is open; a representative at another desk
+/// sends an over-limit credit; the queue shows it at the window's next look
+/// at the ledger (the one-second watch, no key pressed), and the supervisor
+/// approves it there.
+#[test]
+fn a_credit_sent_at_one_desk_appears_in_the_supervisor_s_queue_at_another() {
+    let scene = scene();
+    let mut supervisor = boot(&scene);
+    sign_in(&mut supervisor, "supervisor", DEMO_PASSWORD);
+    key(&mut supervisor, Shortcut::Approvals);
+    assert!(sees(&supervisor, "Approval queue, oldest first"));
+    apply(&mut supervisor, Message::Watch);
+
+    let mut rep = boot(&scene);
+    sign_in(&mut rep, "rep2", DEMO_PASSWORD);
+    open_first_account(&mut rep, &scene);
+    let id = rep.open_account().unwrap();
+    key(&mut rep, Shortcut::Credit);
+    act(&mut rep, |ui| {
+        ui.click(account::CREDIT_AMOUNT)?;
+        ui.typewrite("75.00");
+        ui.click(account::credit::REASON)?;
+        ui.typewrite("leak");
+        Ok(())
+    });
+    act(&mut rep, |ui| ui.click("Leak allowance").map(drop));
+    act(&mut rep, |ui| {
+        ui.click(account::CREDIT_NOTE)?;
+        ui.typewrite("Leak repaired, sent from the counter");
+        ui.click("Send for approval")?;
+        Ok(())
+    });
+    assert!(sees_prefix(&rep, "Sent for approval."));
+    let mut desk = Desk::open(&scene.path).unwrap();
+    let pending = desk.requests(Utc::now(), Some("pending"), None).unwrap();
+    let request = pending.iter().find(|r| r.row.account_id == id && r.row.requested_by_name == "rep2").unwrap();
+    let position = pending.iter().position(|r| r.row.id == request.row.id).unwrap();
+    let shown = |app: &mut App| {
+        for _ in 0..position {
+            key(app, Shortcut::Down);
+        }
+        sees(app, "Leak allowance: Leak repaired, sent from the counter")
+    };
+    assert!(!shown(&mut supervisor), "not before the window looks");
+
+    // The watch's tick, as the window's one-second timer sends it.
+    apply(&mut supervisor, Message::Watch);
+    assert!(shown(&mut supervisor), "the queue shows the new request without a key pressed");
+    assert!(sees(&supervisor, &format!("request {}", request.row.id)));
+    key(&mut supervisor, Shortcut::Mnemonic('p'));
+    assert!(sees(&supervisor, "Request approved and posted."));
+    let approved = desk.requests(Utc::now(), Some("approved"), None).unwrap();
+    assert!(approved.iter().any(|r| r.row.id == request.row.id && r.row.decided_by.is_some()));
 }
 
 #[test]

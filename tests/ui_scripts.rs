@@ -3,8 +3,11 @@
 //! demo database made for the run. Subscriptions (the keyboard shortcuts)
 //! do not run there; `tests/ui.rs` covers them.
 
+#[path = "engine/mod.rs"]
+mod engine;
+
 use chrono::{TimeZone, Utc};
-use utility_desk::demo::{self, DemoOptions};
+use utility_desk::demo::DemoOptions;
 
 #[test]
 fn the_ice_scripts_pass() {
@@ -12,11 +15,10 @@ fn the_ice_scripts_pass() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ui-scripts");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("ledger.db");
     // Made as of a fixed day, so the scripts can name its figures: seed 7,
     // 40 accounts; the first is 10000001-7 (Denise Roberts).
     let made = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
-    demo::create_at(&path, &DemoOptions { accounts: 40, seed: 7, months: 6 }, made, |_, _| {}).unwrap();
+    let path = engine::demo_ledger_made(&dir, &DemoOptions { accounts: 40, seed: 7, months: 6 }, made);
     let scripts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui");
     if let Err(error) = iced_test::run(utility_desk::gui::application(path), scripts) {
         panic!("{error:?}");

@@ -555,7 +555,15 @@ impl Postgres {
     fn run<T, E: StoreFailure>(&mut self, write: bool, work: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E> {
         let mut attempt = 1;
         loop {
-            let mut connection = self.pool.take().map_err(|e| E::from(self.named(e)))?;
+            let mut connection = self.pool.take().map_err(|error| {
+                // A ledger that was open: its server is gone (stopped,
+                // restarting, unreachable), and nothing was done.
+                let error = match error {
+                    StoreError::Open { reason, .. } => StoreError::Lost(format!("cannot connect again: {reason}")),
+                    other => other,
+                };
+                E::from(self.named(error))
+            })?;
             let Connection { client, statements } = &mut connection;
             let tx = match begin(client, write) {
                 Ok(tx) => tx,
@@ -563,6 +571,11 @@ impl Postgres {
                 // write has its lock): a connection lost while idle, or a
                 // lock that deadlocked, is safe to try again.
                 Err(error) if attempt < ATTEMPTS && matches!(error, StoreError::Lost(_) | StoreError::Conflict(_)) => {
+                    if matches!(error, StoreError::Lost(_)) {
+                        // The server went (restarted, failed over): the other
+                        // idle connections went with it.
+                        self.pool.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+                    }
                     attempt += 1;
                     continue;
                 }

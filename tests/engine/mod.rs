@@ -30,6 +30,8 @@ pub struct Server {
     pub bin: PathBuf,
     /// The system user it runs as (`None`: this user).
     pub user: Option<String>,
+    /// `postgres` options it was started with.
+    options: String,
 }
 
 impl Server {
@@ -58,6 +60,13 @@ impl Server {
         let mut command = as_user(self.user.as_deref(), &self.bin.join("pg_ctl"));
         command.arg("-D").arg(self.dir.join("data")).args(args);
         command.output().is_ok_and(|o| o.status.success())
+    }
+
+    /// Starts it again after a stop, with the options it first had;
+    /// whether it is up.
+    pub fn start_again(&self) -> bool {
+        let log = self.dir.join("server.log");
+        self.pg_ctl(&["-l", &log.display().to_string(), "-w", "-o", &self.options, "start"])
     }
 
     /// A new empty database, owned by the superuser.
@@ -99,10 +108,18 @@ fn is_root() -> bool {
 /// there is none.
 pub fn server() -> Result<&'static Server, String> {
     static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
-    SERVER.get_or_init(start).as_ref().map_err(Clone::clone)
+    SERVER.get_or_init(|| start(false)).as_ref().map_err(Clone::clone)
 }
 
-fn start() -> Result<Server, String> {
+/// A server of the caller's own, not the run's shared one (for a test that
+/// stops it), stopped and removed as the run's is when the process ends.
+/// It keeps what it acknowledged through a stop (synchronous commit and
+/// fsync on, unlike the run's server, whose files are thrown away).
+pub fn start_own() -> Result<Server, String> {
+    start(true)
+}
+
+fn start(durable: bool) -> Result<Server, String> {
     let bin = binaries().ok_or("no PostgreSQL server binaries under /usr/lib/postgresql (Debian's `postgresql`)")?;
     let user = if is_root() { Some("postgres".to_string()) } else { None };
     let dir = tempfile::Builder::new().prefix("utility-desk-pg-").tempdir().map_err(|e| e.to_string())?.keep();
@@ -121,11 +138,8 @@ fn start() -> Result<Server, String> {
     if !initdb.status.success() {
         return Err(format!("initdb: {}", String::from_utf8_lossy(&initdb.stderr)));
     }
-    let options = format!(
-        "-k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-         -c max_connections=200",
-        dir.display()
-    );
+    let fast = if durable { "" } else { "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" };
+    let options = format!("-k {} -c listen_addresses='' {fast} -c max_connections=200", dir.display());
     let started = as_user(user.as_deref(), &bin.join("pg_ctl"))
         .arg("-D")
         .arg(dir.join("data"))
@@ -156,7 +170,7 @@ fn start() -> Result<Server, String> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;
-    Ok(Server { dir, bin, user })
+    Ok(Server { dir, bin, user, options })
 }
 
 /// The server, or `None` after saying why the test is skipped; under CI a
@@ -189,4 +203,36 @@ pub fn drop_trigger(table: &str, trigger: &str) -> String {
 /// SQL, which differs between them).
 pub fn pick(sqlite: String, postgres: String) -> String {
     if on_postgres() { postgres } else { sqlite }
+}
+
+/// Where a test keeps its ledger `name`: the file `dir/name` on SQLite, a
+/// new database on the run's server on PostgreSQL (its location, which
+/// `--db` and `Desk::open` take as they take a path).
+pub fn ledger_location(dir: &Path, name: &str) -> PathBuf {
+    if on_postgres() { PathBuf::from(new_ledger_location()) } else { dir.join(name) }
+}
+
+/// A demo ledger of `options` made for a test, on the run's engine: the
+/// file `dir/ledger.db` (as the first run makes it), or a new database on
+/// the run's server.
+pub fn demo_ledger(dir: &Path, options: &utility_desk::demo::DemoOptions) -> PathBuf {
+    demo_ledger_made(dir, options, chrono::Utc::now())
+}
+
+/// [`demo_ledger`] as made at `now`.
+pub fn demo_ledger_made(
+    dir: &Path,
+    options: &utility_desk::demo::DemoOptions,
+    now: chrono::DateTime<chrono::Utc>,
+) -> PathBuf {
+    if on_postgres() {
+        let location = PathBuf::from(new_ledger_location());
+        let mut desk = utility_desk::desk::Desk::create(&location).expect("a ledger on PostgreSQL");
+        utility_desk::demo::generate(&mut desk, options, now, |_, _| {}).expect("the demo on PostgreSQL");
+        location
+    } else {
+        let path = dir.join("ledger.db");
+        utility_desk::demo::create_at(&path, options, now, |_, _| {}).expect("the demo");
+        path
+    }
 }

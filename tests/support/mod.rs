@@ -3,6 +3,9 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../engine/mod.rs"]
+pub mod engine;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -88,9 +91,19 @@ pub fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("`{}` printed invalid JSON ({e}):\n{text}", args.join(" ")))
 }
 
-/// Makes a demo database `name` in `dir`.
+/// Makes a demo ledger `name` in `dir` with the command line (under
+/// `UTILITY_DESK_TEST_ENGINE=postgres`, a new database on the run's server).
 pub fn demo(dir: &Path, name: &str, accounts: u32, seed: u64, months: u32) -> PathBuf {
-    let db = dir.join(name);
+    demo_at(engine::ledger_location(dir, name), accounts, seed, months)
+}
+
+/// Makes a demo ledger file `name` in `dir`, whichever the run's engine
+/// (for what only a file has: backups, its bytes, its folder).
+pub fn demo_file(dir: &Path, name: &str, accounts: u32, seed: u64, months: u32) -> PathBuf {
+    demo_at(dir.join(name), accounts, seed, months)
+}
+
+fn demo_at(db: PathBuf, accounts: u32, seed: u64, months: u32) -> PathBuf {
     ok(
         &db,
         &["demo", "--accounts", &accounts.to_string(), "--seed", &seed.to_string(), "--months", &months.to_string()],

@@ -7,9 +7,11 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../engine/mod.rs"]
+pub mod engine;
+
 use std::path::PathBuf;
 
-use chrono::Utc;
 use iced::Task;
 use iced::keyboard::{self, Key, Modifiers, key::Named};
 use iced_test::core::widget::operation::{self, Focusable, Operation, Outcome};
@@ -19,7 +21,7 @@ use iced_test::futures::futures::{StreamExt, executor};
 use iced_test::renderer::Renderer;
 use iced_test::runtime::user_interface::{Cache, UserInterface};
 use iced_test::runtime::{self, task};
-use utility_desk::demo::{self, DEMO_PASSWORD, DemoOptions};
+use utility_desk::demo::{DEMO_PASSWORD, DemoOptions};
 use utility_desk::desk::Desk;
 use utility_desk::gui::keys::on_event;
 use utility_desk::gui::{App, Message};
@@ -38,8 +40,7 @@ pub struct Window {
 impl Window {
     pub fn new(size: Size) -> Window {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.db");
-        demo::create_at(&path, &DemoOptions { accounts: 40, seed: 7, months: 6 }, Utc::now(), |_, _| {}).unwrap();
+        let path = engine::demo_ledger(dir.path(), &DemoOptions { accounts: 40, seed: 7, months: 6 });
         let (app, boot) = App::boot(path.clone());
         let renderer = executor::block_on(<Renderer as iced_test::core::renderer::Headless>::new(
             Font::with_name("Fira Sans"),
