@@ -228,16 +228,20 @@ fn usage_errors_exit_2() {
 fn a_database_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path(), "ledger.db", 20, 1, 2);
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.pragma_update(None, "user_version", 999).unwrap();
-    drop(conn);
+    // The schema version this build does not know: SQLite's user_version,
+    // PostgreSQL's newest applied migration.
+    let version = engine::pick("PRAGMA user_version".into(), "SELECT max(version) FROM schema_migrations".into());
+    engine::raw(&db).execute(&engine::pick(
+        "PRAGMA user_version = 999".into(),
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from a newer desk', now()::text)"
+            .into(),
+    ));
 
     for args in [&["verify"][..], &["verify", "--json"], &["search", "tulsa"]] {
         let message = refused(&db, args);
         assert!(message.contains("newer version"), "{args:?}: {message}");
     }
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version = sql_number(&db, &version);
     assert_eq!(version, 999, "the newer database was left as it was");
 }
 

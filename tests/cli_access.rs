@@ -130,14 +130,12 @@ fn a_sitting_signs_in_once_and_is_its_persons_only() {
     assert!(stderr(&other).contains("is not rep2's: `unset UTILITY_DESK_SESSION`"), "{}", stderr(&other));
 
     // Only the token's SHA-256 is kept.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let kept: String = conn.query_row("SELECT token_sha256 FROM cli_sessions", [], |r| r.get(0)).unwrap();
+    let kept = engine::raw(&db).text("SELECT token_sha256 FROM cli_sessions");
     let digest: String = {
         use sha2::Digest;
         sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
     };
     assert_eq!(kept, digest);
-    drop(conn);
 
     // A script giving the password never rides on the session: a wrong one fails.
     let scripted = with_session_and_input(
@@ -156,8 +154,6 @@ fn a_sitting_signs_in_once_and_is_its_persons_only() {
     let ended = with_session(&["session", "end", "--as", "rep1"]);
     assert_eq!(ended.status.code(), Some(0), "{}", stderr(&ended));
     assert!(stdout(&ended).contains("Session of rep1 ended."));
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let open: i64 =
-        conn.query_row("SELECT count(*) FROM cli_sessions WHERE ended_at IS NULL", [], |r| r.get(0)).unwrap();
+    let open = sql_number(&db, "SELECT count(*) FROM cli_sessions WHERE ended_at IS NULL");
     assert_eq!(open, 0, "ended in the database: the token signs nobody in again");
 }

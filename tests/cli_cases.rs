@@ -102,8 +102,7 @@ fn case_commands_refuse_bad_input_and_write_nothing() {
 
 /// How many contacts, complaints and complaint events the database holds.
 fn case_rows(db: &std::path::Path) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let count = |table: &str| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+    let count = |table: &str| sql_number(db, &format!("SELECT count(*) FROM {table}"));
     (count("contacts"), count("complaints"), count("complaint_events"))
 }
 

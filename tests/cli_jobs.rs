@@ -9,8 +9,7 @@ use support::*;
 
 /// How many audit records of `action` the ledger holds.
 fn audit_records(db: &std::path::Path, action: &str) -> i64 {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    conn.query_row("SELECT count(*) FROM audit_log WHERE action = ?1", [action], |r| r.get(0)).unwrap()
+    sql_number(db, &format!("SELECT count(*) FROM audit_log WHERE action = '{action}'"))
 }
 
 #[test]

@@ -11,8 +11,7 @@ mod support;
 use support::*;
 
 fn order_rows(db: &std::path::Path) -> (i64, i64) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let count = |table: &str| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+    let count = |table: &str| sql_number(db, &format!("SELECT count(*) FROM {table}"));
     (count("service_orders"), count("order_events"))
 }
 

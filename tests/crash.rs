@@ -2,7 +2,10 @@
 //! `verify` passes, and every acknowledged action is there. And two
 //! processes writing at once lose nothing. And the faults a file meets:
 //! not a ledger, read-only, locked by another desk, replaced under a running
-//! desk, damaged.
+//! desk, damaged. The ledgers of the concurrent and killed imports and of
+//! the reads that must not wait are on the run's engine (on PostgreSQL the
+//! writes are held by the audit head's row lock); a file's own faults and
+//! the killed demos keep to files.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -59,14 +62,14 @@ fn two_processes_posting_at_once_lose_nothing() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         spawn_signed_in(&db, &args, Stdio::piped())
     };
-    // Hold the write lock while both start, so both are surely running and
-    // waiting when it is released, and then compete row by row.
-    let mut lock = rusqlite::Connection::open(&db).unwrap();
-    let held = lock.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+    // Hold the ledger's writes while both start, so both are surely running
+    // and waiting when they are let go, and then compete row by row.
+    let mut lock = engine::raw(&db);
+    lock.hold_writes();
     let (mut a, mut b) = (spawn(&file_a), spawn(&file_b));
     std::thread::sleep(Duration::from_millis(300));
     assert!(a.try_wait().unwrap().is_none() && b.try_wait().unwrap().is_none(), "both wait for the lock");
-    held.rollback().unwrap();
+    lock.release();
     let (out_a, out_b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     for (name, output, rows) in [("a", &out_a, &rows_a), ("b", &out_b, &rows_b)] {
         assert_eq!(output.status.code(), Some(0), "process {name}: {}", stderr(output));
@@ -316,15 +319,15 @@ fn reads_do_not_wait_behind_another_desks_write() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path(), "ledger.db", 10, 3, 2);
     let number = account_numbers(&db).remove(0);
-    let mut lock = rusqlite::Connection::open(&db).unwrap();
-    let held = lock.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+    let mut lock = engine::raw(&db);
+    lock.hold_writes();
     for args in [vec!["search", "tulsa"], vec!["account", number.as_str()], vec!["verify"]] {
         let started = Instant::now();
         let output = run(&db, &args);
         assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
         assert!(started.elapsed() < Duration::from_secs(5), "{args:?} waited {:?}", started.elapsed());
     }
-    held.rollback().unwrap();
+    lock.release();
 }
 
 /// A ledger on a read-only file and folder (another user's, a read-only
@@ -332,7 +335,7 @@ fn reads_do_not_wait_behind_another_desks_write() {
 #[test]
 fn a_read_only_ledger_is_read_and_a_write_says_why_not() {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo(dir.path(), "ledger.db", 10, 3, 2);
+    let db = demo_file(dir.path(), "ledger.db", 10, 3, 2);
     let number = account_numbers(&db).remove(0);
     use std::os::unix::fs::PermissionsExt;
     // Root reads and writes whatever the permissions say: then the checks
@@ -388,7 +391,7 @@ fn a_ledger_replaced_under_a_running_desk_takes_no_write() {
     use utility_desk::desk::{CreditRequest, Desk, DeskError};
     use utility_desk::store::StoreError;
     let dir = tempfile::tempdir().unwrap();
-    let db = demo(dir.path(), "ledger.db", 10, 3, 2);
+    let db = demo_file(dir.path(), "ledger.db", 10, 3, 2);
     let mut desk = Desk::open(&db).unwrap();
     let manager = desk.login(chrono::Utc::now(), "manager", DEMO_PASSWORD).unwrap().actor;
     let account = desk.search("tulsa").unwrap()[0].account_id;
@@ -427,7 +430,7 @@ fn a_ledger_replaced_under_a_running_desk_takes_no_write() {
 #[test]
 fn a_damaged_ledger_takes_no_more_writes_and_verify_still_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo(dir.path(), "ledger.db", 40, 3, 6);
+    let db = demo_file(dir.path(), "ledger.db", 40, 3, 6);
     let number = account_numbers(&db).remove(0);
     // Garbage over pages in the middle of the file (past its first pages).
     let mut bytes = std::fs::read(&db).unwrap();
@@ -484,7 +487,7 @@ fn a_long_run_keeps_the_write_ahead_log_bounded() {
 #[test]
 fn a_run_says_what_room_it_needs() {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo(dir.path(), "ledger.db", 20, 5, 2);
+    let db = demo_file(dir.path(), "ledger.db", 20, 5, 2);
     let numbers = account_numbers(&db);
     let (rows, _) = payment_rows("room", 300, &numbers, 9);
     let file = dir.path().join("room.csv");

@@ -236,3 +236,130 @@ pub fn demo_ledger_made(
         path
     }
 }
+
+/// A plain connection to a test's ledger, behind the desk's back, on
+/// whichever engine holds it: for counting what a command wrote, or
+/// holding the ledger's writes while others wait.
+pub enum Raw {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<postgres::Client>),
+}
+
+/// A [`Raw`] connection to the ledger at `db` (a file, or a location on
+/// the run's server).
+pub fn raw(db: &Path) -> Raw {
+    if utility_desk::store::is_server_location(db) {
+        let client = postgres::Client::connect(&db.to_string_lossy(), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connect to {}: {e}", db.display()));
+        Raw::Postgres(Box::new(client))
+    } else {
+        Raw::Sqlite(rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("open {}: {e}", db.display())))
+    }
+}
+
+impl Raw {
+    /// The one number the query `sql` selects (a count, a sum, an id).
+    pub fn number(&mut self, sql: &str) -> i64 {
+        match self {
+            Raw::Sqlite(conn) => conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}")),
+            Raw::Postgres(client) => client
+                .query_one(&format!("SELECT ({sql})::bigint"), &[])
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .get(0),
+        }
+    }
+
+    /// The one text the query `sql` selects.
+    pub fn text(&mut self, sql: &str) -> String {
+        match self {
+            Raw::Sqlite(conn) => conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}")),
+            Raw::Postgres(client) => {
+                client.query_one(&format!("SELECT ({sql})::text"), &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+            }
+        }
+    }
+
+    /// Runs `sql`, statements of the ledger's engine.
+    pub fn execute(&mut self, sql: &str) {
+        match self {
+            Raw::Sqlite(conn) => conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}")),
+            Raw::Postgres(client) => client.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}")),
+        }
+    }
+
+    /// Every row of every table, sorted, to show that a refused command
+    /// wrote nothing: `query` gives a table's SQL, or `None` to leave it
+    /// out; `SELECT *` for those it does not name. (SQLite's full-text
+    /// tables are left out: their shadow tables hold what they index.)
+    pub fn all_rows(&mut self, query: impl Fn(&str) -> Option<Option<String>>) -> String {
+        let tables: Vec<String> = match self {
+            Raw::Sqlite(conn) => conn
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+                )
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                .expect("the tables"),
+            Raw::Postgres(client) => client
+                .query(
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+                    &[],
+                )
+                .expect("the tables")
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        };
+        let mut out = String::new();
+        for table in tables {
+            let sql = match query(&table) {
+                None => format!("SELECT * FROM \"{table}\""),
+                Some(None) => continue,
+                Some(Some(sql)) => sql,
+            };
+            let mut rows: Vec<String> = match self {
+                Raw::Sqlite(conn) => {
+                    let mut statement = conn.prepare(&sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                    let columns = statement.column_count();
+                    statement
+                        .query_map([], |row| {
+                            let values: Vec<rusqlite::types::Value> =
+                                (0..columns).map(|i| row.get(i)).collect::<Result<_, _>>()?;
+                            Ok(format!("{values:?}"))
+                        })
+                        .and_then(Iterator::collect)
+                        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                }
+                Raw::Postgres(client) => client
+                    .query(&format!("SELECT t::text FROM ({sql}) t"), &[])
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect(),
+            };
+            rows.sort();
+            out.push_str(&format!("{table}: {}\n", rows.join("\n")));
+        }
+        out
+    }
+
+    /// Begins a transaction that holds the ledger's writes until
+    /// [`Raw::release`]: SQLite's write lock, or PostgreSQL's audit head
+    /// row, which every desk's every write takes first.
+    pub fn hold_writes(&mut self) {
+        match self {
+            Raw::Sqlite(conn) => conn.execute_batch("BEGIN IMMEDIATE").expect("the write lock"),
+            Raw::Postgres(client) => {
+                client.batch_execute("BEGIN; SELECT * FROM audit_head FOR UPDATE").expect("the audit head's row lock")
+            }
+        }
+    }
+
+    /// Ends what [`Raw::hold_writes`] began, writing nothing.
+    pub fn release(&mut self) {
+        match self {
+            Raw::Sqlite(conn) => conn.execute_batch("ROLLBACK").expect("rollback"),
+            Raw::Postgres(client) => client.batch_execute("ROLLBACK").expect("rollback"),
+        }
+    }
+}

@@ -347,38 +347,14 @@ pub fn number_after(text: &str, marker: &str) -> i64 {
 }
 
 /// Every row of every table of the ledger, sorted, to show that a refused
-/// command wrote nothing. `query` gives the SQL for a table, or `None` to
-/// leave it out; `SELECT *` for those it does not name.
+/// command wrote nothing, on either engine (see [`engine::Raw::all_rows`]).
 pub fn all_rows(db: &Path, query: impl Fn(&str) -> Option<Option<String>>) -> String {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut out = String::new();
-    for table in tables {
-        let sql = match query(&table) {
-            None => format!("SELECT * FROM \"{table}\""),
-            Some(None) => continue,
-            Some(Some(sql)) => sql,
-        };
-        let mut statement = conn.prepare(&sql).unwrap();
-        let columns = statement.column_count();
-        let mut rows: Vec<String> = statement
-            .query_map([], |row| {
-                let values: Vec<rusqlite::types::Value> = (0..columns).map(|i| row.get(i)).collect::<Result<_, _>>()?;
-                Ok(format!("{values:?}"))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
-        out.push_str(&format!("{table}: {}\n", rows.join("\n")));
-    }
-    out
+    engine::raw(db).all_rows(query)
+}
+
+/// The one number `sql` selects from the ledger at `db`, on either engine.
+pub fn sql_number(db: &Path, sql: &str) -> i64 {
+    engine::raw(db).number(sql)
 }
 
 /// A tool finance uses on our journal. Missing on CI is a failure, so the
