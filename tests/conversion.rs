@@ -19,7 +19,7 @@ fn sample() -> PathBuf {
 
 /// A new production ledger with its Administrator, `root`.
 fn fresh(dir: &Path) -> PathBuf {
-    let db = dir.join("ledger.db");
+    let db = engine::ledger_location(dir, "ledger.db");
     let out = run_with_input(
         &db,
         &["init", "--admin", "root", "--name", "Root", "--password-stdin"],
@@ -105,15 +105,12 @@ fn the_sample_converts_into_an_empty_ledger_once_and_its_legacy_numbers_are_foun
 
     // Moving a due date by hand is seen: the posting's memo, which its audit
     // record commits to, names the date it was aged from.
-    let tampered = dir.path().join("tampered.db");
-    std::fs::copy(&db, &tampered).unwrap();
-    let conn = rusqlite::Connection::open(&tampered).unwrap();
-    conn.execute_batch(
-        "DROP TRIGGER opening_balance_due_no_update;
-         UPDATE opening_balance_due SET due_on = '2099-01-01' WHERE posting_id = (SELECT min(posting_id) FROM opening_balance_due);",
-    )
-    .unwrap();
-    drop(conn);
+    let tampered = engine::copy_ledger(&db, dir.path(), "tampered.db");
+    engine::raw(&tampered).execute(&format!(
+        "{} UPDATE opening_balance_due SET due_on = '2099-01-01' \
+         WHERE posting_id = (SELECT min(posting_id) FROM opening_balance_due);",
+        engine::drop_trigger("opening_balance_due", "opening_balance_due_no_update")
+    ));
     let (code, report) = verify_report(&tampered);
     assert_eq!(code, Some(1), "{report}");
     assert_eq!(failed_checks(&report), ["every converted balance is aged from the day its posting names"]);

@@ -237,6 +237,29 @@ pub fn demo_ledger_made(
     }
 }
 
+/// A copy of the ledger at `db` beside it, for a test to tamper with: the
+/// file `dir/name`, or a new database on the run's server made from it as
+/// a template (no one may be connected to it meanwhile).
+pub fn copy_ledger(db: &Path, dir: &Path, name: &str) -> PathBuf {
+    if !utility_desk::store::is_server_location(db) {
+        let copy = dir.join(name);
+        std::fs::copy(db, &copy).unwrap_or_else(|e| panic!("copy {}: {e}", db.display()));
+        return copy;
+    }
+    let server = server().expect("the run's server");
+    let location = db.to_string_lossy();
+    let from = location.split_whitespace().find_map(|w| w.strip_prefix("dbname=")).expect("a dbname in the location");
+    let name = format!("{from}_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    // A command's connection may outlive its process by a moment.
+    let mut tries = 0;
+    while let Err(why) = server.psql("postgres", &format!("CREATE DATABASE {name} TEMPLATE {from}")) {
+        tries += 1;
+        assert!(tries < 50 && why.contains("being accessed by other users"), "copy {from}: {why}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    PathBuf::from(server.location(&name, "postgres"))
+}
+
 /// A plain connection to a test's ledger, behind the desk's back, on
 /// whichever engine holds it: for counting what a command wrote, or
 /// holding the ledger's writes while others wait.
