@@ -49,6 +49,7 @@ impl Store {
             let names = statement.query_map([], |r| r.get::<_, String>(0))?;
             names.collect::<rusqlite::Result<Vec<_>>>()?.into_iter().filter(|t| copied(t)).collect()
         };
+        let tables = in_reference_order(conn, tables)?;
         // One snapshot of the file for the whole copy.
         conn.execute_batch("BEGIN")?;
         let result = target.with_owner_transaction(|tx| {
@@ -171,6 +172,38 @@ fn copy_text(out: &mut Vec<u8>, value: ValueRef<'_>) {
     }
 }
 
+/// `tables` in an order that puts each after every other table its
+/// foreign keys name, so that each COPY finds the rows it refers to (the
+/// server checks the keys, which DISABLE TRIGGER USER leaves on): a column
+/// added by a later migration may refer to a table made after its own
+/// (contacts.order_id). Otherwise in the order given; a table's references
+/// to itself are checked when its COPY ends.
+fn in_reference_order(conn: &rusqlite::Connection, tables: Vec<String>) -> Result<Vec<String>> {
+    let mut refers: Vec<(String, Vec<String>)> = Vec::with_capacity(tables.len());
+    for table in &tables {
+        let mut statement = conn.prepare("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)")?;
+        let names = statement.query_map([table], |r| r.get::<_, String>(0))?;
+        let named: Vec<String> = names
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|t| t != table && tables.contains(t))
+            .collect();
+        refers.push((table.clone(), named));
+    }
+    let mut ordered: Vec<String> = Vec::with_capacity(tables.len());
+    while !refers.is_empty() {
+        let Some(at) = refers.iter().position(|(_, named)| named.iter().all(|t| ordered.contains(t))) else {
+            let left: Vec<&str> = refers.iter().map(|(t, _)| t.as_str()).collect();
+            return Err(StoreError::Constraint(format!(
+                "the tables {} refer to each other in a circle: there is no order to copy them in",
+                left.join(", ")
+            )));
+        };
+        ordered.push(refers.remove(at).0);
+    }
+    Ok(ordered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +229,24 @@ mod tests {
         assert!(copied("postings") && copied("audit_log") && copied("meta"));
         assert!(!copied("account_search") && !copied("account_search_data") && !copied("sqlite_sequence"));
         assert!(!copied("schema_migrations") && !copied("search_words") && !copied("search_word_variants"));
+    }
+
+    #[test]
+    fn tables_are_copied_after_the_tables_they_refer_to() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE contacts (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES contacts (id));
+             CREATE TABLE accounts (id INTEGER PRIMARY KEY);
+             CREATE TABLE orders (id INTEGER PRIMARY KEY, account INTEGER REFERENCES accounts (id));
+             ALTER TABLE contacts ADD COLUMN order_id INTEGER REFERENCES orders (id);",
+        )
+        .unwrap();
+        let names = |list: &[&str]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let ordered = in_reference_order(&conn, names(&["contacts", "accounts", "orders"])).unwrap();
+        assert_eq!(ordered, names(&["accounts", "orders", "contacts"]));
+
+        conn.execute_batch("ALTER TABLE accounts ADD COLUMN first_contact INTEGER REFERENCES contacts (id);").unwrap();
+        let circle = in_reference_order(&conn, names(&["contacts", "accounts", "orders"])).unwrap_err();
+        assert!(circle.to_string().contains("refer to each other in a circle"), "{circle}");
     }
 }
