@@ -13,27 +13,19 @@
 
 mod common;
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Days, Months, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, Months, NaiveTime, TimeZone, Utc};
+use common::billing::{bill_request, meters, month_end};
 use common::{
-    LatencyTable, Stats, bench_data_dir, cached_demo, copy_database, env_size, print_machine_check, raw_connection,
-    thousands, time, verdict,
+    LatencyTable, Stats, account_ids, bench_data_dir, cached_demo, copy_database, env_size, print_machine_check,
+    raw_connection, thousands, time, verdict,
 };
-use utility_desk::desk::{BillRequest, CreditRequest, Desk, NewRead, PaymentMethod, PaymentRequest, ReverseRequest};
+use utility_desk::desk::{BillRequest, CreditRequest, Desk, PaymentMethod, PaymentRequest, ReverseRequest};
 use utility_desk::domain::Money;
-use utility_desk::domain::ids::{AccountId, PostingId};
+use utility_desk::domain::ids::PostingId;
 use utility_desk::domain::ledger::ReasonCode;
-use utility_desk::domain::reads::ReadKind;
 
 const TARGET_BILL_RUN: f64 = 100_000.0;
 const TARGET_VERIFY: f64 = 1_000_000.0;
-
-/// An account's meter, as the next bill needs it.
-struct Meter {
-    reading: u64,
-    dials: u32,
-}
 
 fn main() {
     let accounts = env_size("BENCH_ACCOUNTS", 2_000);
@@ -56,18 +48,8 @@ fn main() {
     // The months after the demo's last bill: the first for single bills,
     // the next `runs` for the bill runs. `now` is set after them all, so
     // every date the actions carry has passed.
-    let mut meters: HashMap<AccountId, Meter> = HashMap::new();
-    let mut last_end: Option<NaiveDate> = None;
-    for id in &ids {
-        let overview = desk.overview(*id, Utc::now()).expect("overview");
-        let reading = overview.bills.first().map_or(0, |b| b.current_read.reading);
-        if let Some(bill) = overview.bills.first() {
-            last_end = last_end.max(Some(bill.period_end));
-        }
-        meters.insert(*id, Meter { reading, dials: overview.account.services.meter_dials });
-    }
-    let last_end = last_end.expect("the demo database has bills (BENCH_MONTHS ≥ 1)");
-    let first_new = last_end + Days::new(1);
+    let (mut meters, first_new) = meters(&mut desk, &ids);
+    let first_new = first_new.expect("the demo database has bills (BENCH_MONTHS ≥ 1)");
     let second_new = first_new + Months::new(1);
     let now: DateTime<Utc> = Utc.from_utc_datetime(
         &(month_end(second_new + Months::new(runs - 1)) + Days::new(3))
@@ -221,32 +203,4 @@ fn main() {
     if !report.refused.is_empty() {
         println!("The bill run refused {} bills, e.g. {:?}", report.refused.len(), report.refused.first());
     }
-}
-
-fn month_end(start: NaiveDate) -> NaiveDate {
-    start + Months::new(1) - Days::new(1)
-}
-
-/// A bill for the month starting `start`, from a plausible read.
-fn bill_request(account: AccountId, start: NaiveDate, meter: &mut Meter) -> BillRequest {
-    let end = month_end(start);
-    let used = 3_000 + (account.0 as u64 * 7_919) % 6_000;
-    let register = 10u64.pow(meter.dials);
-    let next = (meter.reading + used) % register;
-    let rollover = next < meter.reading;
-    meter.reading = next;
-    BillRequest {
-        account,
-        period_start: start,
-        period_end: end,
-        bill_date: end + Days::new(2),
-        read: NewRead { read_on: end, reading: next, kind: ReadKind::Actual, rollover },
-    }
-}
-
-/// Every account's id, in order.
-fn account_ids(path: &std::path::Path) -> Vec<AccountId> {
-    let conn = raw_connection(path);
-    let mut statement = conn.prepare("SELECT id FROM accounts ORDER BY id").expect("prepare");
-    statement.query_map([], |r| Ok(AccountId(r.get(0)?))).expect("ids").map(|r| r.expect("id")).collect()
 }

@@ -128,6 +128,47 @@ fn at_most_fifty_results_and_odd_input_never_errors() {
     f.assert_verified();
 }
 
+/// Up to 200 matches are ranked the same way on either engine: a whole word
+/// of the name first, then a name that begins so, then the street's whole
+/// word and its prefix, then by account; more than 200 are the first 50 by
+/// account, unranked.
+#[test]
+fn matches_are_ranked_whole_name_words_first_then_prefixes_then_the_street() {
+    let mut f = fixture();
+    let street_prefix = open(&mut f, "Ann Ortiz", "12 N Leeward Ct", "(918) 555-0301", "W30000001");
+    let name_prefix = open(&mut f, "Dana Leeds", "40 E Pine St", "(918) 555-0302", "W30000002");
+    let street_word = open(&mut f, "Bo Park", "7 S Lee Ave", "(918) 555-0303", "W30000003");
+    let name_word = open(&mut f, "Lee Adams", "98 W Elm Pl", "(918) 555-0304", "W30000004");
+    let second_name_word = open(&mut f, "Kim Lee", "5 N Oak Dr", "(918) 555-0305", "W30000005");
+    assert_eq!(
+        ids(&mut f.desk, "lee"),
+        [name_word, second_name_word, name_prefix, street_word, street_prefix],
+        "whole name words by account, then the name's prefix, the street's word, the street's prefix"
+    );
+    // Two words: each term's best place counts.
+    assert_eq!(ids(&mut f.desk, "lee ad"), [name_word]);
+    assert_eq!(ids(&mut f.desk, "lee n"), [second_name_word, street_prefix]);
+
+    // Too broad to rank: the first 50 by account.
+    let garcias: Vec<AccountId> = (0..210)
+        .map(|n| {
+            open(
+                &mut f,
+                &format!("Pat Garcia{}", if n % 2 == 0 { "" } else { "s" }),
+                &format!("{n} W {} St", if n < 40 { "Main" } else { "Elm" }),
+                &format!("(918) 556-{n:04}"),
+                &format!("W8{n:07}"),
+            )
+        })
+        .collect();
+    assert_eq!(ids(&mut f.desk, "garcia"), garcias[..50]);
+    // Narrowed to 40 on Main St, they are ranked: Garcia, then Garcias.
+    let whole = garcias[..40].iter().step_by(2);
+    let plural = garcias[1..40].iter().step_by(2);
+    let expected: Vec<AccountId> = whole.chain(plural).copied().collect();
+    assert_eq!(ids(&mut f.desk, "garcia main"), expected);
+}
+
 #[test]
 fn a_single_letter_is_a_whole_word_and_phone_digits_are_one_number() {
     let mut f = fixture();

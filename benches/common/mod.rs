@@ -3,6 +3,9 @@
 //! they are printed in. Each bench uses part of it.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod billing;
+pub mod queries;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -180,6 +183,17 @@ pub fn account_id_range(path: &Path) -> (i64, i64) {
     raw_connection(path)
         .query_row("SELECT min(id), max(id) FROM accounts", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("account ids")
+}
+
+/// Every account's id, in order.
+pub fn account_ids(path: &Path) -> Vec<utility_desk::domain::ids::AccountId> {
+    let conn = raw_connection(path);
+    let mut statement = conn.prepare("SELECT id FROM accounts ORDER BY id").expect("prepare");
+    statement
+        .query_map([], |r| Ok(utility_desk::domain::ids::AccountId(r.get(0)?)))
+        .expect("ids")
+        .map(|r| r.expect("id"))
+        .collect()
 }
 
 /// The first account of a bench database.

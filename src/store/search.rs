@@ -176,6 +176,33 @@ fn distance(typed: &[&str], hit: &SearchHit) -> usize {
 /// are shown unranked and the person narrows it.
 const RANK_AT_MOST: usize = 200;
 
+/// How well an account's folded `name` and `address` match what was typed,
+/// lower first, the same on both engines: for each typed term, 0 when one
+/// of its spellings is a whole word of the name, 1 when it begins one, 2 a
+/// whole word of the address, 3 begins one, 4 elsewhere (the account,
+/// phone or meter number). "lee" ranks Lee Adams before Leeds, and both
+/// before 12 Leeward Ct.
+fn rank(typed: &Typed, name: &str, address: &str) -> usize {
+    let Typed::Words(terms) = typed else { return 0 };
+    let (name, address): (Vec<&str>, Vec<&str>) =
+        (name.split_whitespace().collect(), address.split_whitespace().collect());
+    terms
+        .iter()
+        .map(|spellings| {
+            let class = |words: &[&str], at: usize| {
+                if spellings.iter().any(|s| words.contains(&s.word.as_str())) {
+                    Some(at)
+                } else if spellings.iter().any(|s| s.prefix && words.iter().any(|w| w.starts_with(s.word.as_str()))) {
+                    Some(at + 1)
+                } else {
+                    None
+                }
+            };
+            class(&name, 0).or_else(|| class(&address, 2)).unwrap_or(4)
+        })
+        .sum()
+}
+
 impl Db<'_> {
     /// Finds accounts for what a person typed. Never fails on odd input.
     /// Exact numbers first, then what the index finds as typed, then, while
@@ -204,12 +231,12 @@ impl Db<'_> {
         let Some(typed) = Typed::of(text).filter(|_| !exact_identifier) else {
             return self.hits(&ids);
         };
-        add(&mut ids, self.search_index(&typed, text)?, false);
+        add(&mut ids, self.search_index(&typed)?, false);
         let as_typed = ids.len();
         if as_typed < MAX_RESULTS
             && let Some(corrected) = self.corrected(&typed)?
         {
-            add(&mut ids, self.search_index(&corrected, text)?, false);
+            add(&mut ids, self.search_index(&corrected)?, false);
         }
         let mut hits = self.hits(&ids[..as_typed])?;
         let mut corrected = self.hits(&ids[as_typed..])?;
@@ -222,12 +249,49 @@ impl Db<'_> {
         Ok(hits)
     }
 
-    /// The accounts the index finds for `typed` (`text` as typed).
-    fn search_index(&self, typed: &Typed, text: &str) -> Result<Vec<AccountId>> {
-        match self.engine() {
-            Engine::Sqlite => self.search_fts(&typed.fts()),
-            Engine::Postgres => self.search_words(&typed.like(), text),
+    /// The accounts the index finds for `typed`, in the same order on
+    /// both engines: up to [`RANK_AT_MOST`] matches ranked by [`rank`],
+    /// more than that the first [`MAX_RESULTS`] by account id, unranked
+    /// (the person narrows it).
+    fn search_index(&self, typed: &Typed) -> Result<Vec<AccountId>> {
+        let found = match self.engine() {
+            Engine::Sqlite => self.all(
+                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rowid LIMIT ?2",
+                args![typed.fts(), RANK_AT_MOST + 1],
+                |r| r.get::<AccountId>(0),
+            )?,
+            Engine::Postgres => self.search_words(&typed.like())?,
+        };
+        if found.len() > RANK_AT_MOST {
+            return Ok(found.into_iter().take(MAX_RESULTS).collect());
         }
+        let mut ranked = self.search_texts(&found)?;
+        ranked.sort_by_cached_key(|(id, name, address)| (rank(typed, name, address), *id));
+        Ok(ranked.into_iter().map(|(id, _, _)| id).collect())
+    }
+
+    /// Each account's name and service address, folded, as ranking reads
+    /// them (the same on both engines: SQLite's index keeps no text).
+    fn search_texts(&self, ids: &[AccountId]) -> Result<Vec<(AccountId, String, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (1..=ids.len()).map(|at| format!("?{at}")).collect::<Vec<_>>().join(", ");
+        let params: Vec<&dyn Param> = ids.iter().map(|id| id as &dyn Param).collect();
+        self.all(
+            &format!(
+                "SELECT a.id, c.name, p.line1, p.line2, p.city FROM accounts a
+                 JOIN customers c ON c.id = a.customer_id JOIN premises p ON p.id = a.premise_id
+                 WHERE a.id IN ({list})"
+            ),
+            &params,
+            |r| {
+                let line2: Option<String> = r.get(3)?;
+                let (line1, city): (String, String) = (r.get(2)?, r.get(4)?);
+                let address = format!("{line1} {} {city}", line2.unwrap_or_default());
+                Ok((r.get(0)?, folded_words(&r.get::<String>(1)?), folded_words(&address)))
+            },
+        )
     }
 
     /// `typed` with each word's corrections as more spellings of it (whole
@@ -314,25 +378,10 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// SQLite: the FTS5 index, ranked unless the query is too broad.
-    fn search_fts(&self, query: &str) -> Result<Vec<AccountId>> {
-        let broad: usize = self.one(
-            "SELECT count(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2)",
-            args![query, RANK_AT_MOST + 1],
-            |r| r.get(0),
-        )?;
-        let sql = if broad > RANK_AT_MOST {
-            "SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?2"
-        } else {
-            "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rank LIMIT ?2"
-        };
-        self.all(sql, args![query, MAX_RESULTS], |r| r.get::<AccountId>(0))
-    }
-
     /// PostgreSQL: every typed word a word prefix of one of the account's
-    /// columns (the trigram indexes serve each `LIKE`), the names most like
-    /// what was typed (`text`) first.
-    fn search_words(&self, patterns: &[Vec<String>], text: &str) -> Result<Vec<AccountId>> {
+    /// columns (the trigram indexes serve each `LIKE`), by account id, one
+    /// more than can be ranked.
+    fn search_words(&self, patterns: &[Vec<String>]) -> Result<Vec<AccountId>> {
         if patterns.is_empty() {
             return Ok(Vec::new());
         }
@@ -352,11 +401,9 @@ impl Db<'_> {
             }
             sql.push_str(&format!("({})", any.join(" OR ")));
         }
-        let (typed, limit) = (params.len() + 1, params.len() + 2);
-        sql.push_str(&format!(" ORDER BY similarity(name, ?{typed}) DESC, rowid LIMIT ?{limit}"));
-        let typed = folded_words(text);
-        params.push(&typed);
-        params.push(&MAX_RESULTS);
+        sql.push_str(&format!(" ORDER BY rowid LIMIT ?{}", params.len() + 1));
+        let limit = RANK_AT_MOST + 1;
+        params.push(&limit);
         self.all(&sql, &params, |r| r.get::<AccountId>(0))
     }
 

@@ -335,8 +335,10 @@ CREATE TABLE bill_adjustment_lines (
 --     each end).
 --   * `account_search MATCH ?1` and `ORDER BY rank` do not exist here: for
 --     each typed word w the search asks that some column be LIKE '% w%'
---     (a word prefix; '% w %' for a whole word), ranked by
---     similarity(name, typed). The GIN trigram indexes below serve LIKE on
+--     (a word prefix; '% w %' for a whole word), in account id order, up
+--     to 201 rows; the store ranks them as it ranks SQLite's (store/search.rs,
+--     rank), so both give the same accounts in the same order. The GIN
+--     trigram indexes below serve LIKE on
 --     each column. Misspelt words are corrected through the search
 --     vocabulary (migration 0030) on both engines, not by `%`.
 --   * Its columns use the database's collation, not "C", so that ILIKE and
