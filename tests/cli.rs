@@ -230,7 +230,7 @@ fn a_database_from_a_newer_version_is_refused() {
     let db = demo(dir.path(), "ledger.db", 20, 1, 2);
     // The schema version this build does not know: SQLite's user_version,
     // PostgreSQL's newest applied migration.
-    let version = engine::pick("PRAGMA user_version".into(), "SELECT max(version) FROM schema_migrations".into());
+    let version_sql = engine::pick("PRAGMA user_version".into(), "SELECT max(version) FROM schema_migrations".into());
     engine::raw(&db).execute(&engine::pick(
         "PRAGMA user_version = 999".into(),
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from a newer desk', now()::text)"
@@ -241,7 +241,7 @@ fn a_database_from_a_newer_version_is_refused() {
         let message = refused(&db, args);
         assert!(message.contains("newer version"), "{args:?}: {message}");
     }
-    let version = sql_number(&db, &version);
+    let version = sql_number(&db, &version_sql);
     assert_eq!(version, 999, "the newer database was left as it was");
 }
 
