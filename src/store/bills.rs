@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::sql::{Row, args};
+use super::sql::{Param, Row, args, numbered};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
@@ -178,21 +178,33 @@ impl Db<'_> {
                 total
             ],
         )?);
-        let mut insert = self.prepare(
-            "INSERT INTO bill_lines (bill_id, seq, service, description, quantity, unit, rate, amount_cents)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for (seq, line) in bill.lines.iter().enumerate() {
-            insert.execute(args![
-                id,
-                seq + 1,
-                line.service,
-                line.description,
-                line.quantity.to_string(),
-                line.unit,
-                line.rate.to_string(),
-                line.amount
-            ])?;
+        // All the lines in one statement, as a posting's entries.
+        let texts: Vec<(i64, String, String)> = (1..)
+            .zip(bill.lines.iter())
+            .map(|(seq, line)| (seq, line.quantity.to_string(), line.rate.to_string()))
+            .collect();
+        let mut params: Vec<&dyn Param> = Vec::with_capacity(8 * texts.len());
+        for ((seq, quantity, rate), line) in texts.iter().zip(bill.lines.iter()) {
+            params.extend([
+                &id as &dyn Param,
+                seq,
+                &line.service,
+                &line.description,
+                quantity,
+                &line.unit,
+                rate,
+                &line.amount,
+            ]);
+        }
+        if !texts.is_empty() {
+            self.execute(
+                &format!(
+                    "INSERT INTO bill_lines (bill_id, seq, service, description, quantity, unit, rate, amount_cents)
+                     VALUES {}",
+                    numbered(texts.len(), 8)
+                ),
+                &params,
+            )?;
         }
         Ok(id)
     }

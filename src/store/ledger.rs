@@ -1,7 +1,7 @@
 //! Postings and their entries: appending, finding by idempotency key, and
 //! reading an account's history.
 
-use super::sql::{Row, args};
+use super::sql::{Param, Row, args, numbered};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::{Day, Moment};
@@ -101,14 +101,33 @@ impl Db<'_> {
                 posting.receivable_moved()
             ],
         )?);
-        let mut insert = self.prepare(
-            "INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        // All the lines in one statement (a round trip to a server each
+        // costs more than the insert).
+        let numbers: Vec<i64> = (1..).take(posting.lines.len()).collect();
+        let mut params: Vec<&dyn Param> = Vec::with_capacity(6 * numbers.len());
+        for (number, line) in numbers.iter().zip(&posting.lines) {
+            params.extend([&id as &dyn Param, number, &line.ledger, &line.account_id, &line.side, &line.amount]);
+        }
+        self.execute(
+            &format!(
+                "INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents) VALUES {}",
+                numbered(numbers.len(), 6)
+            ),
+            &params,
         )?;
-        for (number, line) in (1..).zip(&posting.lines) {
-            insert.execute(args![id, number, line.ledger, line.account_id, line.side, line.amount])?;
+        // Each account's balance once, by what its receivable lines add.
+        let mut changes: Vec<(AccountId, Money)> = Vec::new();
+        for line in &posting.lines {
             if let (ChartAccount::Receivable, Some(account)) = (line.ledger, line.account_id) {
-                self.add_to_balance(account, line.side.signed(line.amount))?;
+                let change = line.side.signed(line.amount);
+                match changes.iter_mut().find(|(a, _)| *a == account) {
+                    Some((_, sum)) => *sum += change,
+                    None => changes.push((account, change)),
+                }
             }
+        }
+        for (account, change) in changes {
+            self.add_to_balance(account, change)?;
         }
         Ok(id)
     }

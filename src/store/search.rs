@@ -1,7 +1,7 @@
 //! Account search: exact number, phone and meter matches first, then the
 //! full-text index (prefix, case- and accent-insensitive, any word order).
 
-use super::sql::{Engine, Param, args};
+use super::sql::{Engine, Param, args, numbered};
 
 use super::{Db, Result};
 use crate::domain::account::phone_digits;
@@ -255,40 +255,47 @@ impl Db<'_> {
     /// (the person narrows it).
     fn search_index(&self, typed: &Typed) -> Result<Vec<AccountId>> {
         let found = match self.engine() {
-            Engine::Sqlite => self.all(
-                "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rowid LIMIT ?2",
-                args![typed.fts(), RANK_AT_MOST + 1],
-                |r| r.get::<AccountId>(0),
-            )?,
+            Engine::Sqlite => {
+                let ids = self.all(
+                    "SELECT rowid FROM account_search WHERE account_search MATCH ?1 ORDER BY rowid LIMIT ?2",
+                    args![typed.fts(), RANK_AT_MOST + 1],
+                    |r| r.get::<AccountId>(0),
+                )?;
+                if ids.len() > RANK_AT_MOST {
+                    return Ok(ids.into_iter().take(MAX_RESULTS).collect());
+                }
+                self.search_texts(&ids)?
+            }
             Engine::Postgres => self.search_words(&typed.like())?,
         };
         if found.len() > RANK_AT_MOST {
-            return Ok(found.into_iter().take(MAX_RESULTS).collect());
+            return Ok(found.into_iter().take(MAX_RESULTS).map(|(id, _, _)| id).collect());
         }
-        let mut ranked = self.search_texts(&found)?;
+        let mut ranked = found;
         ranked.sort_by_cached_key(|(id, name, address)| (rank(typed, name, address), *id));
         Ok(ranked.into_iter().map(|(id, _, _)| id).collect())
     }
 
-    /// Each account's name and service address, folded, as ranking reads
-    /// them (the same on both engines: SQLite's index keeps no text).
+    /// Each account's name and service address (with its ZIP code),
+    /// folded, as ranking reads them: SQLite's index keeps no text, and
+    /// PostgreSQL's holds the same (`index_account`).
     fn search_texts(&self, ids: &[AccountId]) -> Result<Vec<(AccountId, String, String)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list = (1..=ids.len()).map(|at| format!("?{at}")).collect::<Vec<_>>().join(", ");
+        let list = numbered(1, ids.len());
         let params: Vec<&dyn Param> = ids.iter().map(|id| id as &dyn Param).collect();
         self.all(
             &format!(
-                "SELECT a.id, c.name, p.line1, p.line2, p.city FROM accounts a
+                "SELECT a.id, c.name, p.line1, p.line2, p.city, p.zip FROM accounts a
                  JOIN customers c ON c.id = a.customer_id JOIN premises p ON p.id = a.premise_id
-                 WHERE a.id IN ({list})"
+                 WHERE a.id IN {list}"
             ),
             &params,
             |r| {
                 let line2: Option<String> = r.get(3)?;
-                let (line1, city): (String, String) = (r.get(2)?, r.get(4)?);
-                let address = format!("{line1} {} {city}", line2.unwrap_or_default());
+                let (line1, city, zip): (String, String, String) = (r.get(2)?, r.get(4)?, r.get(5)?);
+                let address = format!("{line1} {} {city} {zip}", line2.unwrap_or_default());
                 Ok((r.get(0)?, folded_words(&r.get::<String>(1)?), folded_words(&address)))
             },
         )
@@ -320,10 +327,10 @@ impl Db<'_> {
             return Ok(Vec::new());
         }
         let variants = variants(typed);
-        let list = (1..=variants.len()).map(|at| format!("?{at}")).collect::<Vec<_>>().join(", ");
+        let list = numbered(1, variants.len());
         let params: Vec<&dyn Param> = variants.iter().map(|v| v as &dyn Param).collect();
         let words: Vec<String> = self.all(
-            &format!("SELECT DISTINCT word FROM search_word_variants WHERE variant IN ({list})"),
+            &format!("SELECT DISTINCT word FROM search_word_variants WHERE variant IN {list}"),
             &params,
             |r| r.get(0),
         )?;
@@ -381,11 +388,11 @@ impl Db<'_> {
     /// PostgreSQL: every typed word a word prefix of one of the account's
     /// columns (the trigram indexes serve each `LIKE`), by account id, one
     /// more than can be ranked.
-    fn search_words(&self, patterns: &[Vec<String>]) -> Result<Vec<AccountId>> {
+    fn search_words(&self, patterns: &[Vec<String>]) -> Result<Vec<(AccountId, String, String)>> {
         if patterns.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = String::from("SELECT rowid FROM account_search WHERE ");
+        let mut sql = String::from("SELECT rowid, name, address FROM account_search WHERE ");
         let mut params: Vec<&dyn Param> = Vec::new();
         for (term, spellings) in patterns.iter().enumerate() {
             if term > 0 {
@@ -404,7 +411,7 @@ impl Db<'_> {
         sql.push_str(&format!(" ORDER BY rowid LIMIT ?{}", params.len() + 1));
         let limit = RANK_AT_MOST + 1;
         params.push(&limit);
-        self.all(&sql, &params, |r| r.get::<AccountId>(0))
+        self.all(&sql, &params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
     }
 
     fn exact_matches(&self, text: &str) -> Result<Vec<AccountId>> {
@@ -447,13 +454,21 @@ impl Db<'_> {
         Ok(found)
     }
 
+    /// The hits for `ids`, in their order, read in one query.
     fn hits(&self, ids: &[(AccountId, bool)]) -> Result<Vec<SearchHit>> {
-        const HIT: &str = "SELECT a.id, a.number, c.name, p.line1, p.line2, p.city, c.phone, s.meter_number, a.status, a.balance_cents
-             FROM accounts a JOIN customers c ON c.id = a.customer_id JOIN premises p ON p.id = a.premise_id
-             JOIN services s ON s.account_id = a.id WHERE a.id = ?1";
-        let mut hits = Vec::with_capacity(ids.len());
-        for (id, exact) in ids {
-            let hit = self.optional(HIT, args![id], |r| {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = numbered(1, ids.len());
+        let params: Vec<&dyn Param> = ids.iter().map(|(id, _)| id as &dyn Param).collect();
+        let mut found = self.all(
+            &format!(
+                "SELECT a.id, a.number, c.name, p.line1, p.line2, p.city, c.phone, s.meter_number, a.status, a.balance_cents
+                 FROM accounts a JOIN customers c ON c.id = a.customer_id JOIN premises p ON p.id = a.premise_id
+                 JOIN services s ON s.account_id = a.id WHERE a.id IN {list}"
+            ),
+            &params,
+            |r| {
                 let line2: Option<String> = r.get(4)?;
                 let line1: String = r.get(3)?;
                 let city: String = r.get(5)?;
@@ -470,10 +485,17 @@ impl Db<'_> {
                     meter_number: r.get(7)?,
                     status: r.get(8)?,
                     balance: r.get(9)?,
-                    exact: *exact,
+                    exact: false,
                 })
-            })?;
-            hits.extend(hit);
+            },
+        )?;
+        let mut hits = Vec::with_capacity(ids.len());
+        for (id, exact) in ids {
+            if let Some(at) = found.iter().position(|hit| hit.account_id == *id) {
+                let mut hit = found.swap_remove(at);
+                hit.exact = *exact;
+                hits.push(hit);
+            }
         }
         Ok(hits)
     }

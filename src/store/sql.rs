@@ -75,6 +75,17 @@ pub(crate) trait Column: Sized {
     fn column(value: ValueRef<'_>) -> Result<Self, String>;
 }
 
+/// `rows` groups of `columns` numbered parameters, for a `VALUES` list of
+/// many rows in one statement: `(?1, ?2), (?3, ?4)` for two rows of two.
+/// A list of one row, `(?1, ?2, ?3)`, is an `IN` list.
+pub(crate) fn numbered(rows: usize, columns: usize) -> String {
+    let row = |at: usize| {
+        let params: Vec<String> = (1..=columns).map(|column| format!("?{}", at * columns + column)).collect();
+        format!("({})", params.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 /// The parameters of one query, in order: `args![a, b, c]`.
 macro_rules! args {
     () => { &[] as &[&dyn $crate::store::sql::Param] };
