@@ -23,6 +23,9 @@
 //! (1,000,000), `BENCH_QUERIES` (200 a kind), `BENCH_VERIFY_ACCOUNTS`
 //! (50,000), `BENCH_VERIFY_MONTHS` (24), `BENCH_OVERVIEWS` (1,000);
 //! `BENCH_PARTS=desks,search,large` (the default: all three) runs some.
+//! `BENCH_SEARCH_POSTGRES=LOCATION` searches a PostgreSQL ledger already
+//! migrated from the search's SQLite file instead of migrating it again
+//! (seven minutes at 1,000,000 accounts), for trying a change to search.
 
 mod common;
 #[path = "../tests/engine/mod.rs"]
@@ -144,7 +147,11 @@ fn desks_and_bill_runs(on_server: &dyn Fn(&Path) -> PathBuf, accounts: u32, mont
 fn search(on_server: &dyn Fn(&Path) -> PathBuf, search_accounts: u32, per_kind: usize) {
     println!();
     let source = cached_demo(search_accounts, 0);
-    let ledgers = [source.clone(), on_server(&source)];
+    let on_postgres = match std::env::var("BENCH_SEARCH_POSTGRES") {
+        Ok(location) => PathBuf::from(location),
+        Err(_) => on_server(&source),
+    };
+    let ledgers = [source.clone(), on_postgres];
     let (first, last) = account_id_range(&source);
     let mut rng = Rng(0x5EA2_C400 ^ u64::from(search_accounts));
     let queries = queries(&mut Desk::open(&source).expect("open the search ledger"), first, last, per_kind, &mut rng);
@@ -195,6 +202,13 @@ fn search(on_server: &dyn Fn(&Path) -> PathBuf, search_accounts: u32, per_kind: 
             picked.len()
         );
     }
+    for (engine, engine_times) in ENGINES.iter().zip(&times) {
+        let mut slowest: Vec<usize> = (0..queries.len()).collect();
+        slowest.sort_by_key(|&i| std::cmp::Reverse(engine_times[i]));
+        let listed: Vec<String> =
+            slowest.iter().take(8).map(|&i| format!("{:?} {}", queries[i].text, ms(engine_times[i]))).collect();
+        println!("  slowest on {engine}: {}", listed.join(", "));
+    }
     let differing: Vec<&Query> =
         (0..queries.len()).filter(|&i| hits[0][i] != hits[1][i]).map(|i| &queries[i]).collect();
     for q in differing.iter().take(5) {
@@ -206,7 +220,11 @@ fn search(on_server: &dyn Fn(&Path) -> PathBuf, search_accounts: u32, per_kind: 
 fn large(on_server: &dyn Fn(&Path) -> PathBuf, big_accounts: u32, big_months: u32, overviews: usize) {
     println!();
     let source = cached_demo(big_accounts, big_months);
-    let ledgers = [source.clone(), on_server(&source)];
+    let on_postgres = match std::env::var("BENCH_SEARCH_POSTGRES") {
+        Ok(location) => PathBuf::from(location),
+        Err(_) => on_server(&source),
+    };
+    let ledgers = [source.clone(), on_postgres];
     let (first, last) = account_id_range(&source);
     let mut rng = Rng(0x0E_2E21 ^ u64::from(big_accounts));
     let sample: Vec<AccountId> = rng

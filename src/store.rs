@@ -141,6 +141,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0028_contact_identity", include_str!("store/migrations/0028_contact_identity.sql")),
     ("0029_refunds", include_str!("store/migrations/0029_refunds.sql")),
     ("0030_search_words", include_str!("store/migrations/0030_search_words.sql")),
+    ("0031_search_index", include_str!("store/migrations/0031_search_index.sql")),
 ];
 
 /// The schema version this build writes.

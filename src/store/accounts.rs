@@ -1,6 +1,6 @@
 //! Customers, premises, accounts, services and sewer caps.
 
-use super::sql::{Engine, Row, args};
+use super::sql::{Engine, Param, Row, args, numbered};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::Day;
@@ -402,6 +402,9 @@ impl Db<'_> {
     /// Rewrites the account's row in the search index from the tables.
     pub fn index_account(&self, id: AccountId) -> Result<()> {
         self.execute("DELETE FROM account_search WHERE rowid = ?1", args![id])?;
+        if self.engine() == Engine::Postgres {
+            self.execute("DELETE FROM account_words WHERE account_id = ?1", args![id])?;
+        }
         let row = self.account(id)?;
         let Some(row) = row else { return Ok(()) };
         let digits = row.account.number.digits().to_string();
@@ -430,6 +433,22 @@ impl Db<'_> {
             "INSERT INTO account_search (rowid, number, name, address, phone, meter) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             args![id, number, name, address, phone, meter],
         )?;
+        if self.engine() == Engine::Postgres {
+            // Its words, each once, for a search of one word (0031).
+            let mut words: Vec<&str> = columns.iter().flat_map(|column| column.split_whitespace()).collect();
+            words.sort_unstable();
+            words.dedup();
+            let mut params: Vec<&dyn Param> = Vec::with_capacity(2 * words.len());
+            for word in &words {
+                params.extend([word as &dyn Param, &id]);
+            }
+            if !words.is_empty() {
+                self.execute(
+                    &format!("INSERT INTO account_words (word, account_id) VALUES {}", numbered(words.len(), 2)),
+                    &params,
+                )?;
+            }
+        }
         Ok(())
     }
 }

@@ -37,7 +37,10 @@ const COMPAT: &str = include_str!("postgres/compat.sql");
 const BASELINE_VERSION: i64 = 29;
 /// The schema's changes after the baseline, each with the version it
 /// brings the database to (the same numbers as SQLite's migrations).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(30, "0030_search_words", include_str!("postgres/0030_search_words.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (30, "0030_search_words", include_str!("postgres/0030_search_words.sql")),
+    (31, "0031_search_index", include_str!("postgres/0031_search_index.sql")),
+];
 const _: () = assert!(
     BASELINE_VERSION + MIGRATIONS.len() as i64 == SCHEMA_VERSION,
     "every SQLite migration after the baseline has its PostgreSQL counterpart"

@@ -453,16 +453,20 @@ BEGIN;
 DELETE FROM account_search WHERE rowid = 1;
 INSERT INTO account_search (rowid, number, name, address, phone, meter)
     VALUES (1, '100000017 10000001', 'Alice Exampel', '12 Main St  Tulsa 74103', '9185550142 5550142 918 555 0142', 'M100');
+DELETE FROM account_words WHERE account_id = 1;
+INSERT INTO account_words (word, account_id) VALUES ('alice', 1), ('exampel', 1), ('5550142', 1);
 COMMIT;
 SELECT string_agg(rowid::text, ',') FROM account_search
  WHERE name ILIKE '%' || 'EXAMP' || '%' AND phone ILIKE '%' || '5550142' || '%';
 SELECT string_agg(rowid::text, ',') FROM account_search WHERE name % 'Alice Example';
+SELECT string_agg(rowid::text, ',') FROM account_search WHERE words @@ CAST('Exampel & 555:*' AS tsquery);
+SELECT string_agg(account_id::text, ',') FROM account_words WHERE word >= 'exa' AND word < 'exb';
 SELECT (SELECT min(version) FROM schema_migrations) || ' ' || (SELECT last_id FROM audit_head WHERE id = 1);
 EOF
-if [ $? = 0 ] && [ "$(printf '%s' "$OUT" | tr '\n' ' ')" = "1 1 29 2" ]; then
-    pass "(e) the desk's role rewrites an account's search row and finds it by substring and by a misspelt name"
+if [ $? = 0 ] && [ "$(printf '%s' "$OUT" | tr '\n' ' ')" = "1 1 1 1 29 2" ]; then
+    pass "(e) the desk's role rewrites an account's search row and its words, and finds it by substring, a misspelt name, its words and a word's prefix"
 else
-    fail "(e) the desk's role rewrites an account's search row and finds it by substring and by a misspelt name" "$OUT"
+    fail "(e) the desk's role rewrites an account's search row and its words, and finds it by substring, a misspelt name, its words and a word's prefix" "$OUT"
 fi
 
 # ---- The end -----------------------------------------------------------

@@ -44,6 +44,7 @@
 --     bill_adjustment_lines
 --   account_search         INSERT, DELETE             index_account rewrites an account's row:
 --                                                     DELETE ... WHERE rowid = ?1, then INSERT
+--   account_words          INSERT, DELETE             and the row's words (0031), the same way
 --   search_words,          INSERT                     index_account adds an account's new words (ON
 --     search_word_variants                            CONFLICT DO NOTHING): only ever added to
 --   audit_log              INSERT                     append-only, hash-chained
@@ -125,7 +126,7 @@ GRANT SELECT ON TABLE
     complaint_events, disputes, service_orders, order_events, contacts, letters, authority_days,
     bill_openings, sewer_cap_corrections, user_settings, cli_sessions, opening_balance_due,
     converted_winter_use, cycle_reads, read_decisions, customer_changes, authorized_parties, party_ends,
-    schema_migrations, search_words, search_word_variants
+    schema_migrations, search_words, search_word_variants, account_words
 TO "utility_desk_app";
 
 GRANT INSERT ON TABLE
@@ -135,7 +136,7 @@ GRANT INSERT ON TABLE
     disputes, service_orders, order_events, contacts, letters, authority_days, bill_openings,
     sewer_cap_corrections, user_settings, cli_sessions, opening_balance_due, converted_winter_use,
     cycle_reads, read_decisions, customer_changes, authorized_parties, party_ends, search_words,
-    search_word_variants
+    search_word_variants, account_words
 TO "utility_desk_app";
 
 GRANT UPDATE (value) ON TABLE meta TO "utility_desk_app";
@@ -159,7 +160,7 @@ GRANT UPDATE (used_cents) ON TABLE authority_days TO "utility_desk_app";
 GRANT UPDATE (value, updated_at) ON TABLE user_settings TO "utility_desk_app";
 GRANT UPDATE (ended_at, last_used_at) ON TABLE cli_sessions TO "utility_desk_app";
 
-GRANT DELETE ON TABLE account_search TO "utility_desk_app";
+GRANT DELETE ON TABLE account_search, account_words TO "utility_desk_app";
 
 GRANT USAGE ON SEQUENCE
     users_id_seq, customers_id_seq, premises_id_seq, accounts_id_seq, meter_reads_id_seq, bills_id_seq,

@@ -1,0 +1,5 @@
+-- 0031: nothing changes on SQLite, whose FTS5 index (account_search) reads
+-- prefixes and whole words as they are. The version moves with
+-- PostgreSQL's, whose 0031 (src/store/postgres/0031_search_index.sql)
+-- replaced its trigram indexes with two indexes of whole words, so that a
+-- ledger's schema version means the same on both engines.
