@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::sql::{Param, Row, args, numbered};
+use super::sql::{Param, ROWS_PER_INSERT, Row, args, numbered};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
@@ -178,30 +178,31 @@ impl Db<'_> {
                 total
             ],
         )?);
-        // All the lines in one statement, as a posting's entries.
+        // The lines in as few statements as can be, as a posting's entries.
         let texts: Vec<(i64, String, String)> = (1..)
             .zip(bill.lines.iter())
             .map(|(seq, line)| (seq, line.quantity.to_string(), line.rate.to_string()))
             .collect();
-        let mut params: Vec<&dyn Param> = Vec::with_capacity(8 * texts.len());
-        for ((seq, quantity, rate), line) in texts.iter().zip(bill.lines.iter()) {
-            params.extend([
-                &id as &dyn Param,
-                seq,
-                &line.service,
-                &line.description,
-                quantity,
-                &line.unit,
-                rate,
-                &line.amount,
-            ]);
-        }
-        if !texts.is_empty() {
+        let lines: Vec<_> = texts.iter().zip(bill.lines.iter()).collect();
+        for chunk in lines.chunks(ROWS_PER_INSERT) {
+            let mut params: Vec<&dyn Param> = Vec::with_capacity(8 * chunk.len());
+            for ((seq, quantity, rate), line) in chunk {
+                params.extend([
+                    &id as &dyn Param,
+                    seq,
+                    &line.service,
+                    &line.description,
+                    quantity,
+                    &line.unit,
+                    rate,
+                    &line.amount,
+                ]);
+            }
             self.execute(
                 &format!(
                     "INSERT INTO bill_lines (bill_id, seq, service, description, quantity, unit, rate, amount_cents)
                      VALUES {}",
-                    numbered(texts.len(), 8)
+                    numbered(chunk.len(), 8)
                 ),
                 &params,
             )?;

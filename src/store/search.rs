@@ -1,5 +1,6 @@
 //! Account search: exact number, phone and meter matches first, then the
-//! full-text index (prefix, case- and accent-insensitive, any word order).
+//! full-text index (prefix, case- and accent-insensitive, any word order):
+//! FTS5 on SQLite, two indexes of whole words on PostgreSQL.
 
 use super::sql::{Engine, Param, args, numbered};
 
@@ -25,8 +26,9 @@ pub fn fts_query(text: &str) -> Option<String> {
 
 /// Text as a search index compares it: lower case, accents removed (as
 /// FTS5's `remove_diacritics`), every run of other than letters and digits
-/// one space, with a space before and after, so that `LIKE '% smi%'` is a
-/// word prefix and `LIKE '% w %'` a whole word. For PostgreSQL's index.
+/// one space, with a space before and after. PostgreSQL's `account_search`
+/// holds its columns so, and its word indexes (migration 0031) are of the
+/// words between the spaces.
 pub(crate) fn folded_words(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(text.len() + 2);

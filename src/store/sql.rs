@@ -75,6 +75,10 @@ pub(crate) trait Column: Sized {
     fn column(value: ValueRef<'_>) -> Result<Self, String>;
 }
 
+/// The most rows a multi-row `INSERT` of the store's takes (far under
+/// SQLite's 32,766 parameters and PostgreSQL's 65,535 at any width).
+pub(crate) const ROWS_PER_INSERT: usize = 1_000;
+
 /// `rows` groups of `columns` numbered parameters, for a `VALUES` list of
 /// many rows in one statement: `(?1, ?2), (?3, ?4)` for two rows of two.
 /// A list of one row, `(?1, ?2, ?3)`, is an `IN` list.
@@ -760,5 +764,21 @@ impl Column for DateTime<Utc> {
 impl Param for serde_json::Value {
     fn value(&self) -> Value<'_> {
         Value::Text(Cow::Owned(self.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_makes_values_lists_and_in_lists() {
+        assert_eq!(numbered(2, 2), "(?1, ?2), (?3, ?4)");
+        assert_eq!(numbered(1, 3), "(?1, ?2, ?3)");
+        assert_eq!(numbered(3, 1), "(?1), (?2), (?3)");
+        assert_eq!(numbered(0, 6), "");
+        // The widest insert stays under SQLite's limit on parameters.
+        let widest = numbered(ROWS_PER_INSERT, 8);
+        assert!(widest.ends_with(&format!("?{})", ROWS_PER_INSERT * 8)) && ROWS_PER_INSERT * 8 < 32_766);
     }
 }
