@@ -1,6 +1,6 @@
 //! Customers, premises, accounts, services and sewer caps.
 
-use super::sql::{Engine, Param, Row, args, numbered};
+use super::sql::{Engine, Param, Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::Day;
@@ -411,7 +411,7 @@ impl Db<'_> {
         let number = format!("{digits} {}", &digits[..8]);
         let address = &row.premise.address;
         let address_text =
-            format!("{} {} {} {}", address.line1, address.line2.as_deref().unwrap_or(""), address.city, address.zip);
+            super::search::address_text(&address.line1, address.line2.as_deref(), &address.city, &address.zip);
         let phone = row.customer.phone.as_deref().map(phone_digits).unwrap_or_default();
         let phone_text = match phone.len() {
             10 => format!("{phone} {} {} {} {}", &phone[3..], &phone[..3], &phone[3..6], &phone[6..]),
@@ -442,12 +442,7 @@ impl Db<'_> {
             for word in &words {
                 params.extend([word as &dyn Param, &id]);
             }
-            if !words.is_empty() {
-                self.execute(
-                    &format!("INSERT INTO account_words (word, account_id) VALUES {}", numbered(words.len(), 2)),
-                    &params,
-                )?;
-            }
+            self.insert_rows("INSERT INTO account_words (word, account_id)", 2, &params)?;
         }
         Ok(())
     }

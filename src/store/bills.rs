@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::sql::{Param, ROWS_PER_INSERT, Row, args, numbered};
+use super::sql::{Param, Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
@@ -178,35 +178,28 @@ impl Db<'_> {
                 total
             ],
         )?);
-        // The lines in as few statements as can be, as a posting's entries.
         let texts: Vec<(i64, String, String)> = (1..)
             .zip(bill.lines.iter())
             .map(|(seq, line)| (seq, line.quantity.to_string(), line.rate.to_string()))
             .collect();
-        let lines: Vec<_> = texts.iter().zip(bill.lines.iter()).collect();
-        for chunk in lines.chunks(ROWS_PER_INSERT) {
-            let mut params: Vec<&dyn Param> = Vec::with_capacity(8 * chunk.len());
-            for ((seq, quantity, rate), line) in chunk {
-                params.extend([
-                    &id as &dyn Param,
-                    seq,
-                    &line.service,
-                    &line.description,
-                    quantity,
-                    &line.unit,
-                    rate,
-                    &line.amount,
-                ]);
-            }
-            self.execute(
-                &format!(
-                    "INSERT INTO bill_lines (bill_id, seq, service, description, quantity, unit, rate, amount_cents)
-                     VALUES {}",
-                    numbered(chunk.len(), 8)
-                ),
-                &params,
-            )?;
+        let mut params: Vec<&dyn Param> = Vec::with_capacity(8 * texts.len());
+        for ((seq, quantity, rate), line) in texts.iter().zip(bill.lines.iter()) {
+            params.extend([
+                &id as &dyn Param,
+                seq,
+                &line.service,
+                &line.description,
+                quantity,
+                &line.unit,
+                rate,
+                &line.amount,
+            ]);
         }
+        self.insert_rows(
+            "INSERT INTO bill_lines (bill_id, seq, service, description, quantity, unit, rate, amount_cents)",
+            8,
+            &params,
+        )?;
         Ok(id)
     }
 

@@ -1,7 +1,7 @@
 //! Postings and their entries: appending, finding by idempotency key, and
 //! reading an account's history.
 
-use super::sql::{Param, ROWS_PER_INSERT, Row, args, numbered};
+use super::sql::{Param, Row, args};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::convert::{Day, Moment};
@@ -101,24 +101,12 @@ impl Db<'_> {
                 posting.receivable_moved()
             ],
         )?);
-        // The lines in as few statements as the engines' limits on
-        // parameters allow (a round trip to a server costs more than the
-        // insert): one for any posting the desk makes.
         let numbers: Vec<i64> = (1..).take(posting.lines.len()).collect();
-        let lines: Vec<(&i64, &Line)> = numbers.iter().zip(&posting.lines).collect();
-        for chunk in lines.chunks(ROWS_PER_INSERT) {
-            let mut params: Vec<&dyn Param> = Vec::with_capacity(6 * chunk.len());
-            for (number, line) in chunk {
-                params.extend([&id as &dyn Param, *number, &line.ledger, &line.account_id, &line.side, &line.amount]);
-            }
-            self.execute(
-                &format!(
-                    "INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents) VALUES {}",
-                    numbered(chunk.len(), 6)
-                ),
-                &params,
-            )?;
+        let mut params: Vec<&dyn Param> = Vec::with_capacity(6 * numbers.len());
+        for (number, line) in numbers.iter().zip(&posting.lines) {
+            params.extend([&id as &dyn Param, number, &line.ledger, &line.account_id, &line.side, &line.amount]);
         }
+        self.insert_rows("INSERT INTO entries (posting_id, line, ledger, account_id, side, amount_cents)", 6, &params)?;
         // Each account's balance once, by what its receivable lines add.
         let mut changes: Vec<(AccountId, Money)> = Vec::new();
         for line in &posting.lines {

@@ -46,6 +46,12 @@ pub(crate) fn folded_words(text: &str) -> String {
     out
 }
 
+/// A service address as the index holds it and ranking reads it, the same
+/// on both engines: the street line, the unit, the city and the ZIP code.
+pub(crate) fn address_text(line1: &str, line2: Option<&str>, city: &str, zip: &str) -> String {
+    format!("{line1} {} {city} {zip}", line2.unwrap_or(""))
+}
+
 /// One way a typed word may be written in the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Spelling {
@@ -266,8 +272,11 @@ impl Db<'_> {
         {
             add(&mut ids, self.search_index(&corrected)?, false);
         }
-        let mut hits = self.hits(&ids[..as_typed])?;
-        let mut corrected = self.hits(&ids[as_typed..])?;
+        // One read of every hit; those found as typed come first.
+        let mut hits = self.hits(&ids)?;
+        let typed_ids = &ids[..as_typed];
+        let found_as_typed = hits.iter().take_while(|h| typed_ids.iter().any(|(id, _)| *id == h.account_id)).count();
+        let mut corrected = hits.split_off(found_as_typed);
         if !corrected.is_empty() {
             let folded = folded_words(text);
             let typed: Vec<&str> = folded.split_whitespace().take(MAX_TERMS).collect();
@@ -323,7 +332,7 @@ impl Db<'_> {
             |r| {
                 let line2: Option<String> = r.get(3)?;
                 let (line1, city, zip): (String, String, String) = (r.get(2)?, r.get(4)?, r.get(5)?);
-                let address = format!("{line1} {} {city} {zip}", line2.unwrap_or_default());
+                let address = address_text(&line1, line2.as_deref(), &city, &zip);
                 Ok((r.get(0)?, folded_words(&r.get::<String>(1)?), folded_words(&address)))
             },
         )

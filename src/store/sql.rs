@@ -77,7 +77,7 @@ pub(crate) trait Column: Sized {
 
 /// The most rows a multi-row `INSERT` of the store's takes (far under
 /// SQLite's 32,766 parameters and PostgreSQL's 65,535 at any width).
-pub(crate) const ROWS_PER_INSERT: usize = 1_000;
+const ROWS_PER_INSERT: usize = 1_000;
 
 /// `rows` groups of `columns` numbered parameters, for a `VALUES` list of
 /// many rows in one statement: `(?1, ?2), (?3, ?4)` for two rows of two.
@@ -494,6 +494,19 @@ impl Db<'_> {
         };
         self.writes.set(self.writes.get() + changed as u64);
         Ok(changed)
+    }
+
+    /// Inserts rows of `width` values each, `params` one row after
+    /// another, by `head` (`INSERT INTO t (a, b)`), in as few statements as
+    /// the engines' limits on parameters allow (a round trip to a server
+    /// costs more than the insert): one for up to [`ROWS_PER_INSERT`] rows.
+    /// How many rows went in.
+    pub(crate) fn insert_rows(&self, head: &str, width: usize, params: &[&dyn Param]) -> Result<usize> {
+        let mut inserted = 0;
+        for chunk in params.chunks(width * ROWS_PER_INSERT) {
+            inserted += self.execute(&format!("{head} VALUES {}", numbered(chunk.len() / width, width)), chunk)?;
+        }
+        Ok(inserted)
     }
 
     /// Runs an `INSERT ... RETURNING id`: the new row's id.

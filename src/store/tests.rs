@@ -423,3 +423,19 @@ fn a_run_s_room_and_a_full_disk_are_told_in_words() {
         format!("the disk holding {dir} is full: nothing was written; free some space and try again")
     );
 }
+
+#[test]
+fn rows_past_one_statement_s_share_go_in_by_several_statements_all_of_them() {
+    let (_dir, path) = new_file();
+    let mut store = Sqlite::create(&path).unwrap();
+    // 2,500 rows of two values: three statements, the last of 500 rows.
+    let keys: Vec<String> = (0..2_500).map(|n| format!("bulk-{n:04}")).collect();
+    let value = "x".to_string();
+    let params: Vec<&dyn sql::Param> = keys.iter().flat_map(|k| [k as &dyn sql::Param, &value]).collect();
+    let inserted = store.write(|db| db.insert_rows("INSERT INTO meta (key, value)", 2, &params)).unwrap();
+    assert_eq!(inserted, 2_500);
+    let last = store.read(|db| db.meta("bulk-2499")).unwrap();
+    assert_eq!(last.as_deref(), Some("x"));
+    let first = store.read(|db| db.meta("bulk-0000")).unwrap();
+    assert_eq!(first.as_deref(), Some("x"));
+}
