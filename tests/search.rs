@@ -119,6 +119,11 @@ fn at_most_fifty_results_and_odd_input_never_errors() {
         "garcia:",
         "\u{0}",
         "名前",
+        // PostgreSQL's text search syntax, as text.
+        "garcia & !main | w:*",
+        "garcia <-> main",
+        "\\' garcia",
+        "ga'rcia main",
     ] {
         let result = f.desk.search(query);
         assert!(result.is_ok(), "{query:?}: {result:?}");
